@@ -1,0 +1,153 @@
+/**
+ * The one IPC contract. Both hosts (Electron main, browser host) bind exactly these channels, and both
+ * clients (preload, browser platform) expose exactly these functions, all derived by walking this object.
+ * Pixel data never appears here: it travels on the DICOMweb data plane.
+ */
+import { z } from 'zod';
+
+export interface RequestDef<Req extends z.ZodType = z.ZodType, Res extends z.ZodType = z.ZodType> {
+  readonly kind: 'request';
+  readonly request: Req;
+  readonly response: Res;
+}
+
+export interface EventDef<P extends z.ZodType = z.ZodType> {
+  readonly kind: 'event';
+  readonly payload: P;
+}
+
+const request = <Req extends z.ZodType, Res extends z.ZodType>(req: Req, res: Res): RequestDef<Req, Res> => ({
+  kind: 'request',
+  request: req,
+  response: res,
+});
+const event = <P extends z.ZodType>(payload: P): EventDef<P> => ({ kind: 'event', payload });
+
+const Empty = z.object({}).strict();
+
+export const UpstreamNodeInfo = z.object({
+  name: z.string().min(1),
+  kind: z.enum(['dicomweb']),
+  url: z.string(),
+});
+
+export const AppInfo = z.object({
+  name: z.literal('Dokuei'),
+  version: z.string(),
+  host: z.enum(['electron', 'browser']),
+  /** Base URL of the DICOMweb data plane as the renderer must use it (no trailing slash). */
+  dataPlaneBaseUrl: z.string(),
+  upstreams: z.array(UpstreamNodeInfo),
+});
+
+export const StoreSummary = z.object({
+  root: z.string(),
+  studies: z.number().int().nonnegative(),
+  series: z.number().int().nonnegative(),
+  instances: z.number().int().nonnegative(),
+  bytes: z.number().int().nonnegative(),
+});
+
+export const ImportRequest = z
+  .object({
+    paths: z.array(z.string().min(1).max(4096)).min(1).max(1000),
+  })
+  .strict();
+
+export const ImportResult = z.object({
+  imported: z.number().int().nonnegative(),
+  skipped: z.number().int().nonnegative(),
+  failed: z.array(z.object({ path: z.string(), reason: z.string() })),
+});
+
+export const StoreChanged = z.object({
+  studies: z.number().int().nonnegative(),
+  instances: z.number().int().nonnegative(),
+});
+
+export const RendererLog = z
+  .object({
+    level: z.enum(['info', 'warn', 'error']),
+    message: z.string().max(4000),
+  })
+  .strict();
+
+export const contract = {
+  requests: {
+    app: {
+      getInfo: request(Empty, AppInfo),
+      log: request(RendererLog, z.object({ ok: z.literal(true) })),
+    },
+    store: {
+      summary: request(Empty, StoreSummary),
+      importPaths: request(ImportRequest, ImportResult),
+    },
+  },
+  events: {
+    storeChanged: event(StoreChanged),
+  },
+} as const;
+
+export type Contract = typeof contract;
+type Requests = Contract['requests'];
+type Events = Contract['events'];
+
+/** "app.getInfo" etc.: the channel name is the path in the contract. */
+export type RequestChannel = {
+  [NS in keyof Requests & string]: `${NS}.${keyof Requests[NS] & string}`;
+}[keyof Requests & string];
+export type EventName = keyof Events & string;
+
+export type RequestOf<NS extends keyof Requests, M extends keyof Requests[NS]> =
+  Requests[NS][M] extends RequestDef<infer Req, z.ZodType> ? z.input<Req> : never;
+export type ResponseOf<NS extends keyof Requests, M extends keyof Requests[NS]> =
+  Requests[NS][M] extends RequestDef<z.ZodType, infer Res> ? z.output<Res> : never;
+export type PayloadOf<E extends EventName> = Events[E] extends EventDef<infer P> ? z.output<P> : never;
+
+/** What the renderer sees as `window.dokuei`. */
+export type DokueiApi = {
+  [NS in keyof Requests]: {
+    [M in keyof Requests[NS]]: (request: RequestOf<NS, M>) => Promise<ResponseOf<NS, M>>;
+  };
+} & {
+  on: { [E in EventName]: (listener: (payload: PayloadOf<E>) => void) => () => void };
+};
+
+/** Caller context passed to every handler: who asked, and how to send events back to that window. */
+export interface CallContext {
+  windowId: string;
+  emit<E extends EventName>(event: E, payload: PayloadOf<E>): void;
+}
+
+export type Handlers = {
+  [NS in keyof Requests]: {
+    [M in keyof Requests[NS]]: (request: z.output<Requests[NS][M] extends RequestDef<infer Req, z.ZodType> ? Req : never>, ctx: CallContext) => Promise<ResponseOf<NS, M>>;
+  };
+};
+
+export interface ChannelEntry {
+  channel: RequestChannel;
+  namespace: string;
+  method: string;
+  def: RequestDef;
+}
+
+/** Every request channel, in contract order. Binders and clients iterate this and nothing else. */
+export function requestChannels(): ChannelEntry[] {
+  const out: ChannelEntry[] = [];
+  for (const [namespace, methods] of Object.entries(contract.requests)) {
+    for (const [method, def] of Object.entries(methods)) {
+      out.push({ channel: `${namespace}.${method}` as RequestChannel, namespace, method, def: def as RequestDef });
+    }
+  }
+  return out;
+}
+
+export function eventNames(): EventName[] {
+  return Object.keys(contract.events) as EventName[];
+}
+
+/** "storeChanged" → "onStoreChanged", the name under `on` is the plain event name. */
+export const ELECTRON_CHANNEL_PREFIX = 'dokuei:';
+export const electronRequestChannel = (channel: RequestChannel): string => `${ELECTRON_CHANNEL_PREFIX}${channel}`;
+export const electronEventChannel = (event: EventName): string => `${ELECTRON_CHANNEL_PREFIX}event:${event}`;

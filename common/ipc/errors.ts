@@ -1,0 +1,48 @@
+/**
+ * Error codes that cross the IPC boundary. Thrown errors are mapped to one of these by the binders,
+ * so the renderer can show a message that fits ("the PACS is unreachable") instead of a stack trace.
+ */
+export const ErrorCode = {
+  InvalidRequest: 'INVALID_REQUEST',
+  InvalidResponse: 'INVALID_RESPONSE',
+  UnknownChannel: 'UNKNOWN_CHANNEL',
+  Forbidden: 'FORBIDDEN',
+  NotFound: 'NOT_FOUND',
+  UpstreamUnreachable: 'UPSTREAM_UNREACHABLE',
+  UpstreamError: 'UPSTREAM_ERROR',
+  TransportError: 'TRANSPORT_ERROR',
+  Internal: 'INTERNAL',
+} as const;
+
+export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
+
+export interface WireError {
+  code: ErrorCode;
+  message: string;
+}
+
+export type WireResult<T> = { ok: true; value: T } | { ok: false; error: WireError };
+
+/** An error meant for the user: its message is shown as is. */
+export class DokueiError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+  ) {
+    super(message);
+    this.name = 'DokueiError';
+  }
+}
+
+const knownCodes = new Set<string>(Object.values(ErrorCode));
+
+export function isErrorCode(value: unknown): value is ErrorCode {
+  return typeof value === 'string' && knownCodes.has(value);
+}
+
+/** Maps anything thrown to a wire error; unexpected errors keep their message but get code INTERNAL. */
+export function toWireError(err: unknown): WireError {
+  if (err instanceof DokueiError) return { code: err.code, message: err.message };
+  if (err instanceof Error) return { code: ErrorCode.Internal, message: err.message || err.name };
+  return { code: ErrorCode.Internal, message: String(err) };
+}

@@ -1,0 +1,58 @@
+/**
+ * `npm run start:browser`: runs the browser host and prints the URL to open in Chromium.
+ * Options: --data-dir DIR (default: per-user data folder), --port N (default: ephemeral),
+ * --upstream NAME=URL (repeatable; otherwise the nodes from settings), --no-open.
+ */
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { fileURLToPath } from 'node:url';
+import { defaultDataDir } from '../services/dataDir';
+import { ConfSettingsStore, MemorySettingsStore, type SettingsStore } from '../services/settings/settings';
+import { startBrowserHost } from './server';
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      'data-dir': { type: 'string' },
+      port: { type: 'string' },
+      upstream: { type: 'string', multiple: true },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (values.help) {
+    console.log('Usage: npm run start:browser -- [--data-dir DIR] [--port N] [--upstream NAME=URL]...');
+    return;
+  }
+  const dataDir = path.resolve(values['data-dir'] ?? (process.env.DOKUEI_DATA_DIR || defaultDataDir()));
+  let settings: SettingsStore;
+  if (values.upstream?.length) {
+    const nodes = values.upstream.map((spec) => {
+      const i = spec.indexOf('=');
+      if (i <= 0) throw new Error(`--upstream expects NAME=URL, got "${spec}"`);
+      return { name: spec.slice(0, i), kind: 'dicomweb', url: spec.slice(i + 1) };
+    });
+    settings = new MemorySettingsStore({ nodes });
+  } else {
+    settings = new ConfSettingsStore(dataDir);
+  }
+  const rendererDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../dist/renderer');
+  const host = await startBrowserHost({
+    dataDir,
+    settings,
+    rendererDir,
+    port: values.port ? Number(values.port) : 0,
+    log: (m) => console.error(m),
+  });
+  console.log(`Dokuei browser host is running (data: ${dataDir}).`);
+  console.log(`Open: ${host.url}`);
+  const stop = () => {
+    void host.close().then(() => process.exit(0));
+  };
+  process.on('SIGINT', stop);
+  process.on('SIGTERM', stop);
+}
+
+main().catch((err) => {
+  console.error(`dokuei: ${err instanceof Error ? err.message : String(err)}`);
+  process.exit(1);
+});

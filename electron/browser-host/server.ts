@@ -1,0 +1,178 @@
+/**
+ * The browser host: services, gateway and renderer bundle behind one HTTP server on 127.0.0.1 with an
+ * ephemeral port. Everything except the static bundle needs the per-launch bearer token, and requests
+ * must name our own host (no DNS rebinding). End-to-end tests drive Chromium against it.
+ */
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { randomBytes, timingSafeEqual } from 'node:crypto';
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import { Readable } from 'node:stream';
+import type { AddressInfo } from 'node:net';
+import { createServices, type Services } from '../services/app/createServices';
+import type { SettingsStore } from '../services/settings/settings';
+import { VERSION } from '../services/version';
+import { HttpBridge } from './httpBridge';
+import { contentSecurityPolicy } from '../../common/security/csp';
+
+export const DATA_PLANE_PREFIX = '/dicomweb';
+
+export interface BrowserHostOptions {
+  dataDir: string;
+  settings: SettingsStore;
+  rendererDir: string;
+  port?: number;
+  token?: string;
+  demoDir?: string;
+  log?: (message: string) => void;
+}
+
+export interface BrowserHost {
+  /** URL to open: the token travels in the fragment, which browsers never send to the server. */
+  url: string;
+  origin: string;
+  token: string;
+  services: Services;
+  close(): Promise<void>;
+}
+
+const MIME: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.mjs': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.wasm': 'application/wasm',
+  '.json': 'application/json',
+  '.png': 'image/png',
+  '.svg': 'image/svg+xml',
+  '.ico': 'image/x-icon',
+  '.woff2': 'font/woff2',
+};
+
+/** True when the raw request path contains a "." or ".." segment, plainly or percent-encoded. */
+export function hasDotSegment(rawPath: string): boolean {
+  return rawPath.split('?')[0]!.split('/').some((seg) => {
+    let d: string;
+    try {
+      d = decodeURIComponent(seg);
+    } catch {
+      return true;
+    }
+    return d === '.' || d === '..' || d.includes('/') || d.includes('\\');
+  });
+}
+
+export async function startBrowserHost(options: BrowserHostOptions): Promise<BrowserHost> {
+  const log = options.log ?? ((m: string) => console.error(m));
+  const token = options.token ?? randomBytes(32).toString('base64url');
+  const tokenBytes = Buffer.from(token);
+  const server = createServer();
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  const origin = `http://127.0.0.1:${port}`;
+  const services = await createServices({
+    dataDir: options.dataDir,
+    settings: options.settings,
+    host: 'browser',
+    version: VERSION,
+    dataPlaneBaseUrl: `${origin}${DATA_PLANE_PREFIX}`,
+    gatewayBasePath: DATA_PLANE_PREFIX,
+    demoDir: options.demoDir,
+    log,
+  });
+  const bridge = new HttpBridge(services.handlers);
+  const unsubscribe = services.store.onChange(() => {
+    const c = services.store.counts();
+    bridge.emit('storeChanged', { studies: c.studies, instances: c.instances });
+  });
+  const allowedHosts = new Set([`127.0.0.1:${port}`, `localhost:${port}`]);
+
+  const authorized = (req: IncomingMessage): boolean => {
+    const header = req.headers.authorization ?? '';
+    const m = /^Bearer (.+)$/.exec(header);
+    if (!m) return false;
+    const given = Buffer.from(m[1]!);
+    return given.length === tokenBytes.length && timingSafeEqual(given, tokenBytes);
+  };
+
+  const deny = (res: ServerResponse, status: number, message: string) => {
+    res.writeHead(status, { 'Content-Type': 'application/json', 'Cache-Control': 'no-store' });
+    res.end(JSON.stringify({ error: message }));
+  };
+
+  async function serveStatic(urlPath: string, res: ServerResponse): Promise<void> {
+    const rel = urlPath === '/' ? 'index.html' : decodeURIComponent(urlPath).replace(/^\/+/, '');
+    const root = path.resolve(options.rendererDir);
+    const file = path.resolve(root, rel);
+    if (!file.startsWith(root + path.sep)) return deny(res, 400, 'Bad path');
+    let data: Buffer;
+    try {
+      data = await fs.readFile(file);
+    } catch {
+      if (rel === 'index.html') return deny(res, 503, `The renderer is not built (${root} is missing). Run \`npm run build:renderer\`.`);
+      return deny(res, 404, 'Not found');
+    }
+    const headers: Record<string, string> = {
+      'Content-Type': MIME[path.extname(file)] ?? 'application/octet-stream',
+      'X-Content-Type-Options': 'nosniff',
+    };
+    if (file.endsWith('.html')) {
+      headers['Content-Security-Policy'] = contentSecurityPolicy({ connectSrc: ["'self'"] });
+      headers['Cache-Control'] = 'no-store';
+    }
+    res.writeHead(200, headers);
+    res.end(data);
+  }
+
+  async function onRequest(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    const rawUrl = req.url ?? '/';
+    if (!allowedHosts.has(req.headers.host ?? '')) return deny(res, 421, 'Unexpected Host header');
+    if (hasDotSegment(rawUrl)) return deny(res, 400, 'Path traversal refused');
+    const urlPath = rawUrl.split('?')[0]!;
+    if (urlPath === DATA_PLANE_PREFIX || urlPath.startsWith(`${DATA_PLANE_PREFIX}/`)) {
+      if (!authorized(req)) return deny(res, 401, 'Missing or wrong access token');
+      const request = new Request(`${origin}${rawUrl}`, { method: req.method, headers: req.headers as Record<string, string> });
+      const response = await services.gateway(request);
+      const headers: Record<string, string> = { 'Cache-Control': 'no-store' };
+      response.headers.forEach((v, k) => (headers[k] = v));
+      res.writeHead(response.status, headers);
+      if (!response.body || req.method === 'HEAD') return void res.end();
+      Readable.fromWeb(response.body as import('node:stream/web').ReadableStream).on('error', () => res.destroy()).pipe(res);
+      return;
+    }
+    if (urlPath === '/ipc/events') {
+      if (!authorized(req)) return deny(res, 401, 'Missing or wrong access token');
+      return bridge.handleEvents(req, res);
+    }
+    if (urlPath.startsWith('/ipc/')) {
+      if (!authorized(req)) return deny(res, 401, 'Missing or wrong access token');
+      return bridge.handleRequest(urlPath.slice('/ipc/'.length), req, res);
+    }
+    if (req.method !== 'GET' && req.method !== 'HEAD') return deny(res, 405, 'Method not allowed');
+    return serveStatic(urlPath, res);
+  }
+
+  server.on('request', (req, res) => {
+    onRequest(req, res).catch((err) => {
+      log(`browser host: ${err instanceof Error ? err.stack : String(err)}`);
+      if (!res.headersSent) deny(res, 500, 'Internal error');
+      else res.destroy();
+    });
+  });
+
+  return {
+    url: `${origin}/#token=${token}`,
+    origin,
+    token,
+    services,
+    close: async () => {
+      unsubscribe();
+      bridge.closeAll();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}

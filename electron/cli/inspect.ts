@@ -1,0 +1,63 @@
+/**
+ * `dokuei inspect FILE...`: what a file is, without opening a viewer. The --json shape is an interface
+ * other tools rely on: extend it, never rename fields.
+ */
+import { promises as fs } from 'node:fs';
+import { getString, formatPersonName, getPersonName } from '../../common/dicom/dicomJson';
+import { Tag } from '../../common/dicom/tags';
+import { readPart10Header } from '../services/dicom/part10';
+
+export interface InspectResult {
+  file: string;
+  ok: boolean;
+  error: string | null;
+  transferSyntaxUID: string | null;
+  sopClassUID: string | null;
+  sopInstanceUID: string | null;
+  studyInstanceUID: string | null;
+  seriesInstanceUID: string | null;
+  modality: string | null;
+  patientName: string | null;
+  patientId: string | null;
+  rows: number | null;
+  columns: number | null;
+  numberOfFrames: number | null;
+}
+
+export async function inspectFile(file: string): Promise<InspectResult> {
+  const empty: InspectResult = {
+    file, ok: false, error: null, transferSyntaxUID: null, sopClassUID: null, sopInstanceUID: null, studyInstanceUID: null,
+    seriesInstanceUID: null, modality: null, patientName: null, patientId: null, rows: null, columns: null, numberOfFrames: null,
+  };
+  let bytes: Uint8Array;
+  try {
+    bytes = await fs.readFile(file);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    return { ...empty, error: code === 'ENOENT' ? 'No such file' : code === 'EISDIR' ? 'Is a folder' : String(err) };
+  }
+  try {
+    const { transferSyntaxUid, dataset } = readPart10Header(bytes);
+    const num = (tag: string) => {
+      const v = Number(getString(dataset, tag));
+      return Number.isFinite(v) && getString(dataset, tag) !== undefined ? v : null;
+    };
+    return {
+      ...empty,
+      ok: true,
+      transferSyntaxUID: transferSyntaxUid,
+      sopClassUID: getString(dataset, Tag.SOPClassUID) ?? null,
+      sopInstanceUID: getString(dataset, Tag.SOPInstanceUID) ?? null,
+      studyInstanceUID: getString(dataset, Tag.StudyInstanceUID) ?? null,
+      seriesInstanceUID: getString(dataset, Tag.SeriesInstanceUID) ?? null,
+      modality: getString(dataset, Tag.Modality) ?? null,
+      patientName: formatPersonName(getPersonName(dataset, Tag.PatientName)),
+      patientId: getString(dataset, Tag.PatientID) ?? null,
+      rows: num(Tag.Rows),
+      columns: num(Tag.Columns),
+      numberOfFrames: num(Tag.NumberOfFrames) ?? (dataset[Tag.Rows] ? 1 : null),
+    };
+  } catch (err) {
+    return { ...empty, error: err instanceof Error ? err.message : String(err) };
+  }
+}

@@ -1,0 +1,106 @@
+/**
+ * The `dokuei` command. Runs the same services as the app, in plain Node.
+ *   dokuei inspect FILE... [--json]
+ *   dokuei import PATH... [--data-dir DIR] [--json]
+ *   dokuei store ls [--data-dir DIR] [--json]
+ * Exit codes: 0 ok, 1 some input failed, 2 usage error.
+ */
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { formatDicomDate } from '../../common/dicom/dicomJson';
+import { studyFromDicomJson } from '../../common/dicom/model';
+import { FsInstanceStore } from '../services/store/fsInstanceStore';
+import { importPaths } from '../services/store/importPaths';
+import { defaultDataDir } from '../services/dataDir';
+import { VERSION } from '../services/version';
+import { inspectFile } from './inspect';
+
+const USAGE = `dokuei ${VERSION} — Dokuei command line
+
+Usage:
+  dokuei inspect FILE... [--json]         what each file is (transfer syntax, SOP class, patient)
+  dokuei import PATH... [--json]          import files/folders into the local store
+  dokuei store ls [--json]                list the studies in the local store
+Options:
+  --data-dir DIR   local data folder (default: $DOKUEI_DATA_DIR or ${defaultDataDir()})
+  --json           machine-readable output
+  -h, --help       this text`;
+
+class UsageError extends Error {}
+
+function out(line: string): void {
+  process.stdout.write(`${line}\n`);
+}
+
+export async function run(argv: string[]): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      json: { type: 'boolean', default: false },
+      'data-dir': { type: 'string' },
+      help: { type: 'boolean', short: 'h', default: false },
+      version: { type: 'boolean', default: false },
+    },
+  });
+  if (values.version) return out(VERSION), 0;
+  const [command, ...rest] = positionals;
+  if (values.help || !command) return out(USAGE), command || values.help ? 0 : 2;
+  const dataDir = path.resolve(values['data-dir'] ?? (process.env.DOKUEI_DATA_DIR || defaultDataDir()));
+
+  switch (command) {
+    case 'inspect': {
+      if (rest.length === 0) throw new UsageError('inspect needs at least one FILE');
+      const results = [];
+      for (const f of rest) results.push(await inspectFile(f));
+      if (values.json) out(JSON.stringify(results, null, 2));
+      else
+        for (const r of results) {
+          out(r.ok ? `${r.file}: ${r.modality ?? '?'} ${r.sopClassUID} [${r.transferSyntaxUID}] patient "${r.patientName}" (${r.patientId ?? ''}) ${r.rows ?? '-'}×${r.columns ?? '-'}` : `${r.file}: ERROR ${r.error}`);
+        }
+      return results.every((r) => r.ok) ? 0 : 1;
+    }
+    case 'import': {
+      if (rest.length === 0) throw new UsageError('import needs at least one PATH');
+      const store = await FsInstanceStore.open(path.join(dataDir, 'store'));
+      const tty = process.stderr.isTTY && !values.json;
+      const result = await importPaths(store, rest, (done, total) => {
+        if (tty) process.stderr.write(`\rImporting ${done}/${total}…`);
+      });
+      if (tty) process.stderr.write('\n');
+      if (values.json) out(JSON.stringify(result, null, 2));
+      else {
+        out(`Imported ${result.imported}, skipped ${result.skipped} already stored, ${result.failed.length} failed.`);
+        for (const f of result.failed) out(`  ${f.path}: ${f.reason}`);
+      }
+      return result.failed.length ? 1 : 0;
+    }
+    case 'store': {
+      if (rest[0] !== 'ls') throw new UsageError(`unknown store command "${rest[0] ?? ''}" (try: dokuei store ls)`);
+      const store = await FsInstanceStore.open(path.join(dataDir, 'store'));
+      const studies = store.studies().map(studyFromDicomJson).filter((s) => !!s);
+      if (values.json) out(JSON.stringify({ root: store.root, ...store.counts(), studies }, null, 2));
+      else {
+        out(`${store.root}: ${studies.length} studies`);
+        for (const s of studies) {
+          out(`  ${formatDicomDate(s.studyDate)}  ${s.patientId}  ${s.patientNameText || '(no name)'}  ${s.modalities.join('/')}  ${s.numberOfInstances ?? '?'} images  ${s.studyInstanceUid}`);
+        }
+      }
+      return 0;
+    }
+    default:
+      throw new UsageError(`unknown command "${command}"`);
+  }
+}
+
+const invokedDirectly = process.argv[1] && /cli[\\/]main\.[cm]?[jt]s$|dokuei(\.[cm]?js)?$/.test(process.argv[1]);
+if (invokedDirectly) {
+  run(process.argv.slice(2)).then(
+    (code) => process.exit(code),
+    (err) => {
+      const usage = err instanceof UsageError || (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
+      process.stderr.write(`dokuei: ${err instanceof Error ? err.message : String(err)}\n${usage ? "Run 'dokuei --help' for usage.\n" : ''}`);
+      process.exit(usage ? 2 : 1);
+    },
+  );
+}

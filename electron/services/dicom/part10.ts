@@ -1,0 +1,161 @@
+/**
+ * Reading DICOM Part 10 files for the data plane: the dataset as DICOM JSON (via dcmjs, which handles
+ * VRs and character sets) and the pixel data frames (via dicom-parser, which exposes byte offsets and
+ * encapsulated fragments without decoding or copying them).
+ */
+import { inflateRawSync } from 'node:zlib';
+import dcmjs from 'dcmjs';
+import dicomParser from 'dicom-parser';
+import type { DicomJsonDataset, DicomJsonElement } from '../../../common/dicom/dicomJson';
+import { Tag } from '../../../common/dicom/tags';
+
+export const TransferSyntax = {
+  ImplicitLittle: '1.2.840.10008.1.2',
+  ExplicitLittle: '1.2.840.10008.1.2.1',
+  DeflatedExplicitLittle: '1.2.840.10008.1.2.1.99',
+  ExplicitBig: '1.2.840.10008.1.2.2',
+} as const;
+
+const NATIVE_SYNTAXES = new Set<string>(Object.values(TransferSyntax));
+
+export function isNativeTransferSyntax(ts: string): boolean {
+  return NATIVE_SYNTAXES.has(ts);
+}
+
+export class Part10Error extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'Part10Error';
+  }
+}
+
+export interface Part10Header {
+  transferSyntaxUid: string;
+  /** The dataset without pixel data, as DICOM JSON; PixelData is announced by a BulkDataURI placeholder. */
+  dataset: DicomJsonDataset;
+}
+
+const INLINE_BINARY_LIMIT = 16 * 1024;
+
+function toArrayBuffer(bytes: Uint8Array): ArrayBuffer {
+  return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
+}
+
+/** dcmjs keeps private helpers (_rawValue) and ArrayBuffers in its dict: make it plain DICOM JSON. */
+function cleanElement(el: { vr?: string; Value?: unknown[] }): DicomJsonElement | undefined {
+  const vr = el.vr ?? 'UN';
+  if (!el.Value || el.Value.length === 0) return { vr };
+  const first = el.Value[0];
+  if (first instanceof ArrayBuffer || ArrayBuffer.isView(first)) {
+    const total = el.Value.reduce<number>((n, v) => n + ((v as ArrayBuffer).byteLength ?? 0), 0);
+    if (total > INLINE_BINARY_LIMIT) return undefined;
+    const parts = el.Value.map((v) => Buffer.from(ArrayBuffer.isView(v) ? new Uint8Array(v.buffer, v.byteOffset, v.byteLength) : new Uint8Array(v as ArrayBuffer)));
+    return { vr, InlineBinary: Buffer.concat(parts).toString('base64') };
+  }
+  if (vr === 'SQ') {
+    return { vr, Value: el.Value.map((item) => cleanDataset(item as Record<string, { vr?: string; Value?: unknown[] }>)) };
+  }
+  return { vr, Value: el.Value as DicomJsonElement['Value'] };
+}
+
+function cleanDataset(dict: Record<string, { vr?: string; Value?: unknown[] }>): DicomJsonDataset {
+  const out: DicomJsonDataset = {};
+  for (const [tag, el] of Object.entries(dict)) {
+    if (tag === Tag.PixelData || !el || typeof el !== 'object') continue;
+    const clean = cleanElement(el);
+    if (clean) out[tag] = clean;
+  }
+  return out;
+}
+
+/** Parses everything up to the pixel data. Throws Part10Error with a reason a user can act on. */
+export function readPart10Header(bytes: Uint8Array): Part10Header {
+  if (bytes.byteLength < 132 || bytes[128] !== 0x44 || bytes[129] !== 0x49 || bytes[130] !== 0x43 || bytes[131] !== 0x4d) {
+    throw new Part10Error('Not a DICOM Part 10 file (no "DICM" preamble)');
+  }
+  let parsed;
+  try {
+    parsed = dcmjs.data.DicomMessage.readFile(toArrayBuffer(bytes), { untilTag: Tag.PixelData, includeUntilTagValue: false });
+  } catch (err) {
+    throw new Part10Error(`Unreadable DICOM dataset: ${err instanceof Error ? err.message : String(err)}`);
+  }
+  const tsValue = parsed.meta[Tag.TransferSyntaxUID]?.Value?.[0];
+  if (typeof tsValue !== 'string' || tsValue.trim() === '') throw new Part10Error('File meta information has no Transfer Syntax UID');
+  const transferSyntaxUid = tsValue.trim();
+  const dataset = cleanDataset(parsed.dict);
+  dataset[Tag.TransferSyntaxUID] = { vr: 'UI', Value: [transferSyntaxUid] };
+  return { transferSyntaxUid, dataset };
+}
+
+export interface ExtractedFrames {
+  /** Transfer syntax of the returned bytes: native data is always returned as explicit VR little endian. */
+  transferSyntaxUid: string;
+  frames: Uint8Array[];
+}
+
+function inflater(bytes: Uint8Array, position: number): Uint8Array {
+  const inflated = inflateRawSync(bytes.subarray(position));
+  const out = new Uint8Array(position + inflated.byteLength);
+  out.set(bytes.subarray(0, position), 0);
+  out.set(inflated, position);
+  return out;
+}
+
+/**
+ * Returns the requested frames (1-based numbers) as stored: native pixel data sliced per frame
+ * (byte-swapped to little endian when stored big endian), encapsulated data as the frame's fragments.
+ */
+export function extractFrames(bytes: Uint8Array, frameNumbers: number[]): ExtractedFrames {
+  let ds: dicomParser.DataSet;
+  try {
+    ds = dicomParser.parseDicom(bytes, { inflater } as dicomParser.ParseDicomOptions);
+  } catch (err) {
+    throw new Part10Error(`Unreadable DICOM file: ${err instanceof Error ? err.message : String(err)}`);
+  }
+  const ts = (ds.string('x00020010') ?? '').trim();
+  const pixel = ds.elements['x7fe00010'] ?? ds.elements['x7fe00008'] ?? ds.elements['x7fe00009'];
+  if (!pixel) throw new Part10Error('Instance has no pixel data');
+  const numberOfFrames = Math.max(1, ds.intString('x00280008') ?? 1);
+  for (const f of frameNumbers) {
+    if (f < 1 || f > numberOfFrames) throw new Part10Error(`Frame ${f} does not exist (instance has ${numberOfFrames})`);
+  }
+  if (pixel.encapsulatedPixelData) {
+    const frames = frameNumbers.map((f) => {
+      const index = f - 1;
+      const fragments = pixel.fragments ?? [];
+      if (numberOfFrames === 1) return dicomParser.readEncapsulatedPixelDataFromFragments(ds, pixel, 0, fragments.length);
+      if (pixel.basicOffsetTable && pixel.basicOffsetTable.length > 0) return dicomParser.readEncapsulatedImageFrame(ds, pixel, index);
+      if (fragments.length === numberOfFrames) return dicomParser.readEncapsulatedPixelDataFromFragments(ds, pixel, index, 1);
+      const table = dicomParser.createJPEGBasicOffsetTable(ds, pixel);
+      return dicomParser.readEncapsulatedImageFrame(ds, pixel, index, table);
+    });
+    return { transferSyntaxUid: ts, frames };
+  }
+  const rows = ds.uint16('x00280010') ?? 0;
+  const columns = ds.uint16('x00280011') ?? 0;
+  const samples = ds.uint16('x00280002') ?? 1;
+  const bitsAllocated = ds.uint16('x00280100') ?? 16;
+  const frameBits = rows * columns * samples * bitsAllocated;
+  if (frameBits === 0) throw new Part10Error('Image has zero rows, columns or samples');
+  if (bitsAllocated === 1 && numberOfFrames > 1) throw new Part10Error('Multi-frame 1-bit pixel data is not supported');
+  const frameBytes = Math.ceil(frameBits / 8);
+  const source: Uint8Array = ds.byteArray;
+  const frames = frameNumbers.map((f) => {
+    const start = pixel.dataOffset + (f - 1) * frameBytes;
+    if (start + frameBytes > pixel.dataOffset + pixel.length || start + frameBytes > source.byteLength) {
+      throw new Part10Error(`Pixel data is truncated: frame ${f} is incomplete`);
+    }
+    const frame = source.subarray(start, start + frameBytes);
+    if (ts === TransferSyntax.ExplicitBig && bitsAllocated > 8) return swapBytes(frame, bitsAllocated / 8);
+    return frame;
+  });
+  return { transferSyntaxUid: TransferSyntax.ExplicitLittle, frames };
+}
+
+function swapBytes(frame: Uint8Array, width: number): Uint8Array {
+  const out = new Uint8Array(frame.byteLength);
+  for (let i = 0; i + width <= frame.byteLength; i += width) {
+    for (let b = 0; b < width; b++) out[i + b] = frame[i + width - 1 - b]!;
+  }
+  return out;
+}

@@ -1,0 +1,222 @@
+/**
+ * The foundation's local store: Part 10 files under <root>/instances/<study>/<series>/<sop>.dcm with an
+ * in-memory index rebuilt from the files at open. Writes go to a temp file, are fsynced, then renamed,
+ * so a crash never leaves a half-written instance under a real name.
+ *
+ * Deliberately plain (no encryption, no persistent index): the archive issue replaces it behind
+ * InstanceStore. The in-memory metadata suits thousands of instances, not a 20-year archive.
+ */
+import { promises as fs } from 'node:fs';
+import { randomBytes } from 'node:crypto';
+import path from 'node:path';
+import type { DicomJsonDataset } from '../../../common/dicom/dicomJson';
+import { getString } from '../../../common/dicom/dicomJson';
+import { Tag } from '../../../common/dicom/tags';
+import { seriesUid, sopUid, studyUid, type SeriesInstanceUid, type SopInstanceUid, type StudyInstanceUid } from '../../../common/dicom/uid';
+import { readPart10Header, Part10Error } from '../dicom/part10';
+import type { InstanceStore, PutOutcome, StoreCounts } from './instanceStore';
+
+interface InstanceEntry {
+  file: string;
+  size: number;
+  metadata: DicomJsonDataset;
+}
+interface SeriesEntry {
+  instances: Map<string, InstanceEntry>;
+}
+interface StudyEntry {
+  series: Map<string, SeriesEntry>;
+}
+
+const STUDY_LEVEL_TAGS = [
+  Tag.SpecificCharacterSet, Tag.StudyDate, Tag.StudyTime, Tag.AccessionNumber, Tag.ReferringPhysicianName,
+  Tag.StudyDescription, Tag.PatientName, Tag.PatientID, Tag.PatientBirthDate, Tag.PatientSex,
+  Tag.StudyInstanceUID, Tag.StudyID,
+];
+const SERIES_LEVEL_TAGS = [
+  Tag.SpecificCharacterSet, Tag.Modality, Tag.SeriesDescription, Tag.SeriesDate, Tag.BodyPartExamined,
+  Tag.StudyInstanceUID, Tag.SeriesInstanceUID, Tag.SeriesNumber,
+];
+
+function pick(ds: DicomJsonDataset, tags: readonly string[]): DicomJsonDataset {
+  const out: DicomJsonDataset = {};
+  for (const t of tags) if (ds[t]) out[t] = ds[t]!;
+  return out;
+}
+
+export class FsInstanceStore implements InstanceStore {
+  private readonly index = new Map<string, StudyEntry>();
+  private readonly listeners = new Set<() => void>();
+  private bytes = 0;
+
+  private constructor(readonly root: string) {}
+
+  /** Opens (creating if needed) a store and indexes what is already there; unreadable files are reported. */
+  static async open(root: string, onSkip?: (file: string, reason: string) => void): Promise<FsInstanceStore> {
+    const store = new FsInstanceStore(path.resolve(root));
+    await fs.mkdir(store.instancesDir, { recursive: true });
+    await fs.mkdir(store.tmpDir, { recursive: true });
+    // Leftovers of an interrupted write are never indexed.
+    for (const f of await fs.readdir(store.tmpDir)) await fs.rm(path.join(store.tmpDir, f), { force: true });
+    for (const file of await walk(store.instancesDir)) {
+      if (!file.endsWith('.dcm')) continue;
+      try {
+        const bytes = await fs.readFile(file);
+        store.addToIndex(file, bytes);
+      } catch (err) {
+        onSkip?.(file, err instanceof Error ? err.message : String(err));
+      }
+    }
+    return store;
+  }
+
+  private get instancesDir(): string {
+    return path.join(this.root, 'instances');
+  }
+  private get tmpDir(): string {
+    return path.join(this.root, 'tmp');
+  }
+
+  private addToIndex(file: string, bytes: Uint8Array): PutOutcome {
+    const { dataset } = readPart10Header(bytes);
+    const study = studyUid(getString(dataset, Tag.StudyInstanceUID));
+    const series = seriesUid(getString(dataset, Tag.SeriesInstanceUID));
+    const instance = sopUid(getString(dataset, Tag.SOPInstanceUID));
+    let st = this.index.get(study);
+    if (!st) this.index.set(study, (st = { series: new Map() }));
+    let se = st.series.get(series);
+    if (!se) st.series.set(series, (se = { instances: new Map() }));
+    if (se.instances.has(instance)) return { kind: 'duplicate', study, series, instance };
+    se.instances.set(instance, { file, size: bytes.byteLength, metadata: dataset });
+    this.bytes += bytes.byteLength;
+    return { kind: 'stored', study, series, instance };
+  }
+
+  private pathFor(study: string, series: string, instance: string): string {
+    return path.join(this.instancesDir, study, series, `${instance}.dcm`);
+  }
+
+  async put(bytes: Uint8Array): Promise<PutOutcome> {
+    const { dataset } = readPart10Header(bytes);
+    const study = studyUid(getString(dataset, Tag.StudyInstanceUID));
+    const series = seriesUid(getString(dataset, Tag.SeriesInstanceUID));
+    const instance = sopUid(getString(dataset, Tag.SOPInstanceUID));
+    if (this.index.get(study)?.series.get(series)?.instances.has(instance)) return { kind: 'duplicate', study, series, instance };
+    const target = this.pathFor(study, series, instance);
+    const tmp = path.join(this.tmpDir, `${randomBytes(8).toString('hex')}.part`);
+    const handle = await fs.open(tmp, 'wx', 0o600);
+    try {
+      await handle.writeFile(bytes);
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    await fs.mkdir(path.dirname(target), { recursive: true });
+    await fs.rename(tmp, target);
+    const outcome = this.addToIndex(target, bytes);
+    this.emitChange();
+    return outcome;
+  }
+
+  studies(): DicomJsonDataset[] {
+    const out: DicomJsonDataset[] = [];
+    for (const [uid, st] of this.index) {
+      const first = firstInstance(st);
+      if (!first) continue;
+      const ds = pick(first.metadata, STUDY_LEVEL_TAGS);
+      const modalities = new Set<string>();
+      let instances = 0;
+      for (const se of st.series.values()) {
+        instances += se.instances.size;
+        const m = getString(se.instances.values().next().value!.metadata, Tag.Modality);
+        if (m) modalities.add(m);
+      }
+      ds[Tag.StudyInstanceUID] = { vr: 'UI', Value: [uid] };
+      ds[Tag.ModalitiesInStudy] = { vr: 'CS', Value: [...modalities].sort() };
+      ds[Tag.NumberOfStudyRelatedSeries] = { vr: 'IS', Value: [st.series.size] };
+      ds[Tag.NumberOfStudyRelatedInstances] = { vr: 'IS', Value: [instances] };
+      out.push(ds);
+    }
+    return out;
+  }
+
+  hasStudy(study: StudyInstanceUid): boolean {
+    return this.index.has(study);
+  }
+
+  series(study: StudyInstanceUid): DicomJsonDataset[] | undefined {
+    const st = this.index.get(study);
+    if (!st) return undefined;
+    return [...st.series.values()].map((se) => {
+      const ds = pick(se.instances.values().next().value!.metadata, SERIES_LEVEL_TAGS);
+      ds[Tag.NumberOfSeriesRelatedInstances] = { vr: 'IS', Value: [se.instances.size] };
+      return ds;
+    });
+  }
+
+  instances(study: StudyInstanceUid, series?: SeriesInstanceUid): DicomJsonDataset[] | undefined {
+    const st = this.index.get(study);
+    if (!st) return undefined;
+    const seriesList = series === undefined ? [...st.series.values()] : [st.series.get(series)].filter((s): s is SeriesEntry => !!s);
+    if (series !== undefined && seriesList.length === 0) return undefined;
+    return seriesList.flatMap((se) => [...se.instances.values()].map((i) => i.metadata));
+  }
+
+  instanceMetadata(study: StudyInstanceUid, series: SeriesInstanceUid, instance: SopInstanceUid): DicomJsonDataset | undefined {
+    return this.index.get(study)?.series.get(series)?.instances.get(instance)?.metadata;
+  }
+
+  async readInstance(study: StudyInstanceUid, series: SeriesInstanceUid, instance: SopInstanceUid): Promise<Uint8Array | undefined> {
+    const entry = this.index.get(study)?.series.get(series)?.instances.get(instance);
+    if (!entry) return undefined;
+    return fs.readFile(entry.file);
+  }
+
+  counts(): StoreCounts {
+    let series = 0;
+    let instances = 0;
+    for (const st of this.index.values()) {
+      series += st.series.size;
+      for (const se of st.series.values()) instances += se.instances.size;
+    }
+    return { studies: this.index.size, series, instances, bytes: this.bytes };
+  }
+
+  onChange(listener: () => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  private emitChange(): void {
+    for (const l of this.listeners) {
+      try {
+        l();
+      } catch {
+        // A broken listener must not fail the write that already succeeded.
+      }
+    }
+  }
+}
+
+function firstInstance(st: StudyEntry): InstanceEntry | undefined {
+  for (const se of st.series.values()) for (const i of se.instances.values()) return i;
+  return undefined;
+}
+
+async function walk(dir: string): Promise<string[]> {
+  const out: string[] = [];
+  let entries;
+  try {
+    entries = await fs.readdir(dir, { withFileTypes: true });
+  } catch {
+    return out;
+  }
+  for (const e of entries) {
+    const p = path.join(dir, e.name);
+    if (e.isDirectory()) out.push(...(await walk(p)));
+    else if (e.isFile()) out.push(p);
+  }
+  return out;
+}
+
+export { walk as listFilesRecursively, Part10Error };

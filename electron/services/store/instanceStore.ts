@@ -1,0 +1,37 @@
+/**
+ * What the gateway needs from local storage. The foundation's plain filesystem store implements it;
+ * the encrypted archive replaces it later behind the same interface.
+ */
+import type { DicomJsonDataset } from '../../../common/dicom/dicomJson';
+import type { SeriesInstanceUid, SopInstanceUid, StudyInstanceUid } from '../../../common/dicom/uid';
+
+export interface PutOutcome {
+  kind: 'stored' | 'duplicate';
+  study: StudyInstanceUid;
+  series: SeriesInstanceUid;
+  instance: SopInstanceUid;
+}
+
+export interface StoreCounts {
+  studies: number;
+  series: number;
+  instances: number;
+  bytes: number;
+}
+
+export interface InstanceStore {
+  readonly root: string;
+  /** Study-level QIDO attributes of every local study (filtering happens in the gateway). */
+  studies(): DicomJsonDataset[];
+  hasStudy(study: StudyInstanceUid): boolean;
+  /** Series-level attributes; undefined when the study is not local. */
+  series(study: StudyInstanceUid): DicomJsonDataset[] | undefined;
+  /** Instance metadata (full datasets without pixel data); undefined when not local. */
+  instances(study: StudyInstanceUid, series?: SeriesInstanceUid): DicomJsonDataset[] | undefined;
+  instanceMetadata(study: StudyInstanceUid, series: SeriesInstanceUid, instance: SopInstanceUid): DicomJsonDataset | undefined;
+  /** The Part 10 bytes; undefined when not local. */
+  readInstance(study: StudyInstanceUid, series: SeriesInstanceUid, instance: SopInstanceUid): Promise<Uint8Array | undefined>;
+  put(bytes: Uint8Array): Promise<PutOutcome>;
+  counts(): StoreCounts;
+  onChange(listener: () => void): () => void;
+}

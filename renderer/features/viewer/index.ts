@@ -1,0 +1,2 @@
+export { SeriesStrip } from './components/SeriesStrip';
+export { ViewerPane } from './components/ViewerPane';

@@ -1,0 +1,2 @@
+export { StudyList } from './components/StudyList';
+export type { StudyListProps } from './components/StudyList';

@@ -1,0 +1,28 @@
+/**
+ * Starts cornerstone3D, its DICOM image loader (codecs in web workers) and the tools, once.
+ * The data plane's headers are given to the loader here, so the token never leaves platform/ + imaging/.
+ */
+import { init as initCore } from '@cornerstonejs/core';
+import dicomImageLoader from '@cornerstonejs/dicom-image-loader';
+import { addTool, init as initTools, PanTool, StackScrollTool, WindowLevelTool, ZoomTool } from '@cornerstonejs/tools';
+import type { StackEntry } from './imageIds';
+
+let started: Promise<void> | undefined;
+
+export function initImaging(dataPlaneHeaders: Record<string, string>): Promise<void> {
+  started ??= (async () => {
+    initCore();
+    dicomImageLoader.init({
+      maxWebWorkers: Math.max(1, Math.min(4, (navigator.hardwareConcurrency || 2) - 1)),
+      beforeSend: () => ({ ...dataPlaneHeaders }),
+    });
+    initTools();
+    for (const tool of [WindowLevelTool, PanTool, ZoomTool, StackScrollTool]) addTool(tool);
+  })();
+  return started;
+}
+
+/** Hands the series metadata to the WADO-RS loader so it does not fetch it again per frame. */
+export function registerStackMetadata(entries: readonly StackEntry[]): void {
+  for (const e of entries) dicomImageLoader.wadors.metaDataManager.add(e.imageId, e.metadata as never);
+}
