@@ -1,0 +1,104 @@
+import { describe, expect, it } from 'vitest';
+import { buildClient, type ClientTransport } from '../../../common/ipc/client';
+import { contract, eventNames, type Handlers, requestChannels } from '../../../common/ipc/contract';
+import { dispatch } from '../../../common/ipc/dispatch';
+import { DokueiError, ErrorCode } from '../../../common/ipc/errors';
+import { requestFixtures, responseFixtures } from '../../fixtures/contract/requests';
+
+function handlers(overrides: Partial<{ summary: () => Promise<unknown> }> = {}): { impl: Handlers; calls: unknown[] } {
+  const calls: unknown[] = [];
+  const impl: Handlers = {
+    app: {
+      getInfo: async (req) => (calls.push(req), { name: 'Dokuei' as const, version: '1', host: 'browser' as const, dataPlaneBaseUrl: 'x', upstreams: [] }),
+      log: async (req) => (calls.push(req), { ok: true as const }),
+    },
+    store: {
+      summary: async (req) => (calls.push(req), (overrides.summary ? await overrides.summary() : { root: '/r', studies: 1, series: 2, instances: 3, bytes: 4 }) as never),
+      importPaths: async (req, ctx) => {
+        calls.push(req);
+        ctx.emit('storeChanged', { studies: 1, instances: 9 });
+        return { imported: 1, skipped: 0, failed: [] };
+      },
+    },
+  };
+  return { impl, calls };
+}
+
+function loopback(impl: Handlers, events: { name: string; payload: unknown }[]): ClientTransport {
+  const listeners = new Map<string, ((p: unknown) => void)[]>();
+  return {
+    invoke: (channel, request) =>
+      dispatch(impl, channel, request, {
+        windowId: 'w1',
+        emit: (name, payload) => {
+          events.push({ name, payload });
+          for (const l of listeners.get(name) ?? []) l(payload);
+        },
+      }),
+    subscribe: (event, l) => {
+      listeners.set(event, [...(listeners.get(event) ?? []), l]);
+      return () => listeners.set(event, (listeners.get(event) ?? []).filter((x) => x !== l));
+    },
+  };
+}
+
+describe('IPC contract', () => {
+  it('has wire fixtures for every channel, and they pass or fail as labelled', () => {
+    const channels = requestChannels();
+    expect(channels.length).toBeGreaterThan(0);
+    for (const { channel, def } of channels) {
+      const req = requestFixtures[channel];
+      const res = responseFixtures[channel];
+      expect(req?.valid.length, `request fixtures for ${channel}`).toBeGreaterThan(0);
+      expect(req?.invalid.length, `must-fail request fixtures for ${channel}`).toBeGreaterThan(0);
+      expect(res?.valid.length, `response fixtures for ${channel}`).toBeGreaterThan(0);
+      for (const v of req!.valid) expect(def.request.safeParse(v).success, `${channel} valid ${JSON.stringify(v)}`).toBe(true);
+      for (const v of req!.invalid) expect(def.request.safeParse(v).success, `${channel} invalid ${JSON.stringify(v)?.slice(0, 60)}`).toBe(false);
+      for (const v of res!.valid) expect(def.response.safeParse(v).success, `${channel} valid response`).toBe(true);
+      for (const v of res!.invalid) expect(def.response.safeParse(v).success, `${channel} invalid response`).toBe(false);
+    }
+    expect(Object.keys(requestFixtures).sort()).toEqual(channels.map((c) => c.channel).sort());
+  });
+
+  it('the client exposes exactly the contract, and calls reach the handler validated', async () => {
+    const { impl, calls } = handlers();
+    const events: { name: string; payload: unknown }[] = [];
+    const api = buildClient(loopback(impl, events));
+    expect(Object.keys(api).sort()).toEqual([...Object.keys(contract.requests), 'on'].sort());
+    expect(Object.keys(api.app).sort()).toEqual(Object.keys(contract.requests.app).sort());
+    expect(Object.keys(api.on).sort()).toEqual(eventNames().sort());
+
+    const seen: unknown[] = [];
+    const off = api.on.storeChanged((p) => seen.push(p));
+    expect(await api.store.importPaths({ paths: ['/a'] })).toEqual({ imported: 1, skipped: 0, failed: [] });
+    expect(calls).toEqual([{ paths: ['/a'] }]);
+    expect(seen).toEqual([{ studies: 1, instances: 9 }]);
+    off();
+    await api.store.importPaths({ paths: ['/b'] });
+    expect(seen).toHaveLength(1);
+  });
+
+  it('refuses invalid requests on both sides with INVALID_REQUEST', async () => {
+    const { impl, calls } = handlers();
+    const api = buildClient(loopback(impl, []));
+    await expect(api.store.importPaths({ paths: [] })).rejects.toMatchObject({ code: ErrorCode.InvalidRequest });
+    const wire = await dispatch(impl, 'store.importPaths', { paths: 42 }, { windowId: 'w', emit: () => {} });
+    expect(wire).toMatchObject({ ok: false, error: { code: ErrorCode.InvalidRequest } });
+    expect(calls).toEqual([]);
+    expect(await dispatch(impl, 'shell.exec', {}, { windowId: 'w', emit: () => {} })).toMatchObject({ ok: false, error: { code: ErrorCode.UnknownChannel } });
+  });
+
+  it('maps thrown errors to codes and catches malformed handler results', async () => {
+    const failing = handlers({ summary: async () => Promise.reject(new DokueiError(ErrorCode.UpstreamUnreachable, 'PACS down')) }).impl;
+    await expect(buildClient(loopback(failing, [])).store.summary({})).rejects.toMatchObject({ code: ErrorCode.UpstreamUnreachable, message: 'PACS down' });
+    const crashing = handlers({ summary: async () => Promise.reject(new TypeError('boom')) }).impl;
+    await expect(buildClient(loopback(crashing, [])).store.summary({})).rejects.toMatchObject({ code: ErrorCode.Internal, message: 'boom' });
+    const malformed = handlers({ summary: async () => ({ root: 1 }) }).impl;
+    await expect(buildClient(loopback(malformed, [])).store.summary({})).rejects.toMatchObject({ code: ErrorCode.InvalidResponse });
+  });
+
+  it('turns a broken transport into a TRANSPORT_ERROR the UI can show', async () => {
+    const api = buildClient({ invoke: () => Promise.reject(new Error('socket closed')), subscribe: () => () => {} });
+    await expect(api.app.getInfo({})).rejects.toMatchObject({ code: ErrorCode.TransportError, message: expect.stringContaining('socket closed') });
+  });
+});
