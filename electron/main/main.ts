@@ -1,0 +1,127 @@
+/**
+ * Electron main process: the only module that imports 'electron' at runtime. It wires the pure pieces
+ * (schemes, guards, protocol handlers, IPC binder, web preferences) to Electron and starts the services.
+ * Anything with logic lives in those modules, where plain-Node tests can reach it.
+ */
+import path from 'node:path';
+import { app, BrowserWindow, dialog, ipcMain, protocol, session, shell, type WebContents } from 'electron';
+import ElectronStore from 'electron-store';
+import { electronEventChannel } from '../../common/ipc/contract';
+import { createServices } from '../services/app/createServices';
+import { VERSION } from '../services/version';
+import { ElectronStoreSettings } from './electronStoreSettings';
+import {
+  EXTERNAL_URL_ALLOW_LIST,
+  isAllowedExternalUrl,
+  isAllowedNavigation,
+  isTrustedIpcSender,
+  permissionDecision,
+  windowOpenDecision,
+} from './guards';
+import { bindIpc } from './ipcBinding';
+import { createAppHandler, createDataPlaneHandler } from './protocolHandlers';
+import { APP_ENTRY_URL, APP_SCHEME, DATA_PLANE_BASE_URL, DATA_PLANE_SCHEME, PRIVILEGED_SCHEMES } from './schemes';
+import { secureWebPreferences } from './webPreferences';
+
+const log = (message: string) => console.error(`[dokuei] ${message}`);
+
+// Must happen before 'ready', and synchronously at the top of the module: with an ESM entry point the
+// 'ready' event may fire as soon as this module first awaits.
+protocol.registerSchemesAsPrivileged(PRIVILEGED_SCHEMES);
+
+let mainWindow: BrowserWindow | undefined;
+
+function createWindow(): BrowserWindow {
+  const win = new BrowserWindow({
+    width: 1440,
+    height: 900,
+    show: false,
+    backgroundColor: '#000000',
+    title: 'Dokuei',
+    webPreferences: secureWebPreferences(path.join(app.getAppPath(), 'dist/electron/preload.cjs')),
+  });
+  win.once('ready-to-show', () => win.show());
+  win.on('closed', () => {
+    if (mainWindow === win) mainWindow = undefined;
+  });
+  void win.loadURL(APP_ENTRY_URL);
+  return win;
+}
+
+/** Applied to every WebContents, including ones we never meant to create. */
+function hardenWebContents(contents: WebContents): void {
+  const blockForeign = (event: { url: string; preventDefault(): void }) => {
+    if (!isAllowedNavigation(event.url)) {
+      event.preventDefault();
+      log(`Blocked navigation to ${event.url}`);
+    }
+  };
+  contents.on('will-navigate', blockForeign);
+  contents.on('will-redirect', blockForeign);
+  contents.on('will-attach-webview', (event) => event.preventDefault());
+  contents.setWindowOpenHandler(({ url }) => {
+    if (isAllowedExternalUrl(url, EXTERNAL_URL_ALLOW_LIST)) void shell.openExternal(url);
+    return windowOpenDecision();
+  });
+}
+
+function lockDownSession(): void {
+  const ses = session.defaultSession;
+  ses.setPermissionRequestHandler((_contents, _permission, callback) => callback(permissionDecision()));
+  ses.setPermissionCheckHandler(() => permissionDecision());
+  ses.setDevicePermissionHandler(() => permissionDecision());
+}
+
+async function start(): Promise<void> {
+  lockDownSession();
+  const settings = new ElectronStoreSettings(new ElectronStore<Record<string, unknown>>({ name: 'settings' }));
+  const services = await createServices({
+    dataDir: app.getPath('userData'),
+    settings,
+    host: 'electron',
+    version: VERSION,
+    dataPlaneBaseUrl: DATA_PLANE_BASE_URL,
+    gatewayBasePath: '',
+    demoDir: path.join(app.getAppPath(), 'resources/demo'),
+    log,
+  });
+  protocol.handle(DATA_PLANE_SCHEME, createDataPlaneHandler(services.gateway));
+  protocol.handle(APP_SCHEME, createAppHandler({ rendererDir: path.join(app.getAppPath(), 'dist/renderer') }));
+  bindIpc(ipcMain, services.handlers, { isTrustedSender: isTrustedIpcSender });
+  // Like the browser host: every window hears about store changes, not only the one that caused them.
+  services.store.onChange(() => {
+    const c = services.store.counts();
+    for (const win of BrowserWindow.getAllWindows()) {
+      win.webContents.send(electronEventChannel('storeChanged'), { studies: c.studies, instances: c.instances });
+    }
+  });
+  mainWindow = createWindow();
+}
+
+// One instance only: two would share (and race on) the same local store and settings file.
+if (!app.requestSingleInstanceLock()) {
+  app.quit();
+} else {
+  app.on('second-instance', () => {
+    if (!mainWindow) return;
+    if (mainWindow.isMinimized()) mainWindow.restore();
+    mainWindow.focus();
+  });
+  app.on('web-contents-created', (_event, contents) => hardenWebContents(contents));
+  app.on('window-all-closed', () => {
+    if (process.platform !== 'darwin') app.quit();
+  });
+  app.on('activate', () => {
+    if (app.isReady() && BrowserWindow.getAllWindows().length === 0) mainWindow = createWindow();
+  });
+  app
+    .whenReady()
+    .then(start)
+    .catch((err: unknown) => {
+      // Most likely invalid settings or an unreadable store: say so, rather than leave a blank window.
+      const message = err instanceof Error ? err.message : String(err);
+      log(`Start-up failed: ${err instanceof Error ? err.stack : message}`);
+      dialog.showErrorBox('Dokuei could not start', message);
+      app.exit(1);
+    });
+}

@@ -1,0 +1,9 @@
+/**
+ * Sandboxed preload: exposes exactly the contract-derived client as window.dokuei, nothing else (no
+ * ipcRenderer, no generic invoke). Bundled into one CommonJS file, as sandboxed preloads require.
+ */
+import { contextBridge, ipcRenderer } from 'electron';
+import { buildClient } from '../../common/ipc/client';
+import { createIpcTransport } from './ipcTransport';
+
+contextBridge.exposeInMainWorld('dokuei', buildClient(createIpcTransport(ipcRenderer)));

@@ -1,0 +1,86 @@
+/**
+ * Test doubles shared by the Electron host tests: a contract-typed Handlers (the services side), a
+ * recording ipcMain, and IpcMainInvokeEvents from a chosen frame URL.
+ */
+import type { IpcMain, IpcMainInvokeEvent } from 'electron';
+import type { CallContext, Handlers } from '../../../common/ipc/contract';
+
+export interface HandlerCalls {
+  calls: string[];
+  contexts: CallContext[];
+}
+
+export function fakeHandlers(record: HandlerCalls = { calls: [], contexts: [] }): Handlers {
+  return {
+    app: {
+      getInfo: async (_req, ctx) => {
+        record.calls.push('app.getInfo');
+        record.contexts.push(ctx);
+        return { name: 'Dokuei', version: '9.9.9-test', host: 'electron', dataPlaneBaseUrl: 'dicomweb://local', upstreams: [] };
+      },
+      log: async (req, ctx) => {
+        record.calls.push(`app.log:${req.level}:${req.message}`);
+        record.contexts.push(ctx);
+        return { ok: true };
+      },
+    },
+    store: {
+      summary: async (_req, ctx) => {
+        record.calls.push('store.summary');
+        record.contexts.push(ctx);
+        return { root: '/tmp/store', studies: 1, series: 2, instances: 3, bytes: 4 };
+      },
+      importPaths: async ({ paths }, ctx) => {
+        record.calls.push(`store.importPaths:${paths.join(',')}`);
+        record.contexts.push(ctx);
+        ctx.emit('storeChanged', { studies: 1, instances: paths.length });
+        return { imported: paths.length, skipped: 0, failed: [] };
+      },
+    },
+  };
+}
+
+type Listener = (event: IpcMainInvokeEvent, ...args: unknown[]) => unknown;
+
+/** Behaves like Electron's ipcMain here: a second handle() for the same channel throws. */
+export class FakeIpcMain implements Pick<IpcMain, 'handle' | 'removeHandler'> {
+  readonly handleCalls: string[] = [];
+  readonly removed: string[] = [];
+  readonly handlers = new Map<string, Listener>();
+
+  handle(channel: string, listener: Listener): void {
+    if (this.handlers.has(channel)) throw new Error(`Attempted to register a second handler for '${channel}'`);
+    this.handleCalls.push(channel);
+    this.handlers.set(channel, listener);
+  }
+
+  removeHandler(channel: string): void {
+    this.removed.push(channel);
+    this.handlers.delete(channel);
+  }
+
+  async invoke(channel: string, event: IpcMainInvokeEvent, ...args: unknown[]): Promise<unknown> {
+    const handler = this.handlers.get(channel);
+    if (!handler) throw new Error(`No handler registered for '${channel}'`);
+    return handler(event, ...args);
+  }
+}
+
+export interface FakeSender {
+  event: IpcMainInvokeEvent;
+  sent: Array<[string, unknown]>;
+}
+
+/** An invoke event from a frame at `frameUrl` (null: the frame is gone) in webContents `id`. */
+export function fakeInvokeEvent(frameUrl: string | null, id = 7, destroyed = false): FakeSender {
+  const sent: Array<[string, unknown]> = [];
+  const sender = {
+    id,
+    isDestroyed: () => destroyed,
+    send: (channel: string, ...args: unknown[]) => {
+      sent.push([channel, args[0]]);
+    },
+  };
+  const event = { sender, senderFrame: frameUrl === null ? null : { url: frameUrl }, frameId: 1, processId: 1, type: 'frame' };
+  return { event: event as unknown as IpcMainInvokeEvent, sent };
+}
