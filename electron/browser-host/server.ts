@@ -92,7 +92,7 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
 
   const authorized = (req: IncomingMessage): boolean => {
     const header = req.headers.authorization ?? '';
-    const m = /^Bearer (.+)$/.exec(header);
+    const m = /^bearer (.+)$/i.exec(header);
     if (!m) return false;
     const given = Buffer.from(m[1]!);
     return given.length === tokenBytes.length && timingSafeEqual(given, tokenBytes);

@@ -31,7 +31,7 @@ export class Part10Error extends Error {
 
 export interface Part10Header {
   transferSyntaxUid: string;
-  /** The dataset without pixel data, as DICOM JSON; PixelData is announced by a BulkDataURI placeholder. */
+  /** The dataset without pixel data, as DICOM JSON (PixelData is left out; frames are served by the frames route). */
   dataset: DicomJsonDataset;
 }
 
