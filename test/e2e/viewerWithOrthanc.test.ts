@@ -65,6 +65,8 @@ describe('study browser and stack viewer against Orthanc', () => {
     const series = page.locator('li[data-series-uid]').first();
     await series.waitFor({ timeout: 60000 });
     expect(await series.textContent()).toContain(`${ctFiles.length} img`);
+    // The thumbnail is rendered by Orthanc and passed through the gateway.
+    await expect.poll(() => series.locator('img').count(), { timeout: 30000 }).toBe(1);
     await series.click();
 
     const stats = await waitForRenderedImage(page);

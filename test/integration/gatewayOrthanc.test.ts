@@ -197,6 +197,21 @@ describe('gateway with a real Orthanc upstream and a real CT', () => {
     expect(JSON.stringify(ours)).not.toContain(`127.0.0.1:${orthanc!.httpPort}`);
   });
 
+  it('thumbnails come from Orthanc even though its plugin has no /thumbnail (small /rendered instead)', async () => {
+    const f = picked[1]!;
+    const base = `/studies/${study}/series/${series}/instances/${f.sop}`;
+    expect((await direct(`${base}/thumbnail`, 'image/png')).status).toBe(404);
+    // The study browser asks with an Accept list, which Orthanc alone would refuse.
+    const res = await call(remoteGateway, `${base}/thumbnail`, 'image/png, image/jpeg');
+    expect(res.status).toBe(200);
+    expect(res.headers.get('content-type')).toBe('image/png');
+    const png = Buffer.from(await res.arrayBuffer());
+    expect(png.subarray(1, 4).toString('latin1')).toBe('PNG');
+    const [width, height] = [png.readUInt32BE(16), png.readUInt32BE(20)];
+    expect(Math.max(width, height)).toBeLessThanOrEqual(128);
+    expect(Math.min(width, height)).toBeGreaterThan(32);
+  });
+
   describe('the same files in the local store', () => {
     it('the local store serves the frames, equal to Orthanc\'s byte for byte', async () => {
       for (const f of picked) {

@@ -195,7 +195,15 @@ export function createGateway(options: GatewayOptions): Gateway {
       }
       case 'rendered': {
         const bytes = await store.readInstance(route.study, route.series, route.instance);
-        if (!bytes) return upstreamPassthrough(pathAndQuery, request.headers.get('accept') ?? 'image/png');
+        if (!bytes) {
+          // Orthanc and others refuse an Accept list here: ask for exactly one image type.
+          const accept = /image\/jpeg/.test(request.headers.get('accept') ?? '') && !/image\/png/.test(request.headers.get('accept') ?? '') ? 'image/jpeg' : 'image/png';
+          const answer = await upstreamPassthrough(pathAndQuery, accept);
+          if (!route.thumbnail || answer.status !== 404) return answer;
+          // Many nodes (Orthanc's plugin among them) have no /thumbnail: a small /rendered is the same picture.
+          const rendered = `${rest.replace(/\/thumbnail$/, '/rendered')}?viewport=${THUMBNAIL_SIZE},${THUMBNAIL_SIZE}`;
+          return upstreamPassthrough(rendered, accept);
+        }
         const metadata = store.instanceMetadata(route.study, route.series, route.instance)!;
         const { frames } = extractFrames(bytes, [1]);
         const img = renderGrayscale(metadata, frames[0]!, route.thumbnail ? THUMBNAIL_SIZE : undefined);
