@@ -45,8 +45,9 @@ export async function createServices(options: ServicesOptions): Promise<Services
     notices.push(`Skipped unreadable file in the local store: ${file} (${reason})`),
   );
   const upstreams = settings.nodes
-    .filter((n) => n.enabled)
-    .map((n) => new DicomwebUpstream({ name: n.name, baseUrl: n.url, timeoutMs: n.timeoutMs }));
+    .filter((n) => n.enabled && n.kind === 'dicomweb')
+    .sort((a, b) => a.priority - b.priority)
+    .map((n) => new DicomwebUpstream({ name: n.name, baseUrl: (n as { url: string }).url, timeoutMs: n.timeoutMs }));
   if (settings.seedDemo && upstreams.length === 0 && store.counts().instances === 0) {
     const result = await importPaths(store, [options.demoDir ?? DEMO_DIR]);
     notices.push(`No PACS configured: loaded the demo study (${result.imported} images) into the local store.`);

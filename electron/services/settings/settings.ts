@@ -2,36 +2,121 @@
  * User settings behind one interface with one schema. The Electron app backs it with electron-store
  * (in electron/main); the browser host, CLI and tests with `conf`, the library electron-store wraps
  * (electron-store itself imports 'electron' and cannot load in plain Node).
- * Secrets never live here: they get their own protected store in the PACS issue.
+ * Secrets (passwords, tokens, client keys) never live here: nodes name them by `secretRef`, and a
+ * SecretStore (electron/services/secrets) keeps them encrypted.
  */
 import Conf from 'conf';
 import { z } from 'zod';
 
-export const DicomwebNodeSettings = z.object({
+/** Where a node sits in the hospital: on-site PACS (recent years), off-site archive (everything), other. */
+export const NodeRole = z.enum(['onsite', 'offsite', 'other']);
+export type NodeRole = z.infer<typeof NodeRole>;
+
+const AeTitle = z
+  .string()
+  .min(1)
+  .max(16)
+  .regex(/^[\x20-\x5b\x5d-\x7e]+$/, 'AE titles are at most 16 printable ASCII characters, no backslash')
+  .refine((s) => s.trim().length > 0, 'AE title cannot be blank');
+
+const NodeBase = z.object({
+  /** Stable identifier (used in secretRefs, jobs and the CLI's --node); letters, digits, - and _. */
+  id: z.string().regex(/^[A-Za-z0-9_-]{1,40}$/, 'Node ids are 1–40 letters, digits, - or _'),
   name: z.string().min(1).max(64),
+  role: NodeRole.default('other'),
+  /** Lower is asked first when several nodes hold a study (on-site before the off-site archive). */
+  priority: z.number().int().min(0).max(1000).default(100),
+  enabled: z.boolean().default(true),
+  /** Connection set-up (TCP/TLS/association) must finish within this. */
+  connectTimeoutMs: z.number().int().min(100).max(120000).default(5000),
+  /** A query must answer within this, or the node is reported unreachable for that query. */
+  timeoutMs: z.number().int().min(100).max(600000).default(15000),
+  /** Answers slower than this are shown as "slow". */
+  slowMs: z.number().int().min(10).max(600000).default(3000),
+});
+
+export const DicomwebAuth = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('none') }),
+  z.object({ type: z.literal('basic'), username: z.string().min(1), secretRef: z.string().min(1) }),
+  z.object({ type: z.literal('bearer'), secretRef: z.string().min(1) }),
+  z.object({
+    type: z.literal('oauth2'),
+    /** Authorization code + PKCE (RFC 7636) with a loopback redirect (RFC 8252). */
+    authorizationUrl: z.url({ protocol: /^https?$/ }),
+    tokenUrl: z.url({ protocol: /^https?$/ }),
+    clientId: z.string().min(1),
+    scope: z.string().default('openid'),
+    /** Where the tokens are kept in the SecretStore. */
+    secretRef: z.string().min(1),
+  }),
+]);
+export type DicomwebAuth = z.infer<typeof DicomwebAuth>;
+
+export const TlsSettings = z.object({
+  /** PEM file with the CA(s) to trust in addition to the system's (a hospital's own CA). */
+  caFile: z.string().min(1).optional(),
+  /** PEM client certificate, for nodes that want mutual TLS; its key is a secret. */
+  clientCertFile: z.string().min(1).optional(),
+  clientKeySecretRef: z.string().min(1).optional(),
+});
+export type TlsSettings = z.infer<typeof TlsSettings>;
+
+export const DicomwebNodeSettings = NodeBase.extend({
   kind: z.literal('dicomweb'),
   url: z.url({ protocol: /^https?$/ }),
-  timeoutMs: z.number().int().min(100).max(600000).default(15000),
-  enabled: z.boolean().default(true),
+  auth: DicomwebAuth.default({ type: 'none' }),
+  tls: TlsSettings.optional(),
 });
 export type DicomwebNodeSettings = z.infer<typeof DicomwebNodeSettings>;
 
-export const Settings = z.object({
-  nodes: z.array(DicomwebNodeSettings).default([]),
-  /** Import the bundled demo study into an empty store when no node is configured. */
-  seedDemo: z.boolean().default(true),
+export const DimseNodeSettings = NodeBase.extend({
+  kind: z.literal('dimse'),
+  host: z.string().min(1).max(253),
+  port: z.number().int().min(1).max(65535),
+  calledAeTitle: AeTitle,
+  /** Our AE title towards this node; defaults to the local SCP's. */
+  callingAeTitle: AeTitle.optional(),
+  retrieve: z.enum(['C-GET', 'C-MOVE']).default('C-GET'),
 });
+export type DimseNodeSettings = z.infer<typeof DimseNodeSettings>;
+
+export const NodeSettings = z.discriminatedUnion('kind', [DicomwebNodeSettings, DimseNodeSettings]);
+export type NodeSettings = z.infer<typeof NodeSettings>;
+
+/** Our own C-STORE SCP, the destination of C-MOVE. Accepts associations only from configured DIMSE nodes. */
+export const LocalScpSettings = z.object({
+  aeTitle: AeTitle.default('DOKUEI'),
+  port: z.number().int().min(0).max(65535).default(11112),
+  enabled: z.boolean().default(true),
+});
+export type LocalScpSettings = z.infer<typeof LocalScpSettings>;
+
+export const Settings = z
+  .object({
+    nodes: z.array(NodeSettings).default([]),
+    localScp: LocalScpSettings.default({ aeTitle: 'DOKUEI', port: 11112, enabled: true }),
+    /** Import the bundled demo study into an empty store when no node is configured. */
+    seedDemo: z.boolean().default(true),
+  })
+  .superRefine((s, ctx) => {
+    const seen = new Set<string>();
+    s.nodes.forEach((n, i) => {
+      if (seen.has(n.id)) ctx.addIssue({ code: 'custom', path: ['nodes', i, 'id'], message: `Duplicate node id "${n.id}"` });
+      seen.add(n.id);
+    });
+  });
 export type Settings = z.infer<typeof Settings>;
+export type SettingsInput = z.input<typeof Settings>;
 
 export interface SettingsStore {
   get(): Settings;
-  set(settings: Settings): void;
+  set(settings: SettingsInput): void;
 }
 
 export class SettingsError extends Error {}
 
 export function parseSettings(raw: unknown, where: string): Settings {
-  const parsed = Settings.safeParse(raw ?? {});
+  const parsed = Settings.safeParse(migrate(raw ?? {}));
   if (!parsed.success) {
     const detail = parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
     throw new SettingsError(`Settings in ${where} are invalid: ${detail}`);
@@ -39,20 +124,36 @@ export function parseSettings(raw: unknown, where: string): Settings {
   return parsed.data;
 }
 
+/** Foundation-era settings had nodes without ids: derive one from the name so they keep working. */
+function migrate(raw: unknown): unknown {
+  if (!raw || typeof raw !== 'object' || !Array.isArray((raw as { nodes?: unknown }).nodes)) return raw;
+  const nodes = (raw as { nodes: unknown[] }).nodes.map((n, i) => {
+    if (!n || typeof n !== 'object' || 'id' in n) return n;
+    const name = String((n as { name?: unknown }).name ?? `node-${i + 1}`);
+    const id = name.replace(/[^A-Za-z0-9_-]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 40) || `node-${i + 1}`;
+    return { ...n, id };
+  });
+  return { ...(raw as object), nodes };
+}
+
 export class ConfSettingsStore implements SettingsStore {
   private readonly conf: Conf<Record<string, unknown>>;
 
-  /** @param cwd folder holding config.json; defaults to the per-user config folder for "dokuei". */
+  /** @param cwd folder holding settings.json; defaults to the per-user config folder for "dokuei". */
   constructor(cwd?: string) {
     this.conf = new Conf<Record<string, unknown>>({ projectName: 'dokuei', cwd, configName: 'settings' });
+  }
+
+  get path(): string {
+    return this.conf.path;
   }
 
   get(): Settings {
     return parseSettings(this.conf.store, this.conf.path);
   }
 
-  set(settings: Settings): void {
-    this.conf.store = Settings.parse(settings) as unknown as Record<string, unknown>;
+  set(settings: SettingsInput): void {
+    this.conf.store = parseSettings(settings, 'the new settings') as unknown as Record<string, unknown>;
   }
 }
 
@@ -65,7 +166,7 @@ export class MemorySettingsStore implements SettingsStore {
   get(): Settings {
     return this.value;
   }
-  set(settings: Settings): void {
-    this.value = Settings.parse(settings);
+  set(settings: SettingsInput): void {
+    this.value = parseSettings(settings, 'the new settings');
   }
 }
