@@ -5,7 +5,7 @@
  * The store is passed in rather than created here: electron-store imports 'electron' at load time, and
  * keeping it out of this module lets the class be tested under plain Node.
  */
-import { parseSettings, type Settings, type SettingsStore } from '../services/settings/settings';
+import { parseSettings, type Settings, type SettingsInput, type SettingsStore } from '../services/settings/settings';
 
 /** The part of electron-store (a `conf` subclass) this class uses. */
 export interface SettingsBackingStore {
@@ -20,7 +20,7 @@ export class ElectronStoreSettings implements SettingsStore {
     return parseSettings(this.backing.store, this.backing.path);
   }
 
-  set(settings: Settings): void {
+  set(settings: SettingsInput): void {
     // Validate before writing: an invalid value must never reach disk and break the next start.
     this.backing.store = parseSettings(settings, 'the settings being saved') as unknown as Record<string, unknown>;
   }

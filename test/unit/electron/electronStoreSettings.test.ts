@@ -4,7 +4,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ElectronStoreSettings, type SettingsBackingStore } from '../../../electron/main/electronStoreSettings';
-import { SettingsError } from '../../../electron/services/settings/settings';
+import { SettingsError, type SettingsInput } from '../../../electron/services/settings/settings';
+
+const DEFAULT_SCP = { aeTitle: 'DOKUEI', port: 11112, enabled: true };
 
 const backing = (store: Record<string, unknown>): SettingsBackingStore => ({ store, path: '/home/u/.config/Dokuei/settings.json' });
 
@@ -15,7 +17,7 @@ describe('ElectronStoreSettings', () => {
   });
 
   it('fills in defaults for an empty store', () => {
-    expect(new ElectronStoreSettings(backing({})).get()).toEqual({ nodes: [], seedDemo: true });
+    expect(new ElectronStoreSettings(backing({})).get()).toEqual({ nodes: [], localScp: DEFAULT_SCP, seedDemo: true });
   });
 
   it('reads valid settings', () => {
@@ -23,7 +25,13 @@ describe('ElectronStoreSettings', () => {
       backing({ seedDemo: false, nodes: [{ name: 'PACS', kind: 'dicomweb', url: 'https://pacs.example/dicom-web' }] }),
     ).get();
     expect(s.seedDemo).toBe(false);
-    expect(s.nodes).toEqual([{ name: 'PACS', kind: 'dicomweb', url: 'https://pacs.example/dicom-web', timeoutMs: 15000, enabled: true }]);
+    // Nodes written before ids existed get one derived from the name; defaults are filled in.
+    expect(s.nodes).toEqual([
+      {
+        id: 'PACS', name: 'PACS', kind: 'dicomweb', url: 'https://pacs.example/dicom-web', role: 'other', priority: 100, enabled: true,
+        connectTimeoutMs: 5000, timeoutMs: 15000, slowMs: 3000, auth: { type: 'none' },
+      },
+    ]);
   });
 
   it('refuses invalid settings with an error naming the file', () => {
@@ -36,9 +44,11 @@ describe('ElectronStoreSettings', () => {
     const b = backing({});
     const settings = new ElectronStoreSettings(b);
     settings.set({ nodes: [], seedDemo: false });
-    expect(b.store).toEqual({ nodes: [], seedDemo: false });
+    expect(b.store).toEqual({ nodes: [], localScp: DEFAULT_SCP, seedDemo: false });
     expect(() => settings.set({ nodes: [], seedDemo: 'yes' } as never)).toThrow(SettingsError);
-    expect(b.store).toEqual({ nodes: [], seedDemo: false });
+    const dup: SettingsInput = { nodes: [1, 2].map(() => ({ id: 'a', name: 'A', kind: 'dicomweb' as const, url: 'http://x/dicom-web' })) };
+    expect(() => settings.set(dup)).toThrow(/Duplicate node id "a"/);
+    expect(b.store).toEqual({ nodes: [], localScp: DEFAULT_SCP, seedDemo: false });
   });
 
   it('round-trips through a real conf store (what electron-store extends)', async () => {
@@ -47,6 +57,6 @@ describe('ElectronStoreSettings', () => {
     const conf = new Conf<Record<string, unknown>>({ projectName: 'dokuei-test', cwd: dir, configName: 'settings' });
     new ElectronStoreSettings(conf).set({ nodes: [], seedDemo: false });
     const reopened = new Conf<Record<string, unknown>>({ projectName: 'dokuei-test', cwd: dir, configName: 'settings' });
-    expect(new ElectronStoreSettings(reopened).get()).toEqual({ nodes: [], seedDemo: false });
+    expect(new ElectronStoreSettings(reopened).get()).toEqual({ nodes: [], localScp: DEFAULT_SCP, seedDemo: false });
   });
 });
