@@ -1,8 +1,11 @@
 /** The application shell: study browser on the left, the viewer on the right, status at the bottom. */
-import { useCallback, useEffect, useState } from 'react';
-import type { SeriesSummary, StudySummary } from '../common/dicom/model';
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import type { FederatedStudy } from '../common/dicom/federation';
+import type { SeriesSummary } from '../common/dicom/model';
+import type { RetrieveJob } from '../common/dicom/retrieveJob';
+import type { NodeInfo } from '../common/ipc/contract';
 import { SeriesStrip, ViewerPane } from './features/viewer';
-import { StudyList } from './features/worklist';
+import { StudyBrowser } from './features/worklist';
 import { connectPlatform, type Platform } from './platform/platform';
 import { Banner } from './ui/Banner';
 
@@ -11,11 +14,14 @@ type Summary = { studies: number; instances: number; bytes: number };
 export function App() {
   const [platform, setPlatform] = useState<Platform>();
   const [fatal, setFatal] = useState<string>();
-  const [study, setStudy] = useState<StudySummary>();
+  const [nodes, setNodes] = useState<NodeInfo[]>([]);
+  const [study, setStudy] = useState<FederatedStudy>();
   const [series, setSeries] = useState<SeriesSummary>();
-  const [warnings, setWarnings] = useState<string[]>([]);
+  const [notice, setNotice] = useState<string>();
   const [summary, setSummary] = useState<Summary>();
   const [refreshKey, setRefreshKey] = useState(0);
+  const [jobs, setJobs] = useState<Map<string, RetrieveJob>>(new Map());
+  const refreshTimer = useRef<ReturnType<typeof setTimeout>>(undefined);
 
   useEffect(() => {
     connectPlatform().then(setPlatform, (err: Error) => setFatal(err.message));
@@ -23,18 +29,44 @@ export function App() {
 
   useEffect(() => {
     if (!platform) return;
-    const refresh = () => platform.api.store.summary({}).then(setSummary, () => undefined);
-    void refresh();
-    return platform.api.on.storeChanged(() => {
-      void refresh();
-      setRefreshKey((k) => k + 1);
+    const { api } = platform;
+    const refreshSummary = () => api.store.summary({}).then(setSummary, () => undefined);
+    void refreshSummary();
+    api.nodes.list({}).then(setNodes, (err: Error) => setNotice(`Could not list the nodes: ${err.message}`));
+    api.retrieve.list({}).then((list) => setJobs(new Map(list.map((j) => [j.studyInstanceUid, j]))), () => undefined);
+    const offStore = api.on.storeChanged(() => {
+      void refreshSummary();
+      // Instances arrive one by one during a retrieve: refresh the lists at most once a second.
+      clearTimeout(refreshTimer.current);
+      refreshTimer.current = setTimeout(() => setRefreshKey((k) => k + 1), 1000);
     });
+    const offJobs = api.on.retrieveProgress((job) => setJobs((prev) => new Map(prev).set(job.studyInstanceUid, job)));
+    return () => {
+      offStore();
+      offJobs();
+      clearTimeout(refreshTimer.current);
+    };
   }, [platform]);
 
-  const onSelectStudy = useCallback((s: StudySummary) => {
+  const nodeKinds = useMemo(() => new Map(nodes.map((n) => [n.id, n.kind])), [nodes]);
+  /** The viewer streams over DICOMweb: from the local store or a DICOMweb node, not from DIMSE-only nodes. */
+  const streamable = (s: FederatedStudy | undefined) => !!s && (s.availability.local || s.locations.some((id) => nodeKinds.get(id) === 'dicomweb'));
+
+  const onSelectStudy = useCallback((s: FederatedStudy) => {
     setStudy(s);
     setSeries(undefined);
+    setNotice(undefined);
   }, []);
+
+  const openSeries = (s: SeriesSummary) => {
+    if (!platform || !study) return;
+    if (streamable(study)) {
+      setSeries(s);
+      return;
+    }
+    setNotice('This study is only on DIMSE nodes: retrieving it to the local store; it opens from there.');
+    void platform.api.retrieve.start({ studyInstanceUid: study.studyInstanceUid }).catch((err: Error) => setNotice(`Retrieve failed: ${err.message}`));
+  };
 
   if (fatal) return <div className="empty" role="alert">Dokuei could not start: {fatal}</div>;
   if (!platform) return <div className="empty">Starting Dokuei…</div>;
@@ -43,16 +75,31 @@ export function App() {
     <div className="app">
       <header className="app-header">
         <h1>Dokuei 読影</h1>
-        <span className="sub">
-          {platform.upstreams.length ? `Nodes: ${platform.upstreams.map((u) => u.name).join(', ')}` : 'Local store only (no PACS configured)'}
-        </span>
+        <span className="sub">{nodes.length ? `Nodes: ${nodes.map((n) => n.name).join(', ')}` : 'Local store only (no PACS configured)'}</span>
       </header>
       <div className="app-main">
         <section className="side" aria-label="Study browser">
-          {warnings.length ? <Banner kind="warn">{warnings.join(' · ')}</Banner> : <div />}
-          <StudyList plane={platform.dataPlane} selected={study?.studyInstanceUid} onSelect={onSelectStudy} refreshKey={refreshKey} onWarnings={setWarnings} />
+          {notice ? <Banner kind="info" onDismiss={() => setNotice(undefined)}>{notice}</Banner> : <div />}
+          <StudyBrowser
+            api={platform.api}
+            selected={study?.studyInstanceUid}
+            onSelect={onSelectStudy}
+            onOpen={(s) => {
+              onSelectStudy(s);
+            }}
+            jobs={jobs}
+            refreshKey={refreshKey}
+          />
           {study ? (
-            <SeriesStrip plane={platform.dataPlane} studyUid={study.studyInstanceUid} selected={series?.seriesInstanceUid} onOpen={setSeries} />
+            <SeriesStrip
+              api={platform.api}
+              plane={platform.dataPlane}
+              studyUid={study.studyInstanceUid}
+              selected={series?.seriesInstanceUid}
+              thumbnails={streamable(study)}
+              refreshKey={refreshKey}
+              onOpen={openSeries}
+            />
           ) : (
             <div />
           )}
@@ -68,7 +115,7 @@ export function App() {
             Local store: {summary.studies} studies, {summary.instances} images, {(summary.bytes / 1048576).toFixed(1)} MB
           </span>
         ) : null}
-        <span>Keys: ↑/↓ study · Enter open · wheel/arrows slice · left-drag W/L · right-drag zoom · R reset</span>
+        <span>Keys: ↑/↓ study · Enter series · R retrieve · Esc cancel · wheel/arrows slice · left-drag W/L · right-drag zoom</span>
       </footer>
     </div>
   );

@@ -6,7 +6,7 @@ import { z } from 'zod';
 
 const DicomDate = z.string().regex(/^\d{8}$/, 'Dates are YYYYMMDD');
 /** DICOM matching text: no backslash (it separates values) and no control characters. */
-const MatchText = z.string().max(64).regex(/^[^\\\u0000-\u001f]*$/, 'No backslashes or control characters');
+const MatchText = z.string().max(64).regex(/^[^\\\p{Cc}]*$/u, 'No backslashes or control characters');
 
 export const StudyQuery = z
   .object({
@@ -41,6 +41,18 @@ export function studyQueryToFilters(q: StudyQueryInput): Record<string, string> 
   put('AccessionNumber', q.accessionNumber);
   put('StudyDescription', q.studyDescription);
   return f;
+}
+
+/**
+ * Filters as sent to PACS nodes. PACS (Orthanc among them) match a Person Name against the whole value
+ * "Yamada^Tarou=山田^太郎=やまだ^たろう", so "山田*" would only match a name whose first group is in kanji.
+ * A Japanese query is meant for the ideographic or phonetic group: send "*=山田*", which matches when a
+ * group after the first starts with it. Latin queries stay as typed (they address the alphabetic group).
+ */
+export function nodeFilters(filters: Record<string, string>): Record<string, string> {
+  const name = filters.PatientName;
+  if (!name || name.includes('=') || !/[^\p{ASCII}]/u.test(name)) return filters;
+  return { ...filters, PatientName: `*=${name}` };
 }
 
 export type DatePreset = 'today' | 'yesterday' | 'last7days';

@@ -4,6 +4,9 @@
  * Pixel data never appears here: it travels on the DICOMweb data plane.
  */
 import { z } from 'zod';
+import { FederatedSearchResult, NodeOutcome } from '../dicom/federation';
+import { RetrieveJob } from '../dicom/retrieveJob';
+import { StudyQuery } from '../dicom/studyQuery';
 
 export interface RequestDef<Req extends z.ZodType = z.ZodType, Res extends z.ZodType = z.ZodType> {
   readonly kind: 'request';
@@ -29,6 +32,37 @@ export const UpstreamNodeInfo = z.object({
   name: z.string().min(1),
   kind: z.enum(['dicomweb']),
   url: z.string(),
+});
+
+export const NodeInfo = z.object({
+  id: z.string(),
+  name: z.string(),
+  role: z.enum(['onsite', 'offsite', 'other']),
+  kind: z.enum(['dicomweb', 'dimse']),
+  priority: z.number().int(),
+  enabled: z.boolean(),
+  /** What a person recognises: the base URL, or AE@host:port. Never a password. */
+  endpoint: z.string(),
+  retrieve: z.enum(['WADO-RS', 'C-GET', 'C-MOVE']),
+});
+export type NodeInfo = z.infer<typeof NodeInfo>;
+
+const Uid = z.string().regex(/^[0-9]+(\.[0-9]+)*$/, 'Not a DICOM UID').max(64);
+const NodeId = z.string().regex(/^[A-Za-z0-9_-]{1,40}$/, 'Not a node id');
+
+export const SeriesRow = z.object({
+  studyInstanceUid: z.string(),
+  seriesInstanceUid: z.string(),
+  modality: z.string(),
+  seriesNumber: z.number().optional(),
+  seriesDescription: z.string(),
+  numberOfInstances: z.number().optional(),
+});
+
+export const SeriesListResult = z.object({
+  series: z.array(SeriesRow),
+  source: z.string(),
+  nodes: z.array(NodeOutcome),
 });
 
 export const AppInfo = z.object({
@@ -82,9 +116,23 @@ export const contract = {
       summary: request(Empty, StoreSummary),
       importPaths: request(ImportRequest, ImportResult),
     },
+    nodes: {
+      list: request(Empty, z.array(NodeInfo)),
+      echo: request(z.object({ nodeId: NodeId }).strict(), z.object({ ms: z.number().nonnegative() })),
+    },
+    studies: {
+      search: request(StudyQuery, FederatedSearchResult),
+      series: request(z.object({ studyInstanceUid: Uid }).strict(), SeriesListResult),
+    },
+    retrieve: {
+      start: request(z.object({ studyInstanceUid: Uid, seriesInstanceUid: Uid.optional(), nodeId: NodeId.optional() }).strict(), RetrieveJob),
+      cancel: request(z.object({ jobId: z.string().uuid() }).strict(), z.object({ cancelled: z.boolean() })),
+      list: request(Empty, z.array(RetrieveJob)),
+    },
   },
   events: {
     storeChanged: event(StoreChanged),
+    retrieveProgress: event(RetrieveJob),
   },
 } as const;
 

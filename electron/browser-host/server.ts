@@ -11,6 +11,7 @@ import { Readable } from 'node:stream';
 import type { AddressInfo } from 'node:net';
 import { createServices, type Services } from '../services/app/createServices';
 import type { SettingsStore } from '../services/settings/settings';
+import { FileSecretStore, type SecretStore } from '../services/secrets/secretStore';
 import { VERSION } from '../services/version';
 import { HttpBridge } from './httpBridge';
 import { contentSecurityPolicy } from '../../common/security/csp';
@@ -20,6 +21,8 @@ export const DATA_PLANE_PREFIX = '/dicomweb';
 export interface BrowserHostOptions {
   dataDir: string;
   settings: SettingsStore;
+  /** Defaults to the encrypted secrets file in dataDir. */
+  secrets?: SecretStore;
   rendererDir: string;
   port?: number;
   token?: string;
@@ -76,6 +79,7 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
   const services = await createServices({
     dataDir: options.dataDir,
     settings: options.settings,
+    secrets: options.secrets ?? FileSecretStore.open(options.dataDir),
     host: 'browser',
     version: VERSION,
     dataPlaneBaseUrl: `${origin}${DATA_PLANE_PREFIX}`,
@@ -84,10 +88,8 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
     log,
   });
   const bridge = new HttpBridge(services.handlers);
-  const unsubscribe = services.store.onChange(() => {
-    const c = services.store.counts();
-    bridge.emit('storeChanged', { studies: c.studies, instances: c.instances });
-  });
+  const offStore = services.onStoreChanged((counts) => bridge.emit('storeChanged', counts));
+  const offJobs = services.onRetrieveProgress((job) => bridge.emit('retrieveProgress', job));
   const allowedHosts = new Set([`127.0.0.1:${port}`, `localhost:${port}`]);
 
   const authorized = (req: IncomingMessage): boolean => {
@@ -169,7 +171,9 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
     token,
     services,
     close: async () => {
-      unsubscribe();
+      offStore();
+      offJobs();
+      await services.close();
       bridge.closeAll();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));

@@ -3,7 +3,8 @@
  * other tools rely on: extend it, never rename fields.
  */
 import { promises as fs } from 'node:fs';
-import { getString, formatPersonName, getPersonName } from '../../common/dicom/dicomJson';
+import { joinPersonNameGroups } from '../../common/dicom/charset';
+import { getString, getPersonName } from '../../common/dicom/dicomJson';
 import { Tag } from '../../common/dicom/tags';
 import { readPart10Header } from '../services/dicom/part10';
 
@@ -17,7 +18,10 @@ export interface InspectResult {
   studyInstanceUID: string | null;
   seriesInstanceUID: string | null;
   modality: string | null;
+  /** Decoded, in the DICOM form: "Yamada^Tarou=山田^太郎=やまだ^たろう" ('' when the file has no name). */
   patientName: string | null;
+  /** The same name by component group; null when the file could not be read. */
+  patientNameGroups: { alphabetic: string | null; ideographic: string | null; phonetic: string | null } | null;
   patientId: string | null;
   rows: number | null;
   columns: number | null;
@@ -27,7 +31,7 @@ export interface InspectResult {
 export async function inspectFile(file: string): Promise<InspectResult> {
   const empty: InspectResult = {
     file, ok: false, error: null, transferSyntaxUID: null, sopClassUID: null, sopInstanceUID: null, studyInstanceUID: null,
-    seriesInstanceUID: null, modality: null, patientName: null, patientId: null, rows: null, columns: null, numberOfFrames: null,
+    seriesInstanceUID: null, modality: null, patientName: null, patientNameGroups: null, patientId: null, rows: null, columns: null, numberOfFrames: null,
   };
   let bytes: Uint8Array;
   try {
@@ -38,6 +42,7 @@ export async function inspectFile(file: string): Promise<InspectResult> {
   }
   try {
     const { transferSyntaxUid, dataset } = readPart10Header(bytes);
+    const name = getPersonName(dataset, Tag.PatientName);
     const num = (tag: string) => {
       const v = Number(getString(dataset, tag));
       return Number.isFinite(v) && getString(dataset, tag) !== undefined ? v : null;
@@ -51,7 +56,8 @@ export async function inspectFile(file: string): Promise<InspectResult> {
       studyInstanceUID: getString(dataset, Tag.StudyInstanceUID) ?? null,
       seriesInstanceUID: getString(dataset, Tag.SeriesInstanceUID) ?? null,
       modality: getString(dataset, Tag.Modality) ?? null,
-      patientName: formatPersonName(getPersonName(dataset, Tag.PatientName)),
+      patientName: joinPersonNameGroups(name),
+      patientNameGroups: { alphabetic: name?.Alphabetic ?? null, ideographic: name?.Ideographic ?? null, phonetic: name?.Phonetic ?? null },
       patientId: getString(dataset, Tag.PatientID) ?? null,
       rows: num(Tag.Rows),
       columns: num(Tag.Columns),

@@ -3,7 +3,8 @@
  *   dokuei inspect FILE... [--json]
  *   dokuei import PATH... [--data-dir DIR] [--json]
  *   dokuei store ls [--data-dir DIR] [--json]
- * Exit codes: 0 ok, 1 some input failed, 2 usage error.
+ *   dokuei nodes list|echo NAME, dokuei query …, dokuei retrieve STUDY_UID [--node NAME]
+ * Exit codes: 0 ok, 1 some input failed, 2 usage error, 3 answered but a node was unreachable.
  */
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -14,6 +15,10 @@ import { importPaths } from '../services/store/importPaths';
 import { defaultDataDir } from '../services/dataDir';
 import { VERSION } from '../services/version';
 import { inspectFile } from './inspect';
+import { createServices, type Services } from '../services/app/createServices';
+import { FileSecretStore } from '../services/secrets/secretStore';
+import { ConfSettingsStore } from '../services/settings/settings';
+import { CliUsageError, nodesCommand, queryCommand, retrieveCommand } from './pacsCommands';
 
 const USAGE = `dokuei ${VERSION} — Dokuei command line
 
@@ -21,12 +26,34 @@ Usage:
   dokuei inspect FILE... [--json]         what each file is (transfer syntax, SOP class, patient)
   dokuei import PATH... [--json]          import files/folders into the local store
   dokuei store ls [--json]                list the studies in the local store
+  dokuei nodes list [--json]              the configured PACS nodes
+  dokuei nodes echo NAME [--json]         C-ECHO / DICOMweb ping of one node
+  dokuei query [--patient-id ID] [--name NAME] [--modality MOD] [--from YYYYMMDD] [--to YYYYMMDD]
+               [--accession ACC] [--limit N] [--json]
+                                          federated study search over the local store and every node
+  dokuei retrieve STUDY_UID [--node NAME] [--series SERIES_UID] [--json]
+                                          retrieve into the local store, with a progress bar
 Options:
-  --data-dir DIR   local data folder (default: $DOKUEI_DATA_DIR or ${defaultDataDir()})
+  --data-dir DIR   local data folder (default: $DOKUEI_DATA_DIR or ${defaultDataDir()});
+                   nodes are read from DIR/settings.json, secrets from DIR/secrets.enc
   --json           machine-readable output
   -h, --help       this text`;
 
-class UsageError extends Error {}
+async function openServices(dataDir: string): Promise<Services> {
+  return createServices({
+    dataDir,
+    settings: new ConfSettingsStore(dataDir),
+    secrets: FileSecretStore.open(dataDir),
+    host: 'cli',
+    version: VERSION,
+    dataPlaneBaseUrl: '',
+    gatewayBasePath: '',
+    seedDemo: false,
+    log: (m) => process.stderr.write(`${m}\n`),
+  });
+}
+
+const UsageError = CliUsageError;
 
 function out(line: string): void {
   process.stdout.write(`${line}\n`);
@@ -39,6 +66,15 @@ export async function run(argv: string[]): Promise<number> {
     options: {
       json: { type: 'boolean', default: false },
       'data-dir': { type: 'string' },
+      'patient-id': { type: 'string' },
+      name: { type: 'string' },
+      modality: { type: 'string' },
+      from: { type: 'string' },
+      to: { type: 'string' },
+      accession: { type: 'string' },
+      limit: { type: 'string' },
+      node: { type: 'string' },
+      series: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
       version: { type: 'boolean', default: false },
     },
@@ -88,6 +124,23 @@ export async function run(argv: string[]): Promise<number> {
       }
       return 0;
     }
+    case 'nodes':
+    case 'query':
+    case 'retrieve': {
+      const services = await openServices(dataDir);
+      const io = { out, err: (t: string) => void process.stderr.write(t), isTty: !!process.stderr.isTTY };
+      const ctl = new AbortController();
+      const onSigint = () => ctl.abort();
+      process.once('SIGINT', onSigint);
+      try {
+        if (command === 'nodes') return await nodesCommand(services, rest, values.json ?? false, io);
+        if (command === 'query') return await queryCommand(services, values, values.json ?? false, io);
+        return await retrieveCommand(services, rest[0], { node: values.node, series: values.series }, values.json ?? false, io, ctl.signal);
+      } finally {
+        process.off('SIGINT', onSigint);
+        await services.close();
+      }
+    }
     default:
       throw new UsageError(`unknown command "${command}"`);
   }
@@ -98,7 +151,7 @@ if (invokedDirectly) {
   run(process.argv.slice(2)).then(
     (code) => process.exit(code),
     (err) => {
-      const usage = err instanceof UsageError || (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
+      const usage = err instanceof CliUsageError || (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
       process.stderr.write(`dokuei: ${err instanceof Error ? err.message : String(err)}\n${usage ? "Run 'dokuei --help' for usage.\n" : ''}`);
       process.exit(usage ? 2 : 1);
     },

@@ -4,12 +4,13 @@
  * Anything with logic lives in those modules, where plain-Node tests can reach it.
  */
 import path from 'node:path';
-import { app, BrowserWindow, dialog, ipcMain, protocol, session, shell, type WebContents } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, protocol, safeStorage, session, shell, type WebContents } from 'electron';
 import ElectronStore from 'electron-store';
 import { electronEventChannel } from '../../common/ipc/contract';
 import { createServices } from '../services/app/createServices';
 import { VERSION } from '../services/version';
 import { ElectronStoreSettings } from './electronStoreSettings';
+import { SafeStorageSecretStore } from './safeStorageSecrets';
 import {
   EXTERNAL_URL_ALLOW_LIST,
   isAllowedExternalUrl,
@@ -78,6 +79,7 @@ async function start(): Promise<void> {
   const services = await createServices({
     dataDir: app.getPath('userData'),
     settings,
+    secrets: new SafeStorageSecretStore(safeStorage, app.getPath('userData')),
     host: 'electron',
     version: VERSION,
     dataPlaneBaseUrl: DATA_PLANE_BASE_URL,
@@ -88,13 +90,13 @@ async function start(): Promise<void> {
   protocol.handle(DATA_PLANE_SCHEME, createDataPlaneHandler(services.gateway));
   protocol.handle(APP_SCHEME, createAppHandler({ rendererDir: path.join(app.getAppPath(), 'dist/renderer') }));
   bindIpc(ipcMain, services.handlers, { isTrustedSender: isTrustedIpcSender });
-  // Like the browser host: every window hears about store changes, not only the one that caused them.
-  services.store.onChange(() => {
-    const c = services.store.counts();
-    for (const win of BrowserWindow.getAllWindows()) {
-      win.webContents.send(electronEventChannel('storeChanged'), { studies: c.studies, instances: c.instances });
-    }
-  });
+  // Like the browser host: every window hears about store changes and retrieves, not only the one that asked.
+  const broadcast = (channel: string, payload: unknown) => {
+    for (const win of BrowserWindow.getAllWindows()) win.webContents.send(channel, payload);
+  };
+  services.onStoreChanged((counts) => broadcast(electronEventChannel('storeChanged'), counts));
+  services.onRetrieveProgress((job) => broadcast(electronEventChannel('retrieveProgress'), job));
+  app.on('before-quit', () => void services.close());
   mainWindow = createWindow();
 }
 

@@ -1,13 +1,18 @@
 /**
- * Wires the services one host needs: settings → upstream nodes, the local store (seeded with the demo
- * study on a first run without PACS), the gateway and the IPC handlers. Both hosts call this; neither
- * builds services on its own, so Electron and the browser host behave the same.
+ * Wires the services one host needs: settings → PACS nodes (and our C-STORE SCP for C-MOVE), the local
+ * store (seeded with the demo study on a first run without PACS), the gateway, retrieve jobs and the IPC
+ * handlers. Every host (Electron, browser host, CLI) calls this, so they behave the same.
  */
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { RetrieveJob } from '../../../common/dicom/retrieveJob';
 import type { Handlers } from '../../../common/ipc/contract';
 import { createGateway, type Gateway } from '../gateway/gateway';
 import { DicomwebUpstream } from '../gateway/upstream';
+import { RetrieveJobs } from '../jobs/retrieveJobs';
+import { createPacsNodes, type PacsNodeSet } from '../pacs/nodeFactory';
+import type { PacsNode } from '../pacs/pacsNode';
+import type { SecretStore } from '../secrets/secretStore';
 import type { SettingsStore } from '../settings/settings';
 import { FsInstanceStore } from '../store/fsInstanceStore';
 import type { InstanceStore } from '../store/instanceStore';
@@ -19,12 +24,15 @@ export const DEMO_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)
 export interface ServicesOptions {
   dataDir: string;
   settings: SettingsStore;
-  host: 'electron' | 'browser';
+  secrets: SecretStore;
+  host: 'electron' | 'browser' | 'cli';
   version: string;
   dataPlaneBaseUrl: string;
   /** Path prefix of the data plane in request URLs seen by the gateway. */
   gatewayBasePath: string;
   demoDir?: string;
+  /** The CLI never seeds the demo study, whatever the settings say. */
+  seedDemo?: boolean;
   log?: (message: string) => void;
 }
 
@@ -33,8 +41,15 @@ export interface Services {
   gateway: Gateway;
   handlers: Handlers;
   upstreams: DicomwebUpstream[];
+  nodes: readonly PacsNode[];
+  jobs: RetrieveJobs;
   /** What happened at start-up that a user should know (demo seeded, unreadable files skipped). */
   notices: string[];
+  /** Store changes, at most every `intervalMs` (a retrieve stores instances one by one). */
+  onStoreChanged(listener: (counts: { studies: number; instances: number }) => void, intervalMs?: number): () => void;
+  onRetrieveProgress(listener: (job: RetrieveJob) => void): () => void;
+  /** Cancels running retrieves and closes sockets and the SCP. */
+  close(): Promise<void>;
 }
 
 export async function createServices(options: ServicesOptions): Promise<Services> {
@@ -44,17 +59,70 @@ export async function createServices(options: ServicesOptions): Promise<Services
   const store = await FsInstanceStore.open(path.join(options.dataDir, 'store'), (file, reason) =>
     notices.push(`Skipped unreadable file in the local store: ${file} (${reason})`),
   );
-  const upstreams = settings.nodes
-    .filter((n) => n.enabled && n.kind === 'dicomweb')
-    .sort((a, b) => a.priority - b.priority)
-    .map((n) => new DicomwebUpstream({ name: n.name, baseUrl: (n as { url: string }).url, timeoutMs: n.timeoutMs }));
-  if (settings.seedDemo && upstreams.length === 0 && store.counts().instances === 0) {
+  const pacs: PacsNodeSet = await createPacsNodes(settings, { secrets: options.secrets, log });
+  notices.push(...pacs.notices);
+  const dicomwebNodes = pacs.nodes.filter((n) => n.settings.enabled && n.settings.kind === 'dicomweb').sort((a, b) => a.settings.priority - b.settings.priority);
+  const upstreams = dicomwebNodes.map((n) => pacs.upstreamFor(n));
+  const seedDemo = options.seedDemo ?? settings.seedDemo;
+  if (seedDemo && settings.nodes.length === 0 && store.counts().instances === 0) {
     const result = await importPaths(store, [options.demoDir ?? DEMO_DIR]);
     notices.push(`No PACS configured: loaded the demo study (${result.imported} images) into the local store.`);
     for (const f of result.failed) if (!f.path.endsWith('.txt')) notices.push(`Demo file not imported: ${f.path}: ${f.reason}`);
   }
+  const progressListeners = new Set<(job: RetrieveJob) => void>();
+  const jobs = new RetrieveJobs({
+    nodes: () => pacs.nodes,
+    store,
+    onUpdate: (job) => {
+      for (const l of progressListeners) l(job);
+    },
+  });
   const gateway = createGateway({ store, upstreams, basePath: options.gatewayBasePath, log });
-  const handlers = createHandlers({ store, upstreams, host: options.host, version: options.version, dataPlaneBaseUrl: options.dataPlaneBaseUrl, log });
+  const handlers = createHandlers({
+    store,
+    upstreams,
+    nodes: () => pacs.nodes,
+    jobs,
+    host: options.host === 'cli' ? 'browser' : options.host,
+    version: options.version,
+    dataPlaneBaseUrl: options.dataPlaneBaseUrl,
+    log,
+  });
   for (const n of notices) log(n);
-  return { store, gateway, handlers, upstreams, notices };
+  return {
+    store,
+    gateway,
+    handlers,
+    upstreams,
+    nodes: pacs.nodes,
+    jobs,
+    notices,
+    onStoreChanged(listener, intervalMs = 500) {
+      let timer: NodeJS.Timeout | undefined;
+      let last = 0;
+      const fire = () => {
+        timer = undefined;
+        last = Date.now();
+        const c = store.counts();
+        listener({ studies: c.studies, instances: c.instances });
+      };
+      const off = store.onChange(() => {
+        if (timer) return;
+        const wait = Math.max(0, last + intervalMs - Date.now());
+        timer = setTimeout(fire, wait);
+      });
+      return () => {
+        off();
+        clearTimeout(timer);
+      };
+    },
+    onRetrieveProgress(listener) {
+      progressListeners.add(listener);
+      return () => progressListeners.delete(listener);
+    },
+    async close() {
+      jobs.cancelAll();
+      await pacs.close();
+    },
+  };
 }

@@ -1,13 +1,12 @@
 /**
- * Reading DICOM Part 10 files for the data plane: the dataset as DICOM JSON (via dcmjs, which handles
- * VRs and character sets) and the pixel data frames (via dicom-parser, which exposes byte offsets and
- * encapsulated fragments without decoding or copying them).
+ * Reading DICOM Part 10 files for the data plane: the dataset as DICOM JSON (via our own reader in
+ * datasetJson.ts, which decodes every DICOM character set, ISO 2022 Japanese included) and the pixel data
+ * frames (via dicom-parser, which exposes byte offsets and encapsulated fragments without decoding or copying them).
  */
 import { inflateRawSync } from 'node:zlib';
-import dcmjs from 'dcmjs';
 import dicomParser from 'dicom-parser';
-import type { DicomJsonDataset, DicomJsonElement } from '../../../common/dicom/dicomJson';
-import { Tag } from '../../../common/dicom/tags';
+import type { DicomJsonDataset } from '../../../common/dicom/dicomJson';
+import { DicomDataError, part10ToDicomJson } from './datasetJson';
 
 export const TransferSyntax = {
   ImplicitLittle: '1.2.840.10008.1.2',
@@ -35,56 +34,14 @@ export interface Part10Header {
   dataset: DicomJsonDataset;
 }
 
-const INLINE_BINARY_LIMIT = 16 * 1024;
-
-function toArrayBuffer(bytes: Uint8Array): ArrayBuffer {
-  return bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength) as ArrayBuffer;
-}
-
-/** dcmjs keeps private helpers (_rawValue) and ArrayBuffers in its dict: make it plain DICOM JSON. */
-function cleanElement(el: { vr?: string; Value?: unknown[] }): DicomJsonElement | undefined {
-  const vr = el.vr ?? 'UN';
-  if (!el.Value || el.Value.length === 0) return { vr };
-  const first = el.Value[0];
-  if (first instanceof ArrayBuffer || ArrayBuffer.isView(first)) {
-    const total = el.Value.reduce<number>((n, v) => n + ((v as ArrayBuffer).byteLength ?? 0), 0);
-    if (total > INLINE_BINARY_LIMIT) return undefined;
-    const parts = el.Value.map((v) => Buffer.from(ArrayBuffer.isView(v) ? new Uint8Array(v.buffer, v.byteOffset, v.byteLength) : new Uint8Array(v as ArrayBuffer)));
-    return { vr, InlineBinary: Buffer.concat(parts).toString('base64') };
-  }
-  if (vr === 'SQ') {
-    return { vr, Value: el.Value.map((item) => cleanDataset(item as Record<string, { vr?: string; Value?: unknown[] }>)) };
-  }
-  return { vr, Value: el.Value as DicomJsonElement['Value'] };
-}
-
-function cleanDataset(dict: Record<string, { vr?: string; Value?: unknown[] }>): DicomJsonDataset {
-  const out: DicomJsonDataset = {};
-  for (const [tag, el] of Object.entries(dict)) {
-    if (tag === Tag.PixelData || !el || typeof el !== 'object') continue;
-    const clean = cleanElement(el);
-    if (clean) out[tag] = clean;
-  }
-  return out;
-}
-
 /** Parses everything up to the pixel data. Throws Part10Error with a reason a user can act on. */
 export function readPart10Header(bytes: Uint8Array): Part10Header {
-  if (bytes.byteLength < 132 || bytes[128] !== 0x44 || bytes[129] !== 0x49 || bytes[130] !== 0x43 || bytes[131] !== 0x4d) {
-    throw new Part10Error('Not a DICOM Part 10 file (no "DICM" preamble)');
-  }
-  let parsed;
   try {
-    parsed = dcmjs.data.DicomMessage.readFile(toArrayBuffer(bytes), { untilTag: Tag.PixelData, includeUntilTagValue: false });
+    return part10ToDicomJson(bytes);
   } catch (err) {
+    if (err instanceof DicomDataError) throw new Part10Error(err.message);
     throw new Part10Error(`Unreadable DICOM dataset: ${err instanceof Error ? err.message : String(err)}`);
   }
-  const tsValue = parsed.meta[Tag.TransferSyntaxUID]?.Value?.[0];
-  if (typeof tsValue !== 'string' || tsValue.trim() === '') throw new Part10Error('File meta information has no Transfer Syntax UID');
-  const transferSyntaxUid = tsValue.trim();
-  const dataset = cleanDataset(parsed.dict);
-  dataset[Tag.TransferSyntaxUID] = { vr: 'UI', Value: [transferSyntaxUid] };
-  return { transferSyntaxUid, dataset };
 }
 
 export interface ExtractedFrames {

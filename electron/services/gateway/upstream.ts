@@ -1,13 +1,25 @@
 /**
  * An upstream DICOMweb node as the gateway sees it: a base URL and a fetch with a timeout.
  * Upstream answers are never gzip-encoded on request: on a LAN, Orthanc's gzip costs 8× the transfer time.
+ *
+ * Given a NodeFetcher (electron/services/pacs/dicomweb/http.ts, e.g. a DicomwebPacsNode's `http`), requests
+ * go through it and so get the node's auth (basic, bearer, OAuth2), TLS trust and client certificate;
+ * without one, a plain global fetch with `headers` is used, as before.
  */
+import type { NodeFetcher } from '../pacs/dicomweb/http';
+import { PacsError } from '../pacs/pacsNode';
+
 export interface DicomwebUpstreamConfig {
   name: string;
   baseUrl: string;
-  /** Extra headers (auth) sent with every request. */
+  /** Extra headers (auth) sent with every request. Ignored when a fetcher is given (it applies the node's auth). */
   headers?: Record<string, string>;
   timeoutMs?: number;
+  /**
+   * The node's HTTP client. Its own settings then rule: auth, TLS, and the node's timeouts (time to the
+   * headers and the longest pause in a body, rather than one deadline for the whole transfer).
+   */
+  fetcher?: NodeFetcher;
 }
 
 export class UpstreamError extends Error {
@@ -26,16 +38,29 @@ export class DicomwebUpstream {
   readonly baseUrl: string;
   private readonly headers: Record<string, string>;
   private readonly timeoutMs: number;
+  private readonly fetcher: NodeFetcher | undefined;
 
   constructor(config: DicomwebUpstreamConfig) {
     this.name = config.name;
     this.baseUrl = config.baseUrl.replace(/\/+$/, '');
     this.headers = config.headers ?? {};
     this.timeoutMs = config.timeoutMs ?? 15000;
+    this.fetcher = config.fetcher;
+    if (this.fetcher && this.fetcher.baseUrl !== this.baseUrl) {
+      throw new TypeError(`DicomwebUpstream ${this.name}: baseUrl ${this.baseUrl} differs from its fetcher's ${this.fetcher.baseUrl}`);
+    }
   }
 
   /** Fetches `pathAndQuery` (starting with "/studies"). Network failures become UpstreamError with the reason. */
   async fetch(pathAndQuery: string, accept: string, signal?: AbortSignal): Promise<Response> {
+    if (this.fetcher) {
+      try {
+        return (await this.fetcher.request(pathAndQuery, { accept, signal, deadline: 'stream' })).response;
+      } catch (err) {
+        // PacsError messages already name the node and say what to do (TLS, auth, unreachable …).
+        throw new UpstreamError(this.name, undefined, err instanceof Error ? err.message : String(err));
+      }
+    }
     const timeout = AbortSignal.timeout(this.timeoutMs);
     const combined = signal ? AbortSignal.any([signal, timeout]) : timeout;
     let res: Response;
@@ -60,9 +85,17 @@ export class DicomwebUpstream {
     if (res.status === 204) return [];
     if (!res.ok) {
       await res.body?.cancel();
-      throw new UpstreamError(this.name, res.status, `${this.name} answered HTTP ${res.status} ${res.statusText}`.trim());
+      const message = this.fetcher
+        ? this.fetcher.statusError(res.status, res.statusText, `QIDO ${pathAndQuery.split('?')[0]}`).message
+        : `${this.name} answered HTTP ${res.status} ${res.statusText}`.trim();
+      throw new UpstreamError(this.name, res.status, message);
     }
-    const text = await res.text();
+    let text: string;
+    try {
+      text = await res.text();
+    } catch (err) {
+      throw new UpstreamError(this.name, res.status, `${this.name}: the answer was cut off (${err instanceof PacsError ? err.message : err instanceof Error ? err.message : String(err)})`);
+    }
     let json: unknown;
     try {
       json = text.trim() === '' ? [] : JSON.parse(text);

@@ -6,7 +6,7 @@
 import type { DicomJsonDataset } from '../../../common/dicom/dicomJson';
 import type { FederatedSearchResult, FederatedStudy, NodeOutcome } from '../../../common/dicom/federation';
 import { studyFromDicomJson, type StudySummary } from '../../../common/dicom/model';
-import { studyQueryToFilters, type StudyQuery } from '../../../common/dicom/studyQuery';
+import { nodeFilters, studyQueryToFilters, type StudyQuery } from '../../../common/dicom/studyQuery';
 import { resolveTag } from '../../../common/dicom/tags';
 import type { InstanceStore } from '../store/instanceStore';
 import { matchesQido } from '../store/qidoMatch';
@@ -73,7 +73,7 @@ export async function federatedStudySearch(
     ordered.map(async (node) => {
       const start = now();
       try {
-        const items = await withDeadline(node, (signal) => node.find({ level: 'STUDY', filters, limit: query.limit }, signal), options.signal);
+        const items = await withDeadline(node, (signal) => node.find({ level: 'STUDY', filters: nodeFilters(filters), limit: query.limit }, signal), options.signal);
         const ms = now() - start;
         outcomes.push({ nodeId: node.settings.id, name: node.settings.name, role: node.settings.role, state: ms > node.settings.slowMs ? 'slow' : 'ok', ms, count: items.length });
         return { node, items };
@@ -119,4 +119,35 @@ function fillMissing(entry: FederatedStudy, s: StudySummary): void {
   entry.modalities = [...new Set([...entry.modalities, ...s.modalities])].sort();
   if ((s.numberOfInstances ?? 0) > (entry.numberOfInstances ?? 0)) entry.numberOfInstances = s.numberOfInstances;
   if ((s.numberOfSeries ?? 0) > (entry.numberOfSeries ?? 0)) entry.numberOfSeries = s.numberOfSeries;
+}
+
+export interface SeriesAnswer {
+  series: DicomJsonDataset[];
+  /** Where the list came from: 'local' or a node id. */
+  source: string;
+  nodes: NodeOutcome[];
+}
+
+/**
+ * The series of one study: from the local store when it holds the study, else from the first node (by
+ * priority) that answers with series. Nodes that fail are reported, not fatal.
+ */
+export async function findSeries(nodes: readonly PacsNode[], store: InstanceStore, studyInstanceUid: string, signal?: AbortSignal): Promise<SeriesAnswer> {
+  const local = store.series(studyInstanceUid as never);
+  const outcomes: NodeOutcome[] = [];
+  if (local && local.length) return { series: local, source: 'local', nodes: outcomes };
+  const ordered = [...nodes].filter((n) => n.settings.enabled).sort((a, b) => a.settings.priority - b.settings.priority);
+  for (const node of ordered) {
+    const start = performance.now();
+    try {
+      const series = await withDeadline(node, (s) => node.find({ level: 'SERIES', filters: {}, studyInstanceUid }, s), signal);
+      const ms = performance.now() - start;
+      outcomes.push({ nodeId: node.settings.id, name: node.settings.name, role: node.settings.role, state: ms > node.settings.slowMs ? 'slow' : 'ok', ms, count: series.length });
+      if (series.length) return { series, source: node.settings.id, nodes: outcomes };
+    } catch (err) {
+      const { state, message } = describeFailure(err);
+      outcomes.push({ nodeId: node.settings.id, name: node.settings.name, role: node.settings.role, state, ms: performance.now() - start, count: 0, error: message });
+    }
+  }
+  return { series: [], source: 'none', nodes: outcomes };
 }

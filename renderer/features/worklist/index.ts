@@ -1,2 +1,2 @@
-export { StudyList } from './components/StudyList';
-export type { StudyListProps } from './components/StudyList';
+export { StudyBrowser } from './components/StudyBrowser';
+export type { StudyBrowserProps } from './components/StudyBrowser';

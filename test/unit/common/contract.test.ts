@@ -20,6 +20,19 @@ function handlers(overrides: Partial<{ summary: () => Promise<unknown> }> = {}):
         return { imported: 1, skipped: 0, failed: [] };
       },
     },
+    nodes: {
+      list: async () => [],
+      echo: async (req) => (calls.push(req), { ms: 1 }),
+    },
+    studies: {
+      search: async (req) => (calls.push(req), { studies: [], nodes: [] }),
+      series: async (req) => (calls.push(req), { series: [], source: 'none', nodes: [] }),
+    },
+    retrieve: {
+      start: async () => Promise.reject(new DokueiError(ErrorCode.NotFound, 'No node holds it')),
+      cancel: async () => ({ cancelled: false }),
+      list: async () => [],
+    },
   };
   return { impl, calls };
 }
@@ -76,6 +89,13 @@ describe('IPC contract', () => {
     off();
     await api.store.importPaths({ paths: ['/b'] });
     expect(seen).toHaveLength(1);
+  });
+
+  it('applies schema defaults before the handler sees a request', async () => {
+    const { impl, calls } = handlers();
+    const api = buildClient(loopback(impl, []));
+    await api.studies.search({ patientId: 'P1' });
+    expect(calls).toEqual([{ patientId: 'P1', limit: 500 }]);
   });
 
   it('refuses invalid requests on both sides with INVALID_REQUEST', async () => {

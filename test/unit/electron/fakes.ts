@@ -37,6 +37,23 @@ export function fakeHandlers(record: HandlerCalls = { calls: [], contexts: [] })
         return { imported: paths.length, skipped: 0, failed: [] };
       },
     },
+    nodes: {
+      list: async (_req, ctx) => (record.calls.push('nodes.list'), record.contexts.push(ctx), []),
+      echo: async ({ nodeId }, ctx) => (record.calls.push(`nodes.echo:${nodeId}`), record.contexts.push(ctx), { ms: 1 }),
+    },
+    studies: {
+      search: async (_req, ctx) => (record.calls.push('studies.search'), record.contexts.push(ctx), { studies: [], nodes: [] }),
+      series: async (req, ctx) => (record.calls.push(`studies.series:${req.studyInstanceUid}`), record.contexts.push(ctx), { series: [], source: 'none', nodes: [] }),
+    },
+    retrieve: {
+      start: async (req, ctx) => {
+        record.calls.push(`retrieve.start:${req.studyInstanceUid}`);
+        record.contexts.push(ctx);
+        return { jobId: '3f2504e0-4f89-41d3-9a0c-0305e82c3301', studyInstanceUid: req.studyInstanceUid, nodeId: 'n', nodeName: 'N', state: 'queued', completed: 0, failed: 0, bytes: 0, bytesPerSecond: 0, startedAt: 0 };
+      },
+      cancel: async (_req, ctx) => (record.calls.push('retrieve.cancel'), record.contexts.push(ctx), { cancelled: true }),
+      list: async (_req, ctx) => (record.calls.push('retrieve.list'), record.contexts.push(ctx), []),
+    },
   };
 }
 

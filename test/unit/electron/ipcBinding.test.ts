@@ -98,6 +98,7 @@ describe('bindIpc', () => {
     const ipc = new FakeIpcMain();
     const base = fakeHandlers();
     const handlers: Handlers = {
+      ...base,
       app: {
         ...base.app,
         getInfo: async () => {

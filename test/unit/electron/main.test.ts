@@ -110,6 +110,12 @@ const fake = vi.hoisted(() => {
       },
     },
     shell: { openExternal: async (url: string) => void s.opened.push(url) },
+    // A reversible stand-in for the OS keychain: enough to prove secrets are never written in plain text.
+    safeStorage: {
+      isEncryptionAvailable: () => true,
+      encryptString: (plain: string) => Buffer.from(`enc:${Buffer.from(plain).toString('base64')}`),
+      decryptString: (data: Buffer) => Buffer.from(data.toString().slice(4), 'base64').toString(),
+    },
     dialog: { showErrorBox: (_title: string, message: string) => s.errorBoxes.push(message) },
     BrowserWindow,
   };
@@ -262,6 +268,7 @@ describe('electron main', () => {
     const demo = path.join(repoRoot, 'resources/demo/ct_000004.dcm');
     const result = await handler(fakeInvokeEvent('app://dokuei/index.html').event, { paths: [demo] });
     expect(result).toMatchObject({ ok: true, value: { imported: 1 } });
-    expect(s.windows[0]!.sent).toContainEqual([electronEventChannel('storeChanged'), { studies: 1, instances: 1 }]);
+    // Store changes are batched (a retrieve stores instances one by one), so the event follows shortly.
+    await expect.poll(() => s.windows[0]!.sent).toContainEqual([electronEventChannel('storeChanged'), { studies: 1, instances: 1 }]);
   });
 });

@@ -122,3 +122,14 @@ describe('study query', () => {
     expect(StudyQuery.safeParse({ modality: 'ct' }).success).toBe(false);
   });
 });
+
+describe('person-name filters for nodes', () => {
+  it('sends a Japanese name to the groups after the first, and Latin names as typed', async () => {
+    const { nodeFilters } = await import('../../../common/dicom/studyQuery');
+    expect(nodeFilters({ PatientName: '山田*' })).toEqual({ PatientName: '*=山田*' });
+    expect(nodeFilters({ PatientName: 'やまだ*', PatientID: 'P1' })).toEqual({ PatientName: '*=やまだ*', PatientID: 'P1' });
+    expect(nodeFilters({ PatientName: 'YAMADA*' })).toEqual({ PatientName: 'YAMADA*' });
+    expect(nodeFilters({ PatientName: 'Yamada^Tarou=山田^太郎' })).toEqual({ PatientName: 'Yamada^Tarou=山田^太郎' });
+    expect(nodeFilters({ PatientID: '123' })).toEqual({ PatientID: '123' });
+  });
+});

@@ -1,57 +1,73 @@
-/** The selected study's series with thumbnails; click or Enter opens one in the viewer. */
+/** The selected study's series (local store or the first node that answers), with thumbnails. */
 import { useEffect, useState } from 'react';
 import { getString } from '../../../../common/dicom/dicomJson';
 import { dicomwebPath } from '../../../../common/dicom/dicomwebPaths';
-import { seriesFromDicomJson, type SeriesSummary } from '../../../../common/dicom/model';
+import type { SeriesSummary } from '../../../../common/dicom/model';
 import { Tag } from '../../../../common/dicom/tags';
+import type { DokueiApi } from '../../../../common/ipc/contract';
 import { getDicomJson, getImageObjectUrl } from '../../../platform/dicomweb';
 import type { DataPlane } from '../../../platform/platform';
 
 export interface SeriesStripProps {
+  api: DokueiApi;
   plane: DataPlane;
   studyUid: string;
   selected?: string;
+  /** Thumbnails come over the data plane: only when the study is local or on a DICOMweb node. */
+  thumbnails: boolean;
+  refreshKey: number;
   onOpen: (series: SeriesSummary) => void;
 }
 
-export function SeriesStrip({ plane, studyUid, selected, onOpen }: SeriesStripProps) {
-  const [series, setSeries] = useState<SeriesSummary[]>([]);
+export function SeriesStrip({ api, plane, studyUid, selected, thumbnails, refreshKey, onOpen }: SeriesStripProps) {
+  const [series, setSeries] = useState<SeriesSummary[]>();
   const [error, setError] = useState<string>();
+  const [source, setSource] = useState<string>('');
 
   useEffect(() => {
-    const ctl = new AbortController();
-    setSeries([]);
+    let live = true;
     setError(undefined);
-    getDicomJson(plane, dicomwebPath.series(studyUid), ctl.signal)
-      .then((a) => {
-        const list = a.items.map(seriesFromDicomJson).filter((s): s is SeriesSummary => !!s);
-        list.sort((x, y) => (x.seriesNumber ?? 1e9) - (y.seriesNumber ?? 1e9));
-        setSeries(list);
+    api.studies
+      .series({ studyInstanceUid: studyUid })
+      .then((r) => {
+        if (!live) return;
+        setSeries(r.series);
+        setSource(r.source);
+        const failed = r.nodes.filter((n) => n.error);
+        if (r.series.length === 0) setError(failed.length ? failed.map((n) => `${n.name}: ${n.error}`).join('; ') : 'No series found on any node');
       })
-      .catch((err: Error) => err.name !== 'AbortError' && setError(err.message));
-    return () => ctl.abort();
-  }, [plane, studyUid]);
+      .catch((err: Error) => live && setError(err.message));
+    return () => {
+      live = false;
+    };
+  }, [api, studyUid, refreshKey]);
 
-  if (error) return <div className="banner error" role="alert">Series list failed: {error}</div>;
   return (
-    <ul className="series-list" aria-label="Series">
-      {series.map((s) => (
-        <li
-          key={s.seriesInstanceUid}
-          tabIndex={0}
-          className={s.seriesInstanceUid === selected ? 'selected' : ''}
-          data-series-uid={s.seriesInstanceUid}
-          onClick={() => onOpen(s)}
-          onKeyDown={(e) => e.key === 'Enter' && onOpen(s)}
-        >
-          <Thumbnail plane={plane} series={s} />
-          <span className="caption">
-            {s.modality} #{s.seriesNumber ?? '?'} · {s.numberOfInstances ?? '?'} img
-          </span>
-          <span className="caption">{s.seriesDescription || '(no description)'}</span>
-        </li>
-      ))}
-    </ul>
+    <div className="series-panel">
+      {error ? (
+        <div className="banner error" role="alert">
+          Series list: {error}
+        </div>
+      ) : null}
+      <ul className="series-list" aria-label="Series" data-source={source}>
+        {(series ?? []).map((s) => (
+          <li
+            key={s.seriesInstanceUid}
+            tabIndex={0}
+            className={s.seriesInstanceUid === selected ? 'selected' : ''}
+            data-series-uid={s.seriesInstanceUid}
+            onClick={() => onOpen(s)}
+            onKeyDown={(e) => e.key === 'Enter' && onOpen(s)}
+          >
+            {thumbnails ? <Thumbnail plane={plane} series={s} /> : <div className="thumb-placeholder" aria-hidden />}
+            <span className="caption">
+              {s.modality} #{s.seriesNumber ?? '?'} · {s.numberOfInstances ?? '?'} img
+            </span>
+            <span className="caption">{s.seriesDescription || '(no description)'}</span>
+          </li>
+        ))}
+      </ul>
+    </div>
   );
 }
 

@@ -1,0 +1,22 @@
+/** One chip per node with its outcome for the last search; the reason is in the tooltip and in text. */
+import type { NodeOutcome } from '../../../../common/dicom/federation';
+import { nodeChips } from '../model/availability';
+
+export function NodeStatus({ outcomes }: { outcomes: readonly NodeOutcome[] }) {
+  const chips = nodeChips(outcomes);
+  const problems = chips.filter((c) => c.state === 'unreachable' || c.state === 'error');
+  return (
+    <div className="node-status" aria-label="Nodes">
+      {chips.map((c) => (
+        <span key={c.nodeId} className={`chip ${c.state}`} title={c.title} data-node-id={c.nodeId} data-state={c.state}>
+          {c.label}: {c.state}
+        </span>
+      ))}
+      {problems.map((c) => (
+        <div key={c.nodeId} className="node-problem" role="status">
+          {c.label} {c.title}
+        </div>
+      ))}
+    </div>
+  );
+}

@@ -1,0 +1,201 @@
+/**
+ * The study browser: filters, one federated search over the local store and every node, the merged list
+ * with where each study is, per-node status, and retrieve/cancel with progress per study.
+ * Keyboard: ↑/↓ moves, Enter opens, R retrieves, Esc cancels the selected study's retrieve.
+ */
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import { formatDicomDate } from '../../../../common/dicom/dicomJson';
+import type { FederatedSearchResult, FederatedStudy } from '../../../../common/dicom/federation';
+import type { RetrieveJob } from '../../../../common/dicom/retrieveJob';
+import type { DokueiApi } from '../../../../common/ipc/contract';
+import { jobFraction, jobProgressText, locationBadges } from '../model/availability';
+import { emptySearch, toStudyQuery, type SearchFormState } from '../model/searchForm';
+import { moveSelection, sortStudies, toggleSort, type StudySort, type StudySortKey } from '../model/studyTable';
+import { NodeStatus } from './NodeStatus';
+import { SearchForm } from './SearchForm';
+
+export interface StudyBrowserProps {
+  api: DokueiApi;
+  selected?: string;
+  onSelect: (study: FederatedStudy) => void;
+  onOpen: (study: FederatedStudy) => void;
+  jobs: ReadonlyMap<string, RetrieveJob>;
+  refreshKey: number;
+}
+
+const COLUMNS: { key: StudySortKey; label: string }[] = [
+  { key: 'patientNameText', label: 'Patient' },
+  { key: 'patientId', label: 'ID' },
+  { key: 'studyDate', label: 'Date' },
+  { key: 'modalities', label: 'Mod.' },
+  { key: 'studyDescription', label: 'Description' },
+  { key: 'accessionNumber', label: 'Accession' },
+];
+
+/** Fixed proportions keep the list inside its panel: long values are cut with an ellipsis (full text on hover). */
+const COLUMN_WIDTHS = ['15%', '14%', '12%', '6%', '11%', '9%', '12%', '6%', '15%'];
+
+export function StudyBrowser({ api, selected, onSelect, onOpen, jobs, refreshKey }: StudyBrowserProps) {
+  const [form, setForm] = useState<SearchFormState>(emptySearch);
+  const [result, setResult] = useState<FederatedSearchResult>();
+  const [busy, setBusy] = useState(false);
+  const [error, setError] = useState<string>();
+  const [actionError, setActionError] = useState<string>();
+  const [sort, setSort] = useState<StudySort>({ key: 'studyDate', direction: 'desc' });
+  const bodyRef = useRef<HTMLTableSectionElement>(null);
+  const formRef = useRef(form);
+  formRef.current = form;
+  const searchSeq = useRef(0);
+
+  const search = useCallback(async () => {
+    const seq = ++searchSeq.current;
+    setBusy(true);
+    setError(undefined);
+    try {
+      const r = await api.studies.search(toStudyQuery(formRef.current));
+      if (seq === searchSeq.current) setResult(r);
+    } catch (err) {
+      if (seq === searchSeq.current) setError((err as Error).message);
+    } finally {
+      if (seq === searchSeq.current) setBusy(false);
+    }
+  }, [api]);
+
+  useEffect(() => {
+    void search();
+  }, [search, refreshKey]);
+
+  const rows = useMemo(() => sortStudies(result?.studies ?? [], sort) as FederatedStudy[], [result, sort]);
+  const selectedIndex = rows.findIndex((s) => s.studyInstanceUid === selected);
+
+  const retrieve = async (study: FederatedStudy) => {
+    setActionError(undefined);
+    try {
+      await api.retrieve.start({ studyInstanceUid: study.studyInstanceUid });
+    } catch (err) {
+      setActionError(`Retrieve failed to start: ${(err as Error).message}`);
+    }
+  };
+  const cancel = async (job: RetrieveJob) => {
+    try {
+      await api.retrieve.cancel({ jobId: job.jobId });
+    } catch (err) {
+      setActionError(`Cancel failed: ${(err as Error).message}`);
+    }
+  };
+
+  const onKeyDown = (e: React.KeyboardEvent) => {
+    const next = moveSelection(selectedIndex, rows.length, e.key);
+    if (next !== selectedIndex && next >= 0) {
+      e.preventDefault();
+      onSelect(rows[next]!);
+      (bodyRef.current?.children[next] as HTMLElement | undefined)?.focus();
+      return;
+    }
+    const current = rows[selectedIndex];
+    if (!current) return;
+    const job = jobs.get(current.studyInstanceUid);
+    if (e.key === 'Enter') onOpen(current);
+    else if ((e.key === 'r' || e.key === 'R') && !current.availability.local) void retrieve(current);
+    else if (e.key === 'Escape' && job && (job.state === 'running' || job.state === 'queued')) void cancel(job);
+    else return;
+    e.preventDefault();
+  };
+
+  return (
+    <div className="study-browser">
+      <SearchForm value={form} onChange={setForm} onSearch={() => void search()} busy={busy} />
+      {result ? <NodeStatus outcomes={result.nodes} /> : null}
+      {error ? (
+        <div className="banner error" role="alert">
+          Search failed: {error}
+        </div>
+      ) : null}
+      {actionError ? (
+        <div className="banner error" role="alert">
+          {actionError}
+        </div>
+      ) : null}
+      <div className="scroll">
+        <table aria-label="Studies" className="studies">
+          <colgroup>
+            {COLUMN_WIDTHS.map((w, i) => (
+              <col key={i} style={{ width: w }} />
+            ))}
+          </colgroup>
+          <thead>
+            <tr>
+              {COLUMNS.map((c) => (
+                <th key={c.key} onClick={() => setSort(toggleSort(sort, c.key))} aria-sort={sort.key === c.key ? (sort.direction === 'asc' ? 'ascending' : 'descending') : 'none'}>
+                  {c.label}
+                  {sort.key === c.key ? (sort.direction === 'asc' ? ' ▲' : ' ▼') : ''}
+                </th>
+              ))}
+              <th>Where</th>
+              <th title="Images: local / on the node">Img</th>
+              <th aria-label="Actions" />
+            </tr>
+          </thead>
+          <tbody ref={bodyRef} onKeyDown={onKeyDown}>
+            {rows.map((s) => {
+              const job = jobs.get(s.studyInstanceUid);
+              const active = job && (job.state === 'running' || job.state === 'queued');
+              const fraction = job ? jobFraction(job) : undefined;
+              return (
+                <tr
+                  key={s.studyInstanceUid}
+                  tabIndex={0}
+                  className={s.studyInstanceUid === selected ? 'selected' : ''}
+                  aria-selected={s.studyInstanceUid === selected}
+                  data-study-uid={s.studyInstanceUid}
+                  onClick={() => onSelect(s)}
+                  onDoubleClick={() => onOpen(s)}
+                >
+                  <td className="patient-name" title={[s.patientName.Alphabetic, s.patientName.Ideographic, s.patientName.Phonetic].filter(Boolean).join(' = ')}>
+                    {s.patientNameText || '(no name)'}
+                  </td>
+                  <td title={s.patientId}>{s.patientId}</td>
+                  <td>{formatDicomDate(s.studyDate)}</td>
+                  <td title={s.modalities.join('/')}>{s.modalities.join('/')}</td>
+                  <td title={s.studyDescription}>{s.studyDescription}</td>
+                  <td title={s.accessionNumber}>{s.accessionNumber}</td>
+                  <td className="where">
+                    {locationBadges(s).map((b) => (
+                      <span key={b.key} className={`badge ${b.key}`} title={b.title}>
+                        {b.label}
+                      </span>
+                    ))}
+                  </td>
+                  <td>
+                    {s.availability.local ? `${s.localInstances}` : ''}
+                    {s.numberOfInstances !== undefined && s.numberOfInstances !== s.localInstances ? ` / ${s.numberOfInstances}` : ''}
+                  </td>
+                  <td className="actions">
+                    {active ? (
+                      <button type="button" onClick={() => void cancel(job)} aria-label={`Cancel retrieve of ${s.patientId}`}>
+                        Cancel
+                      </button>
+                    ) : !s.availability.local || (s.numberOfInstances ?? 0) > s.localInstances ? (
+                      <button type="button" onClick={() => void retrieve(s)} aria-label={`Retrieve ${s.patientId}`}>
+                        Retrieve
+                      </button>
+                    ) : null}
+                    {job ? (
+                      <div className={`job ${job.state}`} data-job-state={job.state}>
+                        <span>{jobProgressText(job)}</span>
+                        <div className="bar" role="progressbar" aria-valuemin={0} aria-valuemax={100} aria-valuenow={fraction !== undefined ? Math.round(fraction * 100) : undefined}>
+                          <div style={{ width: `${Math.round((fraction ?? (job.state === 'done' ? 1 : 0)) * 100)}%` }} />
+                        </div>
+                      </div>
+                    ) : null}
+                  </td>
+                </tr>
+              );
+            })}
+          </tbody>
+        </table>
+        {result && rows.length === 0 && !busy ? <div className="empty">No studies match.</div> : null}
+      </div>
+    </div>
+  );
+}

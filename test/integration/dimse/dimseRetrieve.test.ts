@@ -1,0 +1,169 @@
+/**
+ * Retrieving a real CT series by C-GET and by C-MOVE (to our StoreScp) from Orthanc and from dcmqrscp into
+ * an FsInstanceStore: every instance arrives, is stored as it arrives, and keeps its pixel data bytes; a
+ * cancelled retrieve leaves only whole instances.
+ */
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { seriesUid, sopUid, studyUid } from '../../../common/dicom/uid';
+import { DimsePacsNode } from '../../../electron/services/pacs/dimse/dimsePacsNode';
+import { StoreScp } from '../../../electron/services/pacs/dimse/storeScp';
+import type { RetrieveProgress } from '../../../electron/services/pacs/pacsNode';
+import { FsInstanceStore, listFilesRecursively } from '../../../electron/services/store/fsInstanceStore';
+import { expectSameBytes, type DicomFileInfo } from '../../support/dicomFiles';
+import { startDcmqrscp, type DcmqrscpInstance } from '../../support/dcmqrscp';
+import { startOrthanc, type OrthancInstance } from '../../support/orthanc';
+import { makeTempDir, removeDir } from '../../support/tempDir';
+import { nodeSettings, pixelDataOf, realCtSlices } from './fixtures';
+
+const SLICES = 24;
+const PEERS = [
+  ['Orthanc', 'ORTHANC'],
+  ['dcmqrscp', 'DCMQR'],
+] as const;
+const METHODS = ['C-GET', 'C-MOVE'] as const;
+
+let scp: StoreScp | undefined;
+let orthanc: OrthancInstance | undefined;
+let dcmqr: DcmqrscpInstance | undefined;
+let ct: DicomFileInfo[];
+const scpLog: string[] = [];
+const storeDirs: string[] = [];
+
+beforeAll(async () => {
+  ct = await realCtSlices(SLICES);
+  // Our SCP first: the PACSes must be told its port to C-MOVE to it.
+  scp = new StoreScp({ settings: { aeTitle: 'DOKUEI', port: 0 }, allowedCallingAeTitles: () => PEERS.map(([, aet]) => aet), log: (m) => scpLog.push(m) });
+  await scp.start();
+  orthanc = await startOrthanc({ aet: 'ORTHANC', modalities: { DOKUEI: ['DOKUEI', '127.0.0.1', scp.port] } });
+  await orthanc.uploadDir(path.dirname(ct[0]!.path), (name) => ct.some((f) => path.basename(f.path) === name));
+  dcmqr = await startDcmqrscp({ aet: 'DCMQR', moveDestinations: { DOKUEI: scp.port } });
+  await dcmqr.store(ct.map((f) => f.path));
+}, 180_000);
+
+afterAll(async () => {
+  await scp?.stop();
+  await orthanc?.stop();
+  await dcmqr?.stop();
+  for (const d of storeDirs) await removeDir(d);
+}, 60_000);
+
+afterEach(() => {
+  scpLog.length = 0;
+});
+
+type PeerName = (typeof PEERS)[number][0];
+
+function nodeFor(name: PeerName, aet: string, method: (typeof METHODS)[number]): DimsePacsNode {
+  const port = name === 'Orthanc' ? orthanc!.dicomPort : dcmqr!.port;
+  return new DimsePacsNode(nodeSettings({ id: name.toLowerCase(), name, port, calledAeTitle: aet, retrieve: method }), { localScp: { aeTitle: 'DOKUEI', port: scp!.port }, scp });
+}
+
+async function freshStore(): Promise<{ store: FsInstanceStore; root: string }> {
+  const root = await makeTempDir('dokuei-dimse-store-');
+  storeDirs.push(root);
+  return { store: await FsInstanceStore.open(root), root };
+}
+
+describe.each(PEERS)('retrieve from %s', (name, aet) => {
+  describe.each(METHODS)('by %s', (method) => {
+    it('stores every instance of the series as it arrives, pixel data intact', async () => {
+      const node = nodeFor(name, aet, method);
+      const { store } = await freshStore();
+      const seen: RetrieveProgress[] = [];
+      const storedWhenReported: number[] = [];
+      const progress = await node.retrieve(
+        { studyInstanceUid: ct[0]!.study, seriesInstanceUid: ct[0]!.series },
+        async (bytes) => {
+          await store.put(bytes);
+        },
+        {
+          onProgress: (p) => {
+            seen.push(p);
+            storedWhenReported.push(store.counts().instances);
+          },
+        },
+      );
+      expect(progress).toMatchObject({ completed: SLICES, failed: 0, total: SLICES });
+      expect(progress.bytes).toBeGreaterThan(SLICES * ct[0]!.pixelData.byteLength);
+
+      // Streaming: progress counted instances that were already in the store, one by one.
+      const completions = seen.map((p) => p.completed);
+      expect(completions).toEqual([...completions].sort((a, b) => a - b));
+      expect(new Set(completions).size).toBe(SLICES);
+      seen.forEach((p, i) => expect(storedWhenReported[i]).toBe(p.completed));
+
+      const study = studyUid(ct[0]!.study);
+      const series = seriesUid(ct[0]!.series);
+      const stored = store.instances(study, series) ?? [];
+      expect(stored.map((ds) => String(ds['00080018']?.Value?.[0])).sort()).toEqual(ct.map((f) => f.sop).sort());
+      for (const file of ct) {
+        const bytes = await store.readInstance(study, series, sopUid(file.sop));
+        expect(bytes, file.sop).toBeDefined();
+        expectSameBytes(pixelDataOf(bytes!), file.pixelData, `pixel data of ${file.sop} via ${method}`);
+      }
+      await node.close();
+    });
+
+    it('cancels mid-retrieve, leaving only whole instances', async () => {
+      const node = nodeFor(name, aet, method);
+      const { store, root } = await freshStore();
+      const ctl = new AbortController();
+      let puts = 0;
+      const err = await node
+        .retrieve(
+          { studyInstanceUid: ct[0]!.study, seriesInstanceUid: ct[0]!.series },
+          async (bytes) => {
+            await store.put(bytes);
+            if (++puts === 3) ctl.abort();
+          },
+          { signal: ctl.signal },
+        )
+        .then(
+          () => undefined,
+          (e: unknown) => e,
+        );
+      expect(err).toMatchObject({ name: 'PacsError', kind: 'cancelled' });
+      expect((err as Error).message).toContain(`${name} (${aet} at 127.0.0.1:`);
+
+      const stored = store.counts().instances;
+      expect(stored).toBeGreaterThanOrEqual(3);
+      expect(stored).toBeLessThan(SLICES);
+      // Whatever is on disk is complete: reopening indexes every file and skips none; no temp leftovers.
+      const skipped: string[] = [];
+      const reopened = await FsInstanceStore.open(root, (file, reason) => skipped.push(`${file}: ${reason}`));
+      expect(skipped).toEqual([]);
+      expect(reopened.counts().instances).toBe(stored);
+      expect(await fs.readdir(path.join(root, 'tmp'))).toEqual([]);
+      const files = (await listFilesRecursively(path.join(root, 'instances'))).filter((f) => f.endsWith('.dcm'));
+      expect(files).toHaveLength(stored);
+      await node.close();
+    });
+  });
+});
+
+describe('C-MOVE without a local SCP', () => {
+  it('says so instead of asking the PACS to send into the void', async () => {
+    const node = new DimsePacsNode(nodeSettings({ id: 'no-scp', port: orthanc!.dicomPort, calledAeTitle: 'ORTHANC', retrieve: 'C-MOVE' }), { localScp: undefined });
+    await expect(node.retrieve({ studyInstanceUid: ct[0]!.study }, async () => {})).rejects.toMatchObject({ kind: 'refused', nodeId: 'no-scp' });
+  });
+});
+
+describe('retrieve of a study the node does not have', () => {
+  // dcmqrscp answers with no sub-operations at all; Orthanc 1.10 with a failure status (0xC000).
+  it.each(METHODS)('is "not-found" from dcmqrscp by %s', async (method) => {
+    const node = nodeFor('dcmqrscp', 'DCMQR', method);
+    await expect(node.retrieve({ studyInstanceUid: '1.2.826.0.1.3680043.2.1125.1' }, async () => {})).rejects.toMatchObject({ kind: 'not-found', nodeId: 'dcmqrscp' });
+  });
+
+  it.each(METHODS)('is the failure Orthanc reports by %s', async (method) => {
+    const node = nodeFor('Orthanc', 'ORTHANC', method);
+    const err = await node.retrieve({ studyInstanceUid: '1.2.826.0.1.3680043.2.1125.1' }, async () => {}).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    expect(err).toMatchObject({ kind: 'refused', nodeId: 'orthanc' });
+    expect((err as Error).message).toMatch(new RegExp(`^Orthanc \\(ORTHANC at 127\\.0\\.0\\.1:\\d+\\): ${method} failed with status 0xC000`));
+  });
+});
