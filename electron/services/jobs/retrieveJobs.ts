@@ -127,9 +127,10 @@ export class RetrieveJobs {
     for (const node of ordered) {
       try {
         const found = await withDeadline(node, (signal) =>
-          node.find({ level: 'STUDY', filters: {}, studyInstanceUid: request.studyInstanceUid, limit: 1 }, signal),
+          node.find({ level: 'STUDY', filters: { StudyInstanceUID: request.studyInstanceUid }, limit: 1 }, signal),
         );
-        if (found.length > 0) return node;
+        // A node that ignores the key would answer with other studies: only an exact match counts.
+        if (found.some((ds) => ds['0020000D']?.Value?.[0] === request.studyInstanceUid)) return node;
         reasons.push(`${node.settings.name}: not there`);
       } catch (err) {
         reasons.push(describeFailure(err).message);

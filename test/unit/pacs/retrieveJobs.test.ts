@@ -21,7 +21,8 @@ function fileNode(id: string, priority: number, opts: { holds?: boolean; gate?: 
   const n: PacsNode = {
     settings,
     echo: async () => 1,
-    find: async () => (opts.holds === false ? [] : [{ '0020000D': { vr: 'UI', Value: [STUDY] } }]),
+    // Like a node that ignores the study key: it always answers with what it has.
+    find: async () => (opts.holds === false ? [{ '0020000D': { vr: 'UI', Value: ['1.2.999'] } }] : [{ '0020000D': { vr: 'UI', Value: [STUDY] } }]),
     async retrieve(request, sink, options) {
       requests.push(request);
       let completed = 0;

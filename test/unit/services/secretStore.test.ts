@@ -47,7 +47,7 @@ describe('secret stores', () => {
       isEncryptionAvailable() {
         return this.available;
       },
-      encryptString: (s: string) => Buffer.from(s, 'utf8').map((b) => b ^ 0x5a),
+      encryptString: (s: string) => Buffer.from(Buffer.from(s, 'utf8').map((b) => b ^ 0x5a)),
       decryptString: (b: Buffer) => Buffer.from(b.map((x) => x ^ 0x5a)).toString('utf8'),
     };
     const store = new SafeStorageSecretStore(keychain, dir);
