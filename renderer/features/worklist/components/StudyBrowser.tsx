@@ -149,6 +149,7 @@ export function StudyBrowser({ api, selected, onSelect, onOpen, jobs, refreshKey
                   aria-selected={s.studyInstanceUid === selected}
                   data-study-uid={s.studyInstanceUid}
                   onClick={() => onSelect(s)}
+                  onFocus={(e) => e.target === e.currentTarget && s.studyInstanceUid !== selected && onSelect(s)}
                   onDoubleClick={() => onOpen(s)}
                 >
                   <td className="patient-name" title={[s.patientName.Alphabetic, s.patientName.Ideographic, s.patientName.Phonetic].filter(Boolean).join(' = ')}>
