@@ -18,7 +18,7 @@ import { inspectFile } from './inspect';
 import { createServices, type Services } from '../services/app/createServices';
 import { FileSecretStore } from '../services/secrets/secretStore';
 import { ConfSettingsStore } from '../services/settings/settings';
-import { CliUsageError, nodesCommand, queryCommand, retrieveCommand } from './pacsCommands';
+import { CliUsageError, nodesCommand, queryCommand, retrieveCommand, secretsCommand } from './pacsCommands';
 
 const USAGE = `dokuei ${VERSION} — Dokuei command line
 
@@ -28,6 +28,9 @@ Usage:
   dokuei store ls [--json]                list the studies in the local store
   dokuei nodes list [--json]              the configured PACS nodes
   dokuei nodes echo NAME [--json]         C-ECHO / DICOMweb ping of one node
+  dokuei nodes login NAME                 OAuth2 sign-in (PKCE, loopback redirect) for a DICOMweb node
+  dokuei secrets set REF < FILE           store a password/token/client key (read from stdin), encrypted
+  dokuei secrets delete REF
   dokuei query [--patient-id ID] [--name NAME] [--modality MOD] [--from YYYYMMDD] [--to YYYYMMDD]
                [--accession ACC] [--limit N] [--json]
                                           federated study search over the local store and every node
@@ -123,6 +126,14 @@ export async function run(argv: string[]): Promise<number> {
         }
       }
       return 0;
+    }
+    case 'secrets': {
+      const readStdin = async () => {
+        const chunks: Buffer[] = [];
+        for await (const c of process.stdin) chunks.push(c as Buffer);
+        return Buffer.concat(chunks).toString('utf8');
+      };
+      return secretsCommand(FileSecretStore.open(dataDir), rest, readStdin, { out, err: (t) => void process.stderr.write(t), isTty: false });
     }
     case 'nodes':
     case 'query':

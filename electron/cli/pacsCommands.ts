@@ -7,6 +7,8 @@ import type { FederatedSearchResult } from '../../common/dicom/federation';
 import { StudyQuery } from '../../common/dicom/studyQuery';
 import { isFinished, type RetrieveJob } from '../../common/dicom/retrieveJob';
 import type { Services } from '../services/app/createServices';
+import { DicomwebPacsNode } from '../services/pacs/dicomweb/dicomwebPacsNode';
+import type { SecretStore } from '../services/secrets/secretStore';
 import { describeFailure } from '../services/pacs/federatedSearch';
 
 export interface CliIo {
@@ -42,7 +44,15 @@ export async function nodesCommand(services: Services, args: string[], json: boo
       return 1;
     }
   }
-  throw new CliUsageError(`unknown nodes command "${sub ?? ''}" (try: dokuei nodes list | dokuei nodes echo NAME)`);
+  if (sub === 'login') {
+    if (!name) throw new CliUsageError('nodes login needs a NAME (node id or name)');
+    const node = services.nodes.find((n) => n.settings.id === name || n.settings.name === name);
+    if (!(node instanceof DicomwebPacsNode) || node.settings.auth.type !== 'oauth2') throw new CliUsageError(`"${name}" is not a DICOMweb node with OAuth2 sign-in`);
+    await node.signIn((url) => io.out(`Open this address in a browser on this computer to sign in:\n  ${url}`), { timeoutMs: 5 * 60000 });
+    io.out(`${node.settings.name}: signed in; the tokens are stored encrypted.`);
+    return 0;
+  }
+  throw new CliUsageError(`unknown nodes command "${sub ?? ''}" (try: dokuei nodes list | echo NAME | login NAME)`);
 }
 
 export interface QueryFlags {
@@ -126,4 +136,23 @@ export async function retrieveCommand(
   else io.out(`Retrieve ${final.state}${final.error ? `: ${final.error}` : ''} (${final.completed} images stored).`);
   if (!isFinished(final)) return 1;
   return final.state === 'done' && final.failed === 0 ? 0 : 1;
+}
+
+/** `dokuei secrets set REF` reads the value from standard input (so it never appears in shell history). */
+export async function secretsCommand(secrets: SecretStore, args: string[], readStdin: () => Promise<string>, io: CliIo): Promise<number> {
+  const [sub, ref] = args;
+  if (!ref || !/^[A-Za-z0-9_.:-]{1,128}$/.test(ref)) throw new CliUsageError('secrets needs a REF (letters, digits, . _ : -), e.g. dokuei secrets set onsite-password');
+  if (sub === 'set') {
+    const value = (await readStdin()).replace(/\r?\n$/, '');
+    if (!value) throw new CliUsageError('No secret on standard input (pipe it in, e.g. from a password manager)');
+    secrets.set(ref, value);
+    io.out(`Stored secret "${ref}" (encrypted).`);
+    return 0;
+  }
+  if (sub === 'delete') {
+    secrets.delete(ref);
+    io.out(`Deleted secret "${ref}".`);
+    return 0;
+  }
+  throw new CliUsageError(`unknown secrets command "${sub ?? ''}" (try: dokuei secrets set REF < file)`);
 }

@@ -3,7 +3,7 @@
  * own deadline (its timeoutMs), so a node that is down never delays the answer past that; its failure is
  * reported beside the results instead of replacing them.
  */
-import type { DicomJsonDataset } from '../../../common/dicom/dicomJson';
+import { formatPersonName, type DicomJsonDataset } from '../../../common/dicom/dicomJson';
 import type { FederatedSearchResult, FederatedStudy, NodeOutcome } from '../../../common/dicom/federation';
 import { studyFromDicomJson, type StudySummary } from '../../../common/dicom/model';
 import { nodeFilters, studyQueryToFilters, type StudyQuery } from '../../../common/dicom/studyQuery';
@@ -115,7 +115,16 @@ export async function federatedStudySearch(
 function fillMissing(entry: FederatedStudy, s: StudySummary): void {
   const keys = ['patientNameText', 'patientId', 'patientBirthDate', 'patientSex', 'studyDate', 'studyTime', 'studyDescription', 'accessionNumber'] as const;
   for (const k of keys) if (!entry[k] && s[k]) entry[k] = s[k];
-  if (!entry.patientName.Ideographic && s.patientName.Ideographic) entry.patientName = s.patientName;
+  // Per group: a node that could not represent the kanji (Orthanc on its Latin-1 default) answers "^".
+  const blank = (g: string | undefined) => !g || /^[\^\s]*$/.test(g);
+  let nameChanged = false;
+  for (const g of ['Alphabetic', 'Ideographic', 'Phonetic'] as const) {
+    if (blank(entry.patientName[g]) && !blank(s.patientName[g])) {
+      entry.patientName = { ...entry.patientName, [g]: s.patientName[g] };
+      nameChanged = true;
+    }
+  }
+  if (nameChanged) entry.patientNameText = formatPersonName(entry.patientName);
   entry.modalities = [...new Set([...entry.modalities, ...s.modalities])].sort();
   if ((s.numberOfInstances ?? 0) > (entry.numberOfInstances ?? 0)) entry.numberOfInstances = s.numberOfInstances;
   if ((s.numberOfSeries ?? 0) > (entry.numberOfSeries ?? 0)) entry.numberOfSeries = s.numberOfSeries;

@@ -66,6 +66,15 @@ describe('federated study search', () => {
     ]);
   });
 
+  it('takes each name group from the first node that has it (a Latin-1 node answers "^" for kanji)', async () => {
+    const pn = (Alphabetic: string, Ideographic: string, Phonetic: string): DicomJsonDataset => ({ '00100010': { vr: 'PN', Value: [{ Alphabetic, Ideographic, Phonetic }] } });
+    const latin1 = node('latin1', 'onsite', 1, async () => [study('1.2.7', 'H31', '20240101', pn('Yamada^Tarou', '^', '^'))]);
+    const full = node('full', 'offsite', 2, async () => [study('1.2.7', 'H31', '20240101', pn('', '山田^太郎', 'やまだ^たろう'))]);
+    const r = await federatedStudySearch([latin1.node, full.node], store, StudyQuery.parse({ patientId: 'H31' }));
+    expect(r.studies[0]!.patientName).toEqual({ Alphabetic: 'Yamada^Tarou', Ideographic: '山田^太郎', Phonetic: 'やまだ^たろう' });
+    expect(r.studies[0]!.patientNameText).toBe('Yamada Tarou (山田 太郎)');
+  });
+
   it('passes the same DICOM filters to every node and matches them locally', async () => {
     const a = node('a', 'onsite', 1, async () => []);
     const q = StudyQuery.parse({ patientId: 'LIDC*', studyDateFrom: '19990101', studyDateTo: '20001231', modality: 'CT' });
