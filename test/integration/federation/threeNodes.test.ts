@@ -97,6 +97,17 @@ describe('federated search and retrieve over three real nodes', () => {
     expect(byName.studies.map((s) => s.patientId)).toEqual(['H31EXAMPLE']);
   });
 
+  it('a C-FIND by a Japanese name matches on Orthanc (kanji and kana)', async () => {
+    for (const name of ['山田*', 'やまだ*']) {
+      const r = await services.handlers.studies.search(StudyQuery.parse({ patientName: name }), ctx);
+      expect(r.studies.map((s) => s.patientId), name).toEqual(['H31EXAMPLE']);
+      // The off-site archive is Orthanc over DIMSE: it matched the ideographic/phonetic group.
+      expect(r.studies[0]!.locations, name).toContain('offsite');
+    }
+    const nobody = await services.handlers.studies.search(StudyQuery.parse({ patientName: '田中*' }), ctx);
+    expect(nobody.studies).toEqual([]);
+  });
+
   it('retrieves from the off-site archive by C-MOVE into the local store through our SCP', async () => {
     const job = await services.handlers.retrieve.start({ studyInstanceUid: CT_STUDY, nodeId: 'offsite' }, ctx);
     const done = await services.jobs.wait(job.jobId);
