@@ -4,7 +4,7 @@
  */
 import { promises as fs } from 'node:fs';
 import { joinPersonNameGroups } from '../../common/dicom/charset';
-import { getString, getPersonName } from '../../common/dicom/dicomJson';
+import { getString, getPersonName, type DicomJsonDataset, type PersonNameValue } from '../../common/dicom/dicomJson';
 import { Tag } from '../../common/dicom/tags';
 import { readPart10Header } from '../services/dicom/part10';
 
@@ -26,12 +26,25 @@ export interface InspectResult {
   rows: number | null;
   columns: number | null;
   numberOfFrames: number | null;
+  /** Every Person Name in the file, sequences included: "(0032,1064)[1].(0010,0010)" → decoded value. */
+  personNames: { path: string; value: string }[];
+}
+
+function collectPersonNames(ds: DicomJsonDataset, prefix: string, out: { path: string; value: string }[]): void {
+  for (const [tag, el] of Object.entries(ds)) {
+    const at = `${prefix}(${tag.slice(0, 4)},${tag.slice(4)})`;
+    if (el.vr === 'PN') {
+      for (const v of el.Value ?? []) if (v && typeof v === 'object') out.push({ path: at, value: joinPersonNameGroups(v as PersonNameValue) });
+    } else if (el.vr === 'SQ') {
+      (el.Value ?? []).forEach((item, i) => collectPersonNames(item as DicomJsonDataset, `${at}[${i + 1}].`, out));
+    }
+  }
 }
 
 export async function inspectFile(file: string): Promise<InspectResult> {
   const empty: InspectResult = {
     file, ok: false, error: null, transferSyntaxUID: null, sopClassUID: null, sopInstanceUID: null, studyInstanceUID: null,
-    seriesInstanceUID: null, modality: null, patientName: null, patientNameGroups: null, patientId: null, rows: null, columns: null, numberOfFrames: null,
+    seriesInstanceUID: null, modality: null, patientName: null, patientNameGroups: null, patientId: null, rows: null, columns: null, numberOfFrames: null, personNames: [],
   };
   let bytes: Uint8Array;
   try {
@@ -62,6 +75,11 @@ export async function inspectFile(file: string): Promise<InspectResult> {
       rows: num(Tag.Rows),
       columns: num(Tag.Columns),
       numberOfFrames: num(Tag.NumberOfFrames) ?? (dataset[Tag.Rows] ? 1 : null),
+      personNames: (() => {
+        const names: { path: string; value: string }[] = [];
+        collectPersonNames(dataset, '', names);
+        return names;
+      })(),
     };
   } catch (err) {
     return { ...empty, error: err instanceof Error ? err.message : String(err) };

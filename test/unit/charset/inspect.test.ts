@@ -29,6 +29,19 @@ describe('dokuei inspect on ISO 2022 Japanese names', () => {
     });
   });
 
+  it('lists every person name, those in sequence items too, decoded with the set that applies there', async () => {
+    const { stdout } = await run(process.execPath, [bin, 'inspect', '--json', fixture('chrSQEncoding.dcm'), fixture('chrSQEncoding1.dcm'), fixture('chrJapMulti.dcm')], { timeout: 60000 });
+    const [sq, sq1, multi] = JSON.parse(stdout) as { personNames: { path: string; value: string }[] }[];
+    // chrSQEncoding: UTF-8 dataset, the item declares ISO 2022 IR 13\ISO 2022 IR 87 of its own.
+    expect(sq!.personNames).toEqual([
+      { path: '(0032,1032)', value: 'Doctor^Who^^MD' },
+      { path: '(0032,1064)[1].(0010,0010)', value: 'ﾔﾏﾀﾞ^ﾀﾛｳ=山田^太郎=やまだ^たろう' },
+    ]);
+    // chrSQEncoding1: the item inherits the dataset's Japanese set.
+    expect(sq1!.personNames).toContainEqual({ path: '(0032,1064)[1].(0010,0010)', value: 'ﾔﾏﾀﾞ^ﾀﾛｳ=山田^太郎=やまだ^たろう' });
+    expect(multi!.personNames.map((p) => p.value)).toContain('やまだ^たろう');
+  });
+
   it('keeps every field for files without a name, and for files it cannot read', async () => {
     const ok = await inspectFile(fixture('chrSQEncoding.dcm')); // its only name is inside a sequence item
     expect(ok).toMatchObject({ ok: true, patientName: '', patientNameGroups: { alphabetic: null, ideographic: null, phonetic: null } });

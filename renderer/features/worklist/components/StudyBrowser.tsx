@@ -33,7 +33,7 @@ const COLUMNS: { key: StudySortKey; label: string }[] = [
 ];
 
 /** Fixed proportions keep the list inside its panel: long values are cut with an ellipsis (full text on hover). */
-const COLUMN_WIDTHS = ['15%', '14%', '12%', '6%', '11%', '9%', '12%', '6%', '15%'];
+const COLUMN_WIDTHS = ['21%', '13%', '11%', '6%', '10%', '8%', '11%', '6%', '14%'];
 
 export function StudyBrowser({ api, selected, onSelect, onOpen, jobs, refreshKey }: StudyBrowserProps) {
   const [form, setForm] = useState<SearchFormState>(emptySearch);

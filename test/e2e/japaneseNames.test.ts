@@ -1,0 +1,81 @@
+/**
+ * Names as the reader sees them in the study list: the PS3.5 Annex H/I files (ISO 2022 IR 13/87, UTF-8,
+ * Latin-1) imported into the local store, decoded exactly, each group shown (list text + tooltip).
+ */
+import { readdirSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser } from 'playwright-core';
+import { startBrowserHost, type BrowserHost } from '../../electron/browser-host/server';
+import { MemorySecretStore } from '../../electron/services/secrets/secretStore';
+import { MemorySettingsStore } from '../../electron/services/settings/settings';
+import { importPaths } from '../../electron/services/store/importPaths';
+import { launchChromium } from '../support/chromium';
+import { repoRoot } from '../support/data';
+import { ensureRendererBuilt } from '../support/renderer';
+import { makeTempDir, removeDir } from '../support/tempDir';
+
+const FIXTURES = path.join(repoRoot, 'test/fixtures/charsets');
+
+// From shared/data/japanese_charsets/MANIFEST.txt: patient ID → [list text, the three groups in the tooltip].
+const EXPECTED: Record<string, [string, string]> = {
+  H31EXAMPLE: ['Yamada Tarou (山田 太郎)', 'Yamada^Tarou = 山田^太郎 = やまだ^たろう'],
+  H32EXAMPLE: ['ﾔﾏﾀﾞ ﾀﾛｳ (山田 太郎)', 'ﾔﾏﾀﾞ^ﾀﾛｳ = 山田^太郎 = やまだ^たろう'],
+  '2008-4': ['やまだ たろう', 'やまだ^たろう'],
+  X1EXAMPLE: ['Wang XiaoDong (王 小東)', 'Wang^XiaoDong = 王^小東'],
+  SCSFREN: ['Buc Jérôme', 'Buc^Jérôme'],
+  SCSGERM: ['Äneas Rüdiger', 'Äneas^Rüdiger'],
+};
+
+describe('person names in the study list', () => {
+  let host: BrowserHost;
+  let browser: Browser;
+  let dataDir: string;
+
+  beforeAll(async () => {
+    const rendererDir = ensureRendererBuilt();
+    dataDir = await makeTempDir('dokuei-e2e-names-');
+    host = await startBrowserHost({ dataDir, settings: new MemorySettingsStore({ seedDemo: false }), secrets: new MemorySecretStore(), rendererDir, log: () => {} });
+    const files = readdirSync(FIXTURES).filter((f) => f.endsWith('.dcm')).map((f) => path.join(FIXTURES, f));
+    const result = await importPaths(host.services.store, files);
+    // The two sequence-encoding files have no study: they are refused with a reason, the rest imported.
+    expect(result.failed.map((f) => path.basename(f.path)).sort()).toEqual(['chrSQEncoding.dcm', 'chrSQEncoding1.dcm']);
+    browser = await launchChromium();
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await host?.close();
+    await removeDir(dataDir);
+  });
+
+  it('decodes every name exactly and shows all its groups', async () => {
+    const page = await browser.newPage({ viewport: { width: 1500, height: 800 } });
+    await page.goto(host.url);
+    for (const [patientId, [text, groups]] of Object.entries(EXPECTED)) {
+      const row = page.locator('tr[data-study-uid]', { has: page.locator(`td[title="${patientId}"]`) });
+      await row.waitFor({ timeout: 60000 });
+      const cell = row.locator('td.patient-name');
+      expect(await cell.textContent(), patientId).toBe(text);
+      expect(await cell.getAttribute('title'), patientId).toBe(groups);
+    }
+    await page.screenshot({ path: path.join(repoRoot, 'test-results', 'e2e-japanese-names.png') });
+  });
+
+  it('finds a patient by the kanji or kana of the name', async () => {
+    const page = await browser.newPage({ viewport: { width: 1500, height: 800 } });
+    await page.goto(host.url);
+    await page.locator('tr[data-study-uid]').first().waitFor({ timeout: 60000 });
+    for (const [query, ids] of [
+      ['山田', ['H31EXAMPLE', 'H32EXAMPLE']],
+      ['やまだ', ['2008-4', 'H31EXAMPLE', 'H32EXAMPLE']],
+      ['王', ['X1EXAMPLE']],
+    ] as const) {
+      await page.fill('input[name="patientName"]', query);
+      await page.click('button[type="submit"]');
+      await expect
+        .poll(async () => (await page.locator('tr[data-study-uid] td:nth-child(2)').allTextContents()).sort(), { timeout: 30000 })
+        .toEqual([...ids].sort());
+    }
+  });
+});
