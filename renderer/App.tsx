@@ -4,6 +4,7 @@ import type { FederatedStudy } from '../common/dicom/federation';
 import type { SeriesSummary } from '../common/dicom/model';
 import type { RetrieveJob } from '../common/dicom/retrieveJob';
 import type { NodeInfo } from '../common/ipc/contract';
+import { FilePanel } from './features/files';
 import { SeriesStrip, ViewerPane } from './features/viewer';
 import { StudyBrowser } from './features/worklist';
 import { connectPlatform, type Platform } from './platform/platform';
@@ -21,6 +22,7 @@ export function App() {
   const [summary, setSummary] = useState<Summary>();
   const [refreshKey, setRefreshKey] = useState(0);
   const [jobs, setJobs] = useState<Map<string, RetrieveJob>>(new Map());
+  const [filesOpen, setFilesOpen] = useState(false);
   const refreshTimer = useRef<ReturnType<typeof setTimeout>>(undefined);
 
   useEffect(() => {
@@ -76,6 +78,9 @@ export function App() {
       <header className="app-header">
         <h1>Dokuei 読影</h1>
         <span className="sub">{nodes.length ? `Nodes: ${nodes.map((n) => n.name).join(', ')}` : 'Local store only (no PACS configured)'}</span>
+        <button type="button" style={{ marginLeft: 'auto' }} onClick={() => setFilesOpen((o) => !o)} aria-pressed={filesOpen}>
+          Files…
+        </button>
       </header>
       <div className="app-main">
         <section className="side" aria-label="Study browser">
@@ -106,6 +111,7 @@ export function App() {
         </section>
         <section className="viewer" aria-label="Viewer">
           <ViewerPane plane={platform.dataPlane} series={series} />
+          {filesOpen ? <FilePanel api={platform.api} onClose={() => setFilesOpen(false)} /> : null}
         </section>
       </div>
       <footer className="status">

@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { FederatedSearchResult, NodeOutcome } from '../dicom/federation';
+import { InspectResult } from '../dicom/inspectResult';
 import { RetrieveJob } from '../dicom/retrieveJob';
 import { StudyQuery } from '../dicom/studyQuery';
 
@@ -115,6 +116,10 @@ export const contract = {
     store: {
       summary: request(Empty, StoreSummary),
       importPaths: request(ImportRequest, ImportResult),
+    },
+    files: {
+      /** Paths on the computer running the services (the reader's own machine). */
+      inspect: request(z.object({ paths: z.array(z.string().min(1).max(4096)).min(1).max(200) }).strict(), z.array(InspectResult)),
     },
     nodes: {
       list: request(Empty, z.array(NodeInfo)),

@@ -15,6 +15,7 @@ import { FileSecretStore, type SecretStore } from '../services/secrets/secretSto
 import { VERSION } from '../services/version';
 import { HttpBridge } from './httpBridge';
 import { contentSecurityPolicy } from '../../common/security/csp';
+import { RENDERER_MIME_TYPES as MIME } from '../services/app/mimeTypes';
 
 export const DATA_PLANE_PREFIX = '/dicomweb';
 
@@ -38,19 +39,6 @@ export interface BrowserHost {
   services: Services;
   close(): Promise<void>;
 }
-
-const MIME: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.mjs': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.wasm': 'application/wasm',
-  '.json': 'application/json',
-  '.png': 'image/png',
-  '.svg': 'image/svg+xml',
-  '.ico': 'image/x-icon',
-  '.woff2': 'font/woff2',
-};
 
 /** True when the raw request path contains a "." or ".." segment, plainly or percent-encoded. */
 export function hasDotSegment(rawPath: string): boolean {

@@ -14,7 +14,7 @@ import { FsInstanceStore } from '../services/store/fsInstanceStore';
 import { importPaths } from '../services/store/importPaths';
 import { defaultDataDir } from '../services/dataDir';
 import { VERSION } from '../services/version';
-import { inspectFile } from './inspect';
+import { inspectFile } from '../services/dicom/inspect';
 import { createServices, type Services } from '../services/app/createServices';
 import { FileSecretStore } from '../services/secrets/secretStore';
 import { ConfSettingsStore } from '../services/settings/settings';

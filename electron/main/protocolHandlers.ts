@@ -6,19 +6,7 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { APP_CONTENT_SECURITY_POLICY } from './csp';
 import { APP_ORIGIN, isDataPlaneUrl, resolveAppAssetPath } from './schemes';
-
-const MIME: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.mjs': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.wasm': 'application/wasm',
-  '.json': 'application/json',
-  '.png': 'image/png',
-  '.svg': 'image/svg+xml',
-  '.ico': 'image/x-icon',
-  '.woff2': 'font/woff2',
-};
+import { RENDERER_MIME_TYPES as MIME } from '../services/app/mimeTypes';
 
 function plain(status: number, message: string): Response {
   return new Response(message, { status, headers: { 'Content-Type': 'text/plain; charset=utf-8', 'Cache-Control': 'no-store' } });

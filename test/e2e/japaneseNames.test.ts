@@ -78,4 +78,27 @@ describe('person names in the study list', () => {
         .toEqual([...ids].sort());
     }
   });
+
+  it('the file inspector shows names inside sequence items, decoded with the set that applies there', async () => {
+    const page = await browser.newPage({ viewport: { width: 1500, height: 800 } });
+    await page.goto(host.url);
+    await page.click('button:has-text("Files…")');
+    const files = ['chrSQEncoding.dcm', 'chrSQEncoding1.dcm', 'chrH32.dcm'].map((f) => path.join(FIXTURES, f));
+    await page.fill('textarea[name="paths"]', [...files, '/no/such/file.dcm'].join('\n'));
+    await page.click('button:has-text("Inspect")');
+    const sqRow = page.locator(`tr[data-file="${files[0]}"]`);
+    await sqRow.waitFor({ timeout: 30000 });
+    const item = '(0032,1064)[1].(0010,0010)';
+    for (const f of files.slice(0, 2)) {
+      expect(await page.locator(`tr[data-file="${f}"] div[data-path="${item}"]`).textContent()).toBe(`${item} ﾔﾏﾀﾞ^ﾀﾛｳ=山田^太郎=やまだ^たろう`);
+    }
+    expect(await sqRow.locator('div[data-path="(0032,1032)"]').textContent()).toContain('Doctor^Who^^MD');
+    expect(await page.locator(`tr[data-file="${files[2]}"] td.patient`).textContent()).toBe('H32EXAMPLE ﾔﾏﾀﾞ^ﾀﾛｳ=山田^太郎=やまだ^たろう');
+    expect(await page.locator('tr[data-file="/no/such/file.dcm"] td.error').textContent()).toBe('No such file');
+    await page.screenshot({ path: path.join(repoRoot, 'test-results', 'e2e-file-inspector.png') });
+
+    await page.click('button:has-text("Import into the local store")');
+    await expect.poll(() => page.locator('.import-result').textContent(), { timeout: 30000 }).toContain('3 refused');
+    expect(await page.locator('.import-result').textContent()).toContain('/no/such/file.dcm: No such file or folder');
+  });
 });

@@ -12,6 +12,7 @@ import { federatedStudySearch, findSeries, describeFailure } from '../pacs/feder
 import type { PacsNode } from '../pacs/pacsNode';
 import type { InstanceStore } from '../store/instanceStore';
 import { importPaths } from '../store/importPaths';
+import { inspectFile } from '../dicom/inspect';
 
 export interface HandlerDeps {
   store: InstanceStore;
@@ -56,6 +57,13 @@ export function createHandlers(deps: HandlerDeps): Handlers {
         const c = deps.store.counts();
         ctx.emit('storeChanged', { studies: c.studies, instances: c.instances });
         return result;
+      },
+    },
+    files: {
+      inspect: async ({ paths }) => {
+        const out = [];
+        for (const p of paths) out.push(await inspectFile(p));
+        return out;
       },
     },
     nodes: {

@@ -20,6 +20,9 @@ function handlers(overrides: Partial<{ summary: () => Promise<unknown> }> = {}):
         return { imported: 1, skipped: 0, failed: [] };
       },
     },
+    files: {
+      inspect: async (req) => (calls.push(req), []),
+    },
     nodes: {
       list: async () => [],
       echo: async (req) => (calls.push(req), { ms: 1 }),

@@ -37,6 +37,9 @@ export function fakeHandlers(record: HandlerCalls = { calls: [], contexts: [] })
         return { imported: paths.length, skipped: 0, failed: [] };
       },
     },
+    files: {
+      inspect: async (req, ctx) => (record.calls.push(`files.inspect:${req.paths.join(',')}`), record.contexts.push(ctx), []),
+    },
     nodes: {
       list: async (_req, ctx) => (record.calls.push('nodes.list'), record.contexts.push(ctx), []),
       echo: async ({ nodeId }, ctx) => (record.calls.push(`nodes.echo:${nodeId}`), record.contexts.push(ctx), { ms: 1 }),

@@ -1,34 +1,15 @@
 /**
- * `dokuei inspect FILE...`: what a file is, without opening a viewer. The --json shape is an interface
- * other tools rely on: extend it, never rename fields.
+ * What a file is, without opening a viewer: `dokuei inspect` and the UI's file inspector. The JSON shape is an
+ * interface other tools rely on: extend it, never rename fields (common/dicom/inspectResult.ts validates it).
  */
 import { promises as fs } from 'node:fs';
-import { joinPersonNameGroups } from '../../common/dicom/charset';
-import { getString, getPersonName, type DicomJsonDataset, type PersonNameValue } from '../../common/dicom/dicomJson';
-import { Tag } from '../../common/dicom/tags';
-import { readPart10Header } from '../services/dicom/part10';
+import { joinPersonNameGroups } from '../../../common/dicom/charset';
+import { getString, getPersonName, type DicomJsonDataset, type PersonNameValue } from '../../../common/dicom/dicomJson';
+import { Tag } from '../../../common/dicom/tags';
+import { readPart10Header } from './part10';
+import type { InspectResult } from '../../../common/dicom/inspectResult';
 
-export interface InspectResult {
-  file: string;
-  ok: boolean;
-  error: string | null;
-  transferSyntaxUID: string | null;
-  sopClassUID: string | null;
-  sopInstanceUID: string | null;
-  studyInstanceUID: string | null;
-  seriesInstanceUID: string | null;
-  modality: string | null;
-  /** Decoded, in the DICOM form: "Yamada^Tarou=山田^太郎=やまだ^たろう" ('' when the file has no name). */
-  patientName: string | null;
-  /** The same name by component group; null when the file could not be read. */
-  patientNameGroups: { alphabetic: string | null; ideographic: string | null; phonetic: string | null } | null;
-  patientId: string | null;
-  rows: number | null;
-  columns: number | null;
-  numberOfFrames: number | null;
-  /** Every Person Name in the file, sequences included: "(0032,1064)[1].(0010,0010)" → decoded value. */
-  personNames: { path: string; value: string }[];
-}
+export type { InspectResult };
 
 function collectPersonNames(ds: DicomJsonDataset, prefix: string, out: { path: string; value: string }[]): void {
   for (const [tag, el] of Object.entries(ds)) {
