@@ -3,34 +3,40 @@
  * preload, HTTP + server-sent events in the browser host). Nothing outside the contract is exposed.
  */
 import { type DokueiApi, type EventName, eventNames, requestChannels, type RequestChannel } from './contract';
-import { DokueiError, ErrorCode, isErrorCode, type WireResult } from './errors';
+import { DokueiError, ErrorCode, isErrorCode, toBridgeError, type WireResult } from './errors';
 
 export interface ClientTransport {
   invoke(channel: RequestChannel, request: unknown): Promise<WireResult<unknown>>;
   subscribe(event: EventName, listener: (payload: unknown) => void): () => void;
 }
 
-export function buildClient(transport: ClientTransport): DokueiApi {
+export interface ClientOptions {
+  /** In the preload: throw plain Errors whose message carries the code (contextBridge drops other fields). */
+  bridgeErrors?: boolean;
+}
+
+export function buildClient(transport: ClientTransport, options: ClientOptions = {}): DokueiApi {
   const api: Record<string, Record<string, unknown>> = { on: {} };
+  const fail = (code: ErrorCode, message: string): Error => (options.bridgeErrors ? toBridgeError(code, message) : new DokueiError(code, message));
   for (const { channel, namespace, method, def } of requestChannels()) {
     api[namespace] ??= {};
     api[namespace][method] = async (request: unknown) => {
       // Validate before sending: a bad call fails here with the same message the host would give.
       const parsed = def.request.safeParse(request ?? {});
       if (!parsed.success) {
-        throw new DokueiError(ErrorCode.InvalidRequest, `Invalid request for ${channel}: ${parsed.error.issues.map((i) => i.message).join('; ')}`);
+        throw fail(ErrorCode.InvalidRequest, `Invalid request for ${channel}: ${parsed.error.issues.map((i) => i.message).join('; ')}`);
       }
       let result: WireResult<unknown>;
       try {
         result = await transport.invoke(channel, parsed.data);
       } catch (err) {
-        throw new DokueiError(ErrorCode.TransportError, `Could not reach the Dokuei services (${channel}): ${err instanceof Error ? err.message : String(err)}`);
+        throw fail(ErrorCode.TransportError, `Could not reach the Dokuei services (${channel}): ${err instanceof Error ? err.message : String(err)}`);
       }
       if (!result || typeof result !== 'object' || !('ok' in result)) {
-        throw new DokueiError(ErrorCode.InvalidResponse, `Malformed reply on ${channel}`);
+        throw fail(ErrorCode.InvalidResponse, `Malformed reply on ${channel}`);
       }
       if (!result.ok) {
-        throw new DokueiError(isErrorCode(result.error?.code) ? result.error.code : ErrorCode.Internal, result.error?.message ?? 'Unknown error');
+        throw fail(isErrorCode(result.error?.code) ? result.error.code : ErrorCode.Internal, result.error?.message ?? 'Unknown error');
       }
       return result.value;
     };

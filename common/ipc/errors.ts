@@ -46,3 +46,21 @@ export function toWireError(err: unknown): WireError {
   if (err instanceof Error) return { code: ErrorCode.Internal, message: err.message || err.name };
   return { code: ErrorCode.Internal, message: String(err) };
 }
+
+/**
+ * Electron's contextBridge passes only an error's message to the page, so the preload's client encodes the
+ * code into it and the renderer's platform decodes it back into a DokueiError (renderer/platform).
+ */
+const BRIDGE_PREFIX = /^\[dokuei:([A-Z_]+)\] ([\s\S]*)$/;
+
+export function toBridgeError(code: ErrorCode, message: string): Error {
+  return new Error(`[dokuei:${code}] ${message}`);
+}
+
+export function fromBridgeError(err: unknown): WireError {
+  const message = err instanceof Error ? err.message : String(err);
+  // Electron prefixes what crosses the bridge with "Error invoking remote method …: Error: " in some paths.
+  const m = BRIDGE_PREFIX.exec(message.replace(/^[\s\S]*?(?=\[dokuei:)/, ''));
+  if (m && isErrorCode(m[1])) return { code: m[1], message: m[2]! };
+  return { code: ErrorCode.TransportError, message };
+}

@@ -6,4 +6,5 @@ import { contextBridge, ipcRenderer } from 'electron';
 import { buildClient } from '../../common/ipc/client';
 import { createIpcTransport } from './ipcTransport';
 
-contextBridge.exposeInMainWorld('dokuei', buildClient(createIpcTransport(ipcRenderer)));
+// bridgeErrors: the error code travels in the message, the only field contextBridge keeps.
+contextBridge.exposeInMainWorld('dokuei', buildClient(createIpcTransport(ipcRenderer), { bridgeErrors: true }));

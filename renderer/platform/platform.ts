@@ -2,8 +2,9 @@
  * The only code that touches the host bridge (window.dokuei in Electron, the HTTP bridge in the browser
  * host) and the data plane's credentials. Everything else asks this module.
  */
-import { buildClient } from '../../common/ipc/client';
-import type { DokueiApi } from '../../common/ipc/contract';
+import { buildClient, type ClientTransport } from '../../common/ipc/client';
+import { requestChannels, type DokueiApi } from '../../common/ipc/contract';
+import { fromBridgeError } from '../../common/ipc/errors';
 import { createHttpTransport } from './httpTransport';
 
 declare global {
@@ -42,10 +43,28 @@ function takeToken(): string | undefined {
   return sessionStorage.getItem(TOKEN_KEY) ?? undefined;
 }
 
+/** Over the preload's API, so that errors come back as DokueiErrors with their codes (see toBridgeError). */
+export function bridgedTransport(bridge: DokueiApi): ClientTransport {
+  const fns = new Map(
+    requestChannels().map((c) => [c.channel, (bridge as unknown as Record<string, Record<string, (r: unknown) => Promise<unknown>>>)[c.namespace]![c.method]!]),
+  );
+  return {
+    async invoke(channel, request) {
+      try {
+        return { ok: true, value: await fns.get(channel)!(request) };
+      } catch (err) {
+        return { ok: false, error: fromBridgeError(err) };
+      }
+    },
+    subscribe: (event, listener) => (bridge.on[event] as (l: (p: unknown) => void) => () => void)(listener),
+  };
+}
+
 export async function connectPlatform(): Promise<Platform> {
   if (window.dokuei) {
-    const info = await window.dokuei.app.getInfo({});
-    return { api: window.dokuei, dataPlane: { baseUrl: info.dataPlaneBaseUrl, headers: {} }, host: info.host, version: info.version, upstreams: info.upstreams };
+    const api = buildClient(bridgedTransport(window.dokuei));
+    const info = await api.app.getInfo({});
+    return { api, dataPlane: { baseUrl: info.dataPlaneBaseUrl, headers: {} }, host: info.host, version: info.version, upstreams: info.upstreams };
   }
   const token = takeToken();
   if (!token) {

@@ -100,7 +100,11 @@ describe('federated study browser', () => {
 
   it('retrieves a study with a progress bar, after which it is local and opens', async () => {
     const ctRow = page.locator('tr[data-study-uid]', { hasText: CT_PATIENT });
-    await ctRow.locator('button', { hasText: 'Retrieve' }).click();
+    expect(await ctRow.locator('button', { hasText: 'Retrieve' }).count()).toBe(1);
+    // Keyboard only: focus the row (which selects it) and press R.
+    await ctRow.focus();
+    await expect.poll(() => ctRow.getAttribute('aria-selected')).toBe('true');
+    await page.keyboard.press('r');
     await expect.poll(() => ctRow.locator('.job').getAttribute('data-job-state'), { timeout: 60000 }).toBe('done');
     expect(await ctRow.locator('.job').textContent()).toContain('Retrieved 12 images');
     expect(host.services.store.counts().instances).toBe(12);

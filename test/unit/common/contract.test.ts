@@ -3,6 +3,7 @@ import { buildClient, type ClientTransport } from '../../../common/ipc/client';
 import { contract, eventNames, type Handlers, requestChannels } from '../../../common/ipc/contract';
 import { dispatch } from '../../../common/ipc/dispatch';
 import { DokueiError, ErrorCode } from '../../../common/ipc/errors';
+import { bridgedTransport } from '../../../renderer/platform/platform';
 import { requestFixtures, responseFixtures } from '../../fixtures/contract/requests';
 
 function handlers(overrides: Partial<{ summary: () => Promise<unknown> }> = {}): { impl: Handlers; calls: unknown[] } {
@@ -118,6 +119,18 @@ describe('IPC contract', () => {
     await expect(buildClient(loopback(crashing, [])).store.summary({})).rejects.toMatchObject({ code: ErrorCode.Internal, message: 'boom' });
     const malformed = handlers({ summary: async () => ({ root: 1 }) }).impl;
     await expect(buildClient(loopback(malformed, [])).store.summary({})).rejects.toMatchObject({ code: ErrorCode.InvalidResponse });
+  });
+
+  it('keeps error codes across Electron\'s contextBridge, which passes only the message', async () => {
+    const failing = handlers({ summary: async () => Promise.reject(new DokueiError(ErrorCode.UpstreamUnreachable, 'PACS down')) }).impl;
+    const preloadApi = buildClient(loopback(failing, []), { bridgeErrors: true });
+    // What the page receives from contextBridge: a plain Error, message only.
+    const crossed = await preloadApi.store.summary({}).catch((e: Error) => new Error(e.message));
+    expect(crossed).not.toBeInstanceOf(DokueiError);
+    const rendererApi = buildClient(bridgedTransport({ ...preloadApi, store: { ...preloadApi.store, summary: () => Promise.reject(crossed) } }));
+    await expect(rendererApi.store.summary({})).rejects.toMatchObject({ name: 'DokueiError', code: ErrorCode.UpstreamUnreachable, message: 'PACS down' });
+    const ok = buildClient(bridgedTransport(preloadApi));
+    expect(await ok.app.getInfo({})).toMatchObject({ name: 'Dokuei' });
   });
 
   it('turns a broken transport into a TRANSPORT_ERROR the UI can show', async () => {
