@@ -37,7 +37,11 @@ export class InvalidUidError extends Error {
     readonly what: string,
     readonly value: unknown,
   ) {
-    super(`Invalid ${what}: ${JSON.stringify(String(value).slice(0, 80))} is not a DICOM UID (digits and dots, ≤ 64 characters)`);
+    super(
+      value === undefined || value === null || value === ''
+        ? `The file has no ${what}: it is not a stored image or document (a DICOMDIR, for example), or it is incomplete`
+        : `Invalid ${what}: ${JSON.stringify(String(value).slice(0, 80))} is not a DICOM UID (digits and dots, ≤ 64 characters)`,
+    );
     this.name = 'InvalidUidError';
   }
 }

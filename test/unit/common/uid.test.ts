@@ -11,6 +11,7 @@ describe('UIDs', () => {
       expect(isSafeUid(bad), bad).toBe(false);
     }
     expect(() => studyUid('../../etc/passwd')).toThrow(InvalidUidError);
+    expect(() => studyUid(undefined)).toThrow('The file has no StudyInstanceUID');
   });
 
   it('never accepts a string with anything but digits and dots (property)', () => {
