@@ -6,12 +6,9 @@ import path from 'node:path';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const built = path.join(root, 'dist', 'cli', 'dokuei.mjs');
-if (existsSync(built)) {
-  const { run } = await import(pathToFileURL(built).href);
-  process.exit(await run(process.argv.slice(2)));
-} else {
+if (!existsSync(built)) {
   const { register } = await import('tsx/esm/api');
   register();
-  const { run } = await import(pathToFileURL(path.join(root, 'electron', 'cli', 'main.ts')).href);
-  process.exit(await run(process.argv.slice(2)));
 }
+const { runAsEntry } = await import(pathToFileURL(existsSync(built) ? built : path.join(root, 'electron', 'cli', 'main.ts')).href);
+runAsEntry(process.argv.slice(2));

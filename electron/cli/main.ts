@@ -4,13 +4,13 @@
  *   dokuei import PATH... [--data-dir DIR] [--json]
  *   dokuei store ls [--data-dir DIR] [--json]
  *   dokuei nodes list|echo NAME, dokuei query …, dokuei retrieve STUDY_UID [--node NAME]
+ *   dokuei archive ls|usage|verify|pin STUDY|unpin STUDY|evict STUDY [--archive DIR] [--json]
  * Exit codes: 0 ok, 1 some input failed, 2 usage error, 3 answered but a node was unreachable.
  */
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { formatDicomDate } from '../../common/dicom/dicomJson';
 import { studyFromDicomJson } from '../../common/dicom/model';
-import { FsInstanceStore } from '../services/store/fsInstanceStore';
 import { importPaths } from '../services/store/importPaths';
 import { defaultDataDir } from '../services/dataDir';
 import { VERSION } from '../services/version';
@@ -19,12 +19,15 @@ import { createServices, type Services } from '../services/app/createServices';
 import { FileSecretStore } from '../services/secrets/secretStore';
 import { ConfSettingsStore } from '../services/settings/settings';
 import { CliUsageError, nodesCommand, queryCommand, retrieveCommand, secretsCommand } from './pacsCommands';
+import { ARCHIVE_USAGE, archiveCommand } from './archiveCommands';
+import { EncryptedArchive } from '../services/archive/encryptedArchive';
+import { defaultKeyProvider } from '../services/archive/keyProvider';
 
 const USAGE = `dokuei ${VERSION} — Dokuei command line
 
 Usage:
   dokuei inspect FILE... [--json]         what each file is (transfer syntax, SOP class, patient)
-  dokuei import PATH... [--json]          import files/folders into the local store
+  dokuei import PATH... [--json]          import files/folders into the local (encrypted) archive
   dokuei store ls [--json]                list the studies in the local store
   dokuei nodes list [--json]              the configured PACS nodes
   dokuei nodes echo NAME [--json]         C-ECHO / DICOMweb ping of one node
@@ -36,15 +39,19 @@ Usage:
                                           federated study search over the local store and every node
   dokuei retrieve STUDY_UID [--node NAME] [--series SERIES_UID] [--json]
                                           retrieve into the local store, with a progress bar
+${ARCHIVE_USAGE}
 Options:
   --data-dir DIR   local data folder (default: $DOKUEI_DATA_DIR or ${defaultDataDir()});
                    nodes are read from DIR/settings.json, secrets from DIR/secrets.enc
+  --archive DIR    the local archive folder (default: DIR/archive of the data folder);
+                   its key: $DOKUEI_ARCHIVE_KEY, else the data folder's archive.key
   --json           machine-readable output
   -h, --help       this text`;
 
-async function openServices(dataDir: string): Promise<Services> {
+async function openServices(dataDir: string, archiveDir: string): Promise<Services> {
   return createServices({
     dataDir,
+    archiveDir,
     settings: new ConfSettingsStore(dataDir),
     secrets: FileSecretStore.open(dataDir),
     host: 'cli',
@@ -78,6 +85,7 @@ export async function run(argv: string[]): Promise<number> {
       limit: { type: 'string' },
       node: { type: 'string' },
       series: { type: 'string' },
+      archive: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
       version: { type: 'boolean', default: false },
     },
@@ -86,6 +94,12 @@ export async function run(argv: string[]): Promise<number> {
   const [command, ...rest] = positionals;
   if (values.help || !command) return out(USAGE), command || values.help ? 0 : 2;
   const dataDir = path.resolve(values['data-dir'] ?? (process.env.DOKUEI_DATA_DIR || defaultDataDir()));
+  const archiveDir = path.resolve(values.archive ?? path.join(dataDir, 'archive'));
+  const openArchive = () =>
+    EncryptedArchive.open(archiveDir, {
+      keyProvider: defaultKeyProvider(dataDir),
+      onSkip: (file, reason) => process.stderr.write(`Quarantined ${file}: ${reason}\n`),
+    });
 
   switch (command) {
     case 'inspect': {
@@ -101,12 +115,13 @@ export async function run(argv: string[]): Promise<number> {
     }
     case 'import': {
       if (rest.length === 0) throw new UsageError('import needs at least one PATH');
-      const store = await FsInstanceStore.open(path.join(dataDir, 'store'));
+      const store = await openArchive();
       const tty = process.stderr.isTTY && !values.json;
       const result = await importPaths(store, rest, (done, total) => {
         if (tty) process.stderr.write(`\rImporting ${done}/${total}…`);
       });
       if (tty) process.stderr.write('\n');
+      await store.close();
       if (values.json) out(JSON.stringify(result, null, 2));
       else {
         out(`Imported ${result.imported}, skipped ${result.skipped} already stored, ${result.failed.length} failed.`);
@@ -116,7 +131,8 @@ export async function run(argv: string[]): Promise<number> {
     }
     case 'store': {
       if (rest[0] !== 'ls') throw new UsageError(`unknown store command "${rest[0] ?? ''}" (try: dokuei store ls)`);
-      const store = await FsInstanceStore.open(path.join(dataDir, 'store'));
+      const store = await openArchive();
+      await store.close();
       const studies = store.studies().map(studyFromDicomJson).filter((s) => !!s);
       if (values.json) out(JSON.stringify({ root: store.root, ...store.counts(), studies }, null, 2));
       else {
@@ -138,7 +154,7 @@ export async function run(argv: string[]): Promise<number> {
     case 'nodes':
     case 'query':
     case 'retrieve': {
-      const services = await openServices(dataDir);
+      const services = await openServices(dataDir, archiveDir);
       const io = { out, err: (t: string) => void process.stderr.write(t), isTty: !!process.stderr.isTTY };
       const ctl = new AbortController();
       const onSigint = () => ctl.abort();
@@ -152,14 +168,22 @@ export async function run(argv: string[]): Promise<number> {
         await services.close();
       }
     }
+    case 'archive': {
+      const archive = await openArchive();
+      try {
+        return await archiveCommand(archive, rest, values.json ?? false, { out, err: (t) => void process.stderr.write(t), isTty: false });
+      } finally {
+        await archive.close();
+      }
+    }
     default:
       throw new UsageError(`unknown command "${command}"`);
   }
 }
 
-const invokedDirectly = process.argv[1] && /cli[\\/]main\.[cm]?[jt]s$|dokuei(\.[cm]?js)?$/.test(process.argv[1]);
-if (invokedDirectly) {
-  run(process.argv.slice(2)).then(
+/** The process entry (bin/dokuei.mjs, `npm run dokuei`): runs once, maps errors to exit codes 1 and 2. */
+export function runAsEntry(argv: string[]): void {
+  run(argv).then(
     (code) => process.exit(code),
     (err) => {
       const usage = err instanceof CliUsageError || (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');

@@ -11,6 +11,7 @@ import { createServices } from '../services/app/createServices';
 import { VERSION } from '../services/version';
 import { ElectronStoreSettings } from './electronStoreSettings';
 import { SafeStorageSecretStore } from './safeStorageSecrets';
+import { SafeStorageKeyProvider } from '../services/archive/keyProvider';
 import {
   EXTERNAL_URL_ALLOW_LIST,
   isAllowedExternalUrl,
@@ -80,6 +81,8 @@ async function start(): Promise<void> {
     dataDir: app.getPath('userData'),
     settings,
     secrets: new SafeStorageSecretStore(safeStorage, app.getPath('userData')),
+    // The archive's data key is wrapped by the OS keychain in the app (a key file only in the browser host/CLI).
+    keyProvider: new SafeStorageKeyProvider(safeStorage),
     host: 'electron',
     version: VERSION,
     dataPlaneBaseUrl: DATA_PLANE_BASE_URL,

@@ -3,6 +3,7 @@
  * store (seeded with the demo study on a first run without PACS), the gateway, retrieve jobs and the IPC
  * handlers. Every host (Electron, browser host, CLI) calls this, so they behave the same.
  */
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { RetrieveJob } from '../../../common/dicom/retrieveJob';
@@ -14,7 +15,8 @@ import { createPacsNodes, type PacsNodeSet } from '../pacs/nodeFactory';
 import type { PacsNode } from '../pacs/pacsNode';
 import type { SecretStore } from '../secrets/secretStore';
 import type { SettingsStore } from '../settings/settings';
-import { FsInstanceStore } from '../store/fsInstanceStore';
+import { EncryptedArchive } from '../archive/encryptedArchive';
+import { defaultKeyProvider, type KeyProvider } from '../archive/keyProvider';
 import type { InstanceStore } from '../store/instanceStore';
 import { importPaths } from '../store/importPaths';
 import { createHandlers } from './handlers';
@@ -31,6 +33,10 @@ export interface ServicesOptions {
   /** Path prefix of the data plane in request URLs seen by the gateway. */
   gatewayBasePath: string;
   demoDir?: string;
+  /** The encrypted archive folder (default `<dataDir>/archive`). */
+  archiveDir?: string;
+  /** Protects the archive's data key: Electron passes a SafeStorageKeyProvider; default DOKUEI_ARCHIVE_KEY, else `<dataDir>/archive.key`. */
+  keyProvider?: KeyProvider;
   /** The CLI never seeds the demo study, whatever the settings say. */
   seedDemo?: boolean;
   log?: (message: string) => void;
@@ -56,9 +62,14 @@ export async function createServices(options: ServicesOptions): Promise<Services
   const log = options.log ?? (() => {});
   const settings = options.settings.get();
   const notices: string[] = [];
-  const store = await FsInstanceStore.open(path.join(options.dataDir, 'store'), (file, reason) =>
-    notices.push(`Skipped unreadable file in the local store: ${file} (${reason})`),
-  );
+  const store = await EncryptedArchive.open(options.archiveDir ?? path.join(options.dataDir, 'archive'), {
+    keyProvider: options.keyProvider ?? defaultKeyProvider(options.dataDir),
+    onSkip: (file, reason) => notices.push(`Quarantined an unreadable file in the local archive: ${file} (${reason})`),
+  });
+  // The foundation's unencrypted store is left untouched: nothing reads it any more.
+  if (existsSync(path.join(options.dataDir, 'store'))) {
+    notices.push(`An older unencrypted store is still in ${path.join(options.dataDir, 'store')}: import it with 'dokuei import' and then delete it.`);
+  }
   const pacs: PacsNodeSet = await createPacsNodes(settings, { secrets: options.secrets, log });
   notices.push(...pacs.notices);
   const dicomwebNodes = pacs.nodes.filter((n) => n.settings.enabled && n.settings.kind === 'dicomweb').sort((a, b) => a.settings.priority - b.settings.priority);
@@ -122,7 +133,9 @@ export async function createServices(options: ServicesOptions): Promise<Services
     },
     async close() {
       jobs.cancelAll();
+      await gateway.close(); // stops background store-through before the nodes' sockets close
       await pacs.close();
+      await store.close();
     },
   };
 }

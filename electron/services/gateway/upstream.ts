@@ -22,11 +22,15 @@ export interface DicomwebUpstreamConfig {
   fetcher?: NodeFetcher;
 }
 
+/** For a failure without an answer: could the node not be reached, or did it not answer in time? */
+export type UpstreamFailure = 'unreachable' | 'timeout' | 'cancelled' | 'other';
+
 export class UpstreamError extends Error {
   constructor(
     readonly upstream: string,
     readonly status: number | undefined,
     message: string,
+    readonly failure: UpstreamFailure = 'other',
   ) {
     super(message);
     this.name = 'UpstreamError';
@@ -37,7 +41,8 @@ export class DicomwebUpstream {
   readonly name: string;
   readonly baseUrl: string;
   private readonly headers: Record<string, string>;
-  private readonly timeoutMs: number;
+  /** The node's timeout: the gateway bounds each attempt at a frame or metadata answer by it. */
+  readonly timeoutMs: number;
   private readonly fetcher: NodeFetcher | undefined;
 
   constructor(config: DicomwebUpstreamConfig) {
@@ -58,7 +63,9 @@ export class DicomwebUpstream {
         return (await this.fetcher.request(pathAndQuery, { accept, signal, deadline: 'stream' })).response;
       } catch (err) {
         // PacsError messages already name the node and say what to do (TLS, auth, unreachable …).
-        throw new UpstreamError(this.name, undefined, err instanceof Error ? err.message : String(err));
+        const failure: UpstreamFailure =
+          err instanceof PacsError ? (err.kind === 'unreachable' || err.kind === 'timeout' || err.kind === 'cancelled' ? err.kind : 'other') : 'other';
+        throw new UpstreamError(this.name, undefined, err instanceof Error ? err.message : String(err), failure);
       }
     }
     const timeout = AbortSignal.timeout(this.timeoutMs);
@@ -75,7 +82,8 @@ export class DicomwebUpstream {
         : err instanceof Error
           ? ((err.cause as Error | undefined)?.message ?? err.message)
           : String(err);
-      throw new UpstreamError(this.name, undefined, `${this.name} is unreachable: ${why}`);
+      const failure: UpstreamFailure = timeout.aborted ? 'timeout' : signal?.aborted ? 'cancelled' : 'unreachable';
+      throw new UpstreamError(this.name, undefined, `${this.name} is unreachable: ${why}`, failure);
     }
     return res;
   }

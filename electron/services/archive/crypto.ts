@@ -1,0 +1,71 @@
+/**
+ * On-disk formats of the archive, all AES-256-GCM with a fresh random 12-byte nonce per message:
+ *   instance file: "DKA1" | nonce(12) | ciphertext | tag(16); the AAD binds the file's random id, so a
+ *                  file renamed or swapped with another one fails authentication.
+ *   journal frame: u32 LE length of the rest | nonce(12) | ciphertext | tag(16); AAD "DKJ1".
+ */
+import { createCipheriv, createDecipheriv, randomBytes } from 'node:crypto';
+
+export const FILE_MAGIC = Buffer.from('DKA1');
+const JOURNAL_AAD = Buffer.from('DKJ1');
+export const FILE_OVERHEAD = 4 + 12 + 16;
+
+export class ArchiveCorruptError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ArchiveCorruptError';
+  }
+}
+
+export function encryptFile(key: Buffer, id: string, plain: Uint8Array): Buffer {
+  const iv = randomBytes(12);
+  const c = createCipheriv('aes-256-gcm', key, iv);
+  c.setAAD(Buffer.concat([FILE_MAGIC, Buffer.from(id, 'ascii')]));
+  const body = Buffer.concat([c.update(plain), c.final()]);
+  return Buffer.concat([FILE_MAGIC, iv, body, c.getAuthTag()]);
+}
+
+export function decryptFile(key: Buffer, id: string, blob: Uint8Array): Buffer {
+  const buf = Buffer.from(blob.buffer, blob.byteOffset, blob.byteLength);
+  if (buf.length < FILE_OVERHEAD || !buf.subarray(0, 4).equals(FILE_MAGIC)) throw new ArchiveCorruptError('not an archive file (bad header or truncated)');
+  try {
+    const d = createDecipheriv('aes-256-gcm', key, buf.subarray(4, 16));
+    d.setAAD(Buffer.concat([FILE_MAGIC, Buffer.from(id, 'ascii')]));
+    d.setAuthTag(buf.subarray(buf.length - 16));
+    return Buffer.concat([d.update(buf.subarray(16, buf.length - 16)), d.final()]);
+  } catch {
+    throw new ArchiveCorruptError('authentication tag mismatch (file altered, truncated or encrypted with another key)');
+  }
+}
+
+export function encryptFrame(key: Buffer, plain: Buffer): Buffer {
+  const iv = randomBytes(12);
+  const c = createCipheriv('aes-256-gcm', key, iv);
+  c.setAAD(JOURNAL_AAD);
+  const body = Buffer.concat([c.update(plain), c.final()]);
+  const len = Buffer.alloc(4);
+  len.writeUInt32LE(12 + body.length + 16);
+  return Buffer.concat([len, iv, body, c.getAuthTag()]);
+}
+
+/** Decodes frames until the end or the first torn/unauthenticated one; `validBytes` is where the good prefix ends. */
+export function decryptFrames(key: Buffer, buf: Buffer): { frames: Buffer[]; validBytes: number; damaged: boolean } {
+  const frames: Buffer[] = [];
+  let pos = 0;
+  while (pos < buf.length) {
+    if (pos + 4 > buf.length) return { frames, validBytes: pos, damaged: true };
+    const len = buf.readUInt32LE(pos);
+    if (len < 28 || pos + 4 + len > buf.length) return { frames, validBytes: pos, damaged: true };
+    const frame = buf.subarray(pos + 4, pos + 4 + len);
+    try {
+      const d = createDecipheriv('aes-256-gcm', key, frame.subarray(0, 12));
+      d.setAAD(JOURNAL_AAD);
+      d.setAuthTag(frame.subarray(len - 16));
+      frames.push(Buffer.concat([d.update(frame.subarray(12, len - 16)), d.final()]));
+    } catch {
+      return { frames, validBytes: pos, damaged: true };
+    }
+    pos += 4 + len;
+  }
+  return { frames, validBytes: pos, damaged: false };
+}

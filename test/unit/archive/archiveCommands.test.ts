@@ -1,0 +1,80 @@
+/** `dokuei archive …` as a user runs it: real process, real files, JSON parsed back. */
+import { execFile } from 'node:child_process';
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { listFilesRecursively } from '../../../electron/services/store/fsInstanceStore';
+import { demoCtDir, dicomFilesIn, repoRoot } from '../../support/data';
+import { makeTempDir, removeDir } from '../../support/tempDir';
+
+const run = promisify(execFile);
+const bin = path.join(repoRoot, 'bin', 'dokuei.mjs');
+
+async function dokuei(args: string[], env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
+  const clean = { ...process.env, ...env };
+  if (!('DOKUEI_ARCHIVE_KEY' in env)) delete clean.DOKUEI_ARCHIVE_KEY;
+  try {
+    const { stdout, stderr } = await run(process.execPath, [bin, ...args], { env: clean, timeout: 60000 });
+    return { code: 0, stdout, stderr };
+  } catch (err) {
+    const e = err as { code: number; stdout: string; stderr: string };
+    return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+  }
+}
+
+describe('dokuei archive', () => {
+  let dataDir: string;
+  let study: string;
+  beforeAll(async () => {
+    dataDir = await makeTempDir('dokuei-cli-archive-');
+  });
+  afterAll(() => removeDir(dataDir));
+
+  it('imports into the encrypted archive and lists it', async () => {
+    const files = dicomFilesIn(demoCtDir()).slice(0, 3);
+    const imported = await dokuei(['import', '--json', '--data-dir', dataDir, ...files]);
+    expect(imported.code).toBe(0);
+    expect(JSON.parse(imported.stdout)).toEqual({ imported: 3, skipped: 0, failed: [] });
+    const ls = await dokuei(['archive', 'ls', '--json', '--data-dir', dataDir]);
+    expect(ls.code).toBe(0);
+    const listing = JSON.parse(ls.stdout) as { root: string; instances: number; studies: { studyInstanceUid: string; patientId: string; pinned: boolean; bytes: number }[] };
+    expect(listing.root).toBe(path.join(dataDir, 'archive'));
+    expect(listing.instances).toBe(3);
+    expect(listing.studies).toMatchObject([{ patientId: 'LIDC-IDRI-0314', pinned: false }]);
+    study = listing.studies[0]!.studyInstanceUid;
+    expect((await fs.stat(path.join(dataDir, 'archive.key'))).mode & 0o777).toBe(0o600);
+  });
+
+  it('pins, reports usage, refuses to evict a pinned study, then evicts it', async () => {
+    expect(JSON.parse((await dokuei(['archive', 'pin', study, '--json', '--data-dir', dataDir])).stdout)).toEqual({ study, pinned: true, present: true });
+    const usage = JSON.parse((await dokuei(['archive', 'usage', '--json', '--data-dir', dataDir])).stdout) as { totalBytes: number; byModality: Record<string, number>; studies: { study: string; pinned: boolean }[] };
+    expect(usage.byModality.CT).toBe(usage.totalBytes);
+    expect(usage.studies).toMatchObject([{ study, pinned: true }]);
+    const refused = await dokuei(['archive', 'evict', study, '--data-dir', dataDir]);
+    expect(refused.code).toBe(1);
+    expect(refused.stderr).toContain('pinned');
+    expect((await dokuei(['archive', 'unpin', study, '--data-dir', dataDir])).code).toBe(0);
+    const evicted = await dokuei(['archive', 'evict', study, '--json', '--data-dir', dataDir]);
+    expect(JSON.parse(evicted.stdout)).toMatchObject({ study, evicted: true, instances: 3 });
+    expect(JSON.parse((await dokuei(['archive', 'ls', '--json', '--data-dir', dataDir])).stdout)).toMatchObject({ instances: 0, studies: [] });
+    expect((await dokuei(['archive', 'evict', 'not-a-uid', '--data-dir', dataDir])).code).toBe(2);
+  });
+
+  it('verify exits 1 with the corrupt file named; --archive picks another folder', async () => {
+    const other = path.join(dataDir, 'elsewhere');
+    const files = dicomFilesIn(demoCtDir()).slice(0, 2);
+    expect((await dokuei(['import', '--archive', other, '--data-dir', dataDir, ...files])).code).toBe(0);
+    const ok = await dokuei(['archive', 'verify', '--json', '--archive', other, '--data-dir', dataDir]);
+    expect(ok.code).toBe(0);
+    expect(JSON.parse(ok.stdout)).toMatchObject({ checked: 2, corrupt: [], missing: [], orphans: [], ok: true });
+    const [victim] = await listFilesRecursively(path.join(other, 'objects'));
+    const bytes = await fs.readFile(victim!);
+    bytes[100] = bytes[100]! ^ 0xff;
+    await fs.writeFile(victim!, bytes);
+    const bad = await dokuei(['archive', 'verify', '--archive', other, '--data-dir', dataDir]);
+    expect(bad.code).toBe(1);
+    expect(bad.stdout).toContain('1 corrupt');
+    expect(bad.stdout).toContain(path.relative(other, victim!));
+  });
+});
