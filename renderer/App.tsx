@@ -3,8 +3,9 @@ import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { FederatedStudy } from '../common/dicom/federation';
 import type { SeriesSummary } from '../common/dicom/model';
 import type { RetrieveJob } from '../common/dicom/retrieveJob';
-import type { NodeInfo } from '../common/ipc/contract';
+import type { NodeHealthRow, NodeInfo } from '../common/ipc/contract';
 import { FilePanel } from './features/files';
+import { JobsPanel, NodeHealthBar, StoragePanel } from './features/status';
 import { SeriesStrip, ViewerPane } from './features/viewer';
 import { StudyBrowser } from './features/worklist';
 import { connectPlatform, type Platform } from './platform/platform';
@@ -22,7 +23,8 @@ export function App() {
   const [summary, setSummary] = useState<Summary>();
   const [refreshKey, setRefreshKey] = useState(0);
   const [jobs, setJobs] = useState<Map<string, RetrieveJob>>(new Map());
-  const [filesOpen, setFilesOpen] = useState(false);
+  const [panel, setPanel] = useState<'none' | 'files' | 'jobs' | 'storage'>('none');
+  const [health, setHealth] = useState<NodeHealthRow[]>([]);
   const refreshTimer = useRef<ReturnType<typeof setTimeout>>(undefined);
 
   useEffect(() => {
@@ -43,9 +45,12 @@ export function App() {
       refreshTimer.current = setTimeout(() => setRefreshKey((k) => k + 1), 1000);
     });
     const offJobs = api.on.retrieveProgress((job) => setJobs((prev) => new Map(prev).set(job.studyInstanceUid, job)));
+    api.nodes.health({}).then(setHealth, () => undefined);
+    const offHealth = api.on.nodeHealthChanged(setHealth);
     return () => {
       offStore();
       offJobs();
+      offHealth();
       clearTimeout(refreshTimer.current);
     };
   }, [platform]);
@@ -77,10 +82,14 @@ export function App() {
     <div className="app">
       <header className="app-header">
         <h1>Dokuei 読影</h1>
-        <span className="sub">{nodes.length ? `Nodes: ${nodes.map((n) => n.name).join(', ')}` : 'Local store only (no PACS configured)'}</span>
-        <button type="button" style={{ marginLeft: 'auto' }} onClick={() => setFilesOpen((o) => !o)} aria-pressed={filesOpen}>
-          Files…
-        </button>
+        <NodeHealthBar rows={health.length ? health : nodes.map((n) => ({ nodeId: n.id, name: n.name, state: 'unknown' as const }))} />
+        <span className="header-actions">
+          {(['files', 'jobs', 'storage'] as const).map((p) => (
+            <button key={p} type="button" onClick={() => setPanel((cur) => (cur === p ? 'none' : p))} aria-pressed={panel === p}>
+              {p === 'files' ? 'Files…' : p === 'jobs' ? `Jobs${[...jobs.values()].some((j) => j.state === 'running' || j.state === 'queued') ? ' ●' : ''}` : 'Storage'}
+            </button>
+          ))}
+        </span>
       </header>
       <div className="app-main">
         <section className="side" aria-label="Study browser">
@@ -111,14 +120,16 @@ export function App() {
         </section>
         <section className="viewer" aria-label="Viewer">
           <ViewerPane plane={platform.dataPlane} series={series} />
-          {filesOpen ? <FilePanel api={platform.api} onClose={() => setFilesOpen(false)} /> : null}
+          {panel === 'files' ? <FilePanel api={platform.api} onClose={() => setPanel('none')} /> : null}
+          {panel === 'jobs' ? <JobsPanel api={platform.api} jobs={[...jobs.values()]} onClose={() => setPanel('none')} /> : null}
+          {panel === 'storage' ? <StoragePanel api={platform.api} refreshKey={refreshKey} onClose={() => setPanel('none')} /> : null}
         </section>
       </div>
       <footer className="status">
         <span>Dokuei {platform.version} ({platform.host})</span>
         {summary ? (
           <span>
-            Local store: {summary.studies} studies, {summary.instances} images, {(summary.bytes / 1048576).toFixed(1)} MB
+            Local archive: {summary.studies} studies, {summary.instances} images, {(summary.bytes / 1048576).toFixed(1)} MB
           </span>
         ) : null}
         <span>Keys: ↑/↓ study · Enter series · R retrieve · Esc cancel · wheel/arrows slice · left-drag W/L · right-drag zoom</span>

@@ -51,6 +51,26 @@ export type NodeInfo = z.infer<typeof NodeInfo>;
 const Uid = z.string().regex(/^[0-9]+(\.[0-9]+)*$/, 'Not a DICOM UID').max(64);
 const NodeId = z.string().regex(/^[A-Za-z0-9_-]{1,40}$/, 'Not a node id');
 
+export const NodeHealthRow = z.object({
+  nodeId: z.string(),
+  name: z.string(),
+  /** unknown: not talked to since start-up. */
+  state: z.enum(['online', 'degraded', 'offline', 'unknown']),
+  lastFailure: z.string().optional(),
+  /** When an offline node is tried again (epoch ms). */
+  retryAt: z.number().optional(),
+});
+export type NodeHealthRow = z.infer<typeof NodeHealthRow>;
+
+export const ArchiveUsage = z.object({
+  totalBytes: z.number().nonnegative(),
+  quotaBytes: z.number().nonnegative().optional(),
+  studies: z.number().int().nonnegative(),
+  pinnedStudies: z.number().int().nonnegative(),
+  byModality: z.array(z.object({ modality: z.string(), bytes: z.number().nonnegative() })),
+});
+export type ArchiveUsage = z.infer<typeof ArchiveUsage>;
+
 export const SeriesRow = z.object({
   studyInstanceUid: z.string(),
   seriesInstanceUid: z.string(),
@@ -124,6 +144,10 @@ export const contract = {
     nodes: {
       list: request(Empty, z.array(NodeInfo)),
       echo: request(z.object({ nodeId: NodeId }).strict(), z.object({ ms: z.number().nonnegative() })),
+      health: request(Empty, z.array(NodeHealthRow)),
+    },
+    archive: {
+      usage: request(Empty, ArchiveUsage),
     },
     studies: {
       search: request(StudyQuery, FederatedSearchResult),
@@ -138,6 +162,7 @@ export const contract = {
   events: {
     storeChanged: event(StoreChanged),
     retrieveProgress: event(RetrieveJob),
+    nodeHealthChanged: event(z.array(NodeHealthRow)),
   },
 } as const;
 

@@ -14,6 +14,7 @@ import type { SettingsStore } from '../services/settings/settings';
 import { FileSecretStore, type SecretStore } from '../services/secrets/secretStore';
 import { VERSION } from '../services/version';
 import { HttpBridge } from './httpBridge';
+import { nodeHealthRows } from '../services/app/handlers';
 import { contentSecurityPolicy } from '../../common/security/csp';
 import { RENDERER_MIME_TYPES as MIME } from '../services/app/mimeTypes';
 
@@ -78,6 +79,7 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
   const bridge = new HttpBridge(services.handlers);
   const offStore = services.onStoreChanged((counts) => bridge.emit('storeChanged', counts));
   const offJobs = services.onRetrieveProgress((job) => bridge.emit('retrieveProgress', job));
+  const offHealth = services.onNodeHealth(() => bridge.emit('nodeHealthChanged', nodeHealthRows(services.nodes, services.health)));
   const allowedHosts = new Set([`127.0.0.1:${port}`, `localhost:${port}`]);
 
   const authorized = (req: IncomingMessage): boolean => {
@@ -161,6 +163,7 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
     close: async () => {
       offStore();
       offJobs();
+      offHealth();
       await services.close();
       bridge.closeAll();
       server.closeAllConnections();

@@ -8,6 +8,7 @@ import { app, BrowserWindow, dialog, ipcMain, protocol, safeStorage, session, sh
 import ElectronStore from 'electron-store';
 import { electronEventChannel } from '../../common/ipc/contract';
 import { createServices } from '../services/app/createServices';
+import { nodeHealthRows } from '../services/app/handlers';
 import { VERSION } from '../services/version';
 import { ElectronStoreSettings } from './electronStoreSettings';
 import { SafeStorageSecretStore } from './safeStorageSecrets';
@@ -99,6 +100,7 @@ async function start(): Promise<void> {
   };
   services.onStoreChanged((counts) => broadcast(electronEventChannel('storeChanged'), counts));
   services.onRetrieveProgress((job) => broadcast(electronEventChannel('retrieveProgress'), job));
+  services.onNodeHealth(() => broadcast(electronEventChannel('nodeHealthChanged'), nodeHealthRows(services.nodes, services.health)));
   app.on('before-quit', () => void services.close());
   mainWindow = createWindow();
 }

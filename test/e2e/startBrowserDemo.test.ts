@@ -57,7 +57,7 @@ describe('npm run start:browser on a fresh install', () => {
 
     const page = await browser.newPage({ viewport: { width: 1280, height: 760 } });
     await page.goto(url!);
-    await expect.poll(() => page.locator('header').textContent(), { timeout: 30000 }).toContain('Local store only');
+    await expect.poll(() => page.locator('header').textContent(), { timeout: 30000 }).toContain('Local archive only');
     const row = page.locator('tr[data-study-uid]', { hasText: 'LIDC-IDRI-0314' });
     await row.waitFor({ timeout: 60000 });
     await row.press('Enter');

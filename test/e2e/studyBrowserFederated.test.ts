@@ -79,9 +79,13 @@ describe('federated study browser', () => {
     expect(await jpRow.locator('td.patient-name').textContent()).toBe('Yamada Tarou (山田 太郎)');
     expect(await jpRow.locator('td.patient-name').getAttribute('title')).toBe('Yamada^Tarou = 山田^太郎 = やまだ^たろう');
 
-    await expect.poll(() => page.locator('.chip[data-node-id="legacy"]').getAttribute('data-state')).toBe('unreachable');
-    expect(await page.locator('.chip[data-node-id="onsite"]').getAttribute('data-state')).toMatch(/ok|slow/);
+    await expect.poll(() => page.locator('.node-status .chip[data-node-id="legacy"]').getAttribute('data-state')).toBe('unreachable');
+    expect(await page.locator('.node-status .chip[data-node-id="onsite"]').getAttribute('data-state')).toMatch(/ok|slow/);
     expect(await page.locator('.node-problem').textContent()).toMatch(/Legacy PACS.*(cannot reach|refused|unreachable)/i);
+    // The header keeps each node's health: the dead node is offline, with its reason on hover.
+    await expect.poll(() => page.locator('.chip.health[data-node-id="legacy"]').getAttribute('data-state')).toBe('offline');
+    expect(await page.locator('.chip.health[data-node-id="legacy"]').getAttribute('title')).toMatch(/offline: .*Legacy PACS/);
+    await expect.poll(() => page.locator('.chip.health[data-node-id="onsite"]').getAttribute('data-state')).toBe('online');
     await page.screenshot({ path: path.join(shots, 'e2e-federated-search.png') });
   });
 
@@ -118,5 +122,14 @@ describe('federated study browser', () => {
     const stats = await waitForRenderedImage(page);
     expect(stats.distinct).toBeGreaterThan(64);
     await page.screenshot({ path: path.join(shots, 'e2e-federated-retrieved.png') });
+
+    // The jobs panel lists the finished retrieve; the storage panel shows the CT in the archive.
+    await page.click('button:has-text("Jobs")');
+    expect(await page.locator('.jobs-table tr').first().getAttribute('data-state')).toBe('done');
+    expect(await page.locator('.jobs-table tr').first().textContent()).toContain('12/12');
+    await page.click('button:has-text("Storage")');
+    await expect.poll(() => page.locator('[data-testid="archive-total"]').textContent()).toMatch(/in 1 studies \(0 pinned\), encrypted at rest/);
+    expect(await page.locator('.usage-table tr[data-modality="CT"]').count()).toBe(1);
+    await page.screenshot({ path: path.join(shots, 'e2e-storage-panel.png') });
   });
 });

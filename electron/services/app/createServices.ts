@@ -8,6 +8,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { RetrieveJob } from '../../../common/dicom/retrieveJob';
 import type { Handlers } from '../../../common/ipc/contract';
+import { NodeHealth } from '../gateway/nodeHealth';
 import { createGateway, type Gateway } from '../gateway/gateway';
 import { DicomwebUpstream } from '../gateway/upstream';
 import { RetrieveJobs } from '../jobs/retrieveJobs';
@@ -54,6 +55,9 @@ export interface Services {
   /** Store changes, at most every `intervalMs` (a retrieve stores instances one by one). */
   onStoreChanged(listener: (counts: { studies: number; instances: number }) => void, intervalMs?: number): () => void;
   onRetrieveProgress(listener: (job: RetrieveJob) => void): () => void;
+  /** Node health (online/degraded/offline) from reads and searches. */
+  health: NodeHealth;
+  onNodeHealth(listener: () => void): () => void;
   /** Cancels running retrieves and closes sockets and the SCP. */
   close(): Promise<void>;
 }
@@ -88,9 +92,13 @@ export async function createServices(options: ServicesOptions): Promise<Services
       for (const l of progressListeners) l(job);
     },
   });
-  const gateway = createGateway({ store, upstreams, basePath: options.gatewayBasePath, log });
+  // One view of each node's health: the gateway's reads and the searches both report into it.
+  const health = new NodeHealth();
+  const gateway = createGateway({ store, upstreams, basePath: options.gatewayBasePath, log, health });
   const handlers = createHandlers({
     store,
+    archive: store,
+    health,
     upstreams,
     nodes: () => pacs.nodes,
     jobs,
@@ -107,7 +115,11 @@ export async function createServices(options: ServicesOptions): Promise<Services
     upstreams,
     nodes: pacs.nodes,
     jobs,
+    health,
     notices,
+    onNodeHealth(listener) {
+      return health.onChange(listener);
+    },
     onStoreChanged(listener, intervalMs = 500) {
       let timer: NodeJS.Timeout | undefined;
       let last = 0;

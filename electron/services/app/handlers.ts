@@ -11,11 +11,20 @@ import { RetrieveJobError } from '../jobs/retrieveJobs';
 import { federatedStudySearch, findSeries, describeFailure } from '../pacs/federatedSearch';
 import type { PacsNode } from '../pacs/pacsNode';
 import type { InstanceStore } from '../store/instanceStore';
+import type { NodeHealth } from '../gateway/nodeHealth';
+import type { NodeHealthRow } from '../../../common/ipc/contract';
 import { importPaths } from '../store/importPaths';
 import { inspectFile } from '../dicom/inspect';
 
+/** What the storage panel needs from the archive (EncryptedArchive provides it). */
+export interface ArchiveView {
+  usage(): { totalBytes: number; quotaBytes?: number; byModality: Record<string, number>; studies: { pinned: boolean }[] };
+}
+
 export interface HandlerDeps {
   store: InstanceStore;
+  archive: ArchiveView;
+  health: NodeHealth;
   upstreams: readonly DicomwebUpstream[];
   nodes: () => readonly PacsNode[];
   jobs: RetrieveJobs;
@@ -28,6 +37,18 @@ export interface HandlerDeps {
 function endpointOf(node: PacsNode): string {
   const s = node.settings;
   return s.kind === 'dicomweb' ? s.url : `${s.calledAeTitle}@${s.host}:${s.port}`;
+}
+
+/** Every configured node with its health; a node not talked to since start-up is 'unknown'. */
+export function nodeHealthRows(nodes: readonly PacsNode[], health: NodeHealth): NodeHealthRow[] {
+  const byName = new Map(health.snapshot().map((e) => [e.name, e]));
+  return nodes.map((n) => {
+    const e = byName.get(n.settings.name);
+    const row: NodeHealthRow = { nodeId: n.settings.id, name: n.settings.name, state: e && (e.lastSuccessAt || e.lastFailureAt) ? e.state : 'unknown' };
+    if (e?.lastFailure) row.lastFailure = e.lastFailure;
+    if (e?.retryAt && e.state === 'offline') row.retryAt = e.retryAt;
+    return row;
+  });
 }
 
 export function createHandlers(deps: HandlerDeps): Handlers {
@@ -81,14 +102,42 @@ export function createHandlers(deps: HandlerDeps): Handlers {
       echo: async ({ nodeId }) => {
         const node = nodeById(nodeId);
         try {
-          return { ms: await node.echo(AbortSignal.timeout(node.settings.timeoutMs)) };
+          const ms = await node.echo(AbortSignal.timeout(node.settings.timeoutMs));
+          deps.health.recordSuccess(node.settings.name);
+          return { ms };
         } catch (err) {
-          throw new DokueiError(ErrorCode.UpstreamUnreachable, describeFailure(err).message);
+          const { state, message } = describeFailure(err);
+          deps.health.recordFailure(node.settings.name, state === 'unreachable' ? 'unreachable' : 'server', message);
+          throw new DokueiError(ErrorCode.UpstreamUnreachable, message);
         }
+      },
+      health: async () => nodeHealthRows(deps.nodes(), deps.health),
+    },
+    archive: {
+      usage: async () => {
+        const u = deps.archive.usage();
+        return {
+          totalBytes: u.totalBytes,
+          ...(u.quotaBytes !== undefined ? { quotaBytes: u.quotaBytes } : {}),
+          studies: u.studies.length,
+          pinnedStudies: u.studies.filter((s) => s.pinned).length,
+          byModality: Object.entries(u.byModality)
+            .map(([modality, bytes]) => ({ modality, bytes }))
+            .sort((a, b) => b.bytes - a.bytes),
+        };
       },
     },
     studies: {
-      search: async (query) => federatedStudySearch(deps.nodes(), deps.store, query),
+      search: async (query) => {
+        const result = await federatedStudySearch(deps.nodes(), deps.store, query);
+        // Searches are passive health probes too: the node chips stay current without extra traffic.
+        for (const o of result.nodes) {
+          if (o.nodeId === 'local') continue;
+          if (o.state === 'ok' || o.state === 'slow') deps.health.recordSuccess(o.name);
+          else deps.health.recordFailure(o.name, o.state === 'unreachable' ? 'unreachable' : 'server', o.error ?? o.state);
+        }
+        return result;
+      },
       series: async ({ studyInstanceUid }) => {
         const answer = await findSeries(deps.nodes(), deps.store, studyInstanceUid);
         const series = answer.series.map(seriesFromDicomJson).filter((s): s is SeriesSummary => !!s);

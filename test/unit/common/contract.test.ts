@@ -27,6 +27,10 @@ function handlers(overrides: Partial<{ summary: () => Promise<unknown> }> = {}):
     nodes: {
       list: async () => [],
       echo: async (req) => (calls.push(req), { ms: 1 }),
+      health: async () => [],
+    },
+    archive: {
+      usage: async () => ({ totalBytes: 0, studies: 0, pinnedStudies: 0, byModality: [] }),
     },
     studies: {
       search: async (req) => (calls.push(req), { studies: [], nodes: [] }),

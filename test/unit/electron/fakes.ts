@@ -43,6 +43,10 @@ export function fakeHandlers(record: HandlerCalls = { calls: [], contexts: [] })
     nodes: {
       list: async (_req, ctx) => (record.calls.push('nodes.list'), record.contexts.push(ctx), []),
       echo: async ({ nodeId }, ctx) => (record.calls.push(`nodes.echo:${nodeId}`), record.contexts.push(ctx), { ms: 1 }),
+      health: async (_req, ctx) => (record.calls.push('nodes.health'), record.contexts.push(ctx), []),
+    },
+    archive: {
+      usage: async (_req, ctx) => (record.calls.push('archive.usage'), record.contexts.push(ctx), { totalBytes: 0, studies: 0, pinnedStudies: 0, byModality: [] }),
     },
     studies: {
       search: async (_req, ctx) => (record.calls.push('studies.search'), record.contexts.push(ctx), { studies: [], nodes: [] }),

@@ -11,7 +11,13 @@ export interface LocationBadge {
 export function locationBadges(study: FederatedStudy): LocationBadge[] {
   const out: LocationBadge[] = [];
   const partial = study.availability.local && study.numberOfInstances !== undefined && study.localInstances < study.numberOfInstances;
-  if (study.availability.local) out.push({ key: 'local', label: partial ? 'Local (partial)' : 'Local', title: `${study.localInstances} images in the local store` });
+  if (study.availability.local) {
+    out.push({
+      key: 'local',
+      label: partial ? 'Local (partial)' : 'Local',
+      title: partial ? `${study.localInstances} of ${study.numberOfInstances} images in the local archive` : `All ${study.localInstances} images in the local archive: readable offline`,
+    });
+  }
   if (study.availability.onsite) out.push({ key: 'onsite', label: 'On-site', title: 'On the on-site PACS' });
   if (study.availability.offsite) out.push({ key: 'offsite', label: 'Off-site', title: 'In the off-site archive' });
   if (study.availability.other) out.push({ key: 'other', label: 'Other', title: 'On another node' });

@@ -1,0 +1,3 @@
+export { NodeHealthBar } from './components/NodeHealthBar';
+export { JobsPanel } from './components/JobsPanel';
+export { StoragePanel } from './components/StoragePanel';
