@@ -69,6 +69,8 @@ export function App() {
     if (!platform || !study) return;
     if (streamable(study)) {
       setSeries(s);
+      // Reading a study is the moment to fetch its patient's priors in the background.
+      if (study.patientId) void platform.api.prefetch.studyOpened({ studyInstanceUid: study.studyInstanceUid, patientId: study.patientId }).catch(() => undefined);
       return;
     }
     setNotice('This study is only on DIMSE nodes: retrieving it to the local store; it opens from there.');

@@ -149,6 +149,13 @@ export const contract = {
     archive: {
       usage: request(Empty, ArchiveUsage),
     },
+    prefetch: {
+      /** The reader opened a study: queue its patient's recent priors in the background. */
+      studyOpened: request(
+        z.object({ studyInstanceUid: Uid, patientId: z.string().min(1).max(64) }).strict(),
+        z.object({ queued: z.number().int().nonnegative(), skipped: z.number().int().nonnegative(), errors: z.array(z.string()) }),
+      ),
+    },
     studies: {
       search: request(StudyQuery, FederatedSearchResult),
       series: request(z.object({ studyInstanceUid: Uid }).strict(), SeriesListResult),

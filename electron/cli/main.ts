@@ -5,6 +5,7 @@
  *   dokuei store ls [--data-dir DIR] [--json]
  *   dokuei nodes list|echo NAME, dokuei query …, dokuei retrieve STUDY_UID [--node NAME]
  *   dokuei archive ls|usage|verify|pin STUDY|unpin STUDY|evict STUDY [--archive DIR] [--json]
+ *   dokuei prefetch --rule today|priors|pinned [--patient-id ID] [--count N] [--study UID ...] [--wait] [--json]
  * Exit codes: 0 ok, 1 some input failed, 2 usage error, 3 answered but a node was unreachable.
  */
 import path from 'node:path';
@@ -20,6 +21,7 @@ import { FileSecretStore } from '../services/secrets/secretStore';
 import { ConfSettingsStore } from '../services/settings/settings';
 import { CliUsageError, nodesCommand, queryCommand, retrieveCommand, secretsCommand } from './pacsCommands';
 import { ARCHIVE_USAGE, archiveCommand } from './archiveCommands';
+import { PREFETCH_USAGE, prefetchCommand } from './prefetchCommands';
 import { EncryptedArchive } from '../services/archive/encryptedArchive';
 import { defaultKeyProvider } from '../services/archive/keyProvider';
 
@@ -40,6 +42,7 @@ Usage:
   dokuei retrieve STUDY_UID [--node NAME] [--series SERIES_UID] [--json]
                                           retrieve into the local store, with a progress bar
 ${ARCHIVE_USAGE}
+${PREFETCH_USAGE}
 Options:
   --data-dir DIR   local data folder (default: $DOKUEI_DATA_DIR or ${defaultDataDir()});
                    nodes are read from DIR/settings.json, secrets from DIR/secrets.enc
@@ -86,6 +89,10 @@ export async function run(argv: string[]): Promise<number> {
       node: { type: 'string' },
       series: { type: 'string' },
       archive: { type: 'string' },
+      rule: { type: 'string' },
+      count: { type: 'string' },
+      study: { type: 'string', multiple: true },
+      wait: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
       version: { type: 'boolean', default: false },
     },
@@ -163,6 +170,19 @@ export async function run(argv: string[]): Promise<number> {
         if (command === 'nodes') return await nodesCommand(services, rest, values.json ?? false, io);
         if (command === 'query') return await queryCommand(services, values, values.json ?? false, io);
         return await retrieveCommand(services, rest[0], { node: values.node, series: values.series }, values.json ?? false, io, ctl.signal);
+      } finally {
+        process.off('SIGINT', onSigint);
+        await services.close();
+      }
+    }
+    case 'prefetch': {
+      const services = await openServices(dataDir, archiveDir);
+      const ctl = new AbortController();
+      const onSigint = () => ctl.abort();
+      process.once('SIGINT', onSigint);
+      try {
+        const io = { out, err: (t: string) => void process.stderr.write(t), isTty: !!process.stderr.isTTY };
+        return await prefetchCommand(services, values, values.json ?? false, io, ctl.signal);
       } finally {
         process.off('SIGINT', onSigint);
         await services.close();

@@ -12,6 +12,7 @@ import { NodeHealth } from '../gateway/nodeHealth';
 import { createGateway, type Gateway } from '../gateway/gateway';
 import { DicomwebUpstream } from '../gateway/upstream';
 import { RetrieveJobs } from '../jobs/retrieveJobs';
+import { Prefetcher } from '../prefetch/prefetcher';
 import { createPacsNodes, type PacsNodeSet } from '../pacs/nodeFactory';
 import type { PacsNode } from '../pacs/pacsNode';
 import type { SecretStore } from '../secrets/secretStore';
@@ -50,6 +51,8 @@ export interface Services {
   upstreams: DicomwebUpstream[];
   nodes: readonly PacsNode[];
   jobs: RetrieveJobs;
+  /** Background prefetch (rules → 'prefetch' retrieve jobs), resumed from its encrypted queue at start. */
+  prefetch: Prefetcher;
   /** What happened at start-up that a user should know (demo seeded, unreadable files skipped). */
   notices: string[];
   /** Store changes, at most every `intervalMs` (a retrieve stores instances one by one). */
@@ -66,8 +69,10 @@ export async function createServices(options: ServicesOptions): Promise<Services
   const log = options.log ?? (() => {});
   const settings = options.settings.get();
   const notices: string[] = [];
-  const store = await EncryptedArchive.open(options.archiveDir ?? path.join(options.dataDir, 'archive'), {
-    keyProvider: options.keyProvider ?? defaultKeyProvider(options.dataDir),
+  const archiveDir = options.archiveDir ?? path.join(options.dataDir, 'archive');
+  const keyProvider = options.keyProvider ?? defaultKeyProvider(options.dataDir);
+  const store = await EncryptedArchive.open(archiveDir, {
+    keyProvider,
     onSkip: (file, reason) => notices.push(`Quarantined an unreadable file in the local archive: ${file} (${reason})`),
   });
   // The foundation's unencrypted store is left untouched: nothing reads it any more.
@@ -92,12 +97,16 @@ export async function createServices(options: ServicesOptions): Promise<Services
       for (const l of progressListeners) l(job);
     },
   });
+  // After the archive is open (its key.json exists): the queue key is derived from the archive's data key.
+  const prefetch = await Prefetcher.openForArchive({ jobs, store, nodes: () => pacs.nodes, dataDir: options.dataDir, archiveDir, keyProvider, log });
+  notices.push(...prefetch.notices);
   // One view of each node's health: the gateway's reads and the searches both report into it.
   const health = new NodeHealth();
   const gateway = createGateway({ store, upstreams, basePath: options.gatewayBasePath, log, health });
   const handlers = createHandlers({
     store,
     archive: store,
+    prefetch,
     health,
     upstreams,
     nodes: () => pacs.nodes,
@@ -115,6 +124,7 @@ export async function createServices(options: ServicesOptions): Promise<Services
     upstreams,
     nodes: pacs.nodes,
     jobs,
+    prefetch,
     health,
     notices,
     onNodeHealth(listener) {
@@ -144,7 +154,9 @@ export async function createServices(options: ServicesOptions): Promise<Services
       return () => progressListeners.delete(listener);
     },
     async close() {
+      const prefetchClosed = prefetch.close(); // first: its running jobs stay queued on disk, to resume
       jobs.cancelAll();
+      await prefetchClosed;
       await gateway.close(); // stops background store-through before the nodes' sockets close
       await pacs.close();
       await store.close();

@@ -21,8 +21,14 @@ export interface ArchiveView {
   usage(): { totalBytes: number; quotaBytes?: number; byModality: Record<string, number>; studies: { pinned: boolean }[] };
 }
 
+/** The part of the Prefetcher the handlers use. */
+export interface PrefetchView {
+  onStudyOpened(studyUid: string, patientId: string): Promise<{ queued: unknown[]; skipped: unknown[]; errors: string[] }>;
+}
+
 export interface HandlerDeps {
   store: InstanceStore;
+  prefetch?: PrefetchView;
   archive: ArchiveView;
   health: NodeHealth;
   upstreams: readonly DicomwebUpstream[];
@@ -112,6 +118,13 @@ export function createHandlers(deps: HandlerDeps): Handlers {
         }
       },
       health: async () => nodeHealthRows(deps.nodes(), deps.health),
+    },
+    prefetch: {
+      studyOpened: async ({ studyInstanceUid, patientId }) => {
+        if (!deps.prefetch) return { queued: 0, skipped: 0, errors: ['Prefetch is not running'] };
+        const outcome = await deps.prefetch.onStudyOpened(studyInstanceUid, patientId);
+        return { queued: outcome.queued.length, skipped: outcome.skipped.length, errors: outcome.errors };
+      },
     },
     archive: {
       usage: async () => {

@@ -96,7 +96,6 @@ export class Prefetcher {
       const entry: PrefetchEntry = { ...e, state: 'queued', completed: 0, failed: 0, bytes: 0, bytesPerSecond: 0, resumed: true };
       p.entries.set(entry.id, entry);
     }
-    for (const n of p.notices) options.log?.(n);
     for (const entry of p.entries.values()) p.track(p.submit(entry));
     return p;
   }

@@ -32,6 +32,9 @@ function handlers(overrides: Partial<{ summary: () => Promise<unknown> }> = {}):
     archive: {
       usage: async () => ({ totalBytes: 0, studies: 0, pinnedStudies: 0, byModality: [] }),
     },
+    prefetch: {
+      studyOpened: async (req) => (calls.push(req), { queued: 0, skipped: 0, errors: [] }),
+    },
     studies: {
       search: async (req) => (calls.push(req), { studies: [], nodes: [] }),
       series: async (req) => (calls.push(req), { series: [], source: 'none', nodes: [] }),

@@ -63,7 +63,7 @@ export function fakeNode(id: string, studies: FakeStudy[], opts: { gates?: Gates
     async retrieve(request, sink, options) {
       const s = studies.find((x) => x.uid === request.studyInstanceUid);
       if (!s) throw new PacsError('not-found', id, 'not here');
-      opts.log?.(`start ${s.uid}`);
+      opts.log?.push(`start ${s.uid}`);
       let completed = 0;
       let bytes = 0;
       for (let i = 0; i < s.instances; i++) {
@@ -74,7 +74,7 @@ export function fakeNode(id: string, studies: FakeStudy[], opts: { gates?: Gates
         bytes += 10;
         options?.onProgress?.({ completed, failed: 0, total: s.instances, bytes });
       }
-      opts.log?.(`end ${s.uid}`);
+      opts.log?.push(`end ${s.uid}`);
       return { completed, failed: 0, total: s.instances, bytes };
     },
   };
