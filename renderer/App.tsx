@@ -122,7 +122,7 @@ export function App() {
         </section>
         <section className="viewer" aria-label="Viewer">
           <ViewerPane plane={platform.dataPlane} series={series} />
-          {panel === 'files' ? <FilePanel api={platform.api} onClose={() => setPanel('none')} /> : null}
+          {panel === 'files' ? <FilePanel api={platform.api} plane={platform.dataPlane} onClose={() => setPanel('none')} /> : null}
           {panel === 'jobs' ? <JobsPanel api={platform.api} jobs={[...jobs.values()]} onClose={() => setPanel('none')} /> : null}
           {panel === 'storage' ? <StoragePanel api={platform.api} refreshKey={refreshKey} onClose={() => setPanel('none')} /> : null}
         </section>

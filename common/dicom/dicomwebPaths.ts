@@ -91,3 +91,21 @@ export const dicomwebPath = {
     `/studies/${study}/series/${series}/instances/${instance}/frames/${frames.join(',')}`,
   thumbnail: (study: string, series: string, instance: string) => `/studies/${study}/series/${series}/instances/${instance}/thumbnail`,
 };
+
+/**
+ * The STOW-RS targets (PS3.18 §10.5): "/studies" or "/studies/{study}". Same strictness as parseDicomwebPath.
+ */
+export function parseStowPath(path: string): { ok: true; study?: StudyInstanceUid } | { ok: false; status: 400 | 404; reason: string } {
+  const parsed = parseDicomwebPath(path);
+  if (parsed.ok) return parsed.route.kind === 'qidoStudies' ? { ok: true } : { ok: false, status: 404, reason: 'STOW-RS takes /studies or /studies/{study}' };
+  const segs = path.replace(/^\/+/, '').replace(/\/+$/, '').split('/');
+  if (segs.length === 2 && segs[0] === 'studies') {
+    const study = decodeSegment(segs[1]!);
+    if (study !== undefined && isSafeUid(study)) return { ok: true, study: study as StudyInstanceUid };
+    return { ok: false, status: 400, reason: 'Malformed StudyInstanceUID in path' };
+  }
+  return parsed;
+}
+
+/** Where the renderer POSTs dropped files (STOW-RS). */
+export const stowPath = () => '/studies';

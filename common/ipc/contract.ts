@@ -68,8 +68,21 @@ export const ArchiveUsage = z.object({
   studies: z.number().int().nonnegative(),
   pinnedStudies: z.number().int().nonnegative(),
   byModality: z.array(z.object({ modality: z.string(), bytes: z.number().nonnegative() })),
+  /** Cumulative bytes at the end of each of the last 90 days (local days), oldest first. */
+  history: z.array(z.object({ day: z.string().regex(/^\d{4}-\d{2}-\d{2}$/), bytes: z.number().nonnegative() })).optional(),
+  /** Linear growth over the last 30 days; quotaFullOn is absent without a quota or without growth. */
+  projection: z.object({ bytesPerDay: z.number().nonnegative(), quotaFullOn: z.string().regex(/^\d{4}-\d{2}-\d{2}$/).optional() }).optional(),
+  /** The archive folder. */
+  location: z.string().optional(),
 });
 export type ArchiveUsage = z.infer<typeof ArchiveUsage>;
+
+/** null removes the quota. GB as the panel shows sizes (1024³ bytes). */
+export const SetQuotaRequest = z
+  .object({
+    quotaGb: z.number().min(0.1, 'The quota is at least 0.1 GB').max(100000, 'The quota is at most 100000 GB').nullable(),
+  })
+  .strict();
 
 export const SeriesRow = z.object({
   studyInstanceUid: z.string(),
@@ -148,6 +161,8 @@ export const contract = {
     },
     archive: {
       usage: request(Empty, ArchiveUsage),
+      /** Saves the quota in the settings and applies it at once (evicting LRU studies if over); answers the new usage. */
+      setQuota: request(SetQuotaRequest, ArchiveUsage),
     },
     prefetch: {
       /** The reader opened a study: queue its patient's recent priors in the background. */

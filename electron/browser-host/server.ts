@@ -7,7 +7,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { Readable } from 'node:stream';
+import { PassThrough, Readable } from 'node:stream';
 import type { AddressInfo } from 'node:net';
 import { createServices, type Services } from '../services/app/createServices';
 import type { SettingsStore } from '../services/settings/settings';
@@ -39,6 +39,25 @@ export interface BrowserHost {
   token: string;
   services: Services;
   close(): Promise<void>;
+}
+
+/** The largest request body the data plane takes (STOW-RS uploads). */
+export const MAX_DATA_PLANE_BODY = 2 * 1024 * 1024 * 1024;
+
+/** The request's bytes, failing the stream once more than `limit` have come. */
+function capped(req: IncomingMessage, limit: number): Readable {
+  let seen = 0;
+  const out = new PassThrough();
+  req.on('data', (chunk: Buffer) => {
+    seen += chunk.length;
+    if (seen > limit) {
+      req.unpipe(out);
+      out.destroy(new Error(`Request body over the ${limit}-byte limit`));
+    }
+  });
+  req.on('error', (err) => out.destroy(err));
+  req.pipe(out);
+  return out;
 }
 
 /** True when the raw request path contains a "." or ".." segment, plainly or percent-encoded. */
@@ -126,7 +145,14 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
     const urlPath = rawUrl.split('?')[0]!;
     if (urlPath === DATA_PLANE_PREFIX || urlPath.startsWith(`${DATA_PLANE_PREFIX}/`)) {
       if (!authorized(req)) return deny(res, 401, 'Missing or wrong access token');
-      const request = new Request(`${origin}${rawUrl}`, { method: req.method, headers: req.headers as Record<string, string> });
+      // POST (STOW-RS) streams its body through, capped; the gateway parses it as it arrives.
+      const init: RequestInit & { duplex?: 'half' } = { method: req.method, headers: req.headers as Record<string, string> };
+      if (req.method !== 'GET' && req.method !== 'HEAD') {
+        if (Number(req.headers['content-length'] ?? 0) > MAX_DATA_PLANE_BODY) return deny(res, 413, 'Request body too large');
+        init.body = Readable.toWeb(capped(req, MAX_DATA_PLANE_BODY)) as ReadableStream<Uint8Array>;
+        init.duplex = 'half';
+      }
+      const request = new Request(`${origin}${rawUrl}`, init);
       const response = await services.gateway(request);
       const headers: Record<string, string> = { 'Cache-Control': 'no-store' };
       response.headers.forEach((v, k) => (headers[k] = v));

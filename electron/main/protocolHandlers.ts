@@ -68,7 +68,7 @@ export function createDataPlaneHandler(gateway: (request: Request) => Promise<Re
         status: 204,
         headers: {
           ...cors,
-          'Access-Control-Allow-Methods': 'GET, HEAD',
+          'Access-Control-Allow-Methods': 'GET, HEAD, POST', // POST: STOW-RS of dropped files
           'Access-Control-Allow-Headers': request.headers.get('access-control-request-headers') ?? 'Accept',
           'Access-Control-Max-Age': '600',
         },

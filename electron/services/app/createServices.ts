@@ -16,7 +16,7 @@ import { Prefetcher } from '../prefetch/prefetcher';
 import { createPacsNodes, type PacsNodeSet } from '../pacs/nodeFactory';
 import type { PacsNode } from '../pacs/pacsNode';
 import type { SecretStore } from '../secrets/secretStore';
-import type { SettingsStore } from '../settings/settings';
+import { quotaGbToBytes, type SettingsStore } from '../settings/settings';
 import { EncryptedArchive } from '../archive/encryptedArchive';
 import { defaultKeyProvider, type KeyProvider } from '../archive/keyProvider';
 import type { InstanceStore } from '../store/instanceStore';
@@ -71,8 +71,10 @@ export async function createServices(options: ServicesOptions): Promise<Services
   const notices: string[] = [];
   const archiveDir = options.archiveDir ?? path.join(options.dataDir, 'archive');
   const keyProvider = options.keyProvider ?? defaultKeyProvider(options.dataDir);
+  const quotaGb = settings.archive?.quotaGb;
   const store = await EncryptedArchive.open(archiveDir, {
     keyProvider,
+    ...(quotaGb !== undefined ? { quotaBytes: quotaGbToBytes(quotaGb) } : {}),
     onSkip: (file, reason) => notices.push(`Quarantined an unreadable file in the local archive: ${file} (${reason})`),
   });
   // The foundation's unencrypted store is left untouched: nothing reads it any more.
@@ -106,6 +108,7 @@ export async function createServices(options: ServicesOptions): Promise<Services
   const handlers = createHandlers({
     store,
     archive: store,
+    settings: options.settings,
     prefetch,
     health,
     upstreams,

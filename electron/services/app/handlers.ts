@@ -15,10 +15,21 @@ import type { NodeHealth } from '../gateway/nodeHealth';
 import type { NodeHealthRow } from '../../../common/ipc/contract';
 import { importPaths } from '../store/importPaths';
 import { inspectFile } from '../dicom/inspect';
+import { quotaGbToBytes, SettingsError, type SettingsStore } from '../settings/settings';
 
 /** What the storage panel needs from the archive (EncryptedArchive provides it). */
 export interface ArchiveView {
-  usage(): { totalBytes: number; quotaBytes?: number; byModality: Record<string, number>; studies: { pinned: boolean }[] };
+  usage(): {
+    totalBytes: number;
+    quotaBytes?: number;
+    byModality: Record<string, number>;
+    studies: { pinned: boolean }[];
+    history?: { day: string; bytes: number }[];
+    projection?: { bytesPerDay: number; quotaFullOn?: string };
+    location?: string;
+  };
+  /** Applies a new quota at once (undefined: none), evicting LRU studies when over it. */
+  setQuota?(bytes: number | undefined): Promise<unknown>;
 }
 
 /** The part of the Prefetcher the handlers use. */
@@ -30,6 +41,8 @@ export interface HandlerDeps {
   store: InstanceStore;
   prefetch?: PrefetchView;
   archive: ArchiveView;
+  /** Where archive.setQuota saves the quota. */
+  settings?: SettingsStore;
   health: NodeHealth;
   upstreams: readonly DicomwebUpstream[];
   nodes: () => readonly PacsNode[];
@@ -62,6 +75,21 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     const node = deps.nodes().find((n) => n.settings.id === id);
     if (!node) throw new DokueiError(ErrorCode.NotFound, `No node with id "${id}"`);
     return node;
+  };
+  const archiveUsage = () => {
+    const u = deps.archive.usage();
+    return {
+      totalBytes: u.totalBytes,
+      ...(u.quotaBytes !== undefined ? { quotaBytes: u.quotaBytes } : {}),
+      studies: u.studies.length,
+      pinnedStudies: u.studies.filter((s) => s.pinned).length,
+      byModality: Object.entries(u.byModality)
+        .map(([modality, bytes]) => ({ modality, bytes }))
+        .sort((a, b) => b.bytes - a.bytes),
+      ...(u.history ? { history: u.history } : {}),
+      ...(u.projection ? { projection: u.projection } : {}),
+      ...(u.location !== undefined ? { location: u.location } : {}),
+    };
   };
   return {
     app: {
@@ -127,17 +155,24 @@ export function createHandlers(deps: HandlerDeps): Handlers {
       },
     },
     archive: {
-      usage: async () => {
-        const u = deps.archive.usage();
-        return {
-          totalBytes: u.totalBytes,
-          ...(u.quotaBytes !== undefined ? { quotaBytes: u.quotaBytes } : {}),
-          studies: u.studies.length,
-          pinnedStudies: u.studies.filter((s) => s.pinned).length,
-          byModality: Object.entries(u.byModality)
-            .map(([modality, bytes]) => ({ modality, bytes }))
-            .sort((a, b) => b.bytes - a.bytes),
-        };
+      usage: async () => archiveUsage(),
+      setQuota: async ({ quotaGb }, ctx) => {
+        const archive = deps.archive;
+        if (!archive.setQuota || !deps.settings) throw new DokueiError(ErrorCode.Internal, 'The archive quota cannot be changed in this host');
+        const current = deps.settings.get();
+        const next = { ...current, archive: { ...current.archive } };
+        if (quotaGb === null) delete next.archive.quotaGb;
+        else next.archive.quotaGb = quotaGb;
+        try {
+          deps.settings.set(next);
+        } catch (err) {
+          if (err instanceof SettingsError) throw new DokueiError(ErrorCode.InvalidRequest, err.message);
+          throw err;
+        }
+        await archive.setQuota(quotaGb === null ? undefined : quotaGbToBytes(quotaGb));
+        const c = deps.store.counts();
+        ctx.emit('storeChanged', { studies: c.studies, instances: c.instances });
+        return archiveUsage();
       },
     },
     studies: {

@@ -26,6 +26,14 @@
  * when it closes it (each readInstance also holds the study for its duration). If nothing evictable is left
  * the put fails with ArchiveQuotaError.
  *
+ * Usage over time: every put record carries `storedAt` (epoch ms) and every deletion record its time, so
+ * `usage()` can give the cumulative total per day (last 90 days) and a linear projection of when the quota
+ * fills (usageHistory.ts). Records written before `storedAt` existed count as stored when the archive was
+ * created (the modification time of `key.json`, written once when the folder is first opened; the time of
+ * this open if it cannot be read); deletions journalled without a time are not in the history (their bytes
+ * drop out of every day). Compaction keeps removals of the last 91 days in the snapshot, merged per minute.
+ * The quota can be changed while open (`setQuota`), evicting at once in the same LRU order as a put.
+ *
  * One process at a time opens an archive folder: `<root>/lock` holds the owner's pid; another live process
  * gets ArchiveBusyError, a dead owner's lock (kill -9) is taken over.
  */
@@ -40,6 +48,7 @@ import { readPart10Header } from '../dicom/part10';
 import type { InstanceStore, PutOutcome, StoreCounts } from '../store/instanceStore';
 import { ArchiveCorruptError, decryptFile, decryptFrames, encryptFile, encryptFrame } from './crypto';
 import { ArchiveKeyError, type KeyProvider } from './keyProvider';
+import { HISTORY_DAYS, projectUsage, usageHistory, type StoredSpan, type UsageDay, type UsageProjection } from './usageHistory';
 
 export { ArchiveCorruptError } from './crypto';
 
@@ -110,12 +119,27 @@ export interface ArchiveUsage {
   byModality: Record<string, number>;
   /** Least recently used first (the eviction order). */
   studies: StudyUsage[];
+  /** Cumulative stored bytes at the end of each of the last 90 days (local days), oldest first. */
+  history: UsageDay[];
+  /** Growth over the last 30 days and the day the quota fills at that rate. */
+  projection: UsageProjection;
+  /** The archive folder. */
+  location: string;
+}
+
+export interface SetQuotaResult {
+  /** Studies evicted to get under the new quota (LRU order). */
+  evicted: string[];
+  /** Bytes freed by those evictions. */
+  bytes: number;
 }
 
 interface InstanceEntry {
   file: string;
   size: number;
   stored: number;
+  /** When it was put (epoch ms); see the header comment for records without it. */
+  storedAt: number;
   node?: string;
   metadata: DicomJsonDataset;
 }
@@ -144,14 +168,18 @@ interface PutRecord {
   md: DicomJsonDataset;
   at: number;
   seq: number;
+  /** When the instance was stored (epoch ms); absent in records of older versions. */
+  storedAt?: number;
 }
+/** A removal kept for the usage history: [storedAt, removedAt, bytes]. */
+type RemovedSpan = [number, number, number];
 type JournalRecord =
   | PutRecord
-  | { t: 'del'; f: string }
+  | { t: 'del'; f: string; at?: number }
   | { t: 'touch'; st: string; at: number; seq: number }
   | { t: 'pin'; st: string; v: boolean }
   | { t: 'state'; st: string; v: StudyCompleteness | null }
-  | { t: 'snap'; seq: number; meta: [string, StudyMeta][]; puts: PutRecord[] };
+  | { t: 'snap'; seq: number; meta: [string, StudyMeta][]; puts: PutRecord[]; removed?: RemovedSpan[] };
 
 const STUDY_LEVEL_TAGS = [
   Tag.SpecificCharacterSet, Tag.StudyDate, Tag.StudyTime, Tag.AccessionNumber, Tag.ReferringPhysicianName,
@@ -191,6 +219,8 @@ export class EncryptedArchive implements InstanceStore {
   private readonly listeners = new Set<() => void>();
   private readonly inUse = new Map<string, number>();
   private readonly touchPersisted = new Map<string, number>();
+  /** Removed instances (for the usage history), trimmed to the history window at compaction. */
+  private removed: RemovedSpan[] = [];
   private plainBytes = 0;
   private storedBytes = 0;
   private seq = 0;
@@ -203,8 +233,15 @@ export class EncryptedArchive implements InstanceStore {
   private constructor(
     readonly root: string,
     private readonly key: Buffer,
-    readonly quotaBytes: number | undefined,
+    private quota: number | undefined,
+    /** When the archive was created: the storedAt of index records written before storedAt existed. */
+    readonly createdAt: number,
   ) {}
+
+  /** The size limit in bytes (encrypted size); undefined when unlimited. */
+  get quotaBytes(): number | undefined {
+    return this.quota;
+  }
 
   /** Opens (creating if needed) an archive folder and runs the start-up recovery pass. */
   static async open(dir: string, options: ArchiveOptions): Promise<EncryptedArchive> {
@@ -213,7 +250,8 @@ export class EncryptedArchive implements InstanceStore {
     await takeLock(root);
     try {
       const key = await loadDataKey(root, options.keyProvider);
-      const archive = new EncryptedArchive(root, key, options.quotaBytes);
+      const createdAt = await fs.stat(path.join(root, 'key.json')).then((st) => st.mtimeMs, () => Date.now());
+      const archive = new EncryptedArchive(root, key, checkQuota(options.quotaBytes), Math.min(createdAt, Date.now()));
       await archive.recover(options.onSkip ?? (() => {}));
       return archive;
     } catch (err) {
@@ -334,7 +372,8 @@ export class EncryptedArchive implements InstanceStore {
 
   private putRecord(f: string, st: string, se: string, sop: string, size: number, stored: number, md: DicomJsonDataset, node?: string): PutRecord {
     this.seq++;
-    const rec: PutRecord = { t: 'put', f, st, se, sop, size, stored, md, at: Date.now(), seq: this.seq };
+    const now = Date.now();
+    const rec: PutRecord = { t: 'put', f, st, se, sop, size, stored, md, at: now, seq: this.seq, storedAt: now };
     if (node) rec.node = node;
     return rec;
   }
@@ -354,7 +393,7 @@ export class EncryptedArchive implements InstanceStore {
         if (!st) this.index.set(rec.st, (st = { series: new Map() }));
         let se = st.series.get(rec.se);
         if (!se) st.series.set(rec.se, (se = { instances: new Map() }));
-        const entry: InstanceEntry = { file: rec.f, size: rec.size, stored: rec.stored, metadata: rec.md };
+        const entry: InstanceEntry = { file: rec.f, size: rec.size, stored: rec.stored, storedAt: rec.storedAt ?? this.createdAt, metadata: rec.md };
         if (rec.node) entry.node = rec.node;
         se.instances.set(rec.sop, entry);
         this.files.set(rec.f, { st: rec.st, se: rec.se, sop: rec.sop });
@@ -374,6 +413,7 @@ export class EncryptedArchive implements InstanceStore {
         const entry = se?.instances.get(where.sop);
         if (!st || !se || !entry) return;
         se.instances.delete(where.sop);
+        if (rec.at !== undefined) this.removed.push([entry.storedAt, rec.at, entry.stored]);
         this.plainBytes -= entry.size;
         this.storedBytes -= entry.stored;
         if (se.instances.size === 0) st.series.delete(where.se);
@@ -403,6 +443,7 @@ export class EncryptedArchive implements InstanceStore {
         this.seq = Math.max(this.seq, rec.seq);
         for (const p of rec.puts) this.apply(p);
         for (const [st, m] of rec.meta) this.meta.set(st, { ...m });
+        if (rec.removed) this.removed.push(...rec.removed);
         return;
     }
   }
@@ -422,7 +463,8 @@ export class EncryptedArchive implements InstanceStore {
   }
 
   private async dropEntries(ids: string[]): Promise<void> {
-    await this.append(ids.map((f) => ({ t: 'del', f })), true);
+    const at = Date.now();
+    await this.append(ids.map((f) => ({ t: 'del', f, at })), true);
   }
 
   /** Rewrites the journal as one snapshot frame: temp file, fsync, rename, fsync the folder. */
@@ -430,12 +472,13 @@ export class EncryptedArchive implements InstanceStore {
     const puts: PutRecord[] = [];
     for (const [f, w] of this.files) {
       const e = this.entry(w.st, w.se, w.sop)!;
-      const rec: PutRecord = { t: 'put', f, st: w.st, se: w.se, sop: w.sop, size: e.size, stored: e.stored, md: e.metadata, at: 0, seq: 0 };
+      const rec: PutRecord = { t: 'put', f, st: w.st, se: w.se, sop: w.sop, size: e.size, stored: e.stored, md: e.metadata, at: 0, seq: 0, storedAt: e.storedAt };
       if (e.node) rec.node = e.node;
       puts.push(rec);
     }
     const meta = [...this.meta].filter(([st, m]) => m.pinned || this.index.has(st));
-    const snap: JournalRecord = { t: 'snap', seq: this.seq, meta, puts };
+    this.removed = compactRemoved(this.removed, Date.now());
+    const snap: JournalRecord = { t: 'snap', seq: this.seq, meta, puts, removed: this.removed };
     const tmp = path.join(this.root, 'tmp', `journal-${randomBytes(8).toString('hex')}`);
     const h = await fs.open(tmp, 'wx', 0o600);
     try {
@@ -470,7 +513,7 @@ export class EncryptedArchive implements InstanceStore {
       if (this.entry(study, series, instance)) return { kind: 'duplicate', study, series, instance } as const;
       const id = randomBytes(16).toString('hex');
       const blob = encryptFile(this.key, id, bytes);
-      if (this.quotaBytes !== undefined && this.storedBytes + blob.byteLength > this.quotaBytes) {
+      if (this.quota !== undefined && this.storedBytes + blob.byteLength > this.quota) {
         await this.evictFor(blob.byteLength, study);
       }
       const tmp = path.join(this.root, 'tmp', `${id}.part`);
@@ -497,12 +540,12 @@ export class EncryptedArchive implements InstanceStore {
       .filter((st) => st !== writing && !this.meta.get(st)?.pinned && !this.inUse.get(st))
       .sort((a, b) => (this.meta.get(a)?.seq ?? 0) - (this.meta.get(b)?.seq ?? 0));
     for (const st of candidates) {
-      if (this.storedBytes + needed <= this.quotaBytes!) return;
+      if (this.storedBytes + needed <= this.quota!) return;
       await this.removeStudy(st);
     }
-    if (this.storedBytes + needed > this.quotaBytes!) {
+    if (this.storedBytes + needed > this.quota!) {
       throw new ArchiveQuotaError(
-        `The archive quota (${this.quotaBytes} bytes) is full: ${this.storedBytes} bytes are pinned, open or part of the study being stored`,
+        `The archive quota (${this.quota} bytes) is full: ${this.storedBytes} bytes are pinned, open or part of the study being stored`,
       );
     }
   }
@@ -676,7 +719,33 @@ export class EncryptedArchive implements InstanceStore {
     });
   }
 
-  usage(): ArchiveUsage {
+  /**
+   * Changes the quota now (undefined: unlimited). When the archive is over the new quota, whole studies
+   * are evicted at once in LRU order, never pinned or open ones; if those alone exceed it, the archive
+   * stays over the quota (nothing more can be evicted) and the next put fails with ArchiveQuotaError.
+   */
+  async setQuota(bytes: number | undefined): Promise<SetQuotaResult> {
+    const quota = checkQuota(bytes);
+    return this.serial(async () => {
+      if (this.closed) throw new Error('The archive is closed');
+      this.quota = quota;
+      const result: SetQuotaResult = { evicted: [], bytes: 0 };
+      if (quota === undefined || this.storedBytes <= quota) return result;
+      const candidates = [...this.index.keys()]
+        .filter((st) => !this.meta.get(st)?.pinned && !this.inUse.get(st))
+        .sort((a, b) => (this.meta.get(a)?.seq ?? 0) - (this.meta.get(b)?.seq ?? 0));
+      for (const st of candidates) {
+        if (this.storedBytes <= quota) break;
+        const removed = await this.removeStudy(st);
+        result.evicted.push(st);
+        result.bytes += removed.bytes;
+      }
+      this.emitChange();
+      return result;
+    });
+  }
+
+  usage(now: number = Date.now()): ArchiveUsage {
     const byModality: Record<string, number> = {};
     const studies: StudyUsage[] = [];
     for (const [uid, st] of this.index) {
@@ -710,9 +779,18 @@ export class EncryptedArchive implements InstanceStore {
     }
     studies.sort((a, b) => (a as StudyUsage & { seq: number }).seq - (b as StudyUsage & { seq: number }).seq);
     for (const s of studies) delete (s as Partial<StudyUsage & { seq: number }>).seq;
-    const out: ArchiveUsage = { totalBytes: this.storedBytes, byModality, studies };
-    if (this.quotaBytes !== undefined) out.quotaBytes = this.quotaBytes;
+    const history = usageHistory(this.spans(), now, HISTORY_DAYS);
+    const projection = projectUsage(history, this.quota, now, { currentBytes: this.storedBytes });
+    const out: ArchiveUsage = { totalBytes: this.storedBytes, byModality, studies, history, projection, location: this.root };
+    if (this.quota !== undefined) out.quotaBytes = this.quota;
     return out;
+  }
+
+  private *spans(): Generator<StoredSpan> {
+    for (const st of this.index.values()) {
+      for (const se of st.series.values()) for (const e of se.instances.values()) yield { bytes: e.stored, storedAt: e.storedAt };
+    }
+    for (const [storedAt, removedAt, bytes] of this.removed) yield { bytes, storedAt, removedAt };
   }
 
   /** Authenticates every file (GCM tag) and checks that files and index agree. Reports; repairs nothing. */
@@ -773,6 +851,26 @@ export class EncryptedArchive implements InstanceStore {
       await releaseLock(this.root);
     });
   }
+}
+
+function checkQuota(bytes: number | undefined): number | undefined {
+  if (bytes === undefined) return undefined;
+  if (!Number.isFinite(bytes) || bytes <= 0) throw new RangeError(`The archive quota must be a positive number of bytes, not ${bytes}`);
+  return Math.floor(bytes);
+}
+
+/** Keeps the removals that still matter to the history window, merged per minute of storing and removing. */
+function compactRemoved(removed: readonly RemovedSpan[], now: number): RemovedSpan[] {
+  const horizon = now - (HISTORY_DAYS + 1) * 86_400_000;
+  const merged = new Map<string, RemovedSpan>();
+  for (const [s, r, b] of removed) {
+    if (r < horizon) continue; // stored and removed before the window: no effect on any day shown
+    const key = `${Math.floor(s / 60_000)}:${Math.floor(r / 60_000)}`;
+    const m = merged.get(key);
+    if (m) m[2] += b;
+    else merged.set(key, [s, r, b]);
+  }
+  return [...merged.values()];
 }
 
 function firstInstance(st: StudyEntry): InstanceEntry | undefined {

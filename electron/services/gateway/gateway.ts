@@ -4,7 +4,7 @@
  * host puts it behind a token-protected 127.0.0.1 server. It implements the subset cornerstone3D uses.
  */
 import type { DicomJsonDataset } from '../../../common/dicom/dicomJson';
-import { parseDicomwebPath, type DicomwebRoute } from '../../../common/dicom/dicomwebPaths';
+import { parseDicomwebPath, parseStowPath, type DicomwebRoute } from '../../../common/dicom/dicomwebPaths';
 import { encodeMultipart, newBoundary } from '../../../common/dicom/multipart';
 import { Tag } from '../../../common/dicom/tags';
 import { getString } from '../../../common/dicom/dicomJson';
@@ -16,6 +16,7 @@ import { encodeGrayPng, renderGrayscale, RenderError } from './renderedImage';
 import { fetchWithFailover } from './failover';
 import { NodeHealth } from './nodeHealth';
 import { StoreThrough } from './storeThrough';
+import { handleStow } from './stow';
 import type { DicomwebUpstream } from './upstream';
 
 export type Gateway = (request: Request) => Promise<Response>;
@@ -411,7 +412,27 @@ export function createGateway(options: GatewayOptions): DataPlaneGateway {
     }
   }
 
+  /** STOW-RS into the local store (see stow.ts). */
+  async function stow(request: Request): Promise<Response> {
+    let url: URL;
+    try {
+      url = new URL(request.url);
+    } catch {
+      return problem(400, 'Malformed URL');
+    }
+    if (basePath && !url.pathname.startsWith(`${basePath}/`)) return problem(400, 'Path outside the DICOMweb data plane');
+    const parsed = parseStowPath(url.pathname.slice(basePath.length));
+    if (!parsed.ok) return problem(parsed.status === 404 ? 405 : 400, parsed.status === 404 ? `POST is not supported here (${parsed.reason})` : parsed.reason);
+    try {
+      return await handleStow(request, store, `${url.protocol}//${url.host}${basePath}`, parsed.study);
+    } catch (err) {
+      log(`gateway STOW error: ${err instanceof Error ? err.stack : String(err)}`);
+      return problem(500, `Internal error: ${err instanceof Error ? err.message : String(err)}`);
+    }
+  }
+
   async function gateway(request: Request): Promise<Response> {
+    if (request.method === 'POST') return stow(request);
     if (request.method !== 'GET' && request.method !== 'HEAD') return problem(405, `${request.method} is not supported by the data plane`);
     let url: URL;
     try {

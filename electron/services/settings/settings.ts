@@ -91,12 +91,24 @@ export const LocalScpSettings = z.object({
 });
 export type LocalScpSettings = z.infer<typeof LocalScpSettings>;
 
+/** The local encrypted archive. */
+export const ArchiveSettings = z.object({
+  /** Size limit in GB (1 GB = 1024³ bytes, as the storage panel shows sizes); no limit when absent. */
+  quotaGb: z.number().min(0.1, 'The quota is at least 0.1 GB').max(100000, 'The quota is at most 100000 GB').optional(),
+});
+export type ArchiveSettings = z.infer<typeof ArchiveSettings>;
+
+/** Bytes of a quota given in GB (see ArchiveSettings). */
+export const quotaGbToBytes = (gb: number): number => Math.round(gb * 1024 ** 3);
+
 export const Settings = z
   .object({
     nodes: z.array(NodeSettings).default([]),
     localScp: LocalScpSettings.default({ aeTitle: 'DOKUEI', port: 11112, enabled: true }),
     /** Import the bundled demo study into an empty store when no node is configured. */
     seedDemo: z.boolean().default(true),
+    /** Archive options (quota); absent: no quota. */
+    archive: ArchiveSettings.optional(),
   })
   .superRefine((s, ctx) => {
     const seen = new Set<string>();

@@ -47,6 +47,7 @@ export function fakeHandlers(record: HandlerCalls = { calls: [], contexts: [] })
     },
     archive: {
       usage: async (_req, ctx) => (record.calls.push('archive.usage'), record.contexts.push(ctx), { totalBytes: 0, studies: 0, pinnedStudies: 0, byModality: [] }),
+      setQuota: async ({ quotaGb }, ctx) => (record.calls.push(`archive.setQuota:${quotaGb}`), record.contexts.push(ctx), { totalBytes: 0, studies: 0, pinnedStudies: 0, byModality: [] }),
     },
     prefetch: {
       studyOpened: async (req, ctx) => (record.calls.push(`prefetch.studyOpened:${req.studyInstanceUid}`), record.contexts.push(ctx), { queued: 0, skipped: 0, errors: [] }),

@@ -155,7 +155,7 @@ describe('createDataPlaneHandler', () => {
     );
     expect(res.status).toBe(204);
     expect(res.headers.get('access-control-allow-origin')).toBe('app://dokuei');
-    expect(res.headers.get('access-control-allow-methods')).toBe('GET, HEAD');
+    expect(res.headers.get('access-control-allow-methods')).toBe('GET, HEAD, POST');
     expect(res.headers.get('access-control-allow-headers')).toBe('accept');
     expect(seen).toHaveLength(0);
   });

@@ -5,11 +5,14 @@
 import { useState } from 'react';
 import type { InspectResult } from '../../../../common/dicom/inspectResult';
 import type { DokueiApi } from '../../../../common/ipc/contract';
+import type { DataPlane } from '../../../platform/platform';
 import { parsePathList } from '../model/paths';
+import { DropImport } from './DropImport';
 
 type ImportOutcome = Awaited<ReturnType<DokueiApi['store']['importPaths']>>;
 
-export function FilePanel({ api, onClose }: { api: DokueiApi; onClose: () => void }) {
+/** `plane`: the data plane dropped files are sent to; without it, it is asked of the host. */
+export function FilePanel({ api, plane, onClose }: { api: DokueiApi; plane: DataPlane; onClose: () => void }) {
   const [text, setText] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string>();
@@ -42,6 +45,7 @@ export function FilePanel({ api, onClose }: { api: DokueiApi; onClose: () => voi
           Close
         </button>
       </div>
+      <DropImport plane={plane} />
       <label className="paths">
         Paths (files or folders, one per line)
         <textarea name="paths" rows={4} value={text} onChange={(e) => setText(e.target.value)} spellCheck={false} />

@@ -1,0 +1,70 @@
+/**
+ * Import of files chosen in the Files panel (the keyboard path of drop-to-import): their bytes go to the
+ * data plane's STOW-RS endpoint, the result lists what was imported and each refused file with its reason,
+ * and the study list shows the new patients.
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser } from 'playwright-core';
+import { startBrowserHost, type BrowserHost } from '../../electron/browser-host/server';
+import { MemorySecretStore } from '../../electron/services/secrets/secretStore';
+import { MemorySettingsStore } from '../../electron/services/settings/settings';
+import { launchChromium } from '../support/chromium';
+import { repoRoot } from '../support/data';
+import { ensureRendererBuilt } from '../support/renderer';
+import { makeTempDir, removeDir } from '../support/tempDir';
+
+const charset = (name: string) => path.join(repoRoot, 'test/fixtures/charsets', name);
+
+describe('drop to import', () => {
+  let host: BrowserHost;
+  let browser: Browser;
+  let dataDir: string;
+  let tmp: string;
+
+  beforeAll(async () => {
+    const rendererDir = ensureRendererBuilt();
+    dataDir = await makeTempDir('dokuei-e2e-drop-');
+    tmp = await makeTempDir('dokuei-e2e-drop-files-');
+    host = await startBrowserHost({ dataDir, settings: new MemorySettingsStore({ seedDemo: false }), secrets: new MemorySecretStore(), rendererDir, log: () => {} });
+    browser = await launchChromium();
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await host?.close();
+    await removeDir(dataDir);
+    await removeDir(tmp);
+  });
+
+  it('imports chosen files over the data plane and lists each refused file with its reason', async () => {
+    const broken = path.join(tmp, 'broken.dcm');
+    // A Part 10 file with its preamble wiped: not DICOM any more.
+    writeFileSync(broken, Buffer.concat([Buffer.alloc(132), readFileSync(charset('chrGerm.dcm')).subarray(132)]));
+    const page = await browser.newPage({ viewport: { width: 1400, height: 800 } });
+    await page.goto(host.url);
+    await page.getByRole('button', { name: 'Files…' }).click();
+    const input = page.locator('input[type="file"][name="dropFiles"]');
+    await input.setInputFiles([charset('chrH31.dcm'), charset('chrX1.dcm'), broken]);
+    const result = page.locator('.drop-result');
+    await result.waitFor({ timeout: 30000 });
+    expect(await result.textContent()).toMatch(/^Imported 2, 0 already stored, 1 refused\./);
+    const refused = result.locator('li');
+    expect(await refused.count()).toBe(1);
+    expect(await refused.first().getAttribute('data-file')).toBe('broken.dcm');
+    expect(await refused.first().textContent()).toMatch(/^broken\.dcm: Not a DICOM Part 10 file \(no "DICM" preamble\)/);
+    expect(await page.locator('.drop-progress').textContent()).toBe('Sent 3 of 3 files.');
+    expect(host.services.store.counts().instances).toBe(2);
+
+    // The study list refreshes: both new patients are there.
+    for (const id of ['H31EXAMPLE', 'X1EXAMPLE']) {
+      await page.locator('tr[data-study-uid]', { has: page.locator(`td[title="${id}"]`) }).waitFor({ timeout: 30000 });
+    }
+    await page.screenshot({ path: path.join(repoRoot, 'test-results', 'e2e-drop-import.png') });
+
+    // Again: both are duplicates now.
+    await input.setInputFiles([charset('chrH31.dcm'), charset('chrX1.dcm')]);
+    await expect.poll(async () => result.textContent(), { timeout: 30000 }).toMatch(/^Imported 0, 2 already stored, 0 refused\./);
+  });
+});
