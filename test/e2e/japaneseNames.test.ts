@@ -97,7 +97,7 @@ describe('person names in the study list', () => {
     expect(await page.locator('tr[data-file="/no/such/file.dcm"] td.error').textContent()).toBe('No such file');
     await page.screenshot({ path: path.join(repoRoot, 'test-results', 'e2e-file-inspector.png') });
 
-    await page.click('button:has-text("Import into the local store")');
+    await page.click('button:has-text("Import into the local archive")');
     await expect.poll(() => page.locator('.import-result').textContent(), { timeout: 30000 }).toContain('3 refused');
     expect(await page.locator('.import-result').textContent()).toContain('/no/such/file.dcm: No such file or folder');
   });

@@ -67,7 +67,7 @@ export async function federatedStudySearch(
   const t0 = now();
   const tagFilters = toTagFilters(filters);
   const local = store.studies().filter((ds) => matchesQido(ds, tagFilters));
-  const outcomes: NodeOutcome[] = [{ nodeId: 'local', name: 'Local store', role: 'local', state: 'ok', ms: now() - t0, count: local.length }];
+  const outcomes: NodeOutcome[] = [{ nodeId: 'local', name: 'Local archive', role: 'local', state: 'ok', ms: now() - t0, count: local.length }];
 
   const answers = await Promise.all(
     ordered.map(async (node) => {

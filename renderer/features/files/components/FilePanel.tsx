@@ -55,7 +55,7 @@ export function FilePanel({ api, plane, onClose }: { api: DokueiApi; plane: Data
           Inspect
         </button>
         <button type="button" className="primary" onClick={() => void run('import')} disabled={busy}>
-          Import into the local store
+          Import into the local archive
         </button>
         {busy ? <span aria-live="polite">Working…</span> : null}
       </div>
