@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import type { RetrieveJob } from '../../../common/dicom/retrieveJob';
 import type { Handlers } from '../../../common/ipc/contract';
 import { NodeHealth } from '../gateway/nodeHealth';
+import { probeNodes, startHealthProbes } from '../pacs/healthProbes';
 import { createGateway, type Gateway } from '../gateway/gateway';
 import { DicomwebUpstream } from '../gateway/upstream';
 import { RetrieveJobs } from '../jobs/retrieveJobs';
@@ -39,6 +40,8 @@ export interface ServicesOptions {
   archiveDir?: string;
   /** Protects the archive's data key: Electron passes a SafeStorageKeyProvider; default DOKUEI_ARCHIVE_KEY, else `<dataDir>/archive.key`. */
   keyProvider?: KeyProvider;
+  /** How often nodes that are not online are probed (default 30 s). */
+  probeIntervalMs?: number;
   /** The CLI never seeds the demo study, whatever the settings say. */
   seedDemo?: boolean;
   log?: (message: string) => void;
@@ -104,6 +107,9 @@ export async function createServices(options: ServicesOptions): Promise<Services
   notices.push(...prefetch.notices);
   // One view of each node's health: the gateway's reads and the searches both report into it.
   const health = new NodeHealth();
+  // Active probes (not in the short-lived CLI): a node coming back or going down shows before a reader needs it.
+  const stopProbes = options.host === 'cli' ? () => {} : startHealthProbes({ nodes: () => pacs.nodes, health, intervalMs: options.probeIntervalMs });
+  if (options.host !== 'cli') void probeNodes(pacs.nodes, health, true);
   const gateway = createGateway({ store, upstreams, basePath: options.gatewayBasePath, log, health });
   const handlers = createHandlers({
     store,
@@ -157,6 +163,7 @@ export async function createServices(options: ServicesOptions): Promise<Services
       return () => progressListeners.delete(listener);
     },
     async close() {
+      stopProbes();
       const prefetchClosed = prefetch.close(); // first: its running jobs stay queued on disk, to resume
       jobs.cancelAll();
       await prefetchClosed;
