@@ -163,6 +163,11 @@ export const contract = {
       usage: request(Empty, ArchiveUsage),
       /** Saves the quota in the settings and applies it at once (evicting LRU studies if over); answers the new usage. */
       setQuota: request(SetQuotaRequest, ArchiveUsage),
+      /** Saves a new archive folder for the next start (nothing is moved; the current archive stays where it is). */
+      setLocation: request(
+        z.object({ dir: z.string().min(1).max(4096).nullable() }).strict(),
+        z.object({ current: z.string(), next: z.string(), restartRequired: z.boolean() }),
+      ),
     },
     prefetch: {
       /** The reader opened a study: queue its patient's recent priors in the background. */

@@ -69,5 +69,17 @@ describe('storage panel', () => {
     await page.click('button:has-text("No quota")');
     await expect.poll(() => total.textContent(), { timeout: 30000 }).toMatch(/no quota set/);
     expect(settings.get().archive?.quotaGb).toBeUndefined();
+
+    // A new location is saved for the next start; the reader is told nothing is moved.
+    const next = path.join(dataDir, 'moved', 'archive');
+    await page.fill('input[name="archiveDir"]', next);
+    await page.click('button:has-text("Save location")');
+    await expect.poll(() => page.locator('[data-testid="location-message"]').textContent()).toContain(`from the next start the archive is ${next}`);
+    expect(await page.locator('[data-testid="location-message"]').textContent()).toContain('nothing is moved');
+    expect(settings.get().archive?.dir).toBe(next);
+    await page.fill('input[name="archiveDir"]', 'not/absolute');
+    await page.click('button:has-text("Save location")');
+    await expect.poll(() => page.locator('[data-testid="location-message"]').textContent()).toContain('must be an absolute path');
+    expect(settings.get().archive?.dir).toBe(next);
   });
 });

@@ -72,7 +72,7 @@ export async function createServices(options: ServicesOptions): Promise<Services
   const log = options.log ?? (() => {});
   const settings = options.settings.get();
   const notices: string[] = [];
-  const archiveDir = options.archiveDir ?? path.join(options.dataDir, 'archive');
+  const archiveDir = options.archiveDir ?? settings.archive?.dir ?? path.join(options.dataDir, 'archive');
   const keyProvider = options.keyProvider ?? defaultKeyProvider(options.dataDir);
   const quotaGb = settings.archive?.quotaGb;
   const store = await EncryptedArchive.open(archiveDir, {
@@ -114,6 +114,7 @@ export async function createServices(options: ServicesOptions): Promise<Services
   const handlers = createHandlers({
     store,
     archive: store,
+    defaultArchiveDir: path.join(options.dataDir, 'archive'),
     settings: options.settings,
     prefetch,
     health,

@@ -2,6 +2,8 @@
  * IPC handlers: the services' side of every contract channel. Typed by the contract, so a channel
  * added there without a handler here fails to compile.
  */
+import { constants as fsConstants, promises as fs } from 'node:fs';
+import path from 'node:path';
 import type { Handlers } from '../../../common/ipc/contract';
 import { DokueiError, ErrorCode } from '../../../common/ipc/errors';
 import { seriesFromDicomJson, type SeriesSummary } from '../../../common/dicom/model';
@@ -39,6 +41,8 @@ export interface PrefetchView {
 
 export interface HandlerDeps {
   store: InstanceStore;
+  /** `<data-dir>/archive`, where the archive goes when no folder is set. */
+  defaultArchiveDir?: string;
   prefetch?: PrefetchView;
   archive: ArchiveView;
   /** Where archive.setQuota saves the quota. */
@@ -173,6 +177,32 @@ export function createHandlers(deps: HandlerDeps): Handlers {
         const c = deps.store.counts();
         ctx.emit('storeChanged', { studies: c.studies, instances: c.instances });
         return archiveUsage();
+      },
+      setLocation: async ({ dir }) => {
+        if (!deps.settings) throw new DokueiError(ErrorCode.Internal, 'The archive location cannot be changed in this host');
+        const current = deps.store.root;
+        const saved = deps.settings.get();
+        const next = { ...saved, archive: { ...saved.archive } };
+        if (dir === null) delete next.archive.dir;
+        else {
+          if (!path.isAbsolute(dir)) throw new DokueiError(ErrorCode.InvalidRequest, `The archive folder must be an absolute path (got ${dir})`);
+          // A folder that cannot be created or written would only fail at the next start: check it now.
+          try {
+            await fs.mkdir(dir, { recursive: true });
+            await fs.access(dir, fsConstants.W_OK);
+          } catch (err) {
+            throw new DokueiError(ErrorCode.InvalidRequest, `The archive folder ${dir} cannot be used: ${(err as Error).message}`);
+          }
+          next.archive.dir = dir;
+        }
+        try {
+          deps.settings.set(next);
+        } catch (err) {
+          if (err instanceof SettingsError) throw new DokueiError(ErrorCode.InvalidRequest, err.message);
+          throw err;
+        }
+        const nextDir = next.archive.dir ?? deps.defaultArchiveDir ?? current;
+        return { current, next: nextDir, restartRequired: path.resolve(nextDir) !== path.resolve(current) };
       },
     },
     studies: {

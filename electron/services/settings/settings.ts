@@ -95,6 +95,8 @@ export type LocalScpSettings = z.infer<typeof LocalScpSettings>;
 export const ArchiveSettings = z.object({
   /** Size limit in GB (1 GB = 1024³ bytes, as the storage panel shows sizes); no limit when absent. */
   quotaGb: z.number().min(0.1, 'The quota is at least 0.1 GB').max(100000, 'The quota is at most 100000 GB').optional(),
+  /** The archive folder (absolute); `<data-dir>/archive` when absent. Read at start-up: a change applies at the next start. */
+  dir: z.string().min(1).max(4096).refine((d) => d.startsWith('/') || /^[A-Za-z]:[\\/]/.test(d), 'The archive folder must be an absolute path').optional(),
 });
 export type ArchiveSettings = z.infer<typeof ArchiveSettings>;
 

@@ -31,6 +31,7 @@ function handlers(overrides: Partial<{ summary: () => Promise<unknown> }> = {}):
     },
     archive: {
       usage: async () => ({ totalBytes: 0, studies: 0, pinnedStudies: 0, byModality: [] }),
+      setLocation: async (req) => (calls.push(req), { current: '/a', next: req.dir ?? '/a', restartRequired: req.dir !== null }),
       setQuota: async (req) => (calls.push(req), { totalBytes: 0, studies: 0, pinnedStudies: 0, byModality: [], ...(req.quotaGb === null ? {} : { quotaBytes: req.quotaGb * 1024 ** 3 }) }),
     },
     prefetch: {

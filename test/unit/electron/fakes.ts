@@ -47,6 +47,7 @@ export function fakeHandlers(record: HandlerCalls = { calls: [], contexts: [] })
     },
     archive: {
       usage: async (_req, ctx) => (record.calls.push('archive.usage'), record.contexts.push(ctx), { totalBytes: 0, studies: 0, pinnedStudies: 0, byModality: [] }),
+      setLocation: async ({ dir }, ctx) => (record.calls.push(`archive.setLocation:${dir}`), record.contexts.push(ctx), { current: '/a', next: dir ?? '/a', restartRequired: dir !== null }),
       setQuota: async ({ quotaGb }, ctx) => (record.calls.push(`archive.setQuota:${quotaGb}`), record.contexts.push(ctx), { totalBytes: 0, studies: 0, pinnedStudies: 0, byModality: [] }),
     },
     prefetch: {

@@ -98,6 +98,7 @@ export function StoragePanel({ api, refreshKey, onClose }: { api: DokueiApi; ref
               Location: <code>{usage.location}</code>
             </p>
           ) : null}
+          <LocationForm api={api} />
           <form className="quota-form" onSubmit={onSubmit} aria-label="Archive quota" noValidate>
             <label>
               Quota (GB){' '}
@@ -134,5 +135,49 @@ export function StoragePanel({ api, refreshKey, onClose }: { api: DokueiApi; ref
         </>
       ) : null}
     </div>
+  );
+}
+
+/** A new archive folder for the next start. Nothing is moved: the reader is told so, and where the data stays. */
+function LocationForm({ api }: { api: DokueiApi }) {
+  const [dir, setDir] = useState('');
+  const [message, setMessage] = useState<{ kind: 'ok' | 'error'; text: string }>();
+  const save = async (value: string | null) => {
+    setMessage(undefined);
+    try {
+      const r = await api.archive.setLocation({ dir: value });
+      setMessage({
+        kind: 'ok',
+        text: r.restartRequired
+          ? `Saved: from the next start the archive is ${r.next}. The current archive stays in ${r.current} (nothing is moved).`
+          : `The archive stays in ${r.current}.`,
+      });
+    } catch (err) {
+      setMessage({ kind: 'error', text: err instanceof Error ? err.message : String(err) });
+    }
+  };
+  return (
+    <form
+      className="location-form"
+      aria-label="Archive location"
+      onSubmit={(e) => {
+        e.preventDefault();
+        void save(dir.trim() || null);
+      }}
+    >
+      <label>
+        New location{' '}
+        <input name="archiveDir" value={dir} onChange={(e) => setDir(e.target.value)} placeholder="/path/to/archive" spellCheck={false} />
+      </label>{' '}
+      <button type="submit">Save location</button>{' '}
+      <button type="button" onClick={() => void save(null)}>
+        Default location
+      </button>
+      {message ? (
+        <div className={message.kind === 'error' ? 'banner error' : 'saved'} role={message.kind === 'error' ? 'alert' : 'status'} data-testid="location-message">
+          {message.text}
+        </div>
+      ) : null}
+    </form>
   );
 }
