@@ -49,6 +49,7 @@ import type { InstanceStore, PutOutcome, StoreCounts } from '../store/instanceSt
 import { ArchiveCorruptError, decryptFile, decryptFrames, encryptFile, encryptFrame } from './crypto';
 import { ArchiveKeyError, type KeyProvider } from './keyProvider';
 import { HISTORY_DAYS, projectUsage, usageHistory, type StoredSpan, type UsageDay, type UsageProjection } from './usageHistory';
+import { instanceDatasets, seriesDatasets, studyDatasets } from '../store/studyIndexViews';
 
 export { ArchiveCorruptError } from './crypto';
 
@@ -181,23 +182,9 @@ type JournalRecord =
   | { t: 'state'; st: string; v: StudyCompleteness | null }
   | { t: 'snap'; seq: number; meta: [string, StudyMeta][]; puts: PutRecord[]; removed?: RemovedSpan[] };
 
-const STUDY_LEVEL_TAGS = [
-  Tag.SpecificCharacterSet, Tag.StudyDate, Tag.StudyTime, Tag.AccessionNumber, Tag.ReferringPhysicianName,
-  Tag.StudyDescription, Tag.PatientName, Tag.PatientID, Tag.PatientBirthDate, Tag.PatientSex,
-  Tag.StudyInstanceUID, Tag.StudyID,
-];
-const SERIES_LEVEL_TAGS = [
-  Tag.SpecificCharacterSet, Tag.Modality, Tag.SeriesDescription, Tag.SeriesDate, Tag.BodyPartExamined,
-  Tag.StudyInstanceUID, Tag.SeriesInstanceUID, Tag.SeriesNumber,
-];
 const FILE_NAME = /^([0-9a-f]{32})\.dka$/;
 const TOUCH_PERSIST_MS = 2000;
 
-function pick(ds: DicomJsonDataset, tags: readonly string[]): DicomJsonDataset {
-  const out: DicomJsonDataset = {};
-  for (const t of tags) if (ds[t]) out[t] = ds[t]!;
-  return out;
-}
 
 async function fsyncDir(dir: string): Promise<void> {
   try {
@@ -567,25 +554,7 @@ export class EncryptedArchive implements InstanceStore {
   }
 
   studies(): DicomJsonDataset[] {
-    const out: DicomJsonDataset[] = [];
-    for (const [uid, st] of this.index) {
-      const first = firstInstance(st);
-      if (!first) continue;
-      const ds = pick(first.metadata, STUDY_LEVEL_TAGS);
-      const modalities = new Set<string>();
-      let instances = 0;
-      for (const se of st.series.values()) {
-        instances += se.instances.size;
-        const m = getString(se.instances.values().next().value!.metadata, Tag.Modality);
-        if (m) modalities.add(m);
-      }
-      ds[Tag.StudyInstanceUID] = { vr: 'UI', Value: [uid] };
-      ds[Tag.ModalitiesInStudy] = { vr: 'CS', Value: [...modalities].sort() };
-      ds[Tag.NumberOfStudyRelatedSeries] = { vr: 'IS', Value: [st.series.size] };
-      ds[Tag.NumberOfStudyRelatedInstances] = { vr: 'IS', Value: [instances] };
-      out.push(ds);
-    }
-    return out;
+    return studyDatasets(this.index);
   }
 
   hasStudy(study: StudyInstanceUid): boolean {
@@ -593,21 +562,11 @@ export class EncryptedArchive implements InstanceStore {
   }
 
   series(study: StudyInstanceUid): DicomJsonDataset[] | undefined {
-    const st = this.index.get(study);
-    if (!st) return undefined;
-    return [...st.series.values()].map((se) => {
-      const ds = pick(se.instances.values().next().value!.metadata, SERIES_LEVEL_TAGS);
-      ds[Tag.NumberOfSeriesRelatedInstances] = { vr: 'IS', Value: [se.instances.size] };
-      return ds;
-    });
+    return seriesDatasets(this.index.get(study));
   }
 
   instances(study: StudyInstanceUid, series?: SeriesInstanceUid): DicomJsonDataset[] | undefined {
-    const st = this.index.get(study);
-    if (!st) return undefined;
-    const seriesList = series === undefined ? [...st.series.values()] : [st.series.get(series)].filter((s): s is SeriesEntry => !!s);
-    if (series !== undefined && seriesList.length === 0) return undefined;
-    return seriesList.flatMap((se) => [...se.instances.values()].map((i) => i.metadata));
+    return instanceDatasets(this.index.get(study), series);
   }
 
   instanceMetadata(study: StudyInstanceUid, series: SeriesInstanceUid, instance: SopInstanceUid): DicomJsonDataset | undefined {
@@ -873,10 +832,6 @@ function compactRemoved(removed: readonly RemovedSpan[], now: number): RemovedSp
   return [...merged.values()];
 }
 
-function firstInstance(st: StudyEntry): InstanceEntry | undefined {
-  for (const se of st.series.values()) for (const i of se.instances.values()) return i;
-  return undefined;
-}
 
 async function takeLock(root: string): Promise<void> {
   const lock = path.join(root, 'lock');

@@ -18,6 +18,7 @@ import { NodeHealth } from './nodeHealth';
 import { StoreThrough } from './storeThrough';
 import { handleStow } from './stow';
 import type { DicomwebUpstream } from './upstream';
+import { pickTags } from '../store/studyIndexViews';
 
 export type Gateway = (request: Request) => Promise<Response>;
 
@@ -79,11 +80,6 @@ function sanitizeUpstreamDataset(ds: DicomJsonDataset, upstreamBase: string, our
   return out;
 }
 
-function pick(ds: DicomJsonDataset, tags: readonly string[]): DicomJsonDataset {
-  const out: DicomJsonDataset = {};
-  for (const t of tags) if (ds[t]) out[t] = ds[t]!;
-  return out;
-}
 
 function warningHeader(failures: string[]): Record<string, string> {
   // RFC 7234 Warning 299: the answer is usable but incomplete. The UI shows these per node.
@@ -325,7 +321,7 @@ export function createGateway(options: GatewayOptions): DataPlaneGateway {
         const local =
           route.kind === 'qidoSeries'
             ? store.series(route.study)
-            : store.instances(route.study, series)?.map((d) => pick(d, INSTANCE_LEVEL_TAGS));
+            : store.instances(route.study, series)?.map((d) => pickTags(d, INSTANCE_LEVEL_TAGS));
         const partial = series ? seriesPartial(route.study, series) : studyPartial(route.study);
         if (local && !partial) return json(200, page(local.filter((d) => matchesQido(d, q.filters, q.fuzzy)), q.offset, q.limit));
         const up = await upstreamJson(pathAndQuery, ourBase);

@@ -15,6 +15,7 @@ import { Tag } from '../../../common/dicom/tags';
 import { seriesUid, sopUid, studyUid, type SeriesInstanceUid, type SopInstanceUid, type StudyInstanceUid } from '../../../common/dicom/uid';
 import { readPart10Header, Part10Error } from '../dicom/part10';
 import type { InstanceStore, PutOutcome, StoreCounts } from './instanceStore';
+import { instanceDatasets, seriesDatasets, studyDatasets } from './studyIndexViews';
 
 interface InstanceEntry {
   file: string;
@@ -28,21 +29,7 @@ interface StudyEntry {
   series: Map<string, SeriesEntry>;
 }
 
-const STUDY_LEVEL_TAGS = [
-  Tag.SpecificCharacterSet, Tag.StudyDate, Tag.StudyTime, Tag.AccessionNumber, Tag.ReferringPhysicianName,
-  Tag.StudyDescription, Tag.PatientName, Tag.PatientID, Tag.PatientBirthDate, Tag.PatientSex,
-  Tag.StudyInstanceUID, Tag.StudyID,
-];
-const SERIES_LEVEL_TAGS = [
-  Tag.SpecificCharacterSet, Tag.Modality, Tag.SeriesDescription, Tag.SeriesDate, Tag.BodyPartExamined,
-  Tag.StudyInstanceUID, Tag.SeriesInstanceUID, Tag.SeriesNumber,
-];
 
-function pick(ds: DicomJsonDataset, tags: readonly string[]): DicomJsonDataset {
-  const out: DicomJsonDataset = {};
-  for (const t of tags) if (ds[t]) out[t] = ds[t]!;
-  return out;
-}
 
 export class FsInstanceStore implements InstanceStore {
   private readonly index = new Map<string, StudyEntry>();
@@ -119,25 +106,7 @@ export class FsInstanceStore implements InstanceStore {
   }
 
   studies(): DicomJsonDataset[] {
-    const out: DicomJsonDataset[] = [];
-    for (const [uid, st] of this.index) {
-      const first = firstInstance(st);
-      if (!first) continue;
-      const ds = pick(first.metadata, STUDY_LEVEL_TAGS);
-      const modalities = new Set<string>();
-      let instances = 0;
-      for (const se of st.series.values()) {
-        instances += se.instances.size;
-        const m = getString(se.instances.values().next().value!.metadata, Tag.Modality);
-        if (m) modalities.add(m);
-      }
-      ds[Tag.StudyInstanceUID] = { vr: 'UI', Value: [uid] };
-      ds[Tag.ModalitiesInStudy] = { vr: 'CS', Value: [...modalities].sort() };
-      ds[Tag.NumberOfStudyRelatedSeries] = { vr: 'IS', Value: [st.series.size] };
-      ds[Tag.NumberOfStudyRelatedInstances] = { vr: 'IS', Value: [instances] };
-      out.push(ds);
-    }
-    return out;
+    return studyDatasets(this.index);
   }
 
   hasStudy(study: StudyInstanceUid): boolean {
@@ -145,21 +114,11 @@ export class FsInstanceStore implements InstanceStore {
   }
 
   series(study: StudyInstanceUid): DicomJsonDataset[] | undefined {
-    const st = this.index.get(study);
-    if (!st) return undefined;
-    return [...st.series.values()].map((se) => {
-      const ds = pick(se.instances.values().next().value!.metadata, SERIES_LEVEL_TAGS);
-      ds[Tag.NumberOfSeriesRelatedInstances] = { vr: 'IS', Value: [se.instances.size] };
-      return ds;
-    });
+    return seriesDatasets(this.index.get(study));
   }
 
   instances(study: StudyInstanceUid, series?: SeriesInstanceUid): DicomJsonDataset[] | undefined {
-    const st = this.index.get(study);
-    if (!st) return undefined;
-    const seriesList = series === undefined ? [...st.series.values()] : [st.series.get(series)].filter((s): s is SeriesEntry => !!s);
-    if (series !== undefined && seriesList.length === 0) return undefined;
-    return seriesList.flatMap((se) => [...se.instances.values()].map((i) => i.metadata));
+    return instanceDatasets(this.index.get(study), series);
   }
 
   instanceMetadata(study: StudyInstanceUid, series: SeriesInstanceUid, instance: SopInstanceUid): DicomJsonDataset | undefined {
@@ -198,10 +157,6 @@ export class FsInstanceStore implements InstanceStore {
   }
 }
 
-function firstInstance(st: StudyEntry): InstanceEntry | undefined {
-  for (const se of st.series.values()) for (const i of se.instances.values()) return i;
-  return undefined;
-}
 
 async function walk(dir: string): Promise<string[]> {
   const out: string[] = [];
