@@ -50,6 +50,7 @@ import { ArchiveCorruptError, decryptFile, decryptFrames, encryptFile, encryptFr
 import { ArchiveKeyError, type KeyProvider } from './keyProvider';
 import { HISTORY_DAYS, projectUsage, usageHistory, type StoredSpan, type UsageDay, type UsageProjection } from './usageHistory';
 import { instanceDatasets, seriesDatasets, studyDatasets } from '../store/studyIndexViews';
+import { fsyncDir, writeSyncedFile } from '../store/durableFile';
 
 export { ArchiveCorruptError } from './crypto';
 
@@ -186,18 +187,6 @@ const FILE_NAME = /^([0-9a-f]{32})\.dka$/;
 const TOUCH_PERSIST_MS = 2000;
 
 
-async function fsyncDir(dir: string): Promise<void> {
-  try {
-    const h = await fs.open(dir, 'r');
-    try {
-      await h.sync();
-    } finally {
-      await h.close();
-    }
-  } catch {
-    // Not every platform can fsync a directory (Windows); the rename is still atomic there.
-  }
-}
 
 export class EncryptedArchive implements InstanceStore {
   private readonly index = new Map<string, StudyEntry>();
@@ -467,13 +456,7 @@ export class EncryptedArchive implements InstanceStore {
     this.removed = compactRemoved(this.removed, Date.now());
     const snap: JournalRecord = { t: 'snap', seq: this.seq, meta, puts, removed: this.removed };
     const tmp = path.join(this.root, 'tmp', `journal-${randomBytes(8).toString('hex')}`);
-    const h = await fs.open(tmp, 'wx', 0o600);
-    try {
-      await h.writeFile(encryptFrame(this.key, Buffer.from(JSON.stringify(snap), 'utf8')));
-      await h.sync();
-    } finally {
-      await h.close();
-    }
+    await writeSyncedFile(tmp, encryptFrame(this.key, Buffer.from(JSON.stringify(snap), 'utf8')));
     await this.journal?.close();
     await fs.rename(tmp, this.journalPath);
     await fsyncDir(this.root);
@@ -504,13 +487,7 @@ export class EncryptedArchive implements InstanceStore {
         await this.evictFor(blob.byteLength, study);
       }
       const tmp = path.join(this.root, 'tmp', `${id}.part`);
-      const h = await fs.open(tmp, 'wx', 0o600);
-      try {
-        await h.writeFile(blob);
-        await h.sync();
-      } finally {
-        await h.close();
-      }
+      await writeSyncedFile(tmp, blob);
       const target = this.objectPath(id);
       await fs.mkdir(path.dirname(target), { recursive: true, mode: 0o700 });
       await fs.rename(tmp, target);
@@ -883,13 +860,7 @@ async function loadDataKey(root: string, provider: KeyProvider): Promise<Buffer>
   const key = randomBytes(32);
   const body = JSON.stringify({ v: 1, provider: provider.kind, wrapped: provider.wrap(key).toString('base64') });
   const tmp = path.join(root, 'tmp', `key-${randomBytes(8).toString('hex')}`);
-  const h = await fs.open(tmp, 'wx', 0o600);
-  try {
-    await h.writeFile(body);
-    await h.sync();
-  } finally {
-    await h.close();
-  }
+  await writeSyncedFile(tmp, body);
   try {
     await fs.link(tmp, file); // never replaces a key another process just created
   } catch (err) {

@@ -15,6 +15,7 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { decryptFile, encryptFile } from '../archive/crypto';
 import { ArchiveKeyError, type KeyProvider } from '../archive/keyProvider';
+import { fsyncDir, writeSyncedFile } from '../store/durableFile';
 
 const AAD_ID = 'prefetchqueue1';
 
@@ -93,26 +94,13 @@ export class PrefetchQueueFile {
     const body: QueueFileBody = { v: 1, entries };
     const blob = encryptFile(this.key, AAD_ID, Buffer.from(JSON.stringify(body), 'utf8'));
     const tmp = `${this.file}.${randomBytes(6).toString('hex')}.tmp`;
-    const h = await fs.open(tmp, 'wx', 0o600);
-    try {
-      await h.writeFile(blob);
-      await h.sync();
-    } finally {
-      await h.close();
-    }
+    await writeSyncedFile(tmp, blob);
     try {
       await fs.rename(tmp, this.file);
     } catch (err) {
       await fs.rm(tmp, { force: true });
       throw err;
     }
-    const d = await fs.open(dir, 'r');
-    try {
-      await d.sync();
-    } catch {
-      // Some filesystems refuse fsync on a directory; the rename is still atomic.
-    } finally {
-      await d.close();
-    }
+    await fsyncDir(dir);
   }
 }

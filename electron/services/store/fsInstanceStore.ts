@@ -16,6 +16,7 @@ import { seriesUid, sopUid, studyUid, type SeriesInstanceUid, type SopInstanceUi
 import { readPart10Header, Part10Error } from '../dicom/part10';
 import type { InstanceStore, PutOutcome, StoreCounts } from './instanceStore';
 import { instanceDatasets, seriesDatasets, studyDatasets } from './studyIndexViews';
+import { writeSyncedFile } from './durableFile';
 
 interface InstanceEntry {
   file: string;
@@ -91,13 +92,7 @@ export class FsInstanceStore implements InstanceStore {
     if (this.index.get(study)?.series.get(series)?.instances.has(instance)) return { kind: 'duplicate', study, series, instance };
     const target = this.pathFor(study, series, instance);
     const tmp = path.join(this.tmpDir, `${randomBytes(8).toString('hex')}.part`);
-    const handle = await fs.open(tmp, 'wx', 0o600);
-    try {
-      await handle.writeFile(bytes);
-      await handle.sync();
-    } finally {
-      await handle.close();
-    }
+    await writeSyncedFile(tmp, bytes);
     await fs.mkdir(path.dirname(target), { recursive: true });
     await fs.rename(tmp, target);
     const outcome = this.addToIndex(target, bytes);
