@@ -149,7 +149,7 @@ function describeDecimation(d: { x: number; y: number; z: number }): string {
 
 const GiB = 1024 ** 3;
 const MiB = 1024 ** 2;
-const formatBytes = (b: number) => (b >= GiB ? `${(b / GiB).toFixed(1)} GB` : b >= MiB ? `${Math.ceil(b / MiB)} MB` : `${b} bytes`);
+const formatBytes = (b: number) => (b >= GiB ? `${(b / GiB).toFixed(1)} GB` : b >= MiB ? `${Math.ceil(b / MiB)} MB` : `${b} byte${b === 1 ? "" : "s"}`);
 
 /**
  * Plans the volume's memory. Decimation uses the smallest integer factors that fit each axis into the 3D texture

@@ -104,9 +104,9 @@ describe('decimation', () => {
   });
 
   it('a too-small budget says so', () => {
-    const plan = planVolumeMemory(ct({ budgetBytes: 2 }));
+    const plan = planVolumeMemory(ct({ budgetBytes: 1 }));
     expect(plan.fits).toBe(false);
-    expect(plan.notice).toBe('The volume cannot fit the 2 bytes available, even at the lowest resolution.');
+    expect(plan.notice).toBe('The volume cannot fit the 1 byte available, even at the lowest resolution.');
   });
 
   it('rejects nonsense sizes', () => {
