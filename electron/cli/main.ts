@@ -15,7 +15,7 @@ import { studyFromDicomJson } from '../../common/dicom/model';
 import { importPaths } from '../services/store/importPaths';
 import { defaultDataDir } from '../services/dataDir';
 import { VERSION } from '../services/version';
-import { inspectFile } from '../services/dicom/inspect';
+import { inspectFiles } from '../services/dicom/inspect';
 import { createServices, type Services } from '../services/app/createServices';
 import { FileSecretStore } from '../services/secrets/secretStore';
 import { ConfSettingsStore } from '../services/settings/settings';
@@ -28,7 +28,12 @@ import { defaultKeyProvider } from '../services/archive/keyProvider';
 const USAGE = `dokuei ${VERSION} — Dokuei command line
 
 Usage:
-  dokuei inspect FILE... [--json]         what each file is (transfer syntax, SOP class, patient)
+  dokuei inspect FILE... [--json]         what each file is (transfer syntax, SOP class, patient) and, per
+                                          frame, sha256/min/max of the decoded stored values (the viewer's
+                                          codecs; native type, little endian). A file that is not lossless,
+                                          given with a lossless file of the same image (same SOP Instance UID
+                                          or its Source Image Sequence), also gets maxDifferenceFromLossless
+                                          (modality values) and losslessReference
   dokuei import PATH... [--json]          import files/folders into the local (encrypted) archive
   dokuei store ls [--json]                list the studies in the local store
   dokuei nodes list [--json]              the configured PACS nodes
@@ -111,12 +116,21 @@ export async function run(argv: string[]): Promise<number> {
   switch (command) {
     case 'inspect': {
       if (rest.length === 0) throw new UsageError('inspect needs at least one FILE');
-      const results = [];
-      for (const f of rest) results.push(await inspectFile(f));
+      const results = await inspectFiles(rest);
+      // The pixel line: bits, lossiness, the first frame's fingerprint, the difference from a lossless sibling.
+      const describePixels = (r: (typeof results)[number]): string => {
+        if (!r.frames) return `pixels: ${r.framesError ?? 'none'}`;
+        const f0 = r.frames[0];
+        const first = f0 ? `sha256 ${f0.sha256.slice(0, 16)}… [${f0.min}..${f0.max}]` : 'no frames';
+        const frames = r.frames.length === 1 ? first : `${r.frames.length} frames, #1 ${first}`;
+        const diff = r.maxDifferenceFromLossless !== null ? `, max difference ${r.maxDifferenceFromLossless} from ${r.losslessReference}` : '';
+        return `pixels: ${r.bitsAllocated}-bit ${r.pixelRepresentation === 1 ? 'signed' : 'unsigned'}, ${r.lossless ? 'lossless' : 'not lossless'}, ${frames}${diff}`;
+      };
       if (values.json) out(JSON.stringify(results, null, 2));
       else
         for (const r of results) {
           out(r.ok ? `${r.file}: ${r.modality ?? '?'} ${r.sopClassUID} [${r.transferSyntaxUID}] patient "${r.patientName}" (${r.patientId ?? ''}) ${r.rows ?? '-'}×${r.columns ?? '-'}` : `${r.file}: ERROR ${r.error}`);
+          if (r.ok) out(`  ${describePixels(r)}`);
         }
       return results.every((r) => r.ok) ? 0 : 1;
     }

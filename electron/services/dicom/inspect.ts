@@ -7,6 +7,7 @@ import { joinPersonNameGroups } from '../../../common/dicom/charset';
 import { getString, getPersonName, type DicomJsonDataset, type PersonNameValue } from '../../../common/dicom/dicomJson';
 import { Tag } from '../../../common/dicom/tags';
 import { readPart10Header } from './part10';
+import { isLosslessPixelData, maxModalityDifference, pixelModuleOf, summarizeFrames } from './pixelDecode/frames';
 import type { InspectResult } from '../../../common/dicom/inspectResult';
 
 export type { InspectResult };
@@ -22,17 +23,70 @@ function collectPersonNames(ds: DicomJsonDataset, prefix: string, out: { path: s
   }
 }
 
+const SourceImageSequence = '00082112';
+const ReferencedSOPInstanceUID = '00081155';
+
+/** The SOP Instance UIDs this image says it was derived from (a lossy re-encoding names its original). */
+function sourceSopInstanceUids(ds: DicomJsonDataset): string[] {
+  return (ds[SourceImageSequence]?.Value ?? []).flatMap((item) => {
+    const uid = item && typeof item === 'object' ? getString(item as DicomJsonDataset, ReferencedSOPInstanceUID) : undefined;
+    return uid ? [uid.trim()] : [];
+  });
+}
+
+interface Inspected {
+  result: InspectResult;
+  sourceUids: string[];
+}
+
+/** One file, on its own: what it is and a fingerprint of each decoded frame (maxDifferenceFromLossless stays null). */
 export async function inspectFile(file: string): Promise<InspectResult> {
+  return (await inspectOne(file)).result;
+}
+
+/**
+ * Several files, and for each one that is not lossless, its largest difference from a lossless file among them
+ * holding the same image (see InspectResult.maxDifferenceFromLossless). Files are inspected one at a time.
+ */
+export async function inspectFiles(files: readonly string[]): Promise<InspectResult[]> {
+  const all: Inspected[] = [];
+  for (const f of files) all.push(await inspectOne(f));
+  const sameShape = (a: InspectResult, b: InspectResult) =>
+    a.rows === b.rows && a.columns === b.columns && a.numberOfFrames === b.numberOfFrames && a.frames?.length === b.frames?.length;
+  const references = all.filter(({ result: r }) => r.lossless === true && r.frames !== null && r.sopInstanceUID);
+  for (const entry of all) {
+    const r = entry.result;
+    if (r.lossless !== false || r.frames === null) continue;
+    const ref = references.find(({ result: x }) => sameShape(x, r) && (x.sopInstanceUID === r.sopInstanceUID || entry.sourceUids.includes(x.sopInstanceUID!)));
+    if (!ref) continue;
+    try {
+      const load = async (f: string) => {
+        const bytes = new Uint8Array(await fs.readFile(f));
+        const pixel = pixelModuleOf(readPart10Header(bytes).dataset);
+        if (typeof pixel === 'string') throw new Error(pixel);
+        return { bytes, pixel };
+      };
+      r.maxDifferenceFromLossless = await maxModalityDifference(await load(r.file), await load(ref.result.file));
+      r.losslessReference = ref.result.file;
+    } catch {
+      // The files changed between the two reads, or do not line up after all: no comparison.
+    }
+  }
+  return all.map((e) => e.result);
+}
+
+async function inspectOne(file: string): Promise<Inspected> {
   const empty: InspectResult = {
     file, ok: false, error: null, transferSyntaxUID: null, sopClassUID: null, sopInstanceUID: null, studyInstanceUID: null,
-    seriesInstanceUID: null, modality: null, patientName: null, patientNameGroups: null, patientId: null, rows: null, columns: null, numberOfFrames: null, personNames: [],
+    seriesInstanceUID: null, modality: null, patientName: null, patientNameGroups: null, patientId: null, rows: null, columns: null, numberOfFrames: null,
+    bitsAllocated: null, pixelRepresentation: null, lossless: null, frames: null, framesError: null, maxDifferenceFromLossless: null, losslessReference: null, personNames: [],
   };
   let bytes: Uint8Array;
   try {
     bytes = await fs.readFile(file);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    return { ...empty, error: code === 'ENOENT' ? 'No such file' : code === 'EISDIR' ? 'Is a folder' : String(err) };
+    return { result: { ...empty, error: code === 'ENOENT' ? 'No such file' : code === 'EISDIR' ? 'Is a folder' : String(err) }, sourceUids: [] };
   }
   try {
     const { transferSyntaxUid, dataset } = readPart10Header(bytes);
@@ -41,7 +95,9 @@ export async function inspectFile(file: string): Promise<InspectResult> {
       const v = Number(getString(dataset, tag));
       return Number.isFinite(v) && getString(dataset, tag) !== undefined ? v : null;
     };
-    return {
+    const hasPixelData = Boolean(dataset[Tag.Rows]);
+    const pixels = hasPixelData ? await summarizeFrames(bytes, dataset) : { frames: null, error: 'No pixel data: the dataset has no image (Rows/Columns absent)' };
+    const result: InspectResult = {
       ...empty,
       ok: true,
       transferSyntaxUID: transferSyntaxUid,
@@ -56,13 +112,19 @@ export async function inspectFile(file: string): Promise<InspectResult> {
       rows: num(Tag.Rows),
       columns: num(Tag.Columns),
       numberOfFrames: num(Tag.NumberOfFrames) ?? (dataset[Tag.Rows] ? 1 : null),
+      bitsAllocated: num(Tag.BitsAllocated),
+      pixelRepresentation: num(Tag.PixelRepresentation),
+      lossless: hasPixelData ? isLosslessPixelData(transferSyntaxUid, dataset) : null,
+      frames: pixels.frames,
+      framesError: pixels.error,
       personNames: (() => {
         const names: { path: string; value: string }[] = [];
         collectPersonNames(dataset, '', names);
         return names;
       })(),
     };
+    return { result, sourceUids: sourceSopInstanceUids(dataset) };
   } catch (err) {
-    return { ...empty, error: err instanceof Error ? err.message : String(err) };
+    return { result: { ...empty, error: err instanceof Error ? err.message : String(err) }, sourceUids: [] };
   }
 }

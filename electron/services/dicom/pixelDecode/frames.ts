@@ -1,0 +1,199 @@
+/**
+ * Per-frame fingerprints of decoded pixel data for `dokuei inspect`: sha256, min and max of the stored values.
+ *
+ * What is hashed: each frame's decoded samples as the viewer's decoder returns them (codecs.ts), in the native
+ * type the Image Pixel module declares (Bits Allocated 8/16/32 × Pixel Representation: Uint8/Int8, Uint16/Int16,
+ * Uint32/Int32), little endian, before Rescale Slope/Intercept. So every lossless encoding of one image (native
+ * little/big endian, deflate, RLE, JPEG lossless, JPEG-LS lossless, JPEG 2000 reversible, HTJ2K lossless) gives
+ * the same hash. Colour images: the samples in the codec's order, with no colour conversion by Dokuei (native and
+ * RLE: as stored, planar configuration kept; JPEG baseline: what libjpeg-turbo returns, i.e. RGB, interleaved).
+ * So colour hashes are equal across encodings only where the codecs return the same colour space and layout.
+ */
+import { createHash } from 'node:crypto';
+import { endianness } from 'node:os';
+import { getNumber, getString, type DicomJsonDataset } from '../../../../common/dicom/dicomJson';
+import { Tag } from '../../../../common/dicom/tags';
+import dicomParser from 'dicom-parser';
+import { extractFrames, Part10Error } from '../part10';
+import { decodeFrame, message, type LoaderImageFrame } from './codecs';
+
+export type NativeArray = Uint8Array | Int8Array | Uint16Array | Int16Array | Uint32Array | Int32Array;
+
+export interface FrameSummary {
+  sha256: string;
+  min: number;
+  max: number;
+}
+
+export interface PixelModule extends LoaderImageFrame {
+  numberOfFrames: number;
+  rescaleSlope: number;
+  rescaleIntercept: number;
+}
+
+const PlanarConfiguration = '00280006';
+const LossyImageCompression = '00282110';
+
+/**
+ * Transfer syntaxes whose pixel data is the original, bit for bit (unless the dataset says it was lossy
+ * compressed before: Lossy Image Compression "01"). JPEG 2000 (.91), HTJ2K (.203) and JPEG-LS near-lossless
+ * (.81) may or may not be lossy, so they are never taken as the lossless reference.
+ */
+const LOSSLESS_SYNTAXES = new Set([
+  '1.2.840.10008.1.2', // implicit VR little endian
+  '1.2.840.10008.1.2.1', // explicit VR little endian
+  '1.2.840.10008.1.2.1.98', // encapsulated uncompressed
+  '1.2.840.10008.1.2.1.99', // deflated explicit VR little endian
+  '1.2.840.10008.1.2.2', // explicit VR big endian
+  '1.2.840.10008.1.2.5', // RLE lossless
+  '1.2.840.10008.1.2.4.57', // JPEG lossless, process 14
+  '1.2.840.10008.1.2.4.70', // JPEG lossless, process 14 SV1
+  '1.2.840.10008.1.2.4.80', // JPEG-LS lossless
+  '1.2.840.10008.1.2.4.90', // JPEG 2000 lossless only
+  '1.2.840.10008.1.2.4.201', // HTJ2K lossless
+  '1.2.840.10008.1.2.4.202', // HTJ2K lossless RPCL
+]);
+
+/** Whether this dataset's pixel data is known to be the original values (see LOSSLESS_SYNTAXES). */
+export function isLosslessPixelData(transferSyntaxUid: string, dataset: DicomJsonDataset): boolean {
+  return LOSSLESS_SYNTAXES.has(transferSyntaxUid) && getString(dataset, LossyImageCompression)?.trim() !== '01';
+}
+
+/** The Image Pixel module from the header, or why the frames cannot be described. */
+export function pixelModuleOf(dataset: DicomJsonDataset): PixelModule | string {
+  if (!dataset[Tag.Rows] || !dataset[Tag.Columns]) return 'No image: the dataset has no Rows/Columns';
+  const rows = getNumber(dataset, Tag.Rows) ?? 0;
+  const columns = getNumber(dataset, Tag.Columns) ?? 0;
+  const bitsAllocated = getNumber(dataset, Tag.BitsAllocated) ?? 0;
+  const samplesPerPixel = getNumber(dataset, Tag.SamplesPerPixel) ?? 1;
+  if (rows <= 0 || columns <= 0 || samplesPerPixel <= 0) return `Invalid image size ${rows}×${columns}×${samplesPerPixel}`;
+  if (bitsAllocated !== 8 && bitsAllocated !== 16 && bitsAllocated !== 32) return `Bits Allocated ${bitsAllocated} is not supported (8, 16 or 32)`;
+  const pixelRepresentation = getNumber(dataset, Tag.PixelRepresentation) ?? 0;
+  return {
+    rows,
+    columns,
+    samplesPerPixel,
+    bitsAllocated,
+    bitsStored: getNumber(dataset, Tag.BitsStored) ?? bitsAllocated,
+    pixelRepresentation: pixelRepresentation === 1 ? 1 : 0,
+    photometricInterpretation: getString(dataset, Tag.PhotometricInterpretation)?.trim() ?? 'MONOCHROME2',
+    planarConfiguration: getNumber(dataset, PlanarConfiguration) ?? 0,
+    numberOfFrames: Math.max(1, Math.trunc(getNumber(dataset, Tag.NumberOfFrames) ?? 1)),
+    rescaleSlope: getNumber(dataset, Tag.RescaleSlope) ?? 1,
+    rescaleIntercept: getNumber(dataset, Tag.RescaleIntercept) ?? 0,
+  };
+}
+
+/** The decoded samples in the native type of (bitsAllocated, pixelRepresentation). */
+export function toNative(values: ArrayLike<number>, bitsAllocated: number, pixelRepresentation: number): NativeArray {
+  const signed = pixelRepresentation === 1;
+  if (bitsAllocated === 8) return signed ? Int8Array.from(values) : Uint8Array.from(values);
+  if (bitsAllocated === 16) return signed ? Int16Array.from(values) : Uint16Array.from(values);
+  if (bitsAllocated === 32) return signed ? Int32Array.from(values) : Uint32Array.from(values);
+  throw new Error(`Bits Allocated ${bitsAllocated} is not supported`);
+}
+
+/** The little-endian bytes of a native array (a copy, byte-swapped, only on a big-endian machine). */
+export function littleEndianBytes(values: NativeArray): Uint8Array {
+  const bytes = new Uint8Array(values.buffer, values.byteOffset, values.byteLength);
+  const width = values.BYTES_PER_ELEMENT;
+  if (width === 1 || endianness() === 'LE') return bytes;
+  const out = new Uint8Array(bytes.byteLength);
+  for (let i = 0; i < bytes.byteLength; i += width) for (let b = 0; b < width; b++) out[i + b] = bytes[i + width - 1 - b]!;
+  return out;
+}
+
+export function summarizeFrame(values: NativeArray): FrameSummary {
+  let min = Infinity;
+  let max = -Infinity;
+  for (let i = 0; i < values.length; i++) {
+    const v = values[i]!;
+    if (v < min) min = v;
+    if (v > max) max = v;
+  }
+  const sha256 = createHash('sha256').update(littleEndianBytes(values)).digest('hex');
+  return values.length === 0 ? { sha256, min: 0, max: 0 } : { sha256, min, max };
+}
+
+/**
+ * Every frame of the file, decoded, one at a time (so a 1000-frame file is never all in memory).
+ * Throws with a reason a user can act on: no pixel data, truncated, unsupported transfer syntax, codec error.
+ */
+export async function* decodedFrames(bytes: Uint8Array, pixel: PixelModule): AsyncGenerator<NativeArray> {
+  const numbers = Array.from({ length: pixel.numberOfFrames }, (_, i) => i + 1);
+  let extracted: ReturnType<typeof extractFrames>;
+  try {
+    extracted = extractFrames(bytes, numbers);
+  } catch (err) {
+    throw new Error(parseFailureReason(bytes, err), { cause: err });
+  }
+  const { transferSyntaxUid, frames } = extracted;
+  const expected = pixel.rows * pixel.columns * pixel.samplesPerPixel;
+  for (let i = 0; i < frames.length; i++) {
+    let decoded: ArrayLike<number>;
+    try {
+      decoded = await decodeFrame(pixel, transferSyntaxUid, frames[i]!);
+    } catch (err) {
+      throw new Error(`Frame ${i + 1}: ${message(err)}`, { cause: err });
+    }
+    if (decoded.length !== expected) {
+      throw new Error(`Frame ${i + 1}: decoded ${decoded.length} samples, expected ${expected} (${pixel.rows}×${pixel.columns}×${pixel.samplesPerPixel})`);
+    }
+    yield toNative(decoded, pixel.bitsAllocated, pixel.pixelRepresentation);
+  }
+}
+
+/**
+ * dicom-parser throws plain objects ({ exception, dataSet }), which part10.extractFrames reports as
+ * "[object Object]"; parse again to recover its reason ("buffer overrun" and the like: a truncated file).
+ */
+function parseFailureReason(bytes: Uint8Array, err: unknown): string {
+  const text = message(err);
+  if (!(err instanceof Part10Error) || !text.includes('[object Object]')) return text;
+  try {
+    dicomParser.parseDicom(bytes);
+  } catch (e) {
+    const reason = e && typeof e === 'object' && 'exception' in e ? String((e as { exception: unknown }).exception) : message(e);
+    return `Unreadable pixel data (truncated or malformed file): ${reason}`;
+  }
+  return text;
+}
+
+export type FramesOutcome = { frames: FrameSummary[]; error: null } | { frames: null; error: string };
+
+/** sha256/min/max of every frame, or why they cannot be computed. Never throws. */
+export async function summarizeFrames(bytes: Uint8Array, dataset: DicomJsonDataset): Promise<FramesOutcome> {
+  const pixel = pixelModuleOf(dataset);
+  if (typeof pixel === 'string') return { frames: null, error: pixel };
+  try {
+    const out: FrameSummary[] = [];
+    for await (const frame of decodedFrames(bytes, pixel)) out.push(summarizeFrame(frame));
+    return { frames: out, error: null };
+  } catch (err) {
+    return { frames: null, error: message(err) };
+  }
+}
+
+/**
+ * The largest absolute difference between two encodings of one image, over every sample of every frame, in
+ * modality values (stored value × Rescale Slope + Rescale Intercept of each file), since a lossy re-encoding may
+ * store the same values differently: the 12-bit JPEG versions of a signed 16-bit CT store unsigned values with
+ * another slope and intercept. Throws when the two do not have the same number of frames and samples.
+ */
+export async function maxModalityDifference(a: { bytes: Uint8Array; pixel: PixelModule }, b: { bytes: Uint8Array; pixel: PixelModule }): Promise<number> {
+  if (a.pixel.numberOfFrames !== b.pixel.numberOfFrames) throw new Error('Different numbers of frames');
+  const framesB = decodedFrames(b.bytes, b.pixel);
+  let max = 0;
+  for await (const fa of decodedFrames(a.bytes, a.pixel)) {
+    const next = await framesB.next();
+    if (next.done) throw new Error('Different numbers of frames');
+    const fb = next.value;
+    if (fa.length !== fb.length) throw new Error('Different numbers of samples');
+    for (let i = 0; i < fa.length; i++) {
+      const d = Math.abs(fa[i]! * a.pixel.rescaleSlope + a.pixel.rescaleIntercept - (fb[i]! * b.pixel.rescaleSlope + b.pixel.rescaleIntercept));
+      if (d > max) max = d;
+    }
+  }
+  // Rescale factors are decimal strings: 1e-6 is far below any stored step and hides float noise.
+  return Math.round(max * 1e6) / 1e6;
+}
