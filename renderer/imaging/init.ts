@@ -4,7 +4,8 @@
  */
 import { init as initCore } from '@cornerstonejs/core';
 import dicomImageLoader from '@cornerstonejs/dicom-image-loader';
-import { addTool, init as initTools, PanTool, StackScrollTool, WindowLevelTool, ZoomTool } from '@cornerstonejs/tools';
+import { addTool, init as initTools } from '@cornerstonejs/tools';
+import { STACK_TOOL_CLASSES } from './stack/tools';
 import type { StackEntry } from './imageIds';
 
 let started: Promise<void> | undefined;
@@ -17,7 +18,7 @@ export function initImaging(dataPlaneHeaders: Record<string, string>): Promise<v
       beforeSend: () => ({ ...dataPlaneHeaders }),
     });
     initTools();
-    for (const tool of [WindowLevelTool, PanTool, ZoomTool, StackScrollTool]) addTool(tool);
+    for (const tool of STACK_TOOL_CLASSES) addTool(tool);
   })();
   return started;
 }

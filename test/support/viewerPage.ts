@@ -83,3 +83,45 @@ export async function probeViewportCenter(page: Page): Promise<CenterProbe> {
     return { imageId: at.imageId, column: at.column, row: at.row, lower: voi.lower, upper: voi.upper, displayed: px[0]! };
   });
 }
+
+/** The main viewport canvas in CSS px (page coordinates of its top-left corner, and its size). */
+export async function canvasBox(page: Page, label = 'Main viewport'): Promise<{ x: number; y: number; width: number; height: number }> {
+  const box = await page.locator(`.viewport[aria-label="${label}"] canvas`).first().boundingBox();
+  if (!box) throw new Error('no viewport canvas');
+  return box;
+}
+
+/** Presses the left button at canvas point `from`, moves in steps to `to`, releases (CSS px on the canvas). */
+export async function dragOnCanvas(page: Page, from: [number, number], to: [number, number], label = 'Main viewport'): Promise<void> {
+  const box = await canvasBox(page, label);
+  await page.mouse.move(box.x + from[0], box.y + from[1]);
+  await page.mouse.down();
+  await page.mouse.move(box.x + (from[0] + to[0]) / 2, box.y + (from[1] + to[1]) / 2, { steps: 5 });
+  await page.mouse.move(box.x + to[0], box.y + to[1], { steps: 5 });
+  await page.mouse.up();
+}
+
+/** Calls a method of the viewport's test hook (`window.__dokueiViewports[label]`). */
+export async function hookCall<T>(page: Page, method: string, ...args: unknown[]): Promise<T> {
+  return page.evaluate(
+    ([label, m, a]) => {
+      const hook = (window as unknown as { __dokueiViewports?: Record<string, Record<string, (...x: unknown[]) => unknown>> }).__dokueiViewports?.[label as string];
+      if (!hook) throw new Error(`no viewport hook ${String(label)}`);
+      return hook[m as string]!(...(a as unknown[])) as never;
+    },
+    ['Main viewport', method, args] as const,
+  ) as Promise<T>;
+}
+
+/** The main viewport's canvas as grey levels (red channel), every second row to keep it small. */
+export async function canvasGrey(page: Page): Promise<{ width: number; data: number[] }> {
+  return page.evaluate(() => {
+    const canvas = document.querySelector<HTMLCanvasElement>('.viewport canvas');
+    const ctx = canvas?.getContext('2d');
+    if (!canvas || !ctx) return { width: 0, data: [] };
+    const { data, width, height } = ctx.getImageData(0, 0, canvas.width, canvas.height);
+    const out: number[] = [];
+    for (let y = 0; y < height; y += 2) for (let x = 0; x < width; x++) out.push(data[(y * width + x) * 4]!);
+    return { width, data: out };
+  });
+}

@@ -1,12 +1,22 @@
 /**
- * A cornerstone3D stack viewport as a React component: left-drag window/level, middle-drag pan,
- * right-drag zoom, wheel or arrow keys to scroll, R to reset. Reports what the overlays show.
+ * A cornerstone3D stack viewport as a self-contained React component (one rendering engine and one tool
+ * group per instance, so several can share a page). Mouse: left = the active tool (prop `tool`),
+ * right-drag = window/level, Shift+right-drag = zoom, middle-drag = pan, wheel = scroll, Ctrl+wheel = zoom.
+ * Keys while focused: see renderer/imaging/stack/keymap.ts. It reports what the overlays show
+ * (onViewState), the measurements (onMeasurements), and takes commands through `ref` (StackViewportHandle).
  */
-import { useEffect, useRef, useState } from 'react';
-import { Enums, getEnabledElement, RenderingEngine, utilities, type Types } from '@cornerstonejs/core';
-import { Enums as ToolEnums, PanTool, StackScrollTool, ToolGroupManager, WindowLevelTool, ZoomTool } from '@cornerstonejs/tools';
+import { useEffect, useImperativeHandle, useRef, useState, type Ref } from 'react';
+import { Enums, eventTarget, getEnabledElement, RenderingEngine, utilities, type Types } from '@cornerstonejs/core';
+import { annotation, Enums as ToolEnums, ToolGroupManager, utilities as toolUtilities } from '@cornerstonejs/tools';
+import { Tag } from '../../../common/dicom/tags';
 import { initImaging, registerStackMetadata } from '../init';
 import type { StackEntry } from '../imageIds';
+import { clampFps, stackKeyAction, type StackAction, type StackTool } from '../stack/keymap';
+import { summarizeMeasurements, MEASUREMENT_TOOLS, type AnnotationLike, type Measurement } from '../stack/measurements';
+import { markersFromScreenAxes, orientationMarkers, type OrientationMarkers, type Vec3 } from '../stack/orientation';
+import { autoWindow, type WindowLevel } from '../stack/presets';
+import { chooseScaleBar, type ScaleBar } from '../stack/scaleBar';
+import { createStackToolGroup, setPrimaryTool, type StackToolGroup } from '../stack/tools';
 
 export interface ViewState {
   index: number;
@@ -14,23 +24,61 @@ export interface ViewState {
   windowWidth: number;
   windowCenter: number;
   zoom: number;
+  flipHorizontal: boolean;
+  flipVertical: boolean;
+  /** Degrees clockwise, 0–359. */
+  rotation: number;
+  invert: boolean;
+  /** Patient directions at the screen edges (from the camera), undefined without orientation. */
+  markers?: OrientationMarkers;
+  /** Undefined when the image has no Pixel Spacing (then `pixelSpacingKnown` is false). */
+  scaleBar?: ScaleBar;
+  pixelSpacingKnown: boolean;
+}
+
+export interface CineState {
+  playing: boolean;
+  /** 1–60. */
+  fps: number;
+}
+
+/** Commands from a toolbar (the same as the keys). */
+export interface StackViewportHandle {
+  run(action: StackAction): void;
+  deleteMeasurement(uid: string): void;
+  focus(): void;
 }
 
 export interface StackViewportProps {
   entries: readonly StackEntry[];
   dataPlaneHeaders: Record<string, string>;
-  onViewState?: (state: ViewState) => void;
-  onError?: (message: string) => void;
-  /** Label for screen readers and tests. */
+  /** Label for screen readers and the key of the test hook `window.__dokueiViewports[label]`. Unique per page. */
   label: string;
+  /** The left-button tool. */
+  tool?: StackTool;
+  onToolChange?: (tool: StackTool) => void;
+  cine?: CineState;
+  onCineChange?: (cine: CineState) => void;
+  onViewState?: (state: ViewState) => void;
+  onMeasurements?: (list: Measurement[]) => void;
+  onError?: (message: string) => void;
+  ref?: Ref<StackViewportHandle>;
 }
 
-let nextId = 0;
+/** Measurement plus where its handles are, in image pixel coordinates (column, row; 0,0 = top-left corner). */
+export interface ProbedMeasurement extends Measurement {
+  handles: [number, number][];
+}
 
-/** A diagnostic hook for automated checks: maps a canvas point to image pixel coordinates. */
-interface ViewportProbe {
+/** The test hook: what the viewport shows, read without parsing the overlays. */
+export interface ViewportProbe {
   canvasToImage(x: number, y: number): { imageId: string; column: number; row: number } | undefined;
+  imageToCanvas(column: number, row: number): [number, number] | undefined;
   voiRange(): { lower: number; upper: number } | undefined;
+  viewState(): (ViewState & { iopMarkers?: OrientationMarkers; mmPerPx?: number; imageId?: string }) | undefined;
+  measurements(): ProbedMeasurement[];
+  /** The modality value (HU for CT) of the pixel under a canvas point (CSS px), from the image's pixel data. */
+  probeAt(x: number, y: number): { value: number; column: number; row: number; imageId: string } | undefined;
 }
 declare global {
   interface Window {
@@ -38,35 +86,47 @@ declare global {
   }
 }
 
-export function StackViewport({ entries, dataPlaneHeaders, onViewState, onError, label }: StackViewportProps) {
+let nextId = 0;
+
+const numbers = (e: StackEntry | undefined, tag: string): number[] | undefined => {
+  const v = (e?.metadata[tag]?.Value ?? []).map((x) => (typeof x === 'number' ? x : Number(x)));
+  return v.length > 0 && v.every(Number.isFinite) ? v : undefined;
+};
+
+const sub = (a: Types.Point3, b: Types.Point3): Vec3 => [a[0] - b[0], a[1] - b[1], a[2] - b[2]];
+const len = (v: Vec3) => Math.hypot(v[0], v[1], v[2]);
+const unit = (v: Vec3): Vec3 => {
+  const l = len(v) || 1;
+  return [v[0] / l, v[1] / l, v[2] / l];
+};
+
+/** Modality values of a cornerstone image (its pixel data is stored scaled or raw). */
+function modalityValue(image: Types.IImage, raw: number): number {
+  return image.preScale?.scaled ? raw : raw * (image.slope ?? 1) + (image.intercept ?? 0);
+}
+
+export function StackViewport(props: StackViewportProps) {
+  const { entries, dataPlaneHeaders, label, tool = 'WindowLevel', cine, ref } = props;
   const elementRef = useRef<HTMLDivElement>(null);
   const [state, setState] = useState<'loading' | 'ready' | 'error'>('loading');
-  const callbacks = useRef({ onViewState, onError });
-  callbacks.current = { onViewState, onError };
+  const callbacks = useRef(props);
+  callbacks.current = props;
+  const live = useRef<{ viewport: Types.IStackViewport; group: StackToolGroup; run(a: StackAction): void; deleteMeasurement(uid: string): void }>(undefined);
+  const toolRef = useRef(tool);
+  toolRef.current = tool;
+  const cineRef = useRef(cine);
+  cineRef.current = cine;
 
   useEffect(() => {
     const element = elementRef.current;
     if (!element || entries.length === 0) return;
     let disposed = false;
-    const id = `dokuei-${++nextId}`;
+    const id = `dokuei-stack-${++nextId}`;
     let engine: RenderingEngine | undefined;
     const toolGroupId = `${id}-tools`;
+    const imageIds = entries.map((e) => e.imageId);
+    const cleanups: (() => void)[] = [];
     setState('loading');
-
-    const report = (viewport: Types.IStackViewport) => {
-      const { voiRange } = viewport.getProperties();
-      // Same convention as the DICOM header (PS3.3 C.11.2.1.2), so "W 2000 L -450" reads as stored.
-      const { windowWidth: ww, windowCenter: wc } = voiRange ? utilities.windowLevel.toWindowLevel(voiRange.lower, voiRange.upper) : { windowWidth: 0, windowCenter: 0 };
-      callbacks.current.onViewState?.({
-        index: viewport.getCurrentImageIdIndex(),
-        count: entries.length,
-        windowWidth: Math.round(ww),
-        windowCenter: Math.round(wc),
-        zoom: viewport.getZoom(),
-      });
-      element.dataset.imageIndex = String(viewport.getCurrentImageIdIndex());
-      if (voiRange) element.dataset.voi = `${voiRange.lower},${voiRange.upper}`;
-    };
 
     (async () => {
       await initImaging(dataPlaneHeaders);
@@ -75,34 +135,217 @@ export function StackViewport({ entries, dataPlaneHeaders, onViewState, onError,
       engine = new RenderingEngine(id);
       engine.enableElement({ viewportId: id, type: Enums.ViewportType.STACK, element, defaultOptions: { background: [0, 0, 0] } });
       const viewport = engine.getViewport(id) as Types.IStackViewport;
-      const toolGroup = ToolGroupManager.createToolGroup(toolGroupId);
-      if (toolGroup) {
-        for (const t of [WindowLevelTool, PanTool, ZoomTool, StackScrollTool]) toolGroup.addTool(t.toolName);
-        toolGroup.addViewport(id, id);
-        toolGroup.setToolActive(WindowLevelTool.toolName, { bindings: [{ mouseButton: ToolEnums.MouseBindings.Primary }] });
-        toolGroup.setToolActive(PanTool.toolName, { bindings: [{ mouseButton: ToolEnums.MouseBindings.Auxiliary }] });
-        toolGroup.setToolActive(ZoomTool.toolName, { bindings: [{ mouseButton: ToolEnums.MouseBindings.Secondary }] });
-        toolGroup.setToolActive(StackScrollTool.toolName, { bindings: [{ mouseButton: ToolEnums.MouseBindings.Wheel }] });
-      }
-      const onRendered = () => report(viewport);
+      const group = createStackToolGroup(toolGroupId, id, id, toolRef.current);
+
+      const entryAt = (i: number) => entries[Math.min(entries.length - 1, Math.max(0, i))];
+      const spacingKnown = () => (numbers(entryAt(viewport.getCurrentImageIdIndex()), Tag.PixelSpacing)?.length ?? 0) >= 2;
+
+      const screenAxes = () => {
+        const p0 = viewport.canvasToWorld([0, 0]);
+        const right = sub(viewport.canvasToWorld([100, 0]), p0);
+        const down = sub(viewport.canvasToWorld([0, 100]), p0);
+        return { right: unit(right), down: unit(down), mmPerPx: len(right) / 100 };
+      };
+
+      const currentView = (): ViewState & { iopMarkers?: OrientationMarkers; mmPerPx?: number; imageId?: string } => {
+        const { voiRange, invert } = viewport.getProperties();
+        const { windowWidth: ww, windowCenter: wc } = voiRange ? utilities.windowLevel.toWindowLevel(voiRange.lower, voiRange.upper) : { windowWidth: 0, windowCenter: 0 };
+        const camera = viewport.getCamera();
+        const view = { flipHorizontal: !!camera.flipHorizontal, flipVertical: !!camera.flipVertical, rotation: Math.round(viewport.getRotation()) % 360 };
+        const iop = numbers(entryAt(viewport.getCurrentImageIdIndex()), Tag.ImageOrientationPatient);
+        const axes = screenAxes();
+        const known = spacingKnown();
+        const width = element.clientWidth;
+        return {
+          index: viewport.getCurrentImageIdIndex(),
+          count: entries.length,
+          windowWidth: Math.round(ww),
+          windowCenter: Math.round(wc),
+          zoom: viewport.getZoom(),
+          ...view,
+          invert: !!invert,
+          markers: iop ? markersFromScreenAxes(axes.right, axes.down) : undefined,
+          iopMarkers: iop ? orientationMarkers(iop, view) : undefined,
+          pixelSpacingKnown: known,
+          scaleBar: known ? chooseScaleBar(axes.mmPerPx, Math.max(40, Math.min(160, width * 0.25))) : undefined,
+          mmPerPx: axes.mmPerPx,
+          imageId: viewport.getCurrentImageId(),
+        };
+      };
+
+      let lastView = '';
+      const report = () => {
+        if (disposed) return;
+        const v = currentView();
+        element.dataset.imageIndex = String(v.index);
+        const { voiRange } = viewport.getProperties();
+        if (voiRange) element.dataset.voi = `${voiRange.lower},${voiRange.upper}`;
+        const { iopMarkers: _i, mmPerPx: _m, imageId: _id, ...shown } = v;
+        const key = JSON.stringify(shown);
+        if (key === lastView) return;
+        lastView = key;
+        callbacks.current.onViewState?.(shown);
+      };
+
+      const collect = (): ProbedMeasurement[] => {
+        const all: AnnotationLike[] = [];
+        for (const name of MEASUREMENT_TOOLS) all.push(...((annotation.state.getAnnotations(name, element) ?? []) as unknown as AnnotationLike[]));
+        const rows = summarizeMeasurements(all, imageIds);
+        const byUid = new Map(all.map((a) => [a.annotationUID, a]));
+        return rows.map((m) => {
+          const a = byUid.get(m.uid) as unknown as { data: { handles?: { points?: Types.Point3[] } } } | undefined;
+          const handles = (a?.data.handles?.points ?? []).map((p) => {
+            const [c, r] = utilities.worldToImageCoords(m.imageId, p) ?? [NaN, NaN];
+            return [c, r] as [number, number];
+          });
+          return { ...m, handles };
+        });
+      };
+      let lastList = '';
+      let pending = 0;
+      const refreshMeasurements = () => {
+        if (pending || disposed) return;
+        pending = requestAnimationFrame(() => {
+          pending = 0;
+          if (disposed) return;
+          const list = collect().map(({ handles: _h, ...m }) => m);
+          const key = JSON.stringify(list);
+          if (key === lastList) return;
+          lastList = key;
+          callbacks.current.onMeasurements?.(list);
+        });
+      };
+
+      const onRendered = () => {
+        report();
+        refreshMeasurements();
+      };
       element.addEventListener(Enums.Events.IMAGE_RENDERED, onRendered);
       element.addEventListener(Enums.Events.VOI_MODIFIED, onRendered);
-      const imageIds = entries.map((e) => e.imageId);
+      element.addEventListener(Enums.Events.CAMERA_MODIFIED, onRendered);
+      const annotationEvents = [
+        ToolEnums.Events.ANNOTATION_COMPLETED,
+        ToolEnums.Events.ANNOTATION_MODIFIED,
+        ToolEnums.Events.ANNOTATION_REMOVED,
+        ToolEnums.Events.ANNOTATION_ADDED,
+      ];
+      for (const ev of annotationEvents) eventTarget.addEventListener(ev, refreshMeasurements);
+      cleanups.push(() => {
+        for (const ev of annotationEvents) eventTarget.removeEventListener(ev, refreshMeasurements);
+        if (pending) cancelAnimationFrame(pending);
+      });
+
+      const removeMeasurement = (uid: string) => {
+        annotation.state.removeAnnotation(uid);
+        viewport.render();
+        refreshMeasurements();
+      };
+
+      const setWindow = (w: WindowLevel) => {
+        viewport.setProperties({ voiRange: utilities.windowLevel.toLowHighRange(w.windowWidth, w.windowCenter) });
+        viewport.render();
+      };
+
+      const run = (action: StackAction) => {
+        switch (action.kind) {
+          case 'tool':
+            callbacks.current.onToolChange?.(action.tool);
+            break;
+          case 'preset':
+            setWindow(action.preset);
+            break;
+          case 'autoWindow': {
+            const image = viewport.getCornerstoneImage();
+            if (!image) break;
+            const raw = image.getPixelData();
+            const values = new Float32Array(raw.length);
+            for (let i = 0; i < raw.length; i++) values[i] = modalityValue(image, raw[i]!);
+            const w = autoWindow(values);
+            if (w) setWindow(w);
+            break;
+          }
+          case 'scroll':
+            void viewport.scroll(action.delta, false, false);
+            break;
+          case 'first':
+            void viewport.setImageIdIndex(0);
+            break;
+          case 'last':
+            void viewport.setImageIdIndex(entries.length - 1);
+            break;
+          case 'cine': {
+            const c = cineRef.current ?? { playing: false, fps: 10 };
+            callbacks.current.onCineChange?.({ ...c, playing: !c.playing });
+            break;
+          }
+          case 'reset':
+            viewport.resetCamera();
+            viewport.resetProperties();
+            viewport.render();
+            break;
+          case 'invert':
+            viewport.setProperties({ invert: !viewport.getProperties().invert });
+            viewport.render();
+            break;
+          case 'flipH':
+            viewport.setCamera({ flipHorizontal: !viewport.getCamera().flipHorizontal });
+            viewport.render();
+            break;
+          case 'flipV':
+            viewport.setCamera({ flipVertical: !viewport.getCamera().flipVertical });
+            viewport.render();
+            break;
+          case 'rotate':
+            viewport.setViewPresentation({ rotation: (((Math.round(viewport.getRotation()) + action.degrees) % 360) + 360) % 360 });
+            viewport.render();
+            break;
+          case 'deleteSelected': {
+            const ours = new Set(collect().map((m) => m.uid));
+            for (const uid of annotation.selection.getAnnotationsSelected() ?? []) if (ours.has(uid)) annotation.state.removeAnnotation(uid);
+            viewport.render();
+            refreshMeasurements();
+            break;
+          }
+        }
+      };
+
       await viewport.setStack(imageIds, Math.floor(imageIds.length / 2));
       if (disposed) return;
       viewport.render();
+      live.current = { viewport, group, run, deleteMeasurement: removeMeasurement };
+
+      const canvasToImage = (x: number, y: number) => {
+        const imageId = viewport.getCurrentImageId();
+        if (!imageId) return undefined;
+        const [column, row] = utilities.worldToImageCoords(imageId, viewport.canvasToWorld([x, y])) ?? [];
+        return column === undefined || row === undefined ? undefined : { imageId, column, row };
+      };
       window.__dokueiViewports ??= {};
       window.__dokueiViewports[label] = {
-        canvasToImage(x, y) {
+        canvasToImage,
+        imageToCanvas(column, row) {
           const imageId = viewport.getCurrentImageId();
           if (!imageId) return undefined;
-          const world = viewport.canvasToWorld([x, y]);
-          const [column, row] = utilities.worldToImageCoords(imageId, world) ?? [];
-          return column === undefined || row === undefined ? undefined : { imageId, column, row };
+          const world = utilities.imageToWorldCoords(imageId, [column, row]);
+          if (!world) return undefined;
+          const [x, y] = viewport.worldToCanvas(world);
+          return [x, y];
         },
         voiRange: () => viewport.getProperties().voiRange,
+        viewState: () => currentView(),
+        measurements: () => collect(),
+        probeAt(x, y) {
+          const at = canvasToImage(x, y);
+          const image = viewport.getCornerstoneImage();
+          if (!at || !image) return undefined;
+          const column = Math.floor(at.column);
+          const row = Math.floor(at.row);
+          if (column < 0 || row < 0 || column >= image.columns || row >= image.rows) return undefined;
+          return { value: modalityValue(image, image.getPixelData()[row * image.columns + column]!), column, row, imageId: at.imageId };
+        },
       };
       setState('ready');
+      report();
     })().catch((err: unknown) => {
       if (disposed) return;
       setState('error');
@@ -111,22 +354,50 @@ export function StackViewport({ entries, dataPlaneHeaders, onViewState, onError,
 
     return () => {
       disposed = true;
+      live.current = undefined;
+      for (const c of cleanups) c();
+      try {
+        toolUtilities.cine.stopClip(element);
+      } catch {
+        // never played
+      }
       if (window.__dokueiViewports) delete window.__dokueiViewports[label];
       ToolGroupManager.destroyToolGroup(toolGroupId);
       engine?.destroy();
     };
   }, [entries, dataPlaneHeaders, label]);
 
+  // The left-button tool follows the prop.
+  useEffect(() => {
+    if (state === 'ready' && live.current) setPrimaryTool(live.current.group, tool);
+  }, [tool, state]);
+
+  // Cine follows the prop: loops over the stack at the chosen rate.
+  const playing = !!cine?.playing;
+  const fps = clampFps(cine?.fps ?? 10);
+  useEffect(() => {
+    const element = elementRef.current;
+    if (state !== 'ready' || !element || !live.current) return;
+    if (!playing) return;
+    toolUtilities.cine.playClip(element, { framesPerSecond: fps, loop: true });
+    return () => toolUtilities.cine.stopClip(element);
+  }, [playing, fps, state]);
+
+  useImperativeHandle(
+    ref,
+    () => ({
+      run: (a) => live.current?.run(a),
+      deleteMeasurement: (uid) => live.current?.deleteMeasurement(uid),
+      focus: () => elementRef.current?.focus(),
+    }),
+    [],
+  );
+
   const onKeyDown = (e: React.KeyboardEvent) => {
-    const engineViewport = findViewport(elementRef.current);
-    if (!engineViewport) return;
-    if (e.key === 'ArrowDown' || e.key === 'ArrowRight') engineViewport.scroll(1);
-    else if (e.key === 'ArrowUp' || e.key === 'ArrowLeft') engineViewport.scroll(-1);
-    else if (e.key === 'r' || e.key === 'R') {
-      engineViewport.resetCamera();
-      engineViewport.resetProperties();
-      engineViewport.render();
-    } else return;
+    if (!live.current || !findViewport(elementRef.current)) return;
+    const action = stackKeyAction(e);
+    if (!action) return;
+    live.current.run(action);
     e.preventDefault();
   };
 
@@ -138,7 +409,10 @@ export function StackViewport({ entries, dataPlaneHeaders, onViewState, onError,
       role="img"
       aria-label={label}
       data-state={state}
+      data-tool={tool}
+      data-cine={playing ? 'playing' : 'stopped'}
       onKeyDown={onKeyDown}
+      onMouseDown={() => elementRef.current?.focus({ preventScroll: true })}
       onContextMenu={(e) => e.preventDefault()}
     />
   );

@@ -1,22 +1,29 @@
 /** Opens one series: loads its metadata over the data plane, orders it, and shows it with overlays. */
-import { useEffect, useState } from 'react';
-import { formatDicomDate, formatPersonName, getPersonName, getString } from '../../../../common/dicom/dicomJson';
+import { useEffect, useRef, useState } from 'react';
 import { dicomwebPath } from '../../../../common/dicom/dicomwebPaths';
 import type { SeriesSummary } from '../../../../common/dicom/model';
-import { Tag } from '../../../../common/dicom/tags';
-import { StackViewport, stackEntries, sortInstancesForStack, type StackEntry, type ViewState } from '../../../imaging';
+import { StackViewport, stackEntries, sortInstancesForStack, type CineState, type Measurement, type StackEntry, type StackTool, type StackViewportHandle, type ViewState } from '../../../imaging';
+import { MeasurementList } from './MeasurementList';
+import { StackOverlay } from './StackOverlay';
+import { StackToolbar } from './StackToolbar';
 import { getDicomJson } from '../../../platform/dicomweb';
 import type { DataPlane } from '../../../platform/platform';
 
 export interface ViewerPaneProps {
   plane: DataPlane;
   series?: SeriesSummary;
+  /** Viewport label (screen readers, test hook key): unique per page when several panes are shown. */
+  label?: string;
 }
 
-export function ViewerPane({ plane, series }: ViewerPaneProps) {
+export function ViewerPane({ plane, series, label = 'Main viewport' }: ViewerPaneProps) {
   const [entries, setEntries] = useState<StackEntry[]>();
   const [error, setError] = useState<string>();
   const [view, setView] = useState<ViewState>();
+  const [tool, setTool] = useState<StackTool>('WindowLevel');
+  const [cine, setCine] = useState<CineState>({ playing: false, fps: 10 });
+  const [measurements, setMeasurements] = useState<Measurement[]>([]);
+  const viewport = useRef<StackViewportHandle>(null);
 
   useEffect(() => {
     if (!series) return;
@@ -24,6 +31,8 @@ export function ViewerPane({ plane, series }: ViewerPaneProps) {
     setEntries(undefined);
     setError(undefined);
     setView(undefined);
+    setMeasurements([]);
+    setCine((c) => ({ ...c, playing: false }));
     getDicomJson(plane, dicomwebPath.seriesMetadata(series.studyInstanceUid, series.seriesInstanceUid), ctl.signal)
       .then((a) => {
         const list = stackEntries(plane.baseUrl, sortInstancesForStack(a.items));
@@ -41,24 +50,27 @@ export function ViewerPane({ plane, series }: ViewerPaneProps) {
   const first = entries[0]!.metadata;
   const current = entries[view?.index ?? 0]?.metadata ?? first;
   return (
-    <>
-      <StackViewport entries={entries} dataPlaneHeaders={plane.headers} onViewState={setView} onError={setError} label="Main viewport" />
-      <div className="overlay tl">
-        <div>{formatPersonName(getPersonName(first, Tag.PatientName)) || '(no name)'}</div>
-        <div>ID {getString(first, Tag.PatientID) ?? ''}</div>
-        <div>{formatDicomDate(getString(first, Tag.StudyDate))}</div>
+    <div className="stack-pane">
+      <StackToolbar tool={tool} onTool={setTool} cine={cine} onCine={setCine} view={view} onAction={(a) => viewport.current?.run(a)} />
+      <div className="stack-body">
+        <div className="stack-canvas">
+          <StackViewport
+            ref={viewport}
+            entries={entries}
+            dataPlaneHeaders={plane.headers}
+            tool={tool}
+            onToolChange={setTool}
+            cine={cine}
+            onCineChange={setCine}
+            onViewState={setView}
+            onMeasurements={setMeasurements}
+            onError={setError}
+            label={label}
+          />
+          <StackOverlay first={first} current={current} view={view} />
+        </div>
+        <MeasurementList measurements={measurements} onDelete={(uid) => viewport.current?.deleteMeasurement(uid)} />
       </div>
-      <div className="overlay tr">
-        <div>{getString(first, Tag.Modality)} · Series {getString(first, Tag.SeriesNumber) ?? ''}</div>
-        <div>{getString(first, Tag.SeriesDescription) ?? ''}</div>
-        <div>Pos {getString(current, '00201041') ?? ''}</div>
-      </div>
-      <div className="overlay bl" data-testid="overlay-slice">
-        {view ? `Im ${view.index + 1} / ${view.count}` : ''}
-      </div>
-      <div className="overlay br" data-testid="overlay-voi">
-        {view ? `W ${view.windowWidth}  L ${view.windowCenter}` : ''}
-      </div>
-    </>
+    </div>
   );
 }
