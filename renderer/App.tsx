@@ -6,7 +6,7 @@ import type { RetrieveJob } from '../common/dicom/retrieveJob';
 import type { NodeHealthRow, NodeInfo } from '../common/ipc/contract';
 import { FilePanel } from './features/files';
 import { JobsPanel, NodeHealthBar, StoragePanel } from './features/status';
-import { SeriesStrip, ViewerPane } from './features/viewer';
+import { SeriesStrip, ViewerWorkspace } from './features/viewer';
 import { StudyBrowser } from './features/worklist';
 import { connectPlatform, type Platform } from './platform/platform';
 import { Banner } from './ui/Banner';
@@ -121,7 +121,7 @@ export function App() {
           )}
         </section>
         <section className="viewer" aria-label="Viewer">
-          <ViewerPane plane={platform.dataPlane} series={series} />
+          <ViewerWorkspace plane={platform.dataPlane} series={series} />
           {panel === 'files' ? <FilePanel api={platform.api} plane={platform.dataPlane} onClose={() => setPanel('none')} /> : null}
           {panel === 'jobs' ? <JobsPanel api={platform.api} jobs={[...jobs.values()]} onClose={() => setPanel('none')} /> : null}
           {panel === 'storage' ? <StoragePanel api={platform.api} refreshKey={refreshKey} onClose={() => setPanel('none')} /> : null}

@@ -1,0 +1,60 @@
+/**
+ * Opens one series as a volume in MPR 1+3: loads its metadata, asks the geometry and memory plans,
+ * and either shows the planes (with any notices) or says why this series stays a stack.
+ */
+import { useEffect, useMemo, useState } from 'react';
+import { getString } from '../../../../common/dicom/dicomJson';
+import { dicomwebPath } from '../../../../common/dicom/dicomwebPaths';
+import type { SeriesSummary } from '../../../../common/dicom/model';
+import { Tag } from '../../../../common/dicom/tags';
+import { MprViewports, planVolumeForViewer, stackEntries, type VolumePlanResult } from '../../../imaging';
+import { getDicomJson } from '../../../platform/dicomweb';
+import type { DataPlane } from '../../../platform/platform';
+
+export interface MprPaneProps {
+  plane: DataPlane;
+  series: SeriesSummary;
+  label?: string;
+}
+
+export function MprPane({ plane, series, label = 'MPR' }: MprPaneProps) {
+  const [result, setResult] = useState<VolumePlanResult>();
+  const [modality, setModality] = useState<string>();
+  const [error, setError] = useState<string>();
+
+  useEffect(() => {
+    const ctl = new AbortController();
+    setResult(undefined);
+    setError(undefined);
+    getDicomJson(plane, dicomwebPath.seriesMetadata(series.studyInstanceUid, series.seriesInstanceUid), ctl.signal)
+      .then((a) => {
+        if (a.items.length === 0) throw new Error('The series has no images');
+        setModality(getString(a.items[0]!, Tag.Modality));
+        setResult(planVolumeForViewer(series.seriesInstanceUid, label, stackEntries(plane.baseUrl, a.items)));
+      })
+      .catch((err: Error) => err.name !== 'AbortError' && setError(err.message));
+    return () => ctl.abort();
+  }, [plane, series, label]);
+
+  const plan = useMemo(() => (result?.ok ? result.plan : undefined), [result]);
+  if (error) return <div className="empty" role="alert">Could not open the series: {error}</div>;
+  if (!result) return <div className="empty">Preparing the volume…</div>;
+  if (!result.ok) {
+    return (
+      <div className="empty" role="alert" data-testid="volume-refusal">
+        MPR and 3D are not available for this series: {result.refusal}
+      </div>
+    );
+  }
+  return (
+    <>
+      <MprViewports
+        plan={plan!}
+        dataPlaneHeaders={plane.headers}
+        label={label}
+        vrPreset={modality === 'MR' ? 'MR-Default' : 'CT-Bone'}
+        onError={setError}
+      />
+    </>
+  );
+}

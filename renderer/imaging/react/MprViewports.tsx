@@ -1,0 +1,443 @@
+/**
+ * MPR 1+3: axial, sagittal and coronal planes of one volume with crosshairs (drag the centre to move,
+ * drag a line's handle to rotate: oblique), W/L synced across the planes, slab MIP / MinIP / average,
+ * and a 3D view (VR presets, 3D MIP, crop box, fast quality while the camera moves).
+ * The large cell shows the plane chosen by the reader; double-click a small one to make it large.
+ */
+import { useEffect, useRef, useState } from 'react';
+import { CONSTANTS, Enums, RenderingEngine, setVolumesForViewports, utilities, type Types } from '@cornerstonejs/core';
+import {
+  CrosshairsTool,
+  Enums as ToolEnums,
+  PanTool,
+  StackScrollTool,
+  synchronizers,
+  SynchronizerManager,
+  ToolGroupManager,
+  TrackballRotateTool,
+  WindowLevelTool,
+  ZoomTool,
+} from '@cornerstonejs/tools';
+import vtkPlane from '@kitware/vtk.js/Common/DataModel/Plane';
+import { initImaging } from '../init';
+import { loadVolume, type LoadedVolume, type LoadProgress, type VolumePlan } from '../volume/loadVolume';
+import { VR_PRESETS, type SlabMode } from '../volume/renderPresets';
+
+export type MprPlane = 'axial' | 'sagittal' | 'coronal' | '3d';
+const PLANES: readonly MprPlane[] = ['axial', 'sagittal', 'coronal', '3d'];
+const ORIENTATION = {
+  axial: Enums.OrientationAxis.AXIAL,
+  sagittal: Enums.OrientationAxis.SAGITTAL,
+  coronal: Enums.OrientationAxis.CORONAL,
+} as const;
+const LINE_COLORS: Record<string, string> = { axial: 'rgb(255, 90, 90)', sagittal: 'rgb(240, 220, 60)', coronal: 'rgb(80, 200, 120)' };
+
+export interface MprViewState {
+  progress: LoadProgress;
+  windowWidth: number;
+  windowCenter: number;
+  slab: { mode: SlabMode; thicknessMm: number };
+  vrPreset: string;
+  obliqueDeg: number;
+}
+
+export interface MprViewportsProps {
+  plan: VolumePlan;
+  dataPlaneHeaders: Record<string, string>;
+  /** Prefix for aria labels and the test hook (`window.__dokueiViewports[`${label} axial`]`). */
+  label: string;
+  vrPreset?: string;
+  onError?: (message: string) => void;
+  onState?: (state: MprViewState) => void;
+}
+
+interface MprProbe {
+  /** The modality value (HU for CT) of the volume under a canvas point of this plane. */
+  probeAt(x: number, y: number): { value: number; world: [number, number, number]; ijk: [number, number, number] } | undefined;
+  voiRange(): { lower: number; upper: number } | undefined;
+  canvasSize(): { width: number; height: number };
+}
+
+let nextId = 0;
+
+export function MprViewports({ plan, dataPlaneHeaders, label, vrPreset = 'CT-Bone', onError, onState }: MprViewportsProps) {
+  const refs = useRef<Record<MprPlane, HTMLDivElement | null>>({ axial: null, sagittal: null, coronal: null, '3d': null });
+  const [large, setLarge] = useState<MprPlane>('axial');
+  const [status, setStatus] = useState<'loading' | 'ready' | 'error'>('loading');
+  const [progress, setProgress] = useState<LoadProgress>({ loaded: 0, total: plan.slots.length });
+  const [slab, setSlab] = useState<{ mode: SlabMode; thicknessMm: number }>({ mode: 'none', thicknessMm: 10 });
+  const [preset, setPreset] = useState(vrPreset);
+  const [mip3d, setMip3d] = useState(false);
+  const [crop, setCrop] = useState<[number, number, number, number, number, number]>([0, 1, 0, 1, 0, 1]);
+  const [oblique, setOblique] = useState(0);
+  const [voi, setVoi] = useState<{ ww: number; wc: number }>({ ww: 0, wc: 0 });
+  const session = useRef<{ engine: RenderingEngine; ids: Record<MprPlane, string>; volume: LoadedVolume } | undefined>(undefined);
+  const callbacks = useRef({ onError, onState });
+  callbacks.current = { onError, onState };
+
+  // Build the engine, the four viewports, the tools and the volume; tear all down on change.
+  useEffect(() => {
+    let disposed = false;
+    const n = ++nextId;
+    const engineId = `dokuei-mpr-${n}`;
+    const ids = Object.fromEntries(PLANES.map((p) => [p, `${engineId}-${p}`])) as Record<MprPlane, string>;
+    const mprGroupId = `${engineId}-mpr`;
+    const vrGroupId = `${engineId}-3d`;
+    const voiSyncId = `${engineId}-voi`;
+    let engine: RenderingEngine | undefined;
+    let volume: LoadedVolume | undefined;
+    setStatus('loading');
+
+    (async () => {
+      await initImaging(dataPlaneHeaders);
+      if (disposed) return;
+      volume = await loadVolume(plan);
+      if (disposed) return volume.dispose();
+      volume.onProgress((p) => !disposed && setProgress(p));
+      engine = new RenderingEngine(engineId);
+      engine.setViewports(
+        PLANES.map((p) => ({
+          viewportId: ids[p],
+          type: p === '3d' ? Enums.ViewportType.VOLUME_3D : Enums.ViewportType.ORTHOGRAPHIC,
+          element: refs.current[p]!,
+          defaultOptions: { orientation: p === '3d' ? Enums.OrientationAxis.CORONAL : ORIENTATION[p], background: [0, 0, 0] as Types.Point3 },
+        })),
+      );
+      await setVolumesForViewports(engine, [{ volumeId: volume.volumeId }], [ids.axial, ids.sagittal, ids.coronal]);
+      await setVolumesForViewports(engine, [{ volumeId: volume.volumeId }], [ids['3d']]);
+      if (disposed) return;
+      const vr = engine.getViewport(ids['3d']) as Types.IVolumeViewport;
+      vr.setProperties({ preset: vrPreset });
+      vr.resetCamera();
+
+      const mprGroup = ToolGroupManager.createToolGroup(mprGroupId)!;
+      for (const t of [WindowLevelTool, PanTool, ZoomTool, StackScrollTool]) mprGroup.addTool(t.toolName);
+      mprGroup.addTool(CrosshairsTool.toolName, {
+        getReferenceLineColor: (viewportId: string) => LINE_COLORS[planeOf(ids, viewportId)] ?? 'white',
+        getReferenceLineControllable: () => true,
+        getReferenceLineDraggableRotatable: () => true,
+        getReferenceLineSlabThicknessControlsOn: () => true,
+      });
+      for (const p of ['axial', 'sagittal', 'coronal'] as const) mprGroup.addViewport(ids[p], engineId);
+      mprGroup.setToolActive(WindowLevelTool.toolName, { bindings: [{ mouseButton: ToolEnums.MouseBindings.Secondary }] });
+      mprGroup.setToolActive(PanTool.toolName, { bindings: [{ mouseButton: ToolEnums.MouseBindings.Auxiliary }] });
+      mprGroup.setToolActive(ZoomTool.toolName, { bindings: [{ mouseButton: ToolEnums.MouseBindings.Primary, modifierKey: ToolEnums.KeyboardBindings.Ctrl }] });
+      mprGroup.setToolActive(StackScrollTool.toolName, { bindings: [{ mouseButton: ToolEnums.MouseBindings.Wheel }] });
+
+      const vrGroup = ToolGroupManager.createToolGroup(vrGroupId)!;
+      for (const t of [TrackballRotateTool, ZoomTool, PanTool]) vrGroup.addTool(t.toolName);
+      vrGroup.addViewport(ids['3d'], engineId);
+      vrGroup.setToolActive(TrackballRotateTool.toolName, { bindings: [{ mouseButton: ToolEnums.MouseBindings.Primary }] });
+      vrGroup.setToolActive(ZoomTool.toolName, { bindings: [{ mouseButton: ToolEnums.MouseBindings.Secondary }] });
+      vrGroup.setToolActive(PanTool.toolName, { bindings: [{ mouseButton: ToolEnums.MouseBindings.Auxiliary }] });
+
+      const voiSync = synchronizers.createVOISynchronizer(voiSyncId, { syncInvertState: true, syncColormap: false });
+      for (const p of ['axial', 'sagittal', 'coronal'] as const) voiSync.add({ renderingEngineId: engineId, viewportId: ids[p] });
+
+      // Fast while the camera moves, full quality once it rests (VR is the costly view).
+      let restTimer: ReturnType<typeof setTimeout> | undefined;
+      let coarse = false;
+      refs.current['3d']!.addEventListener(Enums.Events.CAMERA_MODIFIED, () => {
+        if (!coarse) {
+          coarse = true;
+          vr.setSampleDistanceMultiplier(4);
+        }
+        clearTimeout(restTimer);
+        restTimer = setTimeout(() => {
+          coarse = false;
+          vr.setSampleDistanceMultiplier(1);
+          vr.render();
+        }, 250);
+      });
+
+      const axialEl = refs.current.axial!;
+      const onVoi = () => {
+        const range = (engine!.getViewport(ids.axial) as Types.IVolumeViewport).getProperties()?.voiRange;
+        if (!range) return;
+        const { windowWidth, windowCenter } = utilities.windowLevel.toWindowLevel(range.lower, range.upper);
+        setVoi({ ww: Math.round(windowWidth), wc: Math.round(windowCenter) });
+      };
+      axialEl.addEventListener(Enums.Events.VOI_MODIFIED, onVoi);
+      axialEl.addEventListener(Enums.Events.IMAGE_RENDERED, onVoi);
+
+      const mprHooks = (window.__dokueiMpr ??= {});
+      const viewportHooks = (window.__dokueiViewports ??= {}) as Record<string, unknown>;
+      for (const p of PLANES) {
+        const viewport = engine.getViewport(ids[p]) as Types.IVolumeViewport;
+        const probe: MprProbe = {
+          probeAt(x, y) {
+            const world = viewport.canvasToWorld([x, y]) as [number, number, number];
+            const imageData = viewport.getImageData();
+            if (!imageData) return undefined;
+            const ijk = imageData.imageData.worldToIndex(world) as [number, number, number];
+            const value = viewport.getIntensityFromWorld(world as Types.Point3);
+            return { value, world, ijk: ijk.map((v) => Math.round(v)) as [number, number, number] };
+          },
+          voiRange: () => viewport.getProperties()?.voiRange,
+          canvasSize: () => ({ width: viewport.canvas.clientWidth, height: viewport.canvas.clientHeight }),
+        };
+        viewportHooks[`${label} ${p}`] = probe;
+      }
+      session.current = { engine, ids, volume };
+      engine.renderViewports(PLANES.map((p) => ids[p]));
+      // Crosshairs place their centre from the rendered cameras: activate them after the first render.
+      mprGroup.setToolActive(CrosshairsTool.toolName, { bindings: [{ mouseButton: ToolEnums.MouseBindings.Primary }] });
+      mprHooks[label] = { rotateOblique: (deg: number) => rotateOblique(engine!, ids, deg), slabThicknessMm: () => (engine!.getViewport(ids.axial) as Types.IVolumeViewport).getSlabThickness() };
+      setStatus('ready');
+      await volume.done;
+    })().catch((err: unknown) => {
+      if (disposed) return;
+      setStatus('error');
+      callbacks.current.onError?.(`Could not build the volume: ${err instanceof Error ? err.message : String(err)}`);
+    });
+
+    return () => {
+      disposed = true;
+      session.current = undefined;
+      for (const p of PLANES) delete (window.__dokueiViewports as Record<string, unknown> | undefined)?.[`${label} ${p}`];
+      if (window.__dokueiMpr) delete window.__dokueiMpr[label];
+      SynchronizerManager.destroySynchronizer(voiSyncId);
+      ToolGroupManager.destroyToolGroup(mprGroupId);
+      ToolGroupManager.destroyToolGroup(vrGroupId);
+      engine?.destroy();
+      volume?.dispose();
+    };
+    // vrPreset is only the initial value; later changes go through `preset`.
+  }, [plan, dataPlaneHeaders, label]);
+
+  // Resize the canvases when the large cell changes.
+  useEffect(() => {
+    session.current?.engine.resize(true, true);
+  }, [large]);
+
+  // Slab mode and thickness on the three planes.
+  useEffect(() => {
+    const s = session.current;
+    if (!s || status !== 'ready') return;
+    const blend =
+      slab.mode === 'mip'
+        ? Enums.BlendModes.MAXIMUM_INTENSITY_BLEND
+        : slab.mode === 'minip'
+          ? Enums.BlendModes.MINIMUM_INTENSITY_BLEND
+          : slab.mode === 'avg'
+            ? Enums.BlendModes.AVERAGE_INTENSITY_BLEND
+            : Enums.BlendModes.COMPOSITE;
+    for (const p of ['axial', 'sagittal', 'coronal'] as const) {
+      const vp = s.engine.getViewport(s.ids[p]) as Types.IVolumeViewport;
+      vp.setBlendMode(blend);
+      vp.setSlabThickness(slab.mode === 'none' ? 0.1 : slab.thicknessMm);
+      vp.render();
+    }
+  }, [slab, status]);
+
+  // VR preset, 3D MIP and the crop box.
+  useEffect(() => {
+    const s = session.current;
+    if (!s || status !== 'ready') return;
+    const vr = s.engine.getViewport(s.ids['3d']) as Types.IVolumeViewport;
+    if (mip3d) {
+      vr.setBlendMode(Enums.BlendModes.MAXIMUM_INTENSITY_BLEND);
+      vr.setProperties({ preset: 'CT-MIP' });
+    } else {
+      vr.setBlendMode(Enums.BlendModes.COMPOSITE);
+      vr.setProperties({ preset });
+    }
+    applyCrop(vr, crop);
+    vr.render();
+  }, [preset, mip3d, crop, status]);
+
+  useEffect(() => {
+    const s = session.current;
+    if (!s || status !== 'ready') return;
+    rotateOblique(s.engine, s.ids, oblique);
+  }, [oblique, status]);
+
+  useEffect(() => {
+    callbacks.current.onState?.({ progress, windowWidth: voi.ww, windowCenter: voi.wc, slab, vrPreset: mip3d ? '3D MIP' : preset, obliqueDeg: oblique });
+  }, [progress, voi, slab, preset, mip3d, oblique]);
+
+  const small = PLANES.filter((p) => p !== large);
+  const cell = (p: MprPlane, big: boolean) => (
+    <div
+      key={p}
+      ref={(el) => {
+        refs.current[p] = el;
+      }}
+      className={`viewport mpr-cell ${big ? 'mpr-large' : 'mpr-small'}`}
+      tabIndex={0}
+      role="img"
+      aria-label={`${label} ${p}`}
+      data-plane={p}
+      data-state={status}
+      onDoubleClick={() => setLarge(p)}
+      onContextMenu={(e) => e.preventDefault()}
+    >
+      <span className="mpr-tag" style={{ color: LINE_COLORS[p] ?? '#9cf' }}>
+        {p === '3d' ? (mip3d ? '3D MIP' : `3D ${preset}`) : p[0]!.toUpperCase() + p.slice(1)}
+      </span>
+    </div>
+  );
+
+  return (
+    <div className="mpr" data-testid="mpr-layout" data-state={status}>
+      <div className="mpr-toolbar" role="toolbar" aria-label="MPR and 3D">
+        <label>
+          Slab{' '}
+          <select aria-label="Slab mode" value={slab.mode} onChange={(e) => setSlab((s) => ({ ...s, mode: e.target.value as SlabMode }))}>
+            <option value="none">Thin</option>
+            <option value="mip">MIP</option>
+            <option value="minip">MinIP</option>
+            <option value="avg">Average</option>
+          </select>
+        </label>
+        <label>
+          <input
+            aria-label="Slab thickness (mm)"
+            type="number"
+            min={1}
+            max={200}
+            step={1}
+            value={slab.thicknessMm}
+            onChange={(e) => setSlab((s) => ({ ...s, thicknessMm: Math.max(1, Number(e.target.value) || 1) }))}
+          />{' '}
+          mm
+        </label>
+        <label>
+          Oblique{' '}
+          <input aria-label="Oblique angle (degrees)" type="number" min={-90} max={90} step={1} value={oblique} onChange={(e) => setOblique(Number(e.target.value) || 0)} />°
+        </label>
+        <label>
+          3D{' '}
+          <select aria-label="Volume rendering preset" value={preset} onChange={(e) => setPreset(e.target.value)} disabled={mip3d}>
+            {VR_PRESETS.map((p) => (
+              <option key={p.id} value={p.id}>
+                {p.name}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          <input type="checkbox" checked={mip3d} onChange={(e) => setMip3d(e.target.checked)} /> 3D MIP
+        </label>
+        <details className="crop">
+          <summary>Crop</summary>
+          {(['x', 'y', 'z'] as const).map((axis, a) => (
+            <div key={axis} className="crop-row">
+              {axis}
+              {[0, 1].map((end) => (
+                <input
+                  key={end}
+                  type="range"
+                  min={0}
+                  max={100}
+                  aria-label={`Crop ${axis} ${end === 0 ? 'from' : 'to'}`}
+                  value={Math.round(crop[a * 2 + end]! * 100)}
+                  onChange={(e) => {
+                    const v = Number(e.target.value) / 100;
+                    setCrop((c) => {
+                      const next = [...c] as typeof c;
+                      next[a * 2 + end] = end === 0 ? Math.min(v, c[a * 2 + 1]! - 0.01) : Math.max(v, c[a * 2]! + 0.01);
+                      return next;
+                    });
+                  }}
+                />
+              ))}
+            </div>
+          ))}
+          <button type="button" onClick={() => setCrop([0, 1, 0, 1, 0, 1])}>
+            Reset crop
+          </button>
+        </details>
+        <span className="mpr-progress" data-testid="volume-progress" aria-live="polite">
+          {progress.loaded < progress.total ? `Loading ${progress.loaded}/${progress.total}` : `${progress.total} slices`}
+        </span>
+        <span data-testid="mpr-voi">{voi.ww ? `W ${voi.ww} L ${voi.wc}` : ''}</span>
+      </div>
+      {plan.notices.length ? (
+        <div className="volume-notices" role="status" data-testid="volume-notices">
+          {plan.notices.map((n) => (
+            <div key={n}>⚠ {n}</div>
+          ))}
+        </div>
+      ) : null}
+      <div className="mpr-grid">
+        {cell(large, true)}
+        <div className="mpr-side">{small.map((p) => cell(p, false))}</div>
+      </div>
+    </div>
+  );
+}
+
+function planeOf(ids: Record<MprPlane, string>, viewportId: string): MprPlane {
+  return (Object.keys(ids) as MprPlane[]).find((p) => ids[p] === viewportId) ?? 'axial';
+}
+
+/**
+ * Oblique reading without dragging: turns the sagittal and coronal planes by `deg` about the axial
+ * plane's normal through the crosshair centre, as dragging a crosshair line on the axial view does.
+ */
+function rotateOblique(engine: RenderingEngine, ids: Record<MprPlane, string>, deg: number): void {
+  const axial = engine.getViewport(ids.axial) as Types.IVolumeViewport;
+  const axis = axial.getCamera().viewPlaneNormal as Types.Point3;
+  const rad = (deg * Math.PI) / 180;
+  for (const p of ['sagittal', 'coronal'] as const) {
+    const vp = engine.getViewport(ids[p]) as Types.IVolumeViewport;
+    const base = (p === 'sagittal' ? CONSTANTS.MPR_CAMERA_VALUES.sagittal : CONSTANTS.MPR_CAMERA_VALUES.coronal) as { viewPlaneNormal: Types.Point3; viewUp: Types.Point3 };
+    const cam = vp.getCamera();
+    const focal = cam.focalPoint as Types.Point3;
+    const distance = Math.hypot(...(cam.position as number[]).map((v, i) => v - focal[i]!));
+    const normal = rotateAbout(base.viewPlaneNormal, axis, rad);
+    const viewUp = rotateAbout(base.viewUp, axis, rad);
+    vp.setCamera({
+      viewPlaneNormal: normal,
+      viewUp,
+      focalPoint: focal,
+      position: [focal[0] + normal[0] * distance, focal[1] + normal[1] * distance, focal[2] + normal[2] * distance] as Types.Point3,
+    });
+    vp.render();
+  }
+}
+
+/** Rodrigues' rotation of v about the unit axis k by angle a. */
+function rotateAbout(v: Types.Point3, k: Types.Point3, a: number): Types.Point3 {
+  const [kx, ky, kz] = k;
+  const [vx, vy, vz] = v;
+  const c = Math.cos(a);
+  const s = Math.sin(a);
+  const dot = kx * vx + ky * vy + kz * vz;
+  return [
+    vx * c + (ky * vz - kz * vy) * s + kx * dot * (1 - c),
+    vy * c + (kz * vx - kx * vz) * s + ky * dot * (1 - c),
+    vz * c + (kx * vy - ky * vx) * s + kz * dot * (1 - c),
+  ];
+}
+
+/** The crop box as six clipping planes on the 3D view's mapper, in fractions of the volume's bounds. */
+function applyCrop(vr: Types.IVolumeViewport, crop: readonly number[]): void {
+  const actor = vr.getDefaultActor()?.actor as unknown as { getMapper(): { removeAllClippingPlanes(): void; addClippingPlane(p: unknown): void } } | undefined;
+  const mapper = actor?.getMapper();
+  const bounds = vr.getBounds();
+  if (!mapper || !bounds) return;
+  mapper.removeAllClippingPlanes();
+  if (crop.every((v, i) => v === (i % 2 === 0 ? 0 : 1))) return;
+  for (let a = 0; a < 3; a++) {
+    const lo = bounds[a * 2]!;
+    const hi = bounds[a * 2 + 1]!;
+    const from = lo + (hi - lo) * crop[a * 2]!;
+    const to = lo + (hi - lo) * crop[a * 2 + 1]!;
+    const n: [number, number, number] = [0, 0, 0];
+    n[a] = 1;
+    const originFrom: [number, number, number] = [0, 0, 0];
+    originFrom[a] = from;
+    mapper.addClippingPlane(vtkPlane.newInstance({ origin: originFrom, normal: [...n] }));
+    const originTo: [number, number, number] = [0, 0, 0];
+    originTo[a] = to;
+    mapper.addClippingPlane(vtkPlane.newInstance({ origin: originTo, normal: [-n[0], -n[1], -n[2]] }));
+  }
+}
+
+declare global {
+  interface Window {
+    __dokueiMpr?: Record<string, { rotateOblique(deg: number): void; slabThicknessMm(): number }>;
+  }
+}

@@ -1,0 +1,160 @@
+/**
+ * Builds and streams one cornerstone volume from a planned list of slices:
+ * - native data type on the CPU: the cached images are the volume (no float32 copy of the whole volume);
+ * - the slice the reader sees first is loaded first, then the others outward from it;
+ * - empty slots keep real slices at their positions (missingSlices.ts); every k-th slice when decimated.
+ * Memory is reported live through volumeMemory.ts.
+ */
+import { cache, Enums, eventTarget, imageLoader, volumeLoader, type Types } from '@cornerstonejs/core';
+import type { StackEntry } from '../imageIds';
+import { registerStackMetadata } from '../init';
+import { gpuCapabilities } from './capabilities';
+import { emptySlotImageId } from './missingSlices';
+import { cpuBytesOf, registerVolumeReport, textureFormatFor, bytesPerTexel, type VolumeMemoryReport } from './volumeMemory';
+
+export type VolumeSlot = { entry: StackEntry } | { emptyAt: readonly [number, number, number]; neighbour: StackEntry };
+
+export interface VolumePlan {
+  /** Identifies the series (its UID); volume ids derive from it. */
+  key: string;
+  label: string;
+  /** Every slot along the slice normal, in order, gaps included, before decimation. */
+  slots: readonly VolumeSlot[];
+  /** Keep every k-th slot along z (1 = all). */
+  zDecimation: number;
+  /** User-facing notices (decimation, missing slices, texture format fallback). */
+  notices: readonly string[];
+}
+
+export interface LoadProgress {
+  loaded: number;
+  total: number;
+}
+
+export interface LoadedVolume {
+  volumeId: string;
+  imageIds: string[];
+  notices: readonly string[];
+  /** Resolves when every slice is in (or rejects with the first load error). */
+  done: Promise<void>;
+  onProgress(listener: (p: LoadProgress) => void): () => void;
+  report(): VolumeMemoryReport;
+  dispose(): void;
+}
+
+let volumeCounter = 0;
+
+export async function loadVolume(plan: VolumePlan, firstShownFraction = 0.5): Promise<LoadedVolume> {
+  const started = performance.now();
+  const realEntries = plan.slots.flatMap((s) => ('entry' in s ? [s.entry] : []));
+  registerStackMetadata(realEntries);
+  const allIds = plan.slots.map((s, i) => ('entry' in s ? s.entry.imageId : emptySlotImageId(plan.key, i, s.emptyAt, s.neighbour)));
+  const k = Math.max(1, Math.floor(plan.zDecimation));
+  // Keep the last slice too, so the decimated volume spans the same extent as the series.
+  const imageIds = k === 1 ? allIds : allIds.filter((_, i) => i % k === 0 || i === allIds.length - 1);
+  const volumeId = `cornerstoneStreamingImageVolume:dokuei-${++volumeCounter}-${plan.key}`;
+  const volume = (await volumeLoader.createAndCacheVolume(volumeId, { imageIds })) as Types.IStreamingImageVolume;
+  // cornerstone sorts image ids by position; ours are already in that order, read them back anyway.
+  const ordered = [...volume.imageIds];
+
+  const listeners = new Set<(p: LoadProgress) => void>();
+  let firstImageMs: number | undefined;
+  let fullVolumeMs: number | undefined;
+  let loadedCount = 0;
+
+  // The slice shown first (the middle one by default) before everything else, then outward from it.
+  const firstIndex = Math.min(ordered.length - 1, Math.max(0, Math.round((ordered.length - 1) * firstShownFraction)));
+  const outward: string[] = [];
+  for (let d = 0; outward.length < ordered.length; d++) {
+    if (firstIndex + d < ordered.length) outward.push(ordered[firstIndex + d]!);
+    if (d > 0 && firstIndex - d >= 0) outward.push(ordered[firstIndex - d]!);
+  }
+  const streaming = volume as unknown as {
+    getImageIdsRequests(ids: string[], priority: number): unknown[];
+    getImageLoadRequests(priority: number): unknown[];
+    getLoaderImageOptions(imageId: string): Record<string, unknown>;
+  };
+  // BaseStreamingImageVolume.loadImages() queues the requests reversed into a FIFO pool: hand them over
+  // reversed so the pool serves them in `outward` order.
+  streaming.getImageLoadRequests = (priority: number) => streaming.getImageIdsRequests([...outward].reverse(), priority);
+
+  const done = new Promise<void>((resolve, reject) => {
+    const firstId = ordered[firstIndex]!;
+    void imageLoader
+      .loadAndCacheImage(firstId, streaming.getLoaderImageOptions(firstId) as never)
+      .then(() => {
+        firstImageMs ??= performance.now() - started;
+        // The JS load() takes a per-frame status callback that its typings leave out.
+        (volume as unknown as { load(cb: (evt: { framesProcessed: number; totalNumFrames: number }) => void): void }).load((evt) => {
+          loadedCount = evt.framesProcessed;
+          for (const l of listeners) l({ loaded: evt.framesProcessed, total: evt.totalNumFrames });
+          if (evt.framesProcessed >= evt.totalNumFrames) {
+            fullVolumeMs ??= performance.now() - started;
+            resolve();
+          }
+        });
+      }, reject);
+    const onError = (e: Event) => {
+      const detail = (e as CustomEvent<{ volumeId?: string; error?: unknown; imageId?: string }>).detail;
+      if (detail?.imageId && ordered.includes(detail.imageId)) {
+        eventTarget.removeEventListener(Enums.Events.IMAGE_LOAD_ERROR, onError);
+        reject(new Error(`A slice could not be loaded: ${describe(detail.error)}`));
+      }
+    };
+    eventTarget.addEventListener(Enums.Events.IMAGE_LOAD_ERROR, onError);
+  });
+  done.catch(() => undefined);
+
+  const caps = gpuCapabilities();
+  const dims = [...volume.dimensions] as [number, number, number];
+  const voxels = dims[0] * dims[1] * dims[2];
+  const report = (): VolumeMemoryReport => {
+    const cpu = cpuBytesOf(ordered);
+    const format = textureFormatFor(volume.dataType ?? cpu.dataType, caps);
+    return {
+      volumeId,
+      label: plan.label,
+      dimensions: dims,
+      voxels,
+      cpuDataType: cpu.dataType || String(volume.dataType ?? ''),
+      cpuBytes: cpu.bytes,
+      cpuBytesPerVoxel: cpu.loaded ? cpu.bytes / (cpu.loaded * dims[0] * dims[1]) : 0,
+      textureFormat: format,
+      gpuTextureBytes: voxels * bytesPerTexel(format),
+      loadedSlices: Math.max(loadedCount, cpu.loaded),
+      firstImageMs,
+      fullVolumeMs,
+      decimation: [1, 1, k],
+      notices: [...plan.notices],
+    };
+  };
+  const unregister = registerVolumeReport(volumeId, report);
+
+  return {
+    volumeId,
+    imageIds: ordered,
+    notices: plan.notices,
+    done,
+    onProgress(listener) {
+      listeners.add(listener);
+      return () => listeners.delete(listener);
+    },
+    report,
+    dispose() {
+      unregister();
+      listeners.clear();
+      try {
+        volume.cancelLoading?.();
+      } catch {
+        // Cancelling a volume that finished is harmless.
+      }
+      cache.removeVolumeLoadObject(volumeId);
+    },
+  };
+}
+
+function describe(error: unknown): string {
+  if (error instanceof Error) return error.message;
+  if (error && typeof error === 'object' && 'message' in error) return String((error as { message: unknown }).message);
+  return String(error);
+}

@@ -1,0 +1,79 @@
+/**
+ * Missing slices are kept as empty slots so that every real slice stays at its true position:
+ * cornerstone builds a volume with one spacing from (last − first) / (n − 1), so a series with a hole
+ * would otherwise be stretched and every slice after the hole shifted. An empty slot is filled with the
+ * lowest value of its neighbour (black on screen), never with invented anatomy; the viewer says so.
+ */
+import { imageLoader, utilities, type Types } from '@cornerstonejs/core';
+import dicomImageLoader from '@cornerstonejs/dicom-image-loader';
+import type { DicomJsonDataset } from '../../../common/dicom/dicomJson';
+import { Tag } from '../../../common/dicom/tags';
+
+const SCHEME = 'dokueigap';
+let registered = false;
+
+interface GapSpec {
+  /** A real slice next to the hole: the empty slot copies its geometry and value range. */
+  neighbourImageId: string;
+  rows: number;
+  columns: number;
+}
+const gaps = new Map<string, GapSpec>();
+
+type TypedArrayCtor = new (length: number) => Types.PixelDataTypedArray;
+const ctors: Record<string, TypedArrayCtor> = { Int16Array, Uint16Array, Uint8Array, Float32Array };
+
+function ensureRegistered(): void {
+  if (registered) return;
+  registered = true;
+  imageLoader.registerImageLoader(SCHEME, (imageId: string, options?: Record<string, unknown>) => ({
+    promise: (async (): Promise<Types.IImage> => {
+      const spec = gaps.get(imageId);
+      if (!spec) throw new Error(`Unknown empty slot ${imageId}`);
+      const neighbour = await imageLoader.loadAndCacheImage(spec.neighbourImageId, options as never);
+      const targetType = (options?.targetBuffer as { type?: string } | undefined)?.type;
+      const ctor = ctors[targetType ?? ''] ?? (neighbour.getPixelData().constructor as TypedArrayCtor);
+      const length = spec.rows * spec.columns;
+      const data = new ctor(length);
+      data.fill(neighbour.minPixelValue);
+      const voxelManager = utilities.VoxelManager.createImageVoxelManager({ width: spec.columns, height: spec.rows, numberOfComponents: 1, scalarData: data, id: imageId });
+      return {
+        ...neighbour,
+        imageId,
+        minPixelValue: neighbour.minPixelValue,
+        maxPixelValue: neighbour.minPixelValue,
+        getPixelData: () => voxelManager.getScalarData() as Types.PixelDataTypedArray,
+        voxelManager,
+        sizeInBytes: data.byteLength,
+      } as Types.IImage;
+    })(),
+  }));
+}
+
+/**
+ * An image id for an empty slot at `position`, with metadata cloned from `neighbour` (same plane,
+ * spacing, frame of reference, rescale) so cornerstone places it like a real slice.
+ */
+export function emptySlotImageId(
+  seriesKey: string,
+  slot: number,
+  position: readonly [number, number, number],
+  neighbour: { imageId: string; metadata: DicomJsonDataset },
+): string {
+  ensureRegistered();
+  const imageId = `${SCHEME}:dokuei-empty-slot/${encodeURIComponent(seriesKey)}/${slot}`;
+  const metadata: DicomJsonDataset = {
+    ...neighbour.metadata,
+    [Tag.ImagePositionPatient]: { vr: 'DS', Value: [...position] },
+    [Tag.SOPInstanceUID]: { vr: 'UI', Value: [`${String(neighbour.metadata[Tag.SOPInstanceUID]?.Value?.[0] ?? '')}.0.${slot}`] },
+  };
+  dicomImageLoader.wadors.metaDataManager.add(imageId, metadata as never);
+  const rows = Number(neighbour.metadata[Tag.Rows]?.Value?.[0] ?? 0);
+  const columns = Number(neighbour.metadata[Tag.Columns]?.Value?.[0] ?? 0);
+  gaps.set(imageId, { neighbourImageId: neighbour.imageId, rows, columns });
+  return imageId;
+}
+
+export function isEmptySlot(imageId: string): boolean {
+  return imageId.startsWith(`${SCHEME}:`);
+}

@@ -1,0 +1,78 @@
+/**
+ * What each loaded volume costs, readable by the bench and the tests through `window.__dokueiVolumes`
+ * (extend the report, never rename its fields: bench/ reads them).
+ */
+import { cache, type Types } from '@cornerstonejs/core';
+import type { GpuCapabilities } from './capabilities';
+
+import type { TextureFormat } from '../../../common/volume/memoryPlan';
+
+export type { TextureFormat };
+
+export interface VolumeMemoryReport {
+  volumeId: string;
+  label: string;
+  dimensions: [number, number, number];
+  voxels: number;
+  /** The CPU-side data type of the voxels as cached (Int16Array for HU CT). */
+  cpuDataType: string;
+  /** Bytes of pixel data held on the CPU for this volume (the cached images it is built from). */
+  cpuBytes: number;
+  cpuBytesPerVoxel: number;
+  textureFormat: TextureFormat;
+  /** Estimated bytes of the 3D texture: voxels × bytes per texel of the format. */
+  gpuTextureBytes: number;
+  /** Slices loaded so far, of `dimensions[2]`. */
+  loadedSlices: number;
+  /** ms from the start of loading to the first slice shown, and to the whole volume (undefined until then). */
+  firstImageMs?: number;
+  fullVolumeMs?: number;
+  decimation: [number, number, number];
+  notices: string[];
+}
+
+export function textureFormatFor(dataType: string, caps: GpuCapabilities): TextureFormat {
+  if (dataType === 'Uint8Array') return 'uint8';
+  if (dataType === 'Float32Array') return 'float32';
+  if (caps.norm16) return 'norm16';
+  return caps.halfFloatChosen ? 'half-float' : 'float32';
+}
+
+export function bytesPerTexel(format: TextureFormat): number {
+  return format === 'uint8' ? 1 : format === 'float32' ? 4 : 2;
+}
+
+/** Sums the cached pixel buffers behind a volume's image ids: the CPU memory the volume really holds. */
+export function cpuBytesOf(imageIds: readonly string[]): { bytes: number; dataType: string; loaded: number } {
+  let bytes = 0;
+  let loaded = 0;
+  let dataType = '';
+  for (const id of imageIds) {
+    const image = cache.getImage(id) as Types.IImage | undefined;
+    if (!image) continue;
+    loaded++;
+    const data = image.voxelManager?.getScalarData?.() ?? image.getPixelData();
+    bytes += data.byteLength;
+    dataType ||= data.constructor.name;
+  }
+  return { bytes, dataType, loaded };
+}
+
+interface VolumeRegistry {
+  list(): VolumeMemoryReport[];
+}
+
+declare global {
+  interface Window {
+    __dokueiVolumes?: VolumeRegistry;
+  }
+}
+
+const reporters = new Map<string, () => VolumeMemoryReport>();
+
+/** Adds a live report for a volume; returns the function that removes it. */
+export function registerVolumeReport(volumeId: string, report: () => VolumeMemoryReport): () => void {
+  reporters.set(volumeId, report);
+  window.__dokueiVolumes ??= { list: () => [...reporters.values()].map((r) => r()) };
+  return () => reporters.delete(volumeId);
+}
