@@ -4,7 +4,7 @@
  */
 import { init as initCore } from '@cornerstonejs/core';
 import dicomImageLoader from '@cornerstonejs/dicom-image-loader';
-import { addTool, init as initTools } from '@cornerstonejs/tools';
+import { addTool, CrosshairsTool, init as initTools, TrackballRotateTool } from '@cornerstonejs/tools';
 import { STACK_TOOL_CLASSES } from './stack/tools';
 import type { StackEntry } from './imageIds';
 
@@ -19,6 +19,8 @@ export function initImaging(dataPlaneHeaders: Record<string, string>): Promise<v
     });
     initTools();
     for (const tool of STACK_TOOL_CLASSES) addTool(tool);
+    // MPR and 3D (react/MprViewports.tsx).
+    for (const tool of [CrosshairsTool, TrackballRotateTool]) addTool(tool);
   })();
   return started;
 }
