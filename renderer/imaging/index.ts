@@ -3,8 +3,8 @@ export { StackViewport, type ViewState, type CineState, type StackViewportHandle
 export { stackEntries, frameImageId, type StackEntry } from './imageIds';
 export { sortInstancesForStack } from './stackOrder';
 // Stack viewer: presets, keys, measurements, overlay helpers (pure).
-export { WL_PRESETS, AUTO_WINDOW_KEY, type WindowPreset } from './stack/presets';
-export { STACK_TOOLS, ACTION_KEYS, CINE_FPS, type StackTool, type StackAction } from './stack/keymap';
+export { WL_PRESETS, TOOLBAR_PRESETS, AUTO_WINDOW_KEY, type WindowPreset } from './stack/presets';
+export { STACK_TOOLS, keyFor, CINE_FPS, type StackTool, type StackAction } from './stack/keymap';
 export type { Measurement } from './stack/measurements';
 export type { OrientationMarkers } from './stack/orientation';
 export { slicePosition, formatMm } from './stack/slicePosition';

@@ -203,7 +203,7 @@ describe('stack viewer reading tools on the demo CT', () => {
     expect(state.flipHorizontal).toBe(true);
     expect(state.iopMarkers).toEqual(state.markers);
     // Rotation too: the IOP computation agrees with the camera.
-    await page.keyboard.press(']');
+    await page.keyboard.press('.');
     await expect.poll(async () => (await hookCall<{ rotation: number }>(page, 'viewState')).rotation).toBe(90);
     const rotated = await hookCall<{ markers: unknown; iopMarkers: unknown }>(page, 'viewState');
     expect(rotated.iopMarkers).toEqual(rotated.markers);

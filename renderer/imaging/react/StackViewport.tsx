@@ -264,6 +264,14 @@ export function StackViewport(props: StackViewportProps) {
             if (w) setWindow(w);
             break;
           }
+          case 'imageWindow': {
+            // The image's own window (header, or cornerstone's default), keeping the other display settings.
+            const { invert } = viewport.getProperties();
+            viewport.resetProperties();
+            viewport.setProperties({ invert });
+            viewport.render();
+            break;
+          }
           case 'scroll':
             void viewport.scroll(action.delta, false, false);
             break;

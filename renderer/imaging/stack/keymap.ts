@@ -1,32 +1,36 @@
 /**
- * Keys of the stack viewer while a viewport has focus (documented in README "Viewer keys"). Pure; unit-tested.
+ * Keys of the stack viewer while a viewport has focus: the shared viewer keyboard map
+ * (common/viewer/shortcuts.ts, DEFAULT_SHORTCUTS) turned into stack actions. Actions that are not the stack's
+ * (layouts, next series, crosshairs, undo…) give undefined so the key reaches whoever handles them. Pure; unit-tested.
  */
-import { AUTO_WINDOW_KEY, WL_PRESETS, type WindowPreset } from './presets';
+import { compileShortcuts, DEFAULT_SHORTCUTS, matchShortcut, type ShortcutAction, type ShortcutMap } from '../../../common/viewer/shortcuts';
+import { WL_PRESETS, type WindowPreset } from './presets';
 
 export type StackTool = 'WindowLevel' | 'Zoom' | 'Pan' | 'Length' | 'Angle' | 'EllipticalROI' | 'RectangleROI' | 'Probe';
 
 export interface ToolInfo {
   tool: StackTool;
   label: string;
-  key: string;
+  action: ShortcutAction;
 }
 
-/** The left-button tools, in toolbar order, with their keys. */
+/** The left-button tools, in toolbar order, with their actions in the keyboard map. */
 export const STACK_TOOLS: readonly ToolInfo[] = [
-  { tool: 'WindowLevel', label: 'W/L', key: 'W' },
-  { tool: 'Zoom', label: 'Zoom', key: 'Z' },
-  { tool: 'Pan', label: 'Pan', key: 'P' },
-  { tool: 'Length', label: 'Length', key: 'L' },
-  { tool: 'Angle', label: 'Angle', key: 'A' },
-  { tool: 'EllipticalROI', label: 'Ellipse', key: 'E' },
-  { tool: 'RectangleROI', label: 'Rectangle', key: 'T' },
-  { tool: 'Probe', label: 'Probe', key: 'B' },
+  { tool: 'WindowLevel', label: 'W/L', action: 'toolWindowLevel' },
+  { tool: 'Zoom', label: 'Zoom', action: 'toolZoom' },
+  { tool: 'Pan', label: 'Pan', action: 'toolPan' },
+  { tool: 'Length', label: 'Length', action: 'toolLength' },
+  { tool: 'Angle', label: 'Angle', action: 'toolAngle' },
+  { tool: 'EllipticalROI', label: 'Ellipse', action: 'toolEllipseRoi' },
+  { tool: 'RectangleROI', label: 'Rectangle', action: 'toolRectangleRoi' },
+  { tool: 'Probe', label: 'Probe', action: 'toolProbe' },
 ];
 
 export type StackAction =
   | { kind: 'tool'; tool: StackTool }
   | { kind: 'preset'; preset: WindowPreset }
   | { kind: 'autoWindow' }
+  | { kind: 'imageWindow' }
   | { kind: 'scroll'; delta: number }
   | { kind: 'first' }
   | { kind: 'last' }
@@ -40,70 +44,55 @@ export type StackAction =
 
 export interface KeyLike {
   key: string;
+  code?: string;
   ctrlKey?: boolean;
   altKey?: boolean;
   metaKey?: boolean;
   shiftKey?: boolean;
 }
 
-/** Keys shown in titles and README for the non-tool actions. */
-export const ACTION_KEYS = {
-  cine: 'Space',
-  reset: 'R',
-  invert: 'I',
-  flipH: 'H',
-  flipV: 'V',
-  rotate: ']',
-  rotateBack: '[',
-  autoWindow: AUTO_WINDOW_KEY,
-  deleteSelected: 'Delete',
-} as const;
+const FIXED: Partial<Record<ShortcutAction, StackAction>> = {
+  nextSlice: { kind: 'scroll', delta: 1 },
+  prevSlice: { kind: 'scroll', delta: -1 },
+  pageDown: { kind: 'scroll', delta: 10 },
+  pageUp: { kind: 'scroll', delta: -10 },
+  firstSlice: { kind: 'first' },
+  lastSlice: { kind: 'last' },
+  cine: { kind: 'cine' },
+  reset: { kind: 'reset' },
+  invert: { kind: 'invert' },
+  flipH: { kind: 'flipH' },
+  flipV: { kind: 'flipV' },
+  rotateRight: { kind: 'rotate', degrees: 90 },
+  rotateLeft: { kind: 'rotate', degrees: -90 },
+  wlDefault: { kind: 'imageWindow' },
+  deleteAnnotation: { kind: 'deleteSelected' },
+};
 
-export function stackKeyAction(e: KeyLike): StackAction | undefined {
-  if (e.ctrlKey || e.altKey || e.metaKey) return undefined;
-  const { key } = e;
-  switch (key) {
-    case 'ArrowDown':
-    case 'ArrowRight':
-      return { kind: 'scroll', delta: 1 };
-    case 'ArrowUp':
-    case 'ArrowLeft':
-      return { kind: 'scroll', delta: -1 };
-    case 'PageDown':
-      return { kind: 'scroll', delta: 10 };
-    case 'PageUp':
-      return { kind: 'scroll', delta: -10 };
-    case 'Home':
-      return { kind: 'first' };
-    case 'End':
-      return { kind: 'last' };
-    case ' ':
-      return { kind: 'cine' };
-    case ']':
-      return { kind: 'rotate', degrees: 90 };
-    case '[':
-      return { kind: 'rotate', degrees: -90 };
-    case 'Delete':
-    case 'Backspace':
-      return { kind: 'deleteSelected' };
-    case AUTO_WINDOW_KEY:
-      return { kind: 'autoWindow' };
+/** The stack action of a shortcut action, or undefined when it is not the stack viewport's. */
+export function actionFor(action: ShortcutAction): StackAction | undefined {
+  const preset = /^wlPreset([1-9])$/.exec(action);
+  if (preset) {
+    const p = WL_PRESETS[Number(preset[1]) - 1];
+    return p ? { kind: 'preset', preset: p } : undefined;
   }
-  const preset = WL_PRESETS.find((p) => p.key === key);
-  if (preset) return { kind: 'preset', preset };
-  const upper = key.length === 1 ? key.toUpperCase() : '';
-  switch (upper) {
-    case 'R':
-      return { kind: 'reset' };
-    case 'I':
-      return { kind: 'invert' };
-    case 'H':
-      return { kind: 'flipH' };
-    case 'V':
-      return { kind: 'flipV' };
-  }
-  const tool = STACK_TOOLS.find((t) => t.key === upper);
-  return tool ? { kind: 'tool', tool: tool.tool } : undefined;
+  const tool = STACK_TOOLS.find((t) => t.action === action);
+  if (tool) return { kind: 'tool', tool: tool.tool };
+  return FIXED[action];
+}
+
+const DEFAULT_COMPILED = compileShortcuts(DEFAULT_SHORTCUTS);
+
+export function stackKeyAction(e: KeyLike, map: ShortcutMap | undefined = undefined): StackAction | undefined {
+  const event = { key: e.key, code: e.code, ctrlKey: !!e.ctrlKey, altKey: !!e.altKey, metaKey: !!e.metaKey, shiftKey: !!e.shiftKey };
+  const action = matchShortcut(event, map ? compileShortcuts(map) : DEFAULT_COMPILED);
+  return action ? actionFor(action) : undefined;
+}
+
+/** The first key bound to an action, for titles ("Length (L)"). */
+export function keyFor(action: ShortcutAction, map: ShortcutMap = DEFAULT_SHORTCUTS): string {
+  const spec = map[action]?.[0] ?? '';
+  return spec.replace(/^Period$/, '.').replace(/^Comma$/, ',');
 }
 
 /** Cine speeds offered, frames per second (1–60). */

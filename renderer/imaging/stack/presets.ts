@@ -1,28 +1,31 @@
 /**
- * Window/level presets for the stack viewer, keyed by the digit that applies them, and an automatic window
- * computed from the image itself (for MR and anything without a sensible header window). Pure; unit-tested.
- *
- * CT values from common reading practice (Radiopaedia "Windowing (CT)"; the issue's list). Bone uses
- * W 2000 L 300 as the issue gives it (Radiopaedia lists W 1800 L 400; both show cortex and marrow).
+ * Window/level presets for the stack viewer, from the viewer's shared keyboard map (common/viewer/shortcuts.ts:
+ * CT presets on the digits 1–9 with their sources), and an automatic window computed from the image itself
+ * (for MR and anything without a sensible header window). Pure; unit-tested.
  */
+import { WL_PRESETS as SHARED_PRESETS } from '../../../common/viewer/shortcuts';
+
 export interface WindowPreset {
-  /** Keyboard digit that applies it. */
+  /** Keyboard digit that applies it (by default; the user's map may differ). */
   key: string;
-  id: 'brain' | 'lung' | 'bone' | 'abdomen' | 'mediastinum';
+  id: string;
   label: string;
   windowWidth: number;
   windowCenter: number;
 }
 
-export const WL_PRESETS: readonly WindowPreset[] = [
-  { key: '1', id: 'brain', label: 'Brain', windowWidth: 80, windowCenter: 40 },
-  { key: '2', id: 'lung', label: 'Lung', windowWidth: 1500, windowCenter: -600 },
-  { key: '3', id: 'bone', label: 'Bone', windowWidth: 2000, windowCenter: 300 },
-  { key: '4', id: 'abdomen', label: 'Abdomen', windowWidth: 400, windowCenter: 50 },
-  { key: '5', id: 'mediastinum', label: 'Mediastinum', windowWidth: 350, windowCenter: 50 },
-];
+export const WL_PRESETS: readonly WindowPreset[] = SHARED_PRESETS.map((p, i) => ({
+  key: String(i + 1),
+  id: p.id,
+  label: p.name,
+  windowWidth: p.window,
+  windowCenter: p.level,
+}));
 
-/** The key for the automatic (image-based) window. */
+/** The presets with a toolbar button: the five of the issue (brain, lung, bone, abdomen, mediastinum). */
+export const TOOLBAR_PRESETS: readonly WindowPreset[] = WL_PRESETS.slice(0, 5);
+
+/** The key for the image's own window (header, or cornerstone's default). */
 export const AUTO_WINDOW_KEY = '0';
 
 export interface WindowLevel {

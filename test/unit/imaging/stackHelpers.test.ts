@@ -1,9 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import { directionLetters, markersFromScreenAxes, orientationMarkers, screenAxesFromIop } from '../../../renderer/imaging/stack/orientation';
 import { chooseScaleBar } from '../../../renderer/imaging/stack/scaleBar';
-import { autoWindow, WL_PRESETS, windowToRange } from '../../../renderer/imaging/stack/presets';
-import { stackKeyAction, clampFps } from '../../../renderer/imaging/stack/keymap';
+import { autoWindow, TOOLBAR_PRESETS, WL_PRESETS, windowToRange } from '../../../renderer/imaging/stack/presets';
+import { clampFps, keyFor, stackKeyAction } from '../../../renderer/imaging/stack/keymap';
 import { formatValue, summarizeMeasurements, type AnnotationLike } from '../../../renderer/imaging/stack/measurements';
+import { DEFAULT_SHORTCUTS } from '../../../common/viewer/shortcuts';
 import { formatMm, slicePosition } from '../../../renderer/imaging/stack/slicePosition';
 
 const AXIAL = [1, 0, 0, 0, 1, 0];
@@ -72,14 +73,15 @@ describe('scale bar', () => {
 });
 
 describe('window presets', () => {
-  it('has the CT presets on keys 1–5', () => {
-    expect(WL_PRESETS.map((p) => [p.key, p.id, p.windowWidth, p.windowCenter])).toEqual([
+  it('has the CT presets of the shared keyboard map on keys 1–5', () => {
+    expect(WL_PRESETS.slice(0, 5).map((p) => [p.key, p.id, p.windowWidth, p.windowCenter])).toEqual([
       ['1', 'brain', 80, 40],
       ['2', 'lung', 1500, -600],
-      ['3', 'bone', 2000, 300],
+      ['3', 'bone', 2500, 480],
       ['4', 'abdomen', 400, 50],
       ['5', 'mediastinum', 350, 50],
     ]);
+    expect(TOOLBAR_PRESETS.map((p) => p.id)).toEqual(['brain', 'lung', 'bone', 'abdomen', 'mediastinum']);
     expect(windowToRange({ windowWidth: 1500, windowCenter: -600 })).toEqual({ lower: -1350, upper: 150 });
   });
 
@@ -100,7 +102,9 @@ describe('window presets', () => {
 describe('keys', () => {
   it('maps the documented keys', () => {
     expect(stackKeyAction({ key: '2' })).toMatchObject({ kind: 'preset', preset: { id: 'lung' } });
-    expect(stackKeyAction({ key: '0' })).toEqual({ kind: 'autoWindow' });
+    expect(stackKeyAction({ key: '0' })).toEqual({ kind: 'imageWindow' });
+    expect(stackKeyAction({ key: '9' })).toMatchObject({ kind: 'preset', preset: { id: 'temporal-bone' } });
+    expect(stackKeyAction({ key: '!', code: 'Digit1', shiftKey: true })).toBeUndefined();
     expect(stackKeyAction({ key: 'PageDown' })).toEqual({ kind: 'scroll', delta: 10 });
     expect(stackKeyAction({ key: 'PageUp' })).toEqual({ kind: 'scroll', delta: -10 });
     expect(stackKeyAction({ key: 'ArrowUp' })).toEqual({ kind: 'scroll', delta: -1 });
@@ -109,15 +113,26 @@ describe('keys', () => {
     expect(stackKeyAction({ key: 'i' })).toEqual({ kind: 'invert' });
     expect(stackKeyAction({ key: 'H' })).toEqual({ kind: 'flipH' });
     expect(stackKeyAction({ key: 'v' })).toEqual({ kind: 'flipV' });
-    expect(stackKeyAction({ key: ']' })).toEqual({ kind: 'rotate', degrees: 90 });
+    expect(stackKeyAction({ key: '.' })).toEqual({ kind: 'rotate', degrees: 90 });
+    expect(stackKeyAction({ key: ',' })).toEqual({ kind: 'rotate', degrees: -90 });
+    expect(stackKeyAction({ key: 'Home' })).toEqual({ kind: 'first' });
     expect(stackKeyAction({ key: 'Delete' })).toEqual({ kind: 'deleteSelected' });
     const tools = Object.fromEntries('WZPLAETB'.split('').map((k) => [k, (stackKeyAction({ key: k.toLowerCase() }) as { tool: string }).tool]));
     expect(tools).toEqual({ W: 'WindowLevel', Z: 'Zoom', P: 'Pan', L: 'Length', A: 'Angle', E: 'EllipticalROI', T: 'RectangleROI', B: 'Probe' });
   });
 
-  it('leaves browser shortcuts alone', () => {
+  it('leaves other keys to the page: browser shortcuts, layouts, next series', () => {
     expect(stackKeyAction({ key: 'r', ctrlKey: true })).toBeUndefined();
     expect(stackKeyAction({ key: 'x' })).toBeUndefined();
+    expect(stackKeyAction({ key: '1', altKey: true })).toBeUndefined();
+    expect(stackKeyAction({ key: 'n' })).toBeUndefined();
+  });
+
+  it('follows a user map and names keys for titles', () => {
+    expect(stackKeyAction({ key: 'k' }, { ...DEFAULT_SHORTCUTS, toolLength: ['K'] })).toEqual({ kind: 'tool', tool: 'Length' });
+    expect(keyFor('toolEllipseRoi')).toBe('E');
+    expect(keyFor('rotateRight')).toBe('.');
+    expect(keyFor('cine')).toBe('Space');
   });
 
   it('clamps cine speed to 1–60 fps', () => {

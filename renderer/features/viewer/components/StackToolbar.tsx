@@ -1,5 +1,5 @@
 /** The stack viewer's toolbar: left-button tool, W/L presets, cine, flip/rotate/invert, reset. Titles show the keys. */
-import { ACTION_KEYS, AUTO_WINDOW_KEY, CINE_FPS, STACK_TOOLS, WL_PRESETS, type CineState, type StackAction, type StackTool, type ViewState } from '../../../imaging';
+import { CINE_FPS, keyFor, STACK_TOOLS, TOOLBAR_PRESETS, WL_PRESETS, type CineState, type StackAction, type StackTool, type ViewState } from '../../../imaging';
 
 export interface StackToolbarProps {
   tool: StackTool;
@@ -16,23 +16,23 @@ export function StackToolbar({ tool, onTool, cine, onCine, view, onAction }: Sta
     <div className="stack-toolbar" role="toolbar" aria-label="Viewer tools">
       <span className="group" role="group" aria-label="Mouse tool (left button)">
         {STACK_TOOLS.map((t) => (
-          <button key={t.tool} type="button" aria-pressed={tool === t.tool} title={`${t.label} (${t.key})`} onClick={() => onTool(t.tool)}>
+          <button key={t.tool} type="button" aria-pressed={tool === t.tool} title={`${t.label} (${keyFor(t.action)})`} onClick={() => onTool(t.tool)}>
             {t.label}
           </button>
         ))}
       </span>
       <span className="group" role="group" aria-label="Window presets">
-        {WL_PRESETS.map((p) => (
+        {TOOLBAR_PRESETS.map((p) => (
           <button key={p.id} type="button" aria-pressed={active === p.id} title={`${p.label}: W ${p.windowWidth} L ${p.windowCenter} (${p.key})`} onClick={() => onAction({ kind: 'preset', preset: p })}>
             {p.label}
           </button>
         ))}
-        <button type="button" aria-pressed={false} title={`Automatic window from the image's values (${AUTO_WINDOW_KEY})`} onClick={() => onAction({ kind: 'autoWindow' })}>
+        <button type="button" aria-pressed={false} title={`Automatic window from this image's values (0.5–99.5 % of its histogram); ${keyFor('wlDefault')} restores the image's own window`} onClick={() => onAction({ kind: 'autoWindow' })}>
           Auto
         </button>
       </span>
       <span className="group" role="group" aria-label="Cine">
-        <button type="button" aria-pressed={cine.playing} title={`${cine.playing ? 'Pause' : 'Play'} cine (${ACTION_KEYS.cine})`} onClick={() => onCine({ ...cine, playing: !cine.playing })}>
+        <button type="button" aria-pressed={cine.playing} title={`${cine.playing ? 'Pause' : 'Play'} cine (${keyFor('cine')})`} onClick={() => onCine({ ...cine, playing: !cine.playing })}>
           {cine.playing ? '❚❚ Pause' : '▶ Cine'}
         </button>
         <select aria-label="Cine frames per second" title="Cine speed (frames per second)" value={cine.fps} onChange={(e) => onCine({ ...cine, fps: Number(e.target.value) })}>
@@ -44,19 +44,19 @@ export function StackToolbar({ tool, onTool, cine, onCine, view, onAction }: Sta
         </select>
       </span>
       <span className="group" role="group" aria-label="Image orientation and display">
-        <button type="button" aria-pressed={!!view?.flipHorizontal} title={`Flip horizontally (${ACTION_KEYS.flipH})`} onClick={() => onAction({ kind: 'flipH' })}>
+        <button type="button" aria-pressed={!!view?.flipHorizontal} title={`Flip horizontally (${keyFor('flipH')})`} onClick={() => onAction({ kind: 'flipH' })}>
           Flip H
         </button>
-        <button type="button" aria-pressed={!!view?.flipVertical} title={`Flip vertically (${ACTION_KEYS.flipV})`} onClick={() => onAction({ kind: 'flipV' })}>
+        <button type="button" aria-pressed={!!view?.flipVertical} title={`Flip vertically (${keyFor('flipV')})`} onClick={() => onAction({ kind: 'flipV' })}>
           Flip V
         </button>
-        <button type="button" aria-pressed={!!view && view.rotation !== 0} title={`Rotate 90° clockwise (${ACTION_KEYS.rotate}; ${ACTION_KEYS.rotateBack} counter-clockwise)`} onClick={() => onAction({ kind: 'rotate', degrees: 90 })}>
+        <button type="button" aria-pressed={!!view && view.rotation !== 0} title={`Rotate 90° clockwise (${keyFor('rotateRight')}; ${keyFor('rotateLeft')} counter-clockwise)`} onClick={() => onAction({ kind: 'rotate', degrees: 90 })}>
           Rotate
         </button>
-        <button type="button" aria-pressed={!!view?.invert} title={`Invert (${ACTION_KEYS.invert})`} onClick={() => onAction({ kind: 'invert' })}>
+        <button type="button" aria-pressed={!!view?.invert} title={`Invert (${keyFor('invert')})`} onClick={() => onAction({ kind: 'invert' })}>
           Invert
         </button>
-        <button type="button" title={`Reset view, window and orientation (${ACTION_KEYS.reset})`} onClick={() => onAction({ kind: 'reset' })}>
+        <button type="button" title={`Reset view, window and orientation (${keyFor('reset')})`} onClick={() => onAction({ kind: 'reset' })}>
           Reset
         </button>
       </span>
