@@ -86,7 +86,7 @@ export function ViewerWorkspace({ plane, series, hanging }: ViewerWorkspaceProps
               onMouseDownCapture={() => setActive(i)}
               onFocusCapture={() => setActive(i)}
             >
-              <ViewerPane plane={plane} series={cells[i]} />
+              <ViewerPane plane={plane} series={cells[i]} label={i === 0 ? 'Main viewport' : `Viewport ${i + 1}`} />
             </div>
           ))}
         </div>
