@@ -1,0 +1,10 @@
+/**
+ * Every suite of `npm run bench`, in the order they run. Adding a suite: one file in this folder exporting a
+ * `Suite` (bench/lib/types.ts), plus one line here.
+ */
+import type { Suite } from '../lib/types';
+import { archiveSuite } from './archive';
+
+export const SUITES: readonly Suite[] = [
+  archiveSuite,
+];
