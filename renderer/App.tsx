@@ -6,7 +6,7 @@ import type { RetrieveJob } from '../common/dicom/retrieveJob';
 import type { NodeHealthRow, NodeInfo } from '../common/ipc/contract';
 import { FilePanel } from './features/files';
 import { JobsPanel, NodeHealthBar, StoragePanel } from './features/status';
-import { SeriesStrip, ViewerWorkspace } from './features/viewer';
+import { hangStudy, loadBuiltInProtocols, matchPriorSeries, pickPrior, SeriesStrip, ViewerWorkspace, type Hanging } from './features/viewer';
 import { StudyBrowser } from './features/worklist';
 import { connectPlatform, type Platform } from './platform/platform';
 import { Banner } from './ui/Banner';
@@ -26,6 +26,12 @@ export function App() {
   const [panel, setPanel] = useState<'none' | 'files' | 'jobs' | 'storage'>('none');
   const [health, setHealth] = useState<NodeHealthRow[]>([]);
   const refreshTimer = useRef<ReturnType<typeof setTimeout>>(undefined);
+  const [hanging, setHanging] = useState<Hanging>();
+  const protocols = useMemo(() => loadBuiltInProtocols(), []);
+
+  useEffect(() => {
+    if (protocols.errors.length) setNotice(protocols.errors.join(' '));
+  }, [protocols]);
 
   useEffect(() => {
     connectPlatform().then(setPlatform, (err: Error) => setFatal(err.message));
@@ -65,6 +71,48 @@ export function App() {
     setNotice(undefined);
   }, []);
 
+  /** Enter or double-click on a study: hang it by the matching protocol (layout and series per cell). */
+  const openStudy = async (s: FederatedStudy) => {
+    onSelectStudy(s);
+    if (!platform) return;
+    if (!streamable(s)) {
+      setNotice('This study is only on DIMSE nodes: retrieving it to the local store; it opens from there.');
+      void platform.api.retrieve.start({ studyInstanceUid: s.studyInstanceUid }).catch((err: Error) => setNotice(`Retrieve failed: ${err.message}`));
+      return;
+    }
+    try {
+      const list = await platform.api.studies.series({ studyInstanceUid: s.studyInstanceUid });
+      if (list.series.length === 0) return setNotice('The study has no series on any node.');
+      setHanging(hangStudy(s, list.series, protocols.protocols));
+      if (s.patientId) void platform.api.prefetch.studyOpened({ studyInstanceUid: s.studyInstanceUid, patientId: s.patientId }).catch(() => undefined);
+    } catch (err) {
+      setNotice(`Could not open the study: ${(err as Error).message}`);
+    }
+  };
+
+  /** The patient's most recent earlier study, its best-matching series beside the one being read. */
+  const comparePrior = async (current: SeriesSummary) => {
+    if (!platform || !study) return;
+    if (!study.patientId) return setNotice('The study has no patient ID, so its priors cannot be found.');
+    try {
+      const found = await platform.api.studies.search({ patientId: study.patientId });
+      const prior = pickPrior(study, found.studies);
+      if (!prior) return setNotice(`No earlier study of patient ${study.patientId} was found on any node.`);
+      if (!streamable(prior)) {
+        setNotice(`The prior of ${prior.studyDate} is only on DIMSE nodes: retrieving it; compare again when it is local.`);
+        void platform.api.retrieve.start({ studyInstanceUid: prior.studyInstanceUid }).catch((err: Error) => setNotice(`Retrieve failed: ${err.message}`));
+        return;
+      }
+      const priorSeries = await platform.api.studies.series({ studyInstanceUid: prior.studyInstanceUid });
+      const match = matchPriorSeries(current, priorSeries.series);
+      if (!match) return setNotice(`The prior of ${prior.studyDate} has no ${current.modality} series to compare with.`);
+      const date = prior.studyDate.replace(/^(\d{4})(\d{2})(\d{2})$/, '$1-$2-$3');
+      setHanging({ layout: '1x2', cells: [current, match], syncScroll: true, protocolName: 'Prior comparison', captions: [undefined, `Prior ${date}`] });
+    } catch (err) {
+      setNotice(`Could not find the prior study: ${(err as Error).message}`);
+    }
+  };
+
   const openSeries = (s: SeriesSummary) => {
     if (!platform || !study) return;
     if (streamable(study)) {
@@ -100,9 +148,7 @@ export function App() {
             api={platform.api}
             selected={study?.studyInstanceUid}
             onSelect={onSelectStudy}
-            onOpen={(s) => {
-              onSelectStudy(s);
-            }}
+            onOpen={(s) => void openStudy(s)}
             jobs={jobs}
             refreshKey={refreshKey}
           />
@@ -121,7 +167,7 @@ export function App() {
           )}
         </section>
         <section className="viewer" aria-label="Viewer">
-          <ViewerWorkspace plane={platform.dataPlane} series={series} />
+          <ViewerWorkspace plane={platform.dataPlane} series={series} hanging={hanging} onComparePrior={(s) => void comparePrior(s)} />
           {panel === 'files' ? <FilePanel api={platform.api} plane={platform.dataPlane} onClose={() => setPanel('none')} /> : null}
           {panel === 'jobs' ? <JobsPanel api={platform.api} jobs={[...jobs.values()]} onClose={() => setPanel('none')} /> : null}
           {panel === 'storage' ? <StoragePanel api={platform.api} refreshKey={refreshKey} onClose={() => setPanel('none')} /> : null}

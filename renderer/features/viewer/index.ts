@@ -1,4 +1,5 @@
 export { SeriesStrip } from './components/SeriesStrip';
-export { ViewerPane } from './components/ViewerPane';
-export { ViewerWorkspace, LAYOUTS, type LayoutId } from './components/ViewerWorkspace';
+export { ViewerPane, type ViewerPaneHandle } from './components/ViewerPane';
+export { ViewerWorkspace, LAYOUT_BUTTONS, type LayoutId } from './components/ViewerWorkspace';
+export { loadBuiltInProtocols, hangStudy, pickPrior, matchPriorSeries, type Hanging, type LoadedProtocols } from './model/hanging';
 export { MprPane } from './components/MprPane';

@@ -1,5 +1,5 @@
 /** Opens one series: loads its metadata over the data plane, orders it, and shows it with overlays. */
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useImperativeHandle, useRef, useState, type Ref } from 'react';
 import { dicomwebPath } from '../../../../common/dicom/dicomwebPaths';
 import type { SeriesSummary } from '../../../../common/dicom/model';
 import { StackViewport, stackEntries, sortInstancesForStack, type CineState, type Measurement, type StackEntry, type StackTool, type StackViewportHandle, type ViewState } from '../../../imaging';
@@ -14,9 +14,19 @@ export interface ViewerPaneProps {
   series?: SeriesSummary;
   /** Viewport label (screen readers, test hook key): unique per page when several panes are shown. */
   label?: string;
+  /** A line above the overlays, e.g. "Prior 2019-03-02". */
+  caption?: string;
+  /** The shown slice index, whenever it changes (synchronized scrolling). */
+  onIndexChange?: (index: number) => void;
+  ref?: Ref<ViewerPaneHandle>;
 }
 
-export function ViewerPane({ plane, series, label = 'Main viewport' }: ViewerPaneProps) {
+/** What the workspace may ask of a pane. */
+export interface ViewerPaneHandle {
+  scroll(delta: number): void;
+}
+
+export function ViewerPane({ plane, series, label = 'Main viewport', caption, onIndexChange, ref }: ViewerPaneProps) {
   const [entries, setEntries] = useState<StackEntry[]>();
   const [error, setError] = useState<string>();
   const [view, setView] = useState<ViewState>();
@@ -24,6 +34,17 @@ export function ViewerPane({ plane, series, label = 'Main viewport' }: ViewerPan
   const [cine, setCine] = useState<CineState>({ playing: false, fps: 10 });
   const [measurements, setMeasurements] = useState<Measurement[]>([]);
   const viewport = useRef<StackViewportHandle>(null);
+  useImperativeHandle(ref, () => ({ scroll: (delta: number) => viewport.current?.run({ kind: 'scroll', delta }) }), []);
+  const indexListener = useRef(onIndexChange);
+  indexListener.current = onIndexChange;
+  const lastReported = useRef<number | undefined>(undefined);
+  const onViewState = (v: ViewState) => {
+    setView(v);
+    if (v.index !== lastReported.current) {
+      lastReported.current = v.index;
+      indexListener.current?.(v.index);
+    }
+  };
 
   useEffect(() => {
     if (!series) return;
@@ -31,6 +52,7 @@ export function ViewerPane({ plane, series, label = 'Main viewport' }: ViewerPan
     setEntries(undefined);
     setError(undefined);
     setView(undefined);
+    lastReported.current = undefined;
     setMeasurements([]);
     setCine((c) => ({ ...c, playing: false }));
     getDicomJson(plane, dicomwebPath.seriesMetadata(series.studyInstanceUid, series.seriesInstanceUid), ctl.signal)
@@ -62,12 +84,13 @@ export function ViewerPane({ plane, series, label = 'Main viewport' }: ViewerPan
             onToolChange={setTool}
             cine={cine}
             onCineChange={setCine}
-            onViewState={setView}
+            onViewState={onViewState}
             onMeasurements={setMeasurements}
             onError={setError}
             label={label}
           />
           <StackOverlay first={first} current={current} view={view} />
+          {caption ? <div className="pane-caption">{caption}</div> : null}
         </div>
         <MeasurementList measurements={measurements} onDelete={(uid) => viewport.current?.deleteMeasurement(uid)} />
       </div>

@@ -1,40 +1,63 @@
 /**
- * The reading area: a layout (1×1, 1×2, 2×2, MPR 1+3) of cells, each showing a series. Opening a
- * series puts it in the active cell; MPR shows the active cell's series as a volume.
+ * The reading area: a layout of cells (1×1 … 3×3, MPR 1+3), each showing a series. Opening a series puts
+ * it in the active cell; MPR shows the active cell's series as a volume. A hanging protocol (or "compare
+ * with prior") sets the layout and the series per cell; synchronized scrolling keeps cells together,
+ * keeping the offset they had when they were linked (priors are rarely in the same table position).
  */
-import { useEffect, useState } from 'react';
+import { useCallback, useEffect, useRef, useState } from 'react';
 import type { SeriesSummary } from '../../../../common/dicom/model';
+import { VIEWPORTS_PER_LAYOUT, type Layout } from '../../../../common/viewer/hangingProtocols';
+import { DEFAULT_SHORTCUTS, matchShortcut, type ShortcutMap } from '../../../../common/viewer/shortcuts';
 import type { DataPlane } from '../../../platform/platform';
+import type { Hanging } from '../model/hanging';
 import { MprPane } from './MprPane';
-import { ViewerPane } from './ViewerPane';
+import { ViewerPane, type ViewerPaneHandle } from './ViewerPane';
 
-export type LayoutId = '1x1' | '1x2' | '2x2' | 'mpr';
+export type LayoutId = Layout;
 
-export const LAYOUTS: readonly { id: LayoutId; name: string; cells: number; key: string }[] = [
-  { id: '1x1', name: '1×1', cells: 1, key: 'Alt+1' },
-  { id: '1x2', name: '1×2', cells: 2, key: 'Alt+2' },
-  { id: '2x2', name: '2×2', cells: 4, key: 'Alt+4' },
-  { id: 'mpr', name: 'MPR 1+3', cells: 1, key: 'Alt+M' },
+export const LAYOUT_BUTTONS: readonly { id: Layout; name: string; action: string }[] = [
+  { id: '1x1', name: '1×1', action: 'layout1x1' },
+  { id: '1x2', name: '1×2', action: 'layout1x2' },
+  { id: '2x2', name: '2×2', action: 'layout2x2' },
+  { id: 'mpr1+3', name: 'MPR 1+3', action: 'layoutMpr' },
 ];
 
 export interface ViewerWorkspaceProps {
   plane: DataPlane;
   /** The series the reader opened last: it goes into the active cell. */
   series?: SeriesSummary;
-  /** Set by a hanging protocol (or the reader): layout and series per cell. */
-  hanging?: { layout: LayoutId; cells: (SeriesSummary | undefined)[] };
+  /** Set by a hanging protocol or "compare with prior": layout and series per cell. */
+  hanging?: Hanging;
+  /** The reader's key map (defaults when not given). */
+  shortcuts?: Partial<ShortcutMap>;
+  /** Asks App to find the patient's prior study and hang it beside the active series. */
+  onComparePrior?: (current: SeriesSummary) => void;
 }
 
-export function ViewerWorkspace({ plane, series, hanging }: ViewerWorkspaceProps) {
-  const [layout, setLayout] = useState<LayoutId>('1x1');
+function gridOf(layout: Layout): { rows: number; columns: number } {
+  const m = /^(\d)x(\d)$/.exec(layout);
+  return m ? { rows: Number(m[1]), columns: Number(m[2]) } : { rows: 1, columns: 1 };
+}
+
+export function ViewerWorkspace({ plane, series, hanging, shortcuts = DEFAULT_SHORTCUTS, onComparePrior }: ViewerWorkspaceProps) {
+  const [layout, setLayout] = useState<Layout>('1x1');
   const [cells, setCells] = useState<(SeriesSummary | undefined)[]>([]);
+  const [captions, setCaptions] = useState<(string | undefined)[]>([]);
   const [active, setActive] = useState(0);
+  const [sync, setSync] = useState(false);
+  const panes = useRef<(ViewerPaneHandle | null)[]>([]);
+  const lastIndex = useRef<(number | undefined)[]>([]);
+  const driven = useRef(new Map<number, number>());
 
   useEffect(() => {
     if (!hanging) return;
     setLayout(hanging.layout);
     setCells(hanging.cells);
+    setCaptions(hanging.captions ?? []);
+    setSync(hanging.syncScroll);
     setActive(0);
+    lastIndex.current = [];
+    driven.current.clear();
   }, [hanging]);
 
   useEffect(() => {
@@ -44,13 +67,18 @@ export function ViewerWorkspace({ plane, series, hanging }: ViewerWorkspaceProps
       next[active] = series;
       return next;
     });
+    setCaptions((prev) => {
+      const next = [...prev];
+      next[active] = undefined;
+      return next;
+    });
     // Only a newly opened series moves into the active cell, not a change of the active cell.
   }, [series]);
 
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
-      if (!e.altKey || e.ctrlKey || e.metaKey) return;
-      const found = LAYOUTS.find((l) => l.key.toLowerCase() === `alt+${e.key.toLowerCase()}`);
+      const action = matchShortcut(e, shortcuts);
+      const found = LAYOUT_BUTTONS.find((l) => l.action === action);
       if (found) {
         setLayout(found.id);
         e.preventDefault();
@@ -58,35 +86,73 @@ export function ViewerWorkspace({ plane, series, hanging }: ViewerWorkspaceProps
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
-  }, []);
+  }, [shortcuts]);
 
-  const count = LAYOUTS.find((l) => l.id === layout)!.cells;
+  const onIndex = useCallback(
+    (cell: number, index: number) => {
+      const prev = lastIndex.current[cell];
+      lastIndex.current[cell] = index;
+      const expected = driven.current.get(cell);
+      if (expected !== undefined) {
+        driven.current.delete(cell);
+        if (expected === index) return;
+      }
+      if (!sync || prev === undefined || index === prev) return;
+      const delta = index - prev;
+      panes.current.forEach((pane, other) => {
+        if (other === cell || !pane || lastIndex.current[other] === undefined) return;
+        driven.current.set(other, lastIndex.current[other]! + delta);
+        pane.scroll(delta);
+      });
+    },
+    [sync],
+  );
+
+  const isMpr = layout.startsWith('mpr');
+  const { rows, columns } = gridOf(layout);
+  const count = isMpr ? 1 : VIEWPORTS_PER_LAYOUT[layout];
   const activeSeries = cells[active] ?? cells.find(Boolean);
 
   return (
     <div className="workspace" data-layout={layout}>
       <div className="layout-bar" role="toolbar" aria-label="Layout">
-        {LAYOUTS.map((l) => (
-          <button key={l.id} type="button" aria-pressed={layout === l.id} title={`${l.name} (${l.key})`} onClick={() => setLayout(l.id)}>
+        {LAYOUT_BUTTONS.map((l) => (
+          <button key={l.id} type="button" aria-pressed={layout === l.id} title={`${l.name} (${(shortcuts as Record<string, string[] | undefined>)[l.action]?.join(', ') ?? ''})`} onClick={() => setLayout(l.id)}>
             {l.name}
           </button>
         ))}
+        <span className="layout-sep" />
+        <button type="button" disabled={!activeSeries || !onComparePrior} onClick={() => activeSeries && onComparePrior?.(activeSeries)} title="Show the patient's previous study beside this one">
+          Compare with prior
+        </button>
+        <label title="Scroll all cells together, keeping their offset">
+          <input type="checkbox" checked={sync} onChange={(e) => setSync(e.target.checked)} /> Sync scroll
+        </label>
       </div>
-      {layout === 'mpr' ? (
+      {isMpr ? (
         <div className="cell mpr-host">
           {activeSeries ? <MprPane plane={plane} series={activeSeries} /> : <div className="empty">Open a series to see it in MPR.</div>}
         </div>
       ) : (
-        <div className={`cells cells-${layout}`}>
+        <div className="cells" style={{ gridTemplateRows: `repeat(${rows}, 1fr)`, gridTemplateColumns: `repeat(${columns}, 1fr)` }}>
           {Array.from({ length: count }, (_, i) => (
             <div
               key={i}
-              className={`cell${i === active ? ' active' : ''}`}
+              className={`cell${i === active && count > 1 ? ' active' : ''}`}
               data-cell={i}
               onMouseDownCapture={() => setActive(i)}
               onFocusCapture={() => setActive(i)}
             >
-              <ViewerPane plane={plane} series={cells[i]} label={i === 0 ? 'Main viewport' : `Viewport ${i + 1}`} />
+              <ViewerPane
+                ref={(h) => {
+                  panes.current[i] = h;
+                }}
+                plane={plane}
+                series={cells[i]}
+                label={i === 0 ? 'Main viewport' : `Viewport ${i + 1}`}
+                caption={captions[i]}
+                onIndexChange={(index) => onIndex(i, index)}
+              />
             </div>
           ))}
         </div>

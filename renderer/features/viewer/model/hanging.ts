@@ -1,0 +1,74 @@
+/**
+ * Hanging protocols as the viewer applies them: the JSON files in resources/hanging-protocols (validated at
+ * load: a broken file is reported, never silently used), the choice for an opened study, and the prior
+ * study to compare with. Pure: the workspace and App call it with what the study browser knows.
+ */
+import crDx from '../../../../resources/hanging-protocols/cr-dx.json';
+import ctChest from '../../../../resources/hanging-protocols/ct-chest.json';
+import ctMpr from '../../../../resources/hanging-protocols/ct-mpr.json';
+import defaultProtocol from '../../../../resources/hanging-protocols/default.json';
+import mrBrain from '../../../../resources/hanging-protocols/mr-brain.json';
+import petCt from '../../../../resources/hanging-protocols/pet-ct.json';
+import type { SeriesSummary, StudySummary } from '../../../../common/dicom/model';
+import { chooseHangingProtocol, parseHangingProtocol, type HangingProtocol, type Layout } from '../../../../common/viewer/hangingProtocols';
+
+const FILES: Record<string, unknown> = { 'cr-dx.json': crDx, 'ct-chest.json': ctChest, 'ct-mpr.json': ctMpr, 'default.json': defaultProtocol, 'mr-brain.json': mrBrain, 'pet-ct.json': petCt };
+
+export interface LoadedProtocols {
+  protocols: HangingProtocol[];
+  /** One sentence per file that could not be used. */
+  errors: string[];
+}
+
+export function loadBuiltInProtocols(files: Record<string, unknown> = FILES): LoadedProtocols {
+  const protocols: HangingProtocol[] = [];
+  const errors: string[] = [];
+  for (const [name, json] of Object.entries(files)) {
+    const r = parseHangingProtocol(json);
+    if (r.ok) protocols.push(r.protocol);
+    else errors.push(`Hanging protocol ${name} is not used: ${r.error}`);
+  }
+  return { protocols, errors };
+}
+
+export interface Hanging {
+  layout: Layout;
+  /** The series per cell, in the layout's reading order. */
+  cells: (SeriesSummary | undefined)[];
+  /** Scroll the cells together (prior comparison). */
+  syncScroll: boolean;
+  protocolName: string;
+  /** Per cell: a caption such as "Prior 2019-03-02". */
+  captions?: (string | undefined)[];
+}
+
+export function hangStudy(study: Pick<StudySummary, 'modalities' | 'studyDescription'>, series: readonly SeriesSummary[], protocols: readonly HangingProtocol[]): Hanging {
+  const choice = chooseHangingProtocol({ modalities: study.modalities, description: study.studyDescription }, series, protocols);
+  return {
+    layout: choice.protocol.layout,
+    cells: choice.viewports.map((v) => v.series),
+    syncScroll: false,
+    protocolName: choice.protocol.name,
+  };
+}
+
+/** The most recent earlier study of the same patient, when there is one (same-day studies are not priors). */
+export function pickPrior<S extends Pick<StudySummary, 'studyInstanceUid' | 'studyDate' | 'studyTime'>>(current: S, candidates: readonly S[]): S | undefined {
+  const key = (s: S) => `${s.studyDate}${s.studyTime}`;
+  return candidates
+    .filter((s) => s.studyInstanceUid !== current.studyInstanceUid && s.studyDate !== '' && s.studyDate < current.studyDate)
+    .sort((a, b) => key(b).localeCompare(key(a)))[0];
+}
+
+/**
+ * The prior's series that best matches the one being read: same modality, then the most words of the
+ * description in common, then the most images.
+ */
+export function matchPriorSeries(current: SeriesSummary, priorSeries: readonly SeriesSummary[]): SeriesSummary | undefined {
+  const words = (s: string) => new Set(s.toLowerCase().split(/[^a-z0-9\u3040-\u9fff]+/).filter(Boolean));
+  const want = words(current.seriesDescription);
+  const score = (s: SeriesSummary) => [...words(s.seriesDescription)].filter((w) => want.has(w)).length;
+  return priorSeries
+    .filter((s) => s.modality === current.modality)
+    .sort((a, b) => score(b) - score(a) || (b.numberOfInstances ?? 0) - (a.numberOfInstances ?? 0))[0];
+}
