@@ -8,3 +8,8 @@ export { STACK_TOOLS, keyFor, CINE_FPS, type StackTool, type StackAction } from 
 export type { Measurement } from './stack/measurements';
 export type { OrientationMarkers } from './stack/orientation';
 export { slicePosition, formatMm } from './stack/slicePosition';
+// Volumes: MPR 1+3, 3D, and what each loaded volume costs.
+export { MprViewports, type MprViewState, type MprPlane } from './react/MprViewports';
+export { planVolume, planVolumeForViewer, volumeBudgetBytes, type VolumePlanResult } from './volume/planVolume';
+export { VR_PRESETS, defaultVrPreset, type SlabMode } from './volume/renderPresets';
+export type { VolumeMemoryReport, TextureFormat } from './volume/volumeMemory';
