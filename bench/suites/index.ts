@@ -4,7 +4,11 @@
  */
 import type { Suite } from '../lib/types';
 import { archiveSuite } from './archive';
+import { failoverSuite } from './failover';
+import { querySuite } from './query';
 
 export const SUITES: readonly Suite[] = [
+  failoverSuite,
+  querySuite,
   archiveSuite,
 ];
