@@ -8,6 +8,7 @@ import { FederatedSearchResult, NodeOutcome } from '../dicom/federation';
 import { InspectResult } from '../dicom/inspectResult';
 import { RetrieveJob } from '../dicom/retrieveJob';
 import { StudyQuery } from '../dicom/studyQuery';
+import { SHORTCUT_ACTION_IDS, type ShortcutAction } from '../viewer/shortcuts';
 
 export interface RequestDef<Req extends z.ZodType = z.ZodType, Res extends z.ZodType = z.ZodType> {
   readonly kind: 'request';
@@ -140,6 +141,24 @@ export const RendererLog = z
   })
   .strict();
 
+const ShortcutActionId = z.enum(SHORTCUT_ACTION_IDS as [ShortcutAction, ...ShortcutAction[]]);
+const KeySpecText = z.string().min(1).max(64);
+
+/** The reader's viewer keys: action → one key spec, several, or null (unbound); unlisted actions keep their defaults. */
+export const ShortcutOverrides = z.partialRecord(ShortcutActionId, z.union([KeySpecText, z.array(KeySpecText).max(8), z.null()]));
+export type ShortcutOverrides = z.infer<typeof ShortcutOverrides>;
+
+/** The viewer's keys as they apply (every action; [] = unbound), the defaults, and what was wrong with the saved overrides. */
+export const ShortcutsState = z.object({
+  map: z.record(ShortcutActionId, z.array(z.string())),
+  defaults: z.record(ShortcutActionId, z.array(z.string())),
+  /** Saved entries that were ignored (unknown action, invalid key, a key on two actions). */
+  errors: z.array(z.string()),
+  /** Keys an override took from the action that had them by default. */
+  notes: z.array(z.string()),
+});
+export type ShortcutsState = z.infer<typeof ShortcutsState>;
+
 export const contract = {
   requests: {
     app: {
@@ -179,6 +198,11 @@ export const contract = {
     studies: {
       search: request(StudyQuery, FederatedSearchResult),
       series: request(z.object({ studyInstanceUid: Uid }).strict(), SeriesListResult),
+    },
+    shortcuts: {
+      get: request(Empty, ShortcutsState),
+      /** Replaces the saved overrides; an invalid key or a key on two actions is refused (INVALID_REQUEST naming both). */
+      set: request(z.object({ overrides: ShortcutOverrides }).strict(), ShortcutsState),
     },
     retrieve: {
       start: request(z.object({ studyInstanceUid: Uid, seriesInstanceUid: Uid.optional(), nodeId: NodeId.optional() }).strict(), RetrieveJob),

@@ -4,7 +4,8 @@
  */
 import { constants as fsConstants, promises as fs } from 'node:fs';
 import path from 'node:path';
-import type { Handlers } from '../../../common/ipc/contract';
+import type { Handlers, ShortcutOverrides, ShortcutsState } from '../../../common/ipc/contract';
+import { DEFAULT_SHORTCUTS, KeySpecError, mergeShortcuts, normalizeKeySpec, SHORTCUT_ACTION_IDS, SHORTCUT_ACTIONS, type ShortcutAction } from '../../../common/viewer/shortcuts';
 import { DokueiError, ErrorCode } from '../../../common/ipc/errors';
 import { seriesFromDicomJson, type SeriesSummary } from '../../../common/dicom/model';
 import type { DicomwebUpstream } from '../gateway/upstream';
@@ -17,7 +18,7 @@ import type { NodeHealth } from '../gateway/nodeHealth';
 import type { NodeHealthRow } from '../../../common/ipc/contract';
 import { importPaths } from '../store/importPaths';
 import { inspectFile } from '../dicom/inspect';
-import { quotaGbToBytes, SettingsError, type SettingsStore } from '../settings/settings';
+import { quotaGbToBytes, SettingsError, shortcutFileFromOverrides, type SettingsStore } from '../settings/settings';
 
 /** What the storage panel needs from the archive (EncryptedArchive provides it). */
 export interface ArchiveView {
@@ -72,6 +73,55 @@ export function nodeHealthRows(nodes: readonly PacsNode[], health: NodeHealth): 
     if (e?.retryAt && e.state === 'offline') row.retryAt = e.retryAt;
     return row;
   });
+}
+
+/** The viewer keys that apply with these saved overrides (settings.shortcuts), and what was wrong with them. */
+export function shortcutsState(overrides: Record<string, string | string[] | null> | undefined): ShortcutsState {
+  const merged = mergeShortcuts(overrides ? shortcutFileFromOverrides(overrides) : undefined, DEFAULT_SHORTCUTS);
+  return { map: merged.map, defaults: DEFAULT_SHORTCUTS, errors: merged.errors, notes: merged.notes };
+}
+
+const describeAction = (a: ShortcutAction) => `"${SHORTCUT_ACTIONS[a]}" (${a})`;
+
+/**
+ * Why these overrides cannot be saved, as sentences (none: they can): an invalid key, or a key that would trigger
+ * two actions once the overrides are laid over the defaults. Stricter than mergeShortcuts, which silently takes a
+ * key from its default owner: what the reader saves is exactly what applies.
+ */
+export function shortcutOverrideProblems(overrides: ShortcutOverrides): string[] {
+  const problems: string[] = [];
+  const owner = new Map<string, ShortcutAction>();
+  for (const action of SHORTCUT_ACTION_IDS) {
+    const given = overrides[action];
+    const specs = given === undefined ? DEFAULT_SHORTCUTS[action] : given === null ? [] : typeof given === 'string' ? [given] : given;
+    for (const spec of specs) {
+      let key: string;
+      try {
+        key = normalizeKeySpec(spec);
+      } catch (err) {
+        if (!(err instanceof KeySpecError)) throw err;
+        problems.push(`${describeAction(action)}: ${err.message}`);
+        continue;
+      }
+      const other = owner.get(key);
+      if (other === action) problems.push(`${key} is given twice to ${describeAction(action)}.`);
+      else if (other) problems.push(`${key} would trigger both ${describeAction(other)} and ${describeAction(action)}: give one of them another key.`);
+      else owner.set(key, action);
+    }
+  }
+  return problems;
+}
+
+/** Overrides in their saved form: canonical specs ("Shift+L"), one key as a string, none as null. */
+function canonicalOverrides(overrides: ShortcutOverrides): Record<string, string | string[] | null> {
+  const out: Record<string, string | string[] | null> = {};
+  for (const action of SHORTCUT_ACTION_IDS) {
+    const given = overrides[action];
+    if (given === undefined) continue;
+    const keys = (given === null ? [] : typeof given === 'string' ? [given] : given).map(normalizeKeySpec);
+    out[action] = keys.length === 0 ? null : keys.length === 1 ? keys[0]! : keys;
+  }
+  return out;
 }
 
 export function createHandlers(deps: HandlerDeps): Handlers {
@@ -221,6 +271,26 @@ export function createHandlers(deps: HandlerDeps): Handlers {
         const series = answer.series.map(seriesFromDicomJson).filter((s): s is SeriesSummary => !!s);
         series.sort((a, b) => (a.seriesNumber ?? 1e9) - (b.seriesNumber ?? 1e9));
         return { series, source: answer.source, nodes: answer.nodes };
+      },
+    },
+    shortcuts: {
+      get: async () => shortcutsState(deps.settings?.get().shortcuts),
+      set: async ({ overrides }) => {
+        if (!deps.settings) throw new DokueiError(ErrorCode.Internal, 'The viewer keys cannot be changed in this host');
+        const problems = shortcutOverrideProblems(overrides);
+        if (problems.length > 0) throw new DokueiError(ErrorCode.InvalidRequest, `The keys were not saved. ${problems.join(' ')}`);
+        const saved = deps.settings.get();
+        const next: typeof saved = { ...saved };
+        const canonical = canonicalOverrides(overrides);
+        if (Object.keys(canonical).length === 0) delete next.shortcuts;
+        else next.shortcuts = canonical;
+        try {
+          deps.settings.set(next);
+        } catch (err) {
+          if (err instanceof SettingsError) throw new DokueiError(ErrorCode.InvalidRequest, err.message);
+          throw err;
+        }
+        return shortcutsState(deps.settings.get().shortcuts);
       },
     },
     retrieve: {

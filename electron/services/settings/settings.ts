@@ -100,6 +100,22 @@ export const ArchiveSettings = z.object({
 });
 export type ArchiveSettings = z.infer<typeof ArchiveSettings>;
 
+/**
+ * The reader's viewer keys: action (common/viewer/shortcuts.ts, e.g. "wlPreset2") → one key spec ("Shift+L"),
+ * several, or null to leave the action unbound. Actions not listed keep their default keys. Only the shape is
+ * checked here, so a hand-edited file with an unknown action or a bad key still loads: shortcuts.get reports
+ * those entries (and ignores them), shortcuts.set refuses them.
+ */
+const KeySpecText = z.string().min(1).max(64);
+export const ShortcutOverrides = z.record(z.string().min(1).max(64), z.union([KeySpecText, z.array(KeySpecText).max(8), z.null()]));
+export type ShortcutOverrides = z.infer<typeof ShortcutOverrides>;
+
+/** The overrides as a shortcuts file (the format mergeShortcuts reads): a spec becomes [spec], null becomes []. */
+export function shortcutFileFromOverrides(overrides: ShortcutOverrides): { version: 1; bindings: Record<string, string[]> } {
+  const bindings = Object.fromEntries(Object.entries(overrides).map(([action, v]) => [action, v === null ? [] : typeof v === 'string' ? [v] : [...v]]));
+  return { version: 1, bindings };
+}
+
 /** Bytes of a quota given in GB (see ArchiveSettings). */
 export const quotaGbToBytes = (gb: number): number => Math.round(gb * 1024 ** 3);
 
@@ -111,6 +127,8 @@ export const Settings = z
     seedDemo: z.boolean().default(true),
     /** Archive options (quota); absent: no quota. */
     archive: ArchiveSettings.optional(),
+    /** Viewer key overrides (see ShortcutOverrides); absent: the default keys. */
+    shortcuts: ShortcutOverrides.optional(),
   })
   .superRefine((s, ctx) => {
     const seen = new Set<string>();

@@ -3,6 +3,7 @@ import { buildClient, type ClientTransport } from '../../../common/ipc/client';
 import { contract, eventNames, type Handlers, requestChannels } from '../../../common/ipc/contract';
 import { dispatch } from '../../../common/ipc/dispatch';
 import { DokueiError, ErrorCode } from '../../../common/ipc/errors';
+import { DEFAULT_SHORTCUTS } from '../../../common/viewer/shortcuts';
 import { bridgedTransport } from '../../../renderer/platform/platform';
 import { requestFixtures, responseFixtures } from '../../fixtures/contract/requests';
 
@@ -40,6 +41,10 @@ function handlers(overrides: Partial<{ summary: () => Promise<unknown> }> = {}):
     studies: {
       search: async (req) => (calls.push(req), { studies: [], nodes: [] }),
       series: async (req) => (calls.push(req), { series: [], source: 'none', nodes: [] }),
+    },
+    shortcuts: {
+      get: async (req) => (calls.push(req), { map: DEFAULT_SHORTCUTS, defaults: DEFAULT_SHORTCUTS, errors: [], notes: [] }),
+      set: async (req) => (calls.push(req), { map: { ...DEFAULT_SHORTCUTS, wlPreset2: [String(req.overrides.wlPreset2 ?? '2')] }, defaults: DEFAULT_SHORTCUTS, errors: [], notes: [] }),
     },
     retrieve: {
       start: async () => Promise.reject(new DokueiError(ErrorCode.NotFound, 'No node holds it')),

@@ -4,6 +4,7 @@
  */
 import type { IpcMain, IpcMainInvokeEvent } from 'electron';
 import type { CallContext, Handlers } from '../../../common/ipc/contract';
+import { DEFAULT_SHORTCUTS } from '../../../common/viewer/shortcuts';
 
 export interface HandlerCalls {
   calls: string[];
@@ -56,6 +57,12 @@ export function fakeHandlers(record: HandlerCalls = { calls: [], contexts: [] })
     studies: {
       search: async (_req, ctx) => (record.calls.push('studies.search'), record.contexts.push(ctx), { studies: [], nodes: [] }),
       series: async (req, ctx) => (record.calls.push(`studies.series:${req.studyInstanceUid}`), record.contexts.push(ctx), { series: [], source: 'none', nodes: [] }),
+    },
+    shortcuts: {
+      get: async (_req, ctx) => (record.calls.push('shortcuts.get'), record.contexts.push(ctx), { map: DEFAULT_SHORTCUTS, defaults: DEFAULT_SHORTCUTS, errors: [], notes: [] }),
+      set: async ({ overrides }, ctx) => (
+        record.calls.push(`shortcuts.set:${Object.keys(overrides).join(',')}`), record.contexts.push(ctx), { map: DEFAULT_SHORTCUTS, defaults: DEFAULT_SHORTCUTS, errors: [], notes: [] }
+      ),
     },
     retrieve: {
       start: async (req, ctx) => {

@@ -1,0 +1,146 @@
+/**
+ * User-editable viewer keys on the services side: the `shortcuts` field of the settings (optional, so older
+ * settings files load), and the shortcuts.get / shortcuts.set handlers that merge it over the defaults and refuse
+ * invalid or conflicting maps.
+ */
+import { readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import type { CallContext } from '../../../common/ipc/contract';
+import { dispatch } from '../../../common/ipc/dispatch';
+import { DokueiError, ErrorCode } from '../../../common/ipc/errors';
+import { DEFAULT_SHORTCUTS, matchShortcut } from '../../../common/viewer/shortcuts';
+import { createHandlers, shortcutOverrideProblems, shortcutsState, type HandlerDeps } from '../../../electron/services/app/handlers';
+import { ConfSettingsStore, MemorySettingsStore, parseSettings, type SettingsStore } from '../../../electron/services/settings/settings';
+import { makeTempDir, removeDir } from '../../support/tempDir';
+
+const ctx: CallContext = { windowId: 'w1', emit: () => {} };
+const handlersWith = (settings?: SettingsStore) => createHandlers({ settings } as unknown as HandlerDeps);
+const key = (k: string, mods: Partial<{ shiftKey: boolean; ctrlKey: boolean; altKey: boolean; metaKey: boolean }> = {}) => ({
+  key: k,
+  ctrlKey: false,
+  altKey: false,
+  metaKey: false,
+  shiftKey: false,
+  ...mods,
+});
+
+describe('settings.shortcuts', () => {
+  it('is optional: settings without it (older files) load and mean the default keys', () => {
+    const s = parseSettings({ nodes: [], seedDemo: false }, 'old.json');
+    expect(s.shortcuts).toBeUndefined();
+    expect(shortcutsState(s.shortcuts)).toEqual({ map: DEFAULT_SHORTCUTS, defaults: DEFAULT_SHORTCUTS, errors: [], notes: [] });
+  });
+
+  it('takes one key, several, or null (unbound) per action', () => {
+    const s = parseSettings({ shortcuts: { wlPreset2: 'Shift+L', toolLength: null, nextSlice: ['ArrowDown', 'J'] } }, 'x');
+    expect(s.shortcuts).toEqual({ wlPreset2: 'Shift+L', toolLength: null, nextSlice: ['ArrowDown', 'J'] });
+  });
+
+  it('refuses a malformed shape with the path of the bad entry', () => {
+    expect(() => parseSettings({ shortcuts: { wlPreset2: 5 } }, 'bad.json')).toThrow(/bad\.json.*shortcuts\.wlPreset2/);
+    expect(() => parseSettings({ shortcuts: ['1'] }, 'bad.json')).toThrow(/shortcuts/);
+    expect(() => parseSettings({ shortcuts: { wlPreset2: '' } }, 'bad.json')).toThrow(/shortcuts\.wlPreset2/);
+  });
+
+  it('loads a hand-edited file with an unknown action or a bad key; shortcuts.get reports and ignores those', async () => {
+    const store = new MemorySettingsStore({ shortcuts: { wlPreset2: 'Shift+L', zoomToFit: 'F', invert: 'Hyper+I' } });
+    const state = await handlersWith(store).shortcuts.get({}, ctx);
+    expect(state.map.wlPreset2).toEqual(['Shift+L']);
+    // The bad key is left out; the action keeps only the user's valid keys (here none).
+    expect(state.map.invert).toEqual([]);
+    expect(state.map.reset).toEqual(DEFAULT_SHORTCUTS.reset);
+    expect(state.errors).toHaveLength(2);
+    expect(state.errors.join(' ')).toMatch(/zoomToFit/);
+    expect(state.errors.join(' ')).toMatch(/Hyper/);
+  });
+
+  it('a key taken from a default action in a hand-edited file is noted and removed there', async () => {
+    const state = await handlersWith(new MemorySettingsStore({ shortcuts: { wlPreset2: 'L' } })).shortcuts.get({}, ctx);
+    expect(state.map.wlPreset2).toEqual(['L']);
+    expect(state.map.toolLength).toEqual([]);
+    expect(state.notes).toEqual(['L now triggers wlPreset2, so toolLength no longer has it.']);
+  });
+});
+
+describe('shortcuts.get / shortcuts.set', () => {
+  let dir: string;
+  beforeEach(async () => {
+    dir = await makeTempDir('dokuei-shortcuts-');
+  });
+  afterEach(async () => {
+    await removeDir(dir);
+  });
+
+  it('without saved overrides, get answers the defaults (also in a host without settings)', async () => {
+    expect(await handlersWith(new MemorySettingsStore({})).shortcuts.get({}, ctx)).toEqual({ map: DEFAULT_SHORTCUTS, defaults: DEFAULT_SHORTCUTS, errors: [], notes: [] });
+    expect((await handlersWith(undefined).shortcuts.get({}, ctx)).map).toEqual(DEFAULT_SHORTCUTS);
+  });
+
+  it('set saves canonical overrides in settings.json next to the other settings, and they apply after a restart', async () => {
+    const file = path.join(dir, 'settings.json');
+    writeFileSync(file, JSON.stringify({ nodes: [], seedDemo: false, archive: { quotaGb: 5 } }));
+    const first = new ConfSettingsStore(dir);
+    const state = await handlersWith(first).shortcuts.set({ overrides: { wlPreset2: 'shift+l', toolCrosshairs: null, nextSlice: ['ArrowDown', 'j'] } }, ctx);
+    expect(state.map.wlPreset2).toEqual(['Shift+L']);
+    expect(state.map.toolCrosshairs).toEqual([]);
+    expect(state.map.nextSlice).toEqual(['ArrowDown', 'J']);
+    expect(state.errors).toEqual([]);
+    expect(state.notes).toEqual([]);
+    const saved = JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
+    expect(saved.shortcuts).toEqual({ wlPreset2: 'Shift+L', toolCrosshairs: null, nextSlice: ['ArrowDown', 'J'] });
+    expect(saved.archive).toEqual({ quotaGb: 5 });
+
+    const restarted = await handlersWith(new ConfSettingsStore(dir)).shortcuts.get({}, ctx);
+    expect(restarted.map).toEqual(state.map);
+    // Shift+L is the lung preset now; 2 is nothing; L is still the length tool.
+    expect(matchShortcut(key('L', { shiftKey: true }), restarted.map)).toBe('wlPreset2');
+    expect(matchShortcut(key('2'), restarted.map)).toBeUndefined();
+    expect(matchShortcut(key('l'), restarted.map)).toBe('toolLength');
+  });
+
+  it('set with no overrides removes the field (back to the defaults)', async () => {
+    const store = new MemorySettingsStore({ shortcuts: { wlPreset2: 'Shift+L' } });
+    const state = await handlersWith(store).shortcuts.set({ overrides: {} }, ctx);
+    expect(state.map).toEqual(DEFAULT_SHORTCUTS);
+    expect(store.get().shortcuts).toBeUndefined();
+  });
+
+  it('refuses a key that would trigger two actions, naming both, and saves nothing', async () => {
+    const store = new MemorySettingsStore({ shortcuts: { invert: 'Shift+I' } });
+    const h = handlersWith(store);
+    const attempt = h.shortcuts.set({ overrides: { wlPreset2: 'L' } }, ctx);
+    await expect(attempt).rejects.toBeInstanceOf(DokueiError);
+    await expect(attempt).rejects.toMatchObject({ code: ErrorCode.InvalidRequest, message: expect.stringMatching(/L would trigger both "Window\/level preset 2.*\(wlPreset2\) and "Tool: length" \(toolLength\)/) });
+    // Two overrides on one key, in either order of the contract.
+    await expect(h.shortcuts.set({ overrides: { reset: 'Shift+K', invert: 'shift+k' } }, ctx)).rejects.toMatchObject({ message: expect.stringMatching(/Shift\+K would trigger both .*\(reset\) and .*\(invert\)/) });
+    expect(store.get().shortcuts).toEqual({ invert: 'Shift+I' });
+    // Moving L to the preset is fine once the length tool has another key.
+    const ok = await h.shortcuts.set({ overrides: { wlPreset2: 'L', toolLength: 'Shift+M' } }, ctx);
+    expect(ok.map.wlPreset2).toEqual(['L']);
+    expect(ok.map.toolLength).toEqual(['Shift+M']);
+  });
+
+  it('refuses invalid keys and a key given twice, with the action named', async () => {
+    const h = handlersWith(new MemorySettingsStore({}));
+    await expect(h.shortcuts.set({ overrides: { invert: 'Hyper+I' } }, ctx)).rejects.toMatchObject({ code: ErrorCode.InvalidRequest, message: expect.stringMatching(/\(invert\).*"Hyper" in "Hyper\+I" is not a modifier/) });
+    await expect(h.shortcuts.set({ overrides: { invert: ['J', 'j'] } }, ctx)).rejects.toMatchObject({ message: expect.stringMatching(/J is given twice to .*\(invert\)/) });
+    expect(shortcutOverrideProblems({})).toEqual([]);
+    expect(shortcutOverrideProblems({ wlPreset1: null, wlPreset2: '1' })).toEqual([]);
+  });
+
+  it('over the wire: unknown actions are refused by the contract, conflicts by the handler', async () => {
+    const h = handlersWith(new MemorySettingsStore({}));
+    const unknown = await dispatch(h, 'shortcuts.set', { overrides: { launch: 'X' } }, ctx);
+    expect(unknown).toMatchObject({ ok: false, error: { code: ErrorCode.InvalidRequest } });
+    const conflict = await dispatch(h, 'shortcuts.set', { overrides: { wlPreset2: 'R' } }, ctx);
+    expect(conflict).toMatchObject({ ok: false, error: { code: ErrorCode.InvalidRequest, message: expect.stringMatching(/R would trigger both .*\(wlPreset2\) and .*\(reset\)/) } });
+    const ok = await dispatch(h, 'shortcuts.set', { overrides: { wlPreset2: 'Shift+L' } }, ctx);
+    expect(ok).toMatchObject({ ok: true, value: { map: { wlPreset2: ['Shift+L'] } } });
+    expect(await dispatch(h, 'shortcuts.get', {}, ctx)).toMatchObject({ ok: true, value: { map: { wlPreset2: ['Shift+L'], wlPreset1: ['1'] } } });
+  });
+
+  it('a host without settings refuses set', async () => {
+    await expect(handlersWith(undefined).shortcuts.set({ overrides: {} }, ctx)).rejects.toMatchObject({ code: ErrorCode.Internal });
+  });
+});
