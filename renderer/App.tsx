@@ -5,6 +5,7 @@ import type { SeriesSummary } from '../common/dicom/model';
 import type { RetrieveJob } from '../common/dicom/retrieveJob';
 import type { NodeHealthRow, NodeInfo } from '../common/ipc/contract';
 import { FilePanel } from './features/files';
+import { KeysPanel, ShortcutsProvider, useKeysHotkey } from './features/settings';
 import { JobsPanel, NodeHealthBar, StoragePanel } from './features/status';
 import { hangStudy, loadBuiltInProtocols, matchPriorSeries, pickPrior, SeriesStrip, ViewerWorkspace, type Hanging } from './features/viewer';
 import { StudyBrowser } from './features/worklist';
@@ -23,9 +24,10 @@ export function App() {
   const [summary, setSummary] = useState<Summary>();
   const [refreshKey, setRefreshKey] = useState(0);
   const [jobs, setJobs] = useState<Map<string, RetrieveJob>>(new Map());
-  const [panel, setPanel] = useState<'none' | 'files' | 'jobs' | 'storage'>('none');
+  const [panel, setPanel] = useState<'none' | 'files' | 'jobs' | 'storage' | 'keys'>('none');
   const [health, setHealth] = useState<NodeHealthRow[]>([]);
   const refreshTimer = useRef<ReturnType<typeof setTimeout>>(undefined);
+  useKeysHotkey(() => setPanel('keys'));
   const [hanging, setHanging] = useState<Hanging>();
   const protocols = useMemo(() => loadBuiltInProtocols(), []);
 
@@ -129,6 +131,7 @@ export function App() {
   if (!platform) return <div className="empty">Starting Dokuei…</div>;
 
   return (
+    <ShortcutsProvider api={platform.api}>
     <div className="app">
       <header className="app-header">
         <h1>Dokuei 読影</h1>
@@ -139,6 +142,9 @@ export function App() {
               {p === 'files' ? 'Files…' : p === 'jobs' ? `Jobs${[...jobs.values()].some((j) => j.state === 'running' || j.state === 'queued') ? ' ●' : ''}` : 'Storage'}
             </button>
           ))}
+          <button type="button" onClick={() => setPanel((cur) => (cur === 'keys' ? 'none' : 'keys'))} aria-pressed={panel === 'keys'} title="Viewer keys (?)">
+            Keys
+          </button>
         </span>
       </header>
       <div className="app-main">
@@ -170,6 +176,7 @@ export function App() {
           <ViewerWorkspace plane={platform.dataPlane} series={series} hanging={hanging} onComparePrior={(s) => void comparePrior(s)} />
           {panel === 'files' ? <FilePanel api={platform.api} plane={platform.dataPlane} onClose={() => setPanel('none')} /> : null}
           {panel === 'jobs' ? <JobsPanel api={platform.api} jobs={[...jobs.values()]} onClose={() => setPanel('none')} /> : null}
+          {panel === 'keys' ? <KeysPanel onClose={() => setPanel('none')} /> : null}
           {panel === 'storage' ? <StoragePanel api={platform.api} refreshKey={refreshKey} onClose={() => setPanel('none')} /> : null}
         </section>
       </div>
@@ -183,5 +190,6 @@ export function App() {
         <span>Keys: ↑/↓ study · Enter series · R retrieve · Esc cancel · in a viewport: wheel/arrows slice · right-drag W/L · Ctrl+wheel zoom · 1–5 W/L presets · Alt+1/2/4/M layout</span>
       </footer>
     </div>
+    </ShortcutsProvider>
   );
 }

@@ -9,6 +9,7 @@ import { useEffect, useImperativeHandle, useRef, useState, type Ref } from 'reac
 import { Enums, eventTarget, getEnabledElement, RenderingEngine, utilities, type Types } from '@cornerstonejs/core';
 import { annotation, Enums as ToolEnums, ToolGroupManager, utilities as toolUtilities } from '@cornerstonejs/tools';
 import { Tag } from '../../../common/dicom/tags';
+import type { ShortcutMap } from '../../../common/viewer/shortcuts';
 import { initImaging, registerStackMetadata } from '../init';
 import type { StackEntry } from '../imageIds';
 import { clampFps, stackKeyAction, type StackAction, type StackTool } from '../stack/keymap';
@@ -62,6 +63,8 @@ export interface StackViewportProps {
   onViewState?: (state: ViewState) => void;
   onMeasurements?: (list: Measurement[]) => void;
   onError?: (message: string) => void;
+  /** The viewer keys (the reader's map merged over the defaults); DEFAULT_SHORTCUTS when absent. */
+  keymap?: ShortcutMap;
   ref?: Ref<StackViewportHandle>;
 }
 
@@ -403,7 +406,7 @@ export function StackViewport(props: StackViewportProps) {
 
   const onKeyDown = (e: React.KeyboardEvent) => {
     if (!live.current || !findViewport(elementRef.current)) return;
-    const action = stackKeyAction(e);
+    const action = stackKeyAction(e, props.keymap);
     if (!action) return;
     live.current.run(action);
     e.preventDefault();

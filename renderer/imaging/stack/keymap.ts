@@ -1,9 +1,10 @@
 /**
  * Keys of the stack viewer while a viewport has focus: the shared viewer keyboard map
- * (common/viewer/shortcuts.ts, DEFAULT_SHORTCUTS) turned into stack actions. Actions that are not the stack's
+ * (common/viewer/shortcuts.ts: DEFAULT_SHORTCUTS, or the reader's merged map passed as the viewport's `keymap`)
+ * turned into stack actions. Actions that are not the stack's
  * (layouts, next series, crosshairs, undo…) give undefined so the key reaches whoever handles them. Pure; unit-tested.
  */
-import { compileShortcuts, DEFAULT_SHORTCUTS, matchShortcut, type ShortcutAction, type ShortcutMap } from '../../../common/viewer/shortcuts';
+import { compileShortcuts, DEFAULT_SHORTCUTS, matchShortcut, type CompiledShortcuts, type ShortcutAction, type ShortcutMap } from '../../../common/viewer/shortcuts';
 import { WL_PRESETS, type WindowPreset } from './presets';
 
 export type StackTool = 'WindowLevel' | 'Zoom' | 'Pan' | 'Length' | 'Angle' | 'EllipticalROI' | 'RectangleROI' | 'Probe';
@@ -81,11 +82,18 @@ export function actionFor(action: ShortcutAction): StackAction | undefined {
   return FIXED[action];
 }
 
-const DEFAULT_COMPILED = compileShortcuts(DEFAULT_SHORTCUTS);
+/** Each map is compiled once (maps are replaced, never mutated, when the reader edits the keys). */
+const compiled = new WeakMap<ShortcutMap, CompiledShortcuts>();
+function compiledFor(map: ShortcutMap): CompiledShortcuts {
+  let c = compiled.get(map);
+  if (!c) compiled.set(map, (c = compileShortcuts(map)));
+  return c;
+}
 
-export function stackKeyAction(e: KeyLike, map: ShortcutMap | undefined = undefined): StackAction | undefined {
+/** The stack action of a key event under `map` (default: DEFAULT_SHORTCUTS), or undefined. */
+export function stackKeyAction(e: KeyLike, map: ShortcutMap = DEFAULT_SHORTCUTS): StackAction | undefined {
   const event = { key: e.key, code: e.code, ctrlKey: !!e.ctrlKey, altKey: !!e.altKey, metaKey: !!e.metaKey, shiftKey: !!e.shiftKey };
-  const action = matchShortcut(event, map ? compileShortcuts(map) : DEFAULT_COMPILED);
+  const action = matchShortcut(event, compiledFor(map));
   return action ? actionFor(action) : undefined;
 }
 
