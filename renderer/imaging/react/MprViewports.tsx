@@ -182,7 +182,11 @@ export function MprViewports({ plan, dataPlaneHeaders, label, vrPreset = 'CT-Bon
       engine.renderViewports(PLANES.map((p) => ids[p]));
       // Crosshairs place their centre from the rendered cameras: activate them after the first render.
       mprGroup.setToolActive(CrosshairsTool.toolName, { bindings: [{ mouseButton: ToolEnums.MouseBindings.Primary }] });
-      mprHooks[label] = { rotateOblique: (deg: number) => rotateOblique(engine!, ids, deg), slabThicknessMm: () => (engine!.getViewport(ids.axial) as Types.IVolumeViewport).getSlabThickness() };
+      mprHooks[label] = {
+        rotateOblique: (deg: number) => rotateOblique(engine!, ids, deg),
+        slabThicknessMm: () => (engine!.getViewport(ids.axial) as Types.IVolumeViewport).getSlabThickness(),
+        viewPlaneNormal: (p: MprPlane) => [...((engine!.getViewport(ids[p]) as Types.IVolumeViewport).getCamera().viewPlaneNormal ?? [0, 0, 0])] as [number, number, number],
+      };
       setStatus('ready');
       await volume.done;
     })().catch((err: unknown) => {
@@ -438,6 +442,6 @@ function applyCrop(vr: Types.IVolumeViewport, crop: readonly number[]): void {
 
 declare global {
   interface Window {
-    __dokueiMpr?: Record<string, { rotateOblique(deg: number): void; slabThicknessMm(): number }>;
+    __dokueiMpr?: Record<string, { rotateOblique(deg: number): void; slabThicknessMm(): number; viewPlaneNormal(plane: MprPlane): [number, number, number] }>;
   }
 }

@@ -9,7 +9,7 @@ import { cache, Enums, eventTarget, imageLoader, volumeLoader, type Types } from
 import type { StackEntry } from '../imageIds';
 import { registerStackMetadata } from '../init';
 import { gpuCapabilities } from './capabilities';
-import { emptySlotImageId } from './missingSlices';
+import { emptySlotImageId, isEmptySlot } from './missingSlices';
 import { cpuBytesOf, registerVolumeReport, textureFormatFor, bytesPerTexel, type VolumeMemoryReport } from './volumeMemory';
 
 export type VolumeSlot = { entry: StackEntry } | { emptyAt: readonly [number, number, number]; neighbour: StackEntry };
@@ -125,6 +125,8 @@ export async function loadVolume(plan: VolumePlan, firstShownFraction = 0.5): Pr
       firstImageMs,
       fullVolumeMs,
       decimation: [1, 1, k],
+      spacing: [...volume.spacing] as [number, number, number],
+      emptySlots: ordered.flatMap((id, i) => (isEmptySlot(id) ? [i] : [])),
       notices: [...plan.notices],
     };
   };

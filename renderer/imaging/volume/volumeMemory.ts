@@ -28,6 +28,10 @@ export interface VolumeMemoryReport {
   firstImageMs?: number;
   fullVolumeMs?: number;
   decimation: [number, number, number];
+  /** Voxel spacing in mm (column, row, slice) of the volume as built. */
+  spacing: [number, number, number];
+  /** Slice indexes (in the built volume) that are empty slots for missing slices. */
+  emptySlots: number[];
   notices: string[];
 }
 

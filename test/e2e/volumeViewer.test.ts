@@ -1,0 +1,302 @@
+/**
+ * Volumes as a reader meets them, in Chromium (SwiftShader WebGL2) from the local store:
+ * - the real CT (275 slices when ../shared is present, else the committed 34-slice demo) as stack, MPR 1+3
+ *   and VR; the body lies where the files say on the sagittal plane; the probe reads the file's HU; the
+ *   CPU holds the voxels in their native 16 bits;
+ * - a synthetic series longer than the GPU's 3D texture limit is shown decimated, with the notice;
+ * - the MR T2 with one missing slice (../shared) shows the warning, keeps every slice at its position,
+ *   and an oblique MPR turned 30° still shows brain.
+ */
+import { mkdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import dicomParser from 'dicom-parser';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { startBrowserHost, type BrowserHost } from '../../electron/browser-host/server';
+import { MemorySettingsStore } from '../../electron/services/settings/settings';
+import { importPaths } from '../../electron/services/store/importPaths';
+import { launchChromium } from '../support/chromium';
+import { dicomFilesIn, realCtDir, repoRoot, sharedDataDir } from '../support/data';
+import { decodeNativeSlice } from '../support/pixels';
+import { ensureRendererBuilt } from '../support/renderer';
+import { SPHERE_HU, writeSyntheticSphereSeries } from '../support/syntheticSeries';
+import { makeTempDir, removeDir } from '../support/tempDir';
+import { waitForRenderedImage } from '../support/viewerPage';
+
+const shotsDir = path.join(repoRoot, 'test-results');
+const PLANES = ['axial', 'sagittal', 'coronal', '3d'] as const;
+
+interface VolumeReport {
+  dimensions: [number, number, number];
+  voxels: number;
+  cpuDataType: string;
+  cpuBytes: number;
+  cpuBytesPerVoxel: number;
+  textureFormat: string;
+  gpuTextureBytes: number;
+  loadedSlices: number;
+  decimation: [number, number, number];
+  spacing: [number, number, number];
+  emptySlots: number[];
+  notices: string[];
+}
+
+interface Probe {
+  value: number;
+  world: [number, number, number];
+  ijk: [number, number, number];
+}
+
+async function openSeriesInMpr(page: Page, host: BrowserHost, seriesText: string | RegExp, studyText?: string): Promise<VolumeReport> {
+  await page.goto(host.url);
+  const row = studyText ? page.locator('tr[data-study-uid]', { hasText: studyText }) : page.locator('tr[data-study-uid]').first();
+  await row.waitFor({ timeout: 60000 });
+  await row.click();
+  const series = page.locator('li[data-series-uid]', { hasText: seriesText }).first();
+  await series.waitFor({ timeout: 60000 });
+  await series.click();
+  await page.getByRole('button', { name: 'MPR 1+3' }).click();
+  await page.locator('.mpr[data-state="ready"]').waitFor({ timeout: 120000 });
+  // Wait for the whole volume: the progress line turns into "N slices".
+  await expect.poll(() => page.locator('[data-testid="volume-progress"]').textContent(), { timeout: 180000, interval: 1000 }).toMatch(/^\d+ slices$/);
+  for (const p of PLANES) await waitForStructuredCell(page, p);
+  const reports = await page.evaluate(() => (window as unknown as { __dokueiVolumes?: { list(): unknown[] } }).__dokueiVolumes?.list() ?? []);
+  expect(reports).toHaveLength(1);
+  return reports[0] as VolumeReport;
+}
+
+/** Grey-level statistics of one MPR cell's canvas (what cornerstone drew). */
+async function cellStats(page: Page, plane: string): Promise<{ width: number; height: number; stddev: number; nonBlack: number; row: number[] }> {
+  return page.evaluate((p) => {
+    const canvas = document.querySelector<HTMLCanvasElement>(`[data-plane="${p}"] canvas`);
+    const ctx = canvas?.getContext('2d');
+    if (!canvas || !ctx) return { width: 0, height: 0, stddev: 0, nonBlack: 0, row: [] };
+    const { data, width, height } = ctx.getImageData(0, 0, canvas.width, canvas.height);
+    let sum = 0;
+    let sum2 = 0;
+    let nonBlack = 0;
+    const n = width * height;
+    for (let i = 0; i < data.length; i += 4) {
+      const v = (data[i]! + data[i + 1]! + data[i + 2]!) / 3;
+      sum += v;
+      sum2 += v * v;
+      if (v > 16) nonBlack++;
+    }
+    const mean = sum / n;
+    const y = Math.floor(height / 2);
+    const row: number[] = [];
+    for (let x = 0; x < width; x++) row.push(data[(y * width + x) * 4]!);
+    return { width, height, stddev: Math.sqrt(Math.max(0, sum2 / n - mean * mean)), nonBlack: nonBlack / n, row };
+  }, plane);
+}
+
+async function waitForStructuredCell(page: Page, plane: string): Promise<void> {
+  await expect.poll(async () => (await cellStats(page, plane)).stddev, { timeout: 120000, interval: 500, message: `${plane} view stays blank` }).toBeGreaterThan(8);
+}
+
+async function probeAt(page: Page, plane: string, x: number, y: number): Promise<Probe | undefined> {
+  return page.evaluate(
+    ([p, px, py]) => {
+      const hook = (window as unknown as { __dokueiViewports?: Record<string, { probeAt(x: number, y: number): unknown; canvasSize(): unknown }> }).__dokueiViewports?.[`MPR ${p}`];
+      return hook?.probeAt(px as number, py as number) as never;
+    },
+    [plane, x, y] as const,
+  );
+}
+
+async function canvasSize(page: Page, plane: string): Promise<{ width: number; height: number }> {
+  return page.evaluate((p) => {
+    const hook = (window as unknown as { __dokueiViewports?: Record<string, { canvasSize(): { width: number; height: number } }> }).__dokueiViewports?.[`MPR ${p}`];
+    return hook!.canvasSize();
+  }, plane);
+}
+
+interface SliceGeometry {
+  file: string;
+  ipp: [number, number, number];
+  spacing: [number, number];
+}
+
+function sliceGeometry(file: string): SliceGeometry {
+  const ds = dicomParser.parseDicom(new Uint8Array(readFileSync(file)), { untilTag: 'x7fe00010' });
+  const num = (tag: string, i: number) => Number(ds.string(tag)!.split('\\')[i]);
+  return { file, ipp: [num('x00200032', 0), num('x00200032', 1), num('x00200032', 2)], spacing: [num('x00280030', 0), num('x00280030', 1)] };
+}
+
+describe('volumes: MPR 1+3 and 3D in Chromium', () => {
+  let host: BrowserHost;
+  let browser: Browser;
+  let page: Page;
+  let dataDir: string;
+  let synthDir: string;
+  const pageErrors: string[] = [];
+
+  beforeAll(async () => {
+    const rendererDir = ensureRendererBuilt();
+    dataDir = await makeTempDir('dokuei-e2e-volume-');
+    synthDir = await makeTempDir('dokuei-e2e-synth-');
+    host = await startBrowserHost({ dataDir, settings: new MemorySettingsStore({ nodes: [], seedDemo: false }), rendererDir, log: () => {} });
+    browser = await launchChromium();
+    page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
+    page.on('pageerror', (e) => pageErrors.push(`${e.message}\n${e.stack ?? ''}`));
+    mkdirSync(shotsDir, { recursive: true });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await host?.close();
+    await removeDir(dataDir);
+    await removeDir(synthDir);
+  });
+
+  it('shows the real CT as stack, MPR 1+3 and VR; the sagittal body extent and the probe match the files; CPU holds ≤ 2.1 bytes/voxel', async () => {
+    const ctDir = realCtDir();
+    const files = dicomFilesIn(ctDir);
+    const imported = await importPaths(host.services.store, [ctDir]);
+    expect(imported.imported).toBe(files.length);
+
+    await page.goto(host.url);
+    await page.locator('tr[data-study-uid]').first().click();
+    await page.locator('li[data-series-uid]').first().click();
+    await waitForRenderedImage(page);
+    await page.screenshot({ path: path.join(shotsDir, 'e2e-volume-stack.png') });
+
+    const report = await openSeriesInMpr(page, host, /img/);
+    await page.screenshot({ path: path.join(shotsDir, 'e2e-volume-mpr.png') });
+    expect(report.dimensions).toEqual([512, 512, files.length]);
+    expect(report.loadedSlices).toBe(files.length);
+    // Native 16-bit voxels on the CPU, no float copy of the volume.
+    expect(report.cpuDataType).toBe('Int16Array');
+    expect(report.cpuBytesPerVoxel).toBeLessThanOrEqual(2.1);
+    expect(report.cpuBytes).toBeLessThanOrEqual(2.1 * report.voxels);
+    // SwiftShader has no EXT_texture_norm16: float textures, said on screen; a GPU with it gets 2-byte textures.
+    expect(['norm16', 'float32']).toContain(report.textureFormat);
+    expect(report.gpuTextureBytes).toBe(report.voxels * (report.textureFormat === 'norm16' ? 2 : 4));
+    if (report.textureFormat === 'float32') await expect.poll(() => page.locator('[data-testid="volume-notices"]').textContent()).toContain('EXT_texture_norm16');
+
+    // VR: the 3D view shows a lit body, not an empty box.
+    const vr = await cellStats(page, '3d');
+    expect(vr.nonBlack).toBeGreaterThan(0.05);
+    expect(vr.stddev).toBeGreaterThan(10);
+
+    const geometries = files.map(sliceGeometry);
+    const nearestSlice = (z: number) => geometries.reduce((a, b) => (Math.abs(b.ipp[2] - z) < Math.abs(a.ipp[2] - z) ? b : a));
+
+    // Probe at the centre of the axial view: the HU the decoded file holds at that voxel.
+    const axialSize = await canvasSize(page, 'axial');
+    const probe = (await probeAt(page, 'axial', axialSize.width / 2 + 17, axialSize.height / 2 - 23))!;
+    expect(probe).toBeDefined();
+    const slice = nearestSlice(probe.world[2]);
+    const decoded = decodeNativeSlice(slice.file);
+    const column = Math.round((probe.world[0] - slice.ipp[0]) / slice.spacing[1]);
+    const rowIdx = Math.round((probe.world[1] - slice.ipp[1]) / slice.spacing[0]);
+    expect(Math.abs(probe.world[2] - slice.ipp[2])).toBeLessThan(0.6);
+    expect(probe.value).toBe(decoded.values[rowIdx * decoded.columns + column]);
+
+    // Sagittal: along the centre row (anterior ← → posterior at mid height), where the probe says body (HU > −400)
+    // must be where the file at that height says body, within 4 mm.
+    const sagSize = await canvasSize(page, 'sagittal');
+    const samples: Probe[] = [];
+    for (let x = 0; x <= sagSize.width; x++) {
+      const p = await probeAt(page, 'sagittal', x, sagSize.height / 2);
+      if (p && Number.isFinite(p.value)) samples.push({ ...p, ijk: [x, 0, 0] });
+    }
+    expect(samples.length).toBeGreaterThan(50);
+    // The table lies behind the body: keep the longest run of body (HU > −400), the patient.
+    const longestRun = <T,>(items: readonly T[], inside: (t: T, i: number) => boolean): T[] => {
+      let best: T[] = [];
+      let cur: T[] = [];
+      items.forEach((t, i) => {
+        if (inside(t, i)) cur.push(t);
+        else cur = [];
+        if (cur.length > best.length) best = [...cur];
+      });
+      return best;
+    };
+    const shown = longestRun(samples, (p) => p.value > -400);
+    expect(shown.length).toBeGreaterThan(10);
+    const shownFrom = Math.min(...shown.map((p) => p.world[1]));
+    const shownTo = Math.max(...shown.map((p) => p.world[1]));
+    const atHeight = nearestSlice(samples[0]!.world[2]);
+    const mid = decodeNativeSlice(atHeight.file);
+    const sagColumn = Math.round((samples[0]!.world[0] - atHeight.ipp[0]) / atHeight.spacing[1]);
+    const rows = Array.from({ length: mid.rows }, (_, r) => r);
+    const patient = longestRun(rows, (r) => mid.values[r * mid.columns + sagColumn]! > -400);
+    const expectFrom = atHeight.ipp[1] + patient[0]! * atHeight.spacing[0];
+    const expectTo = atHeight.ipp[1] + patient.at(-1)! * atHeight.spacing[0];
+    const mmPerPixel = Math.abs(samples.at(-1)!.world[1] - samples[0]!.world[1]) / Math.max(1, samples.length - 1);
+    expect(Math.abs(shownFrom - expectFrom)).toBeLessThan(2 + 2 * mmPerPixel);
+    expect(Math.abs(shownTo - expectTo)).toBeLessThan(2 + 2 * mmPerPixel);
+    // And the pixels on screen agree: brighter inside the body than in the air in front of it.
+    const sag = await cellStats(page, 'sagittal');
+    const firstX = shown[0]!.ijk[0];
+    const lastX = shown.at(-1)!.ijk[0];
+    const meanOf = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / Math.max(1, xs.length);
+    const air = meanOf(sag.row.slice(Math.max(0, firstX - 30), Math.max(0, firstX - 4)));
+    const tissue = meanOf(sag.row.slice(firstX + 4, Math.min(lastX, firstX + 30)));
+    expect(tissue).toBeGreaterThan(air + 20);
+
+    // Slab MIP and a 30° oblique: still an image, and the slab is what was asked.
+    await page.getByLabel('Slab mode').selectOption('mip');
+    await page.getByLabel('Slab thickness (mm)').fill('20');
+    await page.getByLabel('Oblique angle (degrees)').fill('30');
+    await expect.poll(() => page.evaluate(() => (window as unknown as { __dokueiMpr: Record<string, { slabThicknessMm(): number }> }).__dokueiMpr.MPR!.slabThicknessMm())).toBeCloseTo(20, 0);
+    await waitForStructuredCell(page, 'coronal');
+    await page.screenshot({ path: path.join(shotsDir, 'e2e-volume-mpr-mip-oblique.png') });
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('shows a series longer than the 3D texture limit decimated, with the notice, not black', async () => {
+    const limit = await page.evaluate(() => document.createElement('canvas').getContext('webgl2')!.getParameter(0x8073 /* MAX_3D_TEXTURE_SIZE */) as number);
+    const slices = limit + 52;
+    writeSyntheticSphereSeries(synthDir, { slices, rows: 24, columns: 24, pixelSpacing: 8, sliceSpacing: 0.1, patientId: 'SYNTH-TALL', uidRoot: '1.2.826.0.1.3680043.10.1234.77' });
+    const imported = await importPaths(host.services.store, [synthDir]);
+    expect(imported.imported).toBe(slices);
+
+    const report = await openSeriesInMpr(page, host, /Synthetic sphere/, 'SYNTH-TALL');
+    await page.screenshot({ path: path.join(shotsDir, 'e2e-volume-decimated.png') });
+    expect(report.decimation[2]).toBeGreaterThanOrEqual(2);
+    expect(report.dimensions[2]).toBeLessThanOrEqual(limit);
+    const notices = await page.locator('[data-testid="volume-notices"]').textContent();
+    expect(notices).toMatch(/texture limit|resolution/i);
+    // The sphere is there in every plane: bright disc on air.
+    for (const p of ['axial', 'sagittal', 'coronal'] as const) {
+      const s = await cellStats(page, p);
+      expect(s.stddev, `${p} shows the sphere`).toBeGreaterThan(20);
+    }
+    const size = await canvasSize(page, 'sagittal');
+    const centre = (await probeAt(page, 'sagittal', size.width / 2, size.height / 2))!;
+    expect(centre.value).toBe(SPHERE_HU);
+  });
+
+  const mrDir = sharedDataDir('mr_brain_siemens_trio');
+  it.skipIf(!mrDir)('MR T2 with one missing slice: warning, every slice at its position, oblique 30° still shows brain', async () => {
+    const imported = await importPaths(host.services.store, [mrDir!]);
+    expect(imported.imported).toBeGreaterThan(200);
+    const report = await openSeriesInMpr(page, host, 'AX FSE T2', 'SpiralCSI');
+    const notices = await page.locator('[data-testid="volume-notices"]').textContent();
+    expect(notices).toContain('1 slice is missing');
+    // 55 images + 1 empty slot, at the series' true spacing (2.50 mm), not stretched over 54 gaps.
+    expect(report.dimensions[2]).toBe(56);
+    expect(report.emptySlots).toHaveLength(1);
+    expect(report.spacing[2]).toBeCloseTo(2.5, 1);
+    await page.screenshot({ path: path.join(shotsDir, 'e2e-volume-mr-t2.png') });
+
+    const before = await page.evaluate(() => (window as unknown as { __dokueiMpr: Record<string, { viewPlaneNormal(p: string): number[] }> }).__dokueiMpr.MPR!.viewPlaneNormal('sagittal'));
+    await page.getByLabel('Oblique angle (degrees)').fill('30');
+    await expect
+      .poll(async () => {
+        const after = await page.evaluate(() => (window as unknown as { __dokueiMpr: Record<string, { viewPlaneNormal(p: string): number[] }> }).__dokueiMpr.MPR!.viewPlaneNormal('sagittal'));
+        const dot = before.reduce((s, v, i) => s + v * after[i]!, 0);
+        return (Math.acos(Math.min(1, Math.abs(dot))) * 180) / Math.PI;
+      })
+      .toBeCloseTo(30, 0);
+    await waitForStructuredCell(page, 'sagittal');
+    await page.screenshot({ path: path.join(shotsDir, 'e2e-volume-mr-oblique30.png') });
+    // The oblique sagittal plane through the centre of the head cuts brain: tissue signal at its centre.
+    const size = await canvasSize(page, 'sagittal');
+    const centre = (await probeAt(page, 'sagittal', size.width / 2, size.height / 2))!;
+    expect(centre.value).toBeGreaterThan(50);
+    expect(pageErrors).toEqual([]);
+  });
+});
