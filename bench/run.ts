@@ -4,12 +4,13 @@
  * bench-results/latest.md. Exit code 1 when a baseline could not be measured (or a suite failed), 2 on a usage
  * error. See bench/README.md.
  */
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { median, round } from './lib/stats';
 import type { BenchOptions, Metric, MetricInfo, SuiteContext } from './lib/types';
+import { chromiumVersion } from './lib/browser';
 import { writeReport } from './lib/report';
 import { SUITES } from './suites/index';
 
@@ -65,14 +66,6 @@ export function parseArgs(argv: string[]): Args {
   return args;
 }
 
-function chromiumVersion(): string | undefined {
-  try {
-    return readFileSync('/usr/lib/chromium/chromium', { encoding: 'latin1' }).match(/Chrome\/(\d+\.\d+\.\d+\.\d+)/)?.[1];
-  } catch {
-    return undefined;
-  }
-}
-
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
   const options: BenchOptions = {
@@ -100,7 +93,7 @@ async function main(): Promise<void> {
     node: process.version,
     cpu: os.cpus()[0]?.model ?? 'unknown',
     os: `${os.type()} ${os.release()} ${os.arch()}`,
-    chromium: chromiumVersion() ?? null,
+    chromium: chromiumVersion(),
     mode: args.gpu ? 'gpu' : args.quick ? 'quick' : 'full',
   };
 

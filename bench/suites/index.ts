@@ -4,10 +4,16 @@
  */
 import type { Suite } from '../lib/types';
 import { archiveSuite } from './archive';
+import { dataPlaneSuite } from './dataPlane';
+import { memorySuite } from './memory';
+import { renderingSuite } from './rendering';
 import { failoverSuite } from './failover';
 import { querySuite } from './query';
 
 export const SUITES: readonly Suite[] = [
+  dataPlaneSuite,
+  memorySuite,
+  renderingSuite,
   failoverSuite,
   querySuite,
   archiveSuite,
