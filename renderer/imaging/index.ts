@@ -13,3 +13,4 @@ export { MprViewports, type MprViewState, type MprPlane } from './react/MprViewp
 export { planVolume, planVolumeForViewer, volumeBudgetBytes, type VolumePlanResult } from './volume/planVolume';
 export { VR_PRESETS, defaultVrPreset, type SlabMode } from './volume/renderPresets';
 export type { VolumeMemoryReport, TextureFormat } from './volume/volumeMemory';
+export { halfFloatChosen, chooseHalfFloatTextures } from './volume/textureChoice';

@@ -7,12 +7,14 @@ import dicomImageLoader from '@cornerstonejs/dicom-image-loader';
 import { addTool, CrosshairsTool, init as initTools, TrackballRotateTool } from '@cornerstonejs/tools';
 import { STACK_TOOL_CLASSES } from './stack/tools';
 import type { StackEntry } from './imageIds';
+import { halfFloatChosen } from './volume/textureChoice';
 
 let started: Promise<void> | undefined;
 
 export function initImaging(dataPlaneHeaders: Record<string, string>): Promise<void> {
   started ??= (async () => {
-    initCore();
+    // Half-float volume textures only when the reader chose them (volume/textureChoice.ts).
+    initCore({ rendering: { preferSizeOverAccuracy: halfFloatChosen() } } as never);
     dicomImageLoader.init({
       maxWebWorkers: Math.max(1, Math.min(4, (navigator.hardwareConcurrency || 2) - 1)),
       beforeSend: () => ({ ...dataPlaneHeaders }),

@@ -41,6 +41,8 @@ interface VolumeReport {
   notices: string[];
 }
 
+type VolumeReportLike = { gpuTextureBytes: number; voxels: number };
+
 interface Probe {
   value: number;
   world: [number, number, number];
@@ -267,6 +269,18 @@ describe('volumes: MPR 1+3 and 3D in Chromium', () => {
     const size = await canvasSize(page, 'sagittal');
     const centre = (await probeAt(page, 'sagittal', size.width / 2, size.height / 2))!;
     expect(centre.value).toBe(SPHERE_HU);
+
+    // Half-float textures only when the reader asks: the volume is rebuilt with 2-byte texels and still shows the sphere.
+    expect(report.textureFormat).not.toBe('half-float');
+    await page.getByLabel('Half-float textures').check();
+    await expect
+      .poll(() => page.evaluate(() => (window as unknown as { __dokueiVolumes: { list(): { textureFormat: string }[] } }).__dokueiVolumes.list().map((r) => r.textureFormat)), { timeout: 120000 })
+      .toEqual(['half-float']);
+    const half = await page.evaluate(() => (window as unknown as { __dokueiVolumes: { list(): VolumeReportLike[] } }).__dokueiVolumes.list()[0]!);
+    expect(half.gpuTextureBytes).toBe(half.voxels * 2);
+    await page.locator('.mpr[data-state="ready"]').waitFor({ timeout: 120000 });
+    await waitForStructuredCell(page, 'sagittal');
+    await page.getByLabel('Half-float textures').uncheck();
   });
 
   const mrDir = sharedDataDir('mr_brain_siemens_trio');

@@ -4,7 +4,8 @@
  * so what we report is what it does
  * (its own test, init.js _hasNorm16TextureSupport, is norm16 && norm16Linear; that helper is not exported).
  */
-import { getConfiguration, getRenderingCapabilities } from '@cornerstonejs/core';
+import { getRenderingCapabilities } from '@cornerstonejs/core';
+import { halfFloatChosen } from './textureChoice';
 
 export interface GpuCapabilities {
   renderer: string;
@@ -37,7 +38,7 @@ export function gpuCapabilities(): GpuCapabilities {
     max3DTextureSize,
     maxTextureSize: caps.maxTextureSize,
     norm16: !!(caps.norm16 && caps.norm16Linear),
-    halfFloatChosen: !!getConfiguration().rendering?.preferSizeOverAccuracy,
+    halfFloatChosen: halfFloatChosen(),
     softwareRasterizer: caps.softwareRasterizer,
   };
   return cached;

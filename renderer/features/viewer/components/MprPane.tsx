@@ -7,7 +7,7 @@ import { getString } from '../../../../common/dicom/dicomJson';
 import { dicomwebPath } from '../../../../common/dicom/dicomwebPaths';
 import type { SeriesSummary } from '../../../../common/dicom/model';
 import { Tag } from '../../../../common/dicom/tags';
-import { MprViewports, planVolumeForViewer, stackEntries, type VolumePlanResult } from '../../../imaging';
+import { chooseHalfFloatTextures, halfFloatChosen, MprViewports, planVolumeForViewer, stackEntries, type StackEntry, type VolumePlanResult } from '../../../imaging';
 import { getDicomJson } from '../../../platform/dicomweb';
 import type { DataPlane } from '../../../platform/platform';
 
@@ -21,20 +21,28 @@ export function MprPane({ plane, series, label = 'MPR' }: MprPaneProps) {
   const [result, setResult] = useState<VolumePlanResult>();
   const [modality, setModality] = useState<string>();
   const [error, setError] = useState<string>();
+  const [entries, setEntries] = useState<StackEntry[]>();
+  const [halfFloat, setHalfFloat] = useState(halfFloatChosen);
 
   useEffect(() => {
     const ctl = new AbortController();
     setResult(undefined);
+    setEntries(undefined);
     setError(undefined);
     getDicomJson(plane, dicomwebPath.seriesMetadata(series.studyInstanceUid, series.seriesInstanceUid), ctl.signal)
       .then((a) => {
         if (a.items.length === 0) throw new Error('The series has no images');
         setModality(getString(a.items[0]!, Tag.Modality));
-        setResult(planVolumeForViewer(series.seriesInstanceUid, label, stackEntries(plane.baseUrl, a.items)));
+        setEntries(stackEntries(plane.baseUrl, a.items));
       })
       .catch((err: Error) => err.name !== 'AbortError' && setError(err.message));
     return () => ctl.abort();
   }, [plane, series, label]);
+
+  // The plan depends on the texture choice: a new plan rebuilds the volume with it.
+  useEffect(() => {
+    if (entries) setResult(planVolumeForViewer(series.seriesInstanceUid, label, entries));
+  }, [entries, halfFloat, series, label]);
 
   const plan = useMemo(() => (result?.ok ? result.plan : undefined), [result]);
   if (error) return <div className="empty" role="alert">Could not open the series: {error}</div>;
@@ -48,6 +56,17 @@ export function MprPane({ plane, series, label = 'MPR' }: MprPaneProps) {
   }
   return (
     <>
+      <label className="texture-choice" title="Half the GPU memory of 32-bit float textures where 16-bit textures are not available; values beyond ±2048 are rounded on screen.">
+        <input
+          type="checkbox"
+          checked={halfFloat}
+          onChange={(e) => {
+            chooseHalfFloatTextures(e.target.checked);
+            setHalfFloat(e.target.checked);
+          }}
+        />{' '}
+        Half-float textures
+      </label>
       <MprViewports
         plan={plan!}
         dataPlaneHeaders={plane.headers}
