@@ -92,7 +92,10 @@ export function extractFrames(bytes: Uint8Array, frameNumbers: number[]): Extrac
   const columns = ds.uint16('x00280011') ?? 0;
   const samples = ds.uint16('x00280002') ?? 1;
   const bitsAllocated = ds.uint16('x00280100') ?? 16;
-  const frameBits = rows * columns * samples * bitsAllocated;
+  // YBR_FULL_422 keeps one Cb and one Cr per two pixels: 2 samples per pixel stored, though Samples per Pixel is 3.
+  const photometric = (ds.string('x00280004') ?? '').trim();
+  const storedSamples = photometric === 'YBR_FULL_422' && samples === 3 ? 2 : samples;
+  const frameBits = rows * columns * storedSamples * bitsAllocated;
   if (frameBits === 0) throw new Part10Error('Image has zero rows, columns or samples');
   if (bitsAllocated === 1 && numberOfFrames > 1) throw new Part10Error('Multi-frame 1-bit pixel data is not supported');
   const frameBytes = Math.ceil(frameBits / 8);

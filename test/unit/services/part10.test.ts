@@ -5,7 +5,8 @@ import { describe, expect, it } from 'vitest';
 import { extractFrames, Part10Error, readPart10Header } from '../../../electron/services/dicom/part10';
 import { Tag } from '../../../common/dicom/tags';
 import { getNumber, getString } from '../../../common/dicom/dicomJson';
-import { demoCtDir, dicomFilesIn, repoRoot } from '../../support/data';
+import { demoCtDir, dicomFilesIn, repoRoot, sharedDataDir } from '../../support/data';
+import { TS, writePart10 } from '../dicom/part10Writer';
 
 const ts = (name: string) => new Uint8Array(readFileSync(path.join(repoRoot, 'test/fixtures/ts', name)));
 const EXPLICIT_LE = 'CTImage.dcm_LittleEndianExplicitTransferSyntax_1.2.840.10008.1.2.1.dcm';
@@ -68,5 +69,31 @@ describe('Part 10 reading', () => {
     expect(() => extractFrames(ts(EXPLICIT_LE), [2])).toThrow(/Frame 2 does not exist/);
     const bytes = ts(EXPLICIT_LE);
     expect(() => extractFrames(bytes.subarray(0, bytes.length - 1000), [1])).toThrow(Part10Error);
+  });
+
+  it('sizes native YBR_FULL_422 frames as 2 samples per pixel (one Cb and one Cr per two pixels), not 3', () => {
+    // 2 frames of 2×4 pixels, 8 bits: 16 stored bytes each (Y Y Cb Cr per pixel pair).
+    const frame1 = Uint8Array.from({ length: 16 }, (_, i) => i);
+    const frame2 = Uint8Array.from({ length: 16 }, (_, i) => 100 + i);
+    const bytes = writePart10({ sopInstanceUid: '1.2.3.422', rows: 2, columns: 4, bitsAllocated: 8, signed: false, frames: [frame1, frame2] }, TS.explicit);
+    // Turn the grey header into YBR_FULL_422, in place (same lengths): Samples per Pixel 3, Photometric Interpretation.
+    const buf = Buffer.from(bytes);
+    const spp = buf.indexOf(Buffer.from([0x28, 0x00, 0x02, 0x00, 0x55, 0x53, 0x02, 0x00]));
+    expect(spp).toBeGreaterThan(0);
+    buf.writeUInt16LE(3, spp + 8);
+    const pi = buf.indexOf(Buffer.from('MONOCHROME2 '));
+    expect(pi).toBeGreaterThan(0);
+    buf.write('YBR_FULL_422', pi, 'latin1');
+    const { frames } = extractFrames(new Uint8Array(buf), [1, 2]);
+    expect([...frames[0]!]).toEqual([...frame1]);
+    expect([...frames[1]!]).toEqual([...frame2]);
+  });
+
+  const sharedTs = sharedDataDir('ts_ct_cornerstone');
+  it.skipIf(!sharedTs)('reads the real YBR_FULL_422 ultrasound frame whole (555×800×2 bytes)', () => {
+    const bytes = new Uint8Array(readFileSync(path.join(sharedTs!, 'US-YBR_FULL_422-EVRLE.dcm')));
+    const { transferSyntaxUid, frames } = extractFrames(bytes, [1]);
+    expect(transferSyntaxUid).toBe('1.2.840.10008.1.2.1');
+    expect(frames[0]!.byteLength).toBe(555 * 800 * 2);
   });
 });
