@@ -129,7 +129,8 @@ async function main(): Promise<void> {
   };
   eventTarget.addEventListener(Enums.Events.IMAGE_LOADED, onLoaded);
   const done = new Promise<void>((resolve) => {
-    volume.load((evt: unknown) => {
+    // The JS load() takes a per-frame status callback that its typings leave out.
+    (volume as unknown as { load(cb: (evt: unknown) => void): void }).load((evt: unknown) => {
       const { framesProcessed, totalNumFrames } = evt as { framesProcessed: number; totalNumFrames: number };
       if (framesProcessed >= totalNumFrames) resolve();
     });
