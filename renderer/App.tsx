@@ -5,7 +5,7 @@ import type { SeriesSummary } from '../common/dicom/model';
 import type { RetrieveJob } from '../common/dicom/retrieveJob';
 import type { NodeHealthRow, NodeInfo } from '../common/ipc/contract';
 import { FilePanel } from './features/files';
-import { KeysPanel, ShortcutsProvider, useKeysHotkey } from './features/settings';
+import { KeysPanel, ShortcutsProvider } from './features/settings';
 import { JobsPanel, NodeHealthBar, StoragePanel } from './features/status';
 import { hangStudy, loadBuiltInProtocols, matchPriorSeries, pickPrior, SeriesStrip, ViewerWorkspace, type Hanging } from './features/viewer';
 import { StudyBrowser } from './features/worklist';
@@ -27,7 +27,6 @@ export function App() {
   const [panel, setPanel] = useState<'none' | 'files' | 'jobs' | 'storage' | 'keys'>('none');
   const [health, setHealth] = useState<NodeHealthRow[]>([]);
   const refreshTimer = useRef<ReturnType<typeof setTimeout>>(undefined);
-  useKeysHotkey(() => setPanel('keys'));
   const [hanging, setHanging] = useState<Hanging>();
   const protocols = useMemo(() => loadBuiltInProtocols(), []);
 
@@ -131,7 +130,7 @@ export function App() {
   if (!platform) return <div className="empty">Starting Dokuei…</div>;
 
   return (
-    <ShortcutsProvider api={platform.api}>
+    <ShortcutsProvider api={platform.api} onKeysHotkey={() => setPanel('keys')}>
     <div className="app">
       <header className="app-header">
         <h1>Dokuei 読影</h1>

@@ -5,7 +5,7 @@
  */
 import { createContext, useCallback, useContext, useEffect, useMemo, useRef, useState, type ReactNode } from 'react';
 import type { DokueiApi, ShortcutsState } from '../../../../common/ipc/contract';
-import { DEFAULT_SHORTCUTS, type ShortcutMap } from '../../../../common/viewer/shortcuts';
+import { DEFAULT_SHORTCUTS, matchShortcut, type ShortcutMap } from '../../../../common/viewer/shortcuts';
 import type { ShortcutOverrides } from '../model/keysDraft';
 
 export interface ShortcutsContextValue {
@@ -24,7 +24,14 @@ const ShortcutsContext = createContext<ShortcutsContextValue>({
   save: () => Promise.reject(new Error('The viewer keys cannot be saved here')),
 });
 
-export function ShortcutsProvider({ api, children }: { api: DokueiApi; children: ReactNode }) {
+export interface ShortcutsProviderProps {
+  api: DokueiApi;
+  /** Called on "?" (the Keys panel's key). */
+  onKeysHotkey?: () => void;
+  children: ReactNode;
+}
+
+export function ShortcutsProvider({ api, onKeysHotkey, children }: ShortcutsProviderProps) {
   const [state, setState] = useState<ShortcutsState>();
   const [loadError, setLoadError] = useState<string>();
   useEffect(() => {
@@ -47,6 +54,7 @@ export function ShortcutsProvider({ api, children }: { api: DokueiApi; children:
     [api],
   );
   const value = useMemo(() => ({ state, map: state?.map ?? DEFAULT_SHORTCUTS, loadError, save }), [state, loadError, save]);
+  useKeysHotkey(onKeysHotkey, value.map);
   return <ShortcutsContext.Provider value={value}>{children}</ShortcutsContext.Provider>;
 }
 
@@ -55,17 +63,21 @@ export const useShortcuts = (): ShortcutsContextValue => useContext(ShortcutsCon
 /** The viewer keys that apply now, for a viewport's `keymap` prop. */
 export const useShortcutMap = (): ShortcutMap => useContext(ShortcutsContext).map;
 
-/** "?" (outside text fields, and unless a viewport used the key) calls `open`: the Keys panel. */
-export function useKeysHotkey(open: () => void): void {
-  const latest = useRef(open);
-  latest.current = open;
+/**
+ * Calls `open` on "?" outside text fields, unless the reader bound that key to a viewer action. (Not skipped on
+ * defaultPrevented: cornerstone's keyboard listener prevents the default of every key pressed on a viewport.)
+ */
+function useKeysHotkey(open: (() => void) | undefined, map: ShortcutMap): void {
+  const latest = useRef({ open, map });
+  latest.current = { open, map };
   useEffect(() => {
     const onKey = (e: KeyboardEvent) => {
-      if (e.key !== '?' || e.ctrlKey || e.altKey || e.metaKey || e.defaultPrevented) return;
+      if (e.key !== '?' || e.ctrlKey || e.altKey || e.metaKey || !latest.current.open) return;
       const t = e.target as HTMLElement | null;
       if (t && (t.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(t.tagName))) return;
+      if (matchShortcut(e, latest.current.map)) return;
       e.preventDefault();
-      latest.current();
+      latest.current.open();
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
