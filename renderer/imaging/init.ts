@@ -7,6 +7,7 @@ import dicomImageLoader from '@cornerstonejs/dicom-image-loader';
 import { addTool, CrosshairsTool, init as initTools, TrackballRotateTool } from '@cornerstonejs/tools';
 import { STACK_TOOL_CLASSES } from './stack/tools';
 import type { StackEntry } from './imageIds';
+import { loaderMetadata } from './loaderMetadata';
 import { halfFloatChosen } from './volume/textureChoice';
 
 let started: Promise<void> | undefined;
@@ -27,7 +28,7 @@ export function initImaging(dataPlaneHeaders: Record<string, string>): Promise<v
   return started;
 }
 
-/** Hands the series metadata to the WADO-RS loader so it does not fetch it again per frame. */
+/** Hands the series metadata to the WADO-RS loader so it does not fetch it again per frame (palette LUTs decoded: loaderMetadata.ts). */
 export function registerStackMetadata(entries: readonly StackEntry[]): void {
-  for (const e of entries) dicomImageLoader.wadors.metaDataManager.add(e.imageId, e.metadata as never);
+  for (const e of entries) dicomImageLoader.wadors.metaDataManager.add(e.imageId, loaderMetadata(e.metadata) as never);
 }
