@@ -86,6 +86,7 @@ export function MprViewports({ plan, dataPlaneHeaders, label, vrPreset = 'CT-Bon
     const voiSyncId = `${engineId}-voi`;
     let engine: RenderingEngine | undefined;
     let volume: LoadedVolume | undefined;
+    const removers: (() => void)[] = [];
     setStatus('loading');
 
     (async () => {
@@ -137,21 +138,30 @@ export function MprViewports({ plan, dataPlaneHeaders, label, vrPreset = 'CT-Bon
       // Fast while the camera moves, full quality once it rests (VR is the costly view).
       let restTimer: ReturnType<typeof setTimeout> | undefined;
       let coarse = false;
-      refs.current['3d']!.addEventListener(Enums.Events.CAMERA_MODIFIED, () => {
+      const el3d = refs.current['3d']!;
+      const onCamera = () => {
+        if (disposed) return;
         if (!coarse) {
           coarse = true;
           vr.setSampleDistanceMultiplier(4);
         }
         clearTimeout(restTimer);
         restTimer = setTimeout(() => {
+          if (disposed) return;
           coarse = false;
           vr.setSampleDistanceMultiplier(1);
           vr.render();
         }, 250);
+      };
+      el3d.addEventListener(Enums.Events.CAMERA_MODIFIED, onCamera);
+      removers.push(() => {
+        clearTimeout(restTimer);
+        el3d.removeEventListener(Enums.Events.CAMERA_MODIFIED, onCamera);
       });
 
       const axialEl = refs.current.axial!;
       const onVoi = () => {
+        if (disposed) return;
         const range = (engine!.getViewport(ids.axial) as Types.IVolumeViewport).getProperties()?.voiRange;
         if (!range) return;
         const { windowWidth, windowCenter } = utilities.windowLevel.toWindowLevel(range.lower, range.upper);
@@ -159,6 +169,10 @@ export function MprViewports({ plan, dataPlaneHeaders, label, vrPreset = 'CT-Bon
       };
       axialEl.addEventListener(Enums.Events.VOI_MODIFIED, onVoi);
       axialEl.addEventListener(Enums.Events.IMAGE_RENDERED, onVoi);
+      removers.push(() => {
+        axialEl.removeEventListener(Enums.Events.VOI_MODIFIED, onVoi);
+        axialEl.removeEventListener(Enums.Events.IMAGE_RENDERED, onVoi);
+      });
 
       const mprHooks = (window.__dokueiMpr ??= {});
       const viewportHooks = (window.__dokueiViewports ??= {}) as Record<string, unknown>;
@@ -201,6 +215,9 @@ export function MprViewports({ plan, dataPlaneHeaders, label, vrPreset = 'CT-Bon
       for (const p of PLANES) delete (window.__dokueiViewports as Record<string, unknown> | undefined)?.[`${label} ${p}`];
       if (window.__dokueiMpr) delete window.__dokueiMpr[label];
       SynchronizerManager.destroySynchronizer(voiSyncId);
+      for (const remove of removers) remove();
+      // Crosshairs unbind their camera and volume listeners only when disabled: do that before the group goes.
+      ToolGroupManager.getToolGroup(mprGroupId)?.setToolDisabled(CrosshairsTool.toolName);
       ToolGroupManager.destroyToolGroup(mprGroupId);
       ToolGroupManager.destroyToolGroup(vrGroupId);
       engine?.destroy();

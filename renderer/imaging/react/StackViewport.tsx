@@ -48,6 +48,8 @@ export interface StackViewportHandle {
   run(action: StackAction): void;
   deleteMeasurement(uid: string): void;
   focus(): void;
+  /** Canvas point (CSS px) of an image pixel position in the current image, for overlays drawn by features. */
+  imageToCanvas(column: number, row: number): [number, number] | undefined;
 }
 
 export interface StackViewportProps {
@@ -400,6 +402,14 @@ export function StackViewport(props: StackViewportProps) {
       run: (a) => live.current?.run(a),
       deleteMeasurement: (uid) => live.current?.deleteMeasurement(uid),
       focus: () => elementRef.current?.focus(),
+      imageToCanvas: (column, row) => {
+        const viewport = live.current?.viewport;
+        const imageId = viewport?.getCurrentImageId();
+        const world = imageId ? utilities.imageToWorldCoords(imageId, [column, row]) : undefined;
+        if (!viewport || !world) return undefined;
+        const [x, y] = viewport.worldToCanvas(world);
+        return [x, y];
+      },
     }),
     [],
   );

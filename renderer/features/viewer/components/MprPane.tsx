@@ -9,6 +9,7 @@ import type { SeriesSummary } from '../../../../common/dicom/model';
 import { Tag } from '../../../../common/dicom/tags';
 import { chooseHalfFloatTextures, halfFloatChosen, MprViewports, planVolumeForViewer, stackEntries, type StackEntry, type VolumePlanResult } from '../../../imaging';
 import { getDicomJson } from '../../../platform/dicomweb';
+import { ViewerPane } from './ViewerPane';
 import type { DataPlane } from '../../../platform/platform';
 
 export interface MprPaneProps {
@@ -48,9 +49,15 @@ export function MprPane({ plane, series, label = 'MPR' }: MprPaneProps) {
   if (error) return <div className="empty" role="alert">Could not open the series: {error}</div>;
   if (!result) return <div className="empty">Preparing the volume…</div>;
   if (!result.ok) {
+    // Say why, and still show the images: the reader keeps reading the series as a stack.
     return (
-      <div className="empty" role="alert" data-testid="volume-refusal">
-        MPR and 3D are not available for this series: {result.refusal}
+      <div className="refused-volume">
+        <div className="volume-notices" role="alert" data-testid="volume-refusal">
+          MPR and 3D are not available for this series: {result.refusal}
+        </div>
+        <div className="cell refused-stack">
+          <ViewerPane plane={plane} series={series} label="Main viewport" />
+        </div>
       </div>
     );
   }
@@ -68,6 +75,7 @@ export function MprPane({ plane, series, label = 'MPR' }: MprPaneProps) {
         Half-float textures
       </label>
       <MprViewports
+        key={plan!.key}
         plan={plan!}
         dataPlaneHeaders={plane.headers}
         label={label}

@@ -1,5 +1,7 @@
 /** Opens one series: loads its metadata over the data plane, orders it, and shows it with overlays. */
-import { useEffect, useImperativeHandle, useRef, useState, type Ref } from 'react';
+import { useEffect, useImperativeHandle, useMemo, useRef, useState, type Ref } from 'react';
+import { useShortcutMap } from '../../settings';
+import { nearestPlaneIndex, planeOf, referenceLine, type ImagePlane, type Vec3 } from '../model/imagePlane';
 import { dicomwebPath } from '../../../../common/dicom/dicomwebPaths';
 import type { SeriesSummary } from '../../../../common/dicom/model';
 import { StackViewport, stackEntries, sortInstancesForStack, type CineState, type Measurement, type StackEntry, type StackTool, type StackViewportHandle, type ViewState } from '../../../imaging';
@@ -16,17 +18,22 @@ export interface ViewerPaneProps {
   label?: string;
   /** A line above the overlays, e.g. "Prior 2019-03-02". */
   caption?: string;
-  /** The shown slice index, whenever it changes (synchronized scrolling). */
-  onIndexChange?: (index: number) => void;
+  /** The shown slice index and its plane, whenever the slice changes (linked scrolling, reference lines). */
+  onIndexChange?: (index: number, plane: ImagePlane | undefined) => void;
+  /** The plane of the image another cell shows: drawn here as a reference line where it cuts this image. */
+  referencePlane?: ImagePlane;
   ref?: Ref<ViewerPaneHandle>;
 }
 
 /** What the workspace may ask of a pane. */
 export interface ViewerPaneHandle {
-  scroll(delta: number): void;
+  /** Scrolls by delta slices (clamped); returns the index it will show. */
+  scroll(delta: number): number | undefined;
+  /** Shows the slice nearest to a patient-space point (same frame of reference); returns its index, if any. */
+  showNearest(point: Vec3, frameOfReferenceUid: string): number | undefined;
 }
 
-export function ViewerPane({ plane, series, label = 'Main viewport', caption, onIndexChange, ref }: ViewerPaneProps) {
+export function ViewerPane({ plane, series, label = 'Main viewport', caption, onIndexChange, referencePlane, ref }: ViewerPaneProps) {
   const [entries, setEntries] = useState<StackEntry[]>();
   const [error, setError] = useState<string>();
   const [view, setView] = useState<ViewState>();
@@ -34,15 +41,47 @@ export function ViewerPane({ plane, series, label = 'Main viewport', caption, on
   const [cine, setCine] = useState<CineState>({ playing: false, fps: 10 });
   const [measurements, setMeasurements] = useState<Measurement[]>([]);
   const viewport = useRef<StackViewportHandle>(null);
-  useImperativeHandle(ref, () => ({ scroll: (delta: number) => viewport.current?.run({ kind: 'scroll', delta }) }), []);
+  const keymap = useShortcutMap();
+  // One frame of reference per series: some anonymizers give every slice its own Frame of Reference UID
+  // (LIDC-IDRI does), which would otherwise make the slices of one series unrelated.
+  const planes = useMemo(() => {
+    const list = (entries ?? []).map((e) => planeOf(e.metadata));
+    const seriesFor = list.find(Boolean)?.frameOfReferenceUid;
+    return list.map((p) => (p && seriesFor ? { ...p, frameOfReferenceUid: seriesFor } : p));
+  }, [entries]);
+  const shown = useRef({ index: 0, planes });
+  shown.current.planes = planes;
+  useImperativeHandle(
+    ref,
+    () => ({
+      scroll: (delta: number) => {
+        const { index, planes: ps } = shown.current;
+        if (ps.length === 0) return undefined;
+        const target = Math.min(ps.length - 1, Math.max(0, index + delta));
+        if (target !== index) viewport.current?.run({ kind: 'scroll', delta: target - index });
+        return target;
+      },
+      showNearest: (point: Vec3, frameOfReferenceUid: string) => {
+        const { index, planes: ps } = shown.current;
+        const target = nearestPlaneIndex(
+          ps.map((p) => (p && p.frameOfReferenceUid === frameOfReferenceUid ? p : undefined)),
+          point,
+        );
+        if (target !== undefined && target !== index) viewport.current?.run({ kind: 'scroll', delta: target - index });
+        return target;
+      },
+    }),
+    [],
+  );
   const indexListener = useRef(onIndexChange);
   indexListener.current = onIndexChange;
   const lastReported = useRef<number | undefined>(undefined);
   const onViewState = (v: ViewState) => {
     setView(v);
+    shown.current.index = v.index;
     if (v.index !== lastReported.current) {
       lastReported.current = v.index;
-      indexListener.current?.(v.index);
+      indexListener.current?.(v.index, shown.current.planes[v.index]);
     }
   };
 
@@ -65,6 +104,12 @@ export function ViewerPane({ plane, series, label = 'Main viewport', caption, on
     return () => ctl.abort();
   }, [plane, series]);
 
+  // Where the other cell's image cuts this one, in canvas pixels; recomputed on every render (zoom, pan, slice).
+  const shownPlane = planes[view?.index ?? -1];
+  const segment = referencePlane && shownPlane ? referenceLine(referencePlane, shownPlane) : undefined;
+  const from = segment ? viewport.current?.imageToCanvas(segment.from.column, segment.from.row) : undefined;
+  const to = segment ? viewport.current?.imageToCanvas(segment.to.column, segment.to.row) : undefined;
+
   if (!series) return <div className="empty">Select a study, then a series to open it.</div>;
   if (error) return <div className="empty" role="alert">Could not open the series: {error}</div>;
   if (!entries) return <div className="empty">Loading series…</div>;
@@ -85,12 +130,18 @@ export function ViewerPane({ plane, series, label = 'Main viewport', caption, on
             cine={cine}
             onCineChange={setCine}
             onViewState={onViewState}
+            keymap={keymap}
             onMeasurements={setMeasurements}
             onError={setError}
             label={label}
           />
           <StackOverlay first={first} current={current} view={view} />
           {caption ? <div className="pane-caption">{caption}</div> : null}
+          {from && to ? (
+            <svg className="reference-line" data-testid="reference-line" aria-hidden="true">
+              <line x1={from[0]} y1={from[1]} x2={to[0]} y2={to[1]} />
+            </svg>
+          ) : null}
         </div>
         <MeasurementList measurements={measurements} onDelete={(uid) => viewport.current?.deleteMeasurement(uid)} />
       </div>

@@ -7,9 +7,11 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { SeriesSummary } from '../../../../common/dicom/model';
 import { VIEWPORTS_PER_LAYOUT, type Layout } from '../../../../common/viewer/hangingProtocols';
-import { DEFAULT_SHORTCUTS, matchShortcut, type ShortcutMap } from '../../../../common/viewer/shortcuts';
+import { matchShortcut, type ShortcutMap } from '../../../../common/viewer/shortcuts';
+import { useShortcutMap } from '../../settings';
 import type { DataPlane } from '../../../platform/platform';
 import type { Hanging } from '../model/hanging';
+import { areParallel, centreOf, type ImagePlane } from '../model/imagePlane';
 import { MprPane } from './MprPane';
 import { ViewerPane, type ViewerPaneHandle } from './ViewerPane';
 
@@ -28,7 +30,7 @@ export interface ViewerWorkspaceProps {
   series?: SeriesSummary;
   /** Set by a hanging protocol or "compare with prior": layout and series per cell. */
   hanging?: Hanging;
-  /** The reader's key map (defaults when not given). */
+  /** A key map to use instead of the reader's (tests). */
   shortcuts?: Partial<ShortcutMap>;
   /** Asks App to find the patient's prior study and hang it beside the active series. */
   onComparePrior?: (current: SeriesSummary) => void;
@@ -39,25 +41,31 @@ function gridOf(layout: Layout): { rows: number; columns: number } {
   return m ? { rows: Number(m[1]), columns: Number(m[2]) } : { rows: 1, columns: 1 };
 }
 
-export function ViewerWorkspace({ plane, series, hanging, shortcuts = DEFAULT_SHORTCUTS, onComparePrior }: ViewerWorkspaceProps) {
+export function ViewerWorkspace({ plane, series, hanging, shortcuts: shortcutsOverride, onComparePrior }: ViewerWorkspaceProps) {
+  const readerShortcuts = useShortcutMap();
+  const shortcuts = shortcutsOverride ?? readerShortcuts;
   const [layout, setLayout] = useState<Layout>('1x1');
   const [cells, setCells] = useState<(SeriesSummary | undefined)[]>([]);
   const [captions, setCaptions] = useState<(string | undefined)[]>([]);
   const [active, setActive] = useState(0);
-  const [sync, setSync] = useState(false);
+  // Linked scrolling is on by default: it links only cells showing parallel planes.
+  const [sync, setSync] = useState(true);
   const panes = useRef<(ViewerPaneHandle | null)[]>([]);
   const lastIndex = useRef<(number | undefined)[]>([]);
   const driven = useRef(new Map<number, number>());
+  const lastPlane = useRef<(ImagePlane | undefined)[]>([]);
+  const [reference, setReference] = useState<{ cell: number; plane: ImagePlane | undefined }>();
 
   useEffect(() => {
     if (!hanging) return;
     setLayout(hanging.layout);
     setCells(hanging.cells);
     setCaptions(hanging.captions ?? []);
-    setSync(hanging.syncScroll);
+    if (hanging.syncScroll) setSync(true);
     setActive(0);
-    lastIndex.current = [];
+    // lastIndex/lastPlane stay: a cell keeping its series reports no new slice, and its position still counts.
     driven.current.clear();
+    setReference(undefined);
   }, [hanging]);
 
   useEffect(() => {
@@ -89,20 +97,27 @@ export function ViewerWorkspace({ plane, series, hanging, shortcuts = DEFAULT_SH
   }, [shortcuts]);
 
   const onIndex = useCallback(
-    (cell: number, index: number) => {
+    (cell: number, index: number, shownPlane: ImagePlane | undefined) => {
       const prev = lastIndex.current[cell];
       lastIndex.current[cell] = index;
+      lastPlane.current[cell] = shownPlane;
       const expected = driven.current.get(cell);
       if (expected !== undefined) {
         driven.current.delete(cell);
         if (expected === index) return;
       }
-      if (!sync || prev === undefined || index === prev) return;
-      const delta = index - prev;
+      // A slice the reader chose: it is what the other cells' reference lines show.
+      setReference({ cell, plane: shownPlane });
+      if (!sync || prev === undefined || index === prev || !shownPlane) return;
       panes.current.forEach((pane, other) => {
-        if (other === cell || !pane || lastIndex.current[other] === undefined) return;
-        driven.current.set(other, lastIndex.current[other]! + delta);
-        pane.scroll(delta);
+        const otherPlane = lastPlane.current[other];
+        if (other === cell || !pane || lastIndex.current[other] === undefined || !otherPlane || !areParallel(shownPlane, otherPlane)) return;
+        // Same frame of reference: the same place in the patient. Otherwise (a prior): keep the offset.
+        const target =
+          shownPlane.frameOfReferenceUid && shownPlane.frameOfReferenceUid === otherPlane.frameOfReferenceUid
+            ? pane.showNearest(centreOf(shownPlane), shownPlane.frameOfReferenceUid)
+            : pane.scroll(index - prev);
+        if (target !== undefined && target !== lastIndex.current[other]) driven.current.set(other, target);
       });
     },
     [sync],
@@ -125,7 +140,7 @@ export function ViewerWorkspace({ plane, series, hanging, shortcuts = DEFAULT_SH
         <button type="button" disabled={!activeSeries || !onComparePrior} onClick={() => activeSeries && onComparePrior?.(activeSeries)} title="Show the patient's previous study beside this one">
           Compare with prior
         </button>
-        <label title="Scroll all cells together, keeping their offset">
+        <label title="Link the scrolling of cells that show parallel planes: by position within one frame of reference, keeping their offset otherwise (priors)">
           <input type="checkbox" checked={sync} onChange={(e) => setSync(e.target.checked)} /> Sync scroll
         </label>
       </div>
@@ -151,7 +166,8 @@ export function ViewerWorkspace({ plane, series, hanging, shortcuts = DEFAULT_SH
                 series={cells[i]}
                 label={i === 0 ? 'Main viewport' : `Viewport ${i + 1}`}
                 caption={captions[i]}
-                onIndexChange={(index) => onIndex(i, index)}
+                onIndexChange={(index, p) => onIndex(i, index, p)}
+                referencePlane={reference && reference.cell !== i ? reference.plane : undefined}
               />
             </div>
           ))}

@@ -1,0 +1,149 @@
+/**
+ * Layouts as a reader uses them, in Chromium with the committed demo CT (no ../shared needed):
+ * - opening a study (Enter) hangs it by the matching protocol from resources/hanging-protocols;
+ * - 1×2 with the axial series and a coronal reformat of it: the axial slice is a reference line on the
+ *   coronal image, moving with the axial scroll, and linked scrolling follows in the patient's space;
+ * - "Compare with prior" puts the patient's earlier study beside the current one, scrolling together.
+ */
+import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { chooseHangingProtocol, parseHangingProtocol, type HangingProtocol } from '../../common/viewer/hangingProtocols';
+import { startBrowserHost, type BrowserHost } from '../../electron/browser-host/server';
+import { MemorySettingsStore } from '../../electron/services/settings/settings';
+import { importPaths } from '../../electron/services/store/importPaths';
+import { launchChromium } from '../support/chromium';
+import { demoCtDir, dicomFilesIn, repoRoot } from '../support/data';
+import { writeCoronalReformat, writePriorCopy } from '../support/derivedSeries';
+import { ensureRendererBuilt } from '../support/renderer';
+import { makeTempDir, removeDir } from '../support/tempDir';
+
+const shotsDir = path.join(repoRoot, 'test-results');
+
+function builtInProtocols(): HangingProtocol[] {
+  const dir = path.join(repoRoot, 'resources', 'hanging-protocols');
+  return readdirSync(dir)
+    .filter((f) => f.endsWith('.json'))
+    .map((f) => parseHangingProtocol(JSON.parse(readFileSync(path.join(dir, f), 'utf8'))))
+    .flatMap((r) => (r.ok ? [r.protocol] : []));
+}
+
+async function sliceIndex(page: Page, cell: number): Promise<number> {
+  const text = (await page.locator(`[data-cell="${cell}"] [data-testid="overlay-slice"]`).textContent()) ?? '';
+  const m = /Im (\d+) \/ (\d+)/.exec(text);
+  return m ? Number(m[1]) : NaN;
+}
+
+async function referenceLineY(page: Page, cell: number): Promise<{ y1: number; y2: number; x1: number; x2: number } | undefined> {
+  return page.evaluate((c) => {
+    const line = document.querySelector(`[data-cell="${c}"] [data-testid="reference-line"] line`);
+    if (!line) return undefined;
+    const n = (a: string) => Number(line.getAttribute(a));
+    return { x1: n('x1'), y1: n('y1'), x2: n('x2'), y2: n('y2') };
+  }, cell);
+}
+
+describe('layouts, hanging protocols, reference lines and priors', () => {
+  let host: BrowserHost;
+  let browser: Browser;
+  let page: Page;
+  let dataDir: string;
+  let derivedDir: string;
+  const pageErrors: string[] = [];
+  const demoFiles = dicomFilesIn(demoCtDir());
+
+  beforeAll(async () => {
+    const rendererDir = ensureRendererBuilt();
+    dataDir = await makeTempDir('dokuei-e2e-layouts-');
+    derivedDir = await makeTempDir('dokuei-e2e-derived-');
+    host = await startBrowserHost({ dataDir, settings: new MemorySettingsStore({ nodes: [], seedDemo: false }), rendererDir, log: () => {} });
+    const coronal = writeCoronalReformat(demoFiles, path.join(derivedDir, 'coronal'), '1.2.826.0.1.3680043.10.1234.81', 5);
+    const prior = writePriorCopy(demoFiles, path.join(derivedDir, 'prior'), '1.2.826.0.1.3680043.10.1234.82', '19990301');
+    const r = await importPaths(host.services.store, [...demoFiles, ...coronal, ...prior]);
+    expect(r.imported).toBe(demoFiles.length * 2 + coronal.length);
+    browser = await launchChromium();
+    page = await browser.newPage({ viewport: { width: 1500, height: 900 } });
+    page.on('pageerror', (e) => pageErrors.push(`${e.message}\n${e.stack ?? ''}`));
+    mkdirSync(shotsDir, { recursive: true });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await host?.close();
+    await removeDir(dataDir);
+    await removeDir(derivedDir);
+  });
+
+  it('opens a study with Enter in the layout its hanging protocol picks', async () => {
+    await page.goto(host.url);
+    const current = page.locator('tr[data-study-uid]', { hasText: '2000-01-01' });
+    await current.waitFor({ timeout: 60000 });
+    await current.click();
+    await page.keyboard.press('Enter');
+    // What the protocols say for this study (CT, no body part), computed here from the same JSON files.
+    const series = [
+      { seriesInstanceUid: 'a', modality: 'CT', seriesDescription: '', numberOfInstances: demoFiles.length },
+      { seriesInstanceUid: 'b', modality: 'CT', seriesDescription: 'Coronal reformat', numberOfInstances: 5 },
+    ];
+    const expected = chooseHangingProtocol({ modalities: ['CT'], description: '' }, series, builtInProtocols());
+    await expect.poll(() => page.locator('.workspace').getAttribute('data-layout'), { timeout: 30000 }).toBe(expected.protocol.layout);
+    if (expected.protocol.layout.startsWith('mpr')) {
+      // The demo's 34 slices are unevenly spaced: MPR is refused with the reason, and the series shows as a stack.
+      await expect.poll(() => page.locator('[data-testid="volume-refusal"]').textContent(), { timeout: 60000 }).toContain('spacing varies');
+      await page.locator('.viewport[data-state="ready"]').first().waitFor({ timeout: 120000 });
+    } else {
+      await page.locator('.viewport[data-state="ready"]').first().waitFor({ timeout: 120000 });
+    }
+    await page.screenshot({ path: path.join(shotsDir, 'e2e-layout-hanging.png') });
+  });
+
+  it('draws the axial slice as a reference line on the coronal reformat, moving as the axial scrolls', async () => {
+    await page.getByRole('button', { name: '1×2' }).click();
+    await page.locator('[data-cell="0"]').click();
+    await page.locator('li[data-series-uid]').filter({ hasNotText: 'Coronal' }).first().click();
+    await page.locator('[data-cell="0"] .viewport[data-state="ready"]').waitFor({ timeout: 60000 });
+    await page.locator('[data-cell="1"]').click({ position: { x: 100, y: 200 } });
+    await page.locator('li[data-series-uid]', { hasText: 'Coronal' }).click();
+    await page.locator('[data-cell="1"] .viewport[data-state="ready"]').waitFor({ timeout: 60000 });
+
+    // Scroll the axial: its plane appears on the coronal as a horizontal line.
+    await page.locator('[data-cell="0"] .viewport').focus();
+    await page.keyboard.press('ArrowDown');
+    await expect.poll(() => referenceLineY(page, 1), { timeout: 30000 }).toBeDefined();
+    const first = (await referenceLineY(page, 1))!;
+    expect(Math.abs(first.y1 - first.y2)).toBeLessThan(1);
+    expect(Math.abs(first.x2 - first.x1)).toBeGreaterThan(50);
+    const before = await sliceIndex(page, 0);
+    for (let i = 0; i < 8; i++) await page.keyboard.press('ArrowDown');
+    await expect.poll(() => sliceIndex(page, 0)).toBe(before + 8);
+    // Down the stack is towards the feet: the line moves down the coronal image.
+    await expect.poll(async () => (await referenceLineY(page, 1))!.y1, { timeout: 30000 }).toBeGreaterThan(first.y1 + 5);
+    await page.screenshot({ path: path.join(shotsDir, 'e2e-layout-reference-line.png') });
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('compares with the prior side by side, scrolling together', async () => {
+    await page.locator('[data-cell="0"]').click({ position: { x: 100, y: 200 } });
+    await page.getByRole('button', { name: 'Compare with prior' }).click();
+    await expect.poll(() => page.locator('[data-cell="1"] .pane-caption').textContent(), { timeout: 60000 }).toBe('Prior 1999-03-01');
+    await page.locator('[data-cell="1"] .viewport[data-state="ready"]').waitFor({ timeout: 60000 });
+    await page.locator('[data-cell="0"] .viewport[data-state="ready"]').waitFor({ timeout: 60000 });
+    await page.locator('[data-cell="0"] .viewport').focus();
+    const a0 = await sliceIndex(page, 0);
+    const b0 = await sliceIndex(page, 1);
+    // The axial stack was left near its end: scroll back up, which both stacks have room for.
+    for (let i = 0; i < 3; i++) await page.keyboard.press('ArrowUp');
+    await expect.poll(() => sliceIndex(page, 0)).toBe(a0 - 3);
+    await expect.poll(() => sliceIndex(page, 1), { timeout: 30000 }).toBe(b0 - 3);
+    await page.screenshot({ path: path.join(shotsDir, 'e2e-layout-prior.png') });
+    // Unlinked: the prior stays where it is.
+    await page.getByLabel('Sync scroll').uncheck();
+    await page.locator('[data-cell="0"] .viewport').focus();
+    await page.keyboard.press('ArrowUp');
+    await expect.poll(() => sliceIndex(page, 0)).toBe(a0 - 4);
+    await page.waitForTimeout(500);
+    expect(await sliceIndex(page, 1)).toBe(b0 - 3);
+    expect(pageErrors).toEqual([]);
+  });
+});
