@@ -58,6 +58,26 @@ export const Tag = {
   PixelValueTransformationSequence: '00289145',
   TransferSyntaxUID: '00020010',
   PixelData: '7FE00010',
+  // PET SUV inputs (common/suv): series, patient, acquisition and the Radiopharmaceutical Information Sequence item.
+  SeriesTime: '00080031',
+  AcquisitionDate: '00080022',
+  AcquisitionTime: '00080032',
+  AcquisitionDateTime: '0008002A',
+  Manufacturer: '00080070',
+  PatientSize: '00101020',
+  PatientWeight: '00101030',
+  ActualFrameDuration: '00181242',
+  RadiopharmaceuticalStartTime: '00181072',
+  RadionuclideTotalDose: '00181074',
+  RadionuclideHalfLife: '00181075',
+  RadiopharmaceuticalStartDateTime: '00181078',
+  CorrectedImage: '00280051',
+  RadiopharmaceuticalInformationSequence: '00540016',
+  Units: '00541001',
+  DecayCorrection: '00541102',
+  SUVType: '00541006',
+  FrameReferenceTime: '00541300',
+  DecayFactor: '00541321',
 } as const;
 
 export type TagKeyword = keyof typeof Tag;

@@ -1,0 +1,6 @@
+/** SUV engine (issue #7): pure, isomorphic; used by the viewer and the `dokuei suv` command. */
+export { computeSuv, computeSeriesSuv, storedToSuv, averageCountRateOffset, SUV_TYPES } from './computeSuv';
+export type { SuvFactors, SuvInput, SuvInputName, SuvInputSource, SuvOverrides, SuvResult, SuvType } from './computeSuv';
+export { readSuvHeader, type SuvHeader } from './suvHeader';
+export { bsaDuBois, ibw, lbmJames, lbmJames128, lbmJanmahasatian, type Sex } from './bodySize';
+export { combineDateTime, formatWallClock, parseDicomDate, parseDicomDateTime, parseDicomTime, parseIsoDateTime } from './dicomTime';
