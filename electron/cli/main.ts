@@ -22,6 +22,7 @@ import { ConfSettingsStore } from '../services/settings/settings';
 import { CliUsageError, nodesCommand, queryCommand, retrieveCommand, secretsCommand } from './pacsCommands';
 import { ARCHIVE_USAGE, archiveCommand } from './archiveCommands';
 import { PREFETCH_USAGE, prefetchCommand } from './prefetchCommands';
+import { REGISTER_USAGE, registerCommand } from './registerCommand';
 import { EncryptedArchive } from '../services/archive/encryptedArchive';
 import { defaultKeyProvider } from '../services/archive/keyProvider';
 
@@ -48,6 +49,7 @@ Usage:
                                           retrieve into the local store, with a progress bar
 ${ARCHIVE_USAGE}
 ${PREFETCH_USAGE}
+${REGISTER_USAGE}
 Options:
   --data-dir DIR   local data folder (default: $DOKUEI_DATA_DIR or ${defaultDataDir()});
                    nodes are read from DIR/settings.json, secrets from DIR/secrets.enc
@@ -78,6 +80,8 @@ function out(line: string): void {
 }
 
 export async function run(argv: string[]): Promise<number> {
+  // `register` has options of its own (--roi, --fixed-series, …): it parses its arguments itself.
+  if (argv[0] === 'register') return registerWithSigint(argv.slice(1));
   const { values, positionals } = parseArgs({
     args: argv,
     allowPositionals: true,
@@ -210,8 +214,21 @@ export async function run(argv: string[]): Promise<number> {
         await archive.close();
       }
     }
+    case 'register': // reached only with options before the command (`dokuei --json register A B`)
+      return registerWithSigint([...rest, ...(values.json ? ['--json'] : [])]);
     default:
       throw new UsageError(`unknown command "${command}"`);
+  }
+}
+
+async function registerWithSigint(args: string[]): Promise<number> {
+  const ctl = new AbortController();
+  const onSigint = () => ctl.abort();
+  process.once('SIGINT', onSigint);
+  try {
+    return await registerCommand(args, { out, err: (t) => void process.stderr.write(t), isTty: !!process.stderr.isTTY }, ctl.signal);
+  } finally {
+    process.off('SIGINT', onSigint);
   }
 }
 

@@ -1,0 +1,126 @@
+/**
+ * `dokuei register FIXED_DIR[#SERIES] MOVING_DIR[#SERIES] [--roi x0,y0,z0,x1,y1,z1] [--json]` (issue #8): rigid
+ * registration of one series to another (common/registration), each read from a folder of DICOM files.
+ *
+ * Prints the 4×4 row-major transform from moving to fixed patient coordinates (mm). The --json shape is an
+ * interface: { matrix, metric, iterations, timeMs, … } — extend it, never rename fields.
+ * A folder holding several series needs a pick: `DIR#DESCRIPTION` (a case-insensitive part of the Series
+ * Description) or `DIR#SERIES_UID`, or --fixed-series / --moving-series with the same meaning.
+ * Exit codes: 0 registered, 1 a folder or the registration failed (the reason is printed), 2 usage error.
+ */
+import { parseArgs } from 'node:util';
+import { RegistrationError, registerRigid, type Initialization, type RegistrationOptions, type RoiBox } from '../../common/registration';
+import { loadSeriesVolume, parseSeriesArgument, SeriesVolumeError } from '../services/registration/loadSeriesVolume';
+import { CliUsageError, type CliIo } from './pacsCommands';
+
+export const REGISTER_USAGE = `  dokuei register FIXED_DIR[#SERIES] MOVING_DIR[#SERIES] [--roi x0,y0,z0,x1,y1,z1] [--json]
+                 [--fixed-series S] [--moving-series S] [--init auto|identity|centers|moments] [--seed N]
+                                          rigid registration (Mattes MI); prints the 4×4 moving → fixed
+                                          matrix (patient mm), metric (−MI), iterations, timeMs. SERIES: a
+                                          Series Instance UID or part of the Series Description; --roi: a box
+                                          in fixed patient mm where the fixed image is sampled`;
+
+const INITS: readonly Initialization[] = ['auto', 'identity', 'centers', 'moments'];
+
+export function parseRoi(text: string): RoiBox {
+  const v = text.split(',').map((s) => Number(s.trim()));
+  if (v.length !== 6 || !v.every(Number.isFinite)) throw new CliUsageError(`--roi needs six numbers x0,y0,z0,x1,y1,z1 (mm), not "${text}"`);
+  const [x0, y0, z0, x1, y1, z1] = v as [number, number, number, number, number, number];
+  if (x0 === x1 || y0 === y1 || z0 === z1) throw new CliUsageError('--roi is an empty box');
+  return { min: [Math.min(x0, x1), Math.min(y0, y1), Math.min(z0, z1)], max: [Math.max(x0, x1), Math.max(y0, y1), Math.max(z0, z1)] };
+}
+
+const round = (x: number, digits: number) => Number(x.toFixed(digits));
+
+export async function registerCommand(argv: string[], io: CliIo, signal?: AbortSignal): Promise<number> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      json: { type: 'boolean', default: false },
+      roi: { type: 'string' },
+      'fixed-series': { type: 'string' },
+      'moving-series': { type: 'string' },
+      init: { type: 'string' },
+      seed: { type: 'string' },
+      samples: { type: 'string' },
+    },
+  });
+  if (positionals.length !== 2) throw new CliUsageError('register needs FIXED_DIR and MOVING_DIR');
+  const init = values.init ?? 'auto';
+  if (!INITS.includes(init as Initialization)) throw new CliUsageError(`--init must be one of ${INITS.join(', ')}`);
+  const seed = values.seed !== undefined ? Number(values.seed) : 1;
+  if (!Number.isInteger(seed)) throw new CliUsageError('--seed must be an integer');
+  const samples = values.samples !== undefined ? Number(values.samples) : undefined;
+  if (samples !== undefined && !(Number.isInteger(samples) && samples >= 500)) throw new CliUsageError('--samples must be an integer ≥ 500');
+  const roi = values.roi !== undefined ? parseRoi(values.roi) : undefined;
+
+  const fixedArg = await parseSeriesArgument(positionals[0]!);
+  const movingArg = await parseSeriesArgument(positionals[1]!);
+  const tty = io.isTty && !values.json;
+  try {
+    const t0 = performance.now();
+    const fixed = await loadSeriesVolume(fixedArg.dir, { series: values['fixed-series'] ?? fixedArg.series, signal });
+    const moving = await loadSeriesVolume(movingArg.dir, { series: values['moving-series'] ?? movingArg.series, signal });
+    const loadMs = performance.now() - t0;
+    const options: RegistrationOptions = {
+      initialize: init as Initialization,
+      seed,
+      ...(samples !== undefined ? { samples } : {}),
+      ...(roi ? { roi } : {}),
+      ...(signal ? { signal } : {}),
+      ...(tty ? { onProgress: (p) => io.err(`\rRegistering: level ${p.level + 1}/${p.levels}, iteration ${p.iteration + 1}, −MI ${p.metric.toFixed(4)}   `) } : {}),
+    };
+    const result = await registerRigid(fixed.volume, moving.volume, options);
+    if (tty) io.err('\n');
+    const matrix = result.matrix.map((row) => row.map((x) => round(x, 6)));
+    if (values.json) {
+      const side = (s: typeof fixed, dir: string) => ({
+        dir,
+        seriesInstanceUid: s.series.seriesInstanceUid,
+        seriesDescription: s.series.description,
+        modality: s.series.modality,
+        dims: s.volume.dims,
+        spacing: s.volume.spacing.map((x) => round(x, 6)),
+        warnings: s.warnings,
+      });
+      io.out(
+        JSON.stringify(
+          {
+            matrix,
+            metric: round(result.metric, 6),
+            iterations: result.iterations,
+            timeMs: Math.round(result.timeMs),
+            loadMs: Math.round(loadMs),
+            initialization: result.initialization,
+            initialMatrix: result.initialMatrix.map((row) => row.map((x) => round(x, 6))),
+            levels: result.levels.map((l) => ({ ...l, metric: round(l.metric, 6), fixedSpacing: l.fixedSpacing.map((x) => round(x, 4)), movingSpacing: l.movingSpacing.map((x) => round(x, 4)) })),
+            fixed: side(fixed, fixedArg.dir),
+            moving: side(moving, movingArg.dir),
+          },
+          null,
+          2,
+        ),
+      );
+    } else {
+      io.out(`Fixed:  "${fixed.series.description}" ${fixed.volume.dims.join('×')} (${fixedArg.dir})`);
+      io.out(`Moving: "${moving.series.description}" ${moving.volume.dims.join('×')} (${movingArg.dir})`);
+      for (const w of [...fixed.warnings.map((w) => `fixed: ${w}`), ...moving.warnings.map((w) => `moving: ${w}`)]) io.out(`  note — ${w}`);
+      io.out('Moving → fixed (patient mm):');
+      for (const row of matrix) io.out(`  ${row.map((x) => x.toFixed(6).padStart(12)).join(' ')}`);
+      io.out(`metric (−MI) ${result.metric.toFixed(4)}, ${result.iterations} iterations, ${Math.round(result.timeMs)} ms (loading ${Math.round(loadMs)} ms), start: ${result.initialization}`);
+    }
+    return 0;
+  } catch (err) {
+    if (tty) io.err('\n');
+    if (err instanceof SeriesVolumeError || err instanceof RegistrationError) {
+      io.err(`dokuei register: ${err.message}\n`);
+      return 1;
+    }
+    if (signal?.aborted) {
+      io.err('dokuei register: cancelled\n');
+      return 1;
+    }
+    throw err;
+  }
+}
