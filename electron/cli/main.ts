@@ -6,6 +6,7 @@
  *   dokuei nodes list|echo NAME, dokuei query …, dokuei retrieve STUDY_UID [--node NAME]
  *   dokuei archive ls|usage|verify|pin STUDY|unpin STUDY|evict STUDY [--archive DIR] [--json]
  *   dokuei prefetch --rule today|priors|pinned [--patient-id ID] [--count N] [--study UID ...] [--wait] [--json]
+ *   dokuei suv FILE_OR_DIR... [--weight KG] [--height CM] [--sex M|F|O] [--dose BQ] [--injection ISO] [--half-life S] [--json]
  * Exit codes: 0 ok, 1 some input failed, 2 usage error, 3 answered but a node was unreachable.
  */
 import path from 'node:path';
@@ -23,6 +24,7 @@ import { CliUsageError, nodesCommand, queryCommand, retrieveCommand, secretsComm
 import { ARCHIVE_USAGE, archiveCommand } from './archiveCommands';
 import { PREFETCH_USAGE, prefetchCommand } from './prefetchCommands';
 import { REGISTER_USAGE, registerCommand } from './registerCommand';
+import { SUV_USAGE, suvCommand } from './suvCommand';
 import { EncryptedArchive } from '../services/archive/encryptedArchive';
 import { defaultKeyProvider } from '../services/archive/keyProvider';
 
@@ -50,6 +52,7 @@ Usage:
 ${ARCHIVE_USAGE}
 ${PREFETCH_USAGE}
 ${REGISTER_USAGE}
+${SUV_USAGE}
 Options:
   --data-dir DIR   local data folder (default: $DOKUEI_DATA_DIR or ${defaultDataDir()});
                    nodes are read from DIR/settings.json, secrets from DIR/secrets.enc
@@ -102,6 +105,12 @@ export async function run(argv: string[]): Promise<number> {
       count: { type: 'string' },
       study: { type: 'string', multiple: true },
       wait: { type: 'boolean', default: false },
+      weight: { type: 'string' },
+      height: { type: 'string' },
+      sex: { type: 'string' },
+      dose: { type: 'string' },
+      injection: { type: 'string' },
+      'half-life': { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
       version: { type: 'boolean', default: false },
     },
@@ -206,6 +215,8 @@ export async function run(argv: string[]): Promise<number> {
         await services.close();
       }
     }
+    case 'suv':
+      return suvCommand(rest, values, values.json ?? false, { out, err: (t) => void process.stderr.write(t), isTty: false });
     case 'archive': {
       const archive = await openArchive();
       try {

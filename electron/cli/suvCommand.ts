@@ -1,0 +1,149 @@
+/**
+ * `dokuei suv FILES_OR_DIRS... [--weight KG] [--height CM] [--sex M|F|O] [--dose BQ] [--injection ISO_DATETIME]
+ * [--half-life S] [--json]`: the SUV factors of each PET instance (common/suv, the same engine as the viewer), with
+ * the reason for each factor that cannot be had and the warnings a reader should see.
+ *
+ * --json prints an array, one object per instance, in file order:
+ *   { file, sopInstanceUID, units, factors: { bw, lbm, lbmJames128, lbmJanma, bsa, ibw }, reasons: { <type>: why },
+ *     warnings: [...], inputs: [{ name, value, source }], rescale: { slope, intercept } }
+ * (a file that cannot be read: { file, error }). SUV = (stored × slope + intercept) × factor. The shape is an
+ * interface: extend, never rename.
+ * Instances are grouped by Series Instance UID, since the reference time is a series-level value.
+ * Exit codes: 0 every file read (a null factor is an answer, not a failure), 1 some file unreadable, 2 usage error.
+ */
+import { readdir, readFile, stat } from 'node:fs/promises';
+import path from 'node:path';
+import { computeSeriesSuv, parseIsoDateTime, SUV_TYPES, type SuvOverrides, type SuvResult } from '../../common/suv';
+import { getString } from '../../common/dicom/dicomJson';
+import { Tag } from '../../common/dicom/tags';
+import { part10ToDicomJson } from '../services/dicom/datasetJson';
+import { CliUsageError, type CliIo } from './pacsCommands';
+
+export const SUV_USAGE = `  dokuei suv FILE_OR_DIR... [--weight KG] [--height CM] [--sex M|F|O] [--dose BQ]
+             [--injection ISO_DATETIME] [--half-life S] [--json]
+                                          SUV factors (bw, lbm, lbmJames128, lbmJanma, bsa, ibw) of each PET
+                                          instance, with why a factor is null; the options override the header`;
+
+export interface SuvCommandOptions {
+  weight?: string;
+  height?: string;
+  sex?: string;
+  dose?: string;
+  injection?: string;
+  'half-life'?: string;
+}
+
+export type SuvLine =
+  | ({ file: string; sopInstanceUID: string | null } & SuvResult)
+  | { file: string; error: string };
+
+function positive(name: string, text: string | undefined): number | undefined {
+  if (text === undefined) return undefined;
+  const n = Number(text);
+  if (text.trim() === '' || !Number.isFinite(n) || n <= 0) throw new CliUsageError(`--${name} needs a positive number, not "${text}"`);
+  return n;
+}
+
+export function suvOverrides(o: SuvCommandOptions): SuvOverrides {
+  const out: SuvOverrides = {};
+  const weight = positive('weight', o.weight);
+  const height = positive('height', o.height);
+  const dose = positive('dose', o.dose);
+  const halfLife = positive('half-life', o['half-life']);
+  if (weight !== undefined) out.weightKg = weight;
+  if (height !== undefined) out.heightCm = height;
+  if (dose !== undefined) out.doseBq = dose;
+  if (halfLife !== undefined) out.halfLifeS = halfLife;
+  if (o.sex !== undefined) {
+    const s = o.sex.trim().toUpperCase();
+    if (s !== 'M' && s !== 'F' && s !== 'O') throw new CliUsageError(`--sex is M, F or O, not "${o.sex}"`);
+    out.sex = s;
+  }
+  if (o.injection !== undefined) {
+    if (parseIsoDateTime(o.injection) === undefined) throw new CliUsageError(`--injection needs a date-time such as 2024-01-15T08:30:00, not "${o.injection}"`);
+    out.injectionDateTime = o.injection;
+  }
+  return out;
+}
+
+/** Files given, and every file under the folders given (sorted); `explicit` files report their read errors. */
+async function collect(paths: string[]): Promise<{ file: string; explicit: boolean }[]> {
+  const out: { file: string; explicit: boolean }[] = [];
+  const walk = async (dir: string): Promise<void> => {
+    const entries = (await readdir(dir, { withFileTypes: true })).sort((a, b) => a.name.localeCompare(b.name));
+    for (const e of entries) {
+      const p = path.join(dir, e.name);
+      if (e.isDirectory()) await walk(p);
+      else if (e.isFile()) out.push({ file: p, explicit: false });
+    }
+  };
+  for (const p of paths) {
+    const s = await stat(p).catch(() => undefined);
+    if (s?.isDirectory()) await walk(p);
+    else out.push({ file: p, explicit: true });
+  }
+  return out;
+}
+
+export async function suvLines(paths: string[], overrides: SuvOverrides): Promise<{ lines: SuvLine[]; skipped: number }> {
+  const read: { file: string; dataset?: unknown; error?: string }[] = [];
+  let skipped = 0;
+  for (const { file, explicit } of await collect(paths)) {
+    try {
+      read.push({ file, dataset: part10ToDicomJson(new Uint8Array(await readFile(file))).dataset });
+    } catch (err) {
+      const code = (err as { code?: string }).code;
+      const message = code === 'ENOENT' ? 'No such file' : err instanceof Error ? err.message : String(err);
+      if (explicit) read.push({ file, error: message });
+      else skipped++; // a non-DICOM file inside a folder (a MANIFEST, a DICOMDIR's neighbours)
+    }
+  }
+  // One engine call per series: the reference time may depend on the earliest acquisition of all of them.
+  const bySeries = new Map<string, number[]>();
+  read.forEach((r, i) => {
+    if (r.dataset === undefined) return;
+    const key = getString(r.dataset as never, Tag.SeriesInstanceUID) ?? `(no series) ${r.file}`;
+    bySeries.set(key, [...(bySeries.get(key) ?? []), i]);
+  });
+  const results = new Map<number, SuvResult>();
+  for (const indices of bySeries.values()) {
+    const rs = computeSeriesSuv(indices.map((i) => read[i]!.dataset), overrides);
+    indices.forEach((i, k) => results.set(i, rs[k]!));
+  }
+  const lines: SuvLine[] = read.map((r, i) => {
+    const res = results.get(i);
+    if (!res) return { file: r.file, error: r.error ?? 'unreadable' };
+    return {
+      file: r.file,
+      sopInstanceUID: getString(r.dataset as never, Tag.SOPInstanceUID) ?? null,
+      units: res.units,
+      factors: res.factors,
+      reasons: res.reasons,
+      warnings: res.warnings,
+      inputs: res.inputs,
+      rescale: res.rescale,
+    };
+  });
+  return { lines, skipped };
+}
+
+export async function suvCommand(paths: string[], options: SuvCommandOptions, json: boolean, io: CliIo): Promise<number> {
+  if (paths.length === 0) throw new CliUsageError('suv needs at least one FILE or DIR');
+  const overrides = suvOverrides(options);
+  const { lines, skipped } = await suvLines(paths, overrides);
+  if (json) io.out(JSON.stringify(lines, null, 2));
+  else {
+    for (const l of lines) {
+      if ('error' in l) {
+        io.out(`${l.file}: ERROR ${l.error}`);
+        continue;
+      }
+      const f = SUV_TYPES.map((t) => `${t} ${l.factors[t] === null ? '—' : l.factors[t]!.toPrecision(6)}`).join('  ');
+      io.out(`${l.file}: ${l.units ?? 'no units'}  ${f}`);
+      for (const t of SUV_TYPES) if (l.reasons[t]) io.out(`  ${t}: ${l.reasons[t]}`);
+      for (const w of l.warnings) io.out(`  note: ${w}`);
+    }
+  }
+  if (skipped) io.err(`Skipped ${skipped} file(s) in the folders given that are not DICOM Part 10.\n`);
+  return lines.some((l) => 'error' in l) ? 1 : 0;
+}
