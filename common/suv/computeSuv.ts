@@ -337,7 +337,14 @@ function computeOne(h: SuvHeader, series: SeriesContext, o: SuvOverrides): SuvRe
   const result = (factors: Partial<SuvFactors>, reasons: Partial<Record<SuvType, string>>): SuvResult => {
     const full = { bw: null, lbm: null, lbmJames128: null, lbmJanma: null, bsa: null, ibw: null, ...factors } as SuvFactors;
     const why: Partial<Record<SuvType, string>> = {};
-    for (const t of SUV_TYPES) if (full[t] === null) why[t] = reasons[t] ?? 'not available';
+    for (const t of SUV_TYPES) {
+      const f = full[t];
+      if (f !== null && !(Number.isFinite(f) && f > 0)) {
+        // Inputs at the edge of floating point (a weight of 5e-324 kg, a dose of 1e308) make no usable factor.
+        full[t] = null;
+        why[t] = `the inputs give no usable factor (${f})`;
+      } else if (f === null) why[t] = reasons[t] ?? 'not available';
+    }
     return { units, factors: full, reasons: why, warnings, inputs, rescale: { slope, intercept } };
   };
   const none = (reason: string) => result({}, Object.fromEntries(SUV_TYPES.map((t) => [t, reason])));
