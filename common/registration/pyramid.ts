@@ -32,14 +32,16 @@ export function buildLevel(v: Volume, factors: readonly [number, number, number]
   const oz = Math.floor(nz / kz);
   const out = new Float32Array(ox * oy * oz);
   const src = v.data;
-  const xmap = new Int32Array(nx);
-  for (let i = 0; i < nx; i++) xmap[i] = i < ox * kx ? Math.floor(i / kx) : -1;
   for (let z = 0; z < oz * kz; z++) {
     const zo = Math.floor(z / kz) * ox * oy;
     for (let y = 0; y < oy * ky; y++) {
       const rowOut = zo + Math.floor(y / ky) * ox;
-      const rowIn = (z * ny + y) * nx;
-      for (let x = 0; x < ox * kx; x++) out[rowOut + xmap[x]!]! += src[rowIn + x]!;
+      let at = (z * ny + y) * nx;
+      for (let X = 0; X < ox; X++) {
+        let sum = 0;
+        for (let e = at + kx; at < e; at++) sum += src[at]!;
+        out[rowOut + X]! += sum;
+      }
     }
   }
   const inv = 1 / (kx * ky * kz);
