@@ -138,12 +138,14 @@ export async function suvCommand(paths: string[], options: SuvCommandOptions, js
         io.out(`${l.file}: ERROR ${l.error}`);
         continue;
       }
-      const f = SUV_TYPES.map((t) => `${t} ${l.factors[t] === null ? '—' : l.factors[t]!.toPrecision(6)}`).join('  ');
+      const f = SUV_TYPES.map((t) => `${t} ${l.factors[t] === null ? '—' : l.factors[t]!.toExponential(5)}`).join('  ');
       io.out(`${l.file}: ${l.units ?? 'no units'}  ${f}`);
       for (const t of SUV_TYPES) if (l.reasons[t]) io.out(`  ${t}: ${l.reasons[t]}`);
       for (const w of l.warnings) io.out(`  note: ${w}`);
     }
   }
   if (skipped) io.err(`Skipped ${skipped} file(s) in the folders given that are not DICOM Part 10.\n`);
+  // The entry calls process.exit as soon as this returns: a pipe still holding a long answer would be cut short.
+  await new Promise<void>((resolve) => process.stdout.write('', () => resolve()));
   return lines.some((l) => 'error' in l) ? 1 : 0;
 }
