@@ -186,7 +186,7 @@ export function App() {
             Local archive: {summary.studies} studies, {summary.instances} images, {(summary.bytes / 1048576).toFixed(1)} MB
           </span>
         ) : null}
-        <span>Keys: ↑/↓ study · Enter series · R retrieve · Esc cancel · in a viewport: wheel/arrows slice · right-drag W/L · Ctrl+wheel zoom · 1–5 W/L presets · Alt+1/2/4/M layout</span>
+        <span>Keys: ↑/↓ study · Enter series · R retrieve · Esc cancel · in a viewport: wheel/arrows slice · right-drag W/L · Ctrl+wheel zoom · 1–5 W/L presets · Alt+1–4 layout · ? keys</span>
       </footer>
     </div>
     </ShortcutsProvider>

@@ -228,7 +228,17 @@ describe('stack viewer reading tools on the demo CT', () => {
     await page.locator('.viewport').focus();
     await page.keyboard.press(' ');
     await expect.poll(() => page.locator('.viewport').getAttribute('data-cine')).toBe('stopped');
-    const stopped = await sliceText();
+    // A slice requested just before the pause may still arrive (its load was in flight): wait for the
+    // image to settle, then it must stay put.
+    let stopped = await sliceText();
+    await expect
+      .poll(async () => {
+        const before = stopped;
+        await page.waitForTimeout(300);
+        stopped = await sliceText();
+        return stopped === before;
+      }, { timeout: 10000 })
+      .toBe(true);
     await page.waitForTimeout(500);
     expect(await sliceText()).toBe(stopped);
     expect(pageErrors).toEqual([]);

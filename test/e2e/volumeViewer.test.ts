@@ -174,6 +174,10 @@ describe('volumes: MPR 1+3 and 3D in Chromium', () => {
     // SwiftShader has no EXT_texture_norm16: float textures, said on screen; a GPU with it gets 2-byte textures.
     expect(['norm16', 'float32']).toContain(report.textureFormat);
     expect(report.gpuTextureBytes).toBe(report.voxels * (report.textureFormat === 'norm16' ? 2 : 4));
+    // The estimate shown before loading is what the volume really takes.
+    const estimate = (await page.locator('[data-testid="volume-estimate"]').textContent()) ?? '';
+    expect(estimate).toContain(`${Math.round(report.cpuBytes / 1024 ** 2)} MB CPU`);
+    expect(estimate).toContain(`${Math.round(report.gpuTextureBytes / 1024 ** 2)} MB GPU (${report.textureFormat})`);
     if (report.textureFormat === 'float32') await expect.poll(() => page.locator('[data-testid="volume-notices"]').textContent()).toContain('EXT_texture_norm16');
 
     // VR: the 3D view shows a lit body, not an empty box.

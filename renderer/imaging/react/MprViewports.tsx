@@ -373,6 +373,11 @@ export function MprViewports({ plan, dataPlaneHeaders, label, vrPreset = 'CT-Bon
           {progress.loaded < progress.total ? `Loading ${progress.loaded}/${progress.total}` : `${progress.total} slices`}
         </span>
         <span data-testid="mpr-voi">{voi.ww ? `W ${voi.ww} L ${voi.wc}` : ''}</span>
+        {plan.estimate ? (
+          <span className="mpr-estimate" data-testid="volume-estimate" title="Memory planned for this volume before loading">
+            ≈ {formatMb(plan.estimate.cpuBytes)} CPU · {formatMb(plan.estimate.gpuBytes)} GPU ({plan.estimate.textureFormat})
+          </span>
+        ) : null}
       </div>
       {plan.notices.length ? (
         <div className="volume-notices" role="status" data-testid="volume-notices">
@@ -387,6 +392,10 @@ export function MprViewports({ plan, dataPlaneHeaders, label, vrPreset = 'CT-Bon
       </div>
     </div>
   );
+}
+
+function formatMb(bytes: number): string {
+  return bytes >= 1024 ** 3 ? `${(bytes / 1024 ** 3).toFixed(1)} GB` : `${Math.round(bytes / 1024 ** 2)} MB`;
 }
 
 function planeOf(ids: Record<MprPlane, string>, viewportId: string): MprPlane {

@@ -49,7 +49,8 @@ export interface StackViewportHandle {
   deleteMeasurement(uid: string): void;
   focus(): void;
   /** Canvas point (CSS px) of an image pixel position in the current image, for overlays drawn by features. */
-  imageToCanvas(column: number, row: number): [number, number] | undefined;
+  imageToCanvas(column: number, row: number): [number, number] | undefined;  /** The index of the image shown now (not the last one reported: a scroll may be on its way). */
+  currentIndex(): number | undefined;
 }
 
 export interface StackViewportProps {
@@ -402,6 +403,7 @@ export function StackViewport(props: StackViewportProps) {
       run: (a) => live.current?.run(a),
       deleteMeasurement: (uid) => live.current?.deleteMeasurement(uid),
       focus: () => elementRef.current?.focus(),
+      currentIndex: () => live.current?.viewport.getCurrentImageIdIndex(),
       imageToCanvas: (column, row) => {
         const viewport = live.current?.viewport;
         const imageId = viewport?.getCurrentImageId();

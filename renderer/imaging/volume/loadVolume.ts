@@ -24,6 +24,8 @@ export interface VolumePlan {
   zDecimation: number;
   /** User-facing notices (decimation, missing slices, texture format fallback). */
   notices: readonly string[];
+  /** What the memory plan expects the volume to take, shown before and while it loads. */
+  estimate?: { cpuBytes: number; gpuBytes: number; textureFormat: string };
 }
 
 export interface LoadProgress {

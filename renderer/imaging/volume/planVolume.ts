@@ -85,7 +85,7 @@ export function planVolume(key: string, label: string, entries: readonly StackEn
   if (memory.fallbackNote) notices.push(memory.fallbackNote);
   return {
     ok: true,
-    plan: { key, label, slots, zDecimation: memory.decimation.z, notices },
+    plan: { key, label, slots, zDecimation: memory.decimation.z, notices, estimate: { cpuBytes: memory.cpuBytes, gpuBytes: memory.gpuBytes, textureFormat: memory.textureFormat } },
     warnings: geometry.warnings,
   };
 }

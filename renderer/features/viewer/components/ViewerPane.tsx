@@ -27,10 +27,10 @@ export interface ViewerPaneProps {
 
 /** What the workspace may ask of a pane. */
 export interface ViewerPaneHandle {
-  /** Scrolls by delta slices (clamped); returns the index it will show. */
-  scroll(delta: number): number | undefined;
-  /** Shows the slice nearest to a patient-space point (same frame of reference); returns its index, if any. */
-  showNearest(point: Vec3, frameOfReferenceUid: string): number | undefined;
+  /** Scrolls by delta slices (cornerstone clamps at the ends). */
+  scroll(delta: number): void;
+  /** Shows the slice nearest to a patient-space point (same frame of reference), if there is one. */
+  showNearest(point: Vec3, frameOfReferenceUid: string): void;
 }
 
 export function ViewerPane({ plane, series, label = 'Main viewport', caption, onIndexChange, referencePlane, ref }: ViewerPaneProps) {
@@ -54,21 +54,16 @@ export function ViewerPane({ plane, series, label = 'Main viewport', caption, on
   useImperativeHandle(
     ref,
     () => ({
-      scroll: (delta: number) => {
-        const { index, planes: ps } = shown.current;
-        if (ps.length === 0) return undefined;
-        const target = Math.min(ps.length - 1, Math.max(0, index + delta));
-        if (target !== index) viewport.current?.run({ kind: 'scroll', delta: target - index });
-        return target;
-      },
+      scroll: (delta: number) => viewport.current?.run({ kind: 'scroll', delta }),
       showNearest: (point: Vec3, frameOfReferenceUid: string) => {
-        const { index, planes: ps } = shown.current;
+        const ps = shown.current.planes;
         const target = nearestPlaneIndex(
           ps.map((p) => (p && p.frameOfReferenceUid === frameOfReferenceUid ? p : undefined)),
           point,
         );
+        // From the image shown now, not the last reported one: scrolls may still be on their way.
+        const index = viewport.current?.currentIndex() ?? shown.current.index;
         if (target !== undefined && target !== index) viewport.current?.run({ kind: 'scroll', delta: target - index });
-        return target;
       },
     }),
     [],

@@ -52,7 +52,8 @@ export function ViewerWorkspace({ plane, series, hanging, shortcuts: shortcutsOv
   const [sync, setSync] = useState(true);
   const panes = useRef<(ViewerPaneHandle | null)[]>([]);
   const lastIndex = useRef<(number | undefined)[]>([]);
-  const driven = useRef(new Map<number, number>());
+  /** The cell that last had the reader's mouse, wheel or keys. */
+  const userCell = useRef(0);
   const lastPlane = useRef<(ImagePlane | undefined)[]>([]);
   const [reference, setReference] = useState<{ cell: number; plane: ImagePlane | undefined }>();
 
@@ -64,7 +65,6 @@ export function ViewerWorkspace({ plane, series, hanging, shortcuts: shortcutsOv
     if (hanging.syncScroll) setSync(true);
     setActive(0);
     // lastIndex/lastPlane stay: a cell keeping its series reports no new slice, and its position still counts.
-    driven.current.clear();
     setReference(undefined);
   }, [hanging]);
 
@@ -101,23 +101,20 @@ export function ViewerWorkspace({ plane, series, hanging, shortcuts: shortcutsOv
       const prev = lastIndex.current[cell];
       lastIndex.current[cell] = index;
       lastPlane.current[cell] = shownPlane;
-      const expected = driven.current.get(cell);
-      if (expected !== undefined) {
-        driven.current.delete(cell);
-        if (expected === index) return;
-      }
-      // A slice the reader chose: it is what the other cells' reference lines show.
+      // Only the cell the reader is working in drives the others; the cells it moves never drive back, so
+      // reports arriving late or in bursts cannot bounce between cells.
+      if (cell !== userCell.current) return;
       setReference({ cell, plane: shownPlane });
       if (!sync || prev === undefined || index === prev || !shownPlane) return;
       panes.current.forEach((pane, other) => {
         const otherPlane = lastPlane.current[other];
-        if (other === cell || !pane || lastIndex.current[other] === undefined || !otherPlane || !areParallel(shownPlane, otherPlane)) return;
+        if (other === cell || !pane || !otherPlane || !areParallel(shownPlane, otherPlane)) return;
         // Same frame of reference: the same place in the patient. Otherwise (a prior): keep the offset.
-        const target =
-          shownPlane.frameOfReferenceUid && shownPlane.frameOfReferenceUid === otherPlane.frameOfReferenceUid
-            ? pane.showNearest(centreOf(shownPlane), shownPlane.frameOfReferenceUid)
-            : pane.scroll(index - prev);
-        if (target !== undefined && target !== lastIndex.current[other]) driven.current.set(other, target);
+        if (shownPlane.frameOfReferenceUid && shownPlane.frameOfReferenceUid === otherPlane.frameOfReferenceUid) {
+          pane.showNearest(centreOf(shownPlane), shownPlane.frameOfReferenceUid);
+        } else {
+          pane.scroll(index - prev);
+        }
       });
     },
     [sync],
@@ -155,8 +152,20 @@ export function ViewerWorkspace({ plane, series, hanging, shortcuts: shortcutsOv
               key={i}
               className={`cell${i === active && count > 1 ? ' active' : ''}`}
               data-cell={i}
-              onMouseDownCapture={() => setActive(i)}
-              onFocusCapture={() => setActive(i)}
+              onMouseDownCapture={() => {
+                userCell.current = i;
+                setActive(i);
+              }}
+              onWheelCapture={() => {
+                userCell.current = i;
+              }}
+              onKeyDownCapture={() => {
+                userCell.current = i;
+              }}
+              onFocusCapture={() => {
+                userCell.current = i;
+                setActive(i);
+              }}
             >
               <ViewerPane
                 ref={(h) => {
