@@ -252,6 +252,14 @@ describe('decay correction', () => {
     expect(r.reasons.bw).toMatch(/Decay Correction is START but Corrected Image \(0028,0051\) has no DECY/);
   });
 
+  it('no Decay Correction: taken as START with a warning; an unknown value: no SUV, with the reason', () => {
+    const r = computeSuv(petHeader({ DecayCorrection: undefined }));
+    // as START: 4.0e-4
+    expectRel(r.factors.bw, 4.0e-4);
+    expect(r.warnings).toContain('no Decay Correction (0054,1102): taken as START');
+    expect(computeSuv(petHeader({ DecayCorrection: 'LATER' })).reasons.bw).toBe('unknown Decay Correction (0054,1102) "LATER"');
+  });
+
   it('not attenuation corrected: no SUV, with the reason (values stay Bq/ml)', () => {
     const r = computeSuv(petHeader({ CorrectedImage: ['DECY', 'SCAT'] }));
     expect(Object.values(r.factors).every((f) => f === null)).toBe(true);
