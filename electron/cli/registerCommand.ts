@@ -1,24 +1,37 @@
 /**
- * `dokuei register FIXED_DIR[#SERIES] MOVING_DIR[#SERIES] [--roi x0,y0,z0,x1,y1,z1] [--json]` (issue #8): rigid
+ * `dokuei register FIXED_DIR[#SERIES] MOVING_DIR[#SERIES] [--roi x0,y0,z0,x1,y1,z1] [--json] [--save] [--save-file FILE]`
+ * (issue #8): rigid
  * registration of one series to another (common/registration), each read from a folder of DICOM files.
  *
  * Prints the 4×4 row-major transform from moving to fixed patient coordinates (mm). The --json shape is an
  * interface: { matrix, metric, iterations, timeMs, … } — extend it, never rename fields.
  * A folder holding several series needs a pick: `DIR#DESCRIPTION` (a case-insensitive part of the Series
  * Description) or `DIR#SERIES_UID`, or --fixed-series / --moving-series with the same meaning.
+ * --save stores the result as a DICOM Spatial Registration object (services/registration/spatialRegistration.ts) in
+ * the local archive (--data-dir / --archive as for `dokuei import`), in the fixed series' study; --save-file FILE
+ * writes the same object to FILE. Both may be given; --json then has `saved: { sopInstanceUid, file?, archive? }`.
  * Exit codes: 0 registered, 1 a folder or the registration failed (the reason is printed), 2 usage error.
  */
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { RegistrationError, registerRigid, type Initialization, type RegistrationOptions, type RoiBox } from '../../common/registration';
 import { loadSeriesVolume, parseSeriesArgument, SeriesVolumeError } from '../services/registration/loadSeriesVolume';
+import { newUid, seriesRefFromFolder, SpatialRegistrationError, writeSpatialRegistration } from '../services/registration/spatialRegistration';
+import { EncryptedArchive } from '../services/archive/encryptedArchive';
+import { defaultKeyProvider } from '../services/archive/keyProvider';
+import { defaultDataDir } from '../services/dataDir';
 import { CliUsageError, type CliIo } from './pacsCommands';
 
 export const REGISTER_USAGE = `  dokuei register FIXED_DIR[#SERIES] MOVING_DIR[#SERIES] [--roi x0,y0,z0,x1,y1,z1] [--json]
                  [--fixed-series S] [--moving-series S] [--init auto|identity|centers|moments] [--seed N]
+                 [--save [--data-dir DIR] [--archive DIR]] [--save-file FILE]
                                           rigid registration (Mattes MI); prints the 4×4 moving → fixed
                                           matrix (patient mm), metric (−MI), iterations, timeMs. SERIES: a
                                           Series Instance UID or part of the Series Description; --roi: a box
-                                          in fixed patient mm where the fixed image is sampled`;
+                                          in fixed patient mm where the fixed image is sampled; --save: store
+                                          a DICOM Spatial Registration object in the local archive (fixed
+                                          series' study); --save-file: write it to FILE`;
 
 const INITS: readonly Initialization[] = ['auto', 'identity', 'centers', 'moments'];
 
@@ -44,6 +57,10 @@ export async function registerCommand(argv: string[], io: CliIo, signal?: AbortS
       init: { type: 'string' },
       seed: { type: 'string' },
       samples: { type: 'string' },
+      save: { type: 'boolean', default: false },
+      'save-file': { type: 'string' },
+      'data-dir': { type: 'string' },
+      archive: { type: 'string' },
     },
   });
   if (positionals.length !== 2) throw new CliUsageError('register needs FIXED_DIR and MOVING_DIR');
@@ -74,6 +91,36 @@ export async function registerCommand(argv: string[], io: CliIo, signal?: AbortS
     const result = await registerRigid(fixed.volume, moving.volume, options);
     if (tty) io.err('\n');
     const matrix = result.matrix.map((row) => row.map((x) => round(x, 6)));
+    let saved: { sopInstanceUid: string; file?: string; archive?: string } | undefined;
+    if (values.save || values['save-file'] !== undefined) {
+      const fixedRef = await seriesRefFromFolder(fixedArg.dir, fixed.series.seriesInstanceUid);
+      const movingRef = await seriesRefFromFolder(movingArg.dir, moving.series.seriesInstanceUid);
+      const sopInstanceUid = newUid();
+      const bytes = writeSpatialRegistration({
+        sopInstanceUid,
+        fixed: fixedRef,
+        moving: movingRef,
+        matrix: result.matrix,
+        description: `${moving.series.description || moving.series.seriesInstanceUid} to ${fixed.series.description || fixed.series.seriesInstanceUid}`,
+      });
+      saved = { sopInstanceUid };
+      if (values['save-file'] !== undefined) {
+        const file = path.resolve(values['save-file']);
+        await fs.writeFile(file, bytes);
+        saved.file = file;
+      }
+      if (values.save) {
+        const dataDir = path.resolve(values['data-dir'] ?? (process.env.DOKUEI_DATA_DIR || defaultDataDir()));
+        const archiveDir = path.resolve(values.archive ?? path.join(dataDir, 'archive'));
+        const store = await EncryptedArchive.open(archiveDir, { keyProvider: defaultKeyProvider(dataDir) });
+        try {
+          await store.put(bytes);
+        } finally {
+          await store.close();
+        }
+        saved.archive = archiveDir;
+      }
+    }
     if (values.json) {
       const side = (s: typeof fixed, dir: string) => ({
         dir,
@@ -97,6 +144,7 @@ export async function registerCommand(argv: string[], io: CliIo, signal?: AbortS
             levels: result.levels.map((l) => ({ ...l, metric: round(l.metric, 6), fixedSpacing: l.fixedSpacing.map((x) => round(x, 4)), movingSpacing: l.movingSpacing.map((x) => round(x, 4)) })),
             fixed: side(fixed, fixedArg.dir),
             moving: side(moving, movingArg.dir),
+            ...(saved ? { saved } : {}),
           },
           null,
           2,
@@ -109,11 +157,13 @@ export async function registerCommand(argv: string[], io: CliIo, signal?: AbortS
       io.out('Moving → fixed (patient mm):');
       for (const row of matrix) io.out(`  ${row.map((x) => x.toFixed(6).padStart(12)).join(' ')}`);
       io.out(`metric (−MI) ${result.metric.toFixed(4)}, ${result.iterations} iterations, ${Math.round(result.timeMs)} ms (loading ${Math.round(loadMs)} ms), start: ${result.initialization}`);
+      if (saved?.file) io.out(`Spatial Registration ${saved.sopInstanceUid} written to ${saved.file}`);
+      if (saved?.archive) io.out(`Spatial Registration ${saved.sopInstanceUid} stored in ${saved.archive}`);
     }
     return 0;
   } catch (err) {
     if (tty) io.err('\n');
-    if (err instanceof SeriesVolumeError || err instanceof RegistrationError) {
+    if (err instanceof SeriesVolumeError || err instanceof RegistrationError || err instanceof SpatialRegistrationError) {
       io.err(`dokuei register: ${err.message}\n`);
       return 1;
     }
