@@ -9,6 +9,7 @@ import { memorySuite } from './memory';
 import { renderingSuite } from './rendering';
 import { failoverSuite } from './failover';
 import { querySuite } from './query';
+import { registrationSuite } from './registration';
 
 export const SUITES: readonly Suite[] = [
   dataPlaneSuite,
@@ -17,4 +18,5 @@ export const SUITES: readonly Suite[] = [
   failoverSuite,
   querySuite,
   archiveSuite,
+  registrationSuite,
 ];
