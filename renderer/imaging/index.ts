@@ -14,3 +14,7 @@ export { planVolume, planVolumeForViewer, volumeBudgetBytes, type VolumePlanResu
 export { VR_PRESETS, defaultVrPreset, type SlabMode } from './volume/renderPresets';
 export type { VolumeMemoryReport, TextureFormat } from './volume/volumeMemory';
 export { halfFloatChosen, chooseHalfFloatTextures } from './volume/textureChoice';
+// Fusion of two series, and rigid registration in a worker.
+export { FusionViewports, FUSION_COLORMAPS, type FusionMode, type FusionSettings } from './react/FusionViewports';
+export { registerInWorker, type RegistrationRun } from './registration/registerInWorker';
+export type { RegistrationVolume } from './volume/registrationVolume';

@@ -41,12 +41,24 @@ export interface LoadedVolume {
   done: Promise<void>;
   onProgress(listener: (p: LoadProgress) => void): () => void;
   report(): VolumeMemoryReport;
+  /** The geometry as acquired (before `transform`), and the voxels (a full copy: only for registration). */
+  geometry(): {
+    dimensions: [number, number, number];
+    spacing: [number, number, number];
+    origin: [number, number, number];
+    direction: number[];
+    scalars: () => ArrayLike<number>;
+  };
   dispose(): void;
 }
 
 let volumeCounter = 0;
 
-export async function loadVolume(plan: VolumePlan, firstShownFraction = 0.5): Promise<LoadedVolume> {
+/**
+ * @param transform a rigid moving → fixed transform (4×4 row-major, mm) that places this volume in another
+ * series' patient space (fusion after registration); the voxels are untouched, only the geometry moves.
+ */
+export async function loadVolume(plan: VolumePlan, firstShownFraction = 0.5, transform?: readonly (readonly number[])[]): Promise<LoadedVolume> {
   const started = performance.now();
   const realEntries = plan.slots.flatMap((s) => ('entry' in s ? [s.entry] : []));
   registerStackMetadata(realEntries);
@@ -58,6 +70,8 @@ export async function loadVolume(plan: VolumePlan, firstShownFraction = 0.5): Pr
   const volume = (await volumeLoader.createAndCacheVolume(volumeId, { imageIds })) as Types.IStreamingImageVolume;
   // cornerstone sorts image ids by position; ours are already in that order, read them back anyway.
   const ordered = [...volume.imageIds];
+  const acquired = { origin: [...volume.origin] as [number, number, number], direction: [...volume.direction] as number[] };
+  if (transform) placeVolume(volume, transform);
 
   const listeners = new Set<(p: LoadProgress) => void>();
   let firstImageMs: number | undefined;
@@ -144,6 +158,18 @@ export async function loadVolume(plan: VolumePlan, firstShownFraction = 0.5): Pr
       return () => listeners.delete(listener);
     },
     report,
+    geometry: () => ({
+      dimensions: dims,
+      spacing: [...volume.spacing] as [number, number, number],
+      origin: acquired.origin,
+      direction: acquired.direction,
+      scalars: () => {
+        const vm = volume.voxelManager as unknown as { getCompleteScalarDataArray?: () => ArrayLike<number> } | undefined;
+        const data = vm?.getCompleteScalarDataArray?.();
+        if (!data) throw new Error('The volume has no voxel data to register yet.');
+        return data;
+      },
+    }),
     dispose() {
       unregister();
       listeners.clear();
@@ -155,6 +181,20 @@ export async function loadVolume(plan: VolumePlan, firstShownFraction = 0.5): Pr
       cache.removeVolumeLoadObject(volumeId);
     },
   };
+}
+
+/** Moves a volume's geometry by a rigid transform: axes R·a, origin R·o + t (cornerstone's layout: i, j, k axes in turn). */
+function placeVolume(volume: Types.IImageVolume, m: readonly (readonly number[])[]): void {
+  const apply = (v: readonly number[], withTranslation: boolean) =>
+    [0, 1, 2].map((r) => m[r]![0]! * v[0]! + m[r]![1]! * v[1]! + m[r]![2]! * v[2]! + (withTranslation ? m[r]![3]! : 0));
+  const d = [...volume.direction];
+  const direction = [...apply(d.slice(0, 3), false), ...apply(d.slice(3, 6), false), ...apply(d.slice(6, 9), false)];
+  const origin = apply([...volume.origin], true) as [number, number, number];
+  volume.direction = direction as Types.Mat3;
+  volume.origin = origin;
+  volume.imageData?.setDirection(direction as unknown as Float32Array);
+  volume.imageData?.setOrigin(origin);
+  volume.imageData?.modified();
 }
 
 function describe(error: unknown): string {

@@ -12,10 +12,12 @@ import { useShortcutMap } from '../../settings';
 import type { DataPlane } from '../../../platform/platform';
 import type { Hanging } from '../model/hanging';
 import { areParallel, centreOf, type ImagePlane } from '../model/imagePlane';
+import { FusionPane } from './FusionPane';
 import { MprPane } from './MprPane';
 import { ViewerPane, type ViewerPaneHandle } from './ViewerPane';
 
-export type LayoutId = Layout;
+/** The hanging-protocol layouts, plus fusion of the first two cells' series. */
+export type LayoutId = Layout | 'fusion';
 
 export const LAYOUT_BUTTONS: readonly { id: Layout; name: string; action: string }[] = [
   { id: '1x1', name: '1×1', action: 'layout1x1' },
@@ -36,7 +38,7 @@ export interface ViewerWorkspaceProps {
   onComparePrior?: (current: SeriesSummary) => void;
 }
 
-function gridOf(layout: Layout): { rows: number; columns: number } {
+function gridOf(layout: LayoutId): { rows: number; columns: number } {
   const m = /^(\d)x(\d)$/.exec(layout);
   return m ? { rows: Number(m[1]), columns: Number(m[2]) } : { rows: 1, columns: 1 };
 }
@@ -44,7 +46,7 @@ function gridOf(layout: Layout): { rows: number; columns: number } {
 export function ViewerWorkspace({ plane, series, hanging, shortcuts: shortcutsOverride, onComparePrior }: ViewerWorkspaceProps) {
   const readerShortcuts = useShortcutMap();
   const shortcuts = shortcutsOverride ?? readerShortcuts;
-  const [layout, setLayout] = useState<Layout>('1x1');
+  const [layout, setLayout] = useState<LayoutId>('1x1');
   const [cells, setCells] = useState<(SeriesSummary | undefined)[]>([]);
   const [captions, setCaptions] = useState<(string | undefined)[]>([]);
   const [active, setActive] = useState(0);
@@ -122,7 +124,7 @@ export function ViewerWorkspace({ plane, series, hanging, shortcuts: shortcutsOv
 
   const isMpr = layout.startsWith('mpr');
   const { rows, columns } = gridOf(layout);
-  const count = isMpr ? 1 : VIEWPORTS_PER_LAYOUT[layout];
+  const count = isMpr || layout === 'fusion' ? 1 : VIEWPORTS_PER_LAYOUT[layout];
   const activeSeries = cells[active] ?? cells.find(Boolean);
 
   return (
@@ -133,6 +135,15 @@ export function ViewerWorkspace({ plane, series, hanging, shortcuts: shortcutsOv
             {l.name}
           </button>
         ))}
+        <button
+          type="button"
+          aria-pressed={layout === 'fusion'}
+          disabled={!cells[0] || !cells[1]}
+          title="Fuse the series of the first two cells: the first is the base, the second the overlay"
+          onClick={() => setLayout((l) => (l === 'fusion' ? '1x2' : 'fusion'))}
+        >
+          Fusion
+        </button>
         <span className="layout-sep" />
         <button type="button" disabled={!activeSeries || !onComparePrior} onClick={() => activeSeries && onComparePrior?.(activeSeries)} title="Show the patient's previous study beside this one">
           Compare with prior
@@ -141,7 +152,11 @@ export function ViewerWorkspace({ plane, series, hanging, shortcuts: shortcutsOv
           <input type="checkbox" checked={sync} onChange={(e) => setSync(e.target.checked)} /> Sync scroll
         </label>
       </div>
-      {isMpr ? (
+      {layout === 'fusion' && cells[0] && cells[1] ? (
+        <div className="cell mpr-host">
+          <FusionPane plane={plane} base={cells[0]} overlay={cells[1]} />
+        </div>
+      ) : isMpr ? (
         <div className="cell mpr-host">
           {activeSeries ? <MprPane plane={plane} series={activeSeries} /> : <div className="empty">Open a series to see it in MPR.</div>}
         </div>

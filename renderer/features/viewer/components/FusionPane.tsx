@@ -1,0 +1,158 @@
+/**
+ * Fusion of two series (base = first cell, overlay = second cell): planes linked, mixing mode, per-layer W/L
+ * (right-drag on the base; the overlay keeps its own window), and automatic rigid registration of the overlay
+ * onto the base in a worker, with progress and cancel. The transform is shown and can be reset.
+ */
+import { useEffect, useMemo, useRef, useState } from 'react';
+import type { SeriesSummary } from '../../../../common/dicom/model';
+import { dicomwebPath } from '../../../../common/dicom/dicomwebPaths';
+import { FUSION_COLORMAPS, FusionViewports, planVolumeForViewer, registerInWorker, stackEntries, type FusionSettings, type RegistrationRun, type RegistrationVolume, type VolumePlanResult } from '../../../imaging';
+import { getDicomJson } from '../../../platform/dicomweb';
+import type { DataPlane } from '../../../platform/platform';
+
+export interface FusionPaneProps {
+  plane: DataPlane;
+  base: SeriesSummary;
+  overlay: SeriesSummary;
+}
+
+type Matrix = number[][];
+
+declare global {
+  interface Window {
+    __dokueiFusion?: { transform(): Matrix | undefined; state(): string };
+  }
+}
+
+function usePlan(plane: DataPlane, series: SeriesSummary, label: string): { result?: VolumePlanResult; error?: string } {
+  const [state, setState] = useState<{ result?: VolumePlanResult; error?: string }>({});
+  useEffect(() => {
+    const ctl = new AbortController();
+    setState({});
+    getDicomJson(plane, dicomwebPath.seriesMetadata(series.studyInstanceUid, series.seriesInstanceUid), ctl.signal)
+      .then((a) => setState({ result: planVolumeForViewer(series.seriesInstanceUid, label, stackEntries(plane.baseUrl, a.items)) }))
+      .catch((err: Error) => err.name !== 'AbortError' && setState({ error: err.message }));
+    return () => ctl.abort();
+  }, [plane, series, label]);
+  return state;
+}
+
+function describeTransform(m: Matrix): string {
+  const t = [m[0]![3]!, m[1]![3]!, m[2]![3]!];
+  const trace = m[0]![0]! + m[1]![1]! + m[2]![2]!;
+  const angle = (Math.acos(Math.min(1, Math.max(-1, (trace - 1) / 2))) * 180) / Math.PI;
+  return `shift ${t.map((v) => v.toFixed(1)).join(', ')} mm · rotation ${angle.toFixed(1)}°`;
+}
+
+export function FusionPane({ plane, base, overlay }: FusionPaneProps) {
+  const basePlan = usePlan(plane, base, 'Fusion base');
+  const overPlan = usePlan(plane, overlay, 'Fusion overlay');
+  const [settings, setSettings] = useState<FusionSettings>({ mode: 'blend', opacity: 0.5, tilePx: 48, swipe: 0.5, colormap: FUSION_COLORMAPS[0].id, threshold: 0.1 });
+  const [transform, setTransform] = useState<Matrix>();
+  const [volumes, setVolumes] = useState<{ base: () => RegistrationVolume; overlay: () => RegistrationVolume }>();
+  const [registration, setRegistration] = useState<{ state: 'idle' | 'running' | 'done' | 'failed'; message: string }>({ state: 'idle', message: '' });
+  const [error, setError] = useState<string>();
+  const run = useRef<RegistrationRun | undefined>(undefined);
+
+  useEffect(() => {
+    window.__dokueiFusion = { transform: () => transform, state: () => registration.state };
+    return () => {
+      delete window.__dokueiFusion;
+    };
+  }, [transform, registration.state]);
+  useEffect(() => () => run.current?.cancel(), []);
+
+  const register = () => {
+    if (!volumes) return;
+    setRegistration({ state: 'running', message: 'Registering…' });
+    try {
+      const r = registerInWorker(volumes.base(), volumes.overlay(), { initialize: 'auto' }, (p) =>
+        setRegistration({ state: 'running', message: `Registering: level ${p.level + 1}/${p.levels}, iteration ${p.totalIterations}` }),
+      );
+      run.current = r;
+      r.result.then(
+        (res) => {
+          run.current = undefined;
+          setTransform(res.matrix.map((row) => [...row]));
+          setRegistration({ state: 'done', message: `Registered in ${(res.timeMs / 1000).toFixed(1)} s (${res.iterations} iterations, MI ${(-res.metric).toFixed(3)})` });
+        },
+        (err: Error) => {
+          run.current = undefined;
+          setRegistration({ state: 'failed', message: err.message });
+        },
+      );
+    } catch (err) {
+      setRegistration({ state: 'failed', message: (err as Error).message });
+    }
+  };
+
+  const plans = useMemo(() => (basePlan.result?.ok && overPlan.result?.ok ? { base: basePlan.result.plan, overlay: overPlan.result.plan } : undefined), [basePlan.result, overPlan.result]);
+  const problem = error ?? basePlan.error ?? overPlan.error ?? (basePlan.result && !basePlan.result.ok ? `Base: ${basePlan.result.refusal}` : undefined) ?? (overPlan.result && !overPlan.result.ok ? `Overlay: ${overPlan.result.refusal}` : undefined);
+  if (problem) return <div className="empty" role="alert">Fusion is not available: {problem}</div>;
+  if (!plans) return <div className="empty">Preparing the fusion…</div>;
+
+  const set = (patch: Partial<FusionSettings>) => setSettings((s) => ({ ...s, ...patch }));
+  return (
+    <div className="mpr">
+      <div className="mpr-toolbar" role="toolbar" aria-label="Fusion">
+        <span title={`${base.seriesDescription} under ${overlay.seriesDescription}`}>
+          {base.modality} {base.seriesDescription || base.seriesNumber} + {overlay.modality} {overlay.seriesDescription || overlay.seriesNumber}
+        </span>
+        <label>
+          Mode{' '}
+          <select aria-label="Fusion mode" value={settings.mode} onChange={(e) => set({ mode: e.target.value as FusionSettings['mode'] })}>
+            <option value="blend">Blend</option>
+            <option value="colour">Colour overlay</option>
+            <option value="checkerboard">Checkerboard</option>
+            <option value="swipe">Swipe</option>
+          </select>
+        </label>
+        {settings.mode === 'blend' || settings.mode === 'colour' ? (
+          <label>
+            Opacity <input aria-label="Overlay opacity" type="range" min={0} max={100} value={Math.round(settings.opacity * 100)} onChange={(e) => set({ opacity: Number(e.target.value) / 100 })} />
+          </label>
+        ) : null}
+        {settings.mode === 'colour' ? (
+          <>
+            <select aria-label="Overlay colormap" value={settings.colormap} onChange={(e) => set({ colormap: e.target.value })}>
+              {FUSION_COLORMAPS.map((c) => (
+                <option key={c.id} value={c.id}>
+                  {c.name}
+                </option>
+              ))}
+            </select>
+            <label>
+              Threshold <input aria-label="Overlay lower threshold" type="range" min={0} max={90} value={Math.round(settings.threshold * 100)} onChange={(e) => set({ threshold: Number(e.target.value) / 100 })} />
+            </label>
+          </>
+        ) : null}
+        {settings.mode === 'checkerboard' ? (
+          <label>
+            Tile <input aria-label="Checkerboard tile (px)" type="number" min={8} max={256} value={settings.tilePx} onChange={(e) => set({ tilePx: Number(e.target.value) || 48 })} /> px
+          </label>
+        ) : null}
+        {settings.mode === 'swipe' ? (
+          <label>
+            Swipe <input aria-label="Swipe position" type="range" min={0} max={100} value={Math.round(settings.swipe * 100)} onChange={(e) => set({ swipe: Number(e.target.value) / 100 })} />
+          </label>
+        ) : null}
+        <button type="button" onClick={register} disabled={!volumes || registration.state === 'running'}>
+          Register
+        </button>
+        {registration.state === 'running' ? (
+          <button type="button" onClick={() => run.current?.cancel()}>
+            Cancel
+          </button>
+        ) : null}
+        <button type="button" onClick={() => setTransform(undefined)} disabled={!transform}>
+          Reset
+        </button>
+        <span data-testid="registration-status" aria-live="polite">
+          {registration.message}
+          {transform ? ` — ${describeTransform(transform)}` : ''}
+        </span>
+      </div>
+      <FusionViewports base={plans.base} overlay={plans.overlay} transform={transform} settings={settings} dataPlaneHeaders={plane.headers} label="Fusion" onError={setError} onVolumes={setVolumes} />
+    </div>
+  );
+}

@@ -1,0 +1,194 @@
+/**
+ * Fusion of two series in three linked planes: the base volume, and over it the overlay volume in its own
+ * viewport whose camera follows the base exactly. How the two mix is plain CSS on the overlay's element —
+ * blend (opacity), colour (a colormap with opacity and lower threshold), checkerboard (a mask of tiles) and
+ * swipe (a clip at a movable edge) — so every mode shows true pixels of each series with its own W/L.
+ * A rigid transform (moving → fixed patient mm, e.g. from registration) places the overlay in the base's space.
+ */
+import { useEffect, useRef, useState } from 'react';
+import { Enums, RenderingEngine, setVolumesForViewports, type Types } from '@cornerstonejs/core';
+import { Enums as ToolEnums, PanTool, StackScrollTool, ToolGroupManager, WindowLevelTool, ZoomTool } from '@cornerstonejs/tools';
+import { initImaging } from '../init';
+import { loadVolume, type LoadedVolume, type VolumePlan } from '../volume/loadVolume';
+import { volumeForRegistration, type RegistrationVolume } from '../volume/registrationVolume';
+
+export type FusionMode = 'blend' | 'colour' | 'checkerboard' | 'swipe';
+export const FUSION_COLORMAPS = [
+  { id: 'Black-Body Radiation', name: 'Hot iron' },
+  { id: 'Blue to Red Rainbow', name: 'Rainbow' },
+  { id: 'Inverted-Grayscale', name: 'Inverted grey' },
+] as const;
+
+type Plane = 'axial' | 'sagittal' | 'coronal';
+const PLANES: readonly Plane[] = ['axial', 'sagittal', 'coronal'];
+const ORIENTATION = { axial: Enums.OrientationAxis.AXIAL, sagittal: Enums.OrientationAxis.SAGITTAL, coronal: Enums.OrientationAxis.CORONAL } as const;
+
+export interface FusionSettings {
+  mode: FusionMode;
+  /** 0–1, the overlay's weight in blend and colour modes. */
+  opacity: number;
+  /** Checkerboard tile, CSS px. */
+  tilePx: number;
+  /** Swipe edge, fraction of the width from the left. */
+  swipe: number;
+  colormap: string;
+  /** Colour mode: overlay values below this fraction of its window are transparent. */
+  threshold: number;
+}
+
+export interface FusionViewportsProps {
+  base: VolumePlan;
+  overlay: VolumePlan;
+  /** Moving (overlay) → fixed (base) patient mm, 4×4 row-major; identity when absent. */
+  transform?: readonly (readonly number[])[];
+  settings: FusionSettings;
+  dataPlaneHeaders: Record<string, string>;
+  label: string;
+  onError?: (message: string) => void;
+  /** Both volumes loaded: the registration can read their voxels. */
+  onVolumes?: (volumes: { base: () => RegistrationVolume; overlay: () => RegistrationVolume } | undefined) => void;
+}
+
+let nextId = 0;
+
+export function FusionViewports({ base, overlay, transform, settings, dataPlaneHeaders, label, onError, onVolumes }: FusionViewportsProps) {
+  const baseRefs = useRef<Record<Plane, HTMLDivElement | null>>({ axial: null, sagittal: null, coronal: null });
+  const overRefs = useRef<Record<Plane, HTMLDivElement | null>>({ axial: null, sagittal: null, coronal: null });
+  const [status, setStatus] = useState<'loading' | 'ready' | 'error'>('loading');
+  const session = useRef<{ engine: RenderingEngine; overIds: Record<Plane, string> } | undefined>(undefined);
+  const callbacks = useRef({ onError, onVolumes });
+  callbacks.current = { onError, onVolumes };
+
+  useEffect(() => {
+    let disposed = false;
+    const n = ++nextId;
+    const engineId = `dokuei-fusion-${n}`;
+    const baseIds = Object.fromEntries(PLANES.map((p) => [p, `${engineId}-base-${p}`])) as Record<Plane, string>;
+    const overIds = Object.fromEntries(PLANES.map((p) => [p, `${engineId}-over-${p}`])) as Record<Plane, string>;
+    const groupId = `${engineId}-tools`;
+    let engine: RenderingEngine | undefined;
+    const volumes: LoadedVolume[] = [];
+    const removers: (() => void)[] = [];
+    setStatus('loading');
+
+    (async () => {
+      await initImaging(dataPlaneHeaders);
+      if (disposed) return;
+      const baseVolume = await loadVolume(base);
+      volumes.push(baseVolume);
+      const overVolume = await loadVolume(overlay, 0.5, transform);
+      volumes.push(overVolume);
+      if (disposed) return;
+      engine = new RenderingEngine(engineId);
+      engine.setViewports(
+        PLANES.flatMap((p) => [
+          { viewportId: baseIds[p], type: Enums.ViewportType.ORTHOGRAPHIC, element: baseRefs.current[p]!, defaultOptions: { orientation: ORIENTATION[p], background: [0, 0, 0] as Types.Point3 } },
+          { viewportId: overIds[p], type: Enums.ViewportType.ORTHOGRAPHIC, element: overRefs.current[p]!, defaultOptions: { orientation: ORIENTATION[p], background: [0, 0, 0] as Types.Point3 } },
+        ]),
+      );
+      await setVolumesForViewports(engine, [{ volumeId: baseVolume.volumeId }], PLANES.map((p) => baseIds[p]));
+      await setVolumesForViewports(engine, [{ volumeId: overVolume.volumeId }], PLANES.map((p) => overIds[p]));
+      if (disposed) return;
+
+      // The reader works on the base planes; each overlay plane copies its base plane's camera.
+      const group = ToolGroupManager.createToolGroup(groupId)!;
+      for (const t of [WindowLevelTool, PanTool, ZoomTool, StackScrollTool]) group.addTool(t.toolName);
+      for (const p of PLANES) group.addViewport(baseIds[p], engineId);
+      group.setToolActive(WindowLevelTool.toolName, { bindings: [{ mouseButton: ToolEnums.MouseBindings.Secondary }] });
+      group.setToolActive(PanTool.toolName, { bindings: [{ mouseButton: ToolEnums.MouseBindings.Auxiliary }] });
+      group.setToolActive(ZoomTool.toolName, { bindings: [{ mouseButton: ToolEnums.MouseBindings.Primary, modifierKey: ToolEnums.KeyboardBindings.Ctrl }] });
+      group.setToolActive(StackScrollTool.toolName, { bindings: [{ mouseButton: ToolEnums.MouseBindings.Wheel }, { mouseButton: ToolEnums.MouseBindings.Primary }] });
+      for (const p of PLANES) {
+        const b = engine.getViewport(baseIds[p]) as Types.IVolumeViewport;
+        const o = engine.getViewport(overIds[p]) as Types.IVolumeViewport;
+        const follow = () => {
+          if (disposed) return;
+          o.setCamera(b.getCamera());
+          o.render();
+        };
+        const el = baseRefs.current[p]!;
+        el.addEventListener(Enums.Events.CAMERA_MODIFIED, follow);
+        removers.push(() => el.removeEventListener(Enums.Events.CAMERA_MODIFIED, follow));
+        follow();
+      }
+      engine.renderViewports([...PLANES.map((p) => baseIds[p]), ...PLANES.map((p) => overIds[p])]);
+      session.current = { engine, overIds };
+      setStatus('ready');
+      callbacks.current.onVolumes?.({ base: () => volumeForRegistration(baseVolume), overlay: () => volumeForRegistration(overVolume) });
+    })().catch((err: unknown) => {
+      if (disposed) return;
+      setStatus('error');
+      callbacks.current.onError?.(`Could not fuse the series: ${err instanceof Error ? err.message : String(err)}`);
+    });
+
+    return () => {
+      disposed = true;
+      session.current = undefined;
+      callbacks.current.onVolumes?.(undefined);
+      for (const remove of removers) remove();
+      ToolGroupManager.destroyToolGroup(groupId);
+      engine?.destroy();
+      for (const v of volumes) v.dispose();
+    };
+  }, [base, overlay, transform, dataPlaneHeaders]);
+
+  // Colour mode: a colormap with a lower threshold on the overlay; grey otherwise.
+  useEffect(() => {
+    const s = session.current;
+    if (!s || status !== 'ready') return;
+    for (const p of PLANES) {
+      const o = s.engine.getViewport(s.overIds[p]) as Types.IVolumeViewport;
+      if (settings.mode === 'colour') {
+        const range = o.getProperties()?.voiRange;
+        const threshold = range ? range.lower + (range.upper - range.lower) * settings.threshold : undefined;
+        o.setProperties({ colormap: { name: settings.colormap, opacity: 1, threshold } });
+      } else {
+        o.setProperties({ colormap: { name: 'Grayscale', opacity: 1, threshold: null } });
+      }
+      o.render();
+    }
+  }, [settings.mode, settings.colormap, settings.threshold, status]);
+
+  const overlayStyle = (): React.CSSProperties => {
+    switch (settings.mode) {
+      case 'blend':
+      case 'colour':
+        return { opacity: settings.opacity };
+      case 'checkerboard': {
+        const t = Math.max(4, Math.round(settings.tilePx));
+        const mask = `repeating-conic-gradient(#000 0% 25%, transparent 0% 50%) 0 0 / ${2 * t}px ${2 * t}px`;
+        return { WebkitMask: mask, mask };
+      }
+      case 'swipe':
+        return { clipPath: `inset(0 ${(1 - settings.swipe) * 100}% 0 0)` };
+    }
+  };
+
+  return (
+    <div className="fusion-grid" data-testid="fusion" data-state={status} data-mode={settings.mode}>
+      {PLANES.map((p) => (
+        <div key={p} className="fusion-cell" aria-label={`${label} ${p}`} onContextMenu={(e) => e.preventDefault()}>
+          <div
+            ref={(el) => {
+              baseRefs.current[p] = el;
+            }}
+            className="fusion-layer"
+            data-layer="base"
+            data-plane={p}
+            tabIndex={0}
+          />
+          <div
+            ref={(el) => {
+              overRefs.current[p] = el;
+            }}
+            className="fusion-layer fusion-overlay"
+            data-layer="overlay"
+            data-plane={p}
+            style={overlayStyle()}
+          />
+          <span className="mpr-tag">{p[0]!.toUpperCase() + p.slice(1)}</span>
+        </div>
+      ))}
+    </div>
+  );
+}
