@@ -244,13 +244,22 @@ async function registerWithSigint(args: string[]): Promise<number> {
 }
 
 /** The process entry (bin/dokuei.mjs, `npm run dokuei`): runs once, maps errors to exit codes 1 and 2. */
+/**
+ * Exits once stdout and stderr have flushed: a long `--json` answer into a pipe must not be cut off. Pipes are
+ * written synchronously on Linux but not on macOS or Windows, where process.exit could drop the tail.
+ */
+function exitAfterFlush(code: number): void {
+  process.exitCode = code;
+  process.stdout.write('', () => process.stderr.write('', () => process.exit(code)));
+}
+
 export function runAsEntry(argv: string[]): void {
   run(argv).then(
-    (code) => process.exit(code),
+    (code) => exitAfterFlush(code),
     (err) => {
       const usage = err instanceof CliUsageError || (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
       process.stderr.write(`dokuei: ${err instanceof Error ? err.message : String(err)}\n${usage ? "Run 'dokuei --help' for usage.\n" : ''}`);
-      process.exit(usage ? 2 : 1);
+      exitAfterFlush(usage ? 2 : 1);
     },
   );
 }
