@@ -13,7 +13,7 @@
  * TRE: mean distance over the 8 corners of a 100 mm cube at the fixed image's centre (cubeCornerTre), mm.
  * Time: the registration call (inputs already in memory; elastix: conversion to itk-wasm images included, ≈ 0).
  * --quick: one trial per pair on both inputs block-resampled to ≥ 3 mm voxels (elastix takes ≈ 40 s per full-size
- * pair here); full: 3 trials per pair at full size (fewer with --runs 1 or 2).
+ * pair here); full: 2 trials per pair at full size (1 with --runs 1), to keep the whole bench within 15 minutes.
  */
 import { defaultParameterMapNode, elastixNode } from '@itk-wasm/elastix';
 import type { Image, JsonCompatible } from 'itk-wasm';
@@ -152,11 +152,11 @@ export const registrationSuite: Suite = {
   title: 'Rigid registration: time and TRE, Dokuei vs @itk-wasm/elastix (default rigid map)',
   async run(ctx) {
     const quick = ctx.options.quick;
-    const trials = quick ? 1 : Math.min(3, ctx.options.runs);
+    const trials = quick ? 1 : Math.min(2, ctx.options.runs);
     const shrink = (v: Volume) => (quick ? coarser(v, 3) : v);
     ctx.note(
       quick
-        ? '--quick: 1 seeded trial per pair, both inputs resampled to ≥ 3 mm voxels for both engines (elastix needs ≈ 40 s per full-size pair on 2 cores); full runs: 3 trials at full size.'
+        ? '--quick: 1 seeded trial per pair, both inputs resampled to ≥ 3 mm voxels for both engines (elastix needs ≈ 40 s per full-size pair on 2 cores); full runs: 2 trials at full size.'
         : `${trials} seeded trials per pair at full size; value/baseline are medians over the trials (no warm-up: one registration is seconds, not JIT-bound).`,
     );
     ctx.note('elastix: @itk-wasm/elastix 1.x, Node, WASI pipeline from node_modules (single thread), `defaultParameterMap("rigid")` unchanged (4 levels, AdvancedMattesMutualInformation, ASGD, 2048 random samples × 256 iterations); starts from identity. Dokuei: registerRigid defaults (auto start).');

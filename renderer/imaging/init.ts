@@ -9,6 +9,7 @@ import { STACK_TOOL_CLASSES } from './stack/tools';
 import type { StackEntry } from './imageIds';
 import { loaderMetadata } from './loaderMetadata';
 import { halfFloatChosen } from './volume/textureChoice';
+import { MprWindowLevelTool } from './volume/mprWindowLevelTool';
 
 let started: Promise<void> | undefined;
 
@@ -23,7 +24,7 @@ export function initImaging(dataPlaneHeaders: Record<string, string>): Promise<v
     initTools();
     for (const tool of STACK_TOOL_CLASSES) addTool(tool);
     // MPR and 3D (react/MprViewports.tsx).
-    for (const tool of [CrosshairsTool, TrackballRotateTool]) addTool(tool);
+    for (const tool of [CrosshairsTool, TrackballRotateTool, MprWindowLevelTool]) addTool(tool);
   })();
   return started;
 }

@@ -15,11 +15,11 @@ import {
   SynchronizerManager,
   ToolGroupManager,
   TrackballRotateTool,
-  WindowLevelTool,
   ZoomTool,
 } from '@cornerstonejs/tools';
 import vtkPlane from '@kitware/vtk.js/Common/DataModel/Plane';
 import { initImaging } from '../init';
+import { MprWindowLevelTool } from '../volume/mprWindowLevelTool';
 import { loadVolume, type LoadedVolume, type LoadProgress, type VolumePlan } from '../volume/loadVolume';
 import { VR_PRESETS, type SlabMode } from '../volume/renderPresets';
 
@@ -112,7 +112,7 @@ export function MprViewports({ plan, dataPlaneHeaders, label, vrPreset = 'CT-Bon
       vr.resetCamera();
 
       const mprGroup = ToolGroupManager.createToolGroup(mprGroupId)!;
-      for (const t of [WindowLevelTool, PanTool, ZoomTool, StackScrollTool]) mprGroup.addTool(t.toolName);
+      for (const t of [MprWindowLevelTool, PanTool, ZoomTool, StackScrollTool]) mprGroup.addTool(t.toolName);
       mprGroup.addTool(CrosshairsTool.toolName, {
         getReferenceLineColor: (viewportId: string) => LINE_COLORS[planeOf(ids, viewportId)] ?? 'white',
         getReferenceLineControllable: () => true,
@@ -120,7 +120,7 @@ export function MprViewports({ plan, dataPlaneHeaders, label, vrPreset = 'CT-Bon
         getReferenceLineSlabThicknessControlsOn: () => true,
       });
       for (const p of ['axial', 'sagittal', 'coronal'] as const) mprGroup.addViewport(ids[p], engineId);
-      mprGroup.setToolActive(WindowLevelTool.toolName, { bindings: [{ mouseButton: ToolEnums.MouseBindings.Secondary }] });
+      mprGroup.setToolActive(MprWindowLevelTool.toolName, { bindings: [{ mouseButton: ToolEnums.MouseBindings.Secondary }] });
       mprGroup.setToolActive(PanTool.toolName, { bindings: [{ mouseButton: ToolEnums.MouseBindings.Auxiliary }] });
       mprGroup.setToolActive(ZoomTool.toolName, { bindings: [{ mouseButton: ToolEnums.MouseBindings.Primary, modifierKey: ToolEnums.KeyboardBindings.Ctrl }] });
       mprGroup.setToolActive(StackScrollTool.toolName, { bindings: [{ mouseButton: ToolEnums.MouseBindings.Wheel }] });
