@@ -84,19 +84,37 @@ describe.skipIf(!mrDir)('fusion with registration in the viewer (MR T1 + T2)', (
     await page.getByLabel('Checkerboard tile (px)').fill('40');
     const mask = await page.locator('[data-layer="overlay"][data-plane="axial"]').evaluate((el) => getComputedStyle(el).maskImage || getComputedStyle(el).webkitMaskImage);
     expect(mask).toContain('repeating-conic-gradient');
+    // Misregister by hand first (10 mm, 8°), as a reader adjusting the overlay would: the checkerboard shows it.
+    await page.getByText('Adjust').click();
+    await page.getByLabel('Shift x (mm)').fill('10');
+    await page.getByLabel('Rotate about z (degrees)').fill('8');
+    await page.getByRole('button', { name: 'Apply' }).click();
+    await expect.poll(async () => {
+      const t = await page.evaluate(() => (window as unknown as FusionHook).__dokueiFusion?.transform());
+      return t ? Math.round(Math.hypot(t[0]![3]!, t[1]![3]!, t[2]![3]!)) : 0;
+    }).toBeGreaterThan(5);
+    await page.locator('[data-testid="fusion"][data-state="ready"]').waitFor({ timeout: 120000 });
+    await expect.poll(async () => (await layerStats(page, 'overlay')).stddev, { timeout: 60000 }).toBeGreaterThan(5);
     await page.screenshot({ path: path.join(shotsDir, 'e2e-fusion-checkerboard-before.png') });
 
     await page.getByRole('button', { name: 'Register' }).click();
     await expect.poll(() => page.evaluate(() => (window as unknown as FusionHook).__dokueiFusion?.state()), { timeout: 120000 }).toMatch(/done|failed/);
     expect(await page.locator('[data-testid="registration-status"]').textContent()).toMatch(/Registered in/);
     const m = (await page.evaluate(() => (window as unknown as FusionHook).__dokueiFusion?.transform()))!;
-    // One session, one frame of reference: the result stays within 3 mm and 3° of identity.
+    // One session, one frame of reference: from the manual misregistration, the result comes back to within
+    // 3 mm and 3° of identity.
     expect(Math.hypot(m[0]![3]!, m[1]![3]!, m[2]![3]!)).toBeLessThan(3);
     const angle = (Math.acos(Math.min(1, (m[0]![0]! + m[1]![1]! + m[2]![2]! - 1) / 2)) * 180) / Math.PI;
     expect(angle).toBeLessThan(3);
     await page.locator('[data-testid="fusion"][data-state="ready"]').waitFor({ timeout: 120000 });
     await expect.poll(async () => (await layerStats(page, 'overlay')).stddev, { timeout: 60000 }).toBeGreaterThan(5);
     await page.screenshot({ path: path.join(shotsDir, 'e2e-fusion-checkerboard-after.png') });
+
+    // Undo goes back to the manual transform, step by step.
+    await page.getByRole('button', { name: 'Undo' }).click();
+    const undone = (await page.evaluate(() => (window as unknown as FusionHook).__dokueiFusion?.transform()))!;
+    expect(Math.hypot(undone[0]![3]!, undone[1]![3]!, undone[2]![3]!)).toBeGreaterThan(5);
+    await page.locator('[data-testid="fusion"][data-state="ready"]').waitFor({ timeout: 120000 });
 
     // Swipe clips the overlay at the edge; blend sets its opacity.
     await page.getByLabel('Fusion mode').selectOption('swipe');

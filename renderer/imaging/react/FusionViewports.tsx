@@ -46,7 +46,7 @@ export interface FusionViewportsProps {
   label: string;
   onError?: (message: string) => void;
   /** Both volumes loaded: the registration can read their voxels. */
-  onVolumes?: (volumes: { base: () => RegistrationVolume; overlay: () => RegistrationVolume } | undefined) => void;
+  onVolumes?: (volumes: { base: () => RegistrationVolume; overlay: () => RegistrationVolume; baseCentre: [number, number, number] } | undefined) => void;
 }
 
 let nextId = 0;
@@ -114,7 +114,11 @@ export function FusionViewports({ base, overlay, transform, settings, dataPlaneH
       engine.renderViewports([...PLANES.map((p) => baseIds[p]), ...PLANES.map((p) => overIds[p])]);
       session.current = { engine, overIds };
       setStatus('ready');
-      callbacks.current.onVolumes?.({ base: () => volumeForRegistration(baseVolume), overlay: () => volumeForRegistration(overVolume) });
+      const g = baseVolume.geometry();
+      // Centre of the base volume in patient mm: where manual rotations turn about.
+      const half = g.dimensions.map((d, a) => ((d - 1) / 2) * g.spacing[a]!);
+      const baseCentre = [0, 1, 2].map((r) => g.origin[r]! + half[0]! * g.direction[r]! + half[1]! * g.direction[3 + r]! + half[2]! * g.direction[6 + r]!) as [number, number, number];
+      callbacks.current.onVolumes?.({ base: () => volumeForRegistration(baseVolume), overlay: () => volumeForRegistration(overVolume), baseCentre });
     })().catch((err: unknown) => {
       if (disposed) return;
       setStatus('error');

@@ -5,6 +5,7 @@
  */
 import { useEffect, useMemo, useRef, useState } from 'react';
 import type { SeriesSummary } from '../../../../common/dicom/model';
+import { affineToMatrix4, composeAffine, matrix4ToAffine, rigidAffine, rotationFromEuler } from '../../../../common/registration';
 import { dicomwebPath } from '../../../../common/dicom/dicomwebPaths';
 import { FUSION_COLORMAPS, FusionViewports, planVolumeForViewer, registerInWorker, stackEntries, type FusionSettings, type RegistrationRun, type RegistrationVolume, type VolumePlanResult } from '../../../imaging';
 import { getDicomJson } from '../../../platform/dicomweb';
@@ -49,7 +50,21 @@ export function FusionPane({ plane, base, overlay }: FusionPaneProps) {
   const overPlan = usePlan(plane, overlay, 'Fusion overlay');
   const [settings, setSettings] = useState<FusionSettings>({ mode: 'blend', opacity: 0.5, tilePx: 48, swipe: 0.5, colormap: FUSION_COLORMAPS[0].id, threshold: 0.1 });
   const [transform, setTransform] = useState<Matrix>();
-  const [volumes, setVolumes] = useState<{ base: () => RegistrationVolume; overlay: () => RegistrationVolume }>();
+  const [volumes, setVolumes] = useState<{ base: () => RegistrationVolume; overlay: () => RegistrationVolume; baseCentre: [number, number, number] }>();
+  const [history, setHistory] = useState<(Matrix | undefined)[]>([]);
+  const [adjust, setAdjust] = useState({ tx: 0, ty: 0, tz: 0, rx: 0, ry: 0, rz: 0 });
+  /** Every change of the transform can be undone, one step at a time. */
+  const changeTransform = (next: Matrix | undefined) => {
+    setHistory((h) => [...h, transform]);
+    setTransform(next);
+  };
+  const applyAdjustment = () => {
+    if (!volumes) return;
+    const rad = Math.PI / 180;
+    const manual = rigidAffine(rotationFromEuler(adjust.rx * rad, adjust.ry * rad, adjust.rz * rad), volumes.baseCentre, [adjust.tx, adjust.ty, adjust.tz]);
+    const current = transform ? matrix4ToAffine(transform as never) : rigidAffine([1, 0, 0, 0, 1, 0, 0, 0, 1], [0, 0, 0], [0, 0, 0]);
+    changeTransform(affineToMatrix4(composeAffine(manual, current)).map((row) => [...row]));
+  };
   const [registration, setRegistration] = useState<{ state: 'idle' | 'running' | 'done' | 'failed'; message: string }>({ state: 'idle', message: '' });
   const [error, setError] = useState<string>();
   const run = useRef<RegistrationRun | undefined>(undefined);
@@ -66,14 +81,16 @@ export function FusionPane({ plane, base, overlay }: FusionPaneProps) {
     if (!volumes) return;
     setRegistration({ state: 'running', message: 'Registering…' });
     try {
-      const r = registerInWorker(volumes.base(), volumes.overlay(), { initialize: 'auto' }, (p) =>
+      // From the current transform when there is one (fine-tuning a manual or earlier result).
+      const start = transform ? { initialTransform: transform as never } : { initialize: 'auto' as const };
+      const r = registerInWorker(volumes.base(), volumes.overlay(), start, (p) =>
         setRegistration({ state: 'running', message: `Registering: level ${p.level + 1}/${p.levels}, iteration ${p.totalIterations}` }),
       );
       run.current = r;
       r.result.then(
         (res) => {
           run.current = undefined;
-          setTransform(res.matrix.map((row) => [...row]));
+          changeTransform(res.matrix.map((row) => [...row]));
           setRegistration({ state: 'done', message: `Registered in ${(res.timeMs / 1000).toFixed(1)} s (${res.iterations} iterations, MI ${(-res.metric).toFixed(3)})` });
         },
         (err: Error) => {
@@ -144,7 +161,26 @@ export function FusionPane({ plane, base, overlay }: FusionPaneProps) {
             Cancel
           </button>
         ) : null}
-        <button type="button" onClick={() => setTransform(undefined)} disabled={!transform}>
+        <details className="crop">
+          <summary>Adjust</summary>
+          {(['tx', 'ty', 'tz'] as const).map((k) => (
+            <label key={k} className="crop-row">
+              {k[1]} mm <input aria-label={`Shift ${k[1]} (mm)`} type="number" step={0.5} value={adjust[k]} onChange={(e) => setAdjust((a) => ({ ...a, [k]: Number(e.target.value) || 0 }))} />
+            </label>
+          ))}
+          {(['rx', 'ry', 'rz'] as const).map((k) => (
+            <label key={k} className="crop-row">
+              {k[1]} ° <input aria-label={`Rotate about ${k[1]} (degrees)`} type="number" step={0.5} value={adjust[k]} onChange={(e) => setAdjust((a) => ({ ...a, [k]: Number(e.target.value) || 0 }))} />
+            </label>
+          ))}
+          <button type="button" onClick={applyAdjustment} disabled={!volumes}>
+            Apply
+          </button>
+        </details>
+        <button type="button" onClick={() => history.length && (setTransform(history.at(-1)), setHistory((h) => h.slice(0, -1)))} disabled={history.length === 0}>
+          Undo
+        </button>
+        <button type="button" onClick={() => changeTransform(undefined)} disabled={!transform}>
           Reset
         </button>
         <span data-testid="registration-status" aria-live="polite">
