@@ -159,6 +159,49 @@ export const ShortcutsState = z.object({
 });
 export type ShortcutsState = z.infer<typeof ShortcutsState>;
 
+/** SUV inputs that the recalculation panel can correct (issue #7), as computeSeriesSuv names them. */
+export const SuvCorrectionField = z.enum(['weight', 'height', 'sex', 'dose', 'injectionDateTime', 'halfLife', 'referenceDateTime']);
+
+/** One correction with its provenance: who, when, what (old → new) and why. */
+export const SuvCorrectionRecord = z.object({
+  field: SuvCorrectionField,
+  oldValue: z.union([z.number(), z.string(), z.null()]),
+  newValue: z.union([z.number(), z.string()]),
+  user: z.string().min(1),
+  /** ISO 8601. */
+  time: z.string().min(1),
+  reason: z.string().min(1),
+});
+export type SuvCorrectionRecord = z.infer<typeof SuvCorrectionRecord>;
+
+/** computeSeriesSuv's overrides: kg, cm, M/F/O, Bq, ISO wall-clock date-times, s. */
+export const SuvOverridesWire = z
+  .object({
+    weightKg: z.number().positive().optional(),
+    heightCm: z.number().positive().optional(),
+    sex: z.enum(['M', 'F', 'O']).optional(),
+    doseBq: z.number().positive().optional(),
+    injectionDateTime: z.string().optional(),
+    halfLifeS: z.number().positive().optional(),
+    referenceDateTime: z.string().optional(),
+  })
+  .strict();
+
+export const SuvCorrectionsState = z.object({
+  seriesInstanceUid: z.string(),
+  /** Oldest first; the latest correction of a field applies. */
+  corrections: z.array(SuvCorrectionRecord),
+  overrides: SuvOverridesWire,
+});
+export type SuvCorrectionsState = z.infer<typeof SuvCorrectionsState>;
+
+export const SuvCorrectionSaved = SuvCorrectionsState.extend({
+  /** The Real World Value Mapping instance this save wrote into the local store. */
+  rwvmSopInstanceUid: z.string().optional(),
+  /** Why no RWVM instance was written (no SUVbw to map). */
+  rwvmNote: z.string().optional(),
+});
+
 export const contract = {
   requests: {
     app: {
@@ -203,6 +246,23 @@ export const contract = {
       get: request(Empty, ShortcutsState),
       /** Replaces the saved overrides; an invalid key or a key on two actions is refused (INVALID_REQUEST naming both). */
       set: request(z.object({ overrides: ShortcutOverrides }).strict(), ShortcutsState),
+    },
+    suv: {
+      /** The saved corrections of a PET series' SUV inputs and the overrides they make. */
+      'corrections.get': request(z.object({ seriesInstanceUid: Uid }).strict(), SuvCorrectionsState),
+      /** Saves one correction (a reason is required), audits it and writes the corrected mapping as an RWVM instance. */
+      'corrections.save': request(
+        z
+          .object({
+            studyInstanceUid: Uid,
+            seriesInstanceUid: Uid,
+            field: SuvCorrectionField,
+            value: z.union([z.number().finite(), z.string().min(1).max(64)]),
+            reason: z.string().trim().min(1, 'A correction needs a reason').max(1000),
+          })
+          .strict(),
+        SuvCorrectionSaved,
+      ),
     },
     retrieve: {
       start: request(z.object({ studyInstanceUid: Uid, seriesInstanceUid: Uid.optional(), nodeId: NodeId.optional() }).strict(), RetrieveJob),

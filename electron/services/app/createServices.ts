@@ -22,6 +22,7 @@ import { EncryptedArchive } from '../archive/encryptedArchive';
 import { defaultKeyProvider, type KeyProvider } from '../archive/keyProvider';
 import type { InstanceStore } from '../store/instanceStore';
 import { importPaths } from '../store/importPaths';
+import { SuvCorrections } from '../suv/corrections';
 import { createHandlers } from './handlers';
 
 export const DEMO_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../resources/demo');
@@ -125,6 +126,7 @@ export async function createServices(options: ServicesOptions): Promise<Services
     version: options.version,
     dataPlaneBaseUrl: options.dataPlaneBaseUrl,
     log,
+    suvCorrections: new SuvCorrections({ dataDir: options.dataDir, store }),
   });
   for (const n of notices) log(n);
   return {

@@ -18,6 +18,7 @@ import type { NodeHealth } from '../gateway/nodeHealth';
 import type { NodeHealthRow } from '../../../common/ipc/contract';
 import { importPaths } from '../store/importPaths';
 import { inspectFile } from '../dicom/inspect';
+import { SuvCorrectionError, SuvSeriesNotFoundError, type SuvCorrections } from '../suv/corrections';
 import { quotaGbToBytes, SettingsError, shortcutFileFromOverrides, type SettingsStore } from '../settings/settings';
 
 /** What the storage panel needs from the archive (EncryptedArchive provides it). */
@@ -56,6 +57,8 @@ export interface HandlerDeps {
   version: string;
   dataPlaneBaseUrl: string;
   log: (message: string) => void;
+  /** SUV recalculation: corrected inputs with provenance, audit log, RWVM instances (absent: not in this host). */
+  suvCorrections?: SuvCorrections;
 }
 
 function endpointOf(node: PacsNode): string {
@@ -144,6 +147,15 @@ export function createHandlers(deps: HandlerDeps): Handlers {
       ...(u.projection ? { projection: u.projection } : {}),
       ...(u.location !== undefined ? { location: u.location } : {}),
     };
+  };
+  const suvCorrections = (): SuvCorrections => {
+    if (!deps.suvCorrections) throw new DokueiError(ErrorCode.Internal, 'SUV corrections are not available in this host');
+    return deps.suvCorrections;
+  };
+  const suvErrors = (err: unknown): never => {
+    if (err instanceof SuvCorrectionError) throw new DokueiError(ErrorCode.InvalidRequest, err.message);
+    if (err instanceof SuvSeriesNotFoundError) throw new DokueiError(ErrorCode.NotFound, err.message);
+    throw err;
   };
   return {
     app: {
@@ -292,6 +304,10 @@ export function createHandlers(deps: HandlerDeps): Handlers {
         }
         return shortcutsState(deps.settings.get().shortcuts);
       },
+    },
+    suv: {
+      'corrections.get': async ({ seriesInstanceUid }) => suvCorrections().get(seriesInstanceUid).catch(suvErrors),
+      'corrections.save': async (request) => suvCorrections().save(request).catch(suvErrors),
     },
     retrieve: {
       start: async (request) => {

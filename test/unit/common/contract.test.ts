@@ -46,6 +46,18 @@ function handlers(overrides: Partial<{ summary: () => Promise<unknown> }> = {}):
       get: async (req) => (calls.push(req), { map: DEFAULT_SHORTCUTS, defaults: DEFAULT_SHORTCUTS, errors: [], notes: [] }),
       set: async (req) => (calls.push(req), { map: { ...DEFAULT_SHORTCUTS, wlPreset2: [String(req.overrides.wlPreset2 ?? '2')] }, defaults: DEFAULT_SHORTCUTS, errors: [], notes: [] }),
     },
+    suv: {
+      'corrections.get': async (req) => (calls.push(req), { seriesInstanceUid: req.seriesInstanceUid, corrections: [], overrides: {} }),
+      'corrections.save': async (req) => (
+        calls.push(req),
+        {
+          seriesInstanceUid: req.seriesInstanceUid,
+          corrections: [{ field: req.field, oldValue: null, newValue: req.value, user: 'u', time: '2026-01-01T00:00:00Z', reason: req.reason }],
+          overrides: {},
+          rwvmSopInstanceUid: '2.25.1',
+        }
+      ),
+    },
     retrieve: {
       start: async () => Promise.reject(new DokueiError(ErrorCode.NotFound, 'No node holds it')),
       cancel: async () => ({ cancelled: false }),
@@ -107,6 +119,16 @@ describe('IPC contract', () => {
     off();
     await api.store.importPaths({ paths: ['/b'] });
     expect(seen).toHaveLength(1);
+  });
+
+  it('reaches the SUV correction channels, and refuses a correction without a reason before the handler', async () => {
+    const { impl, calls } = handlers();
+    const api = buildClient(loopback(impl, []));
+    expect(await api.suv['corrections.get']({ seriesInstanceUid: '1.2.3' })).toEqual({ seriesInstanceUid: '1.2.3', corrections: [], overrides: {} });
+    const saved = await api.suv['corrections.save']({ studyInstanceUid: '1.2', seriesInstanceUid: '1.2.3', field: 'weight', value: 70, reason: 'weighed' });
+    expect(saved.rwvmSopInstanceUid).toBe('2.25.1');
+    await expect(api.suv['corrections.save']({ studyInstanceUid: '1.2', seriesInstanceUid: '1.2.3', field: 'weight', value: 70, reason: ' ' })).rejects.toMatchObject({ code: ErrorCode.InvalidRequest });
+    expect(calls).toHaveLength(2);
   });
 
   it('applies schema defaults before the handler sees a request', async () => {

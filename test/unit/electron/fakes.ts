@@ -64,6 +64,16 @@ export function fakeHandlers(record: HandlerCalls = { calls: [], contexts: [] })
         record.calls.push(`shortcuts.set:${Object.keys(overrides).join(',')}`), record.contexts.push(ctx), { map: DEFAULT_SHORTCUTS, defaults: DEFAULT_SHORTCUTS, errors: [], notes: [] }
       ),
     },
+    suv: {
+      'corrections.get': async ({ seriesInstanceUid }, ctx) => (
+        record.calls.push(`suv.corrections.get:${seriesInstanceUid}`), record.contexts.push(ctx), { seriesInstanceUid, corrections: [], overrides: {} }
+      ),
+      'corrections.save': async (req, ctx) => (
+        record.calls.push(`suv.corrections.save:${req.seriesInstanceUid}:${req.field}`),
+        record.contexts.push(ctx),
+        { seriesInstanceUid: req.seriesInstanceUid, corrections: [{ field: req.field, oldValue: null, newValue: req.value, user: 'test', time: '2026-01-01T00:00:00.000Z', reason: req.reason }], overrides: {} }
+      ),
+    },
     retrieve: {
       start: async (req, ctx) => {
         record.calls.push(`retrieve.start:${req.studyInstanceUid}`);
