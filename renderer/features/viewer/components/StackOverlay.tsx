@@ -10,6 +10,8 @@ export interface StackOverlayProps {
   first: DicomJsonDataset;
   current: DicomJsonDataset;
   view?: ViewState;
+  /** PET: how values become SUV on this slice ("SUVbw = Bq/ml × 1.234e-4"), or why they cannot. */
+  suv?: string;
 }
 
 const nums = (ds: DicomJsonDataset, tag: string): number[] | undefined => {
@@ -17,7 +19,7 @@ const nums = (ds: DicomJsonDataset, tag: string): number[] | undefined => {
   return v.length > 0 && v.every(Number.isFinite) ? v : undefined;
 };
 
-export function StackOverlay({ first, current, view }: StackOverlayProps) {
+export function StackOverlay({ first, current, view, suv }: StackOverlayProps) {
   const birth = formatDicomDate(getString(first, Tag.PatientBirthDate));
   const sex = getString(first, Tag.PatientSex) ?? '';
   const pos = slicePosition(getNumber(current, '00201041'), nums(current, Tag.ImagePositionPatient), nums(current, Tag.ImageOrientationPatient));
@@ -60,6 +62,7 @@ export function StackOverlay({ first, current, view }: StackOverlayProps) {
         ) : null}
         <div data-testid="overlay-zoom">{view ? `Zoom ${view.zoom.toFixed(2)}×` : ''}</div>
         <div data-testid="overlay-voi">{view ? `W ${view.windowWidth}  L ${view.windowCenter}` : ''}</div>
+        {suv ? <div data-testid="overlay-suv">{suv}</div> : null}
       </div>
       {view?.markers
         ? (['top', 'bottom', 'left', 'right'] as const).map((edge) => (

@@ -9,6 +9,7 @@ import { MeasurementList } from './MeasurementList';
 import { StackOverlay } from './StackOverlay';
 import { StackToolbar } from './StackToolbar';
 import { getDicomJson } from '../../../platform/dicomweb';
+import { SuvPanel, overlayLine, suvReadout, useSeriesSuv } from '../../suv';
 import type { DataPlane } from '../../../platform/platform';
 
 export interface ViewerPaneProps {
@@ -42,6 +43,11 @@ export function ViewerPane({ plane, series, label = 'Main viewport', caption, on
   const [measurements, setMeasurements] = useState<Measurement[]>([]);
   const viewport = useRef<StackViewportHandle>(null);
   const keymap = useShortcutMap();
+  // PET: SUV from the series' inputs and saved corrections, applied to readouts as a scale (issue #7).
+  const isPet = series?.modality === 'PT';
+  const [suvOpen, setSuvOpen] = useState(false);
+  const petMetadata = useMemo(() => (isPet ? entries?.map((e) => e.metadata) : undefined), [isPet, entries]);
+  const suv = useSeriesSuv(isPet && series ? series : undefined, petMetadata);
   // One frame of reference per series: some anonymizers give every slice its own Frame of Reference UID
   // (LIDC-IDRI does), which would otherwise make the slices of one series unrelated.
   const planes = useMemo(() => {
@@ -111,9 +117,16 @@ export function ViewerPane({ plane, series, label = 'Main viewport', caption, on
 
   const first = entries[0]!.metadata;
   const current = entries[view?.index ?? 0]?.metadata ?? first;
+  const suvResult = suv?.results[view?.index ?? 0];
+  const suvOf = suv ? (m: Measurement) => suvReadout(m.stats, suv.results[(m.slice ?? 1) - 1]?.factors.bw) : undefined;
   return (
     <div className="stack-pane">
       <StackToolbar tool={tool} onTool={setTool} cine={cine} onCine={setCine} view={view} onAction={(a) => viewport.current?.run(a)} />
+      {suv ? (
+        <button type="button" className="suv-open" aria-pressed={suvOpen} onClick={() => setSuvOpen((o) => !o)}>
+          SUV…
+        </button>
+      ) : null}
       <div className="stack-body">
         <div className="stack-canvas">
           <StackViewport
@@ -130,7 +143,7 @@ export function ViewerPane({ plane, series, label = 'Main viewport', caption, on
             onError={setError}
             label={label}
           />
-          <StackOverlay first={first} current={current} view={view} />
+          <StackOverlay first={first} current={current} view={view} {...(suv ? { suv: overlayLine(suvResult) } : {})} />
           {caption ? <div className="pane-caption">{caption}</div> : null}
           {from && to ? (
             <svg className="reference-line" data-testid="reference-line" aria-hidden="true">
@@ -138,7 +151,8 @@ export function ViewerPane({ plane, series, label = 'Main viewport', caption, on
             </svg>
           ) : null}
         </div>
-        <MeasurementList measurements={measurements} onDelete={(uid) => viewport.current?.deleteMeasurement(uid)} />
+        <MeasurementList measurements={measurements} onDelete={(uid) => viewport.current?.deleteMeasurement(uid)} {...(suvOf ? { suvOf } : {})} />
+        {suv && suvOpen ? <SuvPanel suv={suv} {...(suvResult ? { result: suvResult } : {})} onClose={() => setSuvOpen(false)} /> : null}
       </div>
     </div>
   );

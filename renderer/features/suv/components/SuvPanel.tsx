@@ -1,0 +1,145 @@
+/**
+ * The SUV recalculation panel (issue #7): every SUV input of the PET series with its source (header tag, or who
+ * corrected it, when, old → new and why), the factors that result (bw, lbm, …) and the engine's reasons and
+ * warnings; a correction (value + reason) is saved through the services, which keep it with its provenance, audit
+ * it and write an RWVM instance, and the viewer's SUV readouts follow at once.
+ */
+import { useState, type FormEvent } from 'react';
+import { SUV_TYPES, type SuvResult } from '../../../../common/suv';
+import { formatFactor, formatInputValue, inputRows, SUV_INPUT_LABELS, SUV_INPUT_ORDER } from '../model/suvModel';
+import type { SeriesSuv, SuvField } from './useSeriesSuv';
+
+export interface SuvPanelProps {
+  suv: SeriesSuv;
+  /** The result of the slice shown (factors can differ per slice); default the first. */
+  result?: SuvResult;
+  onClose: () => void;
+}
+
+const FACTOR_LABELS: Record<(typeof SUV_TYPES)[number], string> = {
+  bw: 'SUVbw',
+  lbm: 'SUVlbm (James)',
+  lbmJames128: 'SUVlbm (James 128)',
+  lbmJanma: 'SUVlbm (Janmahasatian)',
+  bsa: 'SUVbsa',
+  ibw: 'SUVibw',
+};
+
+export function SuvPanel({ suv, result, onClose }: SuvPanelProps) {
+  const shown = result ?? suv.results[0];
+  const rows = inputRows(shown, suv.corrections);
+  const [field, setField] = useState<SuvField>('weight');
+  const [value, setValue] = useState('');
+  const [reason, setReason] = useState('');
+  const [busy, setBusy] = useState(false);
+  const [message, setMessage] = useState<{ kind: 'ok' | 'error'; text: string }>();
+
+  const startEdit = (name: SuvField) => {
+    setField(name);
+    const current = rows.find((r) => r.name === name)?.value;
+    setValue(current === null || current === undefined ? '' : String(current));
+    setMessage(undefined);
+  };
+
+  const submit = async (e: FormEvent) => {
+    e.preventDefault();
+    setBusy(true);
+    setMessage(undefined);
+    try {
+      const numeric = field === 'weight' || field === 'height' || field === 'dose' || field === 'halfLife';
+      const v = numeric && value.trim() !== '' && Number.isFinite(Number(value)) ? Number(value) : value.trim();
+      await suv.save(field, v, reason);
+      setReason('');
+      setMessage({ kind: 'ok', text: `Saved: ${SUV_INPUT_LABELS[field].label} ${formatInputValue(v)}.` });
+    } catch (err) {
+      setMessage({ kind: 'error', text: (err as Error).message });
+    } finally {
+      setBusy(false);
+    }
+  };
+
+  return (
+    <aside className="suv-panel" aria-label="SUV inputs" data-testid="suv-panel">
+      <header className="suv-panel-head">
+        <h2>SUV</h2>
+        <button type="button" className="suv-close" aria-label="Close SUV panel" onClick={onClose}>
+          ×
+        </button>
+      </header>
+      {suv.error ? <p role="alert" className="suv-error">Corrections could not be loaded: {suv.error}</p> : null}
+      <table className="suv-inputs">
+        <tbody>
+          {rows.map((r) => (
+            <tr key={r.name} data-testid="suv-input" data-field={r.name} data-corrected={r.corrected ? 'true' : 'false'}>
+              <th scope="row">{r.label}</th>
+              <td className="suv-value" data-testid="suv-input-value">
+                {formatInputValue(r.value)}
+                {r.unit && r.value !== null ? ` ${r.unit}` : ''}
+              </td>
+              <td className="suv-source" data-testid="suv-input-source">
+                {r.source}
+              </td>
+              <td>
+                <button type="button" className="suv-edit" aria-label={`Correct ${r.label.toLowerCase()}`} onClick={() => startEdit(r.name)}>
+                  Correct…
+                </button>
+              </td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      <form className="suv-form" onSubmit={submit}>
+        <label>
+          Input
+          <select aria-label="Input to correct" value={field} onChange={(e) => startEdit(e.target.value as SuvField)}>
+            {SUV_INPUT_ORDER.map((n) => (
+              <option key={n} value={n}>
+                {SUV_INPUT_LABELS[n].label}
+              </option>
+            ))}
+          </select>
+        </label>
+        <label>
+          New value{SUV_INPUT_LABELS[field].unit ? ` (${SUV_INPUT_LABELS[field].unit})` : ''}
+          <input aria-label="New value" value={value} onChange={(e) => setValue(e.target.value)} required />
+        </label>
+        <label>
+          Reason
+          <input aria-label="Reason" value={reason} onChange={(e) => setReason(e.target.value)} required placeholder="Why the header value is wrong" />
+        </label>
+        <button type="submit" disabled={busy || reason.trim() === '' || value.trim() === ''}>
+          Save correction
+        </button>
+        {message ? (
+          <p role={message.kind === 'error' ? 'alert' : 'status'} className={`suv-message ${message.kind}`} data-testid="suv-message">
+            {message.text}
+          </p>
+        ) : null}
+      </form>
+      <h3>Factors (per Bq/ml after rescale)</h3>
+      <table className="suv-factors">
+        <tbody>
+          {SUV_TYPES.map((t) => (
+            <tr key={t} data-testid="suv-factor" data-type={t} data-value={shown?.factors[t] ?? ''}>
+              <th scope="row">{FACTOR_LABELS[t]}</th>
+              <td>{formatFactor(shown?.factors[t] ?? null)}</td>
+              <td className="muted">{shown?.reasons[t] ?? ''}</td>
+            </tr>
+          ))}
+        </tbody>
+      </table>
+      {shown && shown.warnings.length > 0 ? (
+        <ul className="suv-warnings" data-testid="suv-warnings">
+          {shown.warnings.map((w) => (
+            <li key={w}>{w}</li>
+          ))}
+        </ul>
+      ) : null}
+      {suv.lastRwvm ? (
+        <p className="muted" data-testid="suv-rwvm">
+          Written to the study as RWVM {suv.lastRwvm}
+        </p>
+      ) : null}
+    </aside>
+  );
+}

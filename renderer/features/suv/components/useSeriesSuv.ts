@@ -1,0 +1,66 @@
+/**
+ * SUV of one PET series as the viewer shows it: its saved corrections (suv.corrections.get), the engine's result per
+ * instance with them (common/suv, in the page, so a saved correction changes every readout in the same render), and
+ * save() for a new correction.
+ */
+import { useCallback, useEffect, useMemo, useState } from 'react';
+import type { DicomJsonDataset } from '../../../../common/dicom/dicomJson';
+import type { SuvCorrectionField, SuvCorrectionsState } from '../../../../common/ipc/contract';
+import { computeSeriesSuv, type SuvOverrides, type SuvResult } from '../../../../common/suv';
+import { suvApi } from './suvApi';
+import type { z } from 'zod';
+
+export type SuvField = z.infer<typeof SuvCorrectionField>;
+
+export interface SeriesSuv {
+  /** One per instance, in the order given (the stack order). */
+  results: SuvResult[];
+  corrections: SuvCorrectionsState['corrections'];
+  overrides: SuvOverrides;
+  loading: boolean;
+  error?: string;
+  /** The RWVM instance the last save wrote. */
+  lastRwvm?: string;
+  save(field: SuvField, value: number | string, reason: string): Promise<void>;
+}
+
+export function useSeriesSuv(ids: { studyInstanceUid: string; seriesInstanceUid: string } | undefined, instances: readonly DicomJsonDataset[] | undefined): SeriesSuv | undefined {
+  const [state, setState] = useState<SuvCorrectionsState>();
+  const [loading, setLoading] = useState(false);
+  const [error, setError] = useState<string>();
+  const [lastRwvm, setLastRwvm] = useState<string>();
+  const seriesUid = ids?.seriesInstanceUid;
+  const studyUid = ids?.studyInstanceUid;
+  useEffect(() => {
+    setState(undefined);
+    setError(undefined);
+    setLastRwvm(undefined);
+    if (!seriesUid) return;
+    let live = true;
+    setLoading(true);
+    suvApi()
+      .then((api) => api.suv['corrections.get']({ seriesInstanceUid: seriesUid }))
+      .then(
+        (s) => live && setState(s),
+        (err: Error) => live && setError(err.message),
+      )
+      .finally(() => live && setLoading(false));
+    return () => {
+      live = false;
+    };
+  }, [seriesUid]);
+  const overrides = useMemo(() => state?.overrides ?? {}, [state]);
+  const results = useMemo(() => (instances && seriesUid ? computeSeriesSuv(instances, overrides) : []), [instances, overrides, seriesUid]);
+  const save = useCallback(
+    async (field: SuvField, value: number | string, reason: string) => {
+      if (!seriesUid || !studyUid) return;
+      const api = await suvApi();
+      const saved = await api.suv['corrections.save']({ studyInstanceUid: studyUid, seriesInstanceUid: seriesUid, field, value, reason });
+      setState({ seriesInstanceUid: saved.seriesInstanceUid, corrections: saved.corrections, overrides: saved.overrides });
+      setLastRwvm(saved.rwvmSopInstanceUid);
+    },
+    [seriesUid, studyUid],
+  );
+  if (!seriesUid) return undefined;
+  return { results, corrections: state?.corrections ?? [], overrides, loading, ...(error ? { error } : {}), ...(lastRwvm ? { lastRwvm } : {}), save };
+}
