@@ -1,0 +1,223 @@
+/**
+ * Auditable SUV recalculation end to end (issue #7 acceptance): the PET/CT phantom with the weight typed wrong at
+ * the scanner (66.2 kg) in the local store; the PET series in the stack viewer; a probe and an ellipse ROI in the
+ * largest hot sphere read SUVbw = Bq/ml × factor; the weight corrected to 70 kg with a reason in the SUV panel
+ * scales every SUV readout by 70/66.2 at once; after a reload the correction (with who/when/why) and the SUV stay;
+ * the audit log has the line; the RWVM instance is in the study and passes dciodvfy (when installed).
+ */
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { getString } from '../../common/dicom/dicomJson';
+import type { SeriesInstanceUid, SopInstanceUid, StudyInstanceUid } from '../../common/dicom/uid';
+import { startBrowserHost, type BrowserHost } from '../../electron/browser-host/server';
+import { MemorySettingsStore } from '../../electron/services/settings/settings';
+import { importPaths } from '../../electron/services/store/importPaths';
+import { RWVM_SOP_CLASS_UID } from '../../electron/services/suv/rwvm';
+import { dciodvfy } from '../integration/suv/dciodvfy';
+import { launchChromium } from '../support/chromium';
+import { repoRoot } from '../support/data';
+import { writePetCtPhantom, type PetCtPhantomTruth } from '../support/petCtPhantom';
+import { ensureRendererBuilt } from '../support/renderer';
+import { makeTempDir, removeDir } from '../support/tempDir';
+import { canvasBox, dragOnCanvas, hookCall, waitForRenderedImage } from '../support/viewerPage';
+
+const shotsDir = path.join(repoRoot, 'test-results');
+const RATIO = 70 / 66.2;
+
+interface HookMeasurement {
+  uid: string;
+  tool: string;
+  stats: { value?: number; mean?: number; max?: number };
+}
+
+function hasDciodvfy(): boolean {
+  try {
+    execFileSync('which', ['dciodvfy'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** "SUVbw 4.12" or "SUVbw mean 4.10, max 4.12" → the numbers. */
+const suvNumbers = (text: string | null): number[] => [...(text ?? '').matchAll(/(\d+\.\d+)/g)].map((m) => Number(m[1]));
+
+describe('SUV recalculation in the stack viewer (PET/CT phantom, weight 66.2 → 70 kg)', () => {
+  let dataDir: string;
+  let phantomDir: string;
+  let host: BrowserHost;
+  let browser: Browser;
+  let page: Page;
+  let truth: PetCtPhantomTruth;
+  const pageErrors: string[] = [];
+  /** The hottest point of the sphere slice, canvas CSS px. */
+  let hot: [number, number];
+
+  async function openPetAtSphere(): Promise<void> {
+    await page.goto(host.url);
+    const row = page.locator('tr[data-study-uid]').first();
+    await row.waitFor({ timeout: 60000 });
+    await row.click();
+    const series = page.locator(`li[data-series-uid="${truth.pet.seriesInstanceUid}"]`);
+    await series.waitFor({ timeout: 60000 });
+    await series.click();
+    await waitForRenderedImage(page);
+    // Scroll to the slice through the sphere centres (z = 110 mm).
+    const z = truth.spheres[5]!.centre[2];
+    const pos = async () => Number(/Pos (-?[\d.]+)/.exec((await page.locator('[data-testid="overlay-position"]').textContent()) ?? '')?.[1]);
+    await page.locator('.viewport[aria-label="Main viewport"]').first().click({ position: { x: 5, y: 5 } }).catch(() => {});
+    let before = await pos();
+    for (let i = 0; i < 80 && Math.abs(before - z) > 1; i++) {
+      await page.keyboard.press('ArrowDown');
+      await expect.poll(pos, { timeout: 5000 }).not.toBe(before);
+      const after = await pos();
+      if (Math.abs(after - z) > Math.abs(before - z)) {
+        // Wrong way: turn round.
+        for (let j = 0; j < 80 && Math.abs((await pos()) - z) > 1; j++) {
+          const p = await pos();
+          await page.keyboard.press('ArrowUp');
+          await expect.poll(pos, { timeout: 5000 }).not.toBe(p);
+        }
+        break;
+      }
+      before = after;
+    }
+    expect(Math.abs((await pos()) - z)).toBeLessThan(1);
+  }
+
+  /** The canvas point with the highest value (a grid of probes through the test hook). */
+  async function hottestPoint(): Promise<[number, number]> {
+    const box = await canvasBox(page);
+    return page.evaluate(
+      ([w, h]) => {
+        const hook = (window as unknown as { __dokueiViewports: Record<string, { probeAt(x: number, y: number): { value: number } | undefined }> }).__dokueiViewports['Main viewport']!;
+        let best: [number, number] = [0, 0];
+        let max = -Infinity;
+        for (let y = 2; y < h; y += 3) {
+          for (let x = 2; x < w; x += 3) {
+            const v = hook.probeAt(x, y)?.value;
+            if (v !== undefined && v > max) {
+              max = v;
+              best = [x, y];
+            }
+          }
+        }
+        return best;
+      },
+      [box.width, box.height] as const,
+    );
+  }
+
+  async function measure(): Promise<void> {
+    const box = await canvasBox(page);
+    await page.keyboard.press('b');
+    await page.mouse.click(box.x + hot[0], box.y + hot[1]);
+    await expect.poll(async () => (await hookCall<HookMeasurement[]>(page, 'measurements')).find((m) => m.tool === 'Probe')?.stats.value, { timeout: 15000 }).toBeDefined();
+    await page.keyboard.press('e');
+    await dragOnCanvas(page, [hot[0] - 6, hot[1] - 6], [hot[0] + 6, hot[1] + 6]);
+    await expect.poll(async () => (await hookCall<HookMeasurement[]>(page, 'measurements')).find((m) => m.tool === 'EllipticalROI')?.stats.mean, { timeout: 15000 }).toBeDefined();
+  }
+
+  const suvLine = (tool: string) => page.locator(`[data-testid="measurement"][data-tool="${tool}"] [data-testid="measurement-suv"]`).first();
+  const panelFactor = async () => Number(await page.locator('[data-testid="suv-factor"][data-type="bw"]').getAttribute('data-value'));
+
+  beforeAll(async () => {
+    const rendererDir = ensureRendererBuilt();
+    dataDir = await makeTempDir('dokuei-e2e-suv-');
+    phantomDir = path.join(dataDir, 'phantom');
+    const phantom = writePetCtPhantom(phantomDir, { weightKg: 66.2 });
+    truth = phantom.truth;
+    host = await startBrowserHost({ dataDir, settings: new MemorySettingsStore({ nodes: [], seedDemo: false }), rendererDir, log: () => {} });
+    const imported = await importPaths(host.services.store, [...phantom.ctFiles, ...phantom.petFiles]);
+    expect(imported.failed).toEqual([]);
+    browser = await launchChromium();
+    page = await browser.newPage({ viewport: { width: 1500, height: 900 } });
+    page.on('pageerror', (e) => pageErrors.push(e.message));
+    mkdirSync(shotsDir, { recursive: true });
+  }, 240000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await host?.close();
+    if (dataDir) await removeDir(dataDir);
+  });
+
+  let probeBefore: number;
+  let roiBefore: number[];
+  let factorBefore: number;
+
+  it('reads SUVbw = Bq/ml × factor in a hot sphere (probe and ellipse ROI)', async () => {
+    await openPetAtSphere();
+    hot = await hottestPoint();
+    await measure();
+    const [probe] = (await hookCall<HookMeasurement[]>(page, 'measurements')).filter((m) => m.tool === 'Probe');
+    await page.getByRole('button', { name: 'SUV…' }).click();
+    await page.locator('[data-testid="suv-panel"]').waitFor();
+    factorBefore = await panelFactor();
+    // The header's factor: the generator's truth with 66.2 kg.
+    expect(factorBefore).toBeCloseTo(truth.suvBwFactor, 12);
+    await expect.poll(() => suvLine('Probe').textContent()).toMatch(/SUVbw \d+\.\d+/);
+    probeBefore = suvNumbers(await suvLine('Probe').textContent())[0]!;
+    expect(probeBefore).toBeCloseTo(probe!.stats.value! * factorBefore, 2);
+    // The sphere's truth (no blur: every sphere voxel holds the sphere's concentration).
+    expect(Math.abs(probeBefore - truth.spheres[5]!.suvBw)).toBeLessThan(0.01);
+    roiBefore = suvNumbers(await suvLine('EllipticalROI').textContent());
+    expect(roiBefore.length).toBe(2);
+    expect(await page.locator('[data-testid="overlay-suv"]').textContent()).toMatch(/SUVbw = Bq\/ml × /);
+    expect(await page.locator('[data-testid="suv-input"][data-field="weight"] [data-testid="suv-input-value"]').textContent()).toBe('66.2 kg');
+    expect(await page.locator('[data-testid="suv-input"][data-field="weight"] [data-testid="suv-input-source"]').textContent()).toBe('header (0010,1030)');
+  });
+
+  it('correcting the weight 66.2 → 70 with a reason scales every SUV readout by 70/66.2 at once', async () => {
+    await page.getByRole('button', { name: 'Correct weight' }).click();
+    await page.getByLabel('New value').fill('70');
+    await page.getByLabel('Reason').fill('Weighed again on the ward scale');
+    await page.getByRole('button', { name: 'Save correction' }).click();
+    await expect.poll(() => page.locator('[data-testid="suv-input"][data-field="weight"]').getAttribute('data-corrected'), { timeout: 15000 }).toBe('true');
+    expect(await panelFactor()).toBeCloseTo(factorBefore * RATIO, 12);
+    // Readouts are rounded to 2 decimals: within half a unit of the last digit of both values.
+    const probeAfter = suvNumbers(await suvLine('Probe').textContent())[0]!;
+    expect(Math.abs(probeAfter - probeBefore * RATIO)).toBeLessThanOrEqual(0.005 + 0.005 * RATIO + 1e-9);
+    const roiAfter = suvNumbers(await suvLine('EllipticalROI').textContent());
+    roiAfter.forEach((v, i) => expect(Math.abs(v - roiBefore[i]! * RATIO)).toBeLessThanOrEqual(0.005 + 0.005 * RATIO + 1e-9));
+    const source = await page.locator('[data-testid="suv-input"][data-field="weight"] [data-testid="suv-input-source"]').textContent();
+    expect(source).toMatch(/^corrected by .+ at \d{4}-\d\d-\d\d \d\d:\d\d UTC: 66\.2 → 70 \(Weighed again on the ward scale\)$/);
+    await page.screenshot({ path: path.join(shotsDir, 'suv-recalculation.png') });
+  });
+
+  it('keeps the correction and the SUV after a reload; the audit log has the line', async () => {
+    await openPetAtSphere();
+    await page.getByRole('button', { name: 'SUV…' }).click();
+    await expect.poll(() => page.locator('[data-testid="suv-input"][data-field="weight"] [data-testid="suv-input-value"]').textContent(), { timeout: 15000 }).toBe('70 kg');
+    expect(await panelFactor()).toBeCloseTo(factorBefore * RATIO, 12);
+    await measure();
+    const probeAfter = suvNumbers(await suvLine('Probe').textContent())[0]!;
+    expect(Math.abs(probeAfter - probeBefore * RATIO)).toBeLessThanOrEqual(0.005 + 0.005 * RATIO + 1e-9);
+
+    const audit = readFileSync(path.join(dataDir, 'suv', 'audit.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    expect(audit).toHaveLength(1);
+    expect(audit[0]).toMatchObject({ seriesInstanceUid: truth.pet.seriesInstanceUid, field: 'weight', oldValue: 66.2, newValue: 70, reason: 'Weighed again on the ward scale' });
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('wrote the RWVM instance into the study, valid for dciodvfy', async () => {
+    const store = host.services.store;
+    const study = truth.studyInstanceUid as StudyInstanceUid;
+    const rwvmSeries = store.series(study)!.filter((s) => getString(s, '00080060') === 'RWV');
+    expect(rwvmSeries).toHaveLength(1);
+    const seriesUid = getString(rwvmSeries[0]!, '0020000E') as SeriesInstanceUid;
+    const [instance] = store.instances(study, seriesUid)!;
+    expect(getString(instance!, '00080016')).toBe(RWVM_SOP_CLASS_UID);
+    const audit = JSON.parse(readFileSync(path.join(dataDir, 'suv', 'audit.jsonl'), 'utf8').trim()) as { rwvmSopInstanceUid: string };
+    expect(getString(instance!, '00080018')).toBe(audit.rwvmSopInstanceUid);
+    if (!hasDciodvfy()) return;
+    const bytes = await store.readInstance(study, seriesUid, audit.rwvmSopInstanceUid as SopInstanceUid);
+    const file = path.join(dataDir, 'rwvm.dcm');
+    writeFileSync(file, bytes!);
+    const result = await dciodvfy(file);
+    expect(result.errors, result.output).toEqual([]);
+  });
+});
