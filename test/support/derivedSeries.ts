@@ -95,3 +95,27 @@ export function writeCoronalReformat(files: readonly string[], dir: string, uidR
   }
   return out;
 }
+
+/**
+ * The slices re-positioned evenly along z (same pixels, same in-plane geometry; new series and instance UIDs):
+ * a volume-capable CT from the committed demo, whose 34 real slices are unevenly spaced, for volume tests that
+ * must run without ../shared.
+ */
+export function writeEvenlySpacedCopy(files: readonly string[], dir: string, uidRoot: string, spacingMm: number): string[] {
+  mkdirSync(dir, { recursive: true });
+  const slices = files.map((f) => read(f)).sort((a, b) => (b.ds.ImagePositionPatient as number[])[2]! - (a.ds.ImagePositionPatient as number[])[2]!);
+  const top = (slices[0]!.ds.ImagePositionPatient as number[])[2]!;
+  return slices.map(({ ds, meta }, k) => {
+    const ipp = ds.ImagePositionPatient as number[];
+    const z = Number((top - k * spacingMm).toFixed(4));
+    ds.ImagePositionPatient = [ipp[0]!, ipp[1]!, z];
+    ds.SliceLocation = z;
+    ds.SeriesInstanceUID = `${uidRoot}.2`;
+    ds.SOPInstanceUID = `${uidRoot}.4.${k + 1}`;
+    ds.SeriesDescription = 'Demo CT, evenly spaced copy';
+    ds.InstanceNumber = k + 1;
+    const out = path.join(dir, `even${String(k + 1).padStart(4, '0')}.dcm`);
+    write(out, ds, meta);
+    return out;
+  });
+}
