@@ -7,23 +7,12 @@
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { startBrowserHost, type BrowserHost } from '../../electron/browser-host/server';
 import { MemorySettingsStore } from '../../electron/services/settings/settings';
+import type { VolumeMemoryReport } from '../../renderer/imaging/volume/volumeMemory';
 import { ensureRendererBuilt } from '../../test/support/renderer';
 import { makeTempDir, removeDir } from '../../test/support/tempDir';
 
-export interface DokueiVolumeReport {
-  volumeId: string;
-  dimensions: [number, number, number];
-  voxels: number;
-  cpuDataType: string;
-  cpuBytes: number;
-  cpuBytesPerVoxel: number;
-  textureFormat: string;
-  gpuTextureBytes: number;
-  loadedSlices: number;
-  firstImageMs?: number;
-  fullVolumeMs?: number;
-  notices: string[];
-}
+/** The renderer's per-volume report, one definition for the viewer, its tests and the bench. */
+export type DokueiVolumeReport = VolumeMemoryReport;
 
 export interface DokueiLoad {
   /** ms from the click that opens the series (MPR layout already chosen) to the first slice in / all slices in. */

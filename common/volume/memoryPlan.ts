@@ -63,6 +63,11 @@ export interface VolumeMemoryPlan {
 
 const BYTES: Record<NativeType, number> = { Uint8: 1, Int16: 2, Uint16: 2, Float32: 4 };
 const TEXTURE_BYTES: Record<TextureFormat, number> = { uint8: 1, norm16: 2, 'half-float': 2, float32: 4 };
+
+/** Bytes per texel of a 3D texture in this format. */
+export function bytesPerTexel(format: TextureFormat): number {
+  return TEXTURE_BYTES[format];
+}
 /** Half floats have an 11-bit significand: every integer up to 2048 in magnitude is exact, not beyond. */
 const HALF_FLOAT_EXACT = 2048;
 
@@ -112,24 +117,32 @@ export function chooseNativeType(input: Pick<VolumeMemoryInput, 'bitsAllocated' 
   return 'Float32';
 }
 
+/**
+ * The texture format the renderer uploads voxels of this native type as: 8 bits stay 8 bits, 16-bit integers use
+ * EXT_texture_norm16 where the GPU has it, half floats only when the reader chose them, 32-bit floats otherwise.
+ */
+export function textureFormatFor(native: NativeType, gpu: Pick<VolumeMemoryInput['gpu'], 'hasNorm16' | 'halfFloatChosen'>): TextureFormat {
+  if (native === 'Uint8') return 'uint8';
+  if (native !== 'Float32' && gpu.hasNorm16) return 'norm16';
+  return gpu.halfFloatChosen ? 'half-float' : 'float32';
+}
+
 function textureFor(native: NativeType, gpu: VolumeMemoryInput['gpu'], range: { min: number; max: number }): { format: TextureFormat; note?: string } {
-  if (native === 'Uint8') return { format: 'uint8' };
+  const format = textureFormatFor(native, gpu);
+  if (format === 'uint8' || format === 'norm16') return { format };
   if (native === 'Float32') {
-    return gpu.halfFloatChosen
-      ? { format: 'half-float', note: 'Half-float textures are in use: values are shown with about 3 significant digits.' }
-      : { format: 'float32' };
+    return format === 'half-float' ? { format, note: 'Half-float textures are in use: values are shown with about 3 significant digits.' } : { format };
   }
-  if (gpu.hasNorm16) return { format: 'norm16' };
-  if (gpu.halfFloatChosen) {
+  if (format === 'half-float') {
     const exact = range.min >= -HALF_FLOAT_EXACT && range.max <= HALF_FLOAT_EXACT;
     return {
-      format: 'half-float',
+      format,
       note: exact
         ? undefined
         : `EXT_texture_norm16 is not available: using half-float textures, which are exact only up to ±${HALF_FLOAT_EXACT} (values beyond are rounded on screen; measurements use the exact values).`,
     };
   }
-  return { format: 'float32', note: 'EXT_texture_norm16 is not available: using 32-bit float textures (2× the GPU memory).' };
+  return { format, note: 'EXT_texture_norm16 is not available: using 32-bit float textures (2× the GPU memory).' };
 }
 
 /** "half", "a third of the", "1/5 of the" — to be followed by "resolution". */

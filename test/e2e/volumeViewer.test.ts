@@ -18,6 +18,7 @@ import { importPaths } from '../../electron/services/store/importPaths';
 import { launchChromium } from '../support/chromium';
 import { demoCtDir, dicomFilesIn, repoRoot, sharedDataDir } from '../support/data';
 import { writeEvenlySpacedCopy } from '../support/derivedSeries';
+import type { VolumeMemoryReport as VolumeReport } from '../../renderer/imaging/volume/volumeMemory';
 import { decodeNativeSlice } from '../support/pixels';
 import { ensureRendererBuilt } from '../support/renderer';
 import { SPHERE_HU, writeSyntheticSphereSeries } from '../support/syntheticSeries';
@@ -26,23 +27,6 @@ import { waitForRenderedImage } from '../support/viewerPage';
 
 const shotsDir = path.join(repoRoot, 'test-results');
 const PLANES = ['axial', 'sagittal', 'coronal', '3d'] as const;
-
-interface VolumeReport {
-  dimensions: [number, number, number];
-  voxels: number;
-  cpuDataType: string;
-  cpuBytes: number;
-  cpuBytesPerVoxel: number;
-  textureFormat: string;
-  gpuTextureBytes: number;
-  loadedSlices: number;
-  decimation: [number, number, number];
-  spacing: [number, number, number];
-  emptySlots: number[];
-  notices: string[];
-}
-
-type VolumeReportLike = { gpuTextureBytes: number; voxels: number };
 
 interface Probe {
   value: number;
@@ -292,7 +276,7 @@ describe('volumes: MPR 1+3 and 3D in Chromium', () => {
     await expect
       .poll(() => page.evaluate(() => (window as unknown as { __dokueiVolumes: { list(): { textureFormat: string }[] } }).__dokueiVolumes.list().map((r) => r.textureFormat)), { timeout: 120000 })
       .toEqual(['half-float']);
-    const half = await page.evaluate(() => (window as unknown as { __dokueiVolumes: { list(): VolumeReportLike[] } }).__dokueiVolumes.list()[0]!);
+    const half = await page.evaluate(() => (window as unknown as { __dokueiVolumes: { list(): VolumeReport[] } }).__dokueiVolumes.list()[0]!);
     expect(half.gpuTextureBytes).toBe(half.voxels * 2);
     await page.locator('.mpr[data-state="ready"]').waitFor({ timeout: 120000 });
     await waitForStructuredCell(page, 'sagittal');

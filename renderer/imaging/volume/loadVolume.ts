@@ -10,7 +10,8 @@ import type { StackEntry } from '../imageIds';
 import { registerStackMetadata } from '../init';
 import { gpuCapabilities } from './capabilities';
 import { emptySlotImageId, isEmptySlot } from './missingSlices';
-import { cpuBytesOf, registerVolumeReport, textureFormatFor, bytesPerTexel, type VolumeMemoryReport } from './volumeMemory';
+import { bytesPerTexel, textureFormatFor } from '../../../common/volume/memoryPlan';
+import { cpuBytesOf, nativeTypeOf, registerVolumeReport, type VolumeMemoryReport } from './volumeMemory';
 
 export type VolumeSlot = { entry: StackEntry } | { emptyAt: readonly [number, number, number]; neighbour: StackEntry };
 
@@ -126,7 +127,7 @@ export async function loadVolume(plan: VolumePlan, firstShownFraction = 0.5, tra
   const voxels = dims[0] * dims[1] * dims[2];
   const report = (): VolumeMemoryReport => {
     const cpu = cpuBytesOf(ordered);
-    const format = textureFormatFor(volume.dataType ?? cpu.dataType, caps);
+    const format = textureFormatFor(nativeTypeOf(volume.dataType ?? cpu.dataType), { hasNorm16: caps.norm16, halfFloatChosen: caps.halfFloatChosen });
     return {
       volumeId,
       label: plan.label,

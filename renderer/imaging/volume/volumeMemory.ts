@@ -3,9 +3,8 @@
  * (extend the report, never rename its fields: bench/ reads them).
  */
 import { cache, type Types } from '@cornerstonejs/core';
-import type { GpuCapabilities } from './capabilities';
 
-import type { TextureFormat } from '../../../common/volume/memoryPlan';
+import type { NativeType, TextureFormat } from '../../../common/volume/memoryPlan';
 
 export type { TextureFormat };
 
@@ -35,15 +34,9 @@ export interface VolumeMemoryReport {
   notices: string[];
 }
 
-export function textureFormatFor(dataType: string, caps: GpuCapabilities): TextureFormat {
-  if (dataType === 'Uint8Array') return 'uint8';
-  if (dataType === 'Float32Array') return 'float32';
-  if (caps.norm16) return 'norm16';
-  return caps.halfFloatChosen ? 'half-float' : 'float32';
-}
-
-export function bytesPerTexel(format: TextureFormat): number {
-  return format === 'uint8' ? 1 : format === 'float32' ? 4 : 2;
+/** cornerstone's typed-array name of the voxels → the memory plan's native type. */
+export function nativeTypeOf(dataType: string): NativeType {
+  return dataType === 'Uint8Array' ? 'Uint8' : dataType === 'Int16Array' ? 'Int16' : dataType === 'Uint16Array' ? 'Uint16' : 'Float32';
 }
 
 /** Sums the cached pixel buffers behind a volume's image ids: the CPU memory the volume really holds. */
