@@ -6,9 +6,8 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
 import type { SeriesSummary } from '../../../../common/dicom/model';
 import { affineToMatrix4, composeAffine, matrix4ToAffine, rigidAffine, rotationFromEuler } from '../../../../common/registration';
-import { dicomwebPath } from '../../../../common/dicom/dicomwebPaths';
-import { FUSION_COLORMAPS, FusionViewports, planVolumeForViewer, registerInWorker, stackEntries, type FusionSettings, type RegistrationRun, type RegistrationVolume, type VolumePlanResult } from '../../../imaging';
-import { getDicomJson } from '../../../platform/dicomweb';
+import { FUSION_COLORMAPS, FusionViewports, registerInWorker, type FusionSettings, type RegistrationRun, type RegistrationVolume } from '../../../imaging';
+import { useVolumePlan } from './useVolumePlan';
 import type { DataPlane } from '../../../platform/platform';
 
 export interface FusionPaneProps {
@@ -25,19 +24,6 @@ declare global {
   }
 }
 
-function usePlan(plane: DataPlane, series: SeriesSummary, label: string): { result?: VolumePlanResult; error?: string } {
-  const [state, setState] = useState<{ result?: VolumePlanResult; error?: string }>({});
-  useEffect(() => {
-    const ctl = new AbortController();
-    setState({});
-    getDicomJson(plane, dicomwebPath.seriesMetadata(series.studyInstanceUid, series.seriesInstanceUid), ctl.signal)
-      .then((a) => setState({ result: planVolumeForViewer(series.seriesInstanceUid, label, stackEntries(plane.baseUrl, a.items)) }))
-      .catch((err: Error) => err.name !== 'AbortError' && setState({ error: err.message }));
-    return () => ctl.abort();
-  }, [plane, series, label]);
-  return state;
-}
-
 function describeTransform(m: Matrix): string {
   const t = [m[0]![3]!, m[1]![3]!, m[2]![3]!];
   const trace = m[0]![0]! + m[1]![1]! + m[2]![2]!;
@@ -46,8 +32,8 @@ function describeTransform(m: Matrix): string {
 }
 
 export function FusionPane({ plane, base, overlay }: FusionPaneProps) {
-  const basePlan = usePlan(plane, base, 'Fusion base');
-  const overPlan = usePlan(plane, overlay, 'Fusion overlay');
+  const basePlan = useVolumePlan(plane, base, 'Fusion base');
+  const overPlan = useVolumePlan(plane, overlay, 'Fusion overlay');
   const [settings, setSettings] = useState<FusionSettings>({ mode: 'blend', opacity: 0.5, tilePx: 48, swipe: 0.5, colormap: FUSION_COLORMAPS[0].id, threshold: 0.1 });
   const [transform, setTransform] = useState<Matrix>();
   const [volumes, setVolumes] = useState<{ base: () => RegistrationVolume; overlay: () => RegistrationVolume; baseCentre: [number, number, number] }>();

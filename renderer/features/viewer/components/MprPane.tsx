@@ -3,12 +3,9 @@
  * and either shows the planes (with any notices) or says why this series stays a stack.
  */
 import { useEffect, useMemo, useState } from 'react';
-import { getString } from '../../../../common/dicom/dicomJson';
-import { dicomwebPath } from '../../../../common/dicom/dicomwebPaths';
 import type { SeriesSummary } from '../../../../common/dicom/model';
-import { Tag } from '../../../../common/dicom/tags';
-import { chooseHalfFloatTextures, halfFloatChosen, MprViewports, planVolumeForViewer, stackEntries, type StackEntry, type VolumePlanResult } from '../../../imaging';
-import { getDicomJson } from '../../../platform/dicomweb';
+import { chooseHalfFloatTextures, halfFloatChosen, MprViewports } from '../../../imaging';
+import { useVolumePlan } from './useVolumePlan';
 import { ViewerPane } from './ViewerPane';
 import type { DataPlane } from '../../../platform/platform';
 
@@ -19,31 +16,13 @@ export interface MprPaneProps {
 }
 
 export function MprPane({ plane, series, label = 'MPR' }: MprPaneProps) {
-  const [result, setResult] = useState<VolumePlanResult>();
-  const [modality, setModality] = useState<string>();
-  const [error, setError] = useState<string>();
-  const [entries, setEntries] = useState<StackEntry[]>();
   const [halfFloat, setHalfFloat] = useState(halfFloatChosen);
-
-  useEffect(() => {
-    const ctl = new AbortController();
-    setResult(undefined);
-    setEntries(undefined);
-    setError(undefined);
-    getDicomJson(plane, dicomwebPath.seriesMetadata(series.studyInstanceUid, series.seriesInstanceUid), ctl.signal)
-      .then((a) => {
-        if (a.items.length === 0) throw new Error('The series has no images');
-        setModality(getString(a.items[0]!, Tag.Modality));
-        setEntries(stackEntries(plane.baseUrl, a.items));
-      })
-      .catch((err: Error) => err.name !== 'AbortError' && setError(err.message));
-    return () => ctl.abort();
-  }, [plane, series, label]);
-
   // The plan depends on the texture choice: a new plan rebuilds the volume with it.
-  useEffect(() => {
-    if (entries) setResult(planVolumeForViewer(series.seriesInstanceUid, label, entries));
-  }, [entries, halfFloat, series, label]);
+  const { result, modality, error: loadError } = useVolumePlan(plane, series, label, halfFloat);
+  const [viewError, setError] = useState<string>();
+  // A viewer error belongs to the series it happened on.
+  useEffect(() => setError(undefined), [series]);
+  const error = loadError ?? viewError;
 
   const plan = useMemo(() => (result?.ok ? result.plan : undefined), [result]);
   if (error) return <div className="empty" role="alert">Could not open the series: {error}</div>;
