@@ -4,7 +4,8 @@ import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { repoRoot } from './data';
 
-export const rendererDir = path.join(repoRoot, 'dist', 'renderer');
+/** DOKUEI_RENDERER_DIR lets parallel work each test its own build (e.g. `vite build --outDir /tmp/x`). */
+export const rendererDir = process.env.DOKUEI_RENDERER_DIR ?? path.join(repoRoot, 'dist', 'renderer');
 
 export function ensureRendererBuilt(): string {
   if (!existsSync(path.join(rendererDir, 'index.html'))) {
