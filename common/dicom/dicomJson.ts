@@ -48,6 +48,24 @@ export function getNumber(ds: DicomJsonDataset, tag: string): number | undefined
   return undefined;
 }
 
+/**
+ * The first `count` values of a multi-valued numeric attribute (IS/DS/FL/FD…: strings or numbers in DICOM JSON),
+ * or undefined when there are fewer or one of them is not a finite number — geometry must be whole or absent.
+ * Without `count`, every value (at least one).
+ */
+export function getNumbers(ds: DicomJsonDataset, tag: string, count?: number): number[] | undefined {
+  const raw = ds[tag]?.Value ?? [];
+  const n = count ?? raw.length;
+  if (n === 0 || raw.length < n) return undefined;
+  const out: number[] = [];
+  for (const x of raw.slice(0, n)) {
+    const v = typeof x === 'number' ? x : typeof x === 'string' && x.trim() !== '' ? Number(x) : NaN;
+    if (!Number.isFinite(v)) return undefined;
+    out.push(v);
+  }
+  return out;
+}
+
 export function getPersonName(ds: DicomJsonDataset, tag: string): PersonNameValue | undefined {
   const v = firstValue(ds, tag);
   if (v && typeof v === 'object') return v as PersonNameValue;

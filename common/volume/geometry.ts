@@ -13,7 +13,7 @@
  *   adjacent columns (value 2), spacing.slice the usual (modal) distance between slices along the normal.
  * - Enhanced multi-frame instances are expanded into one slice per frame from their functional groups.
  */
-import { type DicomJsonDataset, getNumber, getString, getStrings } from '../dicom/dicomJson';
+import { type DicomJsonDataset, getNumber, getNumbers, getString } from '../dicom/dicomJson';
 import { Tag } from '../dicom/tags';
 
 export type Vec3 = readonly [number, number, number];
@@ -109,19 +109,14 @@ function unit(a: Vec3): Vec3 | undefined {
 // ---------------------------------------------------------------------------------------------------------
 // Reading the attributes (total: anything malformed reads as absent)
 
-function numbers(ds: DicomJsonDataset | undefined, tag: string): number[] {
-  if (!ds) return [];
-  return getStrings(ds, tag).map((s) => (s.trim() === '' ? NaN : Number(s)));
-}
-
 function vec3(ds: DicomJsonDataset | undefined, tag: string): Vec3 | undefined {
-  const v = numbers(ds, tag);
-  return v.length >= 3 && v.slice(0, 3).every(Number.isFinite) ? [v[0]!, v[1]!, v[2]!] : undefined;
+  const v = ds && getNumbers(ds, tag, 3);
+  return v ? [v[0]!, v[1]!, v[2]!] : undefined;
 }
 
 function orientationOf(ds: DicomJsonDataset | undefined): [Vec3, Vec3] | undefined {
-  const v = numbers(ds, Tag.ImageOrientationPatient);
-  if (v.length < 6 || !v.slice(0, 6).every(Number.isFinite)) return undefined;
+  const v = ds && getNumbers(ds, Tag.ImageOrientationPatient, 6);
+  if (!v) return undefined;
   const row = unit([v[0]!, v[1]!, v[2]!]);
   const col = unit([v[3]!, v[4]!, v[5]!]);
   if (!row || !col || !unit(cross(row, col))) return undefined;
@@ -129,8 +124,8 @@ function orientationOf(ds: DicomJsonDataset | undefined): [Vec3, Vec3] | undefin
 }
 
 function pixelSpacingOf(ds: DicomJsonDataset | undefined): [number, number] | undefined {
-  const v = numbers(ds, Tag.PixelSpacing);
-  return v.length >= 2 && v[0]! > 0 && v[1]! > 0 && Number.isFinite(v[0]!) && Number.isFinite(v[1]!) ? [v[0]!, v[1]!] : undefined;
+  const v = ds && getNumbers(ds, Tag.PixelSpacing, 2);
+  return v && v[0]! > 0 && v[1]! > 0 ? [v[0]!, v[1]!] : undefined;
 }
 
 function item(ds: DicomJsonDataset | undefined, tag: string, index = 0): DicomJsonDataset | undefined {

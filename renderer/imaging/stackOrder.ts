@@ -3,18 +3,13 @@
  * there (what a reader expects: head to feet), by InstanceNumber otherwise. Pure; unit-tested.
  */
 import type { DicomJsonDataset } from '../../common/dicom/dicomJson';
-import { getNumber } from '../../common/dicom/dicomJson';
+import { getNumber, getNumbers } from '../../common/dicom/dicomJson';
 import { Tag } from '../../common/dicom/tags';
-
-function numbers(ds: DicomJsonDataset, tag: string, count: number): number[] | undefined {
-  const v = (ds[tag]?.Value ?? []).map((x) => (typeof x === 'number' ? x : Number(x)));
-  return v.length === count && v.every(Number.isFinite) ? v : undefined;
-}
 
 export function sortInstancesForStack(instances: readonly DicomJsonDataset[]): DicomJsonDataset[] {
   const withGeometry = instances.map((ds) => {
-    const ipp = numbers(ds, Tag.ImagePositionPatient, 3);
-    const iop = numbers(ds, Tag.ImageOrientationPatient, 6);
+    const ipp = getNumbers(ds, Tag.ImagePositionPatient, 3);
+    const iop = getNumbers(ds, Tag.ImageOrientationPatient, 6);
     let position: number | undefined;
     if (ipp && iop) {
       const [r0, r1, r2, c0, c1, c2] = iop as [number, number, number, number, number, number];

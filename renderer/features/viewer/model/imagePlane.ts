@@ -2,7 +2,7 @@
  * Image planes in patient space, for what cells show of each other: the reference line of one image on
  * another, and the slice of a parallel series nearest to a point (linked scrolling). Pure.
  */
-import { getString, type DicomJsonDataset } from '../../../../common/dicom/dicomJson';
+import { getNumbers, getString, type DicomJsonDataset } from '../../../../common/dicom/dicomJson';
 import { Tag } from '../../../../common/dicom/tags';
 
 export type Vec3 = [number, number, number];
@@ -22,19 +22,14 @@ export interface ImagePlane {
   columnSpacing: number;
 }
 
-function numbers(ds: DicomJsonDataset, tag: string, n: number): number[] | undefined {
-  const v = (ds[tag]?.Value ?? []).map((x) => Number(x));
-  return v.length >= n && v.slice(0, n).every(Number.isFinite) ? v.slice(0, n) : undefined;
-}
-
 const dot = (a: Vec3, b: Vec3) => a[0] * b[0] + a[1] * b[1] + a[2] * b[2];
 const cross = (a: Vec3, b: Vec3): Vec3 => [a[1] * b[2] - a[2] * b[1], a[2] * b[0] - a[0] * b[2], a[0] * b[1] - a[1] * b[0]];
 
 /** The plane of a single-frame image, or undefined when its geometry is incomplete. */
 export function planeOf(ds: DicomJsonDataset): ImagePlane | undefined {
-  const ipp = numbers(ds, Tag.ImagePositionPatient, 3);
-  const iop = numbers(ds, Tag.ImageOrientationPatient, 6);
-  const ps = numbers(ds, Tag.PixelSpacing, 2);
+  const ipp = getNumbers(ds, Tag.ImagePositionPatient, 3);
+  const iop = getNumbers(ds, Tag.ImageOrientationPatient, 6);
+  const ps = getNumbers(ds, Tag.PixelSpacing, 2);
   const rows = Number(ds[Tag.Rows]?.Value?.[0]);
   const columns = Number(ds[Tag.Columns]?.Value?.[0]);
   if (!ipp || !iop || !ps || !(rows > 0) || !(columns > 0)) return undefined;
