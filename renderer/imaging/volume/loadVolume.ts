@@ -9,7 +9,7 @@ import { cache, Enums, eventTarget, imageLoader, volumeLoader, type Types } from
 import type { StackEntry } from '../imageIds';
 import { registerStackMetadata } from '../init';
 import { gpuCapabilities } from './capabilities';
-import { emptySlotImageId, isEmptySlot } from './missingSlices';
+import { emptySlotImageId, isEmptySlot, releaseEmptySlots } from './missingSlices';
 import { bytesPerTexel, textureFormatFor } from '../../../common/volume/memoryPlan';
 import { cpuBytesOf, nativeTypeOf, registerVolumeReport, type VolumeMemoryReport } from './volumeMemory';
 
@@ -180,6 +180,7 @@ export async function loadVolume(plan: VolumePlan, firstShownFraction = 0.5, tra
         // Cancelling a volume that finished is harmless.
       }
       cache.removeVolumeLoadObject(volumeId);
+      releaseEmptySlots(allIds);
     },
   };
 }

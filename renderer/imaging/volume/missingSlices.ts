@@ -18,7 +18,8 @@ interface GapSpec {
   rows: number;
   columns: number;
 }
-const gaps = new Map<string, GapSpec>();
+/** Empty slots by image id, with how many open volumes use each (two views of one series share the ids). */
+const gaps = new Map<string, GapSpec & { users: number }>();
 
 type TypedArrayCtor = new (length: number) => Types.PixelDataTypedArray;
 const ctors: Record<string, TypedArrayCtor> = { Int16Array, Uint16Array, Uint8Array, Float32Array };
@@ -70,8 +71,23 @@ export function emptySlotImageId(
   dicomImageLoader.wadors.metaDataManager.add(imageId, metadata as never);
   const rows = Number(neighbour.metadata[Tag.Rows]?.Value?.[0] ?? 0);
   const columns = Number(neighbour.metadata[Tag.Columns]?.Value?.[0] ?? 0);
-  gaps.set(imageId, { neighbourImageId: neighbour.imageId, rows, columns });
+  gaps.set(imageId, { neighbourImageId: neighbour.imageId, rows, columns, users: (gaps.get(imageId)?.users ?? 0) + 1 });
   return imageId;
+}
+
+/** A volume that used these ids closed: forget the empty slots no open volume needs, so the map does not grow. */
+export function releaseEmptySlots(imageIds: readonly string[]): void {
+  for (const id of imageIds) {
+    const spec = gaps.get(id);
+    if (!spec) continue;
+    if (spec.users <= 1) gaps.delete(id);
+    else spec.users -= 1;
+  }
+}
+
+/** How many empty-slot specs are kept (tests: closing volumes must not leak them). */
+export function emptySlotCount(): number {
+  return gaps.size;
 }
 
 export function isEmptySlot(imageId: string): boolean {
