@@ -24,6 +24,8 @@ export interface RequestOptions {
    * (a study retrieve may rightly take minutes).
    */
   deadline?: 'whole' | 'stream';
+  /** POST with this body (STOW-RS); default GET. */
+  post?: { body: Uint8Array; contentType: string };
 }
 
 export interface NodeResponse {
@@ -37,7 +39,7 @@ export interface NodeFetcher {
   readonly node: NodeRef;
   /** The node's URL without a trailing slash. */
   readonly baseUrl: string;
-  /** GET baseUrl + pathAndQuery. Throws PacsError when no answer arrives; any HTTP status is returned. */
+  /** GET (or POST with options.post) baseUrl + pathAndQuery. Throws PacsError when no answer arrives; any HTTP status is returned. */
   request(pathAndQuery: string, options: RequestOptions): Promise<NodeResponse>;
   /** Like request, but a non-2xx status becomes a PacsError (auth, not-found, protocol). */
   requestOk(pathAndQuery: string, options: RequestOptions, what: string): Promise<NodeResponse>;
@@ -155,7 +157,9 @@ export function createNodeFetcher(settings: DicomwebNodeSettings, secrets: Secre
           Accept: opts.accept,
           // Orthanc (and others) gzip every answer the client allows; on a LAN that costs ~8× the time.
           'Accept-Encoding': 'identity',
+          ...(opts.post ? { 'Content-Type': opts.post.contentType } : {}),
         },
+        ...(opts.post ? { method: 'POST', body: opts.post.body } : {}),
         signal,
         dispatcher: a.dispatcher,
       })) as unknown as Response;
@@ -168,7 +172,8 @@ export function createNodeFetcher(settings: DicomwebNodeSettings, secrets: Secre
   async function request(pathAndQuery: string, opts: RequestOptions): Promise<NodeResponse> {
     const url = `${baseUrl}${pathAndQuery}`;
     const first = await attempt(url, opts);
-    // An OAuth token can be revoked before it expires: renew once and retry (GETs are safe to repeat).
+    // An OAuth token can be revoked before it expires: renew once and retry (GETs are safe to repeat; a refused
+    // STOW-RS POST stored nothing, and its body is a buffer that can be sent again).
     if (first.nr.response.status === 401 && oauth && first.token) {
       await first.nr.response.body?.cancel().catch(() => {});
       return (await attempt(url, opts, first.token)).nr;

@@ -1,0 +1,77 @@
+/**
+ * Sends instances of the local archive to a PACS node (issues #7 and #8: registrations and SUV mappings "optionally
+ * sent with STOW-RS"). DICOMweb nodes get a STOW-RS POST; Dokuei has no C-STORE client, so a DIMSE node is refused
+ * with a message that says so rather than failing somewhere inside a protocol.
+ */
+import { getString } from '../../../common/dicom/dicomJson';
+import type { SeriesInstanceUid, SopInstanceUid, StudyInstanceUid } from '../../../common/dicom/uid';
+import type { InstanceStore } from '../store/instanceStore';
+import { DicomwebPacsNode } from './dicomweb/dicomwebPacsNode';
+import { stowInstances } from './dicomweb/stowClient';
+import { PacsError, type PacsNode } from './pacsNode';
+
+export interface SendRequest {
+  studyInstanceUid: string;
+  sopInstanceUids: readonly string[];
+}
+
+export interface SendResult {
+  nodeId: string;
+  nodeName: string;
+  /** Instances the node confirmed storing. */
+  sent: string[];
+  /** Instances not stored there, each with why (not in the local archive, refused by the node, not confirmed). */
+  failed: { sopInstanceUid: string; reason: string }[];
+}
+
+/** Instances per POST: keeps one request's body to a few hundred MB at most for large series. */
+const BATCH = 50;
+
+/** Whether sending to this node can work at all (for the UI's "also send to" choices). */
+export function canSendTo(node: PacsNode): boolean {
+  return node instanceof DicomwebPacsNode;
+}
+
+/**
+ * Reads the instances from the store and sends them. Throws PacsError when the node cannot be sent to or the
+ * upload fails as a whole (unreachable, auth, HTTP error); instances refused one by one are in `failed`.
+ */
+export async function sendInstances(node: PacsNode, store: InstanceStore, request: SendRequest, signal?: AbortSignal): Promise<SendResult> {
+  const { id, name } = node.settings;
+  if (!(node instanceof DicomwebPacsNode)) {
+    throw new PacsError('refused', id, `${name} does not accept sending from Dokuei: it is a DIMSE node and Dokuei has no C-STORE client yet; configure the PACS's DICOMweb (STOW-RS) URL as a node to send to it`);
+  }
+  const result: SendResult = { nodeId: id, nodeName: name, sent: [], failed: [] };
+  const study = request.studyInstanceUid as StudyInstanceUid;
+  const seriesOf = new Map<string, string>();
+  for (const ds of store.instances(study) ?? []) {
+    const sop = getString(ds, '00080018')?.trim();
+    const series = getString(ds, '0020000E')?.trim();
+    if (sop && series) seriesOf.set(sop, series);
+  }
+  const ready: { sop: string; bytes: Uint8Array }[] = [];
+  for (const sop of new Set(request.sopInstanceUids)) {
+    const series = seriesOf.get(sop);
+    const bytes = series ? await store.readInstance(study, series as SeriesInstanceUid, sop as SopInstanceUid) : undefined;
+    if (!bytes) result.failed.push({ sopInstanceUid: sop, reason: `not in the local archive (study ${request.studyInstanceUid})` });
+    else ready.push({ sop, bytes });
+  }
+  for (let i = 0; i < ready.length; i += BATCH) {
+    const batch = ready.slice(i, i + BATCH);
+    const outcome = await stowInstances(node.http, batch.map((b) => b.bytes), signal);
+    const stored = new Set(outcome.stored);
+    const refused = new Map(outcome.failed.map((f) => [f.sopInstanceUid, f.reason]));
+    for (const { sop } of batch) {
+      if (stored.has(sop)) result.sent.push(sop);
+      else result.failed.push({ sopInstanceUid: sop, reason: refused.get(sop) ?? `${name} did not confirm storing it` });
+    }
+  }
+  return result;
+}
+
+/** One sentence for a user: what was sent, and why the rest was not. */
+export function describeSend(result: SendResult): string {
+  if (result.failed.length === 0) return `Sent ${result.sent.length} instance${result.sent.length === 1 ? '' : 's'} to ${result.nodeName}.`;
+  const reasons = result.failed.map((f) => `${f.sopInstanceUid}: ${f.reason}`).join('; ');
+  return `${result.nodeName} stored ${result.sent.length} of ${result.sent.length + result.failed.length} instances; not stored: ${reasons}`;
+}

@@ -1,0 +1,89 @@
+/**
+ * Sending to a PACS with STOW-RS (issues #7, #8) against a real Orthanc: a real CT slice and a Spatial
+ * Registration object from the local store arrive (Orthanc's QIDO lists them afterwards), an instance that is not
+ * local is reported as not sent, and a wrong URL or a DIMSE node fail with messages a user can act on.
+ */
+import { promises as fs } from 'node:fs';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { Tag } from '../../../common/dicom/tags';
+import { DicomwebPacsNode } from '../../../electron/services/pacs/dicomweb/dicomwebPacsNode';
+import type { PacsNode } from '../../../electron/services/pacs/pacsNode';
+import { describeSend, sendInstances } from '../../../electron/services/pacs/sendInstances';
+import { writeSpatialRegistration } from '../../../electron/services/registration/spatialRegistration';
+import { MemorySecretStore } from '../../../electron/services/secrets/secretStore';
+import { FsInstanceStore } from '../../../electron/services/store/fsInstanceStore';
+import { demoCtDir, dicomFilesIn } from '../../support/data';
+import { readDicomFile, type DicomFileInfo } from '../../support/dicomFiles';
+import { stringValue } from '../../support/dicomweb';
+import { startOrthanc, type OrthancInstance } from '../../support/orthanc';
+import { makeTempDir, removeDir } from '../../support/tempDir';
+import { nodeSettings, pacsErrorOf } from '../dicomweb/helpers';
+
+describe('STOW-RS sending to a real Orthanc', () => {
+  let orthanc: OrthancInstance | undefined;
+  let node: DicomwebPacsNode;
+  let store: FsInstanceStore;
+  let ct: DicomFileInfo;
+  let regSop = '';
+  const dirs: string[] = [];
+
+  beforeAll(async () => {
+    const root = await makeTempDir('dokuei-stow-store-');
+    dirs.push(root);
+    store = await FsInstanceStore.open(root);
+    ct = await readDicomFile(dicomFilesIn(demoCtDir())[0]!);
+    await store.put(new Uint8Array(await fs.readFile(ct.path)));
+    const ref = { studyInstanceUid: ct.study, seriesInstanceUid: ct.series, frameOfReferenceUid: '1.2.3.4.5', instances: [{ sopClassUid: '1.2.840.10008.5.1.4.1.1.2', sopInstanceUid: ct.sop }], patientId: 'STOW1' };
+    const moving = { ...ref, seriesInstanceUid: '1.2.3.4.6', frameOfReferenceUid: '1.2.3.4.7', instances: [] };
+    const bytes = writeSpatialRegistration({ fixed: ref, moving, matrix: [[1, 0, 0, 5], [0, 1, 0, -3], [0, 0, 1, 2], [0, 0, 0, 1]], description: 'stow test' });
+    regSop = (await store.put(bytes)).instance;
+    orthanc = await startOrthanc({ name: 'StowPACS' });
+    node = new DicomwebPacsNode(nodeSettings({ url: orthanc.dicomwebUrl, timeoutMs: 30000 }), { secrets: new MemorySecretStore() });
+  }, 120_000);
+
+  afterAll(async () => {
+    await node?.close();
+    await orthanc?.stop();
+    for (const d of dirs) await removeDir(d);
+  }, 60_000);
+
+  async function orthancInstances(): Promise<string[]> {
+    const res = await fetch(`${orthanc!.dicomwebUrl}/studies/${ct.study}/instances`, { headers: { Accept: 'application/dicom+json' } });
+    if (res.status === 204) return [];
+    const rows = (await res.json()) as Record<string, unknown>[];
+    return rows.map((r) => stringValue(r, Tag.SOPInstanceUID)!);
+  }
+
+  it('sends a CT slice and a Spatial Registration object; Orthanc lists both afterwards', async () => {
+    expect(await orthancInstances()).toEqual([]);
+    const result = await sendInstances(node, store, { studyInstanceUid: ct.study, sopInstanceUids: [ct.sop, regSop] });
+    expect(result.failed).toEqual([]);
+    expect(result.sent.sort()).toEqual([ct.sop, regSop].sort());
+    expect((await orthancInstances()).sort()).toEqual([ct.sop, regSop].sort());
+    expect(describeSend(result)).toBe('Sent 2 instances to TestPACS.');
+  });
+
+  it('reports an instance that is not in the local archive as not sent, and still sends the rest', async () => {
+    const result = await sendInstances(node, store, { studyInstanceUid: ct.study, sopInstanceUids: ['1.2.3.999', ct.sop] });
+    expect(result.sent).toEqual([ct.sop]);
+    expect(result.failed).toEqual([{ sopInstanceUid: '1.2.3.999', reason: expect.stringContaining('not in the local archive') }]);
+    expect(describeSend(result)).toMatch(/stored 1 of 2 instances; not stored: 1\.2\.3\.999: not in the local archive/);
+  });
+
+  it('a URL that is not a DICOMweb root fails with a clear message', async () => {
+    const wrong = new DicomwebPacsNode(nodeSettings({ url: `${orthanc!.baseUrl}/not-dicomweb`, timeoutMs: 10000 }), { secrets: new MemorySecretStore() });
+    try {
+      const err = await pacsErrorOf(sendInstances(wrong, store, { studyInstanceUid: ct.study, sopInstanceUids: [ct.sop] }));
+      expect(err.message).toMatch(/^TestPACS: the node does not accept STOW-RS uploads \(HTTP 404/);
+    } finally {
+      await wrong.close();
+    }
+  });
+
+  it('a DIMSE node is refused: Dokuei has no C-STORE client', async () => {
+    const dimse = { settings: { id: 'dimse1', name: 'OldPACS', kind: 'dimse' } } as unknown as PacsNode;
+    const err = await pacsErrorOf(sendInstances(dimse, store, { studyInstanceUid: ct.study, sopInstanceUids: [ct.sop] }));
+    expect(err.kind).toBe('refused');
+    expect(err.message).toMatch(/OldPACS does not accept sending from Dokuei/);
+  });
+});
