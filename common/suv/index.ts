@@ -4,3 +4,5 @@ export type { SuvFactors, SuvInput, SuvInputName, SuvInputSource, SuvOverrides, 
 export { readSuvHeader, type SuvHeader } from './suvHeader';
 export { bsaDuBois, ibw, lbmJames, lbmJames128, lbmJanmahasatian, type Sex } from './bodySize';
 export { combineDateTime, formatWallClock, parseDicomDate, parseDicomDateTime, parseDicomTime, parseIsoDateTime } from './dicomTime';
+export { roiStatistics, sampleAt, sphereRadiusMm } from './roiStatistics';
+export type { RoiShape, RoiStatistics, RoiStatisticsOptions } from './roiStatistics';
