@@ -26,8 +26,14 @@ import type { Matrix4 } from '../../../common/registration';
 import { DOKUEI_IMPLEMENTATION_CLASS_UID, DOKUEI_IMPLEMENTATION_VERSION } from '../pacs/dimse/part10Writer';
 import { VERSION } from '../version';
 import { part10ToDicomJson } from '../dicom/datasetJson';
+import {
+  readSpatialRegistrationJson,
+  SPATIAL_REGISTRATION_SOP_CLASS,
+  SpatialRegistrationReadError,
+  type SpatialRegistrationInfo,
+} from '../../../common/registration/spatialRegistrationReader';
 
-export const SPATIAL_REGISTRATION_SOP_CLASS = '1.2.840.10008.5.1.4.1.1.66.1';
+export { SPATIAL_REGISTRATION_SOP_CLASS, type SpatialRegistrationInfo };
 
 interface DcmjsData {
   DicomDict: new (meta: unknown) => { dict: unknown; write(options?: unknown): ArrayBuffer };
@@ -77,24 +83,6 @@ export interface SpatialRegistrationInput {
   now?: Date;
   seriesNumber?: number;
   instanceNumber?: number;
-}
-
-export interface SpatialRegistrationInfo {
-  sopInstanceUid: string;
-  studyInstanceUid: string;
-  /** The registered-to frame: the object's own Frame of Reference UID. */
-  fixedFrameOfReferenceUid: string;
-  /**
-   * The frame of the item with a non-identity matrix (the moving one). When the moving series shares the fixed
-   * frame, its item names images instead of a frame: this is then the fixed frame and `movingInstances` lists them.
-   */
-  movingFrameOfReferenceUid: string;
-  movingInstances: string[];
-  /** Moving → fixed, 4×4 row-major. */
-  matrix: Matrix4;
-  matrixType: string;
-  description: string;
-  contentDate: string;
 }
 
 export class SpatialRegistrationError extends Error {
@@ -259,74 +247,19 @@ export function writeSpatialRegistration(input: SpatialRegistrationInput): Uint8
   return new Uint8Array(dict.write());
 }
 
-const T = {
-  RegistrationSequence: '00700308',
-  MatrixRegistrationSequence: '00700309',
-  MatrixSequence: '0070030A',
-  FrameOfReferenceTransformationMatrix: '300600C6',
-  FrameOfReferenceTransformationMatrixType: '0070030C',
-  ReferencedImageSequence: '00081140',
-  ReferencedSOPInstanceUID: '00081155',
-  ContentDescription: '00700081',
-  ContentDate: '00080023',
-} as const;
-
-const items = (ds: DicomJsonDataset, tag: string): DicomJsonDataset[] => (ds[tag]?.Value ?? []).filter((v): v is DicomJsonDataset => typeof v === 'object' && v !== null && !('Alphabetic' in v || 'Ideographic' in v || 'Phonetic' in v));
-
-/** The 4×4 of one Registration Sequence item: the product of its Matrix Sequence items (PS3.3 C.20.2.1.1: applied in order). */
-function itemMatrix(item: DicomJsonDataset): { matrix: Matrix4; type: string } {
-  const mrs = items(item, T.MatrixRegistrationSequence)[0];
-  if (!mrs) throw new SpatialRegistrationError('A Registration Sequence item has no Matrix Registration Sequence.');
-  let m: Matrix4 = [[1, 0, 0, 0], [0, 1, 0, 0], [0, 0, 1, 0], [0, 0, 0, 1]];
-  const types: string[] = [];
-  const ms = items(mrs, T.MatrixSequence);
-  if (ms.length === 0) throw new SpatialRegistrationError('A Matrix Registration Sequence item has no Matrix Sequence.');
-  for (const mi of ms) {
-    const v = (mi[T.FrameOfReferenceTransformationMatrix]?.Value ?? []).map((x) => Number(x));
-    if (v.length !== 16 || !v.every(Number.isFinite)) throw new SpatialRegistrationError(`Frame of Reference Transformation Matrix has ${v.length} values, not 16 numbers.`);
-    const next: Matrix4 = [0, 1, 2, 3].map((r) => v.slice(r * 4, r * 4 + 4));
-    // Each Matrix Sequence item applies after the previous: M = Mn · … · M1.
-    m = next.map((row) => [0, 1, 2, 3].map((c) => row.reduce((s, x, k) => s + x * m[k]![c]!, 0)));
-    types.push(getString(mi, T.FrameOfReferenceTransformationMatrixType)?.trim() ?? '');
-  }
-  return { matrix: m, type: types.join('\\') };
-}
-
-const isIdentity = (m: Matrix4) => m.every((row, r) => row.every((x, c) => Math.abs(x - (r === c ? 1 : 0)) < 1e-9));
-
 /**
  * Reads a Spatial Registration object (Part 10 bytes or its DICOM JSON): the registered-to frame, the moving frame
- * and the moving → fixed matrix (the item whose matrix is not identity; with only identities, the item for another
- * frame than the object's own).
+ * and the moving → fixed matrix. The parsing is pure (common/registration/spatialRegistrationReader.ts) so that the
+ * viewer applies the registrations it finds in a study with the same code.
  */
 export function readSpatialRegistration(source: Uint8Array | DicomJsonDataset): SpatialRegistrationInfo {
   const ds = source instanceof Uint8Array ? part10ToDicomJson(source).dataset : source;
-  const sopClass = getString(ds, Tag.SOPClassUID)?.trim();
-  if (sopClass !== SPATIAL_REGISTRATION_SOP_CLASS) throw new SpatialRegistrationError(`Not a Spatial Registration object (SOP Class ${sopClass ?? 'absent'}).`);
-  const fixedFor = getString(ds, Tag.FrameOfReferenceUID)?.trim();
-  if (!fixedFor) throw new SpatialRegistrationError('The object has no Frame of Reference UID.');
-  const regs = items(ds, T.RegistrationSequence).map((item) => ({
-    frameOfReferenceUid: getString(item, Tag.FrameOfReferenceUID)?.trim(),
-    images: items(item, T.ReferencedImageSequence).map((r) => getString(r, T.ReferencedSOPInstanceUID)?.trim() ?? '').filter(Boolean),
-    ...itemMatrix(item),
-  }));
-  if (regs.length === 0) throw new SpatialRegistrationError('The object has no Registration Sequence items.');
-  const moving =
-    regs.find((r) => !isIdentity(r.matrix)) ??
-    regs.find((r) => r.frameOfReferenceUid && r.frameOfReferenceUid !== fixedFor) ??
-    regs.find((r) => r.images.length > 0) ??
-    regs[0]!;
-  return {
-    sopInstanceUid: getString(ds, Tag.SOPInstanceUID)?.trim() ?? '',
-    studyInstanceUid: getString(ds, Tag.StudyInstanceUID)?.trim() ?? '',
-    fixedFrameOfReferenceUid: fixedFor,
-    movingFrameOfReferenceUid: moving.frameOfReferenceUid ?? fixedFor,
-    movingInstances: moving.images,
-    matrix: moving.matrix,
-    matrixType: moving.type,
-    description: getString(ds, T.ContentDescription)?.trim() ?? '',
-    contentDate: getString(ds, T.ContentDate)?.trim() ?? '',
-  };
+  try {
+    return readSpatialRegistrationJson(ds);
+  } catch (err) {
+    if (err instanceof SpatialRegistrationReadError) throw new SpatialRegistrationError(err.message);
+    throw err;
+  }
 }
 
 /**

@@ -5,6 +5,7 @@
  */
 import { promises as fs } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { DicomJsonDataset } from '../../../common/dicom/dicomJson';
 import { Tag } from '../../../common/dicom/tags';
 import { DicomwebPacsNode } from '../../../electron/services/pacs/dicomweb/dicomwebPacsNode';
 import type { PacsNode } from '../../../electron/services/pacs/pacsNode';
@@ -50,7 +51,7 @@ describe('STOW-RS sending to a real Orthanc', () => {
   async function orthancInstances(): Promise<string[]> {
     const res = await fetch(`${orthanc!.dicomwebUrl}/studies/${ct.study}/instances`, { headers: { Accept: 'application/dicom+json' } });
     if (res.status === 204) return [];
-    const rows = (await res.json()) as Record<string, unknown>[];
+    const rows = (await res.json()) as DicomJsonDataset[];
     return rows.map((r) => stringValue(r, Tag.SOPInstanceUID)!);
   }
 
