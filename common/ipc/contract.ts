@@ -195,12 +195,29 @@ export const SuvCorrectionsState = z.object({
 });
 export type SuvCorrectionsState = z.infer<typeof SuvCorrectionsState>;
 
+/** What sending instances to a PACS node did (issues #7, #8): which were stored there, which not and why. */
+export const SendOutcome = z.object({
+  ok: z.boolean(),
+  nodeId: z.string(),
+  nodeName: z.string(),
+  sent: z.array(z.string()),
+  failed: z.array(z.object({ sopInstanceUid: z.string(), reason: z.string() })),
+  /** One sentence for the reader. */
+  message: z.string(),
+});
+export type SendOutcome = z.infer<typeof SendOutcome>;
+
 export const SuvCorrectionSaved = SuvCorrectionsState.extend({
   /** The Real World Value Mapping instance this save wrote into the local store. */
   rwvmSopInstanceUid: z.string().optional(),
   /** Why no RWVM instance was written (no SUVbw to map). */
   rwvmNote: z.string().optional(),
+  /** Present when sendTo was asked: whether the RWVM instance reached the node. */
+  send: SendOutcome.optional(),
 });
+
+const SeriesKey = z.object({ studyInstanceUid: Uid, seriesInstanceUid: Uid }).strict();
+const Matrix4Wire = z.array(z.array(z.number().finite()).length(4)).length(4);
 
 export const contract = {
   requests: {
@@ -259,9 +276,30 @@ export const contract = {
             field: SuvCorrectionField,
             value: z.union([z.number().finite(), z.string().min(1).max(64)]),
             reason: z.string().trim().min(1, 'A correction needs a reason').max(1000),
+            /** Also send the RWVM instance to this PACS node; a send failure never undoes the local save. */
+            sendTo: NodeId.optional(),
           })
           .strict(),
         SuvCorrectionSaved,
+      ),
+    },
+    pacs: {
+      /** Sends local instances to a PACS node (STOW-RS; a DIMSE node is refused). Fails as a whole with a clear message (unreachable, auth, refused); instances refused one by one are in `failed`. */
+      send: request(z.object({ nodeId: NodeId, studyInstanceUid: Uid, sopInstanceUids: z.array(Uid).min(1).max(10000) }).strict(), SendOutcome),
+    },
+    registration: {
+      /** Saves overlay → base (moving → fixed patient mm) as a Spatial Registration object in the local archive (base's study); optionally sends it. */
+      save: request(
+        z
+          .object({
+            fixed: SeriesKey,
+            moving: SeriesKey,
+            matrix: Matrix4Wire,
+            description: z.string().max(64).optional(),
+            sendTo: NodeId.optional(),
+          })
+          .strict(),
+        z.object({ sopInstanceUid: z.string(), studyInstanceUid: z.string(), seriesInstanceUid: z.string(), send: SendOutcome.optional() }),
       ),
     },
     retrieve: {

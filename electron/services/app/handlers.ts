@@ -19,6 +19,10 @@ import type { NodeHealthRow } from '../../../common/ipc/contract';
 import { importPaths } from '../store/importPaths';
 import { inspectFile } from '../dicom/inspect';
 import { SuvCorrectionError, SuvSeriesNotFoundError, type SuvCorrections } from '../suv/corrections';
+import { PacsError } from '../pacs/pacsNode';
+import { describeSend, sendAfterSave, sendInstances } from '../pacs/sendInstances';
+import { RegistrationSeriesNotLocalError, saveRegistration } from '../registration/saveRegistration';
+import { SpatialRegistrationError } from '../registration/spatialRegistration';
 import { quotaGbToBytes, SettingsError, shortcutFileFromOverrides, type SettingsStore } from '../settings/settings';
 
 /** What the storage panel needs from the archive (EncryptedArchive provides it). */
@@ -307,7 +311,45 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     },
     suv: {
       'corrections.get': async ({ seriesInstanceUid }) => suvCorrections().get(seriesInstanceUid).catch(suvErrors),
-      'corrections.save': async (request) => suvCorrections().save(request).catch(suvErrors),
+      'corrections.save': async ({ sendTo, ...request }) => {
+        const saved = await suvCorrections().save(request).catch(suvErrors);
+        if (!sendTo) return saved;
+        if (!saved.rwvmSopInstanceUid) {
+          const message = `Saved locally; nothing sent: ${saved.rwvmNote ?? 'no RWVM instance was written'}`;
+          return { ...saved, send: { ok: false, nodeId: sendTo, nodeName: sendTo, sent: [], failed: [], message } };
+        }
+        const node = deps.nodes().find((n) => n.settings.id === sendTo);
+        const send = await sendAfterSave(node, sendTo, deps.store, { studyInstanceUid: request.studyInstanceUid, sopInstanceUids: [saved.rwvmSopInstanceUid] });
+        return { ...saved, send };
+      },
+    },
+    pacs: {
+      send: async ({ nodeId, studyInstanceUid, sopInstanceUids }) => {
+        const node = nodeById(nodeId);
+        try {
+          const result = await sendInstances(node, deps.store, { studyInstanceUid, sopInstanceUids });
+          return { ...result, ok: result.failed.length === 0, message: describeSend(result) };
+        } catch (err) {
+          if (err instanceof PacsError) throw new DokueiError(err.kind === 'unreachable' || err.kind === 'timeout' ? ErrorCode.UpstreamUnreachable : ErrorCode.UpstreamError, err.message);
+          throw err;
+        }
+      },
+    },
+    registration: {
+      save: async ({ fixed, moving, matrix, description, sendTo }) => {
+        let saved;
+        try {
+          saved = await saveRegistration(deps.store, { fixed, moving, matrix, ...(description ? { description } : {}) });
+        } catch (err) {
+          if (err instanceof RegistrationSeriesNotLocalError) throw new DokueiError(ErrorCode.NotFound, err.message);
+          if (err instanceof SpatialRegistrationError) throw new DokueiError(ErrorCode.InvalidRequest, err.message);
+          throw err;
+        }
+        if (!sendTo) return saved;
+        const node = deps.nodes().find((n) => n.settings.id === sendTo);
+        const send = await sendAfterSave(node, sendTo, deps.store, { studyInstanceUid: saved.studyInstanceUid, sopInstanceUids: [saved.sopInstanceUid] });
+        return { ...saved, send };
+      },
     },
     retrieve: {
       start: async (request) => {

@@ -75,3 +75,25 @@ export function describeSend(result: SendResult): string {
   const reasons = result.failed.map((f) => `${f.sopInstanceUid}: ${f.reason}`).join('; ');
   return `${result.nodeName} stored ${result.sent.length} of ${result.sent.length + result.failed.length} instances; not stored: ${reasons}`;
 }
+
+/** What a save that also sends reports: whether sending worked, and in words why not. */
+export interface SendOutcome extends SendResult {
+  ok: boolean;
+  message: string;
+}
+
+/**
+ * Sends after a local save: never throws, so a send failure (node down, refused, unknown node) cannot undo or hide
+ * the save that already happened; the outcome says what went wrong.
+ */
+export async function sendAfterSave(node: PacsNode | undefined, nodeId: string, store: InstanceStore, request: SendRequest, signal?: AbortSignal): Promise<SendOutcome> {
+  if (!node) return { ok: false, nodeId, nodeName: nodeId, sent: [], failed: request.sopInstanceUids.map((s) => ({ sopInstanceUid: s, reason: 'no such node' })), message: `Saved locally, not sent: no node with id "${nodeId}" is configured.` };
+  try {
+    const result = await sendInstances(node, store, request, signal);
+    const ok = result.failed.length === 0;
+    return { ...result, ok, message: ok ? describeSend(result) : `Saved locally; sending failed: ${describeSend(result)}` };
+  } catch (err) {
+    const why = err instanceof Error ? err.message : String(err);
+    return { ok: false, nodeId, nodeName: node.settings.name, sent: [], failed: request.sopInstanceUids.map((s) => ({ sopInstanceUid: s, reason: why })), message: `Saved locally; sending failed: ${why}` };
+  }
+}

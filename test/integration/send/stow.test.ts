@@ -10,7 +10,8 @@ import { Tag } from '../../../common/dicom/tags';
 import { DicomwebPacsNode } from '../../../electron/services/pacs/dicomweb/dicomwebPacsNode';
 import type { PacsNode } from '../../../electron/services/pacs/pacsNode';
 import { describeSend, sendInstances } from '../../../electron/services/pacs/sendInstances';
-import { writeSpatialRegistration } from '../../../electron/services/registration/spatialRegistration';
+import { createHandlers, type HandlerDeps } from '../../../electron/services/app/handlers';
+import { readSpatialRegistration, writeSpatialRegistration } from '../../../electron/services/registration/spatialRegistration';
 import { MemorySecretStore } from '../../../electron/services/secrets/secretStore';
 import { FsInstanceStore } from '../../../electron/services/store/fsInstanceStore';
 import { demoCtDir, dicomFilesIn } from '../../support/data';
@@ -78,6 +79,30 @@ describe('STOW-RS sending to a real Orthanc', () => {
       expect(err.message).toMatch(/^TestPACS: the node does not accept STOW-RS uploads \(HTTP 404/);
     } finally {
       await wrong.close();
+    }
+  });
+
+  it('registration.save with sendTo stores the object locally and in Orthanc; a node that is down keeps the local save', async () => {
+    const handlers = createHandlers({ store, nodes: () => [node] } as unknown as HandlerDeps);
+    const ctx = { windowId: 't', emit: () => {} };
+    const series = { studyInstanceUid: ct.study, seriesInstanceUid: ct.series };
+    const matrix = [[1, 0, 0, 4], [0, 1, 0, 0], [0, 0, 1, -2], [0, 0, 0, 1]];
+    const saved = await handlers.registration.save({ fixed: series, moving: series, matrix, sendTo: node.settings.id }, ctx);
+    expect(saved.send).toMatchObject({ ok: true, sent: [saved.sopInstanceUid] });
+    expect(await orthancInstances()).toContain(saved.sopInstanceUid);
+    const local = await store.readInstance(ct.study as never, saved.seriesInstanceUid as never, saved.sopInstanceUid as never);
+    expect(readSpatialRegistration(local!).matrix).toEqual(matrix);
+
+    const down = new DicomwebPacsNode(nodeSettings({ id: 'down', name: 'DownPACS', url: 'http://127.0.0.1:9/dicom-web', timeoutMs: 5000, connectTimeoutMs: 2000 }), { secrets: new MemorySecretStore() });
+    try {
+      const offline = createHandlers({ store, nodes: () => [down] } as unknown as HandlerDeps);
+      const kept = await offline.registration.save({ fixed: series, moving: series, matrix, sendTo: 'down' }, ctx);
+      expect(kept.send?.ok).toBe(false);
+      expect(kept.send?.message).toMatch(/^Saved locally; sending failed: DownPACS: cannot reach 127\.0\.0\.1:9/);
+      expect(await store.readInstance(ct.study as never, kept.seriesInstanceUid as never, kept.sopInstanceUid as never)).toBeDefined();
+      expect(await orthancInstances()).not.toContain(kept.sopInstanceUid);
+    } finally {
+      await down.close();
     }
   });
 

@@ -58,6 +58,12 @@ function handlers(overrides: Partial<{ summary: () => Promise<unknown> }> = {}):
         }
       ),
     },
+    pacs: {
+      send: async () => Promise.reject(new DokueiError(ErrorCode.UpstreamUnreachable, 'PACS: cannot reach it')),
+    },
+    registration: {
+      save: async () => Promise.reject(new DokueiError(ErrorCode.NotFound, 'The base series is not in the local archive')),
+    },
     retrieve: {
       start: async () => Promise.reject(new DokueiError(ErrorCode.NotFound, 'No node holds it')),
       cancel: async () => ({ cancelled: false }),

@@ -74,6 +74,16 @@ export function fakeHandlers(record: HandlerCalls = { calls: [], contexts: [] })
         { seriesInstanceUid: req.seriesInstanceUid, corrections: [{ field: req.field, oldValue: null, newValue: req.value, user: 'test', time: '2026-01-01T00:00:00.000Z', reason: req.reason }], overrides: {} }
       ),
     },
+    pacs: {
+      send: async (req, ctx) => (
+        record.calls.push(`pacs.send:${req.nodeId}`), record.contexts.push(ctx), { ok: true, nodeId: req.nodeId, nodeName: 'N', sent: req.sopInstanceUids, failed: [], message: 'Sent' }
+      ),
+    },
+    registration: {
+      save: async (req, ctx) => (
+        record.calls.push(`registration.save:${req.fixed.seriesInstanceUid}`), record.contexts.push(ctx), { sopInstanceUid: '2.25.2', studyInstanceUid: req.fixed.studyInstanceUid, seriesInstanceUid: '2.25.3' }
+      ),
+    },
     retrieve: {
       start: async (req, ctx) => {
         record.calls.push(`retrieve.start:${req.studyInstanceUid}`);
