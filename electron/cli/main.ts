@@ -6,7 +6,7 @@
  *   dokuei nodes list|echo NAME, dokuei query …, dokuei retrieve STUDY_UID [--node NAME]
  *   dokuei archive ls|usage|verify|pin STUDY|unpin STUDY|evict STUDY [--archive DIR] [--json]
  *   dokuei prefetch --rule today|priors|pinned [--patient-id ID] [--count N] [--study UID ...] [--wait] [--json]
- *   dokuei suv FILE_OR_DIR... [--weight KG] [--height CM] [--sex M|F|O] [--dose BQ] [--injection ISO] [--half-life S] [--json]
+ *   dokuei suv FILE_OR_DIR... [--weight KG] [--height CM] [--sex M|F|O] [--dose BQ] [--injection ISO] [--half-life S] [--seg SEG] [--json]
  * Exit codes: 0 ok, 1 some input failed, 2 usage error, 3 answered but a node was unreachable.
  */
 import path from 'node:path';
@@ -108,6 +108,7 @@ export async function run(argv: string[]): Promise<number> {
       weight: { type: 'string' },
       height: { type: 'string' },
       sex: { type: 'string' },
+      seg: { type: 'string' },
       dose: { type: 'string' },
       injection: { type: 'string' },
       'half-life': { type: 'string' },

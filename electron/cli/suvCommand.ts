@@ -1,6 +1,6 @@
 /**
  * `dokuei suv FILES_OR_DIRS... [--weight KG] [--height CM] [--sex M|F|O] [--dose BQ] [--injection ISO_DATETIME]
- * [--half-life S] [--json]`: the SUV factors of each PET instance (common/suv, the same engine as the viewer), with
+ * [--half-life S] [--seg SEG_FILE] [--json]`: the SUV factors of each PET instance (common/suv, the same engine as the viewer), with
  * the reason for each factor that cannot be had and the warnings a reader should see.
  *
  * --json prints an array, one object per instance, in file order:
@@ -8,21 +8,26 @@
  *     warnings: [...], inputs: [{ name, value, source }], rescale: { slope, intercept } }
  * (a file that cannot be read: { file, error }). SUV = (stored × slope + intercept) × factor. The shape is an
  * interface: extend, never rename.
+ * --seg SEG_FILE appends one more object, the SEG's: { file, sopInstanceUID, referencedSeriesInstanceUID,
+ *   segments: [{ segmentNumber, label, voxels, volumeMl, suvbw: { max, mean, peak }, reason? }], warnings }
+ * (or { file, error }): SUVbw inside each segment, on the PET volume loaded from the folders given.
  * Instances are grouped by Series Instance UID, since the reference time is a series-level value.
  * Exit codes: 0 every file read (a null factor is an answer, not a failure), 1 some file unreadable, 2 usage error.
  */
 import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { computeSeriesSuv, parseIsoDateTime, SUV_TYPES, type SuvOverrides, type SuvResult } from '../../common/suv';
-import { getString } from '../../common/dicom/dicomJson';
+import { getString, type DicomJsonDataset } from '../../common/dicom/dicomJson';
 import { Tag } from '../../common/dicom/tags';
 import { part10ToDicomJson } from '../services/dicom/datasetJson';
 import { CliUsageError, type CliIo } from './pacsCommands';
+import { segLine, type SegLine } from './suvSegments';
 
 export const SUV_USAGE = `  dokuei suv FILE_OR_DIR... [--weight KG] [--height CM] [--sex M|F|O] [--dose BQ]
-             [--injection ISO_DATETIME] [--half-life S] [--json]
+             [--injection ISO_DATETIME] [--half-life S] [--seg SEG_FILE] [--json]
                                           SUV factors (bw, lbm, lbmJames128, lbmJanma, bsa, ibw) of each PET
-                                          instance, with why a factor is null; the options override the header`;
+                                          instance, with why a factor is null; the options override the header;
+                                          --seg adds SUVbw max/mean/peak and volume per segment of a DICOM SEG`;
 
 export interface SuvCommandOptions {
   weight?: string;
@@ -31,6 +36,8 @@ export interface SuvCommandOptions {
   dose?: string;
   injection?: string;
   'half-life'?: string;
+  /** A DICOM SEG of the PET: adds one line with SUVbw statistics per segment. */
+  seg?: string;
 }
 
 export type SuvLine =
@@ -85,7 +92,12 @@ async function collect(paths: string[]): Promise<{ file: string; explicit: boole
   return out;
 }
 
-export async function suvLines(paths: string[], overrides: SuvOverrides): Promise<{ lines: SuvLine[]; skipped: number }> {
+export interface SuvInstance {
+  dataset: DicomJsonDataset;
+  result: SuvResult;
+}
+
+export async function suvLines(paths: string[], overrides: SuvOverrides): Promise<{ lines: SuvLine[]; skipped: number; instances: SuvInstance[] }> {
   const read: { file: string; dataset?: unknown; error?: string }[] = [];
   let skipped = 0;
   for (const { file, explicit } of await collect(paths)) {
@@ -124,14 +136,16 @@ export async function suvLines(paths: string[], overrides: SuvOverrides): Promis
       rescale: res.rescale,
     };
   });
-  return { lines, skipped };
+  const instances = [...results].map(([i, result]) => ({ dataset: read[i]!.dataset as DicomJsonDataset, result }));
+  return { lines, skipped, instances };
 }
 
 export async function suvCommand(paths: string[], options: SuvCommandOptions, json: boolean, io: CliIo): Promise<number> {
   if (paths.length === 0) throw new CliUsageError('suv needs at least one FILE or DIR');
   const overrides = suvOverrides(options);
-  const { lines, skipped } = await suvLines(paths, overrides);
-  if (json) io.out(JSON.stringify(lines, null, 2));
+  const { lines, skipped, instances } = await suvLines(paths, overrides);
+  const seg: SegLine | undefined = options.seg !== undefined ? await segLine(options.seg, paths, instances) : undefined;
+  if (json) io.out(JSON.stringify(seg ? [...lines, seg] : lines, null, 2));
   else {
     for (const l of lines) {
       if ('error' in l) {
@@ -143,9 +157,24 @@ export async function suvCommand(paths: string[], options: SuvCommandOptions, js
       for (const t of SUV_TYPES) if (l.reasons[t]) io.out(`  ${t}: ${l.reasons[t]}`);
       for (const w of l.warnings) io.out(`  note: ${w}`);
     }
+    if (seg) printSegLine(seg, io);
   }
   if (skipped) io.err(`Skipped ${skipped} file(s) in the folders given that are not DICOM Part 10.\n`);
   // The entry calls process.exit as soon as this returns: a pipe still holding a long answer would be cut short.
   await new Promise<void>((resolve) => process.stdout.write('', () => resolve()));
-  return lines.some((l) => 'error' in l) ? 1 : 0;
+  return lines.some((l) => 'error' in l) || (seg && 'error' in seg) ? 1 : 0;
+}
+
+const fmt = (v: number | null, digits: number): string => (v === null ? '—' : v.toFixed(digits));
+
+function printSegLine(seg: SegLine, io: CliIo): void {
+  if ('error' in seg) {
+    io.out(`${seg.file}: ERROR ${seg.error}`);
+    return;
+  }
+  io.out(`${seg.file}: SEG of series ${seg.referencedSeriesInstanceUID}`);
+  for (const s of seg.segments) {
+    io.out(`  segment ${s.segmentNumber} "${s.label}": ${s.voxels} voxels, ${s.volumeMl.toFixed(2)} ml, SUVbw max ${fmt(s.suvbw.max, 2)} mean ${fmt(s.suvbw.mean, 2)} peak ${fmt(s.suvbw.peak, 2)}${s.reason ? ` (${s.reason})` : ''}`);
+  }
+  for (const w of seg.warnings) io.out(`  note: ${w}`);
 }
