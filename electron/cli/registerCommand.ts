@@ -10,7 +10,10 @@
  * --save stores the result as a DICOM Spatial Registration object (services/registration/spatialRegistration.ts) in
  * the local archive (--data-dir / --archive as for `dokuei import`), in the fixed series' study; --save-file FILE
  * writes the same object to FILE. Both may be given; --json then has `saved: { sopInstanceUid, file?, archive? }`.
- * Exit codes: 0 registered, 1 a folder or the registration failed (the reason is printed), 2 usage error.
+ * --send NODE (with --save; a node id or name from settings.json) also sends the object to that PACS node with
+ * STOW-RS; --json then has `saved.send: { ok, sent, failed, message }`. The local save stands whatever the send does.
+ * Exit codes: 0 registered, 1 a folder or the registration failed (the reason is printed), 2 usage error,
+ * 3 registered and saved, but sending failed.
  */
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
@@ -21,17 +24,24 @@ import { newUid, seriesRefFromFolder, SpatialRegistrationError, writeSpatialRegi
 import { EncryptedArchive } from '../services/archive/encryptedArchive';
 import { defaultKeyProvider } from '../services/archive/keyProvider';
 import { defaultDataDir } from '../services/dataDir';
+import { createServices } from '../services/app/createServices';
+import { sendAfterSave, type SendOutcome } from '../services/pacs/sendInstances';
+import { FileSecretStore } from '../services/secrets/secretStore';
+import { ConfSettingsStore } from '../services/settings/settings';
+import { VERSION } from '../services/version';
 import { CliUsageError, type CliIo } from './pacsCommands';
 
 export const REGISTER_USAGE = `  dokuei register FIXED_DIR[#SERIES] MOVING_DIR[#SERIES] [--roi x0,y0,z0,x1,y1,z1] [--json]
                  [--fixed-series S] [--moving-series S] [--init auto|identity|centers|moments] [--seed N]
-                 [--save [--data-dir DIR] [--archive DIR]] [--save-file FILE]
+                 [--save [--data-dir DIR] [--archive DIR] [--send NODE]] [--save-file FILE]
                                           rigid registration (Mattes MI); prints the 4×4 moving → fixed
                                           matrix (patient mm), metric (−MI), iterations, timeMs. SERIES: a
                                           Series Instance UID or part of the Series Description; --roi: a box
                                           in fixed patient mm where the fixed image is sampled; --save: store
                                           a DICOM Spatial Registration object in the local archive (fixed
-                                          series' study); --save-file: write it to FILE`;
+                                          series' study); --send: also send it to that
+                                          PACS node (STOW-RS; exit 3 if that fails, the
+                                          local save stays); --save-file: write it to FILE`;
 
 const INITS: readonly Initialization[] = ['auto', 'identity', 'centers', 'moments'];
 
@@ -44,6 +54,31 @@ export function parseRoi(text: string): RoiBox {
 }
 
 const round = (x: number, digits: number) => Number(x.toFixed(digits));
+
+/**
+ * --save --send: stores the object through the app's services (the same archive, settings and nodes) and sends it.
+ * The store comes first and is not undone: a send failure is reported in the outcome, never thrown.
+ */
+async function saveAndSend(dataDir: string, archiveDir: string, bytes: Uint8Array, studyInstanceUid: string, sopInstanceUid: string, nodeName: string, signal?: AbortSignal): Promise<SendOutcome> {
+  const services = await createServices({
+    dataDir,
+    archiveDir,
+    settings: new ConfSettingsStore(dataDir),
+    secrets: FileSecretStore.open(dataDir),
+    host: 'cli',
+    version: VERSION,
+    dataPlaneBaseUrl: '',
+    gatewayBasePath: '',
+    seedDemo: false,
+  });
+  try {
+    await services.store.put(bytes);
+    const node = services.nodes.find((n) => n.settings.id === nodeName) ?? services.nodes.find((n) => n.settings.name === nodeName);
+    return await sendAfterSave(node, nodeName, services.store, { studyInstanceUid, sopInstanceUids: [sopInstanceUid] }, signal);
+  } finally {
+    await services.close();
+  }
+}
 
 export async function registerCommand(argv: string[], io: CliIo, signal?: AbortSignal): Promise<number> {
   const { values, positionals } = parseArgs({
@@ -61,8 +96,10 @@ export async function registerCommand(argv: string[], io: CliIo, signal?: AbortS
       'save-file': { type: 'string' },
       'data-dir': { type: 'string' },
       archive: { type: 'string' },
+      send: { type: 'string' },
     },
   });
+  if (values.send !== undefined && !values.save) throw new CliUsageError('--send needs --save: the registration is sent from the local archive');
   if (positionals.length !== 2) throw new CliUsageError('register needs FIXED_DIR and MOVING_DIR');
   const init = values.init ?? 'auto';
   if (!INITS.includes(init as Initialization)) throw new CliUsageError(`--init must be one of ${INITS.join(', ')}`);
@@ -91,7 +128,7 @@ export async function registerCommand(argv: string[], io: CliIo, signal?: AbortS
     const result = await registerRigid(fixed.volume, moving.volume, options);
     if (tty) io.err('\n');
     const matrix = result.matrix.map((row) => row.map((x) => round(x, 6)));
-    let saved: { sopInstanceUid: string; file?: string; archive?: string } | undefined;
+    let saved: { sopInstanceUid: string; file?: string; archive?: string; send?: SendOutcome } | undefined;
     if (values.save || values['save-file'] !== undefined) {
       const fixedRef = await seriesRefFromFolder(fixedArg.dir, fixed.series.seriesInstanceUid);
       const movingRef = await seriesRefFromFolder(movingArg.dir, moving.series.seriesInstanceUid);
@@ -109,7 +146,12 @@ export async function registerCommand(argv: string[], io: CliIo, signal?: AbortS
         await fs.writeFile(file, bytes);
         saved.file = file;
       }
-      if (values.save) {
+      if (values.save && values.send !== undefined) {
+        const dataDir = path.resolve(values['data-dir'] ?? (process.env.DOKUEI_DATA_DIR || defaultDataDir()));
+        const archiveDir = path.resolve(values.archive ?? path.join(dataDir, 'archive'));
+        saved.archive = archiveDir;
+        saved.send = await saveAndSend(dataDir, archiveDir, bytes, fixedRef.studyInstanceUid, sopInstanceUid, values.send, signal);
+      } else if (values.save) {
         const dataDir = path.resolve(values['data-dir'] ?? (process.env.DOKUEI_DATA_DIR || defaultDataDir()));
         const archiveDir = path.resolve(values.archive ?? path.join(dataDir, 'archive'));
         const store = await EncryptedArchive.open(archiveDir, { keyProvider: defaultKeyProvider(dataDir) });
@@ -159,6 +201,11 @@ export async function registerCommand(argv: string[], io: CliIo, signal?: AbortS
       io.out(`metric (−MI) ${result.metric.toFixed(4)}, ${result.iterations} iterations, ${Math.round(result.timeMs)} ms (loading ${Math.round(loadMs)} ms), start: ${result.initialization}`);
       if (saved?.file) io.out(`Spatial Registration ${saved.sopInstanceUid} written to ${saved.file}`);
       if (saved?.archive) io.out(`Spatial Registration ${saved.sopInstanceUid} stored in ${saved.archive}`);
+      if (saved?.send) io.out(saved.send.message);
+    }
+    if (saved?.send && !saved.send.ok) {
+      if (values.json) io.err(`dokuei register: ${saved.send.message}\n`);
+      return 3;
     }
     return 0;
   } catch (err) {

@@ -3,7 +3,11 @@
  * Registration object from the local store arrive (Orthanc's QIDO lists them afterwards), an instance that is not
  * local is reported as not sent, and a wrong URL or a DIMSE node fail with messages a user can act on.
  */
-import { promises as fs } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { promises as fs, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DicomJsonDataset } from '../../../common/dicom/dicomJson';
 import { Tag } from '../../../common/dicom/tags';
@@ -14,12 +18,18 @@ import { createHandlers, type HandlerDeps } from '../../../electron/services/app
 import { readSpatialRegistration, writeSpatialRegistration } from '../../../electron/services/registration/spatialRegistration';
 import { MemorySecretStore } from '../../../electron/services/secrets/secretStore';
 import { FsInstanceStore } from '../../../electron/services/store/fsInstanceStore';
-import { demoCtDir, dicomFilesIn } from '../../support/data';
+import { EncryptedArchive } from '../../../electron/services/archive/encryptedArchive';
+import { EnvKeyProvider } from '../../../electron/services/archive/keyProvider';
+import { demoCtDir, dicomFilesIn, repoRoot, sharedDataDir } from '../../support/data';
 import { readDicomFile, type DicomFileInfo } from '../../support/dicomFiles';
 import { stringValue } from '../../support/dicomweb';
 import { startOrthanc, type OrthancInstance } from '../../support/orthanc';
 import { makeTempDir, removeDir } from '../../support/tempDir';
 import { nodeSettings, pacsErrorOf } from '../dicomweb/helpers';
+
+// The T2 registered to itself: a quick real registration for the CLI (the demo CT's slices are unevenly spaced).
+const mrDir = sharedDataDir('mr_brain_siemens_trio');
+const mrT2 = mrDir ? `${mrDir}#AX FSE T2` : undefined;
 
 describe('STOW-RS sending to a real Orthanc', () => {
   let orthanc: OrthancInstance | undefined;
@@ -49,8 +59,13 @@ describe('STOW-RS sending to a real Orthanc', () => {
     for (const d of dirs) await removeDir(d);
   }, 60_000);
 
-  async function orthancInstances(): Promise<string[]> {
-    const res = await fetch(`${orthanc!.dicomwebUrl}/studies/${ct.study}/instances`, { headers: { Accept: 'application/dicom+json' } });
+  const orthancInstances = () => orthancInstancesOf(ct.study);
+  async function orthancHas(sop: string): Promise<boolean> {
+    const res = await fetch(`${orthanc!.dicomwebUrl}/instances?00080018=${sop}`, { headers: { Accept: 'application/dicom+json' } });
+    return res.status === 200 && ((await res.json()) as unknown[]).length === 1;
+  }
+  async function orthancInstancesOf(study: string): Promise<string[]> {
+    const res = await fetch(`${orthanc!.dicomwebUrl}/studies/${study}/instances`, { headers: { Accept: 'application/dicom+json' } });
     if (res.status === 204) return [];
     const rows = (await res.json()) as DicomJsonDataset[];
     return rows.map((r) => stringValue(r, Tag.SOPInstanceUID)!);
@@ -105,6 +120,42 @@ describe('STOW-RS sending to a real Orthanc', () => {
       await down.close();
     }
   });
+
+  it.skipIf(!mrT2)('dokuei register --save --send NODE stores the object in the archive and in Orthanc; a dead node exits 3 with the save kept', async () => {
+    const dataDir = await makeTempDir('dokuei-stow-cli-');
+    dirs.push(dataDir);
+    const nodes = [
+      { id: 'stow', name: 'StowPACS', kind: 'dicomweb', url: orthanc!.dicomwebUrl },
+      { id: 'dead', name: 'DeadPACS', kind: 'dicomweb', url: 'http://127.0.0.1:9/dicom-web', connectTimeoutMs: 2000, timeoutMs: 5000 },
+    ];
+    writeFileSync(path.join(dataDir, 'settings.json'), JSON.stringify({ nodes, localScp: { aeTitle: 'DOKUEI', port: 0 } }));
+    const env = { ...process.env, DOKUEI_ARCHIVE_KEY: randomBytes(32).toString('base64') };
+    const cli = (node: string) =>
+      promisify(execFile)(process.execPath, [path.join(repoRoot, 'bin', 'dokuei.mjs'), 'register', mrT2!, mrT2!, '--json', '--init', 'identity', '--save', '--send', node, '--data-dir', dataDir], { timeout: 150_000, env }).then(
+        (r) => ({ code: 0, ...r }),
+        (e: { code: number; stdout: string; stderr: string }) => e,
+      );
+    const ok = await cli('StowPACS');
+    expect(ok.code, ok.stderr).toBe(0);
+    const out = JSON.parse(ok.stdout) as { saved: { sopInstanceUid: string; send: { ok: boolean; sent: string[] } } };
+    expect(out.saved.send).toMatchObject({ ok: true, sent: [out.saved.sopInstanceUid] });
+    expect(await orthancHas(out.saved.sopInstanceUid)).toBe(true);
+
+    const dead = await cli('dead');
+    expect(dead.code).toBe(3);
+    const deadOut = JSON.parse(dead.stdout) as { saved: { sopInstanceUid: string; send: { ok: boolean; message: string } } };
+    expect(deadOut.saved.send.ok).toBe(false);
+    expect(dead.stderr).toMatch(/Saved locally; sending failed: DeadPACS: cannot reach/);
+    expect(await orthancHas(deadOut.saved.sopInstanceUid)).toBe(false);
+    const archive = await EncryptedArchive.open(path.join(dataDir, 'archive'), { keyProvider: new EnvKeyProvider({ DOKUEI_ARCHIVE_KEY: env.DOKUEI_ARCHIVE_KEY }) });
+    try {
+      const study = stringValue(archive.studies()[0], Tag.StudyInstanceUID)!;
+      const regs = (archive.instances(study as never) ?? []).map((d) => stringValue(d, Tag.SOPInstanceUID));
+      expect(regs).toEqual(expect.arrayContaining([out.saved.sopInstanceUid, deadOut.saved.sopInstanceUid]));
+    } finally {
+      await archive.close();
+    }
+  }, 300_000);
 
   it('a DIMSE node is refused: Dokuei has no C-STORE client', async () => {
     const dimse = { settings: { id: 'dimse1', name: 'OldPACS', kind: 'dimse' } } as unknown as PacsNode;
