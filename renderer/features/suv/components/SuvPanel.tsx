@@ -8,6 +8,7 @@ import { useState, type FormEvent } from 'react';
 import { SUV_TYPES, type SuvResult } from '../../../../common/suv';
 import { formatFactor, formatInputValue, inputRows, SUV_INPUT_LABELS, SUV_INPUT_ORDER } from '../model/suvModel';
 import type { SeriesSuv, SuvField } from './useSeriesSuv';
+import { SegmentsTable } from './SegmentsTable';
 
 export interface SuvPanelProps {
   suv: SeriesSuv;
@@ -140,6 +141,7 @@ export function SuvPanel({ suv, result, onClose }: SuvPanelProps) {
           Written to the study as RWVM {suv.lastRwvm}
         </p>
       ) : null}
+      <SegmentsTable suv={suv} />
     </aside>
   );
 }

@@ -13,6 +13,10 @@ import type { z } from 'zod';
 export type SuvField = z.infer<typeof SuvCorrectionField>;
 
 export interface SeriesSuv {
+  /** The series (and its study) these results are of. */
+  ids: { studyInstanceUid: string; seriesInstanceUid: string };
+  /** The instances' metadata, in the order given (the stack order). */
+  instances: readonly DicomJsonDataset[] | undefined;
   /** One per instance, in the order given (the stack order). */
   results: SuvResult[];
   corrections: SuvCorrectionsState['corrections'];
@@ -61,6 +65,6 @@ export function useSeriesSuv(ids: { studyInstanceUid: string; seriesInstanceUid:
     },
     [seriesUid, studyUid],
   );
-  if (!seriesUid) return undefined;
-  return { results, corrections: state?.corrections ?? [], overrides, loading, ...(error ? { error } : {}), ...(lastRwvm ? { lastRwvm } : {}), save };
+  if (!seriesUid || !studyUid) return undefined;
+  return { ids: { studyInstanceUid: studyUid, seriesInstanceUid: seriesUid }, instances, results, corrections: state?.corrections ?? [], overrides, loading, ...(error ? { error } : {}), ...(lastRwvm ? { lastRwvm } : {}), save };
 }

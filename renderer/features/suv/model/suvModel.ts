@@ -77,3 +77,8 @@ export function overlayLine(result: SuvResult | undefined): string {
   if (f === null) return `Bq/ml (no SUV: ${result.reasons.bw ?? 'unknown'})`;
   return `SUVbw = Bq/ml × ${formatFactor(f)}`;
 }
+
+/** A segment's SUV in the Segments table: two decimals, as `dokuei suv --seg` prints them; "—" when none. */
+export function formatSegmentSuv(v: number | null): string {
+  return v === null ? '—' : v.toFixed(2);
+}

@@ -1,0 +1,103 @@
+/**
+ * The QIN-HEADNECK PET with its tumour SEG (issue #7 acceptance: "SUVmax inside its SEG is the same from the CLI
+ * and the UI"): PET + SEG imported into a temporary store, the PET opened in the stack viewer, the SUV panel's
+ * "Segments" table read and compared, to the printed precision, with `dokuei suv PET --seg SEG --json` run
+ * in-process on the same files; then the weight corrected 66.2 → 70 kg in the panel: the table follows, equal to
+ * the CLI run with --weight 70. Skipped when ../shared/data is not on this machine.
+ */
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { startBrowserHost, type BrowserHost } from '../../electron/browser-host/server';
+import { suvCommand } from '../../electron/cli/suvCommand';
+import { MemorySettingsStore } from '../../electron/services/settings/settings';
+import { importPaths } from '../../electron/services/store/importPaths';
+import { launchChromium } from '../support/chromium';
+import { dicomFilesIn, repoRoot, sharedDataDir } from '../support/data';
+import { ensureRendererBuilt } from '../support/renderer';
+import { makeTempDir, removeDir } from '../support/tempDir';
+import { waitForRenderedImage } from '../support/viewerPage';
+
+const qin = sharedDataDir('pet_qin_headneck_0024');
+const PET_SERIES = '1.3.6.1.4.1.14519.5.2.1.2744.7002.117357550898198415937979788256';
+const shotsDir = path.join(repoRoot, 'test-results');
+
+interface CliSegment {
+  segmentNumber: number;
+  label: string;
+  suvbw: { max: number; mean: number; peak: number };
+}
+
+async function cliSegments(extra: Record<string, string> = {}): Promise<CliSegment[]> {
+  const out: string[] = [];
+  const segFile = path.join(qin!, 'SEG', '3DSlicer', 'tumor_User1_Manual_Trial1.dcm');
+  const code = await suvCommand([path.join(qin!, 'PET')], { seg: segFile, ...extra }, true, { out: (l) => out.push(l), err: () => {}, isTty: false });
+  expect(code).toBe(0);
+  return (JSON.parse(out.join('\n')) as { segments?: CliSegment[] }[]).at(-1)!.segments!;
+}
+
+describe.skipIf(!qin)('SUV inside the QIN-HEADNECK tumour SEG: viewer = CLI', () => {
+  let dataDir: string;
+  let host: BrowserHost;
+  let browser: Browser;
+  let page: Page;
+  const pageErrors: string[] = [];
+
+  const cell = (segment: number, what: 'max' | 'mean' | 'peak') => page.locator(`[data-testid="suv-segment"][data-segment="${segment}"] [data-testid="suv-segment-${what}"]`);
+
+  beforeAll(async () => {
+    const rendererDir = ensureRendererBuilt();
+    dataDir = await makeTempDir('dokuei-e2e-segsuv-');
+    host = await startBrowserHost({ dataDir, settings: new MemorySettingsStore({ nodes: [], seedDemo: false }), rendererDir, log: () => {} });
+    const files = [...dicomFilesIn(path.join(qin!, 'PET')), path.join(qin!, 'SEG', '3DSlicer', 'tumor_User1_Manual_Trial1.dcm')];
+    const imported = await importPaths(host.services.store, files);
+    expect(imported.failed).toEqual([]);
+    browser = await launchChromium();
+    page = await browser.newPage({ viewport: { width: 1500, height: 900 } });
+    page.on('pageerror', (e) => pageErrors.push(e.message));
+    mkdirSync(shotsDir, { recursive: true });
+  }, 240000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await host?.close();
+    if (dataDir) await removeDir(dataDir);
+  });
+
+  it('shows each segment with the SUVmax, SUVmean and SUVpeak the CLI prints', async () => {
+    const cli = await cliSegments();
+    await page.goto(host.url);
+    const row = page.locator('tr[data-study-uid]').first();
+    await row.waitFor({ timeout: 60000 });
+    await row.click();
+    const series = page.locator(`li[data-series-uid="${PET_SERIES}"]`);
+    await series.waitFor({ timeout: 60000 });
+    await series.click();
+    await waitForRenderedImage(page);
+    await page.getByRole('button', { name: 'SUV…' }).click();
+    await page.locator('[data-testid="suv-panel"]').waitFor();
+    await page.locator('[data-testid="suv-segment"]').first().waitFor({ timeout: 60000 });
+    expect(await page.locator('[data-testid="suv-segment"]').count()).toBe(cli.length);
+    for (const s of cli) {
+      expect(await page.locator(`[data-testid="suv-segment"][data-segment="${s.segmentNumber}"] th`).textContent()).toBe(`${s.segmentNumber}. ${s.label}`);
+      expect(await cell(s.segmentNumber, 'max').textContent()).toBe(s.suvbw.max.toFixed(2));
+      expect(await cell(s.segmentNumber, 'mean').textContent()).toBe(s.suvbw.mean.toFixed(2));
+      expect(await cell(s.segmentNumber, 'peak').textContent()).toBe(s.suvbw.peak.toFixed(2));
+    }
+    await page.locator('[data-testid="suv-panel"]').screenshot({ path: path.join(shotsDir, 'seg-suv-panel.png') });
+  });
+
+  it('follows a weight correction: the table equals the CLI with --weight 70', async () => {
+    const corrected = await cliSegments({ weight: '70' });
+    await page.getByRole('button', { name: 'Correct weight' }).click();
+    await page.getByLabel('New value').fill('70');
+    await page.getByLabel('Reason').fill('Weighed again');
+    await page.getByRole('button', { name: 'Save correction' }).click();
+    for (const s of corrected) {
+      await expect.poll(() => cell(s.segmentNumber, 'max').textContent(), { timeout: 15000 }).toBe(s.suvbw.max.toFixed(2));
+      expect(await cell(s.segmentNumber, 'peak').textContent()).toBe(s.suvbw.peak.toFixed(2));
+    }
+    expect(pageErrors).toEqual([]);
+  });
+});
