@@ -10,6 +10,7 @@ import { renderingSuite } from './rendering';
 import { failoverSuite } from './failover';
 import { querySuite } from './query';
 import { registrationSuite } from './registration';
+import { suvSuite } from './suv';
 
 export const SUITES: readonly Suite[] = [
   dataPlaneSuite,
@@ -19,4 +20,5 @@ export const SUITES: readonly Suite[] = [
   querySuite,
   archiveSuite,
   registrationSuite,
+  suvSuite,
 ];
