@@ -18,7 +18,11 @@
  */
 import { z } from 'zod';
 
-export const LAYOUTS = ['1x1', '1x2', '2x1', '2x2', '1x3', '3x1', '2x3', '3x3', 'mpr1+3', 'mpr1x3'] as const;
+/**
+ * 'petct': the PET/CT reading layout; its two viewports name the CT (first) and the PET (second), which it shows
+ * fused in three planes, the PET alone and a rotating PET MIP.
+ */
+export const LAYOUTS = ['1x1', '1x2', '2x1', '2x2', '1x3', '3x1', '2x3', '3x3', 'mpr1+3', 'mpr1x3', 'petct'] as const;
 export type Layout = (typeof LAYOUTS)[number];
 
 /** How many viewports each layout has. */
@@ -33,6 +37,7 @@ export const VIEWPORTS_PER_LAYOUT: Record<Layout, number> = {
   '3x3': 9,
   'mpr1+3': 4,
   'mpr1x3': 3,
+  petct: 2,
 };
 
 export const VIEWS = ['stack', 'axial', 'sagittal', 'coronal', '3d'] as const;

@@ -15,6 +15,9 @@ export { VR_PRESETS, defaultVrPreset, type SlabMode } from './volume/renderPrese
 export type { VolumeMemoryReport, TextureFormat } from './volume/volumeMemory';
 export { halfFloatChosen, chooseHalfFloatTextures } from './volume/textureChoice';
 // Fusion of two series, and rigid registration in a worker.
-export { FusionViewports, FUSION_COLORMAPS, type FusionMode, type FusionSettings } from './react/FusionViewports';
+export { FusionViewports, FUSION_COLORMAPS, type FusionMode, type FusionPlane, type FusionSettings } from './react/FusionViewports';
+// PET/CT: the PET alone and its rotating MIP; canvas ↔ patient mm for layers over a plane (ROIs).
+export { PetMipViewports } from './react/PetMipViewports';
+export { planeProjectionOf, onPlaneChange, type PlaneProjection } from './react/planeProjection';
 export { registerInWorker, type RegistrationRun } from './registration/registerInWorker';
 export type { RegistrationVolume } from './volume/registrationVolume';

@@ -20,6 +20,7 @@ export const FUSION_COLORMAPS = [
 ] as const;
 
 type Plane = 'axial' | 'sagittal' | 'coronal';
+export type FusionPlane = Plane;
 const PLANES: readonly Plane[] = ['axial', 'sagittal', 'coronal'];
 const ORIENTATION = { axial: Enums.OrientationAxis.AXIAL, sagittal: Enums.OrientationAxis.SAGITTAL, coronal: Enums.OrientationAxis.CORONAL } as const;
 
@@ -46,12 +47,16 @@ export interface FusionViewportsProps {
   label: string;
   onError?: (message: string) => void;
   /** Both volumes loaded: the registration can read their voxels. */
-  onVolumes?: (volumes: { base: () => RegistrationVolume; overlay: () => RegistrationVolume; baseCentre: [number, number, number] } | undefined) => void;
+  onVolumes?: (volumes: { base: () => RegistrationVolume; overlay: () => RegistrationVolume; baseCentre: [number, number, number]; done: Promise<void> } | undefined) => void;
+  /** The overlay's window in its stored (modality) units, e.g. a PET SUV window divided by the SUV factor; cornerstone's default when absent. */
+  overlayVoi?: { lower: number; upper: number };
+  /** Drawn over each plane (ROI layers); gets the plane's base element so it can map canvas ↔ patient mm. */
+  cellOverlay?: (plane: FusionPlane) => React.ReactNode;
 }
 
 let nextId = 0;
 
-export function FusionViewports({ base, overlay, transform, settings, dataPlaneHeaders, label, onError, onVolumes }: FusionViewportsProps) {
+export function FusionViewports({ base, overlay, transform, settings, dataPlaneHeaders, label, onError, onVolumes, overlayVoi, cellOverlay }: FusionViewportsProps) {
   const baseRefs = useRef<Record<Plane, HTMLDivElement | null>>({ axial: null, sagittal: null, coronal: null });
   const overRefs = useRef<Record<Plane, HTMLDivElement | null>>({ axial: null, sagittal: null, coronal: null });
   const [status, setStatus] = useState<'loading' | 'ready' | 'error'>('loading');
@@ -118,7 +123,8 @@ export function FusionViewports({ base, overlay, transform, settings, dataPlaneH
       // Centre of the base volume in patient mm: where manual rotations turn about.
       const half = g.dimensions.map((d, a) => ((d - 1) / 2) * g.spacing[a]!);
       const baseCentre = [0, 1, 2].map((r) => g.origin[r]! + half[0]! * g.direction[r]! + half[1]! * g.direction[3 + r]! + half[2]! * g.direction[6 + r]!) as [number, number, number];
-      callbacks.current.onVolumes?.({ base: () => volumeForRegistration(baseVolume), overlay: () => volumeForRegistration(overVolume), baseCentre });
+      const done = Promise.all([baseVolume.done, overVolume.done]).then(() => undefined);
+      callbacks.current.onVolumes?.({ base: () => volumeForRegistration(baseVolume), overlay: () => volumeForRegistration(overVolume), baseCentre, done });
     })().catch((err: unknown) => {
       if (disposed) return;
       setStatus('error');
@@ -142,6 +148,8 @@ export function FusionViewports({ base, overlay, transform, settings, dataPlaneH
     if (!s || status !== 'ready') return;
     for (const p of PLANES) {
       const o = s.engine.getViewport(s.overIds[p]) as Types.IVolumeViewport;
+      // The window first: the threshold is a fraction of it.
+      if (overlayVoi) o.setProperties({ voiRange: overlayVoi });
       if (settings.mode === 'colour') {
         const range = o.getProperties()?.voiRange;
         const threshold = range ? range.lower + (range.upper - range.lower) * settings.threshold : undefined;
@@ -151,7 +159,18 @@ export function FusionViewports({ base, overlay, transform, settings, dataPlaneH
       }
       o.render();
     }
-  }, [settings.mode, settings.colormap, settings.threshold, status]);
+  }, [settings.mode, settings.colormap, settings.threshold, status, overlayVoi?.lower, overlayVoi?.upper]);
+
+  // The cells change size with what is around them (a toolbar wrapping, a list below): keep canvas pixels 1:1, or
+  // the picture stretches and canvas ↔ patient mm mappings (ROI layers) go wrong.
+  useEffect(() => {
+    const s = session.current;
+    const grid = baseRefs.current.axial?.closest('.fusion-grid');
+    if (!s || status !== 'ready' || !grid) return;
+    const observer = new ResizeObserver(() => s.engine.resize(true, true));
+    observer.observe(grid);
+    return () => observer.disconnect();
+  }, [status]);
 
   const overlayStyle = (): React.CSSProperties => {
     switch (settings.mode) {
@@ -191,6 +210,7 @@ export function FusionViewports({ base, overlay, transform, settings, dataPlaneH
             style={overlayStyle()}
           />
           <span className="mpr-tag">{p[0]!.toUpperCase() + p.slice(1)}</span>
+          {cellOverlay?.(p)}
         </div>
       ))}
     </div>

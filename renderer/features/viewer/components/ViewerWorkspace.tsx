@@ -3,6 +3,8 @@
  * it in the active cell; MPR shows the active cell's series as a volume. A hanging protocol (or "compare
  * with prior") sets the layout and the series per cell; synchronized scrolling keeps cells together,
  * keeping the offset they had when they were linked (priors are rarely in the same table position).
+ * Two layouts are not grids: 'fusion' (the first two cells' series fused, base under overlay) and 'petct', the
+ * PET/CT reading layout (PetCtPane) of the cells' CT and PET — hung by the PET/CT protocol or chosen by its button.
  */
 import { useCallback, useEffect, useRef, useState } from 'react';
 import type { SeriesSummary } from '../../../../common/dicom/model';
@@ -14,9 +16,10 @@ import type { Hanging } from '../model/hanging';
 import { areParallel, centreOf, type ImagePlane } from '../model/imagePlane';
 import { FusionPane } from './FusionPane';
 import { MprPane } from './MprPane';
+import { PetCtPane } from './PetCtPane';
 import { ViewerPane, type ViewerPaneHandle } from './ViewerPane';
 
-/** The hanging-protocol layouts, plus fusion of the first two cells' series. */
+/** The hanging-protocol layouts (including 'petct'), plus fusion of the first two cells' series. */
 export type LayoutId = Layout | 'fusion';
 
 export const LAYOUT_BUTTONS: readonly { id: Layout; name: string; action: string }[] = [
@@ -126,6 +129,8 @@ export function ViewerWorkspace({ plane, series, hanging, shortcuts: shortcutsOv
   const { rows, columns } = gridOf(layout);
   const count = isMpr || layout === 'fusion' ? 1 : VIEWPORTS_PER_LAYOUT[layout];
   const activeSeries = cells[active] ?? cells.find(Boolean);
+  // PET/CT: the first CT and the first PET among the cells (the protocol puts the CT first, the PET second).
+  const petCt = { ct: cells.find((c) => c?.modality === 'CT'), pet: cells.find((c) => c?.modality === 'PT') };
 
   return (
     <div className="workspace" data-layout={layout}>
@@ -144,6 +149,15 @@ export function ViewerWorkspace({ plane, series, hanging, shortcuts: shortcutsOv
         >
           Fusion
         </button>
+        <button
+          type="button"
+          aria-pressed={layout === 'petct'}
+          disabled={!petCt.ct || !petCt.pet}
+          title="PET/CT reading: CT and PET fused in three planes, the PET alone in SUV and a rotating PET MIP (needs a CT and a PET in the cells)"
+          onClick={() => setLayout((l) => (l === 'petct' ? '1x2' : 'petct'))}
+        >
+          PET/CT
+        </button>
         <span className="layout-sep" />
         <button type="button" disabled={!activeSeries || !onComparePrior} onClick={() => activeSeries && onComparePrior?.(activeSeries)} title="Show the patient's previous study beside this one">
           Compare with prior
@@ -152,7 +166,11 @@ export function ViewerWorkspace({ plane, series, hanging, shortcuts: shortcutsOv
           <input type="checkbox" checked={sync} onChange={(e) => setSync(e.target.checked)} /> Sync scroll
         </label>
       </div>
-      {layout === 'fusion' && cells[0] && cells[1] ? (
+      {layout === 'petct' ? (
+        <div className="cell mpr-host">
+          {petCt.ct && petCt.pet ? <PetCtPane plane={plane} ct={petCt.ct} pet={petCt.pet} /> : <div className="empty">PET/CT needs a CT and a PET series of the study.</div>}
+        </div>
+      ) : layout === 'fusion' && cells[0] && cells[1] ? (
         <div className="cell mpr-host">
           <FusionPane plane={plane} base={cells[0]} overlay={cells[1]} />
         </div>

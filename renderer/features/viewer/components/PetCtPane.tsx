@@ -1,0 +1,259 @@
+/**
+ * The PET/CT reading layout (issue #7): CT and PET fused in three linked planes (CT grey, PET in colour over it),
+ * the PET alone in SUV (inverted grey) following the fused axial plane, and a rotating PET MIP. Both PET windows
+ * are in SUVbw: the viewports get [lower, upper] ÷ the series' factor, so a saved correction (weight, dose …) moves
+ * them at once without touching the voxels. Without SUV the windows are in Bq/ml and a note says why.
+ * ROIs (sphere, ellipse) drawn in the fused planes show SUVmax, SUVmean, SUVpeak, volume and the CT's HU there.
+ */
+import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
+import type { DicomJsonDataset } from '../../../../common/dicom/dicomJson';
+import { dicomwebPath } from '../../../../common/dicom/dicomwebPaths';
+import type { SeriesSummary } from '../../../../common/dicom/model';
+import type { Vec3, Volume } from '../../../../common/registration/types';
+import { FUSION_COLORMAPS, FusionViewports, PetMipViewports, planeProjectionOf, type FusionSettings } from '../../../imaging';
+import { getDicomJson } from '../../../platform/dicomweb';
+import type { DataPlane } from '../../../platform/platform';
+import { SuvPanel, useSeriesSuv } from '../../suv';
+import { measurePetCtRoi, type PetCtRoi, type PetCtRoiShape, type RoiTool } from '../model/petCtRoi';
+import {
+  DEFAULT_FUSION_WINDOW_BQML,
+  DEFAULT_FUSION_WINDOW_SUV,
+  DEFAULT_PET_WINDOW_BQML,
+  DEFAULT_PET_WINDOW_SUV,
+  seriesBwFactor,
+  storedWindow,
+  type SuvWindow,
+} from '../model/petCtWindow';
+import { PetCtRoiLayer } from './PetCtRoiLayer';
+import { PetCtRoiList, type MeasuredRoi } from './PetCtRoiList';
+import { useVolumePlan } from './useVolumePlan';
+
+export interface PetCtPaneProps {
+  plane: DataPlane;
+  ct: SeriesSummary;
+  pet: SeriesSummary;
+}
+
+/** The layout's test hook: what a reader sees, as numbers. */
+export interface PetCtHook {
+  state(): string;
+  window(): { unit: string; pet: SuvWindow; fusion: SuvWindow; petStored: SuvWindow; fusionStored: SuvWindow; factor: number | null };
+  rois(): MeasuredRoi[];
+  mip(): { playing: boolean; angle: number };
+  /** A patient point on a fused plane's canvas, CSS px from the page's top-left; undefined off the plane. */
+  toPage(plane: string, point: Vec3): [number, number] | undefined;
+  focalPoint(plane: string): Vec3 | undefined;
+}
+
+declare global {
+  interface Window {
+    __dokueiPetCt?: PetCtHook;
+  }
+}
+
+function usePetInstances(plane: DataPlane, pet: SeriesSummary): DicomJsonDataset[] | undefined {
+  const [items, setItems] = useState<DicomJsonDataset[]>();
+  useEffect(() => {
+    const ctl = new AbortController();
+    setItems(undefined);
+    getDicomJson(plane, dicomwebPath.seriesMetadata(pet.studyInstanceUid, pet.seriesInstanceUid), ctl.signal).then(
+      (a) => setItems(a.items),
+      // The volume plan reports a series that cannot be read; here only the SUV would be missing.
+      () => undefined,
+    );
+    return () => ctl.abort();
+  }, [plane, pet]);
+  return items;
+}
+
+const baseElement = (plane: string) => document.querySelector<HTMLElement>(`[data-testid="petct"] [data-layer="base"][data-plane="${plane}"]`);
+
+export function PetCtPane({ plane, ct, pet }: PetCtPaneProps) {
+  const ctPlan = useVolumePlan(plane, ct, 'PET/CT CT');
+  const petPlan = useVolumePlan(plane, pet, 'PET/CT PET');
+  const instances = usePetInstances(plane, pet);
+  const suv = useSeriesSuv(pet, instances);
+  const factorInfo = useMemo(() => seriesBwFactor(suv?.results ?? []), [suv?.results]);
+  const factor = factorInfo.factor;
+  const unit = factor === null ? 'Bq/ml' : 'SUV';
+
+  const [settings, setSettings] = useState<FusionSettings>({ mode: 'colour', opacity: 0.6, tilePx: 48, swipe: 0.5, colormap: FUSION_COLORMAPS[0].id, threshold: 0.05 });
+  const [petWindowSuv, setPetWindowSuv] = useState(DEFAULT_PET_WINDOW_SUV);
+  const [fusionWindowSuv, setFusionWindowSuv] = useState(DEFAULT_FUSION_WINDOW_SUV);
+  const [petWindowBq, setPetWindowBq] = useState(DEFAULT_PET_WINDOW_BQML);
+  const [fusionWindowBq, setFusionWindowBq] = useState(DEFAULT_FUSION_WINDOW_BQML);
+  const petWindow = factor === null ? petWindowBq : petWindowSuv;
+  const fusionWindow = factor === null ? fusionWindowBq : fusionWindowSuv;
+  const petStored = useMemo(() => storedWindow(petWindow, factor), [petWindow, factor]);
+  const fusionStored = useMemo(() => storedWindow(fusionWindow, factor), [fusionWindow, factor]);
+
+  const [playing, setPlaying] = useState(true);
+  // The MIP's angle changes ten times a second: a ref, not state, so the layout does not re-render with it.
+  const angle = useRef(0);
+  const [tool, setTool] = useState<RoiTool>();
+  const [rois, setRois] = useState<PetCtRoi[]>([]);
+  const [nextRoi, setNextRoi] = useState(1);
+  const [selected, setSelected] = useState<number>();
+  const [axialElement, setAxialElement] = useState<HTMLElement>();
+  const [volumes, setVolumes] = useState<{ ct: Volume; pet: Volume }>();
+  const [state, setState] = useState<'loading' | 'ready'>('loading');
+  const [suvOpen, setSuvOpen] = useState(false);
+  const [error, setError] = useState<string>();
+
+  // The voxels for the statistics once both volumes are fully in (a copy each, made once).
+  const onVolumes = useCallback((v: { base: () => Volume; overlay: () => Volume; done: Promise<void> } | undefined) => {
+    setVolumes(undefined);
+    setState('loading');
+    if (!v) return;
+    v.done.then(
+      () => {
+        setVolumes({ ct: v.base(), pet: v.overlay() });
+        setState('ready');
+      },
+      (err: Error) => setError(err.message),
+    );
+  }, []);
+
+  const measured = useMemo<MeasuredRoi[]>(
+    () => rois.map((roi) => ({ ...roi, ...(volumes ? { stats: measurePetCtRoi(roi.shape, volumes.pet, volumes.ct, factor) } : {}) })),
+    [rois, volumes, factor],
+  );
+
+  const addRoi = useCallback(
+    (shape: PetCtRoiShape, inPlane: string) => {
+      setRois((list) => [...list, { id: nextRoi, shape, plane: inPlane }]);
+      setSelected(nextRoi);
+      setNextRoi((n) => n + 1);
+    },
+    [nextRoi],
+  );
+
+  useEffect(() => {
+    window.__dokueiPetCt = {
+      state: () => state,
+      window: () => ({ unit, pet: petWindow, fusion: fusionWindow, petStored, fusionStored, factor }),
+      rois: () => measured,
+      mip: () => ({ playing, angle: angle.current }),
+      toPage: (p, point) => {
+        const el = baseElement(p);
+        const proj = planeProjectionOf(el);
+        if (!el || !proj) return undefined;
+        const [x, y] = proj.worldToCanvas(point);
+        const r = el.getBoundingClientRect();
+        return x < 0 || y < 0 || x > r.width || y > r.height ? undefined : [r.left + x, r.top + y];
+      },
+      focalPoint: (p) => {
+        return planeProjectionOf(baseElement(p))?.camera()?.focalPoint;
+      },
+    };
+    return () => {
+      delete window.__dokueiPetCt;
+    };
+  }, [state, unit, petWindow, fusionWindow, petStored, fusionStored, factor, measured, playing]);
+
+  const plans = useMemo(() => (ctPlan.result?.ok && petPlan.result?.ok ? { ct: ctPlan.result.plan, pet: petPlan.result.plan } : undefined), [ctPlan.result, petPlan.result]);
+  const problem = error ?? ctPlan.error ?? petPlan.error ?? (ctPlan.result && !ctPlan.result.ok ? `CT: ${ctPlan.result.refusal}` : undefined) ?? (petPlan.result && !petPlan.result.ok ? `PET: ${petPlan.result.refusal}` : undefined);
+  if (problem) return <div className="empty" role="alert">PET/CT is not available: {problem}</div>;
+  if (!plans) return <div className="empty">Preparing PET/CT…</div>;
+
+  const set = (patch: Partial<FusionSettings>) => setSettings((s) => ({ ...s, ...patch }));
+  const windowInputs = (name: string, value: SuvWindow, change: (w: SuvWindow) => void) => (
+    <label title={`${name} window, ${unit}`}>
+      {name} {unit}{' '}
+      {(['lower', 'upper'] as const).map((k) => (
+        <input
+          key={k}
+          aria-label={`${name} window ${k} (${unit})`}
+          type="number"
+          step={unit === 'SUV' ? 0.5 : 1000}
+          value={value[k]}
+          onChange={(e) => Number.isFinite(Number(e.target.value)) && e.target.value !== '' && change({ ...value, [k]: Number(e.target.value) })}
+          style={{ width: '4.5em' }}
+        />
+      ))}
+    </label>
+  );
+
+  return (
+    <div
+      className="mpr petct"
+      data-testid="petct"
+      data-state={state}
+      onKeyDown={(e) => {
+        // Space: play/pause the MIP (not while typing in a field).
+        if (e.key === ' ' && !(e.target instanceof HTMLInputElement || e.target instanceof HTMLSelectElement || e.target instanceof HTMLButtonElement)) {
+          setPlaying((p) => !p);
+          e.preventDefault();
+        } else if (e.key === 'Escape') setTool(undefined);
+      }}
+    >
+      <div className="mpr-toolbar" role="toolbar" aria-label="PET/CT">
+        <span>
+          CT {ct.seriesDescription || ct.seriesNumber} + PET {pet.seriesDescription || pet.seriesNumber}
+        </span>
+        <select aria-label="PET colormap" value={settings.colormap} onChange={(e) => set({ colormap: e.target.value })}>
+          {FUSION_COLORMAPS.map((c) => (
+            <option key={c.id} value={c.id}>
+              {c.name}
+            </option>
+          ))}
+        </select>
+        <label>
+          Opacity <input aria-label="PET opacity" type="range" min={0} max={100} value={Math.round(settings.opacity * 100)} onChange={(e) => set({ opacity: Number(e.target.value) / 100 })} />
+        </label>
+        <label>
+          Threshold <input aria-label="PET lower threshold" type="range" min={0} max={90} value={Math.round(settings.threshold * 100)} onChange={(e) => set({ threshold: Number(e.target.value) / 100 })} />
+        </label>
+        {windowInputs('Fusion', fusionWindow, factor === null ? setFusionWindowBq : setFusionWindowSuv)}
+        {windowInputs('PET', petWindow, factor === null ? setPetWindowBq : setPetWindowSuv)}
+        {factor === null ? (
+          <span role="note" data-testid="petct-suv-note" style={{ color: '#ffb74d' }}>
+            No SUV ({factorInfo.reason}): PET in Bq/ml
+          </span>
+        ) : factorInfo.varies ? (
+          <span role="note" data-testid="petct-suv-note" style={{ color: '#ffb74d' }} title="The SUVbw factor differs between slices; the windows and ROIs use the median.">
+            SUV factor varies by slice (median used)
+          </span>
+        ) : null}
+        <span className="layout-sep" />
+        <button type="button" aria-pressed={tool === 'sphere'} title="Sphere ROI: press at the centre and drag out the radius, in any plane (Esc: stop)" onClick={() => setTool((t) => (t === 'sphere' ? undefined : 'sphere'))}>
+          Sphere ROI
+        </button>
+        <button type="button" aria-pressed={tool === 'ellipse'} title="Ellipse ROI: drag its box in a plane (Esc: stop)" onClick={() => setTool((t) => (t === 'ellipse' ? undefined : 'ellipse'))}>
+          Ellipse ROI
+        </button>
+        <button type="button" aria-pressed={playing} title="Play or pause the rotating MIP (Space)" onClick={() => setPlaying((p) => !p)}>
+          {playing ? 'Pause MIP' : 'Play MIP'}
+        </button>
+        {suv ? (
+          <button type="button" aria-pressed={suvOpen} onClick={() => setSuvOpen((o) => !o)} title="SUV inputs and corrections">
+            SUV…
+          </button>
+        ) : null}
+      </div>
+      <div style={{ flex: 1, display: 'grid', gridTemplateColumns: '3fr 1fr', gap: 2, minHeight: 0, background: '#223' }}>
+        <div style={{ display: 'flex', minHeight: 0, minWidth: 0 }}>
+          <FusionViewports
+            base={plans.ct}
+            overlay={plans.pet}
+            settings={settings}
+            overlayVoi={fusionStored}
+            dataPlaneHeaders={plane.headers}
+            label="PET/CT fused"
+            onError={setError}
+            onVolumes={onVolumes}
+            cellOverlay={(p) => <PetCtRoiLayer plane={p} tool={tool} rois={rois} selected={selected} onCreate={addRoi} onElement={(name, el) => name === 'axial' && setAxialElement(el)} />}
+          />
+        </div>
+        <PetMipViewports plan={plans.pet} dataPlaneHeaders={plane.headers} voi={petStored} playing={playing} follow={axialElement} onError={setError} onAngle={(a) => (angle.current = a)} />
+      </div>
+      <PetCtRoiList rois={measured} selected={selected} onSelect={setSelected} onDelete={(id) => setRois((list) => list.filter((r) => r.id !== id))} />
+      {suv && suvOpen ? (
+        // Over the PET column, so opening it does not shrink the planes.
+        <div style={{ position: 'absolute', right: 0, top: 0, bottom: 0, width: 'min(440px, 45%)', overflow: 'auto', zIndex: 5, background: '#0c1218', boxShadow: '0 0 8px #000' }}>
+          <SuvPanel suv={suv} onClose={() => setSuvOpen(false)} />
+        </div>
+      ) : null}
+    </div>
+  );
+}

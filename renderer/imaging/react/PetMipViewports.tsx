@@ -1,0 +1,182 @@
+/**
+ * The PET alone beside a PET/CT fusion: one axial plane in the usual inverted grey, and a rotating maximum
+ * intensity projection (3D viewport, MIP blend) that turns about the patient's head–foot axis. Both use one
+ * window in stored units (the caller turns its SUV window into stored values, so a corrected SUV factor moves the
+ * window without touching a voxel). The axial plane can follow another viewport's camera (the fused axial plane).
+ */
+import { useEffect, useRef, useState } from 'react';
+import { Enums, getEnabledElement, RenderingEngine, setVolumesForViewports, type Types } from '@cornerstonejs/core';
+import { initImaging } from '../init';
+import { loadVolume, type LoadedVolume, type VolumePlan } from '../volume/loadVolume';
+
+export interface PetMipViewportsProps {
+  plan: VolumePlan;
+  dataPlaneHeaders: Record<string, string>;
+  /** Window in stored (modality) units. */
+  voi: { lower: number; upper: number };
+  /** The MIP turns while true. */
+  playing: boolean;
+  /** Degrees per frame of the MIP's turn. */
+  stepDeg?: number;
+  /** An element whose camera the PET axial plane follows (same patient position of the slice). */
+  follow?: HTMLElement | null;
+  onError?: (message: string) => void;
+  /** Each MIP frame's angle (degrees, 0 = seen from the front). */
+  onAngle?: (deg: number) => void;
+}
+
+let nextId = 0;
+const FRAME_MS = 100;
+
+type Vec3 = [number, number, number];
+
+/** v turned by `rad` about the unit axis `k` (Rodrigues). */
+function rotate(v: Vec3, k: Vec3, rad: number): Vec3 {
+  const c = Math.cos(rad);
+  const s = Math.sin(rad);
+  const dot = v[0] * k[0] + v[1] * k[1] + v[2] * k[2];
+  const cross: Vec3 = [k[1] * v[2] - k[2] * v[1], k[2] * v[0] - k[0] * v[2], k[0] * v[1] - k[1] * v[0]];
+  return [0, 1, 2].map((i) => v[i]! * c + cross[i]! * s + k[i]! * dot * (1 - c)) as Vec3;
+}
+
+export function PetMipViewports({ plan, dataPlaneHeaders, voi, playing, stepDeg = 6, follow, onError, onAngle }: PetMipViewportsProps) {
+  const axialRef = useRef<HTMLDivElement | null>(null);
+  const mipRef = useRef<HTMLDivElement | null>(null);
+  const [status, setStatus] = useState<'loading' | 'ready' | 'error'>('loading');
+  const session = useRef<{ engine: RenderingEngine; axialId: string; mipId: string; start: Types.ICamera; axis: Vec3 } | undefined>(undefined);
+  const angle = useRef(0);
+  const callbacks = useRef({ onError, onAngle });
+  callbacks.current = { onError, onAngle };
+
+  useEffect(() => {
+    let disposed = false;
+    const engineId = `dokuei-petmip-${++nextId}`;
+    const axialId = `${engineId}-axial`;
+    const mipId = `${engineId}-mip`;
+    let engine: RenderingEngine | undefined;
+    let volume: LoadedVolume | undefined;
+    setStatus('loading');
+    (async () => {
+      await initImaging(dataPlaneHeaders);
+      if (disposed) return;
+      volume = await loadVolume(plan);
+      if (disposed) return;
+      engine = new RenderingEngine(engineId);
+      engine.setViewports([
+        { viewportId: axialId, type: Enums.ViewportType.ORTHOGRAPHIC, element: axialRef.current!, defaultOptions: { orientation: Enums.OrientationAxis.AXIAL, background: [1, 1, 1] as Types.Point3 } },
+        { viewportId: mipId, type: Enums.ViewportType.VOLUME_3D, element: mipRef.current!, defaultOptions: { orientation: Enums.OrientationAxis.CORONAL, background: [1, 1, 1] as Types.Point3 } },
+      ]);
+      await setVolumesForViewports(engine, [{ volumeId: volume.volumeId }], [axialId]);
+      await setVolumesForViewports(engine, [{ volumeId: volume.volumeId }], [mipId]);
+      if (disposed) return;
+      const mip = engine.getViewport(mipId) as Types.IVolumeViewport;
+      // VolumeViewport3D.setBlendMode does nothing (cornerstone 5.14): set the mapper's blend mode itself.
+      const actor = mip.getDefaultActor()?.actor as unknown as
+        | { getMapper(): { setBlendMode(mode: number): void }; getProperty(): { getScalarOpacity(i: number): { removeAllPoints(): void; addPoint(x: number, y: number): void } } }
+        | undefined;
+      actor?.getMapper().setBlendMode(Enums.BlendModes.MAXIMUM_INTENSITY_BLEND);
+      // Every value opaque: the MIP's pixel is the colour of the ray's maximum (a 3D viewport starts transparent).
+      const opacity = actor?.getProperty().getScalarOpacity(0);
+      opacity?.removeAllPoints();
+      opacity?.addPoint(-1e7, 1);
+      opacity?.addPoint(1e7, 1);
+      mip.resetCamera();
+      // The head–foot axis is the volume's slice normal (k) for an axial acquisition.
+      const d = volume.geometry().direction;
+      const axis: Vec3 = [d[6]!, d[7]!, d[8]!];
+      session.current = { engine, axialId, mipId, start: mip.getCamera(), axis };
+      setStatus('ready');
+    })().catch((err: unknown) => {
+      if (disposed) return;
+      setStatus('error');
+      callbacks.current.onError?.(`Could not show the PET: ${err instanceof Error ? err.message : String(err)}`);
+    });
+    return () => {
+      disposed = true;
+      session.current = undefined;
+      engine?.destroy();
+      volume?.dispose();
+    };
+  }, [plan, dataPlaneHeaders]);
+
+  // The cells change size with the layout around them: keep canvas pixels 1:1 (the MIP re-centres).
+  useEffect(() => {
+    const s = session.current;
+    const host = axialRef.current?.closest('.petmip');
+    if (!s || status !== 'ready' || !host) return;
+    const observer = new ResizeObserver(() => s.engine.resize(true, true));
+    observer.observe(host);
+    return () => observer.disconnect();
+  }, [status]);
+
+  // The window, inverted grey (the usual PET look: activity dark on white), on both viewports.
+  useEffect(() => {
+    const s = session.current;
+    if (!s || status !== 'ready') return;
+    for (const id of [s.axialId, s.mipId]) {
+      const vp = s.engine.getViewport(id) as Types.IVolumeViewport;
+      vp.setProperties({ colormap: { name: 'Inverted-Grayscale' }, voiRange: voi });
+      vp.render();
+    }
+  }, [voi, status]);
+
+  // The MIP's turn: the camera goes round the volume's centre about the head–foot axis.
+  useEffect(() => {
+    const s = session.current;
+    if (!s || status !== 'ready' || !playing) return;
+    const mip = s.engine.getViewport(s.mipId) as Types.IVolumeViewport;
+    const timer = window.setInterval(() => {
+      angle.current = (angle.current + stepDeg) % 360;
+      const { focalPoint, position } = s.start as Required<Pick<Types.ICamera, 'focalPoint' | 'position'>>;
+      const rad = (angle.current * Math.PI) / 180;
+      const offset = rotate([position[0] - focalPoint[0], position[1] - focalPoint[1], position[2] - focalPoint[2]], s.axis, rad);
+      mip.setCamera({
+        focalPoint,
+        position: [focalPoint[0] + offset[0], focalPoint[1] + offset[1], focalPoint[2] + offset[2]] as Types.Point3,
+        viewUp: s.start.viewUp,
+      });
+      mip.render();
+      callbacks.current.onAngle?.(angle.current);
+    }, FRAME_MS);
+    return () => window.clearInterval(timer);
+  }, [playing, stepDeg, status]);
+
+  // The PET plane shows the slice the followed viewport shows.
+  useEffect(() => {
+    const s = session.current;
+    if (!s || status !== 'ready' || !follow) return;
+    const axial = s.engine.getViewport(s.axialId) as Types.IVolumeViewport;
+    const onCamera = (e: Event) => {
+      const camera = (e as CustomEvent<{ camera: Types.ICamera }>).detail?.camera;
+      if (!camera || !session.current) return;
+      axial.setCamera({ focalPoint: camera.focalPoint, position: camera.position, viewPlaneNormal: camera.viewPlaneNormal, viewUp: camera.viewUp });
+      axial.render();
+    };
+    follow.addEventListener(Enums.Events.CAMERA_MODIFIED, onCamera);
+    // Start where the followed viewport is now (it may not move for a while).
+    try {
+      const camera = (getEnabledElement(follow as HTMLDivElement)?.viewport as Types.IVolumeViewport | undefined)?.getCamera();
+      if (camera) onCamera(new CustomEvent('camera', { detail: { camera } }));
+    } catch {
+      // Not enabled yet: its first camera event will bring the plane.
+    }
+    return () => follow.removeEventListener(Enums.Events.CAMERA_MODIFIED, onCamera);
+  }, [follow, status]);
+
+  return (
+    <div className="petmip" data-testid="pet-mip" data-state={status} style={{ display: 'grid', gridTemplateRows: '1fr 1fr', gap: 2, minHeight: 0, height: '100%', background: '#223' }}>
+      <div className="fusion-cell" aria-label="PET axial">
+        <div ref={axialRef} className="fusion-layer" data-testid="pet-alone" onContextMenu={(e) => e.preventDefault()} />
+        <span className="mpr-tag" style={{ color: '#000', textShadow: 'none' }}>
+          PET
+        </span>
+      </div>
+      <div className="fusion-cell" aria-label="PET MIP">
+        <div ref={mipRef} className="fusion-layer" data-testid="pet-mip-view" onContextMenu={(e) => e.preventDefault()} />
+        <span className="mpr-tag" style={{ color: '#000', textShadow: 'none' }}>
+          MIP
+        </span>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,52 @@
+/**
+ * Canvas ↔ patient mm for a plane that cornerstone shows, for layers drawn over it outside renderer/imaging (the
+ * PET/CT ROI layer): the plane's camera, the two mappings, and a subscription to its camera changes.
+ */
+import { Enums, getEnabledElement, type Types } from '@cornerstonejs/core';
+
+type Vec3 = [number, number, number];
+
+export interface PlaneProjection {
+  /** What the plane shows: focal point, normal and up (patient mm / unit vectors). */
+  camera(): { focalPoint: Vec3; viewPlaneNormal: Vec3; viewUp: Vec3 } | undefined;
+  /** CSS px on the element's canvas. */
+  worldToCanvas(point: readonly [number, number, number]): [number, number];
+  canvasToWorld(point: readonly [number, number]): Vec3;
+}
+
+/** The projection of a cornerstone-enabled element, or undefined while it is not (yet) enabled. */
+export function planeProjectionOf(element: HTMLElement | null | undefined): PlaneProjection | undefined {
+  if (!element) return undefined;
+  let vp: Types.IVolumeViewport | undefined;
+  try {
+    vp = getEnabledElement(element as HTMLDivElement)?.viewport as Types.IVolumeViewport | undefined;
+  } catch {
+    return undefined;
+  }
+  if (!vp) return undefined;
+  const viewport = vp;
+  return {
+    camera: () => {
+      const c = viewport.getCamera();
+      if (!c.focalPoint || !c.viewPlaneNormal || !c.viewUp) return undefined;
+      return { focalPoint: [...c.focalPoint] as Vec3, viewPlaneNormal: [...c.viewPlaneNormal] as Vec3, viewUp: [...c.viewUp] as Vec3 };
+    },
+    worldToCanvas: (p) => {
+      const [x, y] = viewport.worldToCanvas([p[0], p[1], p[2]] as Types.Point3);
+      return [x, y];
+    },
+    canvasToWorld: (p) => [...viewport.canvasToWorld([p[0], p[1]] as Types.Point2)] as Vec3,
+  };
+}
+
+/**
+ * Calls back when the element's camera changes (scroll, pan, zoom), it becomes enabled or it renders again (a
+ * resize re-centres the image without a camera event); returns the unsubscribe.
+ */
+export function onPlaneChange(element: HTMLElement, callback: () => void): () => void {
+  const events = [Enums.Events.CAMERA_MODIFIED, Enums.Events.ELEMENT_ENABLED, Enums.Events.IMAGE_RENDERED];
+  for (const e of events) element.addEventListener(e, callback);
+  return () => {
+    for (const e of events) element.removeEventListener(e, callback);
+  };
+}

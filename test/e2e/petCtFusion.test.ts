@@ -1,0 +1,268 @@
+/**
+ * The PET/CT reading layout end to end (issue #7, Fusion), on the generated PET/CT phantom (no ../shared needed):
+ * opening the study with Enter hangs the PET/CT layout; the fused axial plane shows every sphere hot on the CT
+ * (real screenshot pixels: coloured at each sphere centre, grey where there is only CT); the PET alone is drawn;
+ * the MIP turns while playing and stands still when paused; a sphere ROI in the largest sphere reads the
+ * generator's SUV and the CT's HU there; a corrected weight (66.2 → 70 kg) scales the SUV window and the ROI.
+ */
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { startBrowserHost, type BrowserHost } from '../../electron/browser-host/server';
+import { MemorySettingsStore } from '../../electron/services/settings/settings';
+import { importPaths } from '../../electron/services/store/importPaths';
+import { launchChromium } from '../support/chromium';
+import { repoRoot } from '../support/data';
+import { writePetCtPhantom, type PetCtPhantomTruth } from '../support/petCtPhantom';
+import { ensureRendererBuilt } from '../support/renderer';
+import { makeTempDir, removeDir } from '../support/tempDir';
+
+const shotsDir = path.join(repoRoot, 'test-results');
+const RATIO = 70 / 66.2;
+
+type Vec3 = [number, number, number];
+interface Roi {
+  id: number;
+  shape: { kind: string; centre: Vec3; radiusMm?: number };
+  stats?: { unit: string; max: number; mean: number; peak: number | null; volumeMl: number; huMean?: number };
+}
+interface Window4 {
+  lower: number;
+  upper: number;
+}
+
+/** Screenshot pixels (RGB) at page points: the picture the reader sees, fused layers composited by the browser. */
+async function pixelsAt(page: Page, points: readonly (readonly [number, number])[], file?: string): Promise<[number, number, number][]> {
+  const png = await page.screenshot(file ? { path: file } : {});
+  return page.evaluate(
+    async ([b64, pts]) => {
+      const img = new Image();
+      img.src = `data:image/png;base64,${b64}`;
+      await img.decode();
+      const c = document.createElement('canvas');
+      c.width = img.width;
+      c.height = img.height;
+      const ctx = c.getContext('2d')!;
+      ctx.drawImage(img, 0, 0);
+      return pts.map(([x, y]) => {
+        const d = ctx.getImageData(Math.round(x), Math.round(y), 1, 1).data;
+        return [d[0]!, d[1]!, d[2]!] as [number, number, number];
+      });
+    },
+    [png.toString('base64'), points] as const,
+  );
+}
+
+/** Grey levels of an element's box on a screenshot, every 4th pixel. */
+async function regionGrey(page: Page, selector: string): Promise<number[]> {
+  const box = (await page.locator(selector).boundingBox())!;
+  const png = await page.screenshot({ clip: box });
+  return page.evaluate(async (b64) => {
+    const img = new Image();
+    img.src = `data:image/png;base64,${b64}`;
+    await img.decode();
+    const c = document.createElement('canvas');
+    c.width = img.width;
+    c.height = img.height;
+    const ctx = c.getContext('2d')!;
+    ctx.drawImage(img, 0, 0);
+    const { data } = ctx.getImageData(0, 0, c.width, c.height);
+    const out: number[] = [];
+    for (let i = 0; i < data.length; i += 16) out.push(Math.round((data[i]! + data[i + 1]! + data[i + 2]!) / 3));
+    return out;
+  }, png.toString('base64'));
+}
+
+const stddev = (v: number[]) => {
+  const m = v.reduce((a, b) => a + b, 0) / v.length;
+  return Math.sqrt(v.reduce((a, b) => a + (b - m) ** 2, 0) / v.length);
+};
+
+describe('PET/CT layout (phantom)', () => {
+  let dataDir: string;
+  let host: BrowserHost;
+  let browser: Browser;
+  let page: Page;
+  let truth: PetCtPhantomTruth;
+  const pageErrors: string[] = [];
+
+  const hook = <T>(method: string, ...args: unknown[]) =>
+    page.evaluate(([m, a]) => (window as unknown as { __dokueiPetCt: Record<string, (...x: unknown[]) => unknown> }).__dokueiPetCt[m as string]!(...(a as unknown[])) as T, [method, args] as const);
+  const toPage = (point: Vec3) => hook<[number, number] | undefined>('toPage', 'axial', point);
+
+  beforeAll(async () => {
+    const rendererDir = ensureRendererBuilt();
+    dataDir = await makeTempDir('dokuei-e2e-petct-');
+    const phantom = writePetCtPhantom(path.join(dataDir, 'phantom'), { weightKg: 66.2 });
+    truth = phantom.truth;
+    host = await startBrowserHost({ dataDir, settings: new MemorySettingsStore({ nodes: [], seedDemo: false }), rendererDir, log: () => {} });
+    const imported = await importPaths(host.services.store, [...phantom.ctFiles, ...phantom.petFiles]);
+    expect(imported.failed).toEqual([]);
+    browser = await launchChromium();
+    page = await browser.newPage({ viewport: { width: 1500, height: 950 } });
+    page.on('pageerror', (e) => pageErrors.push(e.message));
+    mkdirSync(shotsDir, { recursive: true });
+  }, 240000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await host?.close();
+    if (dataDir) await removeDir(dataDir);
+  });
+
+  it('Enter hangs the PET/CT layout; the fused axial plane shows every sphere hot on grey CT', async () => {
+    await page.goto(host.url);
+    const row = page.locator('tr[data-study-uid]').first();
+    await row.waitFor({ timeout: 60000 });
+    await row.click();
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.locator('.workspace').getAttribute('data-layout'), { timeout: 30000 }).toBe('petct');
+    await page.locator('[data-testid="petct"][data-state="ready"]').waitFor({ timeout: 120000 });
+    await page.locator('[data-testid="pet-mip"][data-state="ready"]').waitFor({ timeout: 60000 });
+    const win = await hook<{ unit: string; pet: Window4; petStored: Window4; factor: number }>('window');
+    expect(win.unit).toBe('SUV');
+    expect(win.pet).toEqual({ lower: 0, upper: 5 });
+    expect(win.factor).toBeCloseTo(truth.suvBwFactor, 12);
+    expect(win.petStored.upper).toBeCloseTo(5 / truth.suvBwFactor, 6);
+
+    // Scroll the fused axial plane (mouse wheel, as a reader) to the spheres' plane, z = 110 mm.
+    const z = truth.spheres[0]!.centre[2];
+    const axial = page.locator('[data-testid="petct"] [data-layer="base"][data-plane="axial"]');
+    const box = (await axial.boundingBox())!;
+    await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+    const focalZ = async () => (await hook<Vec3>('focalPoint', 'axial'))[2];
+    let dz = Math.abs((await focalZ()) - z);
+    let direction = 1;
+    for (let i = 0; i < 60 && dz > 1.6; i++) {
+      await page.mouse.wheel(0, 100 * direction);
+      await page.waitForTimeout(80);
+      const next = Math.abs((await focalZ()) - z);
+      if (next > dz) direction = -direction;
+      dz = next;
+    }
+    expect(dz).toBeLessThanOrEqual(1.6);
+    await page.waitForTimeout(800);
+
+    const centres = await Promise.all(truth.spheres.map((s) => toPage(s.centre)));
+    // The table under the phantom: CT only (no activity), so the fused pixel is the CT's grey.
+    const table = await toPage([0, 90, z]);
+    expect(centres.every(Boolean) && table).toBeTruthy();
+    const px = await pixelsAt(page, [...(centres as [number, number][]), table!], path.join(shotsDir, 'petct-fusion.png'));
+    const [tr, tg, tb] = px.at(-1)!;
+    expect(Math.abs(tr - tg), `table pixel ${px.at(-1)!.join(',')} is grey`).toBeLessThanOrEqual(6);
+    expect(Math.abs(tg - tb)).toBeLessThanOrEqual(6);
+    expect(tr).toBeGreaterThan(20);
+    truth.spheres.forEach((s, i) => {
+      const [r, g, b] = px[i]!;
+      const what = `sphere ${s.diameterMm} mm at ${centres[i]!.map(Math.round).join(',')}: rgb ${r},${g},${b}`;
+      // Hot iron: red well above the grey CT and above blue.
+      expect(r, what).toBeGreaterThan(tr + 40);
+      expect(r - b, what).toBeGreaterThan(60);
+    });
+  });
+
+  it('shows the PET alone (inverted grey) and a MIP that turns while playing and stops when paused', async () => {
+    const pet = await regionGrey(page, '[data-testid="pet-alone"]');
+    expect(stddev(pet)).toBeGreaterThan(10);
+    expect(Math.min(...pet)).toBeLessThan(120);
+    expect(await page.getByRole('button', { name: 'Pause MIP' }).getAttribute('aria-pressed')).toBe('true');
+    const a = await regionGrey(page, '[data-testid="pet-mip-view"]');
+    expect(stddev(a)).toBeGreaterThan(5);
+    await page.waitForTimeout(700);
+    const b = await regionGrey(page, '[data-testid="pet-mip-view"]');
+    const diff = (x: number[], y: number[]) => x.reduce((s, v, i) => s + Math.abs(v - y[i]!), 0) / x.length;
+    expect(diff(a, b)).toBeGreaterThan(0.5);
+
+    // Space (in the layout) pauses; the picture then stays the same.
+    await page.locator('[data-testid="petct"] [data-layer="base"][data-plane="sagittal"]').focus();
+    await page.keyboard.press(' ');
+    await expect.poll(() => hook<{ playing: boolean }>('mip').then((m) => m.playing)).toBe(false);
+    await page.waitForTimeout(300);
+    const c = await regionGrey(page, '[data-testid="pet-mip-view"]');
+    const angle = (await hook<{ angle: number }>('mip')).angle;
+    await page.waitForTimeout(700);
+    const d = await regionGrey(page, '[data-testid="pet-mip-view"]');
+    expect(diff(c, d)).toBe(0);
+    expect((await hook<{ angle: number }>('mip')).angle).toBe(angle);
+    await page.screenshot({ path: path.join(shotsDir, 'petct-mip-paused.png') });
+    // The button plays it again.
+    await page.getByRole('button', { name: 'Play MIP' }).click();
+    await expect.poll(() => hook<{ angle: number }>('mip').then((m) => m.angle), { timeout: 5000 }).not.toBe(angle);
+  });
+
+  let sphereRoi: Roi;
+
+  it('a sphere ROI in the largest sphere reads its SUV (max, mean, peak) and the CT HU there; an ellipse in the background; delete', async () => {
+    const largest = truth.spheres.reduce((a, b) => (b.radiusMm > a.radiusMm ? b : a));
+    const c = largest.centre;
+    const from = (await toPage(c))!;
+    const to = (await toPage([c[0] + 0.7 * largest.radiusMm, c[1], c[2]]))!;
+    await page.getByRole('button', { name: 'Sphere ROI' }).click();
+    await page.mouse.move(from[0], from[1]);
+    await page.mouse.down();
+    await page.mouse.move(to[0], to[1], { steps: 8 });
+    await page.mouse.up();
+    await expect.poll(async () => (await hook<Roi[]>('rois'))[0]?.stats?.mean, { timeout: 20000 }).toBeDefined();
+    sphereRoi = (await hook<Roi[]>('rois'))[0]!;
+    const s = sphereRoi.stats!;
+    expect(sphereRoi.shape.kind).toBe('sphere');
+    expect(Math.abs(sphereRoi.shape.radiusMm! - 0.7 * largest.radiusMm)).toBeLessThan(1.5);
+    expect(s.unit).toBe('SUVbw');
+    expect(Math.abs(s.mean - largest.suvBw) / largest.suvBw).toBeLessThan(0.02);
+    expect(Math.abs(s.max - largest.suvBw)).toBeLessThan(0.01);
+    expect(Math.abs(s.peak! - largest.suvBw)).toBeLessThan(0.01);
+    // A sphere of ~13 mm radius: about 4/3·π·r³ of volume (voxel-centre counting).
+    const r = sphereRoi.shape.radiusMm!;
+    expect(Math.abs(s.volumeMl - ((4 / 3) * Math.PI * r ** 3) / 1000) / s.volumeMl).toBeLessThan(0.15);
+    expect(Math.abs(s.huMean! - truth.ct.hu.water)).toBeLessThan(0.5);
+    const row = page.locator('[data-testid="petct-roi"]').first();
+    expect(Number(await row.locator('[data-stat="mean"]').textContent())).toBeCloseTo(s.mean, 2);
+    expect(Number(await row.locator('[data-stat="hu"]').textContent())).toBe(truth.ct.hu.water);
+
+    // Ellipse in the background water, in front of the spheres.
+    await page.getByRole('button', { name: 'Ellipse ROI' }).click();
+    const e0 = (await toPage([-8, -100, c[2]]))!;
+    const e1 = (await toPage([8, -90, c[2]]))!;
+    await page.mouse.move(e0[0], e0[1]);
+    await page.mouse.down();
+    await page.mouse.move(e1[0], e1[1], { steps: 6 });
+    await page.mouse.up();
+    await page.keyboard.press('Escape');
+    await expect.poll(async () => (await hook<Roi[]>('rois')).length).toBe(2);
+    const ellipse = (await hook<Roi[]>('rois'))[1]!;
+    expect(ellipse.shape.kind).toBe('ellipse');
+    expect(Math.abs(ellipse.stats!.mean - truth.background.suvBw)).toBeLessThan(0.01);
+    expect(ellipse.stats!.huMean).toBeCloseTo(truth.ct.hu.water, 6);
+    // The list below the planes made them smaller: let the resize render settle before the picture.
+    await page.waitForTimeout(700);
+    await page.screenshot({ path: path.join(shotsDir, 'petct-rois.png') });
+    await page.getByRole('button', { name: 'Delete ROI 2' }).click();
+    await expect.poll(async () => (await hook<Roi[]>('rois')).length).toBe(1);
+  });
+
+  it('a weight corrected 66.2 → 70 kg in the SUV panel scales the SUV window and the ROI at once', async () => {
+    const before = await hook<{ factor: number; petStored: Window4; fusionStored: Window4 }>('window');
+    await page.getByRole('button', { name: 'SUV…' }).click();
+    await page.getByRole('button', { name: 'Correct weight' }).click();
+    await page.getByLabel('New value').fill('70');
+    await page.getByLabel('Reason').fill('Weighed again on the ward scale');
+    await page.getByRole('button', { name: 'Save correction' }).click();
+    await expect.poll(async () => (await hook<{ factor: number }>('window')).factor, { timeout: 15000 }).not.toBe(before.factor);
+    const after = await hook<{ factor: number; pet: Window4; petStored: Window4; fusionStored: Window4 }>('window');
+    expect(after.factor / before.factor).toBeCloseTo(RATIO, 9);
+    // The same SUV window (0–5) is now fewer Bq/ml: stored upper ÷ 70/66.2.
+    expect(after.pet).toEqual({ lower: 0, upper: 5 });
+    expect(before.petStored.upper / after.petStored.upper).toBeCloseTo(RATIO, 9);
+    expect(before.fusionStored.upper / after.fusionStored.upper).toBeCloseTo(RATIO, 9);
+    const roi = (await hook<Roi[]>('rois'))[0]!;
+    expect(roi.stats!.mean / sphereRoi.stats!.mean).toBeCloseTo(RATIO, 9);
+    expect(roi.stats!.max / sphereRoi.stats!.max).toBeCloseTo(RATIO, 9);
+    // The CT is not the PET: its HU stay.
+    expect(roi.stats!.huMean).toBe(sphereRoi.stats!.huMean);
+    const shown = Number(await page.locator('[data-testid="petct-roi"]').first().locator('[data-stat="mean"]').textContent());
+    expect(shown).toBeCloseTo(sphereRoi.stats!.mean * RATIO, 2);
+    await page.screenshot({ path: path.join(shotsDir, 'petct-corrected.png') });
+    expect(pageErrors).toEqual([]);
+  });
+});
