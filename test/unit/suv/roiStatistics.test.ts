@@ -182,6 +182,18 @@ function patientOf(v: Volume, i: number, j: number, k: number): Vec3 {
   return [0, 1, 2].map((r) => v.origin[r]! + d[r * 3]! * a[0]! + d[r * 3 + 1]! * a[1]! + d[r * 3 + 2]! * a[2]!) as unknown as Vec3;
 }
 
+/**
+ * Whether some voxel-centre distance lies within rounding of r: there the implementation (offsets through the
+ * grid matrix) and this reference (differences of positions) may round either way, so such draws are skipped.
+ */
+function tieAt(v: Volume, r: number, centre?: Vec3): boolean {
+  const [nx, ny, nz] = v.dims;
+  const points: Vec3[] = [];
+  for (let k = 0; k < nz; k++) for (let j = 0; j < ny; j++) for (let i = 0; i < nx; i++) points.push(patientOf(v, i, j, k));
+  const near = (a: Vec3, b: Vec3) => Math.abs(Math.hypot(a[0] - b[0], a[1] - b[1], a[2] - b[2]) - r) < 1e-7 * Math.max(1, r);
+  return centre ? points.some((p) => near(p, centre)) : points.some((p) => points.some((q) => near(p, q)));
+}
+
 /** Every voxel against the shape; every voxel against every peak sphere. */
 function reference(v: Volume, inside: (p: Vec3, idx: number) => boolean, peakRadius: number): Reference {
   const [nx, ny, nz] = v.dims;
@@ -225,7 +237,7 @@ const directionArb = fc
 
 const volumeArb = fc
   .record({
-    dims: fc.tuple(fc.integer({ min: 1, max: 6 }), fc.integer({ min: 1, max: 6 }), fc.integer({ min: 1, max: 5 })),
+    dims: fc.tuple(fc.integer({ min: 1, max: 6 }), fc.integer({ min: 1, max: 6 }), fc.integer({ min: 1, max: 12 })),
     spacing: fc.tuple(fc.double({ min: 0.5, max: 4, noNaN: true }), fc.double({ min: 0.5, max: 4, noNaN: true }), fc.double({ min: 0.5, max: 4, noNaN: true })),
     origin: fc.tuple(fc.double({ min: -50, max: 50, noNaN: true }), fc.double({ min: -50, max: 50, noNaN: true }), fc.double({ min: -50, max: 50, noNaN: true })),
     direction: directionArb,
@@ -243,7 +255,8 @@ const close = (a: number, b: number): boolean => Math.abs(a - b) <= 1e-9 * Math.
 describe('roiStatistics: properties', () => {
   it('a random mask gives the brute-force voxels, min, max, mean and peak', () => {
     fc.assert(
-      fc.property(volumeArb, fc.array(fc.boolean(), { minLength: 180, maxLength: 180 }), fc.double({ min: 0.3, max: 8, noNaN: true }), (v, bits, peakR) => {
+      fc.property(volumeArb, fc.array(fc.boolean(), { minLength: 181, maxLength: 181 }), fc.double({ min: 0.3, max: 8, noNaN: true }), (v, bits, peakR) => {
+        fc.pre(!tieAt(v, sphereRadiusMm(ml(peakR))));
         const mask = Uint8Array.from({ length: v.data.length }, (_, x) => (bits[x % bits.length] ? 1 : 0));
         const s = roiStatistics(v, { kind: 'mask', mask }, { peakVolumeMl: ml(peakR) });
         const ref = reference(v, (_p, idx) => mask[idx] === 1, sphereRadiusMm(ml(peakR)));
@@ -263,6 +276,7 @@ describe('roiStatistics: properties', () => {
   it('a random sphere takes exactly the voxels whose centres are within the radius', () => {
     fc.assert(
       fc.property(volumeArb, fc.tuple(fc.double({ min: -60, max: 60, noNaN: true }), fc.double({ min: -60, max: 60, noNaN: true }), fc.double({ min: -60, max: 60, noNaN: true })), fc.double({ min: 0, max: 30, noNaN: true }), (v, c, r) => {
+        fc.pre(!tieAt(v, r, c) && !tieAt(v, sphereRadiusMm(ml(3))));
         const s = roiStatistics(v, { kind: 'sphere', centre: c, radiusMm: r }, { peakVolumeMl: ml(3) });
         const ref = reference(v, (p) => (p[0] - c[0]) ** 2 + (p[1] - c[1]) ** 2 + (p[2] - c[2]) ** 2 <= r * r, sphereRadiusMm(ml(3)));
         expect(s.voxels).toBe(ref.voxels);
@@ -294,6 +308,7 @@ describe('roiStatistics: properties', () => {
         const a = roiStatistics(v, shape);
         const b = roiStatistics(v, shape, { scale });
         expect([b.voxels, b.volumeMl, b.maxAt, b.peakAt]).toEqual([a.voxels, a.volumeMl, a.maxAt, a.peakAt]);
+        if (!a.voxels) return; // an empty ROI has NaN statistics, scaled or not
         for (const key of ['min', 'max', 'mean', 'sd', 'peak'] as const) expect(close(b[key]!, a[key]! * scale)).toBe(true);
       }),
     );
