@@ -11,6 +11,7 @@ import { Enums as ToolEnums, PanTool, StackScrollTool, ToolGroupManager, WindowL
 import { initImaging } from '../init';
 import { loadVolume, type LoadedVolume, type VolumePlan } from '../volume/loadVolume';
 import { volumeForRegistration, type RegistrationVolume } from '../volume/registrationVolume';
+import { attachManualAdjust, type AdjustGesture } from './fusionAdjust';
 
 export type FusionMode = 'blend' | 'colour' | 'checkerboard' | 'swipe';
 export const FUSION_COLORMAPS = [
@@ -52,17 +53,21 @@ export interface FusionViewportsProps {
   overlayVoi?: { lower: number; upper: number };
   /** Drawn over each plane (ROI layers); gets the plane's base element so it can map canvas ↔ patient mm. */
   cellOverlay?: (plane: FusionPlane) => React.ReactNode;
+  /** Manual adjustment on any plane (Shift+drag, Ctrl+Shift+drag, arrows, [ ]): one call per gesture; absent: off. */
+  onAdjust?: (gesture: AdjustGesture) => void;
 }
 
 let nextId = 0;
 
-export function FusionViewports({ base, overlay, transform, settings, dataPlaneHeaders, label, onError, onVolumes, overlayVoi, cellOverlay }: FusionViewportsProps) {
+export function FusionViewports({ base, overlay, transform, settings, dataPlaneHeaders, label, onError, onVolumes, overlayVoi, cellOverlay, onAdjust }: FusionViewportsProps) {
   const baseRefs = useRef<Record<Plane, HTMLDivElement | null>>({ axial: null, sagittal: null, coronal: null });
   const overRefs = useRef<Record<Plane, HTMLDivElement | null>>({ axial: null, sagittal: null, coronal: null });
   const [status, setStatus] = useState<'loading' | 'ready' | 'error'>('loading');
   const session = useRef<{ engine: RenderingEngine; overIds: Record<Plane, string> } | undefined>(undefined);
   const callbacks = useRef({ onError, onVolumes });
   callbacks.current = { onError, onVolumes };
+  const adjustRef = useRef(onAdjust);
+  adjustRef.current = onAdjust;
 
   useEffect(() => {
     let disposed = false;
@@ -115,6 +120,8 @@ export function FusionViewports({ base, overlay, transform, settings, dataPlaneH
         el.addEventListener(Enums.Events.CAMERA_MODIFIED, follow);
         removers.push(() => el.removeEventListener(Enums.Events.CAMERA_MODIFIED, follow));
         follow();
+        // Manual adjustment (fusionAdjust.ts): gestures on the cell, preview on the overlay layer, one report each.
+        removers.push(attachManualAdjust({ plane: p, cell: el.parentElement!, overlay: overRefs.current[p]!, camera: () => b.getCamera() }, (g) => adjustRef.current?.(g)));
       }
       engine.renderViewports([...PLANES.map((p) => baseIds[p]), ...PLANES.map((p) => overIds[p])]);
       session.current = { engine, overIds };

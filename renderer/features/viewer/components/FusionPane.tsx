@@ -2,11 +2,18 @@
  * Fusion of two series (base = first cell, overlay = second cell): planes linked, mixing mode, per-layer W/L
  * (right-drag on the base; the overlay keeps its own window), and automatic rigid registration of the overlay
  * onto the base in a worker, with progress and cancel. The transform is shown and can be reset.
+ * A Spatial Registration found in the studies is applied when the fusion opens (with a note); manual adjustment
+ * works with mouse and keys on any plane (renderer/imaging/react/fusionAdjust.ts) as well as by numbers; every
+ * change is one undo step. "Save registration" stores the transform as a Spatial Registration object in the local
+ * archive, and optionally sends it to a DICOMweb PACS node.
  */
 import { useEffect, useMemo, useRef, useState } from 'react';
 import type { SeriesSummary } from '../../../../common/dicom/model';
 import { affineToMatrix4, composeAffine, matrix4ToAffine, rigidAffine, rotationFromEuler } from '../../../../common/registration';
 import { FUSION_COLORMAPS, FusionViewports, registerInWorker, type FusionSettings, type RegistrationRun, type RegistrationVolume } from '../../../imaging';
+import { rotateTransformAbout, translateTransform } from '../../../../common/registration/manualAdjust';
+import { findStudyRegistration } from './foundRegistration';
+import { servicesApi } from './servicesApi';
 import { useVolumePlan } from './useVolumePlan';
 import type { DataPlane } from '../../../platform/platform';
 
@@ -17,10 +24,12 @@ export interface FusionPaneProps {
 }
 
 type Matrix = number[][];
+/** One mouse or key gesture of manual adjustment, as FusionViewports reports it. */
+type AdjustGesture = Parameters<NonNullable<React.ComponentProps<typeof FusionViewports>['onAdjust']>>[0];
 
 declare global {
   interface Window {
-    __dokueiFusion?: { transform(): Matrix | undefined; state(): string };
+    __dokueiFusion?: { transform(): Matrix | undefined; state(): string; lastGesture(): AdjustGesture | undefined; note(): string };
   }
 }
 
@@ -52,15 +61,72 @@ export function FusionPane({ plane, base, overlay }: FusionPaneProps) {
     changeTransform(affineToMatrix4(composeAffine(manual, current)).map((row) => [...row]));
   };
   const [registration, setRegistration] = useState<{ state: 'idle' | 'running' | 'done' | 'failed'; message: string }>({ state: 'idle', message: '' });
+  // A saved registration between these series, looked for once before the fusion starts (so it builds once).
+  const [found, setFound] = useState<{ searched: boolean; note: string }>({ searched: false, note: '' });
+  useEffect(() => {
+    const ctl = new AbortController();
+    setFound({ searched: false, note: '' });
+    findStudyRegistration(plane, base, overlay, ctl.signal).then(
+      (hit) => {
+        if (ctl.signal.aborted) return;
+        if (hit) {
+          setHistory([undefined]);
+          setTransform(hit.overlayToBase.map((row) => [...row]));
+        }
+        setFound({ searched: true, note: hit?.note ?? '' });
+      },
+      (err: Error) => !ctl.signal.aborted && setFound({ searched: true, note: `Saved registrations could not be read: ${err.message}` }),
+    );
+    return () => ctl.abort();
+  }, [plane, base, overlay]);
+  const lastGesture = useRef<AdjustGesture | undefined>(undefined);
+  /** One mouse or key gesture on a plane: one change of the transform (one undo step). */
+  const onAdjust = (g: AdjustGesture) => {
+    lastGesture.current = g;
+    setTransform((current) => {
+      setHistory((h) => [...h, current]);
+      const next = g.kind === 'translate' ? translateTransform(current, g.delta) : rotateTransformAbout(current, g.axis, g.angle, g.centre);
+      return next.map((row) => [...row]);
+    });
+  };
+  const [sendTargets, setSendTargets] = useState<{ id: string; name: string }[]>([]);
+  const [sendTo, setSendTo] = useState('');
+  const [saveState, setSaveState] = useState<{ busy: boolean; message: string }>({ busy: false, message: '' });
+  useEffect(() => {
+    let live = true;
+    servicesApi()
+      .then((api) => api.nodes.list({}))
+      .then((nodes) => live && setSendTargets(nodes.filter((n) => n.enabled && n.kind === 'dicomweb').map((n) => ({ id: n.id, name: n.name }))))
+      .catch(() => live && setSendTargets([]));
+    return () => {
+      live = false;
+    };
+  }, []);
+  const saveRegistration = async () => {
+    const matrix = transform ?? [[1, 0, 0, 0], [0, 1, 0, 0], [0, 0, 1, 0], [0, 0, 0, 1]];
+    setSaveState({ busy: true, message: 'Saving…' });
+    try {
+      const api = await servicesApi();
+      const saved = await api.registration.save({
+        fixed: { studyInstanceUid: base.studyInstanceUid, seriesInstanceUid: base.seriesInstanceUid },
+        moving: { studyInstanceUid: overlay.studyInstanceUid, seriesInstanceUid: overlay.seriesInstanceUid },
+        matrix,
+        ...(sendTo ? { sendTo } : {}),
+      });
+      setSaveState({ busy: false, message: `Registration saved to the local archive.${saved.send ? ` ${saved.send.ok ? saved.send.message : `Not sent: ${saved.send.message}`}` : ''}` });
+    } catch (err) {
+      setSaveState({ busy: false, message: `Not saved: ${(err as Error).message}` });
+    }
+  };
   const [error, setError] = useState<string>();
   const run = useRef<RegistrationRun | undefined>(undefined);
 
   useEffect(() => {
-    window.__dokueiFusion = { transform: () => transform, state: () => registration.state };
+    window.__dokueiFusion = { transform: () => transform, state: () => registration.state, lastGesture: () => lastGesture.current, note: () => found.note };
     return () => {
       delete window.__dokueiFusion;
     };
-  }, [transform, registration.state]);
+  }, [transform, registration.state, found.note]);
   useEffect(() => () => run.current?.cancel(), []);
 
   const register = () => {
@@ -92,7 +158,7 @@ export function FusionPane({ plane, base, overlay }: FusionPaneProps) {
   const plans = useMemo(() => (basePlan.result?.ok && overPlan.result?.ok ? { base: basePlan.result.plan, overlay: overPlan.result.plan } : undefined), [basePlan.result, overPlan.result]);
   const problem = error ?? basePlan.error ?? overPlan.error ?? (basePlan.result && !basePlan.result.ok ? `Base: ${basePlan.result.refusal}` : undefined) ?? (overPlan.result && !overPlan.result.ok ? `Overlay: ${overPlan.result.refusal}` : undefined);
   if (problem) return <div className="empty" role="alert">Fusion is not available: {problem}</div>;
-  if (!plans) return <div className="empty">Preparing the fusion…</div>;
+  if (!plans || !found.searched) return <div className="empty">Preparing the fusion…</div>;
 
   const set = (patch: Partial<FusionSettings>) => setSettings((s) => ({ ...s, ...patch }));
   return (
@@ -169,12 +235,31 @@ export function FusionPane({ plane, base, overlay }: FusionPaneProps) {
         <button type="button" onClick={() => changeTransform(undefined)} disabled={!transform}>
           Reset
         </button>
-        <span data-testid="registration-status" aria-live="polite">
+        <button type="button" onClick={() => void saveRegistration()} disabled={saveState.busy} title="Store the current transform as a DICOM Spatial Registration object in the base series' study">
+          Save registration
+        </button>
+        {sendTargets.length > 0 ? (
+          <select aria-label="Also send to" value={sendTo} onChange={(e) => setSendTo(e.target.value)}>
+            <option value="">Local archive only</option>
+            {sendTargets.map((n) => (
+              <option key={n.id} value={n.id}>
+                Also send to {n.name}
+              </option>
+            ))}
+          </select>
+        ) : null}
+        {saveState.message ? (
+          <span data-testid="registration-save-status" role="status">
+            {saveState.message}
+          </span>
+        ) : null}
+        <span data-testid="registration-status" aria-live="polite" title="Shift+drag: move the overlay · Ctrl+Shift+drag: rotate it · arrows: 1 mm (Shift 10) · [ ]: 1° (Shift 10)">
+          {found.note && !registration.message ? `${found.note}` : ''}
           {registration.message}
           {transform ? ` — ${describeTransform(transform)}` : ''}
         </span>
       </div>
-      <FusionViewports base={plans.base} overlay={plans.overlay} transform={transform} settings={settings} dataPlaneHeaders={plane.headers} label="Fusion" onError={setError} onVolumes={setVolumes} />
+      <FusionViewports base={plans.base} overlay={plans.overlay} transform={transform} settings={settings} dataPlaneHeaders={plane.headers} label="Fusion" onError={setError} onVolumes={setVolumes} onAdjust={onAdjust} />
     </div>
   );
 }

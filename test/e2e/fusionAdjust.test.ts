@@ -1,0 +1,124 @@
+/**
+ * Manual adjustment with mouse and keys, and saved registrations applied when fusing (issue #8), in the viewer on
+ * the real MR of ../shared (3D T1 base, axial T2 overlay): Shift+drag in the axial plane previews the move on the
+ * overlay layer and then moves the overlay by the dragged millimetres along the patient's x; undo restores; an arrow
+ * key nudges 1 mm; "Save registration" stores the transform, and opening the fusion again starts from it, with a
+ * note saying so.
+ */
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { Browser, Page } from 'playwright-core';
+import { startBrowserHost, type BrowserHost } from '../../electron/browser-host/server';
+import { MemorySettingsStore } from '../../electron/services/settings/settings';
+import { importPaths } from '../../electron/services/store/importPaths';
+import { launchChromium } from '../support/chromium';
+import { repoRoot, sharedDataDir } from '../support/data';
+import { ensureRendererBuilt } from '../support/renderer';
+import { makeTempDir, removeDir } from '../support/tempDir';
+
+const shotsDir = path.join(repoRoot, 'test-results');
+const mrDir = sharedDataDir('mr_brain_siemens_trio');
+
+type Gesture = { kind: string; delta?: number[]; px?: { dx: number; dy: number }; mmPerPx?: number };
+type FusionHook = { __dokueiFusion?: { transform(): number[][] | undefined; lastGesture(): Gesture | undefined; note(): string } };
+
+const transformOf = (page: Page) => page.evaluate(() => (window as unknown as FusionHook).__dokueiFusion?.transform());
+const ready = (page: Page) => page.locator('[data-testid="fusion"][data-state="ready"]').waitFor({ timeout: 120000 });
+
+async function openFusion(page: Page, url: string): Promise<void> {
+  await page.goto(url);
+  await page.locator('tr[data-study-uid]').first().click();
+  await page.getByRole('button', { name: '1×2' }).click();
+  await page.locator('[data-cell="0"]').click();
+  await page.locator('li[data-series-uid]', { hasText: 'moco' }).click();
+  await page.locator('[data-cell="0"] .viewport[data-state="ready"]').waitFor({ timeout: 60000 });
+  await page.locator('[data-cell="1"]').click({ position: { x: 50, y: 100 } });
+  await page.locator('li[data-series-uid]', { hasText: 'AX FSE' }).click();
+  await page.locator('[data-cell="1"] .viewport[data-state="ready"]').waitFor({ timeout: 60000 });
+  await page.getByRole('button', { name: 'Fusion' }).click();
+  await ready(page);
+}
+
+describe.skipIf(!mrDir)('fusion: manual adjustment with mouse and keys, saved registrations applied (MR T1 + T2)', () => {
+  let host: BrowserHost;
+  let browser: Browser;
+  let page: Page;
+  let dataDir: string;
+  const pageErrors: string[] = [];
+
+  beforeAll(async () => {
+    const rendererDir = ensureRendererBuilt();
+    dataDir = await makeTempDir('dokuei-e2e-fusion-adjust-');
+    host = await startBrowserHost({ dataDir, settings: new MemorySettingsStore({ nodes: [], seedDemo: false }), rendererDir, log: () => {} });
+    await importPaths(host.services.store, [mrDir!]);
+    browser = await launchChromium();
+    page = await browser.newPage({ viewport: { width: 1500, height: 900 } });
+    page.on('pageerror', (e) => pageErrors.push(`${e.message}\n${e.stack ?? ''}`));
+    mkdirSync(shotsDir, { recursive: true });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await host?.close();
+    await removeDir(dataDir);
+  });
+
+  it('Shift+drag moves the overlay by the dragged mm, undo restores, an arrow nudges 1 mm; a saved registration is applied on reopening', async () => {
+    await openFusion(page, host.url);
+    expect(await transformOf(page)).toBeUndefined();
+
+    const axial = page.locator('[data-layer="base"][data-plane="axial"]');
+    const box = (await axial.boundingBox())!;
+    const cx = box.x + box.width / 2;
+    const cy = box.y + box.height / 2;
+    await page.mouse.move(cx, cy);
+    await page.keyboard.down('Shift');
+    await page.mouse.down();
+    await page.mouse.move(cx + 60, cy, { steps: 6 });
+    // The preview: the overlay layer follows the mouse with a CSS transform before anything is rebuilt.
+    const preview = await page.locator('[data-layer="overlay"][data-plane="axial"]').evaluate((el) => (el as HTMLElement).style.transform);
+    expect(preview).toBe('translate(60px, 0px)');
+    await page.mouse.up();
+    await page.keyboard.up('Shift');
+    await expect.poll(() => transformOf(page)).toBeDefined();
+    const gesture = (await page.evaluate(() => (window as unknown as FusionHook).__dokueiFusion?.lastGesture()))!;
+    expect(gesture.px).toEqual({ dx: 60, dy: 0 });
+    // A 256 mm head in a few hundred pixels: well under 2 mm and over 0.1 mm per pixel.
+    expect(gesture.mmPerPx).toBeGreaterThan(0.1);
+    expect(gesture.mmPerPx).toBeLessThan(2);
+    const moved = (await transformOf(page))!;
+    // Axial: right on screen is the patient's +x (left); nothing along y or z, no rotation.
+    expect(moved[0]![3]).toBeCloseTo(60 * gesture.mmPerPx!, 6);
+    expect(Math.abs(moved[1]![3]!)).toBeLessThan(1e-9);
+    expect(Math.abs(moved[2]![3]!)).toBeLessThan(1e-9);
+    expect(moved[0]![0]).toBeCloseTo(1, 12);
+    await ready(page);
+    await page.screenshot({ path: path.join(shotsDir, 'e2e-fusion-shift-drag.png') });
+
+    await page.getByRole('button', { name: 'Undo' }).click();
+    expect(await transformOf(page)).toBeUndefined();
+    await ready(page);
+
+    await page.locator('[data-layer="base"][data-plane="axial"]').focus();
+    await page.keyboard.press('ArrowRight');
+    await expect.poll(() => transformOf(page)).toBeDefined();
+    const nudged = (await transformOf(page))!;
+    expect(nudged.map((r) => r[3])).toEqual([1, 0, 0, 1]);
+    await ready(page);
+
+    await page.getByRole('button', { name: 'Save registration' }).click();
+    await expect.poll(() => page.getByTestId('registration-save-status').textContent().catch(() => ''), { timeout: 30000 }).toBe('Registration saved to the local archive.');
+
+    // Open the same fusion again: it starts from the saved registration, says so, and undo goes back to identity.
+    await openFusion(page, host.url);
+    const reopened = (await transformOf(page))!;
+    expect(reopened).toBeDefined();
+    reopened.flat().forEach((x, i) => expect(x).toBeCloseTo(nudged.flat()[i]!, 6));
+    expect(await page.getByTestId('registration-status').textContent()).toMatch(/^Registration from \d{4}-\d{2}-\d{2} \d{2}:\d{2} \(AX FSE T2 to .*\) applied/);
+    await page.screenshot({ path: path.join(shotsDir, 'e2e-fusion-registration-applied.png') });
+    await page.getByRole('button', { name: 'Undo' }).click();
+    expect(await transformOf(page)).toBeUndefined();
+    expect(pageErrors).toEqual([]);
+  });
+});
