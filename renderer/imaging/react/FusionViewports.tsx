@@ -174,7 +174,8 @@ export function FusionViewports({ base, overlay, transform, settings, dataPlaneH
     const s = session.current;
     const grid = baseRefs.current.axial?.closest('.fusion-grid');
     if (!s || status !== 'ready' || !grid) return;
-    const observer = new ResizeObserver(() => s.engine.resize(true, true));
+    // A transform change rebuilds the engine before this effect is cleaned up: never resize a destroyed one.
+    const observer = new ResizeObserver(() => session.current === s && s.engine.resize(true, true));
     observer.observe(grid);
     return () => observer.disconnect();
   }, [status]);
