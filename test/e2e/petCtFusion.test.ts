@@ -79,6 +79,55 @@ const stddev = (v: number[]) => {
   return Math.sqrt(v.reduce((a, b) => a + (b - m) ** 2, 0) / v.length);
 };
 
+function hookOf(page: Page) {
+  return <T>(method: string, ...args: unknown[]) =>
+    page.evaluate(([m, a]) => (window as unknown as { __dokueiPetCt: Record<string, (...x: unknown[]) => unknown> }).__dokueiPetCt[m as string]!(...(a as unknown[])) as T, [method, args] as const);
+}
+
+/** Opens the first study of the list with Enter and waits for the PET/CT layout with both volumes in. */
+async function openByEnter(page: Page, url: string): Promise<void> {
+  await page.goto(url);
+  const row = page.locator('tr[data-study-uid]').first();
+  await row.waitFor({ timeout: 60000 });
+  await row.click();
+  await page.keyboard.press('Enter');
+  await expect.poll(() => page.locator('.workspace').getAttribute('data-layout'), { timeout: 30000 }).toBe('petct');
+  await page.locator('[data-testid="petct"][data-state="ready"]').waitFor({ timeout: 120000 });
+  await page.locator('[data-testid="pet-mip"][data-state="ready"]').waitFor({ timeout: 60000 });
+}
+
+/** Scrolls the fused axial plane with the mouse wheel, as a reader does, until it is within 1.6 mm of z. */
+async function scrollAxialTo(page: Page, z: number): Promise<void> {
+  const hook = hookOf(page);
+  const axial = page.locator('[data-testid="petct"] [data-layer="base"][data-plane="axial"]');
+  const box = (await axial.boundingBox())!;
+  await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+  const focalZ = async () => (await hook<Vec3>('focalPoint', 'axial'))[2];
+  let dz = Math.abs((await focalZ()) - z);
+  let direction = 1;
+  for (let i = 0; i < 60 && dz > 1.6; i++) {
+    await page.mouse.wheel(0, 100 * direction);
+    await page.waitForTimeout(80);
+    const next = Math.abs((await focalZ()) - z);
+    if (next > dz) direction = -direction;
+    dz = next;
+  }
+  expect(dz).toBeLessThanOrEqual(1.6);
+  await page.waitForTimeout(800);
+}
+
+/** Drags a sphere ROI from a patient point out to a radius (along +x) on the fused axial plane. */
+async function drawSphere(page: Page, centre: Vec3, radiusMm: number): Promise<void> {
+  const hook = hookOf(page);
+  const from = (await hook<[number, number]>('toPage', 'axial', centre))!;
+  const to = (await hook<[number, number]>('toPage', 'axial', [centre[0] + radiusMm, centre[1], centre[2]]))!;
+  await page.getByRole('button', { name: 'Sphere ROI' }).click();
+  await page.mouse.move(from[0], from[1]);
+  await page.mouse.down();
+  await page.mouse.move(to[0], to[1], { steps: 8 });
+  await page.mouse.up();
+}
+
 describe('PET/CT layout (phantom)', () => {
   let dataDir: string;
   let host: BrowserHost;
@@ -87,8 +136,7 @@ describe('PET/CT layout (phantom)', () => {
   let truth: PetCtPhantomTruth;
   const pageErrors: string[] = [];
 
-  const hook = <T>(method: string, ...args: unknown[]) =>
-    page.evaluate(([m, a]) => (window as unknown as { __dokueiPetCt: Record<string, (...x: unknown[]) => unknown> }).__dokueiPetCt[m as string]!(...(a as unknown[])) as T, [method, args] as const);
+  const hook = <T>(method: string, ...args: unknown[]) => hookOf(page)<T>(method, ...args);
   const toPage = (point: Vec3) => hook<[number, number] | undefined>('toPage', 'axial', point);
 
   beforeAll(async () => {
@@ -112,37 +160,16 @@ describe('PET/CT layout (phantom)', () => {
   });
 
   it('Enter hangs the PET/CT layout; the fused axial plane shows every sphere hot on grey CT', async () => {
-    await page.goto(host.url);
-    const row = page.locator('tr[data-study-uid]').first();
-    await row.waitFor({ timeout: 60000 });
-    await row.click();
-    await page.keyboard.press('Enter');
-    await expect.poll(() => page.locator('.workspace').getAttribute('data-layout'), { timeout: 30000 }).toBe('petct');
-    await page.locator('[data-testid="petct"][data-state="ready"]').waitFor({ timeout: 120000 });
-    await page.locator('[data-testid="pet-mip"][data-state="ready"]').waitFor({ timeout: 60000 });
+    await openByEnter(page, host.url);
     const win = await hook<{ unit: string; pet: Window4; petStored: Window4; factor: number }>('window');
     expect(win.unit).toBe('SUV');
     expect(win.pet).toEqual({ lower: 0, upper: 5 });
     expect(win.factor).toBeCloseTo(truth.suvBwFactor, 12);
     expect(win.petStored.upper).toBeCloseTo(5 / truth.suvBwFactor, 6);
 
-    // Scroll the fused axial plane (mouse wheel, as a reader) to the spheres' plane, z = 110 mm.
+    // To the spheres' plane, z = 110 mm.
     const z = truth.spheres[0]!.centre[2];
-    const axial = page.locator('[data-testid="petct"] [data-layer="base"][data-plane="axial"]');
-    const box = (await axial.boundingBox())!;
-    await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
-    const focalZ = async () => (await hook<Vec3>('focalPoint', 'axial'))[2];
-    let dz = Math.abs((await focalZ()) - z);
-    let direction = 1;
-    for (let i = 0; i < 60 && dz > 1.6; i++) {
-      await page.mouse.wheel(0, 100 * direction);
-      await page.waitForTimeout(80);
-      const next = Math.abs((await focalZ()) - z);
-      if (next > dz) direction = -direction;
-      dz = next;
-    }
-    expect(dz).toBeLessThanOrEqual(1.6);
-    await page.waitForTimeout(800);
+    await scrollAxialTo(page, z);
 
     const centres = await Promise.all(truth.spheres.map((s) => toPage(s.centre)));
     // The table under the phantom: CT only (no activity), so the fused pixel is the CT's grey.
@@ -196,13 +223,7 @@ describe('PET/CT layout (phantom)', () => {
   it('a sphere ROI in the largest sphere reads its SUV (max, mean, peak) and the CT HU there; an ellipse in the background; delete', async () => {
     const largest = truth.spheres.reduce((a, b) => (b.radiusMm > a.radiusMm ? b : a));
     const c = largest.centre;
-    const from = (await toPage(c))!;
-    const to = (await toPage([c[0] + 0.7 * largest.radiusMm, c[1], c[2]]))!;
-    await page.getByRole('button', { name: 'Sphere ROI' }).click();
-    await page.mouse.move(from[0], from[1]);
-    await page.mouse.down();
-    await page.mouse.move(to[0], to[1], { steps: 8 });
-    await page.mouse.up();
+    await drawSphere(page, c, 0.7 * largest.radiusMm);
     await expect.poll(async () => (await hook<Roi[]>('rois'))[0]?.stats?.mean, { timeout: 20000 }).toBeDefined();
     sphereRoi = (await hook<Roi[]>('rois'))[0]!;
     const s = sphereRoi.stats!;
@@ -264,5 +285,51 @@ describe('PET/CT layout (phantom)', () => {
     expect(shown).toBeCloseTo(sphereRoi.stats!.mean * RATIO, 2);
     await page.screenshot({ path: path.join(shotsDir, 'petct-corrected.png') });
     expect(pageErrors).toEqual([]);
+  });
+});
+
+describe('PET/CT layout without SUV (phantom with no patient weight)', () => {
+  let dataDir: string;
+  let host: BrowserHost;
+  let browser: Browser;
+  let page: Page;
+  let truth: PetCtPhantomTruth;
+
+  beforeAll(async () => {
+    const rendererDir = ensureRendererBuilt();
+    dataDir = await makeTempDir('dokuei-e2e-petct-nosuv-');
+    const phantom = writePetCtPhantom(path.join(dataDir, 'phantom'), { weightKg: 0 });
+    truth = phantom.truth;
+    host = await startBrowserHost({ dataDir, settings: new MemorySettingsStore({ nodes: [], seedDemo: false }), rendererDir, log: () => {} });
+    const imported = await importPaths(host.services.store, [...phantom.ctFiles, ...phantom.petFiles]);
+    expect(imported.failed).toEqual([]);
+    browser = await launchChromium();
+    page = await browser.newPage({ viewport: { width: 1500, height: 950 } });
+  }, 240000);
+
+  afterAll(async () => {
+    await browser?.close();
+    await host?.close();
+    if (dataDir) await removeDir(dataDir);
+  });
+
+  it('falls back to Bq/ml with a visible note saying why; ROIs read Bq/ml', async () => {
+    await openByEnter(page, host.url);
+    const note = page.locator('[data-testid="petct-suv-note"]');
+    await expect.poll(() => note.textContent(), { timeout: 15000 }).toMatch(/^No SUV \(.*weight.*\): PET in Bq\/ml$/);
+    expect(await note.isVisible()).toBe(true);
+    const win = await hookOf(page)<{ unit: string; factor: number | null }>('window');
+    expect(win).toMatchObject({ unit: 'Bq/ml', factor: null });
+    await expect(page.getByLabel('PET window upper (Bq/ml)').inputValue()).resolves.toBe('20000');
+    const largest = truth.spheres.reduce((a, b) => (b.radiusMm > a.radiusMm ? b : a));
+    await scrollAxialTo(page, largest.centre[2]);
+    await drawSphere(page, largest.centre, 0.7 * largest.radiusMm);
+    await expect.poll(async () => (await hookOf(page)<Roi[]>('rois'))[0]?.stats?.mean, { timeout: 20000 }).toBeDefined();
+    const roi = (await hookOf(page)<Roi[]>('rois'))[0]!;
+    expect(roi.stats!.unit).toBe('Bq/ml');
+    expect(Math.abs(roi.stats!.mean - largest.activityBqml) / largest.activityBqml).toBeLessThan(0.02);
+    expect(await page.locator('[data-testid="petct-rois"] th').nth(1).textContent()).toBe('Bq/ml max');
+    await page.waitForTimeout(700);
+    await page.screenshot({ path: path.join(shotsDir, 'petct-no-suv.png') });
   });
 });

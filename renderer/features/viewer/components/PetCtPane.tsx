@@ -168,7 +168,7 @@ export function PetCtPane({ plane, ct, pet }: PetCtPaneProps) {
           step={unit === 'SUV' ? 0.5 : 1000}
           value={value[k]}
           onChange={(e) => Number.isFinite(Number(e.target.value)) && e.target.value !== '' && change({ ...value, [k]: Number(e.target.value) })}
-          style={{ width: '4.5em' }}
+          style={{ width: unit === 'SUV' ? '4.5em' : '6em' }}
         />
       ))}
     </label>
