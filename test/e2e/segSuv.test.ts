@@ -98,6 +98,10 @@ describe.skipIf(!qin)('SUV inside the QIN-HEADNECK tumour SEG: viewer = CLI', ()
       await expect.poll(() => cell(s.segmentNumber, 'max').textContent(), { timeout: 15000 }).toBe(s.suvbw.max.toFixed(2));
       expect(await cell(s.segmentNumber, 'peak').textContent()).toBe(s.suvbw.peak.toFixed(2));
     }
+    // Closed and opened again: the table comes back with the corrected values.
+    await page.getByRole('button', { name: 'Close SUV panel' }).click();
+    await page.getByRole('button', { name: 'SUV…' }).click();
+    await expect.poll(() => cell(corrected[0]!.segmentNumber, 'max').textContent(), { timeout: 30000 }).toBe(corrected[0]!.suvbw.max.toFixed(2));
     expect(pageErrors).toEqual([]);
   });
 });

@@ -36,7 +36,7 @@ interface LoadedSeg {
   segs: { sop: string; description: string; masks: SegmentMask[]; warnings: string[] }[];
 }
 
-async function fetchBytes(plane: DataPlane, path: string, accept: string, signal: AbortSignal): Promise<{ parts: { contentType: string; body: Uint8Array }[] }> {
+async function fetchBytes(plane: DataPlane, path: string, accept: string, signal?: AbortSignal): Promise<{ parts: { contentType: string; body: Uint8Array }[] }> {
   const res = await fetch(`${plane.baseUrl}${path}`, { headers: { ...plane.headers, Accept: accept }, signal });
   if (!res.ok) throw new Error(`${path}: HTTP ${res.status}`);
   const body = new Uint8Array(await res.arrayBuffer());
@@ -53,7 +53,7 @@ const referencedSeries = (ds: DicomJsonDataset): string[] => {
 };
 
 /** The SEG instances of the study that reference `seriesUid`, with their metadata. */
-async function segsOf(plane: DataPlane, studyUid: string, seriesUid: string, signal: AbortSignal): Promise<DicomJsonDataset[]> {
+async function segsOf(plane: DataPlane, studyUid: string, seriesUid: string, signal?: AbortSignal): Promise<DicomJsonDataset[]> {
   const { items: series } = await getDicomJson(plane, dicomwebPath.series(studyUid), signal);
   const segSeries = series.filter((s) => getString(s, Tag.Modality)?.trim() === 'SEG').map((s) => getString(s, Tag.SeriesInstanceUID)!);
   const out: DicomJsonDataset[] = [];
@@ -64,7 +64,7 @@ async function segsOf(plane: DataPlane, studyUid: string, seriesUid: string, sig
   return out;
 }
 
-async function load(plane: DataPlane, studyUid: string, seriesUid: string, metadata: readonly DicomJsonDataset[], signal: AbortSignal): Promise<LoadedSeg | undefined> {
+async function load(plane: DataPlane, studyUid: string, seriesUid: string, metadata: readonly DicomJsonDataset[], signal?: AbortSignal): Promise<LoadedSeg | undefined> {
   const segs = await segsOf(plane, studyUid, seriesUid, signal);
   if (!segs.length) return undefined;
   const grid = petGrid(metadata);
@@ -97,6 +97,24 @@ async function load(plane: DataPlane, studyUid: string, seriesUid: string, metad
 }
 
 /**
+ * The last series loaded, kept while the page lives: closing and reopening the panel (or a second pane on the
+ * same PET) does not fetch the ~300 frames again. One entry only — a PET volume is tens of MB.
+ */
+let lastLoad: { key: string; promise: Promise<LoadedSeg | undefined> } | undefined;
+
+function loadOnce(key: string, start: () => Promise<LoadedSeg | undefined>): Promise<LoadedSeg | undefined> {
+  if (lastLoad?.key !== key) {
+    const promise = start();
+    lastLoad = { key, promise };
+    // A failed or aborted load is not kept: the next opening tries again.
+    promise.catch(() => {
+      if (lastLoad?.promise === promise) lastLoad = undefined;
+    });
+  }
+  return lastLoad.promise;
+}
+
+/**
  * @param metadata the PET instances in stack order; `results` the SUV engine's result for each (with corrections).
  * Only runs while `enabled` (the panel is open).
  */
@@ -115,10 +133,10 @@ export function useSegmentSuv(
     setLoaded(undefined);
     setError(undefined);
     if (!enabled || !studyUid || !seriesUid || !metadata?.length) return;
+    // Not aborted when the panel closes: a shared load may serve the next opening (see loadOnce).
     const ctl = new AbortController();
     setLoading(true);
-    suvDataPlane()
-      .then((plane) => load(plane, studyUid, seriesUid, metadata, ctl.signal))
+    loadOnce(`${studyUid}/${seriesUid}/${metadata.length}`, () => suvDataPlane().then((plane) => load(plane, studyUid, seriesUid, metadata)))
       .then(
         (l) => !ctl.signal.aborted && setLoaded(l),
         (err: Error) => !ctl.signal.aborted && setError(err.message),
