@@ -18,6 +18,9 @@ import { createHandlers, type HandlerDeps } from '../../../electron/services/app
 import { readSpatialRegistration, writeSpatialRegistration } from '../../../electron/services/registration/spatialRegistration';
 import { MemorySecretStore } from '../../../electron/services/secrets/secretStore';
 import { FsInstanceStore } from '../../../electron/services/store/fsInstanceStore';
+import { importPaths } from '../../../electron/services/store/importPaths';
+import { SuvCorrections } from '../../../electron/services/suv/corrections';
+import { writePetCtPhantom } from '../../support/petCtPhantom';
 import { EncryptedArchive } from '../../../electron/services/archive/encryptedArchive';
 import { EnvKeyProvider } from '../../../electron/services/archive/keyProvider';
 import { demoCtDir, dicomFilesIn, repoRoot, sharedDataDir } from '../../support/data';
@@ -156,6 +159,33 @@ describe('STOW-RS sending to a real Orthanc', () => {
       await archive.close();
     }
   }, 300_000);
+
+  it('suv.corrections.save with sendTo stores the RWVM instance locally and sends it; a dead node keeps the correction', async () => {
+    const dir = await makeTempDir('dokuei-stow-suv-');
+    dirs.push(dir);
+    const phantom = writePetCtPhantom(path.join(dir, 'phantom'), { weightKg: 66.2, ct: { rows: 16, columns: 16, slices: 2 }, pet: { rows: 16, columns: 16, slices: 3 } });
+    const petStore = await FsInstanceStore.open(path.join(dir, 'store'));
+    expect((await importPaths(petStore, phantom.petFiles)).failed).toEqual([]);
+    const down = new DicomwebPacsNode(nodeSettings({ id: 'down', name: 'DownPACS', url: 'http://127.0.0.1:9/dicom-web', timeoutMs: 5000, connectTimeoutMs: 2000 }), { secrets: new MemorySecretStore() });
+    try {
+      const handlers = createHandlers({ store: petStore, nodes: () => [node, down], suvCorrections: new SuvCorrections({ dataDir: path.join(dir, 'data'), store: petStore, user: 'dr.a' }) } as unknown as HandlerDeps);
+      const ctx = { windowId: 't', emit: () => {} };
+      const ids = { studyInstanceUid: phantom.truth.studyInstanceUid, seriesInstanceUid: phantom.truth.pet.seriesInstanceUid };
+      const saved = await handlers.suv['corrections.save']({ ...ids, field: 'weight', value: 70, reason: 'Weighed again', sendTo: node.settings.id }, ctx);
+      expect(saved.rwvmSopInstanceUid).toBeDefined();
+      expect(saved.send).toMatchObject({ ok: true, sent: [saved.rwvmSopInstanceUid] });
+      expect(await orthancHas(saved.rwvmSopInstanceUid!)).toBe(true);
+
+      const kept = await handlers.suv['corrections.save']({ ...ids, field: 'weight', value: 71, reason: 'Scale recalibrated', sendTo: 'down' }, ctx);
+      expect(kept.send?.ok).toBe(false);
+      expect(kept.send?.message).toMatch(/^Saved locally; sending failed: DownPACS: cannot reach/);
+      expect(kept.corrections.map((c) => c.newValue)).toEqual([70, 71]);
+      expect(kept.overrides.weightKg).toBe(71);
+      expect(await orthancHas(kept.rwvmSopInstanceUid!)).toBe(false);
+    } finally {
+      await down.close();
+    }
+  });
 
   it('a DIMSE node is refused: Dokuei has no C-STORE client', async () => {
     const dimse = { settings: { id: 'dimse1', name: 'OldPACS', kind: 'dimse' } } as unknown as PacsNode;

@@ -9,6 +9,7 @@ import { SUV_TYPES, type SuvResult } from '../../../../common/suv';
 import { formatFactor, formatInputValue, inputRows, SUV_INPUT_LABELS, SUV_INPUT_ORDER } from '../model/suvModel';
 import type { SeriesSuv, SuvField } from './useSeriesSuv';
 import { SegmentsTable } from './SegmentsTable';
+import { useSendTargets } from '../../pacs/useSendTargets';
 
 export interface SuvPanelProps {
   suv: SeriesSuv;
@@ -34,6 +35,9 @@ export function SuvPanel({ suv, result, onClose }: SuvPanelProps) {
   const [reason, setReason] = useState('');
   const [busy, setBusy] = useState(false);
   const [message, setMessage] = useState<{ kind: 'ok' | 'error'; text: string }>();
+  // Optional: also send the corrected mapping (RWVM) to a PACS node.
+  const sendTargets = useSendTargets();
+  const [sendTo, setSendTo] = useState('');
 
   const startEdit = (name: SuvField) => {
     setField(name);
@@ -49,9 +53,10 @@ export function SuvPanel({ suv, result, onClose }: SuvPanelProps) {
     try {
       const numeric = field === 'weight' || field === 'height' || field === 'dose' || field === 'halfLife';
       const v = numeric && value.trim() !== '' && Number.isFinite(Number(value)) ? Number(value) : value.trim();
-      await suv.save(field, v, reason);
+      const send = await suv.save(field, v, reason, sendTo || undefined);
       setReason('');
-      setMessage({ kind: 'ok', text: `Saved: ${SUV_INPUT_LABELS[field].label} ${formatInputValue(v)}.` });
+      const saved = `Saved: ${SUV_INPUT_LABELS[field].label} ${formatInputValue(v)}.`;
+      setMessage(send && !send.ok ? { kind: 'error', text: `${saved} ${send.message}` } : { kind: 'ok', text: send ? `${saved} ${send.message}` : saved });
     } catch (err) {
       setMessage({ kind: 'error', text: (err as Error).message });
     } finally {
@@ -108,6 +113,19 @@ export function SuvPanel({ suv, result, onClose }: SuvPanelProps) {
           Reason
           <input aria-label="Reason" value={reason} onChange={(e) => setReason(e.target.value)} required placeholder="Why the header value is wrong" />
         </label>
+        {sendTargets.length > 0 ? (
+          <label>
+            Also send to PACS
+            <select aria-label="Also send to PACS" value={sendTo} onChange={(e) => setSendTo(e.target.value)}>
+              <option value="">No</option>
+              {sendTargets.map((n) => (
+                <option key={n.id} value={n.id}>
+                  {n.name}
+                </option>
+              ))}
+            </select>
+          </label>
+        ) : null}
         <button type="submit" disabled={busy || reason.trim() === '' || value.trim() === ''}>
           Save correction
         </button>

@@ -5,7 +5,7 @@
  */
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import type { DicomJsonDataset } from '../../../../common/dicom/dicomJson';
-import type { SuvCorrectionField, SuvCorrectionsState } from '../../../../common/ipc/contract';
+import type { SendOutcome, SuvCorrectionField, SuvCorrectionsState } from '../../../../common/ipc/contract';
 import { computeSeriesSuv, type SuvOverrides, type SuvResult } from '../../../../common/suv';
 import { suvApi } from './suvApi';
 import type { z } from 'zod';
@@ -25,7 +25,8 @@ export interface SeriesSuv {
   error?: string;
   /** The RWVM instance the last save wrote. */
   lastRwvm?: string;
-  save(field: SuvField, value: number | string, reason: string): Promise<void>;
+  /** sendTo: also send the RWVM instance to that PACS node; the answer says whether that worked (the save stands either way). */
+  save(field: SuvField, value: number | string, reason: string, sendTo?: string): Promise<SendOutcome | undefined>;
 }
 
 export function useSeriesSuv(ids: { studyInstanceUid: string; seriesInstanceUid: string } | undefined, instances: readonly DicomJsonDataset[] | undefined): SeriesSuv | undefined {
@@ -56,12 +57,13 @@ export function useSeriesSuv(ids: { studyInstanceUid: string; seriesInstanceUid:
   const overrides = useMemo(() => state?.overrides ?? {}, [state]);
   const results = useMemo(() => (instances && seriesUid ? computeSeriesSuv(instances, overrides) : []), [instances, overrides, seriesUid]);
   const save = useCallback(
-    async (field: SuvField, value: number | string, reason: string) => {
-      if (!seriesUid || !studyUid) return;
+    async (field: SuvField, value: number | string, reason: string, sendTo?: string) => {
+      if (!seriesUid || !studyUid) return undefined;
       const api = await suvApi();
-      const saved = await api.suv['corrections.save']({ studyInstanceUid: studyUid, seriesInstanceUid: seriesUid, field, value, reason });
+      const saved = await api.suv['corrections.save']({ studyInstanceUid: studyUid, seriesInstanceUid: seriesUid, field, value, reason, ...(sendTo ? { sendTo } : {}) });
       setState({ seriesInstanceUid: saved.seriesInstanceUid, corrections: saved.corrections, overrides: saved.overrides });
       setLastRwvm(saved.rwvmSopInstanceUid);
+      return saved.send;
     },
     [seriesUid, studyUid],
   );

@@ -13,7 +13,7 @@ import { affineToMatrix4, composeAffine, matrix4ToAffine, rigidAffine, rotationF
 import { FUSION_COLORMAPS, FusionViewports, registerInWorker, type FusionSettings, type RegistrationRun, type RegistrationVolume } from '../../../imaging';
 import { rotateTransformAbout, translateTransform } from '../../../../common/registration/manualAdjust';
 import { findStudyRegistration } from './foundRegistration';
-import { servicesApi } from './servicesApi';
+import { pacsApi, useSendTargets } from '../../pacs/useSendTargets';
 import { useVolumePlan } from './useVolumePlan';
 import type { DataPlane } from '../../../platform/platform';
 
@@ -89,24 +89,14 @@ export function FusionPane({ plane, base, overlay }: FusionPaneProps) {
       return next.map((row) => [...row]);
     });
   };
-  const [sendTargets, setSendTargets] = useState<{ id: string; name: string }[]>([]);
+  const sendTargets = useSendTargets();
   const [sendTo, setSendTo] = useState('');
   const [saveState, setSaveState] = useState<{ busy: boolean; message: string }>({ busy: false, message: '' });
-  useEffect(() => {
-    let live = true;
-    servicesApi()
-      .then((api) => api.nodes.list({}))
-      .then((nodes) => live && setSendTargets(nodes.filter((n) => n.enabled && n.kind === 'dicomweb').map((n) => ({ id: n.id, name: n.name }))))
-      .catch(() => live && setSendTargets([]));
-    return () => {
-      live = false;
-    };
-  }, []);
   const saveRegistration = async () => {
     const matrix = transform ?? [[1, 0, 0, 0], [0, 1, 0, 0], [0, 0, 1, 0], [0, 0, 0, 1]];
     setSaveState({ busy: true, message: 'Saving…' });
     try {
-      const api = await servicesApi();
+      const api = await pacsApi();
       const saved = await api.registration.save({
         fixed: { studyInstanceUid: base.studyInstanceUid, seriesInstanceUid: base.seriesInstanceUid },
         moving: { studyInstanceUid: overlay.studyInstanceUid, seriesInstanceUid: overlay.seriesInstanceUid },
@@ -256,7 +246,7 @@ export function FusionPane({ plane, base, overlay }: FusionPaneProps) {
         <span data-testid="registration-status" aria-live="polite" title="Shift+drag: move the overlay · Ctrl+Shift+drag: rotate it · arrows: 1 mm (Shift 10) · [ ]: 1° (Shift 10)">
           {found.note && !registration.message ? `${found.note}` : ''}
           {registration.message}
-          {transform ? ` — ${describeTransform(transform)}` : ''}
+          {transform ? `${registration.message || found.note ? ' — ' : ''}${describeTransform(transform)}` : ''}
         </span>
       </div>
       <FusionViewports base={plans.base} overlay={plans.overlay} transform={transform} settings={settings} dataPlaneHeaders={plane.headers} label="Fusion" onError={setError} onVolumes={setVolumes} onAdjust={onAdjust} />
