@@ -104,7 +104,8 @@ export function PetMipViewports({ plan, dataPlaneHeaders, voi, playing, stepDeg 
     const s = session.current;
     const host = axialRef.current?.closest('.petmip');
     if (!s || status !== 'ready' || !host) return;
-    const observer = new ResizeObserver(() => s.engine.resize(true, true));
+    // A new plan rebuilds the engine before this effect is cleaned up: never resize a destroyed one.
+    const observer = new ResizeObserver(() => session.current === s && s.engine.resize(true, true));
     observer.observe(host);
     return () => observer.disconnect();
   }, [status]);
