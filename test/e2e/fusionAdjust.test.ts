@@ -2,8 +2,8 @@
  * Manual adjustment with mouse and keys, and saved registrations applied when fusing (issue #8), in the viewer on
  * the real MR of ../shared (3D T1 base, axial T2 overlay): Shift+drag in the axial plane previews the move on the
  * overlay layer and then moves the overlay by the dragged millimetres along the patient's x; undo restores; an arrow
- * key nudges 1 mm; "Save registration" stores the transform, and opening the fusion again starts from it, with a
- * note saying so.
+ * key nudges 1 mm; "Save registration" with "Also send to" stores the transform locally and in a real Orthanc, and
+ * opening the fusion again starts from it, with a note saying so.
  */
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
@@ -15,6 +15,7 @@ import { importPaths } from '../../electron/services/store/importPaths';
 import { launchChromium } from '../support/chromium';
 import { repoRoot, sharedDataDir } from '../support/data';
 import { ensureRendererBuilt } from '../support/renderer';
+import { startOrthanc, type OrthancInstance } from '../support/orthanc';
 import { makeTempDir, removeDir } from '../support/tempDir';
 
 const shotsDir = path.join(repoRoot, 'test-results');
@@ -45,12 +46,15 @@ describe.skipIf(!mrDir)('fusion: manual adjustment with mouse and keys, saved re
   let browser: Browser;
   let page: Page;
   let dataDir: string;
+  let orthanc: OrthancInstance;
   const pageErrors: string[] = [];
 
   beforeAll(async () => {
     const rendererDir = ensureRendererBuilt();
     dataDir = await makeTempDir('dokuei-e2e-fusion-adjust-');
-    host = await startBrowserHost({ dataDir, settings: new MemorySettingsStore({ nodes: [], seedDemo: false }), rendererDir, log: () => {} });
+    orthanc = await startOrthanc({ name: 'TestPACS' });
+    const nodes = [{ id: 'pacs', name: 'TestPACS', kind: 'dicomweb', url: orthanc.dicomwebUrl }];
+    host = await startBrowserHost({ dataDir, settings: new MemorySettingsStore({ nodes, seedDemo: false }), rendererDir, log: () => {} });
     await importPaths(host.services.store, [mrDir!]);
     browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1500, height: 900 } });
@@ -61,6 +65,7 @@ describe.skipIf(!mrDir)('fusion: manual adjustment with mouse and keys, saved re
   afterAll(async () => {
     await browser?.close();
     await host?.close();
+    await orthanc?.stop();
     await removeDir(dataDir);
   });
 
@@ -107,8 +112,13 @@ describe.skipIf(!mrDir)('fusion: manual adjustment with mouse and keys, saved re
     expect(nudged.map((r) => r[3])).toEqual([1, 0, 0, 1]);
     await ready(page);
 
+    await page.getByLabel('Also send to').selectOption({ label: 'Also send to TestPACS' });
     await page.getByRole('button', { name: 'Save registration' }).click();
-    await expect.poll(() => page.getByTestId('registration-save-status').textContent().catch(() => ''), { timeout: 30000 }).toBe('Registration saved to the local archive.');
+    await expect
+      .poll(() => page.getByTestId('registration-save-status').textContent().catch(() => ''), { timeout: 30000 })
+      .toBe('Registration saved to the local archive. Sent 1 instance to TestPACS.');
+    const inPacs = await fetch(`${orthanc.dicomwebUrl}/instances?00080016=1.2.840.10008.5.1.4.1.1.66.1`, { headers: { Accept: 'application/dicom+json' } });
+    expect(((await inPacs.json()) as unknown[]).length).toBe(1);
 
     // Open the same fusion again: it starts from the saved registration, says so, and undo goes back to identity.
     await openFusion(page, host.url);
