@@ -189,6 +189,36 @@ describe('PET/CT layout (phantom)', () => {
     });
   });
 
+  it('the threshold, colormap and opacity controls change the fused picture', async () => {
+    const largest = truth.spheres.reduce((a, b) => (b.radiusMm > a.radiusMm ? b : a));
+    const at = (await toPage(largest.centre))!;
+    const pixel = async () => (await pixelsAt(page, [at]))[0]!;
+    const grey = ([r, g, b]: number[]) => Math.abs(r! - g!) <= 6 && Math.abs(g! - b!) <= 6;
+    const hot = await pixel();
+    expect(grey(hot)).toBe(false);
+    // The background water (SUV ≈ 1.4) is tinted at the default threshold (5 % of 0–10); at 30 % (SUV 3) it is
+    // transparent, the CT's grey alone, while the sphere (SUV ≈ 5.5) stays hot.
+    const water = (await toPage([0, -100, largest.centre[2]]))!;
+    const waterPixel = async () => (await pixelsAt(page, [water]))[0]!;
+    expect(grey(await waterPixel())).toBe(false);
+    await page.getByLabel('PET lower threshold').fill('30');
+    await expect.poll(async () => grey(await waterPixel()), { timeout: 10000 }).toBe(true);
+    expect(grey(await pixel())).toBe(false);
+    await page.getByLabel('PET lower threshold').fill('5');
+    await expect.poll(async () => grey(await waterPixel()), { timeout: 10000 }).toBe(false);
+    // Inverted grey has no colour; rainbow has another than hot iron.
+    await page.getByLabel('PET colormap').selectOption({ label: 'Inverted grey' });
+    await expect.poll(async () => grey(await pixel()), { timeout: 10000 }).toBe(true);
+    await page.getByLabel('PET colormap').selectOption({ label: 'Rainbow' });
+    await expect.poll(async () => Math.max(...(await pixel()).map((v, i) => Math.abs(v - hot[i]!))), { timeout: 10000 }).toBeGreaterThan(30);
+    await page.getByLabel('PET colormap').selectOption({ label: 'Hot iron' });
+    // Opacity 0: the CT alone (grey); back to 60 %: hot again.
+    await page.getByLabel('PET opacity').fill('0');
+    await expect.poll(async () => grey(await pixel()), { timeout: 10000 }).toBe(true);
+    await page.getByLabel('PET opacity').fill('60');
+    await expect.poll(async () => Math.max(...(await pixel()).map((v, i) => Math.abs(v - hot[i]!))), { timeout: 10000 }).toBeLessThanOrEqual(3);
+  });
+
   it('shows the PET alone (inverted grey) and a MIP that turns while playing and stops when paused', async () => {
     const pet = await regionGrey(page, '[data-testid="pet-alone"]');
     expect(stddev(pet)).toBeGreaterThan(10);
