@@ -119,3 +119,26 @@ function swapBytes(frame: Uint8Array, width: number): Uint8Array {
   }
   return out;
 }
+
+/**
+ * The raw bytes and the 16-bit words (in the file's byte order) of top-level binary elements, e.g. Palette
+ * Color Lookup Table Data (0028,1201-1203), which DICOM JSON leaves out when large. Absent elements: undefined.
+ */
+export function readBinaryElements(bytes: Uint8Array, tags: readonly string[]): Record<string, { bytes: Uint8Array; words: Uint16Array } | undefined> {
+  let ds: dicomParser.DataSet;
+  try {
+    ds = dicomParser.parseDicom(bytes, { inflater } as dicomParser.ParseDicomOptions);
+  } catch (err) {
+    throw new Part10Error(`Unreadable DICOM file: ${err instanceof Error ? err.message : String(err)}`);
+  }
+  const out: Record<string, { bytes: Uint8Array; words: Uint16Array } | undefined> = {};
+  for (const tag of tags) {
+    const el = ds.elements[`x${tag.toLowerCase()}`];
+    if (!el || el.length === undefined || el.length <= 0 || el.length === 0xffffffff) continue;
+    const raw = ds.byteArray.subarray(el.dataOffset, el.dataOffset + el.length);
+    const words = new Uint16Array(Math.floor(el.length / 2));
+    for (let i = 0; i < words.length; i++) words[i] = ds.uint16(`x${tag.toLowerCase()}`, i) ?? 0;
+    out[tag] = { bytes: raw, words };
+  }
+  return out;
+}

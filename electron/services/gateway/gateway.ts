@@ -12,7 +12,7 @@ import { seriesUid, sopUid, type SeriesInstanceUid, type SopInstanceUid, type St
 import { extractFrames, Part10Error } from '../dicom/part10';
 import type { InstanceStore } from '../store/instanceStore';
 import { matchesQido, parseQidoQuery } from '../store/qidoMatch';
-import { encodeGrayPng, renderGrayscale, RenderError } from './renderedImage';
+import { renderedResponse, RenderError } from './renderedImage';
 import { fetchWithFailover } from './failover';
 import { NodeHealth } from './nodeHealth';
 import { StoreThrough } from './storeThrough';
@@ -400,10 +400,8 @@ export function createGateway(options: GatewayOptions): DataPlaneGateway {
           const rendered = `${rest.replace(/\/thumbnail$/, '/rendered')}?viewport=${THUMBNAIL_SIZE},${THUMBNAIL_SIZE}`;
           return (await upstreamBytes(rendered, accept, what)).response;
         }
-        const metadata = store.instanceMetadata(route.study, route.series, route.instance)!;
-        const { frames } = extractFrames(bytes, [1]);
-        const img = renderGrayscale(metadata, frames[0]!, route.thumbnail ? THUMBNAIL_SIZE : undefined);
-        return new Response(encodeGrayPng(img), { status: 200, headers: { 'Content-Type': 'image/png' } });
+        // Every transfer syntax and photometric interpretation the viewer decodes (see renderedImage.ts).
+        return await renderedResponse(bytes, request.headers.get('accept'), { maxSize: route.thumbnail ? THUMBNAIL_SIZE : undefined });
       }
     }
   }
@@ -446,7 +444,7 @@ export function createGateway(options: GatewayOptions): DataPlaneGateway {
     try {
       return await handle(parsed.route, url, request, ourBase);
     } catch (err) {
-      if (err instanceof Part10Error || err instanceof RenderError) return problem(err instanceof RenderError ? 406 : 422, err.message);
+      if (err instanceof Part10Error || err instanceof RenderError) return problem(err instanceof RenderError ? err.status : 422, err.message);
       log(`gateway error on ${url.pathname}: ${err instanceof Error ? err.stack : String(err)}`);
       return problem(500, `Internal error: ${err instanceof Error ? err.message : String(err)}`);
     }

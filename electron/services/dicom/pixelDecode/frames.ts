@@ -14,7 +14,7 @@ import { endianness } from 'node:os';
 import { getNumber, getString, type DicomJsonDataset } from '../../../../common/dicom/dicomJson';
 import { Tag } from '../../../../common/dicom/tags';
 import dicomParser from 'dicom-parser';
-import { extractFrames, Part10Error } from '../part10';
+import { extractFrames, isNativeTransferSyntax, Part10Error } from '../part10';
 import { decodeFrame, message, type LoaderImageFrame } from './codecs';
 
 export type NativeArray = Uint8Array | Int8Array | Uint16Array | Int16Array | Uint32Array | Int32Array;
@@ -25,14 +25,62 @@ export interface FrameSummary {
   max: number;
 }
 
+export interface Rescale {
+  slope: number;
+  intercept: number;
+}
+
 export interface PixelModule extends LoaderImageFrame {
   numberOfFrames: number;
+  /** The top-level Rescale Slope/Intercept (1/0 when absent); per frame, see frameRescales. */
   rescaleSlope: number;
   rescaleIntercept: number;
+  /**
+   * Each frame's Rescale Slope/Intercept: for enhanced multi-frame objects from the Pixel Value Transformation
+   * Sequence (0028,9145) of that frame's Per-frame Functional Groups item, else of the Shared Functional Groups,
+   * else the top-level attributes (PS3.3 C.7.6.16).
+   */
+  frameRescales: Rescale[];
 }
 
 const PlanarConfiguration = '00280006';
 const LossyImageCompression = '00282110';
+const SharedFunctionalGroups = '52009229';
+const PerFrameFunctionalGroups = '52009230';
+const PixelValueTransformation = '00289145';
+const FrameVoiLut = '00289132';
+
+function firstItem(ds: DicomJsonDataset | undefined, tag: string): DicomJsonDataset | undefined {
+  const item = ds?.[tag]?.Value?.[0];
+  return item && typeof item === 'object' ? (item as DicomJsonDataset) : undefined;
+}
+
+/**
+ * The functional group macro `groupTag` that applies to frame `frameIndex` (0-based): the frame's own item in
+ * the Per-frame Functional Groups Sequence, else the Shared Functional Groups Sequence (PS3.3 C.7.6.16), else
+ * undefined (not an enhanced object, or the macro is absent).
+ */
+export function functionalGroup(dataset: DicomJsonDataset, frameIndex: number, groupTag: string): DicomJsonDataset | undefined {
+  const perFrame = dataset[PerFrameFunctionalGroups]?.Value?.[frameIndex];
+  const own = perFrame && typeof perFrame === 'object' ? firstItem(perFrame as DicomJsonDataset, groupTag) : undefined;
+  return own ?? firstItem(firstItem(dataset, SharedFunctionalGroups), groupTag);
+}
+
+/** Rescale Slope/Intercept of one frame (0-based): functional groups first, then the top level, then 1/0. */
+export function frameRescale(dataset: DicomJsonDataset, frameIndex: number): Rescale {
+  const group = functionalGroup(dataset, frameIndex, PixelValueTransformation);
+  const slope = (group && getNumber(group, Tag.RescaleSlope)) ?? getNumber(dataset, Tag.RescaleSlope) ?? 1;
+  const intercept = (group && getNumber(group, Tag.RescaleIntercept)) ?? getNumber(dataset, Tag.RescaleIntercept) ?? 0;
+  return { slope: Number.isFinite(slope) && slope !== 0 ? slope : 1, intercept: Number.isFinite(intercept) ? intercept : 0 };
+}
+
+/** Window Center/Width of one frame (0-based; the first value when several): Frame VOI LUT macro first, then the top level. */
+export function frameWindow(dataset: DicomJsonDataset, frameIndex: number): { center: number; width: number } | undefined {
+  const group = functionalGroup(dataset, frameIndex, FrameVoiLut);
+  const center = (group && getNumber(group, Tag.WindowCenter)) ?? getNumber(dataset, Tag.WindowCenter);
+  const width = (group && getNumber(group, Tag.WindowWidth)) ?? getNumber(dataset, Tag.WindowWidth);
+  return center !== undefined && width !== undefined && Number.isFinite(center) && Number.isFinite(width) && width > 0 ? { center, width } : undefined;
+}
 
 /**
  * Transfer syntaxes whose pixel data is the original, bit for bit (unless the dataset says it was lossy
@@ -69,6 +117,7 @@ export function pixelModuleOf(dataset: DicomJsonDataset): PixelModule | string {
   if (rows <= 0 || columns <= 0 || samplesPerPixel <= 0) return `Invalid image size ${rows}×${columns}×${samplesPerPixel}`;
   if (bitsAllocated !== 8 && bitsAllocated !== 16 && bitsAllocated !== 32) return `Bits Allocated ${bitsAllocated} is not supported (8, 16 or 32)`;
   const pixelRepresentation = getNumber(dataset, Tag.PixelRepresentation) ?? 0;
+  const numberOfFrames = Math.max(1, Math.trunc(getNumber(dataset, Tag.NumberOfFrames) ?? 1));
   return {
     rows,
     columns,
@@ -78,9 +127,10 @@ export function pixelModuleOf(dataset: DicomJsonDataset): PixelModule | string {
     pixelRepresentation: pixelRepresentation === 1 ? 1 : 0,
     photometricInterpretation: getString(dataset, Tag.PhotometricInterpretation)?.trim() ?? 'MONOCHROME2',
     planarConfiguration: getNumber(dataset, PlanarConfiguration) ?? 0,
-    numberOfFrames: Math.max(1, Math.trunc(getNumber(dataset, Tag.NumberOfFrames) ?? 1)),
+    numberOfFrames,
     rescaleSlope: getNumber(dataset, Tag.RescaleSlope) ?? 1,
     rescaleIntercept: getNumber(dataset, Tag.RescaleIntercept) ?? 0,
+    frameRescales: Array.from({ length: numberOfFrames }, (_, i) => frameRescale(dataset, i)),
   };
 }
 
@@ -119,8 +169,17 @@ export function summarizeFrame(values: NativeArray): FrameSummary {
  * Every frame of the file, decoded, one at a time (so a 1000-frame file is never all in memory).
  * Throws with a reason a user can act on: no pixel data, truncated, unsupported transfer syntax, codec error.
  */
-export async function* decodedFrames(bytes: Uint8Array, pixel: PixelModule): AsyncGenerator<NativeArray> {
-  const numbers = Array.from({ length: pixel.numberOfFrames }, (_, i) => i + 1);
+export async function* decodedFrames(bytes: Uint8Array, pixel: PixelModule, frameNumbers?: readonly number[]): AsyncGenerator<NativeArray> {
+  for await (const { values } of decodedSamples(bytes, pixel, frameNumbers)) yield toNative(values, pixel.bitsAllocated, pixel.pixelRepresentation);
+}
+
+/**
+ * The frames (1-based numbers; all by default) as the decoder returns them, with the transfer syntax they were
+ * decoded from (colour layout depends on it, see the file comment), checked for length: rows × columns × samples,
+ * or rows × columns × 2 for native YBR_FULL_422 (one Cb and one Cr per two pixels).
+ */
+export async function* decodedSamples(bytes: Uint8Array, pixel: PixelModule, frameNumbers?: readonly number[]): AsyncGenerator<{ values: ArrayLike<number>; transferSyntaxUid: string }> {
+  const numbers = frameNumbers ? [...frameNumbers] : Array.from({ length: pixel.numberOfFrames }, (_, i) => i + 1);
   let extracted: ReturnType<typeof extractFrames>;
   try {
     extracted = extractFrames(bytes, numbers);
@@ -129,17 +188,19 @@ export async function* decodedFrames(bytes: Uint8Array, pixel: PixelModule): Asy
   }
   const { transferSyntaxUid, frames } = extracted;
   const expected = pixel.rows * pixel.columns * pixel.samplesPerPixel;
+  const half422 = pixel.photometricInterpretation === 'YBR_FULL_422' && pixel.samplesPerPixel === 3 && isNativeTransferSyntax(transferSyntaxUid) ? pixel.rows * pixel.columns * 2 : -1;
   for (let i = 0; i < frames.length; i++) {
+    const n = numbers[i]!;
     let decoded: ArrayLike<number>;
     try {
       decoded = await decodeFrame(pixel, transferSyntaxUid, frames[i]!);
     } catch (err) {
-      throw new Error(`Frame ${i + 1}: ${message(err)}`, { cause: err });
+      throw new Error(`Frame ${n}: ${message(err)}`, { cause: err });
     }
-    if (decoded.length !== expected) {
-      throw new Error(`Frame ${i + 1}: decoded ${decoded.length} samples, expected ${expected} (${pixel.rows}×${pixel.columns}×${pixel.samplesPerPixel})`);
+    if (decoded.length !== expected && decoded.length !== half422) {
+      throw new Error(`Frame ${n}: decoded ${decoded.length} samples, expected ${expected} (${pixel.rows}×${pixel.columns}×${pixel.samplesPerPixel})`);
     }
-    yield toNative(decoded, pixel.bitsAllocated, pixel.pixelRepresentation);
+    yield { values: decoded, transferSyntaxUid };
   }
 }
 
@@ -184,13 +245,18 @@ export async function maxModalityDifference(a: { bytes: Uint8Array; pixel: Pixel
   if (a.pixel.numberOfFrames !== b.pixel.numberOfFrames) throw new Error('Different numbers of frames');
   const framesB = decodedFrames(b.bytes, b.pixel);
   let max = 0;
+  let f = 0;
   for await (const fa of decodedFrames(a.bytes, a.pixel)) {
     const next = await framesB.next();
     if (next.done) throw new Error('Different numbers of frames');
     const fb = next.value;
     if (fa.length !== fb.length) throw new Error('Different numbers of samples');
+    // Each frame with its own rescale: an enhanced object may give every frame another slope and intercept.
+    const ra = a.pixel.frameRescales[f] ?? { slope: a.pixel.rescaleSlope, intercept: a.pixel.rescaleIntercept };
+    const rb = b.pixel.frameRescales[f] ?? { slope: b.pixel.rescaleSlope, intercept: b.pixel.rescaleIntercept };
+    f++;
     for (let i = 0; i < fa.length; i++) {
-      const d = Math.abs(fa[i]! * a.pixel.rescaleSlope + a.pixel.rescaleIntercept - (fb[i]! * b.pixel.rescaleSlope + b.pixel.rescaleIntercept));
+      const d = Math.abs(fa[i]! * ra.slope + ra.intercept - (fb[i]! * rb.slope + rb.intercept));
       if (d > max) max = d;
     }
   }
