@@ -129,6 +129,31 @@ describe.skipIf(!mrDir)('fusion: manual adjustment with mouse and keys, saved re
     await page.screenshot({ path: path.join(shotsDir, 'e2e-fusion-registration-applied.png') });
     await page.getByRole('button', { name: 'Undo' }).click();
     expect(await transformOf(page)).toBeUndefined();
+    // The note is about the transform that was found: once it is undone, it goes.
+    expect(await page.getByTestId('registration-status').textContent()).toBe('');
+    await ready(page);
+
+    // Ctrl+Shift+drag a quarter turn anticlockwise about the view centre (right of it → above it): the overlay turns
+    // 90° about the axial normal, so the patient's +x goes to the screen's up, which is anterior (−y).
+    const b2 = (await page.locator('[data-layer="base"][data-plane="axial"]').boundingBox())!;
+    const [x0, y0] = [b2.x + b2.width / 2, b2.y + b2.height / 2];
+    await page.mouse.move(x0 + 100, y0);
+    await page.keyboard.down('Control');
+    await page.keyboard.down('Shift');
+    await page.mouse.down();
+    await page.mouse.move(x0, y0 - 100, { steps: 8 });
+    const rotatePreview = await page.locator('[data-layer="overlay"][data-plane="axial"]').evaluate((el) => (el as HTMLElement).style.transform);
+    expect(Number(/^rotate\((-?[\d.]+)rad\)$/.exec(rotatePreview)?.[1])).toBeCloseTo(-Math.PI / 2, 1);
+    await page.mouse.up();
+    await page.keyboard.up('Shift');
+    await page.keyboard.up('Control');
+    await expect.poll(() => transformOf(page)).toBeDefined();
+    const turned = (await transformOf(page))!;
+    expect(turned[0]![0]).toBeCloseTo(0, 2);
+    expect(turned[1]![0]).toBeCloseTo(-1, 2);
+    expect(turned[2]![2]).toBeCloseTo(1, 6);
+    await ready(page);
+    await page.screenshot({ path: path.join(shotsDir, 'e2e-fusion-rotate-drag.png') });
     expect(pageErrors).toEqual([]);
   });
 });

@@ -62,18 +62,19 @@ export function FusionPane({ plane, base, overlay }: FusionPaneProps) {
   };
   const [registration, setRegistration] = useState<{ state: 'idle' | 'running' | 'done' | 'failed'; message: string }>({ state: 'idle', message: '' });
   // A saved registration between these series, looked for once before the fusion starts (so it builds once).
-  const [found, setFound] = useState<{ searched: boolean; note: string }>({ searched: false, note: '' });
+  const [found, setFound] = useState<{ searched: boolean; note: string; matrix?: Matrix }>({ searched: false, note: '' });
   useEffect(() => {
     const ctl = new AbortController();
     setFound({ searched: false, note: '' });
     findStudyRegistration(plane, base, overlay, ctl.signal).then(
       (hit) => {
         if (ctl.signal.aborted) return;
-        if (hit) {
+        const matrix = hit?.overlayToBase.map((row) => [...row]);
+        if (matrix) {
           setHistory([undefined]);
-          setTransform(hit.overlayToBase.map((row) => [...row]));
+          setTransform(matrix);
         }
-        setFound({ searched: true, note: hit?.note ?? '' });
+        setFound({ searched: true, note: hit?.note ?? '', ...(matrix ? { matrix } : {}) });
       },
       (err: Error) => !ctl.signal.aborted && setFound({ searched: true, note: `Saved registrations could not be read: ${err.message}` }),
     );
@@ -151,6 +152,7 @@ export function FusionPane({ plane, base, overlay }: FusionPaneProps) {
   if (!plans || !found.searched) return <div className="empty">Preparing the fusion…</div>;
 
   const set = (patch: Partial<FusionSettings>) => setSettings((s) => ({ ...s, ...patch }));
+  const appliedNote = found.matrix && transform === found.matrix && !registration.message ? found.note : '';
   return (
     <div className="mpr">
       <div className="mpr-toolbar" role="toolbar" aria-label="Fusion">
@@ -244,9 +246,10 @@ export function FusionPane({ plane, base, overlay }: FusionPaneProps) {
           </span>
         ) : null}
         <span data-testid="registration-status" aria-live="polite" title="Shift+drag: move the overlay · Ctrl+Shift+drag: rotate it · arrows: 1 mm (Shift 10) · [ ]: 1° (Shift 10)">
-          {found.note && !registration.message ? `${found.note}` : ''}
+          {/* The note stays while the transform is still the one found (not after an adjustment, undo or reset). */}
+          {appliedNote}
           {registration.message}
-          {transform ? `${registration.message || found.note ? ' — ' : ''}${describeTransform(transform)}` : ''}
+          {transform ? `${registration.message || appliedNote ? ' — ' : ''}${describeTransform(transform)}` : ''}
         </span>
       </div>
       <FusionViewports base={plans.base} overlay={plans.overlay} transform={transform} settings={settings} dataPlaneHeaders={plane.headers} label="Fusion" onError={setError} onVolumes={setVolumes} onAdjust={onAdjust} />
