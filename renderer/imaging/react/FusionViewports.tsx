@@ -121,7 +121,8 @@ export function FusionViewports({ base, overlay, transform, settings, dataPlaneH
         removers.push(() => el.removeEventListener(Enums.Events.CAMERA_MODIFIED, follow));
         follow();
         // Manual adjustment (fusionAdjust.ts): gestures on the cell, preview on the overlay layer, one report each.
-        removers.push(attachManualAdjust({ plane: p, cell: el.parentElement!, overlay: overRefs.current[p]!, camera: () => b.getCamera() }, (g) => adjustRef.current?.(g)));
+        // Only where the parent takes them (not e.g. in PET/CT, whose arrows stay the viewer's).
+        if (adjustRef.current) removers.push(attachManualAdjust({ plane: p, cell: el.parentElement!, overlay: overRefs.current[p]!, camera: () => b.getCamera() }, (g) => adjustRef.current?.(g)));
       }
       engine.renderViewports([...PLANES.map((p) => baseIds[p]), ...PLANES.map((p) => overIds[p])]);
       session.current = { engine, overIds };

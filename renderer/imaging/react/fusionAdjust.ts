@@ -36,10 +36,9 @@ export function attachManualAdjust(target: AdjustTarget, onGesture: (g: AdjustGe
   const clearPreview = () => {
     overlay.style.transform = '';
   };
-  const point = (e: MouseEvent) => {
-    const r = cell.getBoundingClientRect();
-    return { x: e.clientX - r.left, y: e.clientY - r.top, w: r.width, h: r.height };
-  };
+  // Client coordinates, and the view centre taken once at the start: a layout shift during the drag (a toolbar
+  // wrapping) must not count as movement.
+  const point = (e: MouseEvent) => ({ x: e.clientX, y: e.clientY, h: cell.getBoundingClientRect().height });
   const onMove = (e: MouseEvent) => {
     if (!drag) return;
     const p = point(e);
@@ -76,8 +75,8 @@ export function attachManualAdjust(target: AdjustTarget, onGesture: (g: AdjustGe
     // Ours, not the viewport tools' (scroll, zoom): stop it before it reaches the viewport element.
     e.stopPropagation();
     e.preventDefault();
-    const p = point(e);
-    drag = { x: p.x, y: p.y, rotate: e.ctrlKey || e.metaKey, cx: p.w / 2, cy: p.h / 2 };
+    const r = cell.getBoundingClientRect();
+    drag = { x: e.clientX, y: e.clientY, rotate: e.ctrlKey || e.metaKey, cx: r.left + r.width / 2, cy: r.top + r.height / 2 };
     window.addEventListener('mousemove', onMove, true);
     window.addEventListener('mouseup', onUp, true);
   };

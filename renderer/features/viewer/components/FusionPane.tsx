@@ -82,13 +82,16 @@ export function FusionPane({ plane, base, overlay }: FusionPaneProps) {
   }, [plane, base, overlay]);
   const lastGesture = useRef<AdjustGesture | undefined>(undefined);
   /** One mouse or key gesture on a plane: one change of the transform (one undo step). */
+  // The transform as of the last gesture: key presses faster than renders each build on the one before.
+  const latest = useRef(transform);
+  latest.current = transform;
   const onAdjust = (g: AdjustGesture) => {
     lastGesture.current = g;
-    setTransform((current) => {
-      setHistory((h) => [...h, current]);
-      const next = g.kind === 'translate' ? translateTransform(current, g.delta) : rotateTransformAbout(current, g.axis, g.angle, g.centre);
-      return next.map((row) => [...row]);
-    });
+    const current = latest.current;
+    const next = (g.kind === 'translate' ? translateTransform(current, g.delta) : rotateTransformAbout(current, g.axis, g.angle, g.centre)).map((row) => [...row]);
+    latest.current = next;
+    setHistory((h) => [...h, current]);
+    setTransform(next);
   };
   const sendTargets = useSendTargets();
   const [sendTo, setSendTo] = useState('');
