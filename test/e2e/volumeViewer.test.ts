@@ -110,6 +110,90 @@ function sliceGeometry(file: string): SliceGeometry {
   return { file, ipp: [num('x00200032', 0), num('x00200032', 1), num('x00200032', 2)], spacing: [num('x00280030', 0), num('x00280030', 1)] };
 }
 
+interface Grey {
+  width: number;
+  height: number;
+  mean: number;
+  grey: number[];
+}
+
+/** The 3D cell's canvas as grey levels (row-major). */
+async function grey3d(page: Page): Promise<Grey> {
+  return page.evaluate(() => {
+    const canvas = document.querySelector<HTMLCanvasElement>('[data-plane="3d"] canvas')!;
+    const { data, width, height } = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height);
+    const grey: number[] = [];
+    let sum = 0;
+    for (let i = 0; i < data.length; i += 4) {
+      const v = (data[i]! + data[i + 1]! + data[i + 2]!) / 3;
+      grey.push(v);
+      sum += v;
+    }
+    return { width, height, mean: sum / Math.max(1, grey.length), grey };
+  });
+}
+
+function signature(g: Grey): string {
+  let h = 0;
+  for (let i = 0; i < g.grey.length; i += 7) h = (h * 31 + Math.round(g.grey[i]!)) % 1_000_000_007;
+  return `${g.width}x${g.height}:${h}`;
+}
+
+/**
+ * The 3D cell once it shows something new (not `before`) and keeps showing it: the view renders coarse while its
+ * camera moves and at full quality a moment later, and SwiftShader takes seconds per frame.
+ */
+async function settled3d(page: Page, before: string): Promise<Grey> {
+  let last = '';
+  let shown: Grey | undefined;
+  await expect
+    .poll(
+      async () => {
+        shown = await grey3d(page);
+        const sig = signature(shown);
+        const stable = sig === last && sig !== before;
+        last = sig;
+        return stable;
+      },
+      { timeout: 120000, interval: 2500, message: '3D view does not settle on a new picture' },
+    )
+    .toBe(true);
+  return shown!;
+}
+
+function mirrorRows(g: Grey): number[] {
+  const out: number[] = new Array<number>(g.grey.length);
+  for (let y = 0; y < g.height; y++) for (let x = 0; x < g.width; x++) out[y * g.width + x] = g.grey[y * g.width + (g.width - 1 - x)]!;
+  return out;
+}
+
+/**
+ * How far `back` mirrored left–right is from `front`: mean absolute difference of 8×8-pixel block means, relative to
+ * the mean brightness of the two (0: the same picture).
+ */
+function mirrorDifference(front: Grey, back: Grey): number {
+  const b = mirrorRows(back);
+  const block = 8;
+  let diff = 0;
+  let n = 0;
+  for (let by = 0; by + block <= front.height; by += block) {
+    for (let bx = 0; bx + block <= front.width; bx += block) {
+      let f = 0;
+      let m = 0;
+      for (let y = by; y < by + block; y++) {
+        for (let x = bx; x < bx + block; x++) {
+          f += front.grey[y * front.width + x]!;
+          m += b[y * front.width + x]!;
+        }
+      }
+      diff += Math.abs(f - m) / (block * block);
+      n++;
+    }
+  }
+  const mean = (front.mean + back.mean) / 2;
+  return diff / Math.max(1, n) / Math.max(1, mean);
+}
+
 describe('volumes: MPR 1+3 and 3D in Chromium', () => {
   let host: BrowserHost;
   let browser: Browser;
@@ -245,6 +329,41 @@ describe('volumes: MPR 1+3 and 3D in Chromium', () => {
     await expect.poll(() => page.evaluate(() => (window as unknown as { __dokueiMpr: Record<string, { slabThicknessMm(): number }> }).__dokueiMpr.MPR!.slabThicknessMm())).toBeCloseTo(20, 0);
     await waitForStructuredCell(page, 'coronal');
     await page.screenshot({ path: path.join(shotsDir, 'e2e-volume-mpr-mip-oblique.png') });
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('3D MIP is a maximum intensity projection: seen from behind it is the mirror image of the front view (composite VR is not)', async () => {
+    // Continues with the CT the first test left in MPR 1+3. A MIP does not depend on the ray's direction, so with the
+    // parallel camera turned 180° about its view-up axis the picture is the front one mirrored left–right; a
+    // composite rendering shows the surfaces nearest the eye (sternum and ribs in front, spine and scapulae behind).
+    await page.locator('.mpr[data-state="ready"]').waitFor({ timeout: 60000 });
+    const hook = () => page.evaluate(() => Object.keys((window as unknown as { __dokueiMpr: Record<string, unknown> }).__dokueiMpr));
+    expect(await hook()).toContain('MPR');
+    const turn = (deg: number) => page.evaluate((d) => (window as unknown as { __dokueiMpr: Record<string, { turn3d(deg: number): void }> }).__dokueiMpr.MPR!.turn3d(d), deg);
+
+    const mip = await settled3d(page, '');
+    const composite = { front: mip, back: mip };
+    await page.getByLabel('3D MIP').check();
+    const mipFront = await settled3d(page, signature(mip));
+    await turn(180);
+    const mipBack = await settled3d(page, signature(mipFront));
+    await page.screenshot({ path: path.join(shotsDir, 'e2e-volume-3d-mip-back.png') });
+    await turn(180);
+    await settled3d(page, signature(mipBack));
+    await page.getByLabel('3D MIP').uncheck();
+    composite.front = await settled3d(page, signature(mipFront));
+    await turn(180);
+    composite.back = await settled3d(page, signature(composite.front));
+    await page.screenshot({ path: path.join(shotsDir, 'e2e-volume-3d-vr-back.png') });
+    await turn(180);
+
+    const mipAsym = mirrorDifference(mipFront, mipBack);
+    const vrAsym = mirrorDifference(composite.front, composite.back);
+    expect(mipFront.mean, 'the MIP shows the body').toBeGreaterThan(20);
+    expect(mipAsym, `MIP front vs mirrored back (VR: ${vrAsym.toFixed(3)})`).toBeLessThan(0.08);
+    expect(vrAsym, `VR front vs mirrored back (MIP: ${mipAsym.toFixed(3)})`).toBeGreaterThan(Math.max(0.15, 3 * mipAsym));
+    // And it is not the bone rendering with another transfer function: the two front views differ.
+    expect(mirrorDifference(mipFront, { ...composite.front, grey: mirrorRows(composite.front) })).toBeGreaterThan(0.15);
     expect(pageErrors).toEqual([]);
   });
 

@@ -22,6 +22,7 @@ import { initImaging } from '../init';
 import { MprWindowLevelTool } from '../volume/mprWindowLevelTool';
 import { loadVolume, type LoadedVolume, type LoadProgress, type VolumePlan } from '../volume/loadVolume';
 import { VR_PRESETS, type SlabMode } from '../volume/renderPresets';
+import { setVolume3dBlendMode, volume3dBlendMode } from '../volume/volume3dBlend';
 
 export type MprPlane = 'axial' | 'sagittal' | 'coronal' | '3d';
 const PLANES: readonly MprPlane[] = ['axial', 'sagittal', 'coronal', '3d'];
@@ -200,6 +201,8 @@ export function MprViewports({ plan, dataPlaneHeaders, label, vrPreset = 'CT-Bon
         rotateOblique: (deg: number) => rotateOblique(engine!, ids, deg),
         slabThicknessMm: () => (engine!.getViewport(ids.axial) as Types.IVolumeViewport).getSlabThickness(),
         viewPlaneNormal: (p: MprPlane) => [...((engine!.getViewport(ids[p]) as Types.IVolumeViewport).getCamera().viewPlaneNormal ?? [0, 0, 0])] as [number, number, number],
+        turn3d: (deg: number) => turnCamera(vr, deg),
+        blendMode3d: () => volume3dBlendMode(vr),
       };
       setStatus('ready');
       await volume.done;
@@ -256,11 +259,12 @@ export function MprViewports({ plan, dataPlaneHeaders, label, vrPreset = 'CT-Bon
     const s = session.current;
     if (!s || status !== 'ready') return;
     const vr = s.engine.getViewport(s.ids['3d']) as Types.IVolumeViewport;
+    // On the mapper: VolumeViewport3D.setBlendMode does nothing in cornerstone 5.14.
     if (mip3d) {
-      vr.setBlendMode(Enums.BlendModes.MAXIMUM_INTENSITY_BLEND);
+      setVolume3dBlendMode(vr, Enums.BlendModes.MAXIMUM_INTENSITY_BLEND);
       vr.setProperties({ preset: 'CT-MIP' });
     } else {
-      vr.setBlendMode(Enums.BlendModes.COMPOSITE);
+      setVolume3dBlendMode(vr, Enums.BlendModes.COMPOSITE);
       vr.setProperties({ preset });
     }
     applyCrop(vr, crop);
@@ -428,6 +432,14 @@ function rotateOblique(engine: RenderingEngine, ids: Record<MprPlane, string>, d
   }
 }
 
+/** Turns the 3D view's camera by `deg` about its view-up axis through the focal point (seen from the other side at 180°). */
+function turnCamera(vr: Types.IVolumeViewport, deg: number): void {
+  const { focalPoint, position, viewUp } = vr.getCamera() as Required<Pick<Types.ICamera, 'focalPoint' | 'position' | 'viewUp'>>;
+  const offset = rotateAbout([position[0] - focalPoint[0], position[1] - focalPoint[1], position[2] - focalPoint[2]], viewUp, (deg * Math.PI) / 180);
+  vr.setCamera({ focalPoint, viewUp, position: [focalPoint[0] + offset[0], focalPoint[1] + offset[1], focalPoint[2] + offset[2]] as Types.Point3 });
+  vr.render();
+}
+
 /** Rodrigues' rotation of v about the unit axis k by angle a. */
 function rotateAbout(v: Types.Point3, k: Types.Point3, a: number): Types.Point3 {
   const [kx, ky, kz] = k;
@@ -468,6 +480,17 @@ function applyCrop(vr: Types.IVolumeViewport, crop: readonly number[]): void {
 
 declare global {
   interface Window {
-    __dokueiMpr?: Record<string, { rotateOblique(deg: number): void; slabThicknessMm(): number; viewPlaneNormal(plane: MprPlane): [number, number, number] }>;
+    __dokueiMpr?: Record<
+      string,
+      {
+        rotateOblique(deg: number): void;
+        slabThicknessMm(): number;
+        viewPlaneNormal(plane: MprPlane): [number, number, number];
+        /** Turns the 3D camera about its view-up axis. */
+        turn3d(deg: number): void;
+        /** The blend mode the 3D view's mapper renders with (cornerstone's BlendModes). */
+        blendMode3d(): number | undefined;
+      }
+    >;
   }
 }

@@ -8,6 +8,7 @@ import { useEffect, useRef, useState } from 'react';
 import { Enums, getEnabledElement, RenderingEngine, setVolumesForViewports, type Types } from '@cornerstonejs/core';
 import { initImaging } from '../init';
 import { loadVolume, type LoadedVolume, type VolumePlan } from '../volume/loadVolume';
+import { setOpaqueTransferFunction, setVolume3dBlendMode } from '../volume/volume3dBlend';
 
 export interface PetMipViewportsProps {
   plan: VolumePlan;
@@ -70,16 +71,9 @@ export function PetMipViewports({ plan, dataPlaneHeaders, voi, playing, stepDeg 
       await setVolumesForViewports(engine, [{ volumeId: volume.volumeId }], [mipId]);
       if (disposed) return;
       const mip = engine.getViewport(mipId) as Types.IVolumeViewport;
-      // VolumeViewport3D.setBlendMode does nothing (cornerstone 5.14): set the mapper's blend mode itself.
-      const actor = mip.getDefaultActor()?.actor as unknown as
-        | { getMapper(): { setBlendMode(mode: number): void }; getProperty(): { getScalarOpacity(i: number): { removeAllPoints(): void; addPoint(x: number, y: number): void } } }
-        | undefined;
-      actor?.getMapper().setBlendMode(Enums.BlendModes.MAXIMUM_INTENSITY_BLEND);
-      // Every value opaque: the MIP's pixel is the colour of the ray's maximum (a 3D viewport starts transparent).
-      const opacity = actor?.getProperty().getScalarOpacity(0);
-      opacity?.removeAllPoints();
-      opacity?.addPoint(-1e7, 1);
-      opacity?.addPoint(1e7, 1);
+      // The blend mode on the mapper (VolumeViewport3D.setBlendMode does nothing), every value opaque.
+      setVolume3dBlendMode(mip, Enums.BlendModes.MAXIMUM_INTENSITY_BLEND);
+      setOpaqueTransferFunction(mip);
       mip.resetCamera();
       // The head–foot axis is the volume's slice normal (k) for an axial acquisition.
       const d = volume.geometry().direction;
