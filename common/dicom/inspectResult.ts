@@ -31,13 +31,15 @@ export const InspectResult = z.object({
   /**
    * Per frame, over the decoded stored values (before rescale) in their native type (Uint8/Int8, Uint16/Int16,
    * Uint32/Int32 per Bits Allocated and Pixel Representation), little endian; colour: the samples as the codec
-   * returns them. Null when the frames cannot be decoded: framesError says why.
+   * returns them. Null when the frames cannot be decoded: framesError says why. modalityMin/modalityMax: min and
+   * max through that frame's Rescale Slope/Intercept (enhanced objects: the Pixel Value Transformation Sequence of
+   * the frame's Per-frame, else the Shared Functional Groups; else the top-level attributes; else 1/0).
    */
-  frames: z.array(z.object({ sha256: z.string(), min: z.number(), max: z.number() })).nullable(),
+  frames: z.array(z.object({ sha256: z.string(), min: z.number(), max: z.number(), modalityMin: z.number(), modalityMax: z.number() })).nullable(),
   framesError: nullableString,
   /**
    * Only when several files are inspected together: for a file that is not lossless, the largest absolute
-   * difference in modality values (stored × Rescale Slope + Intercept) from a lossless file among the inputs
+   * difference in modality values (stored × each frame's Rescale Slope + Intercept) from a lossless file among the inputs
    * holding the same image (same SOP Instance UID, or the one its Source Image Sequence names, and the same
    * rows × columns × frames); losslessReference is that file.
    */

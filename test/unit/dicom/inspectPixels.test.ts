@@ -15,7 +15,7 @@ import { demoCtDir, dicomFilesIn } from '../../support/data';
 import { makeTempDir, removeDir } from '../../support/tempDir';
 import { TS, writePart10, type Samples, type TestImage } from './part10Writer';
 
-function reference(frame: Samples): { sha256: string; min: number; max: number } {
+function reference(frame: Samples, rescale = { slope: 1, intercept: 0 }): { sha256: string; min: number; max: number; modalityMin: number; modalityMax: number } {
   // Little-endian bytes of the native type, written out value by value (independent of the code under test).
   const width = frame.BYTES_PER_ELEMENT;
   const bytes = Buffer.alloc(frame.length * width);
@@ -23,7 +23,9 @@ function reference(frame: Samples): { sha256: string; min: number; max: number }
     if (width === 1) bytes.writeUInt8(frame[i]! & 0xff, i);
     else bytes.writeUInt16LE(frame[i]! & 0xffff, i * 2);
   }
-  return { sha256: createHash('sha256').update(bytes).digest('hex'), min: Math.min(...frame), max: Math.max(...frame) };
+  const [min, max] = [Math.min(...frame), Math.max(...frame)];
+  const [a, b] = [min * rescale.slope + rescale.intercept, max * rescale.slope + rescale.intercept];
+  return { sha256: createHash('sha256').update(bytes).digest('hex'), min, max, modalityMin: Math.min(a, b), modalityMax: Math.max(a, b) };
 }
 
 let dir: string;
@@ -54,7 +56,7 @@ function ctLike(sopInstanceUid: string): TestImage {
 describe('inspect: decoded frame fingerprints', () => {
   it('gives one hash per frame for every lossless encoding of one image, equal to the reference', async () => {
     const img = ctLike('1.2.3.4.5');
-    const expected = img.frames.map(reference);
+    const expected = img.frames.map((f) => reference(f, img.rescale));
     for (const [name, ts] of Object.entries(TS)) {
       const r = await inspectFile(await writeFile(writePart10(img, ts), `ct-${name}.dcm`));
       expect(InspectResult.parse(r)).toEqual(r);
@@ -95,7 +97,7 @@ describe('inspect: decoded frame fingerprints', () => {
     expect(results[1]!.transferSyntaxUID).toBe('1.2.840.10008.1.2.4.100');
     expect(results[1]!.framesError).toMatch(/no decoder for transfer syntax 1\.2\.840\.10008\.1\.2\.4\.100/);
     expect(results[2]!.error).toBeTruthy();
-    expect(results[3]!.frames).toEqual(img.frames.map(reference));
+    expect(results[3]!.frames).toEqual(img.frames.map((f) => reference(f, img.rescale)));
     expect(results[4]!.error).toBe('No such file');
     for (const r of results) InspectResult.parse(r);
   });
@@ -120,7 +122,9 @@ describe('inspect: decoded frame fingerprints', () => {
     expect(r).toMatchObject({ bitsAllocated: 16, lossless: true, framesError: null });
     const min = values.reduce((a, v) => Math.min(a, v), Infinity);
     const max = values.reduce((a, v) => Math.max(a, v), -Infinity);
-    expect(r.frames).toEqual([{ sha256: createHash('sha256').update(stored).digest('hex'), min, max }]);
+    const slope = ds.floatString('x00281053') ?? 1;
+    const intercept = ds.floatString('x00281052') ?? 0;
+    expect(r.frames).toEqual([{ sha256: createHash('sha256').update(stored).digest('hex'), min, max, modalityMin: min * slope + intercept, modalityMax: max * slope + intercept }]);
   });
 });
 
@@ -150,7 +154,7 @@ describe('inspect: property tests at the parsing boundary', () => {
       fc.asyncProperty(image, async ({ img, ts }) => {
         const r = await inspectFile(await writeFile(writePart10(img, ts)));
         expect(r.framesError).toBeNull();
-        expect(r.frames).toEqual(img.frames.map(reference));
+        expect(r.frames).toEqual(img.frames.map((f) => reference(f, img.rescale)));
       }),
       { numRuns: 60 },
     );

@@ -21,8 +21,12 @@ export type NativeArray = Uint8Array | Int8Array | Uint16Array | Int16Array | Ui
 
 export interface FrameSummary {
   sha256: string;
+  /** Stored values, before rescale. */
   min: number;
   max: number;
+  /** min/max through this frame's Rescale Slope/Intercept (per-frame functional groups for enhanced objects). */
+  modalityMin: number;
+  modalityMax: number;
 }
 
 export interface Rescale {
@@ -153,7 +157,7 @@ export function littleEndianBytes(values: NativeArray): Uint8Array {
   return out;
 }
 
-export function summarizeFrame(values: NativeArray): FrameSummary {
+export function summarizeFrame(values: NativeArray, rescale: Rescale = { slope: 1, intercept: 0 }): FrameSummary {
   let min = Infinity;
   let max = -Infinity;
   for (let i = 0; i < values.length; i++) {
@@ -162,7 +166,15 @@ export function summarizeFrame(values: NativeArray): FrameSummary {
     if (v > max) max = v;
   }
   const sha256 = createHash('sha256').update(littleEndianBytes(values)).digest('hex');
-  return values.length === 0 ? { sha256, min: 0, max: 0 } : { sha256, min, max };
+  if (values.length === 0) return { sha256, min: 0, max: 0, modalityMin: rescale.intercept, modalityMax: rescale.intercept };
+  // Rescale factors are decimal strings: rounding to 1e-6 hides float noise (e.g. 2.0002442 × v − 4047).
+  const a = roundMicro(min * rescale.slope + rescale.intercept);
+  const b = roundMicro(max * rescale.slope + rescale.intercept);
+  return { sha256, min, max, modalityMin: Math.min(a, b), modalityMax: Math.max(a, b) };
+}
+
+function roundMicro(v: number): number {
+  return Math.round(v * 1e6) / 1e6 + 0; // + 0: no -0
 }
 
 /**
@@ -228,7 +240,7 @@ export async function summarizeFrames(bytes: Uint8Array, dataset: DicomJsonDatas
   if (typeof pixel === 'string') return { frames: null, error: pixel };
   try {
     const out: FrameSummary[] = [];
-    for await (const frame of decodedFrames(bytes, pixel)) out.push(summarizeFrame(frame));
+    for await (const frame of decodedFrames(bytes, pixel)) out.push(summarizeFrame(frame, pixel.frameRescales[out.length]));
     return { frames: out, error: null };
   } catch (err) {
     return { frames: null, error: message(err) };
@@ -261,5 +273,5 @@ export async function maxModalityDifference(a: { bytes: Uint8Array; pixel: Pixel
     }
   }
   // Rescale factors are decimal strings: 1e-6 is far below any stored step and hides float noise.
-  return Math.round(max * 1e6) / 1e6;
+  return roundMicro(max);
 }
