@@ -120,3 +120,43 @@ describe.skipIf(!pydicomDir)('rendered: PALETTE COLOR (pydicom examples_palette.
     expect(coloured).toBeGreaterThan(1000);
   });
 });
+
+describe.skipIf(!pydicomDir)('rendered: RGB and YBR colour (pydicom SC_rgb_* files, one picture in many encodings)', () => {
+  const file = (name: string) => path.join(pydicomDir!, name);
+  it('RLE, big endian, JPEG, JPEG-LS and YBR encodings render the same colour picture', async () => {
+    const reference = await renderPng(file('SC_rgb_rle.dcm'));
+    expect(reference).toMatchObject({ width: 100, height: 100, channels: 3 });
+    // Its corners and centre: red, white, and a light blue.
+    const at = (png: DecodedPng, x: number, y: number) => Array.from(png.pixels.subarray((y * png.width + x) * 3, (y * png.width + x) * 3 + 3));
+    expect(at(reference, 2, 2)).toEqual([255, 0, 0]);
+    expect(at(reference, 97, 97)).toEqual([255, 255, 255]);
+    // Bound on the mean difference per sample: exact encodings 0, YBR / lossy ones a few levels (measured ≤ 3).
+    const same: [string, number][] = [
+      ['SC_rgb_rle_2frame.dcm', 0],
+      ['SC_rgb_gdcm_KY.dcm', 0],
+      ['SC_rgb_dcmtk_+eb+cr.dcm', 0.5],
+      ['SC_rgb_dcmtk_+eb+cy+np.dcm', 4],
+      ['SC_rgb_dcmtk_+eb+cy+s2.dcm', 1],
+      ['SC_rgb_jpeg_dcmtk.dcm', 1],
+      ['SC_ybr_full_422_uncompressed.dcm', 1],
+      ['SC_rgb_jls_lossy_line.dcm', 1.5],
+    ];
+    for (const [name, bound] of same) {
+      const png = await renderPng(file(name));
+      expect(png.channels, name).toBe(3);
+      expect(meanAbsDiff(png.pixels, reference.pixels), name).toBeLessThanOrEqual(bound);
+    }
+  });
+
+  it('8-bit RGB in OW, explicit big endian: bytes swapped back, the same as the little endian file', async () => {
+    const le = await renderPng(file('SC_rgb_small_odd.dcm'));
+    const be = await renderPng(file('SC_rgb_small_odd_big_endian.dcm'));
+    expect(le).toMatchObject({ width: 3, height: 3, channels: 3 });
+    expect(Array.from(be.pixels)).toEqual(Array.from(le.pixels));
+  });
+
+  it('16-bit colour RLE, which the viewer\'s decoder scrambles: 422 with the reason', async () => {
+    const bytes = new Uint8Array(readFileSync(file('SC_rgb_rle_16bit.dcm')));
+    await expect(renderedResponse(bytes, 'image/png')).rejects.toMatchObject({ status: 422, message: expect.stringMatching(/^undecodable: .*RLE/) });
+  });
+});

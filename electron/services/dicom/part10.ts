@@ -99,10 +99,18 @@ export function extractFrames(bytes: Uint8Array, frameNumbers: number[]): Extrac
   if (frameBits === 0) throw new Part10Error('Image has zero rows, columns or samples');
   if (bitsAllocated === 1 && numberOfFrames > 1) throw new Part10Error('Multi-frame 1-bit pixel data is not supported');
   const frameBytes = Math.ceil(frameBits / 8);
-  const source: Uint8Array = ds.byteArray;
+  let source: Uint8Array = ds.byteArray;
+  let base = pixel.dataOffset;
+  let end = pixel.dataOffset + pixel.length;
+  if (ts === TransferSyntax.ExplicitBig && bitsAllocated === 8 && pixel.vr === 'OW') {
+    // 8-bit samples in OW are 16-bit words to big endian: each pair of bytes is swapped (PS3.5 7.3, 8.1.1).
+    source = swapBytes(ds.byteArray.subarray(pixel.dataOffset, Math.min(end, ds.byteArray.byteLength)), 2);
+    base = 0;
+    end = pixel.length;
+  }
   const frames = frameNumbers.map((f) => {
-    const start = pixel.dataOffset + (f - 1) * frameBytes;
-    if (start + frameBytes > pixel.dataOffset + pixel.length || start + frameBytes > source.byteLength) {
+    const start = base + (f - 1) * frameBytes;
+    if (start + frameBytes > end || start + frameBytes > source.byteLength) {
       throw new Part10Error(`Pixel data is truncated: frame ${f} is incomplete`);
     }
     const frame = source.subarray(start, start + frameBytes);
