@@ -17,6 +17,7 @@
  * case-insensitive. Description fields are regular expressions (case-insensitive, unanchored).
  */
 import { z } from 'zod';
+import { WL_PRESETS } from './shortcuts';
 
 /**
  * 'petct': the PET/CT reading layout; its two viewports name the CT (first) and the PET (second), which it shows
@@ -101,7 +102,10 @@ const viewportSchema = z
     view: z.enum(VIEWS),
     /** Take the series from the prior study (when the protocol compares with a prior and one is given). */
     fromPrior: z.boolean().optional(),
-    /** A window/level preset id (see WL_PRESETS) or a volume rendering preset name for '3d'. */
+    /**
+     * A window/level preset id (WL_PRESETS in shortcuts.ts: "lung", "abdomen" …) the series opens in, or a volume
+     * rendering preset name for '3d'.
+     */
     preset: z.string().min(1).optional(),
   })
   .strict();
@@ -126,6 +130,9 @@ export const hangingProtocolSchema = z
       ctx.addIssue({ code: 'custom', path: ['viewports'], message: `layout ${p.layout} has ${want} viewports, but ${p.viewports.length} are described` });
     }
     p.viewports.forEach((v, i) => {
+      if (v.preset !== undefined && v.view !== '3d' && !WL_PRESETS.some((w) => w.id === v.preset)) {
+        ctx.addIssue({ code: 'custom', path: ['viewports', i, 'preset'], message: `unknown window/level preset "${v.preset}" (known: ${WL_PRESETS.map((w) => w.id).join(', ')})` });
+      }
       const same = v.seriesSelector.sameAsViewport;
       if (same !== undefined && same >= i) {
         ctx.addIssue({ code: 'custom', path: ['viewports', i, 'seriesSelector', 'sameAsViewport'], message: 'must name an earlier viewport' });

@@ -3,7 +3,7 @@ export { StackViewport, type ViewState, type CineState, type StackViewportHandle
 export { stackEntries, frameImageId, type StackEntry } from './imageIds';
 export { sortInstancesForStack } from './stackOrder';
 // Stack viewer: presets, keys, measurements, overlay helpers (pure).
-export { WL_PRESETS, TOOLBAR_PRESETS, AUTO_WINDOW_KEY, type WindowPreset } from './stack/presets';
+export { WL_PRESETS, TOOLBAR_PRESETS, AUTO_WINDOW_KEY, windowPresetById, type WindowPreset } from './stack/presets';
 export { STACK_TOOLS, keyFor, CINE_FPS, type StackTool, type StackAction } from './stack/keymap';
 export type { Measurement } from './stack/measurements';
 export type { OrientationMarkers } from './stack/orientation';
@@ -19,5 +19,6 @@ export { FusionViewports, FUSION_COLORMAPS, type FusionMode, type FusionPlane, t
 // PET/CT: the PET alone and its rotating MIP; canvas ↔ patient mm for layers over a plane (ROIs).
 export { PetMipViewports } from './react/PetMipViewports';
 export { planeProjectionOf, onPlaneChange, type PlaneProjection } from './react/planeProjection';
+export { setViewportWindow, viewportWindow } from './volume/volumeWindow';
 export { registerInWorker, type RegistrationRun } from './registration/registerInWorker';
 export type { RegistrationVolume } from './volume/registrationVolume';

@@ -5,11 +5,13 @@
  *   coronal image, moving with the axial scroll, and linked scrolling follows in the patient's space;
  * - "Compare with prior" puts the patient's earlier study beside the current one, scrolling together.
  */
-import { mkdirSync, readdirSync, readFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
+import dcmjs from 'dcmjs';
 import { chooseHangingProtocol, parseHangingProtocol, type HangingProtocol } from '../../common/viewer/hangingProtocols';
+import { WL_PRESETS } from '../../common/viewer/shortcuts';
 import { startBrowserHost, type BrowserHost } from '../../electron/browser-host/server';
 import { MemorySettingsStore } from '../../electron/services/settings/settings';
 import { importPaths } from '../../electron/services/store/importPaths';
@@ -27,6 +29,33 @@ function builtInProtocols(): HangingProtocol[] {
     .filter((f) => f.endsWith('.json'))
     .map((f) => parseHangingProtocol(JSON.parse(readFileSync(path.join(dir, f), 'utf8'))))
     .flatMap((r) => (r.ok ? [r.protocol] : []));
+}
+
+/** The series as another study of the patient described "CT CHEST" (new UIDs, date 2001-02-03), so the CT chest protocol hangs it. */
+function writeChestStudyCopy(files: readonly string[], dir: string, uidRoot: string): string[] {
+  type Dataset = Record<string, unknown>;
+  const { DicomMessage, DicomMetaDictionary, DicomDict } = (
+    dcmjs as unknown as {
+      data: {
+        DicomMessage: { readFile(buffer: ArrayBuffer): { dict: unknown; meta: unknown } };
+        DicomMetaDictionary: { naturalizeDataset(d: unknown): Dataset; denaturalizeDataset(d: unknown): unknown };
+        DicomDict: new (meta: unknown) => { dict: unknown; write(): ArrayBuffer };
+      };
+    }
+  ).data;
+  mkdirSync(dir, { recursive: true });
+  return files.map((f, i) => {
+    const bytes = readFileSync(f);
+    const msg = DicomMessage.readFile(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
+    const ds = DicomMetaDictionary.naturalizeDataset(msg.dict);
+    const meta = DicomMetaDictionary.naturalizeDataset(msg.meta);
+    Object.assign(ds, { StudyInstanceUID: `${uidRoot}.1`, SeriesInstanceUID: `${uidRoot}.2`, SOPInstanceUID: `${uidRoot}.4.${i + 1}`, StudyDate: '20010203', SeriesDate: '20010203', StudyDescription: 'CT CHEST' });
+    const dict = new DicomDict(DicomMetaDictionary.denaturalizeDataset({ ...meta, MediaStorageSOPInstanceUID: ds.SOPInstanceUID }));
+    dict.dict = DicomMetaDictionary.denaturalizeDataset(ds);
+    const out = path.join(dir, `chest${String(i + 1).padStart(4, '0')}.dcm`);
+    writeFileSync(out, Buffer.from(dict.write()));
+    return out;
+  });
 }
 
 async function sliceIndex(page: Page, cell: number): Promise<number> {
@@ -144,6 +173,36 @@ describe('layouts, hanging protocols, reference lines and priors', () => {
     await expect.poll(() => sliceIndex(page, 0)).toBe(a0 - 4);
     await page.waitForTimeout(500);
     expect(await sliceIndex(page, 1)).toBe(b0 - 3);
+    expect(pageErrors).toEqual([]);
+  });
+  it("opens a chest CT with Enter in the CT chest protocol's window preset, not the image's own window", async () => {
+    const chest = writeChestStudyCopy(demoFiles, path.join(derivedDir, 'chest'), '1.2.826.0.1.3680043.10.1234.84');
+    expect((await importPaths(host.services.store, chest)).imported).toBe(chest.length);
+    const protocol = builtInProtocols().find((p) => p.id === 'ct-chest')!;
+    const preset = WL_PRESETS.find((p) => p.id === protocol.viewports[0]!.preset)!;
+    expect(preset).toBeDefined();
+    // The files' own window (W2000/L−450) is not the preset's, so the check below tells them apart.
+    expect(preset.window).not.toBe(2000);
+
+    await page.goto(host.url);
+    const row = page.locator('tr[data-study-uid]', { hasText: '2001-02-03' });
+    await row.waitFor({ timeout: 60000 });
+    await row.click();
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.locator('.workspace').getAttribute('data-layout'), { timeout: 30000 }).toBe(protocol.layout);
+    await page.locator('[data-cell="0"] .viewport[data-state="ready"]').waitFor({ timeout: 120000 });
+    await expect.poll(() => page.locator('[data-cell="0"] [data-testid="overlay-voi"]').textContent(), { timeout: 30000 }).toBe(`W ${preset.window}  L ${preset.level}`);
+    const range = await page.evaluate(() => (window as unknown as { __dokueiViewports: Record<string, { voiRange(): { lower: number; upper: number } }> }).__dokueiViewports['Main viewport']!.voiRange());
+    // cornerstone's [lower, upper] of a DICOM linear window (PS3.3 C.11.2.1.2: upper = centre − 0.5 + (width − 1) / 2).
+    expect(range.lower).toBeCloseTo(preset.level - preset.window / 2, 6);
+    expect(range.upper).toBeCloseTo(preset.level - 0.5 + (preset.window - 1) / 2, 6);
+    // Scrolling keeps it.
+    await page.locator('[data-cell="0"] .viewport').focus();
+    await page.keyboard.press('ArrowDown');
+    await page.keyboard.press('ArrowDown');
+    await expect.poll(() => page.locator('[data-cell="0"] [data-testid="overlay-slice"]').textContent()).not.toBe(`Im ${Math.floor(demoFiles.length / 2) + 1} / ${demoFiles.length}`);
+    expect(await page.locator('[data-cell="0"] [data-testid="overlay-voi"]').textContent()).toBe(`W ${preset.window}  L ${preset.level}`);
+    await page.screenshot({ path: path.join(shotsDir, 'e2e-layout-chest-preset.png') });
     expect(pageErrors).toEqual([]);
   });
 });

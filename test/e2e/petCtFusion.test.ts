@@ -5,12 +5,13 @@
  * the MIP turns while playing and stands still when paused; a sphere ROI in the largest sphere reads the
  * generator's SUV and the CT's HU there; a corrected weight (66.2 → 70 kg) scales the SUV window and the ROI.
  */
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Browser, Page } from 'playwright-core';
 import { startBrowserHost, type BrowserHost } from '../../electron/browser-host/server';
 import { MemorySettingsStore } from '../../electron/services/settings/settings';
+import { WL_PRESETS } from '../../common/viewer/shortcuts';
 import { importPaths } from '../../electron/services/store/importPaths';
 import { launchChromium } from '../support/chromium';
 import { repoRoot } from '../support/data';
@@ -166,6 +167,13 @@ describe('PET/CT layout (phantom)', () => {
     expect(win.pet).toEqual({ lower: 0, upper: 5 });
     expect(win.factor).toBeCloseTo(truth.suvBwFactor, 12);
     expect(win.petStored.upper).toBeCloseTo(5 / truth.suvBwFactor, 6);
+    // The fused CT opens in the PET/CT protocol's window preset (abdomen W400/L50), not the files' own W400/L40.
+    const protocol = JSON.parse(readFileSync(path.join(repoRoot, 'resources/hanging-protocols/pet-ct.json'), 'utf8')) as { viewports: { preset?: string }[] };
+    const ctPreset = WL_PRESETS.find((p) => p.id === protocol.viewports[0]!.preset)!;
+    expect(ctPreset).toBeDefined();
+    for (const plane of ['axial', 'sagittal', 'coronal']) {
+      expect(await hookOf(page)('ctWindow', plane), plane).toEqual({ windowWidth: ctPreset.window, windowCenter: ctPreset.level });
+    }
 
     // To the spheres' plane, z = 110 mm.
     const z = truth.spheres[0]!.centre[2];

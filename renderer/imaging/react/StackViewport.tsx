@@ -68,6 +68,8 @@ export interface StackViewportProps {
   onError?: (message: string) => void;
   /** The viewer keys (the reader's map merged over the defaults); DEFAULT_SHORTCUTS when absent. */
   keymap?: ShortcutMap;
+  /** The window the series opens in (a hanging protocol's preset); the image's own window when absent. */
+  initialWindow?: WindowLevel;
   ref?: Ref<StackViewportHandle>;
 }
 
@@ -325,6 +327,8 @@ export function StackViewport(props: StackViewportProps) {
 
       await viewport.setStack(imageIds, Math.floor(imageIds.length / 2));
       if (disposed) return;
+      const initial = callbacks.current.initialWindow;
+      if (initial) viewport.setProperties({ voiRange: utilities.windowLevel.toLowHighRange(initial.windowWidth, initial.windowCenter) });
       viewport.render();
       live.current = { viewport, group, run, deleteMeasurement: removeMeasurement };
 

@@ -22,6 +22,11 @@ export const WL_PRESETS: readonly WindowPreset[] = SHARED_PRESETS.map((p, i) => 
   windowCenter: p.level,
 }));
 
+/** The preset with this id (as hanging protocols name them: "lung", "abdomen" …), if there is one. */
+export function windowPresetById(id: string | undefined): WindowPreset | undefined {
+  return id ? WL_PRESETS.find((p) => p.id === id) : undefined;
+}
+
 /** The presets with a toolbar button: the five of the issue (brain, lung, bone, abdomen, mediastinum). */
 export const TOOLBAR_PRESETS: readonly WindowPreset[] = WL_PRESETS.slice(0, 5);
 

@@ -10,7 +10,7 @@ import type { DicomJsonDataset } from '../../../../common/dicom/dicomJson';
 import { dicomwebPath } from '../../../../common/dicom/dicomwebPaths';
 import type { SeriesSummary } from '../../../../common/dicom/model';
 import type { Vec3, Volume } from '../../../../common/registration/types';
-import { FUSION_COLORMAPS, FusionViewports, PetMipViewports, planeProjectionOf, type FusionSettings } from '../../../imaging';
+import { FUSION_COLORMAPS, FusionViewports, PetMipViewports, planeProjectionOf, setViewportWindow, viewportWindow, windowPresetById, type FusionSettings } from '../../../imaging';
 import { getDicomJson } from '../../../platform/dicomweb';
 import type { DataPlane } from '../../../platform/platform';
 import { SuvPanel, useSeriesSuv } from '../../suv';
@@ -32,6 +32,8 @@ export interface PetCtPaneProps {
   plane: DataPlane;
   ct: SeriesSummary;
   pet: SeriesSummary;
+  /** The hanging protocol's window/level preset id for the CT ("abdomen" …): the fused CT opens in it. */
+  ctPreset?: string;
 }
 
 /** The layout's test hook: what a reader sees, as numbers. */
@@ -43,6 +45,8 @@ export interface PetCtHook {
   /** A patient point on a fused plane's canvas, CSS px from the page's top-left; undefined off the plane. */
   toPage(plane: string, point: Vec3): [number, number] | undefined;
   focalPoint(plane: string): Vec3 | undefined;
+  /** The fused CT's window on a plane (W/L rounded as the overlays show them). */
+  ctWindow(plane: string): { windowWidth: number; windowCenter: number } | undefined;
 }
 
 declare global {
@@ -67,8 +71,9 @@ function usePetInstances(plane: DataPlane, pet: SeriesSummary): DicomJsonDataset
 }
 
 const baseElement = (plane: string) => document.querySelector<HTMLElement>(`[data-testid="petct"] [data-layer="base"][data-plane="${plane}"]`);
+const FUSED_PLANES = ['axial', 'sagittal', 'coronal'] as const;
 
-export function PetCtPane({ plane, ct, pet }: PetCtPaneProps) {
+export function PetCtPane({ plane, ct, pet, ctPreset }: PetCtPaneProps) {
   const ctPlan = useVolumePlan(plane, ct, 'PET/CT CT');
   const petPlan = useVolumePlan(plane, pet, 'PET/CT PET');
   const instances = usePetInstances(plane, pet);
@@ -100,11 +105,17 @@ export function PetCtPane({ plane, ct, pet }: PetCtPaneProps) {
   const [suvOpen, setSuvOpen] = useState(false);
   const [error, setError] = useState<string>();
 
+  const ctWindow = useRef(windowPresetById(ctPreset));
+  ctWindow.current = windowPresetById(ctPreset);
+
   // The voxels for the statistics once both volumes are fully in (a copy each, made once).
   const onVolumes = useCallback((v: { base: () => Volume; overlay: () => Volume; done: Promise<void> } | undefined) => {
     setVolumes(undefined);
     setState('loading');
     if (!v) return;
+    // The planes are built: the CT opens in the protocol's window (cornerstone's default otherwise).
+    const w = ctWindow.current;
+    if (w) for (const p of FUSED_PLANES) setViewportWindow(baseElement(p), w);
     v.done.then(
       () => {
         setVolumes({ ct: v.base(), pet: v.overlay() });
@@ -145,6 +156,7 @@ export function PetCtPane({ plane, ct, pet }: PetCtPaneProps) {
       focalPoint: (p) => {
         return planeProjectionOf(baseElement(p))?.camera()?.focalPoint;
       },
+      ctWindow: (p) => viewportWindow(baseElement(p)),
     };
     return () => {
       delete window.__dokueiPetCt;

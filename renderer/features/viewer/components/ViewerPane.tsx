@@ -4,7 +4,7 @@ import { useShortcutMap } from '../../settings';
 import { nearestPlaneIndex, planeOf, referenceLine, type ImagePlane, type Vec3 } from '../model/imagePlane';
 import { dicomwebPath } from '../../../../common/dicom/dicomwebPaths';
 import type { SeriesSummary } from '../../../../common/dicom/model';
-import { StackViewport, stackEntries, sortInstancesForStack, type CineState, type Measurement, type StackEntry, type StackTool, type StackViewportHandle, type ViewState } from '../../../imaging';
+import { StackViewport, stackEntries, windowPresetById, sortInstancesForStack, type CineState, type Measurement, type StackEntry, type StackTool, type StackViewportHandle, type ViewState } from '../../../imaging';
 import { MeasurementList } from './MeasurementList';
 import { StackOverlay } from './StackOverlay';
 import { StackToolbar } from './StackToolbar';
@@ -23,6 +23,8 @@ export interface ViewerPaneProps {
   onIndexChange?: (index: number, plane: ImagePlane | undefined) => void;
   /** The plane of the image another cell shows: drawn here as a reference line where it cuts this image. */
   referencePlane?: ImagePlane;
+  /** Window/level preset id the series opens in (the hanging protocol's, e.g. "lung"); the image's window otherwise. */
+  preset?: string;
   ref?: Ref<ViewerPaneHandle>;
 }
 
@@ -34,7 +36,7 @@ export interface ViewerPaneHandle {
   showNearest(point: Vec3, frameOfReferenceUid: string): void;
 }
 
-export function ViewerPane({ plane, series, label = 'Main viewport', caption, onIndexChange, referencePlane, ref }: ViewerPaneProps) {
+export function ViewerPane({ plane, series, label = 'Main viewport', caption, onIndexChange, referencePlane, preset, ref }: ViewerPaneProps) {
   const [entries, setEntries] = useState<StackEntry[]>();
   const [error, setError] = useState<string>();
   const [view, setView] = useState<ViewState>();
@@ -115,6 +117,7 @@ export function ViewerPane({ plane, series, label = 'Main viewport', caption, on
   if (error) return <div className="empty" role="alert">Could not open the series: {error}</div>;
   if (!entries) return <div className="empty">Loading series…</div>;
 
+  const initialWindow = windowPresetById(preset);
   const first = entries[0]!.metadata;
   const current = entries[view?.index ?? 0]?.metadata ?? first;
   const suvResult = suv?.results[view?.index ?? 0];
@@ -142,6 +145,7 @@ export function ViewerPane({ plane, series, label = 'Main viewport', caption, on
             onMeasurements={setMeasurements}
             onError={setError}
             label={label}
+            {...(initialWindow ? { initialWindow } : {})}
           />
           <StackOverlay first={first} current={current} view={view} {...(suv ? { suv: overlayLine(suvResult) } : {})} />
           {caption ? <div className="pane-caption">{caption}</div> : null}

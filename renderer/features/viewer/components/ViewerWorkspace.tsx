@@ -52,6 +52,8 @@ export function ViewerWorkspace({ plane, series, hanging, shortcuts: shortcutsOv
   const [layout, setLayout] = useState<LayoutId>('1x1');
   const [cells, setCells] = useState<(SeriesSummary | undefined)[]>([]);
   const [captions, setCaptions] = useState<(string | undefined)[]>([]);
+  /** Per cell: the hanging protocol's window/level preset for the series it hung there. */
+  const [presets, setPresets] = useState<(string | undefined)[]>([]);
   const [active, setActive] = useState(0);
   // Linked scrolling is on by default: it links only cells showing parallel planes.
   const [sync, setSync] = useState(true);
@@ -67,6 +69,7 @@ export function ViewerWorkspace({ plane, series, hanging, shortcuts: shortcutsOv
     setLayout(hanging.layout);
     setCells(hanging.cells);
     setCaptions(hanging.captions ?? []);
+    setPresets(hanging.presets ?? []);
     if (hanging.syncScroll) setSync(true);
     setActive(0);
     // lastIndex/lastPlane stay: a cell keeping its series reports no new slice, and its position still counts.
@@ -81,6 +84,12 @@ export function ViewerWorkspace({ plane, series, hanging, shortcuts: shortcutsOv
       return next;
     });
     setCaptions((prev) => {
+      const next = [...prev];
+      next[active] = undefined;
+      return next;
+    });
+    // A series the reader puts in a cell opens in its own window, not the protocol's.
+    setPresets((prev) => {
       const next = [...prev];
       next[active] = undefined;
       return next;
@@ -131,6 +140,7 @@ export function ViewerWorkspace({ plane, series, hanging, shortcuts: shortcutsOv
   const activeSeries = cells[active] ?? cells.find(Boolean);
   // PET/CT: the first CT and the first PET among the cells (the protocol puts the CT first, the PET second).
   const petCt = { ct: cells.find((c) => c?.modality === 'CT'), pet: cells.find((c) => c?.modality === 'PT') };
+  const ctPreset = petCt.ct ? presets[cells.indexOf(petCt.ct)] : undefined;
 
   return (
     <div className="workspace" data-layout={layout}>
@@ -168,7 +178,7 @@ export function ViewerWorkspace({ plane, series, hanging, shortcuts: shortcutsOv
       </div>
       {layout === 'petct' ? (
         <div className="cell mpr-host">
-          {petCt.ct && petCt.pet ? <PetCtPane plane={plane} ct={petCt.ct} pet={petCt.pet} /> : <div className="empty">PET/CT needs a CT and a PET series of the study.</div>}
+          {petCt.ct && petCt.pet ? <PetCtPane plane={plane} ct={petCt.ct} pet={petCt.pet} ctPreset={ctPreset} /> : <div className="empty">PET/CT needs a CT and a PET series of the study.</div>}
         </div>
       ) : layout === 'fusion' && cells[0] && cells[1] ? (
         <div className="cell mpr-host">
@@ -210,6 +220,7 @@ export function ViewerWorkspace({ plane, series, hanging, shortcuts: shortcutsOv
                 caption={captions[i]}
                 onIndexChange={(index, p) => onIndex(i, index, p)}
                 referencePlane={reference && reference.cell !== i ? reference.plane : undefined}
+                preset={presets[i]}
               />
             </div>
           ))}

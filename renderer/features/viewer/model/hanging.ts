@@ -40,6 +40,8 @@ export interface Hanging {
   protocolName: string;
   /** Per cell: a caption such as "Prior 2019-03-02". */
   captions?: (string | undefined)[];
+  /** Per cell: the protocol's window/level preset id ("lung", "abdomen" …), applied when the cell opens its series. */
+  presets?: (string | undefined)[];
 }
 
 export function hangStudy(study: Pick<StudySummary, 'modalities' | 'studyDescription'>, series: readonly SeriesSummary[], protocols: readonly HangingProtocol[]): Hanging {
@@ -47,6 +49,7 @@ export function hangStudy(study: Pick<StudySummary, 'modalities' | 'studyDescrip
   return {
     layout: choice.protocol.layout,
     cells: choice.viewports.map((v) => v.series),
+    presets: choice.viewports.map((v) => v.spec.preset),
     syncScroll: false,
     protocolName: choice.protocol.name,
   };
