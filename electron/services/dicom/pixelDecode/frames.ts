@@ -8,6 +8,7 @@
  * the same hash. Colour images: the samples in the codec's order, with no colour conversion by Dokuei (native and
  * RLE: as stored, planar configuration kept; JPEG baseline: what libjpeg-turbo returns, i.e. RGB, interleaved).
  * So colour hashes are equal across encodings only where the codecs return the same colour space and layout.
+ * Native YBR_FULL_422 is hashed as stored: two samples per pixel (Y Y Cb Cr per pair of pixels).
  */
 import { createHash } from 'node:crypto';
 import { endianness } from 'node:os';
