@@ -15,6 +15,7 @@ import { getNumbers } from '../../../common/dicom/dicomJson';
 import { isNativeTransferSyntax, Part10Error, readBinaryElements, readPart10Header } from '../dicom/part10';
 import { decodedSamples, frameRescale, frameWindow, pixelModuleOf, type PixelModule } from '../dicom/pixelDecode/frames';
 import { message } from '../dicom/pixelDecode/codecs';
+import * as jpeg from 'jpeg-js';
 
 export class RenderError extends Error {
   constructor(
@@ -263,171 +264,28 @@ export function encodePng(img: RenderedImage): Uint8Array<ArrayBuffer> {
   return Buffer.concat([sig, chunk('IHDR', ihdr), chunk('IDAT', deflateSync(raw)), chunk('IEND', new Uint8Array(0))]);
 }
 
-// ---- Baseline JPEG (ITU T.81), 8-bit, grey or YCbCr 4:4:4, one quantisation table, our own Huffman tables ----
+// ---- JPEG ----
 
-const ZIGZAG = [
-  0, 1, 8, 16, 9, 2, 3, 10, 17, 24, 32, 25, 18, 11, 4, 5, 12, 19, 26, 33, 40, 48, 41, 34, 27, 20, 13, 6, 7, 14, 21, 28, 35, 42, 49, 56, 57, 50, 43, 36, 29,
-  22, 15, 23, 30, 37, 44, 51, 58, 59, 52, 45, 38, 31, 39, 46, 53, 60, 61, 54, 47, 55, 62, 63,
-];
-const STD_LUMINANCE_Q = [
-  16, 11, 10, 16, 24, 40, 51, 61, 12, 12, 14, 19, 26, 58, 60, 55, 14, 13, 16, 24, 40, 57, 69, 56, 14, 17, 22, 29, 51, 87, 80, 62, 18, 22, 37, 56, 68, 109,
-  103, 77, 24, 35, 55, 64, 81, 104, 113, 92, 49, 64, 78, 87, 103, 121, 120, 101, 72, 92, 95, 98, 112, 100, 103, 99,
-];
-
-interface HuffmanTable {
-  /** Number of codes of each length 1..16. */
-  counts: number[];
-  symbols: number[];
-  code: Map<number, { bits: number; length: number }>;
-}
-
-/** A canonical Huffman table from (symbol, code length) pairs; lengths must satisfy Kraft's inequality strictly. */
-function huffman(lengths: [number, number][]): HuffmanTable {
-  const sorted = [...lengths].sort((a, b) => a[1] - b[1] || a[0] - b[0]);
-  const counts = new Array<number>(16).fill(0);
-  for (const [, len] of sorted) counts[len - 1]!++;
-  const code = new Map<number, { bits: number; length: number }>();
-  let next = 0;
-  let len = 1;
-  for (const [symbol, l] of sorted) {
-    while (len < l) {
-      next <<= 1;
-      len++;
-    }
-    code.set(symbol, { bits: next++, length: l });
-  }
-  return { counts, symbols: sorted.map(([s]) => s), code };
-}
-
-// DC: categories 0..11, 4 bits each. AC: EOB 2 bits, small run-0 coefficients 4 bits, every other symbol 9 bits.
-const DC_TABLE = huffman(Array.from({ length: 12 }, (_, s) => [s, 4] as [number, number]));
-const AC_TABLE = huffman([
-  [0x00, 2],
-  ...[0x01, 0x02, 0x03, 0x04].map((s) => [s, 4] as [number, number]),
-  [0xf0, 9],
-  ...Array.from({ length: 16 }, (_, run) => Array.from({ length: 10 }, (_, size) => (run << 4) | (size + 1)))
-    .flat()
-    .filter((s) => s > 0x04)
-    .map((s) => [s, 9] as [number, number]),
-]);
-
-const COS = Array.from({ length: 64 }, (_, k) => {
-  const x = k >> 3;
-  const u = k & 7;
-  return Math.cos(((2 * x + 1) * u * Math.PI) / 16) * (u === 0 ? Math.SQRT1_2 : 1) * 0.5;
-});
-
-class BitWriter {
-  private readonly out: number[] = [];
-  private acc = 0;
-  private n = 0;
-  write(bits: number, length: number): void {
-    for (let i = length - 1; i >= 0; i--) {
-      this.acc = (this.acc << 1) | ((bits >> i) & 1);
-      if (++this.n === 8) this.flushByte();
-    }
-  }
-  private flushByte(): void {
-    this.out.push(this.acc);
-    if (this.acc === 0xff) this.out.push(0); // byte stuffing
-    this.acc = 0;
-    this.n = 0;
-  }
-  finish(): number[] {
-    while (this.n !== 0) this.write(1, 1); // pad with 1 bits
-    return this.out;
-  }
-}
-
+/** Baseline JPEG through jpeg-js (pure JS, no native build); grey and RGB are handed over as RGBA. */
 export function encodeJpeg(img: RenderedImage, quality = 90): Uint8Array<ArrayBuffer> {
-  const q = quality < 50 ? 5000 / quality : 200 - quality * 2;
-  const quant = STD_LUMINANCE_Q.map((v) => Math.min(255, Math.max(1, Math.floor((v * q + 50) / 100))));
-  const nc = img.channels;
-  const { width, height } = img;
-  const planes: Float32Array[] = Array.from({ length: nc }, () => new Float32Array(width * height));
-  for (let i = 0; i < width * height; i++) {
-    if (nc === 1) {
-      planes[0]![i] = img.pixels[i]!;
+  const n = img.width * img.height;
+  const rgba = new Uint8Array(n * 4);
+  for (let i = 0; i < n; i++) {
+    const o = i * 4;
+    if (img.channels === 1) {
+      const v = img.pixels[i]!;
+      rgba[o] = v;
+      rgba[o + 1] = v;
+      rgba[o + 2] = v;
     } else {
-      const r = img.pixels[i * 3]!;
-      const g = img.pixels[i * 3 + 1]!;
-      const b = img.pixels[i * 3 + 2]!;
-      planes[0]![i] = 0.299 * r + 0.587 * g + 0.114 * b;
-      planes[1]![i] = -0.168736 * r - 0.331264 * g + 0.5 * b + 128;
-      planes[2]![i] = 0.5 * r - 0.418688 * g - 0.081312 * b + 128;
+      rgba[o] = img.pixels[i * 3]!;
+      rgba[o + 1] = img.pixels[i * 3 + 1]!;
+      rgba[o + 2] = img.pixels[i * 3 + 2]!;
     }
+    rgba[o + 3] = 255;
   }
-  const bw = new BitWriter();
-  const emit = (table: HuffmanTable, symbol: number) => {
-    const c = table.code.get(symbol)!;
-    bw.write(c.bits, c.length);
-  };
-  const category = (v: number) => (v === 0 ? 0 : 32 - Math.clz32(Math.abs(v)));
-  const prevDc = new Array<number>(nc).fill(0);
-  const block = new Float32Array(64);
-  const coef = new Int32Array(64);
-  for (let by = 0; by < height; by += 8) {
-    for (let bx = 0; bx < width; bx += 8) {
-      for (let c = 0; c < nc; c++) {
-        const plane = planes[c]!;
-        for (let y = 0; y < 8; y++) {
-          const sy = Math.min(height - 1, by + y);
-          for (let x = 0; x < 8; x++) block[y * 8 + x] = plane[sy * width + Math.min(width - 1, bx + x)]! - 128;
-        }
-        // Separable forward DCT, then quantisation.
-        for (let v = 0; v < 8; v++) {
-          for (let u = 0; u < 8; u++) {
-            let s = 0;
-            for (let y = 0; y < 8; y++) {
-              let row = 0;
-              for (let x = 0; x < 8; x++) row += block[y * 8 + x]! * COS[x * 8 + u]!;
-              s += row * COS[y * 8 + v]!;
-            }
-            coef[v * 8 + u] = Math.round(s / quant[v * 8 + u]!);
-          }
-        }
-        const dc = coef[0]!;
-        const diff = dc - prevDc[c]!;
-        prevDc[c] = dc;
-        const dcCat = category(diff);
-        emit(DC_TABLE, dcCat);
-        if (dcCat) bw.write(diff < 0 ? diff + (1 << dcCat) - 1 : diff, dcCat);
-        let run = 0;
-        for (let k = 1; k < 64; k++) {
-          const v = coef[ZIGZAG[k]!]!;
-          if (v === 0) {
-            run++;
-            continue;
-          }
-          while (run > 15) {
-            emit(AC_TABLE, 0xf0);
-            run -= 16;
-          }
-          const cat = Math.min(10, category(v));
-          emit(AC_TABLE, (run << 4) | cat);
-          bw.write(v < 0 ? v + (1 << cat) - 1 : v, cat);
-          run = 0;
-        }
-        if (run > 0) emit(AC_TABLE, 0x00);
-      }
-    }
-  }
-  const scan = bw.finish();
-  const segment = (marker: number, body: number[]) => [0xff, marker, (body.length + 2) >> 8, (body.length + 2) & 0xff, ...body];
-  const dht = (cls: number, table: HuffmanTable) => [cls, ...table.counts, ...table.symbols];
-  const bytes = [
-    0xff, 0xd8,
-    ...segment(0xe0, [0x4a, 0x46, 0x49, 0x46, 0, 1, 1, 0, 0, 1, 0, 1, 0, 0]), // JFIF: 3 components are YCbCr
-    ...segment(0xdb, [0x00, ...ZIGZAG.map((k) => quant[k]!)]),
-    ...segment(0xc0, [8, height >> 8, height & 0xff, width >> 8, width & 0xff, nc, ...Array.from({ length: nc }, (_, c) => [c + 1, 0x11, 0]).flat()]),
-    ...segment(0xc4, [...dht(0x00, DC_TABLE), ...dht(0x10, AC_TABLE)]),
-    ...segment(0xda, [nc, ...Array.from({ length: nc }, (_, c) => [c + 1, 0x00]).flat(), 0, 63, 0]),
-  ];
-  const out = new Uint8Array(bytes.length + scan.length + 2);
-  out.set(bytes, 0);
-  out.set(scan, bytes.length);
-  out.set([0xff, 0xd9], bytes.length + scan.length);
-  return out;
+  const { data } = jpeg.encode({ width: img.width, height: img.height, data: rgba }, quality);
+  return new Uint8Array(data.buffer.slice(data.byteOffset, data.byteOffset + data.byteLength) as ArrayBuffer);
 }
 
 export function encodeImage(img: RenderedImage, type: ImageType): Uint8Array<ArrayBuffer> {
