@@ -13,12 +13,12 @@
  */
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import { getNumber, getString, type DicomJsonDataset } from '../../../common/dicom/dicomJson';
+import { getString, type DicomJsonDataset } from '../../../common/dicom/dicomJson';
 import { Tag } from '../../../common/dicom/tags';
 import { analyzeSeriesGeometry } from '../../../common/volume/geometry';
 import type { Volume } from '../../../common/registration';
 import { part10ToDicomJson } from '../dicom/datasetJson';
-import { decodedFrames, pixelModuleOf, type NativeArray } from '../dicom/pixelDecode/frames';
+import { decodedFrames, frameRescale, pixelModuleOf, type NativeArray } from '../dicom/pixelDecode/frames';
 
 /** The folder cannot give a volume; the message says why (and, for an ambiguous folder, lists the series). */
 export class SeriesVolumeError extends Error {
@@ -176,7 +176,7 @@ export async function loadSeriesVolume(dir: string, options: LoadSeriesOptions =
   const data = new Float32Array(sliceSize * nz);
   const filled = new Uint8Array(nz);
   // Decode each file once (a multi-frame file gives several slices).
-  const cache = new Map<string, { frames: NativeArray[]; slope: number; intercept: number }>();
+  const cache = new Map<string, { frames: NativeArray[] }>();
   for (let s = 0; s < slices.length; s++) {
     options.signal?.throwIfAborted();
     const slice = slices[s]!;
@@ -193,7 +193,7 @@ export async function loadSeriesVolume(dir: string, options: LoadSeriesOptions =
       } catch (err) {
         throw new SeriesVolumeError(`${path.basename(file)}: ${err instanceof Error ? err.message : String(err)}`);
       }
-      decoded = { frames, slope: getNumber(slice.instance, Tag.RescaleSlope) ?? 1, intercept: getNumber(slice.instance, Tag.RescaleIntercept) ?? 0 };
+      decoded = { frames };
       if (slices.every((x) => !x.frame)) cache.clear(); // single-frame files: keep only the current one
       cache.set(file, decoded);
     }
@@ -201,7 +201,8 @@ export async function loadSeriesVolume(dir: string, options: LoadSeriesOptions =
     if (!frame || frame.length !== sliceSize) throw new SeriesVolumeError(`${path.basename(file)}: frame ${slice.frame ?? 1} is missing or has the wrong size.`);
     const k = kOf[s]!;
     const base = k * sliceSize;
-    const { slope, intercept } = decoded;
+    // Enhanced objects carry each frame's rescale in the functional groups (the top level may be absent or a decoy).
+    const { slope, intercept } = frameRescale(slice.instance, (slice.frame ?? 1) - 1);
     for (let i = 0; i < sliceSize; i++) data[base + i] = frame[i]! * slope + intercept;
     filled[k] = 1;
   }
