@@ -197,6 +197,34 @@ describe('PET/CT layout (phantom)', () => {
     });
   });
 
+  it('the PET alone scrolls on its own (arrows, wheel) and goes back to the fused axial plane when that moves', async () => {
+    const hook = hookOf(page);
+    const z = truth.spheres[0]!.centre[2];
+    const fusedZ = async () => (await hook<Vec3>('focalPoint', 'axial'))[2];
+    const petZ = async () => (await hook<Vec3>('petFocalPoint'))[2];
+    const start = await fusedZ();
+    await expect.poll(petZ).toBeCloseTo(start, 3);
+    const pet = page.locator('[data-testid="petct"] [data-testid="pet-alone"]');
+    await pet.focus();
+    for (let i = 0; i < 4; i++) await page.keyboard.press('ArrowDown');
+    // Four PET slices (4 mm apart) away; the fused planes stay where they were.
+    await expect.poll(async () => Math.abs((await petZ()) - start)).toBeGreaterThan(12);
+    expect(await fusedZ()).toBeCloseTo(start, 3);
+    const afterKeys = await petZ();
+    const box = (await pet.boundingBox())!;
+    await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+    for (let i = 0; i < 3; i++) await page.mouse.wheel(0, 100);
+    await expect.poll(async () => Math.abs((await petZ()) - afterKeys)).toBeGreaterThan(3);
+    expect(await fusedZ()).toBeCloseTo(start, 3);
+    await page.screenshot({ path: path.join(shotsDir, 'petct-pet-scrolled.png') });
+    // The fused axial plane moves: the PET is at its plane again, and back at the spheres with it.
+    await scrollAxialTo(page, z + 12);
+    await expect.poll(async () => Math.abs((await petZ()) - (await fusedZ()))).toBeLessThan(0.01);
+    await scrollAxialTo(page, z);
+    await expect.poll(async () => Math.abs((await petZ()) - (await fusedZ()))).toBeLessThan(0.01);
+    expect(pageErrors).toEqual([]);
+  });
+
   it('the threshold, colormap and opacity controls change the fused picture', async () => {
     const largest = truth.spheres.reduce((a, b) => (b.radiusMm > a.radiusMm ? b : a));
     const at = (await toPage(largest.centre))!;

@@ -2,10 +2,12 @@
  * The PET alone beside a PET/CT fusion: one axial plane in the usual inverted grey, and a rotating maximum
  * intensity projection (3D viewport, MIP blend) that turns about the patient's head–foot axis. Both use one
  * window in stored units (the caller turns its SUV window into stored values, so a corrected SUV factor moves the
- * window without touching a voxel). The axial plane can follow another viewport's camera (the fused axial plane).
+ * window without touching a voxel). The axial plane can follow another viewport's camera (the fused axial plane):
+ * it goes to that plane whenever the plane moves, and in between scrolls on its own (wheel, ↑/↓).
  */
 import { useEffect, useRef, useState } from 'react';
-import { Enums, getEnabledElement, RenderingEngine, setVolumesForViewports, type Types } from '@cornerstonejs/core';
+import { Enums, getEnabledElement, RenderingEngine, setVolumesForViewports, utilities, type Types } from '@cornerstonejs/core';
+import { Enums as ToolEnums, StackScrollTool, ToolGroupManager } from '@cornerstonejs/tools';
 import { initImaging } from '../init';
 import { loadVolume, type LoadedVolume, type VolumePlan } from '../volume/loadVolume';
 import { setOpaqueTransferFunction, setVolume3dBlendMode } from '../volume/volume3dBlend';
@@ -27,6 +29,8 @@ export interface PetMipViewportsProps {
 }
 
 let nextId = 0;
+
+const dot = (a: readonly number[], b: readonly number[]) => a[0]! * b[0]! + a[1]! * b[1]! + a[2]! * b[2]!;
 const FRAME_MS = 100;
 
 type Vec3 = [number, number, number];
@@ -44,7 +48,7 @@ export function PetMipViewports({ plan, dataPlaneHeaders, voi, playing, stepDeg 
   const axialRef = useRef<HTMLDivElement | null>(null);
   const mipRef = useRef<HTMLDivElement | null>(null);
   const [status, setStatus] = useState<'loading' | 'ready' | 'error'>('loading');
-  const session = useRef<{ engine: RenderingEngine; axialId: string; mipId: string; start: Types.ICamera; axis: Vec3 } | undefined>(undefined);
+  const session = useRef<{ engine: RenderingEngine; axialId: string; mipId: string; volumeId: string; start: Types.ICamera; axis: Vec3 } | undefined>(undefined);
   const angle = useRef(0);
   const callbacks = useRef({ onError, onAngle });
   callbacks.current = { onError, onAngle };
@@ -54,6 +58,7 @@ export function PetMipViewports({ plan, dataPlaneHeaders, voi, playing, stepDeg 
     const engineId = `dokuei-petmip-${++nextId}`;
     const axialId = `${engineId}-axial`;
     const mipId = `${engineId}-mip`;
+    const groupId = `${engineId}-tools`;
     let engine: RenderingEngine | undefined;
     let volume: LoadedVolume | undefined;
     setStatus('loading');
@@ -70,6 +75,11 @@ export function PetMipViewports({ plan, dataPlaneHeaders, voi, playing, stepDeg 
       await setVolumesForViewports(engine, [{ volumeId: volume.volumeId }], [axialId]);
       await setVolumesForViewports(engine, [{ volumeId: volume.volumeId }], [mipId]);
       if (disposed) return;
+      // The PET plane scrolls on its own with the wheel (arrows: onKeyDown below).
+      const group = ToolGroupManager.createToolGroup(groupId)!;
+      group.addTool(StackScrollTool.toolName);
+      group.addViewport(axialId, engineId);
+      group.setToolActive(StackScrollTool.toolName, { bindings: [{ mouseButton: ToolEnums.MouseBindings.Wheel }] });
       const mip = engine.getViewport(mipId) as Types.IVolumeViewport;
       // The blend mode on the mapper (VolumeViewport3D.setBlendMode does nothing), every value opaque.
       setVolume3dBlendMode(mip, Enums.BlendModes.MAXIMUM_INTENSITY_BLEND);
@@ -78,7 +88,7 @@ export function PetMipViewports({ plan, dataPlaneHeaders, voi, playing, stepDeg 
       // The head–foot axis is the volume's slice normal (k) for an axial acquisition.
       const d = volume.geometry().direction;
       const axis: Vec3 = [d[6]!, d[7]!, d[8]!];
-      session.current = { engine, axialId, mipId, start: mip.getCamera(), axis };
+      session.current = { engine, axialId, mipId, volumeId: volume.volumeId, start: mip.getCamera(), axis };
       setStatus('ready');
     })().catch((err: unknown) => {
       if (disposed) return;
@@ -88,6 +98,7 @@ export function PetMipViewports({ plan, dataPlaneHeaders, voi, playing, stepDeg 
     return () => {
       disposed = true;
       session.current = undefined;
+      ToolGroupManager.destroyToolGroup(groupId);
       engine?.destroy();
       volume?.dispose();
     };
@@ -136,15 +147,25 @@ export function PetMipViewports({ plan, dataPlaneHeaders, voi, playing, stepDeg 
     return () => window.clearInterval(timer);
   }, [playing, stepDeg, status]);
 
-  // The PET plane shows the slice the followed viewport shows.
+  // The PET plane goes to the slice the followed viewport shows whenever that slice moves; a pan or zoom there
+  // keeps the slice the reader scrolled the PET to.
   useEffect(() => {
     const s = session.current;
     if (!s || status !== 'ready' || !follow) return;
     const axial = s.engine.getViewport(s.axialId) as Types.IVolumeViewport;
+    let followed: { depth: number; normal: Vec3 } | undefined;
     const onCamera = (e: Event) => {
       const camera = (e as CustomEvent<{ camera: Types.ICamera }>).detail?.camera;
-      if (!camera || !session.current) return;
-      axial.setCamera({ focalPoint: camera.focalPoint, position: camera.position, viewPlaneNormal: camera.viewPlaneNormal, viewUp: camera.viewUp });
+      if (!camera?.focalPoint || !camera.position || !camera.viewPlaneNormal || !session.current) return;
+      const normal = [...camera.viewPlaneNormal] as Vec3;
+      const depth = dot(camera.focalPoint, normal);
+      const moved = !followed || Math.abs(depth - followed.depth) > 1e-3 || dot(normal, followed.normal) < 0.9999;
+      followed = { depth, normal };
+      // Same plane as before: keep the PET's own depth along the normal.
+      const own = axial.getCamera().focalPoint;
+      const shift = moved || !own ? 0 : dot(own, normal) - depth;
+      const by = (p: Types.Point3) => [p[0] + normal[0] * shift, p[1] + normal[1] * shift, p[2] + normal[2] * shift] as Types.Point3;
+      axial.setCamera({ focalPoint: by(camera.focalPoint), position: by(camera.position), viewPlaneNormal: camera.viewPlaneNormal, viewUp: camera.viewUp });
       axial.render();
     };
     follow.addEventListener(Enums.Events.CAMERA_MODIFIED, onCamera);
@@ -161,7 +182,22 @@ export function PetMipViewports({ plan, dataPlaneHeaders, voi, playing, stepDeg 
   return (
     <div className="petmip" data-testid="pet-mip" data-state={status} style={{ display: 'grid', gridTemplateRows: '1fr 1fr', gap: 2, minHeight: 0, height: '100%', background: '#223' }}>
       <div className="fusion-cell" aria-label="PET axial">
-        <div ref={axialRef} className="fusion-layer" data-testid="pet-alone" onContextMenu={(e) => e.preventDefault()} />
+        <div
+          ref={axialRef}
+          className="fusion-layer"
+          data-testid="pet-alone"
+          tabIndex={0}
+          title="Wheel or ↑/↓: scroll the PET on its own; it returns to the fused plane when that moves"
+          onContextMenu={(e) => e.preventDefault()}
+          onKeyDown={(e) => {
+            const s = session.current;
+            const delta = e.key === 'ArrowDown' ? 1 : e.key === 'ArrowUp' ? -1 : 0;
+            if (!s || !delta) return;
+            utilities.scroll(s.engine.getViewport(s.axialId), { delta, volumeId: s.volumeId });
+            e.preventDefault();
+            e.stopPropagation();
+          }}
+        />
         <span className="mpr-tag" style={{ color: '#000', textShadow: 'none' }}>
           PET
         </span>

@@ -45,6 +45,8 @@ export interface PetCtHook {
   /** A patient point on a fused plane's canvas, CSS px from the page's top-left; undefined off the plane. */
   toPage(plane: string, point: Vec3): [number, number] | undefined;
   focalPoint(plane: string): Vec3 | undefined;
+  /** The PET-alone plane's focal point (it scrolls on its own, and follows the fused axial plane when that moves). */
+  petFocalPoint(): Vec3 | undefined;
   /** The fused CT's window on a plane (W/L rounded as the overlays show them). */
   ctWindow(plane: string): { windowWidth: number; windowCenter: number } | undefined;
 }
@@ -157,6 +159,7 @@ export function PetCtPane({ plane, ct, pet, ctPreset }: PetCtPaneProps) {
         return planeProjectionOf(baseElement(p))?.camera()?.focalPoint;
       },
       ctWindow: (p) => viewportWindow(baseElement(p)),
+      petFocalPoint: () => planeProjectionOf(document.querySelector<HTMLElement>('[data-testid="petct"] [data-testid="pet-alone"]'))?.camera()?.focalPoint,
     };
     return () => {
       delete window.__dokueiPetCt;
