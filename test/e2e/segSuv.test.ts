@@ -5,23 +5,15 @@
  * in-process on the same files; then the weight corrected 66.2 → 70 kg in the panel: the table follows, equal to
  * the CLI run with --weight 70. Skipped when ../shared/data is not on this machine.
  */
-import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { startBrowserHost, type BrowserHost } from '../../electron/browser-host/server';
+import type { Page } from 'playwright-core';
 import { suvCommand } from '../../electron/cli/suvCommand';
-import { MemorySettingsStore } from '../../electron/services/settings/settings';
-import { importPaths } from '../../electron/services/store/importPaths';
-import { launchChromium } from '../support/chromium';
-import { dicomFilesIn, repoRoot, sharedDataDir } from '../support/data';
-import { ensureRendererBuilt } from '../support/renderer';
-import { makeTempDir, removeDir } from '../support/tempDir';
-import { waitForRenderedImage } from '../support/viewerPage';
+import { dicomFilesIn, sharedDataDir } from '../support/data';
+import { openSeries, shotsDir, startE2eSession, type E2eSession } from '../support/e2eSession';
 
 const qin = sharedDataDir('pet_qin_headneck_0024');
 const PET_SERIES = '1.3.6.1.4.1.14519.5.2.1.2744.7002.117357550898198415937979788256';
-const shotsDir = path.join(repoRoot, 'test-results');
 
 interface CliSegment {
   segmentNumber: number;
@@ -38,43 +30,24 @@ async function cliSegments(extra: Record<string, string> = {}): Promise<CliSegme
 }
 
 describe.skipIf(!qin)('SUV inside the QIN-HEADNECK tumour SEG: viewer = CLI', () => {
-  let dataDir: string;
-  let host: BrowserHost;
-  let browser: Browser;
+  let session: E2eSession;
   let page: Page;
-  const pageErrors: string[] = [];
 
   const cell = (segment: number, what: 'max' | 'mean' | 'peak') => page.locator(`[data-testid="suv-segment"][data-segment="${segment}"] [data-testid="suv-segment-${what}"]`);
 
   beforeAll(async () => {
-    const rendererDir = ensureRendererBuilt();
-    dataDir = await makeTempDir('dokuei-e2e-segsuv-');
-    host = await startBrowserHost({ dataDir, settings: new MemorySettingsStore({ nodes: [], seedDemo: false }), rendererDir, log: () => {} });
-    const files = [...dicomFilesIn(path.join(qin!, 'PET')), path.join(qin!, 'SEG', '3DSlicer', 'tumor_User1_Manual_Trial1.dcm')];
-    const imported = await importPaths(host.services.store, files);
-    expect(imported.failed).toEqual([]);
-    browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1500, height: 900 } });
-    page.on('pageerror', (e) => pageErrors.push(e.message));
-    mkdirSync(shotsDir, { recursive: true });
+    session = await startE2eSession({
+      prefix: 'dokuei-e2e-segsuv-',
+      files: () => [...dicomFilesIn(path.join(qin!, 'PET')), path.join(qin!, 'SEG', '3DSlicer', 'tumor_User1_Manual_Trial1.dcm')],
+    });
+    page = session.page;
   }, 240000);
 
-  afterAll(async () => {
-    await browser?.close();
-    await host?.close();
-    if (dataDir) await removeDir(dataDir);
-  });
+  afterAll(() => session?.close());
 
   it('shows each segment with the SUVmax, SUVmean and SUVpeak the CLI prints', async () => {
     const cli = await cliSegments();
-    await page.goto(host.url);
-    const row = page.locator('tr[data-study-uid]').first();
-    await row.waitFor({ timeout: 60000 });
-    await row.click();
-    const series = page.locator(`li[data-series-uid="${PET_SERIES}"]`);
-    await series.waitFor({ timeout: 60000 });
-    await series.click();
-    await waitForRenderedImage(page);
+    await openSeries(page, session.host.url, PET_SERIES);
     await page.getByRole('button', { name: 'SUV…' }).click();
     await page.locator('[data-testid="suv-panel"]').waitFor();
     await page.locator('[data-testid="suv-segment"]').first().waitFor({ timeout: 60000 });
@@ -102,6 +75,6 @@ describe.skipIf(!qin)('SUV inside the QIN-HEADNECK tumour SEG: viewer = CLI', ()
     await page.getByRole('button', { name: 'Close SUV panel' }).click();
     await page.getByRole('button', { name: 'SUV…' }).click();
     await expect.poll(() => cell(corrected[0]!.segmentNumber, 'max').textContent(), { timeout: 30000 }).toBe(corrected[0]!.suvbw.max.toFixed(2));
-    expect(pageErrors).toEqual([]);
+    expect(session.pageErrors).toEqual([]);
   });
 });

@@ -6,25 +6,18 @@
  * the audit log has the line; the RWVM instance is in the study and passes dciodvfy (when installed).
  */
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import { getString } from '../../common/dicom/dicomJson';
 import type { SeriesInstanceUid, SopInstanceUid, StudyInstanceUid } from '../../common/dicom/uid';
-import { startBrowserHost, type BrowserHost } from '../../electron/browser-host/server';
-import { MemorySettingsStore } from '../../electron/services/settings/settings';
-import { importPaths } from '../../electron/services/store/importPaths';
 import { RWVM_SOP_CLASS_UID } from '../../electron/services/suv/rwvm';
 import { dciodvfy } from '../integration/suv/dciodvfy';
-import { launchChromium } from '../support/chromium';
-import { repoRoot } from '../support/data';
 import { writePetCtPhantom, type PetCtPhantomTruth } from '../support/petCtPhantom';
-import { ensureRendererBuilt } from '../support/renderer';
-import { makeTempDir, removeDir } from '../support/tempDir';
-import { canvasBox, dragOnCanvas, hookCall, waitForRenderedImage } from '../support/viewerPage';
+import { openSeries, shotsDir, startE2eSession, type E2eSession } from '../support/e2eSession';
+import { canvasBox, dragOnCanvas, hookCall } from '../support/viewerPage';
 
-const shotsDir = path.join(repoRoot, 'test-results');
 const RATIO = 70 / 66.2;
 
 interface HookMeasurement {
@@ -46,27 +39,15 @@ function hasDciodvfy(): boolean {
 const suvNumbers = (text: string | null): number[] => [...(text ?? '').matchAll(/(\d+\.\d+)/g)].map((m) => Number(m[1]));
 
 describe('SUV recalculation in the stack viewer (PET/CT phantom, weight 66.2 → 70 kg)', () => {
-  let dataDir: string;
-  let phantomDir: string;
-  let host: BrowserHost;
-  let browser: Browser;
+  let session: E2eSession;
   let page: Page;
   let truth: PetCtPhantomTruth;
-  const pageErrors: string[] = [];
   /** The hottest point of the sphere slice, canvas CSS px. */
   let hot: [number, number];
 
   /** Opens the PET at the sphere slice: first from the launch URL, then by reloading the page (a new page state). */
   async function openPetAtSphere(reload = false): Promise<void> {
-    if (reload) await page.reload();
-    else await page.goto(host.url);
-    const row = page.locator('tr[data-study-uid]').first();
-    await row.waitFor({ timeout: 60000 });
-    await row.click();
-    const series = page.locator(`li[data-series-uid="${truth.pet.seriesInstanceUid}"]`);
-    await series.waitFor({ timeout: 60000 });
-    await series.click();
-    await waitForRenderedImage(page);
+    await openSeries(page, session.host.url, truth.pet.seriesInstanceUid, reload);
     // Scroll to the slice through the sphere centres (z = 110 mm).
     const z = truth.spheres[5]!.centre[2];
     const pos = async () => Number(/Pos (-?[\d.]+)/.exec((await page.locator('[data-testid="overlay-position"]').textContent()) ?? '')?.[1]);
@@ -140,25 +121,18 @@ describe('SUV recalculation in the stack viewer (PET/CT phantom, weight 66.2 →
   const panelFactor = async () => Number(await page.locator('[data-testid="suv-factor"][data-type="bw"]').getAttribute('data-value'));
 
   beforeAll(async () => {
-    const rendererDir = ensureRendererBuilt();
-    dataDir = await makeTempDir('dokuei-e2e-suv-');
-    phantomDir = path.join(dataDir, 'phantom');
-    const phantom = writePetCtPhantom(phantomDir, { weightKg: 66.2 });
-    truth = phantom.truth;
-    host = await startBrowserHost({ dataDir, settings: new MemorySettingsStore({ nodes: [], seedDemo: false }), rendererDir, log: () => {} });
-    const imported = await importPaths(host.services.store, [...phantom.ctFiles, ...phantom.petFiles]);
-    expect(imported.failed).toEqual([]);
-    browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1500, height: 900 } });
-    page.on('pageerror', (e) => pageErrors.push(e.message));
-    mkdirSync(shotsDir, { recursive: true });
+    session = await startE2eSession({
+      prefix: 'dokuei-e2e-suv-',
+      files: (dataDir) => {
+        const phantom = writePetCtPhantom(path.join(dataDir, 'phantom'), { weightKg: 66.2 });
+        truth = phantom.truth;
+        return [...phantom.ctFiles, ...phantom.petFiles];
+      },
+    });
+    page = session.page;
   }, 240000);
 
-  afterAll(async () => {
-    await browser?.close();
-    await host?.close();
-    if (dataDir) await removeDir(dataDir);
-  });
+  afterAll(() => session?.close());
 
   let roiBefore: number[];
   let factorBefore: number;
@@ -211,25 +185,25 @@ describe('SUV recalculation in the stack viewer (PET/CT phantom, weight 66.2 →
     // The same place after the reload: its max is the sphere's, now × 70/66.2.
     expect(Math.abs(roiAgain[1]! - roiBefore[1]! * RATIO)).toBeLessThanOrEqual(0.005 + 0.005 * RATIO + 1e-9);
 
-    const audit = readFileSync(path.join(dataDir, 'suv', 'audit.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    const audit = readFileSync(path.join(session.dataDir, 'suv', 'audit.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
     expect(audit).toHaveLength(1);
     expect(audit[0]).toMatchObject({ seriesInstanceUid: truth.pet.seriesInstanceUid, field: 'weight', oldValue: 66.2, newValue: 70, reason: 'Weighed again on the ward scale' });
-    expect(pageErrors).toEqual([]);
+    expect(session.pageErrors).toEqual([]);
   });
 
   it('wrote the RWVM instance into the study, valid for dciodvfy', async () => {
-    const store = host.services.store;
+    const store = session.host.services.store;
     const study = truth.studyInstanceUid as StudyInstanceUid;
     const rwvmSeries = store.series(study)!.filter((s) => getString(s, '00080060') === 'RWV');
     expect(rwvmSeries).toHaveLength(1);
     const seriesUid = getString(rwvmSeries[0]!, '0020000E') as SeriesInstanceUid;
     const [instance] = store.instances(study, seriesUid)!;
     expect(getString(instance!, '00080016')).toBe(RWVM_SOP_CLASS_UID);
-    const audit = JSON.parse(readFileSync(path.join(dataDir, 'suv', 'audit.jsonl'), 'utf8').trim()) as { rwvmSopInstanceUid: string };
+    const audit = JSON.parse(readFileSync(path.join(session.dataDir, 'suv', 'audit.jsonl'), 'utf8').trim()) as { rwvmSopInstanceUid: string };
     expect(getString(instance!, '00080018')).toBe(audit.rwvmSopInstanceUid);
     if (!hasDciodvfy()) return;
     const bytes = await store.readInstance(study, seriesUid, audit.rwvmSopInstanceUid as SopInstanceUid);
-    const file = path.join(dataDir, 'rwvm.dcm');
+    const file = path.join(session.dataDir, 'rwvm.dcm');
     writeFileSync(file, bytes!);
     const result = await dciodvfy(file);
     expect(result.errors, result.output).toEqual([]);

@@ -1,0 +1,80 @@
+/**
+ * One browser-host session for an e2e test file: a temp data dir, the browser host serving the built renderer over
+ * a store holding the given files, Chromium with one page whose errors are collected, and `test-results/` for
+ * screenshots. Every e2e file used to repeat these twenty lines; this is the one copy.
+ */
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { startBrowserHost, type BrowserHost } from '../../electron/browser-host/server';
+import { MemorySettingsStore } from '../../electron/services/settings/settings';
+import { importPaths } from '../../electron/services/store/importPaths';
+import { launchChromium } from './chromium';
+import { repoRoot } from './data';
+import { ensureRendererBuilt } from './renderer';
+import { makeTempDir, removeDir } from './tempDir';
+import { waitForRenderedImage } from './viewerPage';
+
+export const shotsDir = path.join(repoRoot, 'test-results');
+
+export interface E2eSession {
+  dataDir: string;
+  host: BrowserHost;
+  browser: Browser;
+  page: Page;
+  /** Uncaught errors of the page, in order (tests assert it stays empty). */
+  pageErrors: string[];
+  close(): Promise<void>;
+}
+
+export interface E2eSessionOptions {
+  /** Temp dir prefix, e.g. 'dokuei-e2e-suv-'. */
+  prefix: string;
+  /** Files imported into the local store before the page opens; each must import. */
+  files?: (dataDir: string) => string[] | Promise<string[]>;
+  /** PACS nodes in the settings (none: local archive only). */
+  nodes?: unknown[];
+  viewport?: { width: number; height: number };
+}
+
+export async function startE2eSession(options: E2eSessionOptions): Promise<E2eSession> {
+  const rendererDir = ensureRendererBuilt();
+  const dataDir = await makeTempDir(options.prefix);
+  let host: BrowserHost | undefined;
+  let browser: Browser | undefined;
+  const close = async () => {
+    await browser?.close();
+    await host?.close();
+    await removeDir(dataDir);
+  };
+  try {
+    const files = (await options.files?.(dataDir)) ?? [];
+    host = await startBrowserHost({ dataDir, settings: new MemorySettingsStore({ nodes: options.nodes ?? [], seedDemo: false }), rendererDir, log: () => {} });
+    if (files.length > 0) {
+      const imported = await importPaths(host.services.store, files);
+      if (imported.failed.length > 0) throw new Error(`Fixture files did not import: ${JSON.stringify(imported.failed)}`);
+    }
+    browser = await launchChromium();
+    const page = await browser.newPage({ viewport: options.viewport ?? { width: 1500, height: 900 } });
+    const pageErrors: string[] = [];
+    page.on('pageerror', (e) => pageErrors.push(e.message));
+    mkdirSync(shotsDir, { recursive: true });
+    return { dataDir, host, browser, page, pageErrors, close };
+  } catch (err) {
+    await close();
+    throw err;
+  }
+}
+
+/** From the study list (first study) to the series shown in the main viewport with a rendered image. */
+export async function openSeries(page: Page, url: string, seriesInstanceUid: string, reload = false): Promise<void> {
+  if (reload) await page.reload();
+  else await page.goto(url);
+  const row = page.locator('tr[data-study-uid]').first();
+  await row.waitFor({ timeout: 60000 });
+  await row.click();
+  const series = page.locator(`li[data-series-uid="${seriesInstanceUid}"]`);
+  await series.waitFor({ timeout: 60000 });
+  await series.click();
+  await waitForRenderedImage(page);
+}
