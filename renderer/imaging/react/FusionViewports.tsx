@@ -3,7 +3,9 @@
  * viewport whose camera follows the base exactly. How the two mix is plain CSS on the overlay's element —
  * blend (opacity), colour (a colormap with opacity and lower threshold), checkerboard (a mask of tiles) and
  * swipe (a clip at a movable edge) — so every mode shows true pixels of each series with its own W/L.
- * A rigid transform (moving → fixed patient mm, e.g. from registration) places the overlay in the base's space.
+ * A rigid transform (moving → fixed patient mm, e.g. from registration) places the overlay in the base's space;
+ * changing it moves the overlay volume in place (LoadedVolume.place) and re-renders the overlay planes: no reload,
+ * no new engine, every camera (zoom, pan, slice) kept.
  */
 import { useEffect, useRef, useState } from 'react';
 import { Enums, RenderingEngine, setVolumesForViewports, type Types } from '@cornerstonejs/core';
@@ -59,11 +61,22 @@ export interface FusionViewportsProps {
 
 let nextId = 0;
 
+type FusionCamera = Pick<Types.ICamera, 'parallelScale' | 'focalPoint' | 'position' | 'viewPlaneNormal'>;
+declare global {
+  interface Window {
+    /** Test hook: each fusion's cameras by label, e.g. to see that moving the overlay keeps the reader's place. */
+    __dokueiFusionViews?: Record<string, { camera(layer: 'base' | 'overlay', plane: FusionPlane): FusionCamera }>;
+  }
+}
+
 export function FusionViewports({ base, overlay, transform, settings, dataPlaneHeaders, label, onError, onVolumes, overlayVoi, cellOverlay, onAdjust }: FusionViewportsProps) {
   const baseRefs = useRef<Record<Plane, HTMLDivElement | null>>({ axial: null, sagittal: null, coronal: null });
   const overRefs = useRef<Record<Plane, HTMLDivElement | null>>({ axial: null, sagittal: null, coronal: null });
   const [status, setStatus] = useState<'loading' | 'ready' | 'error'>('loading');
-  const session = useRef<{ engine: RenderingEngine; overIds: Record<Plane, string> } | undefined>(undefined);
+  const session = useRef<{ engine: RenderingEngine; overIds: Record<Plane, string>; overVolume: LoadedVolume } | undefined>(undefined);
+  // The transform the volumes are loaded with; later changes go through the effect below, not a rebuild.
+  const transformRef = useRef(transform);
+  transformRef.current = transform;
   const callbacks = useRef({ onError, onVolumes });
   callbacks.current = { onError, onVolumes };
   const adjustRef = useRef(onAdjust);
@@ -86,7 +99,7 @@ export function FusionViewports({ base, overlay, transform, settings, dataPlaneH
       if (disposed) return;
       const baseVolume = await loadVolume(base);
       volumes.push(baseVolume);
-      const overVolume = await loadVolume(overlay, 0.5, transform);
+      const overVolume = await loadVolume(overlay, 0.5, transformRef.current);
       volumes.push(overVolume);
       if (disposed) return;
       engine = new RenderingEngine(engineId);
@@ -125,7 +138,13 @@ export function FusionViewports({ base, overlay, transform, settings, dataPlaneH
         if (adjustRef.current) removers.push(attachManualAdjust({ plane: p, cell: el.parentElement!, overlay: overRefs.current[p]!, camera: () => b.getCamera() }, (g) => adjustRef.current?.(g)));
       }
       engine.renderViewports([...PLANES.map((p) => baseIds[p]), ...PLANES.map((p) => overIds[p])]);
-      session.current = { engine, overIds };
+      session.current = { engine, overIds, overVolume };
+      const cameraOf = (id: string): FusionCamera => {
+        const { parallelScale, focalPoint, position, viewPlaneNormal } = (engine!.getViewport(id) as Types.IVolumeViewport).getCamera();
+        return { parallelScale, focalPoint, position, viewPlaneNormal };
+      };
+      (window.__dokueiFusionViews ??= {})[label] = { camera: (layer, p) => cameraOf(layer === 'base' ? baseIds[p] : overIds[p]) };
+      removers.push(() => delete window.__dokueiFusionViews?.[label]);
       setStatus('ready');
       const g = baseVolume.geometry();
       // Centre of the base volume in patient mm: where manual rotations turn about.
@@ -148,7 +167,16 @@ export function FusionViewports({ base, overlay, transform, settings, dataPlaneH
       engine?.destroy();
       for (const v of volumes) v.dispose();
     };
-  }, [base, overlay, transform, dataPlaneHeaders]);
+  }, [base, overlay, dataPlaneHeaders]);
+
+  // A new transform moves the overlay where it is: from its acquired geometry (so steps never compound), then the
+  // overlay planes render again with the cameras they have (each still copies its base plane's).
+  useEffect(() => {
+    const s = session.current;
+    if (!s || status !== 'ready') return;
+    s.overVolume.place(transform);
+    s.engine.renderViewports(PLANES.map((p) => s.overIds[p]));
+  }, [transform, status]);
 
   // Colour mode: a colormap with a lower threshold on the overlay; grey otherwise.
   useEffect(() => {
@@ -175,7 +203,7 @@ export function FusionViewports({ base, overlay, transform, settings, dataPlaneH
     const s = session.current;
     const grid = baseRefs.current.axial?.closest('.fusion-grid');
     if (!s || status !== 'ready' || !grid) return;
-    // A transform change rebuilds the engine before this effect is cleaned up: never resize a destroyed one.
+    // A new series rebuilds the engine before this effect is cleaned up: never resize a destroyed one.
     const observer = new ResizeObserver(() => session.current === s && s.engine.resize(true, true));
     observer.observe(grid);
     return () => observer.disconnect();

@@ -50,6 +50,12 @@ export interface LoadedVolume {
     direction: number[];
     scalars: () => ArrayLike<number>;
   };
+  /**
+   * Places the volume by another rigid transform (undefined: as acquired), in place: the same voxels, texture and
+   * vtkImageData (which the viewports' volume mappers read every render), so no reload and no camera change.
+   * Re-render the viewports that show it.
+   */
+  place(transform: readonly (readonly number[])[] | undefined): void;
   dispose(): void;
 }
 
@@ -171,6 +177,9 @@ export async function loadVolume(plan: VolumePlan, firstShownFraction = 0.5, tra
         return data;
       },
     }),
+    place(transform) {
+      placeVolume(volume, transform ?? IDENTITY, acquired);
+    },
     dispose() {
       unregister();
       listeners.clear();
@@ -185,13 +194,20 @@ export async function loadVolume(plan: VolumePlan, firstShownFraction = 0.5, tra
   };
 }
 
-/** Moves a volume's geometry by a rigid transform: axes R·a, origin R·o + t (cornerstone's layout: i, j, k axes in turn). */
-function placeVolume(volume: Types.IImageVolume, m: readonly (readonly number[])[]): void {
+const IDENTITY = [[1, 0, 0, 0], [0, 1, 0, 0], [0, 0, 1, 0], [0, 0, 0, 1]] as const;
+
+/**
+ * Moves a volume's geometry by a rigid transform: axes R·a, origin R·o + t (cornerstone's layout: i, j, k axes in
+ * turn), from `from` (the acquired geometry, so successive placements never compound) or else where it is now.
+ * Sets the volume's fields and its vtkImageData, which cornerstone's volume mappers take as their input (createVolumeActor):
+ * its index-to-world matrix is recomputed on set and read at every render, its mtime rebuilds the mapper's bounds.
+ */
+function placeVolume(volume: Types.IImageVolume, m: readonly (readonly number[])[], from?: { origin: readonly number[]; direction: readonly number[] }): void {
   const apply = (v: readonly number[], withTranslation: boolean) =>
     [0, 1, 2].map((r) => m[r]![0]! * v[0]! + m[r]![1]! * v[1]! + m[r]![2]! * v[2]! + (withTranslation ? m[r]![3]! : 0));
-  const d = [...volume.direction];
+  const d = [...(from?.direction ?? volume.direction)];
   const direction = [...apply(d.slice(0, 3), false), ...apply(d.slice(3, 6), false), ...apply(d.slice(6, 9), false)];
-  const origin = apply([...volume.origin], true) as [number, number, number];
+  const origin = apply([...(from?.origin ?? volume.origin)], true) as [number, number, number];
   volume.direction = direction as Types.Mat3;
   volume.origin = origin;
   volume.imageData?.setDirection(direction as unknown as Float32Array);

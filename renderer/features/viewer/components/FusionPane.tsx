@@ -243,17 +243,21 @@ export function FusionPane({ plane, base, overlay }: FusionPaneProps) {
             ))}
           </select>
         ) : null}
-        {saveState.message ? (
-          <span data-testid="registration-save-status" role="status">
-            {saveState.message}
+        {/* Notes on a line of their own, always there: text coming and going never changes the planes' size, which would
+            rescale the picture under a reader fine-tuning a registration. */}
+        <div style={{ flexBasis: '100%', display: 'flex', gap: 10, minHeight: '1.4em', alignItems: 'center' }}>
+          {saveState.message ? (
+            <span data-testid="registration-save-status" role="status">
+              {saveState.message}
+            </span>
+          ) : null}
+          <span data-testid="registration-status" aria-live="polite" title="Shift+drag: move the overlay · Ctrl+Shift+drag: rotate it · arrows: 1 mm (Shift 10) · [ ]: 1° (Shift 10)">
+            {/* The note stays while the transform is still the one found (not after an adjustment, undo or reset). */}
+            {appliedNote}
+            {registration.message}
+            {transform ? `${registration.message || appliedNote ? ' — ' : ''}${describeTransform(transform)}` : ''}
           </span>
-        ) : null}
-        <span data-testid="registration-status" aria-live="polite" title="Shift+drag: move the overlay · Ctrl+Shift+drag: rotate it · arrows: 1 mm (Shift 10) · [ ]: 1° (Shift 10)">
-          {/* The note stays while the transform is still the one found (not after an adjustment, undo or reset). */}
-          {appliedNote}
-          {registration.message}
-          {transform ? `${registration.message || appliedNote ? ' — ' : ''}${describeTransform(transform)}` : ''}
-        </span>
+        </div>
       </div>
       <FusionViewports base={plans.base} overlay={plans.overlay} transform={transform} settings={settings} dataPlaneHeaders={plane.headers} label="Fusion" onError={setError} onVolumes={setVolumes} onAdjust={onAdjust} />
     </div>
