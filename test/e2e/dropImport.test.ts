@@ -6,43 +6,32 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
-import { startBrowserHost, type BrowserHost } from '../../electron/browser-host/server';
 import { MemorySecretStore } from '../../electron/services/secrets/secretStore';
-import { MemorySettingsStore } from '../../electron/services/settings/settings';
-import { launchChromium } from '../support/chromium';
 import { repoRoot } from '../support/data';
-import { ensureRendererBuilt } from '../support/renderer';
+import { startE2eSession, type E2eSession } from '../support/e2eSession';
 import { makeTempDir, removeDir } from '../support/tempDir';
 
 const charset = (name: string) => path.join(repoRoot, 'test/fixtures/charsets', name);
 
 describe('drop to import', () => {
-  let host: BrowserHost;
-  let browser: Browser;
-  let dataDir: string;
+  let session: E2eSession;
   let tmp: string;
 
   beforeAll(async () => {
-    const rendererDir = ensureRendererBuilt();
-    dataDir = await makeTempDir('dokuei-e2e-drop-');
+    session = await startE2eSession({ prefix: 'dokuei-e2e-drop-', viewport: { width: 1400, height: 800 }, hostOptions: { secrets: new MemorySecretStore() } });
     tmp = await makeTempDir('dokuei-e2e-drop-files-');
-    host = await startBrowserHost({ dataDir, settings: new MemorySettingsStore({ seedDemo: false }), secrets: new MemorySecretStore(), rendererDir, log: () => {} });
-    browser = await launchChromium();
   });
 
   afterAll(async () => {
-    await browser?.close();
-    await host?.close();
-    await removeDir(dataDir);
-    await removeDir(tmp);
+    await session?.close();
+    if (tmp) await removeDir(tmp);
   });
 
   it('imports chosen files over the data plane and lists each refused file with its reason', async () => {
     const broken = path.join(tmp, 'broken.dcm');
     // A Part 10 file with its preamble wiped: not DICOM any more.
     writeFileSync(broken, Buffer.concat([Buffer.alloc(132), readFileSync(charset('chrGerm.dcm')).subarray(132)]));
-    const page = await browser.newPage({ viewport: { width: 1400, height: 800 } });
+    const { page, host } = session;
     await page.goto(host.url);
     await page.getByRole('button', { name: 'Files…' }).click();
     const input = page.locator('input[type="file"][name="dropFiles"]');

@@ -5,15 +5,10 @@
 import { readdirSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
-import { startBrowserHost, type BrowserHost } from '../../electron/browser-host/server';
 import { MemorySecretStore } from '../../electron/services/secrets/secretStore';
-import { MemorySettingsStore } from '../../electron/services/settings/settings';
 import { importPaths } from '../../electron/services/store/importPaths';
-import { launchChromium } from '../support/chromium';
 import { repoRoot } from '../support/data';
-import { ensureRendererBuilt } from '../support/renderer';
-import { makeTempDir, removeDir } from '../support/tempDir';
+import { startE2eSession, type E2eSession } from '../support/e2eSession';
 
 const FIXTURES = path.join(repoRoot, 'test/fixtures/charsets');
 
@@ -28,30 +23,22 @@ const EXPECTED: Record<string, [string, string]> = {
 };
 
 describe('person names in the study list', () => {
-  let host: BrowserHost;
-  let browser: Browser;
-  let dataDir: string;
+  let session: E2eSession;
+  const newPage = () => session.browser.newPage({ viewport: { width: 1500, height: 800 } });
 
   beforeAll(async () => {
-    const rendererDir = ensureRendererBuilt();
-    dataDir = await makeTempDir('dokuei-e2e-names-');
-    host = await startBrowserHost({ dataDir, settings: new MemorySettingsStore({ seedDemo: false }), secrets: new MemorySecretStore(), rendererDir, log: () => {} });
+    session = await startE2eSession({ prefix: 'dokuei-e2e-names-', viewport: { width: 1500, height: 800 }, hostOptions: { secrets: new MemorySecretStore() } });
     const files = readdirSync(FIXTURES).filter((f) => f.endsWith('.dcm')).map((f) => path.join(FIXTURES, f));
-    const result = await importPaths(host.services.store, files);
-    // The two sequence-encoding files have no study: they are refused with a reason, the rest imported.
+    const result = await importPaths(session.host.services.store, files);
+    // The two sequence-encoding files have no study: they are refused with a reason, the rest imported (so not by the session, which wants every file in).
     expect(result.failed.map((f) => path.basename(f.path)).sort()).toEqual(['chrSQEncoding.dcm', 'chrSQEncoding1.dcm']);
-    browser = await launchChromium();
   });
 
-  afterAll(async () => {
-    await browser?.close();
-    await host?.close();
-    await removeDir(dataDir);
-  });
+  afterAll(() => session?.close());
 
   it('decodes every name exactly and shows all its groups', async () => {
-    const page = await browser.newPage({ viewport: { width: 1500, height: 800 } });
-    await page.goto(host.url);
+    const { page } = session;
+    await page.goto(session.host.url);
     for (const [patientId, [text, groups]] of Object.entries(EXPECTED)) {
       const row = page.locator('tr[data-study-uid]', { has: page.locator(`td[title="${patientId}"]`) });
       await row.waitFor({ timeout: 60000 });
@@ -63,8 +50,8 @@ describe('person names in the study list', () => {
   });
 
   it('finds a patient by the kanji or kana of the name', async () => {
-    const page = await browser.newPage({ viewport: { width: 1500, height: 800 } });
-    await page.goto(host.url);
+    const page = await newPage();
+    await page.goto(session.host.url);
     await page.locator('tr[data-study-uid]').first().waitFor({ timeout: 60000 });
     for (const [query, ids] of [
       ['山田', ['H31EXAMPLE', 'H32EXAMPLE']],
@@ -80,8 +67,8 @@ describe('person names in the study list', () => {
   });
 
   it('the file inspector shows names inside sequence items, decoded with the set that applies there', async () => {
-    const page = await browser.newPage({ viewport: { width: 1500, height: 800 } });
-    await page.goto(host.url);
+    const page = await newPage();
+    await page.goto(session.host.url);
     await page.click('button:has-text("Files…")');
     const files = ['chrSQEncoding.dcm', 'chrSQEncoding1.dcm', 'chrH32.dcm'].map((f) => path.join(FIXTURES, f));
     await page.fill('textarea[name="paths"]', [...files, '/no/such/file.dcm'].join('\n'));

@@ -4,37 +4,24 @@
  */
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
-import { startBrowserHost, type BrowserHost } from '../../electron/browser-host/server';
 import { MemorySecretStore } from '../../electron/services/secrets/secretStore';
 import { MemorySettingsStore } from '../../electron/services/settings/settings';
-import { launchChromium } from '../support/chromium';
 import { repoRoot } from '../support/data';
-import { ensureRendererBuilt } from '../support/renderer';
-import { makeTempDir, removeDir } from '../support/tempDir';
+import { startE2eSession, type E2eSession } from '../support/e2eSession';
 
 describe('storage panel', () => {
-  let host: BrowserHost;
-  let browser: Browser;
-  let dataDir: string;
+  let session: E2eSession;
   let settings: MemorySettingsStore;
 
   beforeAll(async () => {
-    const rendererDir = ensureRendererBuilt();
-    dataDir = await makeTempDir('dokuei-e2e-storage-');
     settings = new MemorySettingsStore({ seedDemo: true });
-    host = await startBrowserHost({ dataDir, settings, secrets: new MemorySecretStore(), rendererDir, log: () => {} });
-    browser = await launchChromium();
+    session = await startE2eSession({ prefix: 'dokuei-e2e-storage-', settings, viewport: { width: 1300, height: 900 }, hostOptions: { secrets: new MemorySecretStore() } });
   });
 
-  afterAll(async () => {
-    await browser?.close();
-    await host?.close();
-    await removeDir(dataDir);
-  });
+  afterAll(() => session?.close());
 
   it('shows the usage history, the location and applies a quota', async () => {
-    const page = await browser.newPage({ viewport: { width: 1300, height: 900 } });
+    const { page, host, dataDir } = session;
     await page.goto(host.url);
     await page.locator('tr[data-study-uid]').first().waitFor({ timeout: 60000 });
     await page.click('button:has-text("Storage")');

@@ -6,8 +6,8 @@
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
-import { startBrowserHost, type BrowserHost } from '../../electron/browser-host/server';
-import { MemorySettingsStore } from '../../electron/services/settings/settings';
+import { startBrowserHost, type BrowserHost, type BrowserHostOptions } from '../../electron/browser-host/server';
+import { MemorySettingsStore, type SettingsStore } from '../../electron/services/settings/settings';
 import { importPaths } from '../../electron/services/store/importPaths';
 import { launchChromium } from './chromium';
 import { repoRoot } from './data';
@@ -35,6 +35,14 @@ export interface E2eSessionOptions {
   /** PACS nodes in the settings (none: local archive only). */
   nodes?: unknown[];
   viewport?: { width: number; height: number };
+  /** Seed the demo CT into an empty store when there are no nodes (default false). Ignored with `settings`. */
+  seedDemo?: boolean;
+  /** The test's own settings store instead of the in-memory one made from `nodes` and `seedDemo`. */
+  settings?: SettingsStore | ((dataDir: string) => SettingsStore);
+  /** More browser-host options: a secret store (default: the encrypted file in dataDir), the demo folder. */
+  hostOptions?: Pick<BrowserHostOptions, 'secrets' | 'demoDir'>;
+  /** Record each page error with its stack, not just its message. */
+  errorStacks?: boolean;
 }
 
 export async function startE2eSession(options: E2eSessionOptions): Promise<E2eSession> {
@@ -49,7 +57,11 @@ export async function startE2eSession(options: E2eSessionOptions): Promise<E2eSe
   };
   try {
     const files = (await options.files?.(dataDir)) ?? [];
-    host = await startBrowserHost({ dataDir, settings: new MemorySettingsStore({ nodes: options.nodes ?? [], seedDemo: false }), rendererDir, log: () => {} });
+    const settings =
+      typeof options.settings === 'function'
+        ? options.settings(dataDir)
+        : (options.settings ?? new MemorySettingsStore({ nodes: options.nodes ?? [], seedDemo: options.seedDemo ?? false }));
+    host = await startBrowserHost({ ...options.hostOptions, dataDir, settings, rendererDir, log: () => {} });
     if (files.length > 0) {
       const imported = await importPaths(host.services.store, files);
       if (imported.failed.length > 0) throw new Error(`Fixture files did not import: ${JSON.stringify(imported.failed)}`);
@@ -57,7 +69,7 @@ export async function startE2eSession(options: E2eSessionOptions): Promise<E2eSe
     browser = await launchChromium();
     const page = await browser.newPage({ viewport: options.viewport ?? { width: 1500, height: 900 } });
     const pageErrors: string[] = [];
-    page.on('pageerror', (e) => pageErrors.push(e.message));
+    page.on('pageerror', (e) => pageErrors.push(options.errorStacks ? `${e.message}\n${e.stack ?? ''}` : e.message));
     mkdirSync(shotsDir, { recursive: true });
     return { dataDir, host, browser, page, pageErrors, close };
   } catch (err) {
