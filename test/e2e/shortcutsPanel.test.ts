@@ -3,33 +3,26 @@
  * Shift+L (a conflicting key is refused first, naming both actions, in the panel and by the services), saved in
  * settings.json, and after a page reload Shift+L sets the lung window while the old key 2 does nothing.
  */
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { startBrowserHost, type BrowserHost } from '../../electron/browser-host/server';
+import type { Page } from 'playwright-core';
 import { ConfSettingsStore } from '../../electron/services/settings/settings';
-import { launchChromium } from '../support/chromium';
-import { demoCtDir, repoRoot } from '../support/data';
-import { ensureRendererBuilt } from '../support/renderer';
-import { makeTempDir, removeDir } from '../support/tempDir';
+import { demoCtDir } from '../support/data';
+import { shotsDir, startE2eSession, type E2eSession } from '../support/e2eSession';
 import { waitForRenderedImage } from '../support/viewerPage';
 
-const shotsDir = path.join(repoRoot, 'test-results');
 const shot = (page: Page, name: string) => page.screenshot({ path: path.join(shotsDir, `e2e-keys-${name}.png`) });
 
 describe('viewer keys: the Keys panel, saved in the settings', () => {
-  let host: BrowserHost;
-  let browser: Browser;
+  let session: E2eSession;
   let page: Page;
-  let dataDir: string;
-  const pageErrors: string[] = [];
   const voiText = () => page.locator('[data-testid="overlay-voi"]').textContent();
   const row = (action: string) => page.locator(`.keys-panel tr[data-action="${action}"]`);
   const panel = () => page.locator('[role="dialog"][aria-label="Viewer keys"]');
   /** settings.json's `shortcuts` (undefined while the file or the field is absent). */
   const savedShortcuts = (): unknown => {
-    const file = path.join(dataDir, 'settings.json');
+    const file = path.join(session.dataDir, 'settings.json');
     return existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as { shortcuts?: unknown }).shortcuts : undefined;
   };
 
@@ -48,22 +41,18 @@ describe('viewer keys: the Keys panel, saved in the settings', () => {
   }
 
   beforeAll(async () => {
-    const rendererDir = ensureRendererBuilt();
-    dataDir = await makeTempDir('dokuei-e2e-keys-');
-    host = await startBrowserHost({ dataDir, settings: new ConfSettingsStore(dataDir), rendererDir, demoDir: demoCtDir(), log: () => {} });
-    browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-    page.on('pageerror', (e) => pageErrors.push(e.message));
-    mkdirSync(shotsDir, { recursive: true });
-    await page.goto(host.url);
+    session = await startE2eSession({
+      prefix: 'dokuei-e2e-keys-',
+      settings: (dataDir) => new ConfSettingsStore(dataDir),
+      hostOptions: { demoDir: demoCtDir() },
+      viewport: { width: 1400, height: 900 },
+    });
+    page = session.page;
+    await page.goto(session.host.url);
     await openDemoSeries();
   });
 
-  afterAll(async () => {
-    await browser?.close();
-    await host?.close();
-    if (dataDir) await removeDir(dataDir);
-  });
+  afterAll(() => session?.close());
 
   it('"?" opens the panel listing every action with its description and key', async () => {
     await page.locator('.viewport').focus();
@@ -150,6 +139,6 @@ describe('viewer keys: the Keys panel, saved in the settings', () => {
     await page.locator('.keys-panel').getByRole('button', { name: 'Save' }).click();
     await expect.poll(() => page.locator('[data-testid="keys-status"]').textContent()).toMatch(/^Saved/);
     expect(savedShortcuts()).toBeUndefined();
-    expect(pageErrors).toEqual([]);
+    expect(session.pageErrors).toEqual([]);
   });
 });

@@ -3,20 +3,14 @@
  * store by the browser host): presets by key, length and ellipse ROI by mouse (checked against the decoded
  * file), flip, cine, orientation letters, the measurement list and deleting from it.
  */
-import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { startBrowserHost, type BrowserHost } from '../../electron/browser-host/server';
-import { MemorySettingsStore } from '../../electron/services/settings/settings';
-import { launchChromium } from '../support/chromium';
-import { demoCtDir, dicomFilesIn, repoRoot } from '../support/data';
+import type { Page } from 'playwright-core';
+import { demoCtDir, dicomFilesIn } from '../support/data';
+import { shotsDir, startE2eSession, type E2eSession } from '../support/e2eSession';
 import { decodeNativeSlice, indexBySopInstanceUid } from '../support/pixels';
-import { ensureRendererBuilt } from '../support/renderer';
-import { makeTempDir, removeDir } from '../support/tempDir';
 import { canvasBox, canvasGrey, dragOnCanvas, hookCall, waitForRenderedImage } from '../support/viewerPage';
 
-const shotsDir = path.join(repoRoot, 'test-results');
 const shot = (page: Page, name: string) => page.screenshot({ path: path.join(shotsDir, `e2e-stack-${name}.png`) });
 
 interface HookMeasurement {
@@ -29,11 +23,8 @@ interface HookMeasurement {
 }
 
 describe('stack viewer reading tools on the demo CT', () => {
-  let host: BrowserHost;
-  let browser: Browser;
+  let session: E2eSession;
   let page: Page;
-  let dataDir: string;
-  const pageErrors: string[] = [];
   const files = indexBySopInstanceUid(dicomFilesIn(demoCtDir()));
   const sliceOf = (imageId: string) => {
     const sop = /\/instances\/([0-9.]+)\/frames\//.exec(imageId)?.[1];
@@ -69,14 +60,10 @@ describe('stack viewer reading tools on the demo CT', () => {
   const sliceText = () => page.locator('[data-testid="overlay-slice"]').textContent();
 
   beforeAll(async () => {
-    const rendererDir = ensureRendererBuilt();
-    dataDir = await makeTempDir('dokuei-e2e-stack-');
-    host = await startBrowserHost({ dataDir, settings: new MemorySettingsStore({}), rendererDir, demoDir: demoCtDir(), log: () => {} });
-    browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1400, height: 860 } });
-    page.on('pageerror', (e) => pageErrors.push(e.message));
-    mkdirSync(shotsDir, { recursive: true });
-    await page.goto(host.url);
+    // The demo CT, seeded by the host into the empty store.
+    session = await startE2eSession({ prefix: 'dokuei-e2e-stack-', seedDemo: true, hostOptions: { demoDir: demoCtDir() }, viewport: { width: 1400, height: 860 } });
+    page = session.page;
+    await page.goto(session.host.url);
     const row = page.locator('tr[data-study-uid]', { hasText: 'LIDC-IDRI-0314' });
     await row.waitFor({ timeout: 60000 });
     await row.press('Enter');
@@ -86,11 +73,7 @@ describe('stack viewer reading tools on the demo CT', () => {
     await waitForRenderedImage(page);
   });
 
-  afterAll(async () => {
-    await browser?.close();
-    await host?.close();
-    if (dataDir) await removeDir(dataDir);
-  });
+  afterAll(() => session?.close());
 
   it('shows orientation letters for an axial CT, scale bar, position and the header window', async () => {
     await shot(page, 'initial');
@@ -241,7 +224,7 @@ describe('stack viewer reading tools on the demo CT', () => {
       .toBe(true);
     await page.waitForTimeout(500);
     expect(await sliceText()).toBe(stopped);
-    expect(pageErrors).toEqual([]);
+    expect(session.pageErrors).toEqual([]);
   });
 });
 
