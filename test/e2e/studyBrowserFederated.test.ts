@@ -4,35 +4,28 @@
  * study is, the dead node with its reason, Japanese names decoded; Retrieve brings a study into the local
  * store with a progress bar, and it then opens from there.
  */
-import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { startBrowserHost, type BrowserHost } from '../../electron/browser-host/server';
+import type { Page } from 'playwright-core';
+import type { BrowserHost } from '../../electron/browser-host/server';
 import { MemorySecretStore } from '../../electron/services/secrets/secretStore';
-import { MemorySettingsStore } from '../../electron/services/settings/settings';
-import { launchChromium } from '../support/chromium';
 import { demoCtDir, dicomFilesIn, repoRoot } from '../support/data';
+import { shotsDir, startE2eSession, type E2eSession } from '../support/e2eSession';
 import { freePort } from '../support/freePort';
 import { startOrthanc, type OrthancInstance } from '../support/orthanc';
-import { ensureRendererBuilt } from '../support/renderer';
-import { makeTempDir, removeDir } from '../support/tempDir';
 import { waitForRenderedImage } from '../support/viewerPage';
 
 const CT_PATIENT = 'LIDC-IDRI-0314';
 const JP_PATIENT = 'H31EXAMPLE';
-const shots = path.join(repoRoot, 'test-results');
 
 describe('federated study browser', () => {
   let onsite: OrthancInstance;
   let offsite: OrthancInstance;
+  let session: E2eSession;
   let host: BrowserHost;
-  let browser: Browser;
   let page: Page;
-  let dataDir: string;
 
   beforeAll(async () => {
-    const rendererDir = ensureRendererBuilt();
     // UTF-8 answers: with its Latin-1 default, Orthanc would drop the kanji before we ever see them.
     onsite = await startOrthanc({ name: 'Onsite', extraConfig: { DefaultEncoding: 'Utf8' } });
     offsite = await startOrthanc({ name: 'Offsite' });
@@ -40,31 +33,22 @@ describe('federated study browser', () => {
     const ct = dicomFilesIn(demoCtDir()).slice(0, 12);
     for (const f of ct) await offsite.upload(f);
     const deadPort = await freePort();
-    dataDir = await makeTempDir('dokuei-e2e-fed-');
-    host = await startBrowserHost({
-      dataDir,
-      settings: new MemorySettingsStore({
-        nodes: [
-          { id: 'onsite', name: 'On-site PACS', role: 'onsite', priority: 10, kind: 'dicomweb', url: onsite.dicomwebUrl },
-          { id: 'offsite', name: 'Off-site archive', role: 'offsite', priority: 20, kind: 'dicomweb', url: offsite.dicomwebUrl },
-          { id: 'legacy', name: 'Legacy PACS', role: 'other', priority: 30, kind: 'dicomweb', url: `http://127.0.0.1:${deadPort}/dicom-web`, connectTimeoutMs: 1000, timeoutMs: 3000 },
-        ],
-      }),
-      secrets: new MemorySecretStore(),
-      rendererDir,
-      log: () => {},
+    session = await startE2eSession({
+      prefix: 'dokuei-e2e-fed-',
+      nodes: [
+        { id: 'onsite', name: 'On-site PACS', role: 'onsite', priority: 10, kind: 'dicomweb', url: onsite.dicomwebUrl },
+        { id: 'offsite', name: 'Off-site archive', role: 'offsite', priority: 20, kind: 'dicomweb', url: offsite.dicomwebUrl },
+        { id: 'legacy', name: 'Legacy PACS', role: 'other', priority: 30, kind: 'dicomweb', url: `http://127.0.0.1:${deadPort}/dicom-web`, connectTimeoutMs: 1000, timeoutMs: 3000 },
+      ],
+      hostOptions: { secrets: new MemorySecretStore() },
     });
-    browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1500, height: 900 } });
-    mkdirSync(shots, { recursive: true });
+    ({ host, page } = session);
   });
 
   afterAll(async () => {
-    await browser?.close();
-    await host?.close();
+    await session?.close();
     await onsite?.stop();
     await offsite?.stop();
-    await removeDir(dataDir);
   });
 
   it('shows the union of both PACS, where each study is, and the dead node with its reason', async () => {
@@ -86,7 +70,7 @@ describe('federated study browser', () => {
     await expect.poll(() => page.locator('.chip.health[data-node-id="legacy"]').getAttribute('data-state')).toBe('offline');
     expect(await page.locator('.chip.health[data-node-id="legacy"]').getAttribute('title')).toMatch(/offline: .*Legacy PACS/);
     await expect.poll(() => page.locator('.chip.health[data-node-id="onsite"]').getAttribute('data-state')).toBe('online');
-    await page.screenshot({ path: path.join(shots, 'e2e-federated-search.png') });
+    await page.screenshot({ path: path.join(shotsDir, 'e2e-federated-search.png') });
   });
 
   it('filters by patient ID and by modality', async () => {
@@ -121,7 +105,7 @@ describe('federated study browser', () => {
     await series.click();
     const stats = await waitForRenderedImage(page);
     expect(stats.distinct).toBeGreaterThan(64);
-    await page.screenshot({ path: path.join(shots, 'e2e-federated-retrieved.png') });
+    await page.screenshot({ path: path.join(shotsDir, 'e2e-federated-retrieved.png') });
 
     // The jobs panel lists the finished retrieve; the storage panel shows the CT in the archive.
     await page.click('button:has-text("Jobs")');
@@ -130,6 +114,6 @@ describe('federated study browser', () => {
     await page.click('button:has-text("Storage")');
     await expect.poll(() => page.locator('[data-testid="archive-total"]').textContent()).toMatch(/in 1 studies \(0 pinned\), encrypted at rest/);
     expect(await page.locator('.usage-table tr[data-modality="CT"]').count()).toBe(1);
-    await page.screenshot({ path: path.join(shots, 'e2e-storage-panel.png') });
+    await page.screenshot({ path: path.join(shotsDir, 'e2e-storage-panel.png') });
   });
 });

@@ -2,57 +2,41 @@
  * End to end as a reader meets it: Orthanc holds the real CT, the browser host fronts it, Chromium
  * (SwiftShader WebGL2) runs the renderer. Find the patient, open the series, and check the pixels.
  */
-import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { startBrowserHost, type BrowserHost } from '../../electron/browser-host/server';
-import { MemorySettingsStore } from '../../electron/services/settings/settings';
-import { launchChromium } from '../support/chromium';
-import { dicomFilesIn, realCtDir, repoRoot } from '../support/data';
+import type { Page } from 'playwright-core';
+import { dicomFilesIn, realCtDir } from '../support/data';
+import { shotsDir, startE2eSession, type E2eSession } from '../support/e2eSession';
 import { startOrthanc, type OrthancInstance } from '../support/orthanc';
 import { decodeNativeSlice, expectedDisplayRange, indexBySopInstanceUid } from '../support/pixels';
-import { ensureRendererBuilt } from '../support/renderer';
-import { makeTempDir, removeDir } from '../support/tempDir';
 import { probeViewportCenter, waitForRenderedImage } from '../support/viewerPage';
 
 const PATIENT_ID = 'LIDC-IDRI-0314';
-const shotsDir = path.join(repoRoot, 'test-results');
 
 describe('study browser and stack viewer against Orthanc', () => {
   let orthanc: OrthancInstance;
-  let host: BrowserHost;
-  let browser: Browser;
+  let session: E2eSession;
   let page: Page;
-  let dataDir: string;
   const ctFiles = dicomFilesIn(realCtDir());
 
   beforeAll(async () => {
-    const rendererDir = ensureRendererBuilt();
     orthanc = await startOrthanc();
     await orthanc.uploadDir(realCtDir());
-    dataDir = await makeTempDir('dokuei-e2e-');
-    host = await startBrowserHost({
-      dataDir,
-      settings: new MemorySettingsStore({ nodes: [{ name: 'On-site PACS', kind: 'dicomweb', url: orthanc.dicomwebUrl }] }),
-      rendererDir,
-      log: () => {},
+    session = await startE2eSession({
+      prefix: 'dokuei-e2e-',
+      nodes: [{ name: 'On-site PACS', kind: 'dicomweb', url: orthanc.dicomwebUrl }],
+      viewport: { width: 1280, height: 760 },
     });
-    browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1280, height: 760 } });
-    mkdirSync(shotsDir, { recursive: true });
+    page = session.page;
   });
 
   afterAll(async () => {
-    await browser?.close();
-    await host?.close();
+    await session?.close();
     await orthanc?.stop();
-    await removeDir(dataDir);
   });
 
   it('lists the patient from the PACS, opens the series and shows the real image', async () => {
-    const pageErrors: string[] = [];
-    page.on('pageerror', (e) => pageErrors.push(e.message));
+    const { host, pageErrors } = session;
     await page.goto(host.url);
 
     const row = page.locator('tr[data-study-uid]', { hasText: PATIENT_ID });
