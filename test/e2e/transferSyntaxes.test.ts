@@ -19,25 +19,21 @@
  * original slice; the lossy ones stay within their measured distance from it (maxModalityDifference).
  * Screenshots: test-results/e2e-ts-*.png.
  */
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { startBrowserHost, type BrowserHost } from '../../electron/browser-host/server';
+import type { Page } from 'playwright-core';
 import { readPart10Header } from '../../electron/services/dicom/part10';
 import { decodedFrames, maxModalityDifference, pixelModuleOf, type PixelModule } from '../../electron/services/dicom/pixelDecode/frames';
-import { MemorySettingsStore } from '../../electron/services/settings/settings';
 import { importPaths } from '../../electron/services/store/importPaths';
 import { getString, type DicomJsonDataset } from '../../common/dicom/dicomJson';
 import { Tag } from '../../common/dicom/tags';
-import { launchChromium } from '../support/chromium';
-import { repoRoot, sharedDataDir } from '../support/data';
-import { ensureRendererBuilt } from '../support/renderer';
+import { sharedDataDir } from '../support/data';
+import { shotsDir, startE2eSession, type E2eSession } from '../support/e2eSession';
 import { htj2kLosslessCopy, rewriteIdentity, uidFor } from '../support/rewriteUids';
 import { makeTempDir, removeDir } from '../support/tempDir';
 import { canvasBox, hookCall, viewportCanvasStats, waitForRenderedImage } from '../support/viewerPage';
 
-const shotsDir = path.join(repoRoot, 'test-results');
 const setDir = sharedDataDir('ts_ct_cornerstone');
 const ORIGINAL = 'CTImage.dcm';
 const HTJ2K = 'htj2k';
@@ -128,22 +124,17 @@ const PROBE_PIXELS: [number, number][] = [
 ];
 
 describe.skipIf(!setDir)('transfer syntaxes: every one the loader decodes, shown and probed in Chromium', () => {
-  let host: BrowserHost;
-  let browser: Browser;
+  let session: E2eSession;
   let page: Page;
-  let dataDir: string;
   let copiesDir: string;
-  const pageErrors: string[] = [];
+  let pageErrors: string[];
   const failedRequests: string[] = [];
   const studyUid = uidFor('dokuei-e2e-ts-study');
   const series = new Map<string, { seriesUid: string; file: string }>();
   let original: Decoded;
 
   beforeAll(async () => {
-    const rendererDir = ensureRendererBuilt();
-    dataDir = await makeTempDir('dokuei-e2e-ts-');
     copiesDir = await makeTempDir('dokuei-e2e-ts-copies-');
-    mkdirSync(shotsDir, { recursive: true });
     const read = (f: string) => new Uint8Array(readFileSync(path.join(setDir!, f)));
     original = await decodeInNode(read(ORIGINAL));
     CASES.forEach((c, i) => {
@@ -164,26 +155,23 @@ describe.skipIf(!setDir)('transfer syntaxes: every one the loader decodes, shown
         }),
       );
     }
-    host = await startBrowserHost({ dataDir, settings: new MemorySettingsStore({ nodes: [], seedDemo: false }), rendererDir, log: () => {} });
-    const imported = await importPaths(host.services.store, [
+    session = await startE2eSession({ prefix: 'dokuei-e2e-ts-', viewport: { width: 1400, height: 900 }, errorStacks: true });
+    ({ page, pageErrors } = session);
+    // Imported here rather than by the session, to check the count.
+    const imported = await importPaths(session.host.services.store, [
       copiesDir,
       path.join(setDir!, 'CT0012.fragmented_no_bot_jpeg_baseline.51.dcm'),
       path.join(setDir!, 'US-YBR_FULL_422-EVRLE.dcm'),
       path.join(setDir!, 'no-pixel-spacing.dcm'),
     ]);
     expect(imported.imported).toBe(CASES.length + 3);
-    browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-    page.on('pageerror', (e) => pageErrors.push(`${e.message}\n${e.stack ?? ''}`));
     page.on('response', (r) => {
       if (r.status() >= 400) failedRequests.push(`${r.status()} ${r.url()}`);
     });
   }, 180000);
 
   afterAll(async () => {
-    await browser?.close();
-    await host?.close();
-    if (dataDir) await removeDir(dataDir);
+    await session?.close();
     if (copiesDir) await removeDir(copiesDir);
   });
 
@@ -198,7 +186,7 @@ describe.skipIf(!setDir)('transfer syntaxes: every one the loader decodes, shown
     const item = page.locator(`li[data-series-uid="${seriesUid}"]`);
     if (!(await item.isVisible())) {
       const row = page.locator(`tr[data-study-uid="${studyInstanceUid}"]`);
-      if (!(await row.isVisible())) await page.goto(host.url);
+      if (!(await row.isVisible())) await page.goto(session.host.url);
       await row.waitFor({ timeout: 60000 });
       await row.click();
     }
