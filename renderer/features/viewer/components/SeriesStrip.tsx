@@ -1,4 +1,7 @@
-/** The selected study's series (local store or the first node that answers), with thumbnails. */
+/**
+ * The selected study's series (local store or the first node that answers), with thumbnails; series that hold no
+ * images (REG, SEG, SR, PR…) get a labelled tile and do not open in a viewport (a note says why).
+ */
 import { useEffect, useState } from 'react';
 import { getString } from '../../../../common/dicom/dicomJson';
 import { dicomwebPath } from '../../../../common/dicom/dicomwebPaths';
@@ -7,6 +10,7 @@ import { Tag } from '../../../../common/dicom/tags';
 import type { DokueiApi } from '../../../../common/ipc/contract';
 import { getDicomJson, getImageObjectUrl } from '../../../platform/dicomweb';
 import type { DataPlane } from '../../../platform/platform';
+import { nonImageKind, nonImageLabel, whyNotOpened } from '../model/nonImageSeries';
 
 export interface SeriesStripProps {
   api: DokueiApi;
@@ -23,10 +27,17 @@ export function SeriesStrip({ api, plane, studyUid, selected, thumbnails, refres
   const [series, setSeries] = useState<SeriesSummary[]>();
   const [error, setError] = useState<string>();
   const [source, setSource] = useState<string>('');
+  const [refused, setRefused] = useState<string>();
+  const open = (s: SeriesSummary) => {
+    if (nonImageKind(s.modality)) return setRefused(whyNotOpened(s.modality, s.seriesDescription));
+    setRefused(undefined);
+    onOpen(s);
+  };
 
   useEffect(() => {
     let live = true;
     setError(undefined);
+    setRefused(undefined);
     api.studies
       .series({ studyInstanceUid: studyUid })
       .then((r) => {
@@ -49,6 +60,11 @@ export function SeriesStrip({ api, plane, studyUid, selected, thumbnails, refres
           Series list: {error}
         </div>
       ) : null}
+      {refused ? (
+        <div className="banner info" role="status" data-testid="series-not-opened">
+          {refused}
+        </div>
+      ) : null}
       <ul className="series-list" aria-label="Series" data-source={source}>
         {(series ?? []).map((s) => (
           <li
@@ -56,12 +72,19 @@ export function SeriesStrip({ api, plane, studyUid, selected, thumbnails, refres
             tabIndex={0}
             className={s.seriesInstanceUid === selected ? 'selected' : ''}
             data-series-uid={s.seriesInstanceUid}
-            onClick={() => onOpen(s)}
-            onKeyDown={(e) => e.key === 'Enter' && onOpen(s)}
+            data-non-image={nonImageKind(s.modality) ? 'true' : undefined}
+            onClick={() => open(s)}
+            onKeyDown={(e) => e.key === 'Enter' && open(s)}
           >
-            {thumbnails ? <Thumbnail plane={plane} series={s} /> : <div className="thumb-placeholder" aria-hidden />}
+            {nonImageKind(s.modality) ? (
+              <NonImageTile plane={plane} series={s} counts={thumbnails} />
+            ) : thumbnails ? (
+              <Thumbnail plane={plane} series={s} />
+            ) : (
+              <div className="thumb-placeholder" aria-hidden />
+            )}
             <span className="caption">
-              {s.modality} #{s.seriesNumber ?? '?'} · {s.numberOfInstances ?? '?'} img
+              {s.modality} #{s.seriesNumber ?? '?'} · {s.numberOfInstances ?? '?'} {nonImageKind(s.modality) ? 'obj' : 'img'}
             </span>
             <span className="caption">{s.seriesDescription || '(no description)'}</span>
           </li>
@@ -94,3 +117,32 @@ function Thumbnail({ plane, series }: { plane: DataPlane; series: SeriesSummary 
   }, [plane, series]);
   return url ? <img src={url} alt={`Series ${series.seriesNumber ?? ''} thumbnail`} /> : <div className="thumb-placeholder" aria-hidden />;
 }
+
+/** In place of a thumbnail: what the series is; a SEG's segments counted from its metadata where it can be read. */
+function NonImageTile({ plane, series, counts }: { plane: DataPlane; series: SeriesSummary; counts: boolean }) {
+  const [segments, setSegments] = useState<number>();
+  const isSeg = series.modality.trim().toUpperCase() === 'SEG';
+  useEffect(() => {
+    if (!isSeg || !counts) return;
+    const ctl = new AbortController();
+    getDicomJson(plane, dicomwebPath.seriesMetadata(series.studyInstanceUid, series.seriesInstanceUid), ctl.signal)
+      .then((r) => {
+        // One SEG object usually; several: their segments together.
+        const n = r.items.reduce((sum, ds) => sum + ((ds[SEGMENT_SEQUENCE] as { Value?: unknown[] } | undefined)?.Value?.length ?? 0), 0);
+        if (n > 0) setSegments(n);
+      })
+      .catch(() => {
+        // Not readable (a node without metadata): the tile says what it is without the count.
+      });
+    return () => ctl.abort();
+  }, [plane, series, isSeg, counts]);
+  return (
+    <div className="thumb-placeholder non-image-tile" data-testid="non-image-tile" style={NON_IMAGE_TILE}>
+      {nonImageLabel(series.modality, segments)}
+    </div>
+  );
+}
+
+/** Segment Sequence (0062,0002). */
+const SEGMENT_SEQUENCE = '00620002';
+const NON_IMAGE_TILE: React.CSSProperties = { display: 'flex', alignItems: 'center', justifyContent: 'center', textAlign: 'center', padding: 8, boxSizing: 'border-box', fontSize: 13, color: '#cfd8e0', background: '#1a2230', border: '1px dashed #3a4a60' };

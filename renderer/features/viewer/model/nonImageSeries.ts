@@ -1,0 +1,42 @@
+/**
+ * Series that hold no images (registrations, segmentations, reports, presentation states…): the series strip shows
+ * what they are on a labelled tile instead of a thumbnail (which would be black), and does not open them in a
+ * stack viewport.
+ */
+
+/** What each non-image modality is, in words (PS3.3 C.7.3.1.1.1 defined terms). */
+const NON_IMAGE_MODALITIES: Readonly<Record<string, string>> = {
+  REG: 'Spatial registration',
+  SEG: 'Segmentation',
+  RWVM: 'Real world value mapping',
+  SR: 'Structured report',
+  PR: 'Presentation state',
+  KO: 'Key object selection',
+  RTSTRUCT: 'RT structure set',
+  RTPLAN: 'RT plan',
+  RTRECORD: 'RT treatment record',
+  DOC: 'Document',
+  FID: 'Fiducials',
+  PLAN: 'Plan',
+  AU: 'Audio',
+  ECG: 'Waveform',
+  HD: 'Waveform',
+};
+
+/** What a series is when it holds no images ("Spatial registration"); undefined for image series. */
+export function nonImageKind(modality: string | undefined): string | undefined {
+  return NON_IMAGE_MODALITIES[(modality ?? '').trim().toUpperCase()];
+}
+
+/** The tile's label: "REG · Spatial registration", "SEG · 2 segments" once the segments are counted. */
+export function nonImageLabel(modality: string, segments?: number): string {
+  const m = modality.trim().toUpperCase();
+  const what = m === 'SEG' && segments !== undefined ? `${segments} segment${segments === 1 ? '' : 's'}` : (nonImageKind(m) ?? 'Not an image');
+  return `${m} · ${what}`;
+}
+
+/** Why such a series does not open in a viewport. */
+export function whyNotOpened(modality: string, description: string): string {
+  const m = modality.trim().toUpperCase();
+  return `${description ? `"${description}"` : 'This series'} is ${m} (${nonImageKind(m) ?? 'not an image'}), not an image series: there is nothing to show in a viewport.`;
+}
