@@ -1,12 +1,14 @@
 /**
  * Sends instances of the local archive to a PACS node (issues #7 and #8: registrations and SUV mappings "optionally
- * sent with STOW-RS"). DICOMweb nodes get a STOW-RS POST; Dokuei has no C-STORE client, so a DIMSE node is refused
- * with a message that says so rather than failing somewhere inside a protocol.
+ * sent with STOW-RS"). DICOMweb nodes get a STOW-RS POST, DIMSE nodes one C-STORE per instance (dcmjs-dimse, each
+ * on its own association); any other node is refused with a message that says so.
  */
 import { getString } from '../../../common/dicom/dicomJson';
 import type { SeriesInstanceUid, SopInstanceUid, StudyInstanceUid } from '../../../common/dicom/uid';
 import type { InstanceStore } from '../store/instanceStore';
 import { DicomwebPacsNode } from './dicomweb/dicomwebPacsNode';
+import { isSuccessOrWarning } from './dimse/dimseErrors';
+import { DimsePacsNode } from './dimse/dimsePacsNode';
 import { stowInstances } from './dicomweb/stowClient';
 import { PacsError, type PacsNode } from './pacsNode';
 
@@ -29,7 +31,7 @@ const BATCH = 50;
 
 /** Whether sending to this node can work at all (for the UI's "also send to" choices). */
 export function canSendTo(node: PacsNode): boolean {
-  return node instanceof DicomwebPacsNode;
+  return node instanceof DicomwebPacsNode || node instanceof DimsePacsNode;
 }
 
 /**
@@ -38,8 +40,8 @@ export function canSendTo(node: PacsNode): boolean {
  */
 export async function sendInstances(node: PacsNode, store: InstanceStore, request: SendRequest, signal?: AbortSignal): Promise<SendResult> {
   const { id, name } = node.settings;
-  if (!(node instanceof DicomwebPacsNode)) {
-    throw new PacsError('refused', id, `${name} does not accept sending from Dokuei: it is a DIMSE node and Dokuei has no C-STORE client yet; configure the PACS's DICOMweb (STOW-RS) URL as a node to send to it`);
+  if (!canSendTo(node)) {
+    throw new PacsError('refused', id, `${name} does not accept sending from Dokuei: only DICOMweb (STOW-RS) and DIMSE (C-STORE) nodes do`);
   }
   const result: SendResult = { nodeId: id, nodeName: name, sent: [], failed: [] };
   const study = request.studyInstanceUid as StudyInstanceUid;
@@ -56,9 +58,20 @@ export async function sendInstances(node: PacsNode, store: InstanceStore, reques
     if (!bytes) result.failed.push({ sopInstanceUid: sop, reason: `not in the local archive (study ${request.studyInstanceUid})` });
     else ready.push({ sop, bytes });
   }
+  if (node instanceof DimsePacsNode) {
+    // One C-STORE each: an instance the peer refuses is reported and the rest still go; a failed association
+    // (unreachable, rejected, timeout) is a PacsError for the whole send, as a failed STOW-RS POST is.
+    for (const { sop, bytes } of ready) {
+      if (signal?.aborted) throw new PacsError('cancelled', id, `Sending to ${name} cancelled.`);
+      const { status, comment } = await node.store(bytes, signal);
+      if (isSuccessOrWarning(status)) result.sent.push(sop);
+      else result.failed.push({ sopInstanceUid: sop, reason: `${name} refused it (C-STORE status 0x${status.toString(16).padStart(4, '0')}${comment ? `: ${comment}` : ''})` });
+    }
+    return result;
+  }
   for (let i = 0; i < ready.length; i += BATCH) {
     const batch = ready.slice(i, i + BATCH);
-    const outcome = await stowInstances(node.http, batch.map((b) => b.bytes), signal);
+    const outcome = await stowInstances((node as DicomwebPacsNode).http, batch.map((b) => b.bytes), signal);
     const stored = new Set(outcome.stored);
     const refused = new Map(outcome.failed.map((f) => [f.sopInstanceUid, f.reason]));
     for (const { sop } of batch) {

@@ -1,6 +1,6 @@
 /**
- * The PACS nodes a saved object can also be sent to (issues #7, #8): enabled DICOMweb nodes (STOW-RS). DIMSE nodes
- * are left out: Dokuei has no C-STORE client, so offering them would only lead to a refusal.
+ * The PACS nodes a saved object can also be sent to (issues #7, #8): enabled DICOMweb nodes (STOW-RS) and DIMSE
+ * nodes (C-STORE), as electron/services/pacs/sendInstances.ts sends to.
  */
 import { useEffect, useState } from 'react';
 import type { DokueiApi } from '../../../common/ipc/contract';
@@ -27,7 +27,7 @@ export function useSendTargets(): SendTarget[] {
     let live = true;
     pacsApi()
       .then((a) => a.nodes.list({}))
-      .then((nodes) => live && setTargets(nodes.filter((n) => n.enabled && n.kind === 'dicomweb').map((n) => ({ id: n.id, name: n.name }))))
+      .then((nodes) => live && setTargets(nodes.filter((n) => n.enabled && (n.kind === 'dicomweb' || n.kind === 'dimse')).map((n) => ({ id: n.id, name: n.name }))))
       .catch(() => live && setTargets([]));
     return () => {
       live = false;

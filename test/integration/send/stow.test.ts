@@ -1,7 +1,7 @@
 /**
  * Sending to a PACS with STOW-RS (issues #7, #8) against a real Orthanc: a real CT slice and a Spatial
  * Registration object from the local store arrive (Orthanc's QIDO lists them afterwards), an instance that is not
- * local is reported as not sent, and a wrong URL or a DIMSE node fail with messages a user can act on.
+ * local is reported as not sent, and a wrong URL or a node of another kind fail with messages a user can act on.
  */
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
@@ -187,8 +187,8 @@ describe('STOW-RS sending to a real Orthanc', () => {
     }
   });
 
-  it('a DIMSE node is refused: Dokuei has no C-STORE client', async () => {
-    const dimse = { settings: { id: 'dimse1', name: 'OldPACS', kind: 'dimse' } } as unknown as PacsNode;
+  it('a node that is neither DICOMweb nor DIMSE is refused (C-STORE: cstore.test.ts)', async () => {
+    const dimse = { settings: { id: 'other1', name: 'OldPACS', kind: 'other' } } as unknown as PacsNode;
     const err = await pacsErrorOf(sendInstances(dimse, store, { studyInstanceUid: ct.study, sopInstanceUids: [ct.sop] }));
     expect(err.kind).toBe('refused');
     expect(err.message).toMatch(/OldPACS does not accept sending from Dokuei/);

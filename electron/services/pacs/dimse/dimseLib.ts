@@ -32,7 +32,7 @@ import { toPart10 } from './part10Writer';
 dimse.log.setLevel('silent');
 
 export const { Client, Dataset, Scp, Server } = dimse;
-export const { CEchoRequest, CFindRequest, CGetRequest, CMoveRequest } = dimse.requests;
+export const { CEchoRequest, CFindRequest, CGetRequest, CMoveRequest, CStoreRequest } = dimse.requests;
 export const { CEchoResponse, CStoreResponse } = dimse.responses;
 export const { PresentationContextResult, RejectReason, RejectResult, RejectSource } = dimse.constants;
 
@@ -78,6 +78,18 @@ if (typeof originalFromElementsBuffer === 'function') {
     return originalFromElementsBuffer.call(this, buffer, transferSyntaxUid, options);
   };
   wrapped = true;
+}
+
+type FromP10Buffer = (buffer: Buffer, readOptions?: Record<string, unknown>) => DimseDataset;
+const fromP10Buffer = (Dataset as unknown as { _fromP10Buffer?: FromP10Buffer })._fromP10Buffer;
+
+/**
+ * A Part 10 file's bytes as a Dataset to C-STORE, in its own transfer syntax. The library reads Part 10 only from a
+ * path (Dataset.fromFile); the private static it calls with the file's bytes takes ours the same way.
+ */
+export function datasetFromPart10(bytes: Uint8Array): DimseDataset {
+  if (typeof fromP10Buffer !== 'function') throw new Error('dcmjs-dimse Dataset has no _fromP10Buffer: the library changed; see dimseLib.ts');
+  return fromP10Buffer.call(Dataset, Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength));
 }
 
 /** False when a dcmjs-dimse upgrade removed the private method we wrap: find() then fails loudly. */

@@ -8,7 +8,7 @@ import { datasetToDicomJson } from '../../dicom/datasetJson';
 import type { DimseNodeSettings } from '../../settings/settings';
 import type { InstanceSink, PacsNode, PacsQuery, RetrieveOptions, RetrieveProgress, RetrieveRequest } from '../pacsNode';
 import { isPending, isSuccessOrWarning, pacsError, statusError } from './dimseErrors';
-import { CEchoRequest, CFindRequest, Dataset, rawBytesOf, rawDatasetsSupported, type DimseResponse } from './dimseLib';
+import { CEchoRequest, CFindRequest, CStoreRequest, Dataset, datasetFromPart10, rawBytesOf, rawDatasetsSupported, type DimseResponse } from './dimseLib';
 import { cGet, cMove } from './dimseRetrieve';
 import { DimseSession, type SessionOptions, type SessionTarget } from './dimseSession';
 import { buildFindIdentifier } from './findIdentifier';
@@ -70,6 +70,19 @@ export class DimsePacsNode implements PacsNode {
     } finally {
       signal?.removeEventListener('abort', onAbort);
     }
+  }
+
+  /**
+   * C-STORE of one Part 10 instance on its own association, offered in its transfer syntax and (for the library to
+   * transcode native data into) explicit and implicit VR little endian. Resolves with the peer's status (0 stored,
+   * 0xB000/0xB006/0xB007 stored with a warning, anything else refused); rejects with a PacsError when the
+   * association or the exchange fails (unreachable, rejected, no such SOP class, timeout).
+   */
+  async store(part10: Uint8Array, signal?: AbortSignal): Promise<{ status: number; comment?: string }> {
+    const request = new CStoreRequest(datasetFromPart10(part10));
+    request.setAdditionalTransferSyntaxes(['1.2.840.10008.1.2.1', '1.2.840.10008.1.2']);
+    const final = await this.runOnce({ operation: 'C-STORE', request, timeout: { kind: 'total', ms: this.settings.timeoutMs } }, signal);
+    return { status: final.getStatus(), comment: final.getErrorComment() || undefined };
   }
 
   async echo(signal?: AbortSignal): Promise<number> {
