@@ -97,6 +97,14 @@ describe.skipIf(!mrDir)('fusion with registration in the viewer (MR T1 + T2)', (
     await expect.poll(async () => (await layerStats(page, 'overlay')).stddev, { timeout: 60000 }).toBeGreaterThan(5);
     await page.screenshot({ path: path.join(shotsDir, 'e2e-fusion-checkerboard-before.png') });
 
+    // The registration result is applied in place, as manual changes are: the same volumes, a new overlay picture.
+    const volumeIds = () => page.evaluate(() => ((window as unknown as { __dokueiVolumes?: { list(): { volumeId: string }[] } }).__dokueiVolumes?.list() ?? []).map((v) => v.volumeId).sort());
+    const overlayPixels = () => page.evaluate(() => {
+      const c = document.querySelector<HTMLCanvasElement>('[data-layer="overlay"][data-plane="axial"] canvas')!;
+      return Array.from(c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data.filter((_, i) => i % 4 === 0)).join(',');
+    });
+    const idsBefore = await volumeIds();
+    const pixelsBefore = await overlayPixels();
     await page.getByRole('button', { name: 'Register' }).click();
     await expect.poll(() => page.evaluate(() => (window as unknown as FusionHook).__dokueiFusion?.state()), { timeout: 120000 }).toMatch(/done|failed/);
     expect(await page.locator('[data-testid="registration-status"]').textContent()).toMatch(/Registered in/);
@@ -109,6 +117,9 @@ describe.skipIf(!mrDir)('fusion with registration in the viewer (MR T1 + T2)', (
     await page.locator('[data-testid="fusion"][data-state="ready"]').waitFor({ timeout: 120000 });
     await expect.poll(async () => (await layerStats(page, 'overlay')).stddev, { timeout: 60000 }).toBeGreaterThan(5);
     await page.screenshot({ path: path.join(shotsDir, 'e2e-fusion-checkerboard-after.png') });
+    expect(await volumeIds()).toEqual(idsBefore);
+    expect(idsBefore.length).toBe(2);
+    await expect.poll(overlayPixels).not.toBe(pixelsBefore);
 
     // Undo goes back to the manual transform, step by step.
     await page.getByRole('button', { name: 'Undo' }).click();
