@@ -144,6 +144,8 @@ describe.skipIf(!mrDir)('fusion: manual adjustment with mouse and keys, saved re
     expect(Math.abs(moved[2]![3]!)).toBeLessThan(1e-9);
     expect(moved[0]![0]).toBeCloseTo(1, 12);
     await ready(page);
+    // The overlay is drawn in its new place and the preview goes (or the move would show twice).
+    await expect.poll(() => page.locator('[data-layer="overlay"][data-plane="axial"]').evaluate((el) => (el as HTMLElement).style.transform)).toBe('');
     await page.screenshot({ path: path.join(shotsDir, 'e2e-fusion-shift-drag.png') });
 
     await page.getByRole('button', { name: 'Undo' }).click();
@@ -230,6 +232,7 @@ describe.skipIf(!mrDir)('fusion: manual adjustment with mouse and keys, saved re
     await page.keyboard.up('Control');
     await expect.poll(() => transformOf(page)).toBeDefined();
     const turned = (await transformOf(page))!;
+    await expect.poll(() => page.locator('[data-layer="overlay"][data-plane="axial"]').evaluate((el) => (el as HTMLElement).style.transform)).toBe('');
     // Mouse positions are whole pixels, the view centre need not be: within a pixel at 100 px (0.01 rad).
     expect(Math.abs(turned[0]![0]!)).toBeLessThan(0.015);
     expect(turned[1]![0]).toBeCloseTo(-1, 2);

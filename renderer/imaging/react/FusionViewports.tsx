@@ -176,6 +176,14 @@ export function FusionViewports({ base, overlay, transform, settings, dataPlaneH
     if (!s || status !== 'ready') return;
     s.overVolume.place(transform);
     s.engine.renderViewports(PLANES.map((p) => s.overIds[p]));
+    // A drag's CSS preview (fusionAdjust.ts) goes once the overlay is drawn in its new place (cornerstone renders
+    // on the next animation frame), or the move would show twice.
+    let frame = requestAnimationFrame(() => {
+      frame = requestAnimationFrame(() => {
+        for (const p of PLANES) if (overRefs.current[p]) overRefs.current[p]!.style.transform = '';
+      });
+    });
+    return () => cancelAnimationFrame(frame);
   }, [transform, status]);
 
   // Colour mode: a colormap with a lower threshold on the overlay; grey otherwise.

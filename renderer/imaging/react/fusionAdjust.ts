@@ -2,8 +2,9 @@
  * Mouse and keys for manual adjustment of a fused overlay on one plane (issue #8): Shift+drag moves the overlay in
  * the plane, Ctrl+Shift+drag turns it about the plane's normal through the view centre, arrow keys nudge it 1 mm
  * (Shift: 10 mm), [ and ] turn it 1° (Shift: 10°). Each gesture is reported once, on release or key press, as one
- * change (one undo step). A transform change rebuilds both volumes, so during a drag the overlay's layer is only
- * moved with a CSS transform as a preview; the preview stays until the caller's rebuild detaches this.
+ * change (one undo step). During a drag the overlay's layer is only moved with a CSS transform as a preview; the
+ * preview stays until the caller has drawn the overlay in its new place and clears it (FusionViewports), or this is
+ * detached.
  * The maths is common/registration/manualAdjust.ts.
  */
 import { keyNudge, mmPerPixel, screenAngle, screenDeltaToPatient, signedAngleAbout, type PlaneCamera, type Vec3 } from '../../../common/registration/manualAdjust';
