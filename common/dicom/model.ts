@@ -28,6 +28,8 @@ export interface SeriesSummary {
   seriesNumber?: number;
   seriesDescription: string;
   numberOfInstances?: number;
+  /** Body Part Examined (0018,0015), when the source gives it ("CHEST" …): hanging protocols match on it. */
+  bodyPartExamined?: string;
 }
 
 export interface InstanceSummary {
@@ -64,6 +66,7 @@ export function seriesFromDicomJson(ds: DicomJsonDataset): SeriesSummary | undef
   const studyInstanceUid = getString(ds, Tag.StudyInstanceUID);
   const seriesInstanceUid = getString(ds, Tag.SeriesInstanceUID);
   if (!studyInstanceUid || !seriesInstanceUid) return undefined;
+  const bodyPartExamined = getString(ds, Tag.BodyPartExamined)?.trim();
   return {
     studyInstanceUid,
     seriesInstanceUid,
@@ -71,6 +74,7 @@ export function seriesFromDicomJson(ds: DicomJsonDataset): SeriesSummary | undef
     seriesNumber: getNumber(ds, Tag.SeriesNumber),
     seriesDescription: getString(ds, Tag.SeriesDescription) ?? '',
     numberOfInstances: getNumber(ds, Tag.NumberOfSeriesRelatedInstances),
+    ...(bodyPartExamined ? { bodyPartExamined } : {}),
   };
 }
 

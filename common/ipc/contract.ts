@@ -92,6 +92,8 @@ export const SeriesRow = z.object({
   seriesNumber: z.number().optional(),
   seriesDescription: z.string(),
   numberOfInstances: z.number().optional(),
+  /** Body Part Examined (0018,0015); absent when the source does not give it. */
+  bodyPartExamined: z.string().optional(),
 });
 
 export const SeriesListResult = z.object({

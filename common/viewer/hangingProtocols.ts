@@ -8,7 +8,8 @@
  *
  * Matching, field by field (all optional; a clause matches when every field it gives matches):
  * - modality: the study holds at least one of these modalities; modalitiesAll: it holds all of them.
- * - bodyPart: Body Part Examined matches one of the patterns; studyDescription: the Study Description matches the
+ * - bodyPart: the Body Part Examined (0018,0015) of the study or of one of its series (SeriesSummary.bodyPartExamined,
+ *   from QIDO-RS or the local index) matches one of the patterns; studyDescription: the Study Description matches the
  *   pattern; seriesDescription: some series' description matches the pattern.
  * `match` may be a list of clauses: the protocol matches when any clause does (e.g. body part CHEST, or a study
  * description that says chest).
@@ -85,6 +86,8 @@ const matchClauseSchema = z
 const seriesSelectorSchema = z
   .object({
     modality: modalityList.optional(),
+    /** The series' Body Part Examined matches one of these patterns (a series without one does not match). */
+    bodyPart: z.array(pattern).min(1).optional(),
     seriesDescription: regexString.optional(),
     /** Series whose description matches this are never chosen (e.g. localizers). */
     excludeDescription: regexString.optional(),
@@ -168,7 +171,8 @@ export interface SeriesFacts {
   seriesDescription: string;
   seriesNumber?: number;
   numberOfInstances?: number;
-  bodyPart?: string;
+  /** Body Part Examined (0018,0015), as SeriesSummary carries it. */
+  bodyPartExamined?: string;
   /** mm, for prefer: 'thinnest'. */
   sliceThickness?: number;
 }
@@ -229,7 +233,7 @@ function clauseMatches(c: MatchClause, study: StudyFacts, series: readonly Serie
   if (c.modality && !c.modality.some((m) => modalities.has(m))) return false;
   if (c.modalitiesAll && !c.modalitiesAll.every((m) => modalities.has(m))) return false;
   if (c.bodyPart) {
-    const parts = [study.bodyPart, ...series.map((s) => s.bodyPart)].filter((p): p is string => !!p);
+    const parts = [study.bodyPart, ...series.map((s) => s.bodyPartExamined)].filter((p): p is string => !!p);
     if (!parts.some((p) => c.bodyPart!.some((pat) => matchesPattern(p, pat)))) return false;
   }
   if (c.studyDescription && !testRegex(c.studyDescription, study.description ?? '')) return false;
@@ -245,6 +249,7 @@ export function protocolMatches(p: HangingProtocol, study: StudyFacts, series: r
 
 function selectorMatches(sel: SeriesSelector, s: SeriesFacts): boolean {
   if (sel.modality && !sel.modality.includes(s.modality.toUpperCase())) return false;
+  if (sel.bodyPart && !sel.bodyPart.some((pat) => !!s.bodyPartExamined && matchesPattern(s.bodyPartExamined, pat))) return false;
   if (sel.seriesDescription && !testRegex(sel.seriesDescription, s.seriesDescription)) return false;
   if (sel.excludeDescription && testRegex(sel.excludeDescription, s.seriesDescription)) return false;
   if (sel.minImages !== undefined && (s.numberOfInstances ?? 0) < sel.minImages) return false;

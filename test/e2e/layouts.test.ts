@@ -17,7 +17,7 @@ import { MemorySettingsStore } from '../../electron/services/settings/settings';
 import { importPaths } from '../../electron/services/store/importPaths';
 import { launchChromium } from '../support/chromium';
 import { demoCtDir, dicomFilesIn, repoRoot } from '../support/data';
-import { writeCoronalReformat, writePriorCopy } from '../support/derivedSeries';
+import { writeCoronalReformat, writeEvenlySpacedCopy, writePriorCopy } from '../support/derivedSeries';
 import { ensureRendererBuilt } from '../support/renderer';
 import { makeTempDir, removeDir } from '../support/tempDir';
 
@@ -31,7 +31,10 @@ function builtInProtocols(): HangingProtocol[] {
     .flatMap((r) => (r.ok ? [r.protocol] : []));
 }
 
-/** The series as another study of the patient described "CT CHEST" (new UIDs, date 2001-02-03), so the CT chest protocol hangs it. */
+/**
+ * The series as another study of the patient (new UIDs, date 2001-02-03) whose description does not say chest but
+ * whose Body Part Examined does, so the CT chest protocol hangs it by its body part.
+ */
 function writeChestStudyCopy(files: readonly string[], dir: string, uidRoot: string): string[] {
   type Dataset = Record<string, unknown>;
   const { DicomMessage, DicomMetaDictionary, DicomDict } = (
@@ -49,7 +52,7 @@ function writeChestStudyCopy(files: readonly string[], dir: string, uidRoot: str
     const msg = DicomMessage.readFile(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
     const ds = DicomMetaDictionary.naturalizeDataset(msg.dict);
     const meta = DicomMetaDictionary.naturalizeDataset(msg.meta);
-    Object.assign(ds, { StudyInstanceUID: `${uidRoot}.1`, SeriesInstanceUID: `${uidRoot}.2`, SOPInstanceUID: `${uidRoot}.4.${i + 1}`, StudyDate: '20010203', SeriesDate: '20010203', StudyDescription: 'CT CHEST' });
+    Object.assign(ds, { StudyInstanceUID: `${uidRoot}.1`, SeriesInstanceUID: `${uidRoot}.2`, SOPInstanceUID: `${uidRoot}.4.${i + 1}`, StudyDate: '20010203', SeriesDate: '20010203', StudyDescription: 'CT 2001', BodyPartExamined: 'CHEST' });
     const dict = new DicomDict(DicomMetaDictionary.denaturalizeDataset({ ...meta, MediaStorageSOPInstanceUID: ds.SOPInstanceUID }));
     dict.dict = DicomMetaDictionary.denaturalizeDataset(ds);
     const out = path.join(dir, `chest${String(i + 1).padStart(4, '0')}.dcm`);
@@ -110,10 +113,11 @@ describe('layouts, hanging protocols, reference lines and priors', () => {
     await current.waitFor({ timeout: 60000 });
     await current.click();
     await page.keyboard.press('Enter');
-    // What the protocols say for this study (CT, no body part), computed here from the same JSON files.
+    // What the protocols say for this study (CT, no description, the demo's Body Part Examined CHEST), computed
+    // here from the same JSON files.
     const series = [
-      { seriesInstanceUid: 'a', modality: 'CT', seriesDescription: '', numberOfInstances: demoFiles.length },
-      { seriesInstanceUid: 'b', modality: 'CT', seriesDescription: 'Coronal reformat', numberOfInstances: 5 },
+      { seriesInstanceUid: 'a', modality: 'CT', seriesDescription: '', numberOfInstances: demoFiles.length, bodyPartExamined: 'CHEST' },
+      { seriesInstanceUid: 'b', modality: 'CT', seriesDescription: 'Coronal reformat', numberOfInstances: 5, bodyPartExamined: 'CHEST' },
     ];
     const expected = chooseHangingProtocol({ modalities: ['CT'], description: '' }, series, builtInProtocols());
     await expect.poll(() => page.locator('.workspace').getAttribute('data-layout'), { timeout: 30000 }).toBe(expected.protocol.layout);
@@ -175,10 +179,15 @@ describe('layouts, hanging protocols, reference lines and priors', () => {
     expect(await sliceIndex(page, 1)).toBe(b0 - 3);
     expect(pageErrors).toEqual([]);
   });
-  it("opens a chest CT with Enter in the CT chest protocol's window preset, not the image's own window", async () => {
+  it("opens a CT of Body Part CHEST (description silent) with Enter in the CT chest protocol's window preset, not the image's own window", async () => {
     const chest = writeChestStudyCopy(demoFiles, path.join(derivedDir, 'chest'), '1.2.826.0.1.3680043.10.1234.84');
     expect((await importPaths(host.services.store, chest)).imported).toBe(chest.length);
-    const protocol = builtInProtocols().find((p) => p.id === 'ct-chest')!;
+    const protocols = builtInProtocols();
+    const protocol = protocols.find((p) => p.id === 'ct-chest')!;
+    // By its description alone the study would not be a chest CT: only the body part makes it one.
+    const facts = { seriesInstanceUid: 'a', modality: 'CT', seriesDescription: '', numberOfInstances: chest.length };
+    expect(chooseHangingProtocol({ modalities: ['CT'], description: 'CT 2001' }, [facts], protocols).protocol.id).not.toBe('ct-chest');
+    expect(chooseHangingProtocol({ modalities: ['CT'], description: 'CT 2001' }, [{ ...facts, bodyPartExamined: 'CHEST' }], protocols).protocol.id).toBe('ct-chest');
     const preset = WL_PRESETS.find((p) => p.id === protocol.viewports[0]!.preset)!;
     expect(preset).toBeDefined();
     // The files' own window (W2000/L−450) is not the preset's, so the check below tells them apart.
@@ -203,6 +212,45 @@ describe('layouts, hanging protocols, reference lines and priors', () => {
     await expect.poll(() => page.locator('[data-cell="0"] [data-testid="overlay-slice"]').textContent()).not.toBe(`Im ${Math.floor(demoFiles.length / 2) + 1} / ${demoFiles.length}`);
     expect(await page.locator('[data-cell="0"] [data-testid="overlay-voi"]').textContent()).toBe(`W ${preset.window}  L ${preset.level}`);
     await page.screenshot({ path: path.join(shotsDir, 'e2e-layout-chest-preset.png') });
+    expect(pageErrors).toEqual([]);
+  });
+
+  it("hangs a CT of another body part in MPR 1+3 with the protocol's window on all three planes and its VR preset in 3D", async () => {
+    // The demo's slices re-positioned evenly (MPR refuses the uneven originals), as another study of body part ABDOMEN.
+    const uidRoot = '1.2.826.0.1.3680043.10.1234.85';
+    const files = writeEvenlySpacedCopy(demoFiles.length % 2 ? demoFiles : demoFiles.slice(0, -1), path.join(derivedDir, 'abdomen'), uidRoot, 5, {
+      StudyInstanceUID: `${uidRoot}.1`,
+      StudyDate: '20020304',
+      SeriesDate: '20020304',
+      StudyDescription: 'CT 2002',
+      BodyPartExamined: 'ABDOMEN',
+    });
+    expect((await importPaths(host.services.store, files)).imported).toBe(files.length);
+    const protocol = builtInProtocols().find((p) => p.id === 'ct-mpr')!;
+    const planePreset = WL_PRESETS.find((p) => p.id === protocol.viewports[0]!.preset)!;
+    const vrPreset = protocol.viewports.find((v) => v.view === '3d')!.preset!;
+    expect(planePreset).toBeDefined();
+    // The files' own window (W2000/L−450, what the volume opens in without the protocol) is not the preset's.
+    expect(planePreset.window).not.toBe(2000);
+
+    await page.goto(host.url);
+    const row = page.locator('tr[data-study-uid]', { hasText: '2002-03-04' });
+    await row.waitFor({ timeout: 60000 });
+    await row.click();
+    await page.keyboard.press('Enter');
+    await expect.poll(() => page.locator('.workspace').getAttribute('data-layout'), { timeout: 30000 }).toBe(protocol.layout);
+    await page.locator('.mpr[data-state="ready"]').waitFor({ timeout: 120000 });
+    await expect.poll(() => page.locator('[data-testid="mpr-voi"]').textContent(), { timeout: 60000 }).toBe(`W ${planePreset.window} L ${planePreset.level}`);
+    for (const p of ['axial', 'sagittal', 'coronal']) {
+      const range = await page.evaluate((label) => (window as unknown as { __dokueiViewports: Record<string, { voiRange(): { lower: number; upper: number } }> }).__dokueiViewports[label]!.voiRange(), `MPR ${p}`);
+      expect(range.lower, p).toBeCloseTo(planePreset.level - planePreset.window / 2, 6);
+      expect(range.upper, p).toBeCloseTo(planePreset.level - 0.5 + (planePreset.window - 1) / 2, 6);
+    }
+    expect(await page.getByLabel('Volume rendering preset').inputValue()).toBe(vrPreset);
+    // Once the whole volume is in, the window is still the protocol's (loading does not reset it).
+    await expect.poll(() => page.locator('[data-testid="volume-progress"]').textContent(), { timeout: 180000, interval: 1000 }).toMatch(/^\d+ slices$/);
+    expect(await page.locator('[data-testid="mpr-voi"]').textContent()).toBe(`W ${planePreset.window} L ${planePreset.level}`);
+    await page.screenshot({ path: path.join(shotsDir, 'e2e-layout-mpr-preset.png') });
     expect(pageErrors).toEqual([]);
   });
 });

@@ -99,9 +99,9 @@ export function writeCoronalReformat(files: readonly string[], dir: string, uidR
 /**
  * The slices re-positioned evenly along z (same pixels, same in-plane geometry; new series and instance UIDs):
  * a volume-capable CT from the committed demo, whose 34 real slices are unevenly spaced, for volume tests that
- * must run without ../shared.
+ * must run without ../shared. `extra`: attributes set on every slice after that (another study, body part …).
  */
-export function writeEvenlySpacedCopy(files: readonly string[], dir: string, uidRoot: string, spacingMm: number): string[] {
+export function writeEvenlySpacedCopy(files: readonly string[], dir: string, uidRoot: string, spacingMm: number, extra: Record<string, unknown> = {}): string[] {
   mkdirSync(dir, { recursive: true });
   const slices = files.map((f) => read(f)).sort((a, b) => (b.ds.ImagePositionPatient as number[])[2]! - (a.ds.ImagePositionPatient as number[])[2]!);
   const top = (slices[0]!.ds.ImagePositionPatient as number[])[2]!;
@@ -114,6 +114,7 @@ export function writeEvenlySpacedCopy(files: readonly string[], dir: string, uid
     ds.SOPInstanceUID = `${uidRoot}.4.${k + 1}`;
     ds.SeriesDescription = 'Demo CT, evenly spaced copy';
     ds.InstanceNumber = k + 1;
+    Object.assign(ds, extra);
     const out = path.join(dir, `even${String(k + 1).padStart(4, '0')}.dcm`);
     write(out, ds, meta);
     return out;

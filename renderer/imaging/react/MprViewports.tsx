@@ -22,6 +22,7 @@ import { initImaging } from '../init';
 import { MprWindowLevelTool } from '../volume/mprWindowLevelTool';
 import { loadVolume, type LoadedVolume, type LoadProgress, type VolumePlan } from '../volume/loadVolume';
 import { VR_PRESETS, type SlabMode } from '../volume/renderPresets';
+import type { WindowLevel } from '../stack/presets';
 import { setVolume3dBlendMode, volume3dBlendMode } from '../volume/volume3dBlend';
 
 export type MprPlane = 'axial' | 'sagittal' | 'coronal' | '3d';
@@ -48,6 +49,8 @@ export interface MprViewportsProps {
   /** Prefix for aria labels and the test hook (`window.__dokueiViewports[`${label} axial`]`). */
   label: string;
   vrPreset?: string;
+  /** The window the three planes open in (a hanging protocol's preset); the volume's default VOI otherwise. Initial value only. */
+  initialWindow?: WindowLevel;
   onError?: (message: string) => void;
   onState?: (state: MprViewState) => void;
 }
@@ -61,7 +64,7 @@ interface MprProbe {
 
 let nextId = 0;
 
-export function MprViewports({ plan, dataPlaneHeaders, label, vrPreset = 'CT-Bone', onError, onState }: MprViewportsProps) {
+export function MprViewports({ plan, dataPlaneHeaders, label, vrPreset = 'CT-Bone', initialWindow, onError, onState }: MprViewportsProps) {
   const refs = useRef<Record<MprPlane, HTMLDivElement | null>>({ axial: null, sagittal: null, coronal: null, '3d': null });
   const [large, setLarge] = useState<MprPlane>('axial');
   const [status, setStatus] = useState<'loading' | 'ready' | 'error'>('loading');
@@ -111,6 +114,10 @@ export function MprViewports({ plan, dataPlaneHeaders, label, vrPreset = 'CT-Bon
       const vr = engine.getViewport(ids['3d']) as Types.IVolumeViewport;
       vr.setProperties({ preset: vrPreset });
       vr.resetCamera();
+      if (initialWindow) {
+        const voiRange = utilities.windowLevel.toLowHighRange(initialWindow.windowWidth, initialWindow.windowCenter);
+        for (const p of ['axial', 'sagittal', 'coronal'] as const) (engine.getViewport(ids[p]) as Types.IVolumeViewport).setProperties({ voiRange });
+      }
 
       const mprGroup = ToolGroupManager.createToolGroup(mprGroupId)!;
       for (const t of [MprWindowLevelTool, PanTool, ZoomTool, StackScrollTool]) mprGroup.addTool(t.toolName);
@@ -226,7 +233,7 @@ export function MprViewports({ plan, dataPlaneHeaders, label, vrPreset = 'CT-Bon
       engine?.destroy();
       volume?.dispose();
     };
-    // vrPreset is only the initial value; later changes go through `preset`.
+    // vrPreset and initialWindow are only initial values; later changes go through `preset` and the W/L tools.
   }, [plan, dataPlaneHeaders, label]);
 
   // Resize the canvases when the large cell changes.

@@ -4,7 +4,7 @@
  */
 import { useEffect, useMemo, useState } from 'react';
 import type { SeriesSummary } from '../../../../common/dicom/model';
-import { chooseHalfFloatTextures, halfFloatChosen, MprViewports } from '../../../imaging';
+import { chooseHalfFloatTextures, halfFloatChosen, MprViewports, VR_PRESETS, windowPresetById } from '../../../imaging';
 import { useVolumePlan } from './useVolumePlan';
 import { ViewerPane } from './ViewerPane';
 import type { DataPlane } from '../../../platform/platform';
@@ -13,9 +13,13 @@ export interface MprPaneProps {
   plane: DataPlane;
   series: SeriesSummary;
   label?: string;
+  /** The hanging protocol's window/level preset id ("abdomen" …): the three planes open in it. */
+  preset?: string;
+  /** The hanging protocol's volume rendering preset ("CT-Bone" …) for the 3D view; the modality's default otherwise. */
+  vrPreset?: string;
 }
 
-export function MprPane({ plane, series, label = 'MPR' }: MprPaneProps) {
+export function MprPane({ plane, series, label = 'MPR', preset, vrPreset }: MprPaneProps) {
   const [halfFloat, setHalfFloat] = useState(halfFloatChosen);
   // The plan depends on the texture choice: a new plan rebuilds the volume with it.
   const { result, modality, error: loadError } = useVolumePlan(plane, series, label, halfFloat);
@@ -58,7 +62,8 @@ export function MprPane({ plane, series, label = 'MPR' }: MprPaneProps) {
         plan={plan!}
         dataPlaneHeaders={plane.headers}
         label={label}
-        vrPreset={modality === 'MR' ? 'MR-Default' : 'CT-Bone'}
+        vrPreset={vrPreset && VR_PRESETS.some((p) => p.id === vrPreset) ? vrPreset : modality === 'MR' ? 'MR-Default' : 'CT-Bone'}
+        initialWindow={windowPresetById(preset)}
         onError={setError}
       />
     </>

@@ -12,7 +12,7 @@ import { VIEWPORTS_PER_LAYOUT, type Layout } from '../../../../common/viewer/han
 import { matchShortcut, type ShortcutMap } from '../../../../common/viewer/shortcuts';
 import { useShortcutMap } from '../../settings';
 import type { DataPlane } from '../../../platform/platform';
-import type { Hanging } from '../model/hanging';
+import { mprPresetsFor, type Hanging } from '../model/hanging';
 import { areParallel, centreOf, type ImagePlane } from '../model/imagePlane';
 import { FusionPane } from './FusionPane';
 import { MprPane } from './MprPane';
@@ -54,6 +54,8 @@ export function ViewerWorkspace({ plane, series, hanging, shortcuts: shortcutsOv
   const [captions, setCaptions] = useState<(string | undefined)[]>([]);
   /** Per cell: the hanging protocol's window/level preset for the series it hung there. */
   const [presets, setPresets] = useState<(string | undefined)[]>([]);
+  /** Per cell: the protocol's view, so the MPR layout knows its planes' window preset from its 3D preset. */
+  const [views, setViews] = useState<Hanging['views']>([]);
   const [active, setActive] = useState(0);
   // Linked scrolling is on by default: it links only cells showing parallel planes.
   const [sync, setSync] = useState(true);
@@ -70,6 +72,7 @@ export function ViewerWorkspace({ plane, series, hanging, shortcuts: shortcutsOv
     setCells(hanging.cells);
     setCaptions(hanging.captions ?? []);
     setPresets(hanging.presets ?? []);
+    setViews(hanging.views ?? []);
     if (hanging.syncScroll) setSync(true);
     setActive(0);
     // lastIndex/lastPlane stay: a cell keeping its series reports no new slice, and its position still counts.
@@ -141,6 +144,8 @@ export function ViewerWorkspace({ plane, series, hanging, shortcuts: shortcutsOv
   // PET/CT: the first CT and the first PET among the cells (the protocol puts the CT first, the PET second).
   const petCt = { ct: cells.find((c) => c?.modality === 'CT'), pet: cells.find((c) => c?.modality === 'PT') };
   const ctPreset = petCt.ct ? presets[cells.indexOf(petCt.ct)] : undefined;
+  // MPR: the protocol's window on the three planes and its VR preset on the 3D view, for the series it hung.
+  const mprPresets = mprPresetsFor({ cells, presets, views }, activeSeries);
 
   return (
     <div className="workspace" data-layout={layout}>
@@ -186,7 +191,7 @@ export function ViewerWorkspace({ plane, series, hanging, shortcuts: shortcutsOv
         </div>
       ) : isMpr ? (
         <div className="cell mpr-host">
-          {activeSeries ? <MprPane plane={plane} series={activeSeries} /> : <div className="empty">Open a series to see it in MPR.</div>}
+          {activeSeries ? <MprPane plane={plane} series={activeSeries} preset={mprPresets.window} vrPreset={mprPresets.vr} /> : <div className="empty">Open a series to see it in MPR.</div>}
         </div>
       ) : (
         <div className="cells" style={{ gridTemplateRows: `repeat(${rows}, 1fr)`, gridTemplateColumns: `repeat(${columns}, 1fr)` }}>

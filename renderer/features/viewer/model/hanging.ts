@@ -42,6 +42,29 @@ export interface Hanging {
   captions?: (string | undefined)[];
   /** Per cell: the protocol's window/level preset id ("lung", "abdomen" …), applied when the cell opens its series. */
   presets?: (string | undefined)[];
+  /** Per cell: the protocol's view ('stack', 'axial' … '3d'): the MPR layout takes its planes' window and its 3D preset from these. */
+  views?: (ViewportView | undefined)[];
+}
+
+export type ViewportView = HangingProtocol['viewports'][number]['view'];
+
+/**
+ * The presets an MPR layout opens `series` in: the window/level preset of the first plane cell showing it, and the
+ * volume rendering preset of the 3D cell showing it (none for a series the reader put there by hand).
+ */
+export function mprPresetsFor(
+  hanging: Pick<Hanging, 'cells' | 'presets' | 'views'>,
+  series: SeriesSummary | undefined,
+): { window?: string; vr?: string } {
+  const out: { window?: string; vr?: string } = {};
+  if (!series) return out;
+  hanging.cells.forEach((cell, i) => {
+    const preset = hanging.presets?.[i];
+    if (cell?.seriesInstanceUid !== series.seriesInstanceUid || !preset) return;
+    if (hanging.views?.[i] === '3d') out.vr ??= preset;
+    else out.window ??= preset;
+  });
+  return out;
 }
 
 export function hangStudy(study: Pick<StudySummary, 'modalities' | 'studyDescription'>, series: readonly SeriesSummary[], protocols: readonly HangingProtocol[]): Hanging {
@@ -50,6 +73,7 @@ export function hangStudy(study: Pick<StudySummary, 'modalities' | 'studyDescrip
     layout: choice.protocol.layout,
     cells: choice.viewports.map((v) => v.series),
     presets: choice.viewports.map((v) => v.spec.preset),
+    views: choice.viewports.map((v) => v.spec.view),
     syncScroll: false,
     protocolName: choice.protocol.name,
   };
