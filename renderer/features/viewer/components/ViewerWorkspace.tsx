@@ -14,6 +14,7 @@ import { useShortcutMap } from '../../settings';
 import type { DataPlane } from '../../../platform/platform';
 import { mprPresetsFor, type Hanging } from '../model/hanging';
 import { areParallel, centreOf, type ImagePlane } from '../model/imagePlane';
+import { fusionRefusal, isImageSeries } from '../model/nonImageSeries';
 import { FusionPane } from './FusionPane';
 import { MprPane } from './MprPane';
 import { PetCtPane } from './PetCtPane';
@@ -65,11 +66,15 @@ export function ViewerWorkspace({ plane, series, hanging, shortcuts: shortcutsOv
   const userCell = useRef(0);
   const lastPlane = useRef<(ImagePlane | undefined)[]>([]);
   const [reference, setReference] = useState<{ cell: number; plane: ImagePlane | undefined }>();
+  /** What the viewer says instead of empty cells (a study with no image series). */
+  const [message, setMessage] = useState<string>();
 
   useEffect(() => {
     if (!hanging) return;
     setLayout(hanging.layout);
-    setCells(hanging.cells);
+    // Only image series go into a cell (hangStudy already hangs only those; a hand-made Hanging is held to it too).
+    setCells(hanging.cells.map((c) => (c && isImageSeries(c) ? c : undefined)));
+    setMessage(hanging.message);
     setCaptions(hanging.captions ?? []);
     setPresets(hanging.presets ?? []);
     setViews(hanging.views ?? []);
@@ -80,7 +85,9 @@ export function ViewerWorkspace({ plane, series, hanging, shortcuts: shortcutsOv
   }, [hanging]);
 
   useEffect(() => {
-    if (!series) return;
+    // The series strip refuses non-image series; the workspace never puts one in a cell either.
+    if (!series || !isImageSeries(series)) return;
+    setMessage(undefined);
     setCells((prev) => {
       const next = [...prev];
       next[active] = series;
@@ -146,6 +153,8 @@ export function ViewerWorkspace({ plane, series, hanging, shortcuts: shortcutsOv
   const ctPreset = petCt.ct ? presets[cells.indexOf(petCt.ct)] : undefined;
   // MPR: the protocol's window on the three planes and its VR preset on the 3D view, for the series it hung.
   const mprPresets = mprPresetsFor({ cells, presets, views }, activeSeries);
+  // Fusion takes the first two cells: both must hold an image series.
+  const fusionWhyNot = fusionRefusal(cells[0], cells[1]);
 
   return (
     <div className="workspace" data-layout={layout}>
@@ -158,8 +167,8 @@ export function ViewerWorkspace({ plane, series, hanging, shortcuts: shortcutsOv
         <button
           type="button"
           aria-pressed={layout === 'fusion'}
-          disabled={!cells[0] || !cells[1]}
-          title="Fuse the series of the first two cells: the first is the base, the second the overlay"
+          disabled={fusionWhyNot !== undefined}
+          title={fusionWhyNot ?? 'Fuse the series of the first two cells: the first is the base, the second the overlay'}
           onClick={() => setLayout((l) => (l === 'fusion' ? '1x2' : 'fusion'))}
         >
           Fusion
@@ -185,9 +194,23 @@ export function ViewerWorkspace({ plane, series, hanging, shortcuts: shortcutsOv
         <div className="cell mpr-host">
           {petCt.ct && petCt.pet ? <PetCtPane plane={plane} ct={petCt.ct} pet={petCt.pet} ctPreset={ctPreset} /> : <div className="empty">PET/CT needs a CT and a PET series of the study.</div>}
         </div>
-      ) : layout === 'fusion' && cells[0] && cells[1] ? (
+      ) : layout === 'fusion' ? (
         <div className="cell mpr-host">
-          <FusionPane plane={plane} base={cells[0]} overlay={cells[1]} />
+          {cells[0] && cells[1] && !fusionWhyNot ? (
+            <FusionPane plane={plane} base={cells[0]} overlay={cells[1]} />
+          ) : (
+            <div className="empty" role="alert" data-testid="fusion-refused">
+              {fusionWhyNot}
+            </div>
+          )}
+        </div>
+      ) : message && !cells.some(Boolean) ? (
+        <div className="cells">
+          <div className="cell" data-cell={0}>
+            <div className="empty" role="status" data-testid="viewer-message">
+              {message}
+            </div>
+          </div>
         </div>
       ) : isMpr ? (
         <div className="cell mpr-host">

@@ -11,6 +11,7 @@ import mrBrain from '../../../../resources/hanging-protocols/mr-brain.json';
 import petCt from '../../../../resources/hanging-protocols/pet-ct.json';
 import type { SeriesSummary, StudySummary } from '../../../../common/dicom/model';
 import { chooseHangingProtocol, parseHangingProtocol, type HangingProtocol, type Layout } from '../../../../common/viewer/hangingProtocols';
+import { imageSeriesOnly, isImageSeries, noImageSeriesMessage } from './nonImageSeries';
 
 const FILES: Record<string, unknown> = { 'cr-dx.json': crDx, 'ct-chest.json': ctChest, 'ct-mpr.json': ctMpr, 'default.json': defaultProtocol, 'mr-brain.json': mrBrain, 'pet-ct.json': petCt };
 
@@ -44,6 +45,8 @@ export interface Hanging {
   presets?: (string | undefined)[];
   /** Per cell: the protocol's view ('stack', 'axial' … '3d'): the MPR layout takes its planes' window and its 3D preset from these. */
   views?: (ViewportView | undefined)[];
+  /** Said in the viewer instead of empty cells, e.g. when the study has no image series at all. */
+  message?: string;
 }
 
 export type ViewportView = HangingProtocol['viewports'][number]['view'];
@@ -67,8 +70,18 @@ export function mprPresetsFor(
   return out;
 }
 
+/**
+ * The layout and series per cell a study opens in. Only image series are hung (isImageSeries: a REG or SR with more
+ * instances than the CT never takes the CT's cell, nor decides which protocol matches); a study with none gets one
+ * empty cell and a message saying so.
+ */
 export function hangStudy(study: Pick<StudySummary, 'modalities' | 'studyDescription'>, series: readonly SeriesSummary[], protocols: readonly HangingProtocol[]): Hanging {
-  const choice = chooseHangingProtocol({ modalities: study.modalities, description: study.studyDescription }, series, protocols);
+  const images = imageSeriesOnly(series);
+  if (images.length === 0) {
+    return { layout: '1x1', cells: [undefined], syncScroll: false, protocolName: 'No image series', message: noImageSeriesMessage(series) };
+  }
+  const modalities = study.modalities.filter((m) => isImageSeries({ modality: m }));
+  const choice = chooseHangingProtocol({ modalities, description: study.studyDescription }, images, protocols);
   return {
     layout: choice.protocol.layout,
     cells: choice.viewports.map((v) => v.series),
@@ -79,23 +92,31 @@ export function hangStudy(study: Pick<StudySummary, 'modalities' | 'studyDescrip
   };
 }
 
-/** The most recent earlier study of the same patient, when there is one (same-day studies are not priors). */
-export function pickPrior<S extends Pick<StudySummary, 'studyInstanceUid' | 'studyDate' | 'studyTime'>>(current: S, candidates: readonly S[]): S | undefined {
+/**
+ * The most recent earlier study of the same patient, when there is one (same-day studies are not priors; nor are
+ * studies whose modalities are known and hold no image series, such as a report-only SR study).
+ */
+export function pickPrior<S extends Pick<StudySummary, 'studyInstanceUid' | 'studyDate' | 'studyTime'> & { modalities?: readonly string[] }>(
+  current: S,
+  candidates: readonly S[],
+): S | undefined {
   const key = (s: S) => `${s.studyDate}${s.studyTime}`;
+  const hasImages = (s: S) => !s.modalities?.length || s.modalities.some((m) => isImageSeries({ modality: m }));
   return candidates
-    .filter((s) => s.studyInstanceUid !== current.studyInstanceUid && s.studyDate !== '' && s.studyDate < current.studyDate)
+    .filter((s) => s.studyInstanceUid !== current.studyInstanceUid && s.studyDate !== '' && s.studyDate < current.studyDate && hasImages(s))
     .sort((a, b) => key(b).localeCompare(key(a)))[0];
 }
 
 /**
  * The prior's series that best matches the one being read: same modality, then the most words of the
- * description in common, then the most images.
+ * description in common, then the most images. Only image series compare (none for a non-image `current`).
  */
 export function matchPriorSeries(current: SeriesSummary, priorSeries: readonly SeriesSummary[]): SeriesSummary | undefined {
   const words = (s: string) => new Set(s.toLowerCase().split(/[^a-z0-9\u3040-\u9fff]+/).filter(Boolean));
   const want = words(current.seriesDescription);
   const score = (s: SeriesSummary) => [...words(s.seriesDescription)].filter((w) => want.has(w)).length;
-  return priorSeries
+  if (!isImageSeries(current)) return undefined;
+  return imageSeriesOnly(priorSeries)
     .filter((s) => s.modality === current.modality)
     .sort((a, b) => score(b) - score(a) || (b.numberOfInstances ?? 0) - (a.numberOfInstances ?? 0))[0];
 }
