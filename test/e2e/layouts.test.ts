@@ -8,20 +8,15 @@
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
+import type { Page } from 'playwright-core';
 import dcmjs from 'dcmjs';
 import { chooseHangingProtocol, parseHangingProtocol, type HangingProtocol } from '../../common/viewer/hangingProtocols';
 import { WL_PRESETS } from '../../common/viewer/shortcuts';
-import { startBrowserHost, type BrowserHost } from '../../electron/browser-host/server';
-import { MemorySettingsStore } from '../../electron/services/settings/settings';
 import { importPaths } from '../../electron/services/store/importPaths';
-import { launchChromium } from '../support/chromium';
 import { demoCtDir, dicomFilesIn, repoRoot } from '../support/data';
 import { writeCoronalReformat, writeEvenlySpacedCopy, writePriorCopy } from '../support/derivedSeries';
-import { ensureRendererBuilt } from '../support/renderer';
+import { openStudyByEnter, shotsDir, startE2eSession, type E2eSession } from '../support/e2eSession';
 import { makeTempDir, removeDir } from '../support/tempDir';
-
-const shotsDir = path.join(repoRoot, 'test-results');
 
 function builtInProtocols(): HangingProtocol[] {
   const dir = path.join(repoRoot, 'resources', 'hanging-protocols');
@@ -77,42 +72,31 @@ async function referenceLineY(page: Page, cell: number): Promise<{ y1: number; y
 }
 
 describe('layouts, hanging protocols, reference lines and priors', () => {
-  let host: BrowserHost;
-  let browser: Browser;
+  let session: E2eSession;
+  let host: E2eSession['host'];
   let page: Page;
-  let dataDir: string;
+  let pageErrors: string[];
   let derivedDir: string;
-  const pageErrors: string[] = [];
   const demoFiles = dicomFilesIn(demoCtDir());
 
   beforeAll(async () => {
-    const rendererDir = ensureRendererBuilt();
-    dataDir = await makeTempDir('dokuei-e2e-layouts-');
     derivedDir = await makeTempDir('dokuei-e2e-derived-');
-    host = await startBrowserHost({ dataDir, settings: new MemorySettingsStore({ nodes: [], seedDemo: false }), rendererDir, log: () => {} });
+    session = await startE2eSession({ prefix: 'dokuei-e2e-layouts-', errorStacks: true });
+    ({ host, page, pageErrors } = session);
+    // Imported here rather than by the session, to check the count.
     const coronal = writeCoronalReformat(demoFiles, path.join(derivedDir, 'coronal'), '1.2.826.0.1.3680043.10.1234.81', 5);
     const prior = writePriorCopy(demoFiles, path.join(derivedDir, 'prior'), '1.2.826.0.1.3680043.10.1234.82', '19990301');
     const r = await importPaths(host.services.store, [...demoFiles, ...coronal, ...prior]);
     expect(r.imported).toBe(demoFiles.length * 2 + coronal.length);
-    browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1500, height: 900 } });
-    page.on('pageerror', (e) => pageErrors.push(`${e.message}\n${e.stack ?? ''}`));
-    mkdirSync(shotsDir, { recursive: true });
   });
 
   afterAll(async () => {
-    await browser?.close();
-    await host?.close();
-    await removeDir(dataDir);
+    await session?.close();
     await removeDir(derivedDir);
   });
 
   it('opens a study with Enter in the layout its hanging protocol picks', async () => {
-    await page.goto(host.url);
-    const current = page.locator('tr[data-study-uid]', { hasText: '2000-01-01' });
-    await current.waitFor({ timeout: 60000 });
-    await current.click();
-    await page.keyboard.press('Enter');
+    await openStudyByEnter(page, host.url, '2000-01-01');
     // What the protocols say for this study (CT, no description, the demo's Body Part Examined CHEST), computed
     // here from the same JSON files.
     const series = [
@@ -193,11 +177,7 @@ describe('layouts, hanging protocols, reference lines and priors', () => {
     // The files' own window (W2000/L−450) is not the preset's, so the check below tells them apart.
     expect(preset.window).not.toBe(2000);
 
-    await page.goto(host.url);
-    const row = page.locator('tr[data-study-uid]', { hasText: '2001-02-03' });
-    await row.waitFor({ timeout: 60000 });
-    await row.click();
-    await page.keyboard.press('Enter');
+    await openStudyByEnter(page, host.url, '2001-02-03');
     await expect.poll(() => page.locator('.workspace').getAttribute('data-layout'), { timeout: 30000 }).toBe(protocol.layout);
     await page.locator('[data-cell="0"] .viewport[data-state="ready"]').waitFor({ timeout: 120000 });
     await expect.poll(() => page.locator('[data-cell="0"] [data-testid="overlay-voi"]').textContent(), { timeout: 30000 }).toBe(`W ${preset.window}  L ${preset.level}`);
@@ -233,11 +213,7 @@ describe('layouts, hanging protocols, reference lines and priors', () => {
     // The files' own window (W2000/L−450, what the volume opens in without the protocol) is not the preset's.
     expect(planePreset.window).not.toBe(2000);
 
-    await page.goto(host.url);
-    const row = page.locator('tr[data-study-uid]', { hasText: '2002-03-04' });
-    await row.waitFor({ timeout: 60000 });
-    await row.click();
-    await page.keyboard.press('Enter');
+    await openStudyByEnter(page, host.url, '2002-03-04');
     await expect.poll(() => page.locator('.workspace').getAttribute('data-layout'), { timeout: 30000 }).toBe(protocol.layout);
     await page.locator('.mpr[data-state="ready"]').waitFor({ timeout: 120000 });
     await expect.poll(() => page.locator('[data-testid="mpr-voi"]').textContent(), { timeout: 60000 }).toBe(`W ${planePreset.window} L ${planePreset.level}`);

@@ -30,8 +30,10 @@ export interface E2eSession {
 export interface E2eSessionOptions {
   /** Temp dir prefix, e.g. 'dokuei-e2e-suv-'. */
   prefix: string;
-  /** Files imported into the local store before the page opens; each must import. */
+  /** Files imported into the local store before the page opens; each must import (but see `skipNotDicom`). */
   files?: (dataDir: string) => string[] | Promise<string[]>;
+  /** A fixture folder may hold files that are not DICOM (a MANIFEST.txt): let them fail to import (default false). */
+  skipNotDicom?: boolean;
   /** PACS nodes in the settings (none: local archive only). */
   nodes?: unknown[];
   viewport?: { width: number; height: number };
@@ -64,7 +66,8 @@ export async function startE2eSession(options: E2eSessionOptions): Promise<E2eSe
     host = await startBrowserHost({ ...options.hostOptions, dataDir, settings, rendererDir, log: () => {} });
     if (files.length > 0) {
       const imported = await importPaths(host.services.store, files);
-      if (imported.failed.length > 0) throw new Error(`Fixture files did not import: ${JSON.stringify(imported.failed)}`);
+      const failed = options.skipNotDicom ? imported.failed.filter((f) => !/^Not a DICOM Part 10 file/.test(f.reason)) : imported.failed;
+      if (failed.length > 0) throw new Error(`Fixture files did not import: ${JSON.stringify(failed)}`);
     }
     browser = await launchChromium();
     const page = await browser.newPage({ viewport: options.viewport ?? { width: 1500, height: 900 } });
@@ -89,4 +92,13 @@ export async function openSeries(page: Page, url: string, seriesInstanceUid: str
   await series.waitFor({ timeout: 60000 });
   await series.click();
   await waitForRenderedImage(page);
+}
+
+/** From the study list to a study opened with Enter (hung by its protocol): the first row, or the first holding `hasText`. */
+export async function openStudyByEnter(page: Page, url: string, hasText?: string): Promise<void> {
+  await page.goto(url);
+  const row = hasText === undefined ? page.locator('tr[data-study-uid]').first() : page.locator('tr[data-study-uid]', { hasText });
+  await row.waitFor({ timeout: 60000 });
+  await row.click();
+  await page.keyboard.press('Enter');
 }
