@@ -18,6 +18,7 @@
  * case-insensitive. Description fields are regular expressions (case-insensitive, unanchored).
  */
 import { z } from 'zod';
+import { nonImageKind } from '../dicom/nonImageModalities';
 import { WL_PRESETS } from './shortcuts';
 
 /**
@@ -44,9 +45,6 @@ export const VIEWPORTS_PER_LAYOUT: Record<Layout, number> = {
 
 export const VIEWS = ['stack', 'axial', 'sagittal', 'coronal', '3d'] as const;
 export type View = (typeof VIEWS)[number];
-
-/** Modalities that carry no images to hang. */
-export const NON_IMAGE_MODALITIES = new Set(['SR', 'PR', 'KO', 'SEG', 'RTSTRUCT', 'RTPLAN', 'RTRECORD', 'REG', 'DOC', 'FID', 'AU', 'ECG']);
 
 function isValidRegex(source: string, flags = 'i'): boolean {
   try {
@@ -226,7 +224,7 @@ function testRegex(source: string, value: string): boolean {
   }
 }
 
-const isImageSeries = (s: SeriesFacts) => !NON_IMAGE_MODALITIES.has(s.modality.toUpperCase());
+const isImageSeries = (s: SeriesFacts) => nonImageKind(s.modality) === undefined;
 
 function clauseMatches(c: MatchClause, study: StudyFacts, series: readonly SeriesFacts[]): boolean {
   const modalities = new Set([...study.modalities, ...series.map((s) => s.modality)].map((m) => m.toUpperCase()));

@@ -96,6 +96,13 @@ describe('chooseHangingProtocol with the built-in protocols', () => {
     expect(choice.alternatives.map((p) => p.id)).toEqual(['ct-mpr', 'default']);
   });
 
+  it('never hangs a series without images, whatever its size (RWVM, HD, PLAN beside an unknown-region MR)', () => {
+    const mr = series('MR', 'Localiser', 3);
+    const others = [series('RWVM', 'SUV mapping', 500), series('HD', 'ECG', 400), series('PLAN', 'Plan', 300), series('SEG', 'Tumour', 200)];
+    const choice = chooseHangingProtocol({ modalities: ['MR'] }, [...others, mr], builtIn);
+    expect(choice.viewports.map((v) => v.series)).toEqual([mr]);
+  });
+
   it('a chest CT known only by its description (Japanese too)', () => {
     expect(chooseHangingProtocol({ modalities: ['CT'], description: '胸部単純CT' }, [series('CT', 'Axial', 100)], builtIn).protocol.id).toBe('ct-chest');
   });

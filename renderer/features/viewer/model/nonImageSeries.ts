@@ -4,29 +4,9 @@
  * stack viewport.
  */
 
-/** What each non-image modality is, in words (PS3.3 C.7.3.1.1.1 defined terms). */
-const NON_IMAGE_MODALITIES: Readonly<Record<string, string>> = {
-  REG: 'Spatial registration',
-  SEG: 'Segmentation',
-  RWVM: 'Real world value mapping',
-  SR: 'Structured report',
-  PR: 'Presentation state',
-  KO: 'Key object selection',
-  RTSTRUCT: 'RT structure set',
-  RTPLAN: 'RT plan',
-  RTRECORD: 'RT treatment record',
-  DOC: 'Document',
-  FID: 'Fiducials',
-  PLAN: 'Plan',
-  AU: 'Audio',
-  ECG: 'Waveform',
-  HD: 'Waveform',
-};
+import { nonImageKind } from '../../../../common/dicom/nonImageModalities';
 
-/** What a series is when it holds no images ("Spatial registration"); undefined for image series. */
-export function nonImageKind(modality: string | undefined): string | undefined {
-  return NON_IMAGE_MODALITIES[(modality ?? '').trim().toUpperCase()];
-}
+export { nonImageKind };
 
 /** The tile's label: "REG · Spatial registration", "SEG · 2 segments" once the segments are counted. */
 export function nonImageLabel(modality: string, segments?: number): string {
