@@ -17,12 +17,11 @@ import { importPaths } from '../services/store/importPaths';
 import { defaultDataDir } from '../services/dataDir';
 import { VERSION } from '../services/version';
 import { inspectFiles } from '../services/dicom/inspect';
-import { createServices, type Services } from '../services/app/createServices';
-import { FileSecretStore } from '../services/secrets/secretStore';
-import { ConfSettingsStore } from '../services/settings/settings';
 import { CliUsageError, nodesCommand, queryCommand, retrieveCommand, secretsCommand } from './pacsCommands';
 import { ARCHIVE_USAGE, archiveCommand } from './archiveCommands';
 import { PREFETCH_USAGE, prefetchCommand } from './prefetchCommands';
+import { FileSecretStore } from '../services/secrets/secretStore';
+import { openCliServices } from './cliServices';
 import { REGISTER_USAGE, registerCommand } from './registerCommand';
 import { SUV_USAGE, suvCommand } from './suvCommand';
 import { EncryptedArchive } from '../services/archive/encryptedArchive';
@@ -60,21 +59,6 @@ Options:
                    its key: $DOKUEI_ARCHIVE_KEY, else the data folder's archive.key
   --json           machine-readable output
   -h, --help       this text`;
-
-async function openServices(dataDir: string, archiveDir: string): Promise<Services> {
-  return createServices({
-    dataDir,
-    archiveDir,
-    settings: new ConfSettingsStore(dataDir),
-    secrets: FileSecretStore.open(dataDir),
-    host: 'cli',
-    version: VERSION,
-    dataPlaneBaseUrl: '',
-    gatewayBasePath: '',
-    seedDemo: false,
-    log: (m) => process.stderr.write(`${m}\n`),
-  });
-}
 
 const UsageError = CliUsageError;
 
@@ -189,7 +173,7 @@ export async function run(argv: string[]): Promise<number> {
     case 'nodes':
     case 'query':
     case 'retrieve': {
-      const services = await openServices(dataDir, archiveDir);
+      const services = await openCliServices(dataDir, archiveDir);
       const io = { out, err: (t: string) => void process.stderr.write(t), isTty: !!process.stderr.isTTY };
       const ctl = new AbortController();
       const onSigint = () => ctl.abort();
@@ -204,7 +188,7 @@ export async function run(argv: string[]): Promise<number> {
       }
     }
     case 'prefetch': {
-      const services = await openServices(dataDir, archiveDir);
+      const services = await openCliServices(dataDir, archiveDir);
       const ctl = new AbortController();
       const onSigint = () => ctl.abort();
       process.once('SIGINT', onSigint);

@@ -24,11 +24,8 @@ import { newUid, seriesRefFromFolder, SpatialRegistrationError, writeSpatialRegi
 import { EncryptedArchive } from '../services/archive/encryptedArchive';
 import { defaultKeyProvider } from '../services/archive/keyProvider';
 import { defaultDataDir } from '../services/dataDir';
-import { createServices } from '../services/app/createServices';
 import { sendAfterSave, type SendOutcome } from '../services/pacs/sendInstances';
-import { FileSecretStore } from '../services/secrets/secretStore';
-import { ConfSettingsStore } from '../services/settings/settings';
-import { VERSION } from '../services/version';
+import { openCliServices } from './cliServices';
 import { CliUsageError, type CliIo } from './pacsCommands';
 
 export const REGISTER_USAGE = `  dokuei register FIXED_DIR[#SERIES] MOVING_DIR[#SERIES] [--roi x0,y0,z0,x1,y1,z1] [--json]
@@ -60,17 +57,7 @@ const round = (x: number, digits: number) => Number(x.toFixed(digits));
  * The store comes first and is not undone: a send failure is reported in the outcome, never thrown.
  */
 async function saveAndSend(dataDir: string, archiveDir: string, bytes: Uint8Array, studyInstanceUid: string, sopInstanceUid: string, nodeName: string, signal?: AbortSignal): Promise<SendOutcome> {
-  const services = await createServices({
-    dataDir,
-    archiveDir,
-    settings: new ConfSettingsStore(dataDir),
-    secrets: FileSecretStore.open(dataDir),
-    host: 'cli',
-    version: VERSION,
-    dataPlaneBaseUrl: '',
-    gatewayBasePath: '',
-    seedDemo: false,
-  });
+  const services = await openCliServices(dataDir, archiveDir);
   try {
     await services.store.put(bytes);
     const node = services.nodes.find((n) => n.settings.id === nodeName) ?? services.nodes.find((n) => n.settings.name === nodeName);
