@@ -3,12 +3,12 @@
  * base series' study (issue #8 "Persistence"): the viewer's "Save registration". Both series must be local: their
  * instances are what the object references, and their headers give its patient and study.
  */
-import { getPersonName, getString, type DicomJsonDataset } from '../../../common/dicom/dicomJson';
+import { getString } from '../../../common/dicom/dicomJson';
 import type { SeriesInstanceUid, StudyInstanceUid } from '../../../common/dicom/uid';
 import { Tag } from '../../../common/dicom/tags';
 import type { Matrix4 } from '../../../common/registration';
 import type { InstanceStore } from '../store/instanceStore';
-import { newUid, SpatialRegistrationError, writeSpatialRegistration, type RegistrationSeriesRef } from './spatialRegistration';
+import { newUid, seriesRefFromDatasets, SpatialRegistrationError, writeSpatialRegistration, type RegistrationSeriesRef } from './spatialRegistration';
 
 export interface SeriesKey {
   studyInstanceUid: string;
@@ -43,27 +43,9 @@ export class RegistrationSeriesNotLocalError extends Error {
 function seriesRef(store: InstanceStore, key: SeriesKey, side: string): RegistrationSeriesRef & { description: string } {
   const list = store.instances(key.studyInstanceUid as StudyInstanceUid, key.seriesInstanceUid as SeriesInstanceUid) ?? [];
   if (list.length === 0) throw new RegistrationSeriesNotLocalError(`The ${side} series ${key.seriesInstanceUid} is not in the local archive: retrieve it first, then save the registration.`);
-  const first: DicomJsonDataset = list[0]!;
-  const s = (tag: string) => getString(first, tag)?.trim() || undefined;
-  const frameOfReferenceUid = s(Tag.FrameOfReferenceUID);
-  if (!frameOfReferenceUid) throw new SpatialRegistrationError(`The ${side} series has no Frame of Reference UID: a registration cannot refer to it.`);
-  return {
-    studyInstanceUid: key.studyInstanceUid,
-    seriesInstanceUid: key.seriesInstanceUid,
-    frameOfReferenceUid,
-    instances: list.map((ds) => ({ sopClassUid: getString(ds, Tag.SOPClassUID)?.trim() ?? '', sopInstanceUid: getString(ds, Tag.SOPInstanceUID)?.trim() ?? '' })),
-    patientName: getPersonName(first, Tag.PatientName),
-    patientId: s(Tag.PatientID),
-    patientBirthDate: s('00100030'),
-    patientSex: s('00100040'),
-    studyDate: s('00080020'),
-    studyTime: s('00080030'),
-    studyId: s('00200010'),
-    accessionNumber: s('00080050'),
-    referringPhysicianName: getPersonName(first, '00080090'),
-    studyDescription: s('00081030'),
-    description: s('0008103E') ?? key.seriesInstanceUid,
-  };
+  const s = (tag: string) => getString(list[0]!, tag)?.trim() || undefined;
+  if (!s(Tag.FrameOfReferenceUID)) throw new SpatialRegistrationError(`The ${side} series has no Frame of Reference UID: a registration cannot refer to it.`);
+  return { ...seriesRefFromDatasets(key.seriesInstanceUid, list), studyInstanceUid: key.studyInstanceUid, description: s('0008103E') ?? key.seriesInstanceUid };
 }
 
 export async function saveRegistration(store: InstanceStore, request: SaveRegistrationRequest): Promise<SavedRegistration> {

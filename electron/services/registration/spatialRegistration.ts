@@ -276,8 +276,7 @@ export async function seriesRefFromFolder(dir: string, seriesInstanceUid: string
     }
   };
   await walk(dir);
-  let first: DicomJsonDataset | undefined;
-  const instances: ReferencedSop[] = [];
+  const datasets: DicomJsonDataset[] = [];
   for (const f of files.sort()) {
     let ds: DicomJsonDataset;
     try {
@@ -285,17 +284,25 @@ export async function seriesRefFromFolder(dir: string, seriesInstanceUid: string
     } catch {
       continue;
     }
-    if (getString(ds, Tag.SeriesInstanceUID)?.trim() !== seriesInstanceUid) continue;
-    first ??= ds;
-    instances.push({ sopClassUid: getString(ds, Tag.SOPClassUID)?.trim() ?? '', sopInstanceUid: getString(ds, Tag.SOPInstanceUID)?.trim() ?? '' });
+    if (getString(ds, Tag.SeriesInstanceUID)?.trim() === seriesInstanceUid) datasets.push(ds);
   }
-  if (!first) throw new SpatialRegistrationError(`${dir} holds no instance of series ${seriesInstanceUid}.`);
-  const s = (tag: string) => getString(first!, tag)?.trim() || undefined;
-  const ref: RegistrationSeriesRef = {
+  if (datasets.length === 0) throw new SpatialRegistrationError(`${dir} holds no instance of series ${seriesInstanceUid}.`);
+  return seriesRefFromDatasets(seriesInstanceUid, datasets);
+}
+
+/**
+ * The registration reference of a series from its instances' headers (the CLI's folder, the viewer's local series):
+ * every instance is referenced; the first gives the patient and study attributes the object copies.
+ */
+export function seriesRefFromDatasets(seriesInstanceUid: string, datasets: readonly DicomJsonDataset[]): RegistrationSeriesRef {
+  const first = datasets[0];
+  if (!first) throw new SpatialRegistrationError(`Series ${seriesInstanceUid} has no instances to reference.`);
+  const s = (tag: string) => getString(first, tag)?.trim() || undefined;
+  return {
     studyInstanceUid: s(Tag.StudyInstanceUID) ?? '',
     seriesInstanceUid,
     frameOfReferenceUid: s(Tag.FrameOfReferenceUID) ?? '',
-    instances,
+    instances: datasets.map((ds): ReferencedSop => ({ sopClassUid: getString(ds, Tag.SOPClassUID)?.trim() ?? '', sopInstanceUid: getString(ds, Tag.SOPInstanceUID)?.trim() ?? '' })),
     patientName: getPersonName(first, Tag.PatientName),
     patientId: s(Tag.PatientID),
     patientBirthDate: s('00100030'),
@@ -307,5 +314,4 @@ export async function seriesRefFromFolder(dir: string, seriesInstanceUid: string
     referringPhysicianName: getPersonName(first, '00080090'),
     studyDescription: s('00081030'),
   };
-  return ref;
 }
