@@ -7,25 +7,22 @@
  * - the MR T2 with one missing slice (../shared) shows the warning, keeps every slice at its position,
  *   and an oblique MPR turned 30° still shows brain.
  */
-import { mkdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import dicomParser from 'dicom-parser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { startBrowserHost, type BrowserHost } from '../../electron/browser-host/server';
-import { MemorySettingsStore } from '../../electron/services/settings/settings';
+import type { Page } from 'playwright-core';
+import type { BrowserHost } from '../../electron/browser-host/server';
 import { importPaths } from '../../electron/services/store/importPaths';
-import { launchChromium } from '../support/chromium';
-import { demoCtDir, dicomFilesIn, repoRoot, sharedDataDir } from '../support/data';
+import { demoCtDir, dicomFilesIn, sharedDataDir } from '../support/data';
 import { writeEvenlySpacedCopy } from '../support/derivedSeries';
+import { shotsDir, startE2eSession, type E2eSession } from '../support/e2eSession';
 import type { VolumeMemoryReport as VolumeReport } from '../../renderer/imaging/volume/volumeMemory';
 import { decodeNativeSlice } from '../support/pixels';
-import { ensureRendererBuilt } from '../support/renderer';
 import { SPHERE_HU, writeSyntheticSphereSeries } from '../support/syntheticSeries';
 import { makeTempDir, removeDir } from '../support/tempDir';
 import { waitForRenderedImage } from '../support/viewerPage';
 
-const shotsDir = path.join(repoRoot, 'test-results');
 const PLANES = ['axial', 'sagittal', 'coronal', '3d'] as const;
 
 interface Probe {
@@ -195,28 +192,21 @@ function mirrorDifference(front: Grey, back: Grey): number {
 }
 
 describe('volumes: MPR 1+3 and 3D in Chromium', () => {
+  let session: E2eSession;
   let host: BrowserHost;
-  let browser: Browser;
   let page: Page;
-  let dataDir: string;
+  let pageErrors: string[];
   let synthDir: string;
-  const pageErrors: string[] = [];
 
+  // Each test imports its own series (and checks the count).
   beforeAll(async () => {
-    const rendererDir = ensureRendererBuilt();
-    dataDir = await makeTempDir('dokuei-e2e-volume-');
     synthDir = await makeTempDir('dokuei-e2e-synth-');
-    host = await startBrowserHost({ dataDir, settings: new MemorySettingsStore({ nodes: [], seedDemo: false }), rendererDir, log: () => {} });
-    browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1400, height: 900 } });
-    page.on('pageerror', (e) => pageErrors.push(`${e.message}\n${e.stack ?? ''}`));
-    mkdirSync(shotsDir, { recursive: true });
+    session = await startE2eSession({ prefix: 'dokuei-e2e-volume-', viewport: { width: 1400, height: 900 }, errorStacks: true });
+    ({ host, page, pageErrors } = session);
   });
 
   afterAll(async () => {
-    await browser?.close();
-    await host?.close();
-    await removeDir(dataDir);
+    await session?.close();
     await removeDir(synthDir);
   });
 
