@@ -4,19 +4,13 @@
  * (screenshots), registration in a worker lands within 3 mm / 3° of identity, and the other mixing modes
  * draw the overlay as they say.
  */
-import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { startBrowserHost, type BrowserHost } from '../../electron/browser-host/server';
-import { MemorySettingsStore } from '../../electron/services/settings/settings';
-import { importPaths } from '../../electron/services/store/importPaths';
-import { launchChromium } from '../support/chromium';
-import { repoRoot, sharedDataDir } from '../support/data';
-import { ensureRendererBuilt } from '../support/renderer';
-import { makeTempDir, removeDir } from '../support/tempDir';
+import type { Page } from 'playwright-core';
+import { sharedDataDir } from '../support/data';
+import { shotsDir, startE2eSession, type E2eSession } from '../support/e2eSession';
+import { loadedVolumeIds, openMrFusion, waitForFusionReady } from '../support/fusionPage';
 
-const shotsDir = path.join(repoRoot, 'test-results');
 const mrDir = sharedDataDir('mr_brain_siemens_trio');
 
 type FusionHook = { __dokueiFusion?: { transform(): number[][] | undefined; state(): string } };
@@ -40,42 +34,21 @@ async function layerStats(page: Page, layer: 'base' | 'overlay'): Promise<{ stdd
 }
 
 describe.skipIf(!mrDir)('fusion with registration in the viewer (MR T1 + T2)', () => {
-  let host: BrowserHost;
-  let browser: Browser;
+  let session: E2eSession;
   let page: Page;
-  let dataDir: string;
-  const pageErrors: string[] = [];
 
   beforeAll(async () => {
-    const rendererDir = ensureRendererBuilt();
-    dataDir = await makeTempDir('dokuei-e2e-fusion-');
-    host = await startBrowserHost({ dataDir, settings: new MemorySettingsStore({ nodes: [], seedDemo: false }), rendererDir, log: () => {} });
-    await importPaths(host.services.store, [mrDir!]);
-    browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1500, height: 900 } });
-    page.on('pageerror', (e) => pageErrors.push(`${e.message}\n${e.stack ?? ''}`));
-    mkdirSync(shotsDir, { recursive: true });
+    session = await startE2eSession({ prefix: 'dokuei-e2e-fusion-', files: () => [mrDir!], skipNotDicom: true, errorStacks: true });
+    page = session.page;
   });
 
   afterAll(async () => {
-    await browser?.close();
-    await host?.close();
-    await removeDir(dataDir);
+    await session?.close();
   });
 
   it('shows the T2 over the T1 as a checkerboard, registers it in a worker, and shows the result', async () => {
-    await page.goto(host.url);
-    await page.locator('tr[data-study-uid]').first().click();
-    await page.getByRole('button', { name: '1×2' }).click();
-    await page.locator('[data-cell="0"]').click();
-    await page.locator('li[data-series-uid]', { hasText: 'moco' }).click();
-    await page.locator('[data-cell="0"] .viewport[data-state="ready"]').waitFor({ timeout: 60000 });
-    await page.locator('[data-cell="1"]').click({ position: { x: 50, y: 100 } });
-    await page.locator('li[data-series-uid]', { hasText: 'AX FSE' }).click();
-    await page.locator('[data-cell="1"] .viewport[data-state="ready"]').waitFor({ timeout: 60000 });
-
-    await page.getByRole('button', { name: 'Fusion' }).click();
-    await page.locator('[data-testid="fusion"][data-state="ready"]').waitFor({ timeout: 120000 });
+    const { host, pageErrors } = session;
+    await openMrFusion(page, host.url);
     await expect.poll(async () => (await layerStats(page, 'base')).stddev, { timeout: 60000 }).toBeGreaterThan(5);
     await expect.poll(async () => (await layerStats(page, 'overlay')).stddev, { timeout: 60000 }).toBeGreaterThan(5);
 
@@ -93,12 +66,12 @@ describe.skipIf(!mrDir)('fusion with registration in the viewer (MR T1 + T2)', (
       const t = await page.evaluate(() => (window as unknown as FusionHook).__dokueiFusion?.transform());
       return t ? Math.round(Math.hypot(t[0]![3]!, t[1]![3]!, t[2]![3]!)) : 0;
     }).toBeGreaterThan(5);
-    await page.locator('[data-testid="fusion"][data-state="ready"]').waitFor({ timeout: 120000 });
+    await waitForFusionReady(page);
     await expect.poll(async () => (await layerStats(page, 'overlay')).stddev, { timeout: 60000 }).toBeGreaterThan(5);
     await page.screenshot({ path: path.join(shotsDir, 'e2e-fusion-checkerboard-before.png') });
 
     // The registration result is applied in place, as manual changes are: the same volumes, a new overlay picture.
-    const volumeIds = () => page.evaluate(() => ((window as unknown as { __dokueiVolumes?: { list(): { volumeId: string }[] } }).__dokueiVolumes?.list() ?? []).map((v) => v.volumeId).sort());
+    const volumeIds = () => loadedVolumeIds(page);
     const overlayPixels = () => page.evaluate(() => {
       const c = document.querySelector<HTMLCanvasElement>('[data-layer="overlay"][data-plane="axial"] canvas')!;
       return Array.from(c.getContext('2d')!.getImageData(0, 0, c.width, c.height).data.filter((_, i) => i % 4 === 0)).join(',');
@@ -114,7 +87,7 @@ describe.skipIf(!mrDir)('fusion with registration in the viewer (MR T1 + T2)', (
     expect(Math.hypot(m[0]![3]!, m[1]![3]!, m[2]![3]!)).toBeLessThan(3);
     const angle = (Math.acos(Math.min(1, (m[0]![0]! + m[1]![1]! + m[2]![2]! - 1) / 2)) * 180) / Math.PI;
     expect(angle).toBeLessThan(3);
-    await page.locator('[data-testid="fusion"][data-state="ready"]').waitFor({ timeout: 120000 });
+    await waitForFusionReady(page);
     await expect.poll(async () => (await layerStats(page, 'overlay')).stddev, { timeout: 60000 }).toBeGreaterThan(5);
     await page.screenshot({ path: path.join(shotsDir, 'e2e-fusion-checkerboard-after.png') });
     expect(await volumeIds()).toEqual(idsBefore);
@@ -125,7 +98,7 @@ describe.skipIf(!mrDir)('fusion with registration in the viewer (MR T1 + T2)', (
     await page.getByRole('button', { name: 'Undo' }).click();
     const undone = (await page.evaluate(() => (window as unknown as FusionHook).__dokueiFusion?.transform()))!;
     expect(Math.hypot(undone[0]![3]!, undone[1]![3]!, undone[2]![3]!)).toBeGreaterThan(5);
-    await page.locator('[data-testid="fusion"][data-state="ready"]').waitFor({ timeout: 120000 });
+    await waitForFusionReady(page);
 
     // Swipe clips the overlay at the edge; blend sets its opacity.
     await page.getByLabel('Fusion mode').selectOption('swipe');

@@ -5,20 +5,14 @@
  * key nudges 1 mm; "Save registration" with "Also send to" stores the transform locally and in a real Orthanc, and
  * opening the fusion again starts from it, with a note saying so.
  */
-import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { startBrowserHost, type BrowserHost } from '../../electron/browser-host/server';
-import { MemorySettingsStore } from '../../electron/services/settings/settings';
-import { importPaths } from '../../electron/services/store/importPaths';
-import { launchChromium } from '../support/chromium';
-import { repoRoot, sharedDataDir } from '../support/data';
-import { ensureRendererBuilt } from '../support/renderer';
+import type { Page } from 'playwright-core';
+import { sharedDataDir } from '../support/data';
+import { shotsDir, startE2eSession, type E2eSession } from '../support/e2eSession';
+import { loadedVolumeIds, openMrFusion, waitForFusionReady } from '../support/fusionPage';
 import { startOrthanc, type OrthancInstance } from '../support/orthanc';
-import { makeTempDir, removeDir } from '../support/tempDir';
 
-const shotsDir = path.join(repoRoot, 'test-results');
 const mrDir = sharedDataDir('mr_brain_siemens_trio');
 
 type Gesture = { kind: string; delta?: number[]; px?: { dx: number; dy: number }; mmPerPx?: number };
@@ -26,13 +20,11 @@ type Camera = { parallelScale: number; focalPoint: number[]; position: number[];
 type FusionHook = {
   __dokueiFusion?: { transform(): number[][] | undefined; lastGesture(): Gesture | undefined; note(): string };
   __dokueiFusionViews?: Record<string, { camera(layer: 'base' | 'overlay', plane: string): Camera }>;
-  __dokueiVolumes?: { list(): { volumeId: string }[] };
 };
 
 const transformOf = (page: Page) => page.evaluate(() => (window as unknown as FusionHook).__dokueiFusion?.transform());
 const cameraOf = (page: Page, layer: 'base' | 'overlay') =>
   page.evaluate((l) => (window as unknown as FusionHook).__dokueiFusionViews!['Fusion']!.camera(l, 'axial'), layer);
-const volumeIds = (page: Page) => page.evaluate(() => ((window as unknown as FusionHook).__dokueiVolumes?.list() ?? []).map((v) => v.volumeId).sort());
 /** The axial overlay canvas, red channel, row by row (device pixels). */
 const overlayGrey = (page: Page) =>
   page.evaluate(() => {
@@ -70,52 +62,28 @@ function bestShift(before: { width: number; height: number; grey: number[] }, af
   }
   return { ...best, unshifted: errorAt(0) };
 }
-const ready = (page: Page) => page.locator('[data-testid="fusion"][data-state="ready"]').waitFor({ timeout: 120000 });
-
-async function openFusion(page: Page, url: string): Promise<void> {
-  await page.goto(url);
-  await page.locator('tr[data-study-uid]').first().click();
-  await page.getByRole('button', { name: '1×2' }).click();
-  await page.locator('[data-cell="0"]').click();
-  await page.locator('li[data-series-uid]', { hasText: 'moco' }).click();
-  await page.locator('[data-cell="0"] .viewport[data-state="ready"]').waitFor({ timeout: 60000 });
-  await page.locator('[data-cell="1"]').click({ position: { x: 50, y: 100 } });
-  await page.locator('li[data-series-uid]', { hasText: 'AX FSE' }).click();
-  await page.locator('[data-cell="1"] .viewport[data-state="ready"]').waitFor({ timeout: 60000 });
-  await page.getByRole('button', { name: 'Fusion' }).click();
-  await ready(page);
-}
 
 describe.skipIf(!mrDir)('fusion: manual adjustment with mouse and keys, saved registrations applied (MR T1 + T2)', () => {
-  let host: BrowserHost;
-  let browser: Browser;
+  let session: E2eSession;
+  let host: E2eSession['host'];
   let page: Page;
-  let dataDir: string;
+  let pageErrors: string[];
   let orthanc: OrthancInstance;
-  const pageErrors: string[] = [];
 
   beforeAll(async () => {
-    const rendererDir = ensureRendererBuilt();
-    dataDir = await makeTempDir('dokuei-e2e-fusion-adjust-');
     orthanc = await startOrthanc({ name: 'TestPACS' });
     const nodes = [{ id: 'pacs', name: 'TestPACS', kind: 'dicomweb', url: orthanc.dicomwebUrl }];
-    host = await startBrowserHost({ dataDir, settings: new MemorySettingsStore({ nodes, seedDemo: false }), rendererDir, log: () => {} });
-    await importPaths(host.services.store, [mrDir!]);
-    browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1500, height: 900 } });
-    page.on('pageerror', (e) => pageErrors.push(`${e.message}\n${e.stack ?? ''}`));
-    mkdirSync(shotsDir, { recursive: true });
+    session = await startE2eSession({ prefix: 'dokuei-e2e-fusion-adjust-', nodes, files: () => [mrDir!], skipNotDicom: true, errorStacks: true });
+    ({ host, page, pageErrors } = session);
   });
 
   afterAll(async () => {
-    await browser?.close();
-    await host?.close();
+    await session?.close();
     await orthanc?.stop();
-    await removeDir(dataDir);
   });
 
   it('Shift+drag moves the overlay by the dragged mm, undo restores, an arrow nudges 1 mm; a saved registration is applied on reopening', async () => {
-    await openFusion(page, host.url);
+    await openMrFusion(page, host.url);
     expect(await transformOf(page)).toBeUndefined();
 
     const axial = page.locator('[data-layer="base"][data-plane="axial"]');
@@ -143,14 +111,14 @@ describe.skipIf(!mrDir)('fusion: manual adjustment with mouse and keys, saved re
     expect(Math.abs(moved[1]![3]!)).toBeLessThan(1e-9);
     expect(Math.abs(moved[2]![3]!)).toBeLessThan(1e-9);
     expect(moved[0]![0]).toBeCloseTo(1, 12);
-    await ready(page);
+    await waitForFusionReady(page);
     // The overlay is drawn in its new place and the preview goes (or the move would show twice).
     await expect.poll(() => page.locator('[data-layer="overlay"][data-plane="axial"]').evaluate((el) => (el as HTMLElement).style.transform)).toBe('');
     await page.screenshot({ path: path.join(shotsDir, 'e2e-fusion-shift-drag.png') });
 
     await page.getByRole('button', { name: 'Undo' }).click();
     expect(await transformOf(page)).toBeUndefined();
-    await ready(page);
+    await waitForFusionReady(page);
 
     // Zoom in (Ctrl+drag) and scroll a few slices (wheel): the reader's place, which a nudge must keep.
     const zoomStart = await cameraOf(page, 'base');
@@ -166,7 +134,7 @@ describe.skipIf(!mrDir)('fusion: manual adjustment with mouse and keys, saved re
     const along = (c: Camera) => c.focalPoint.reduce((sum, f, i) => sum + f * placed.viewPlaneNormal[i]!, 0);
     expect(Math.abs(along(placed) - along(zoomStart))).toBeGreaterThan(1);
     const before = await settledGrey(page);
-    const idsBefore = await volumeIds(page);
+    const idsBefore = await loadedVolumeIds(page);
     expect(idsBefore.length).toBe(2);
 
     await page.locator('[data-layer="base"][data-plane="axial"]').focus();
@@ -174,10 +142,10 @@ describe.skipIf(!mrDir)('fusion: manual adjustment with mouse and keys, saved re
     await expect.poll(() => transformOf(page)).toBeDefined();
     const nudged = (await transformOf(page))!;
     expect(nudged.map((r) => r[3])).toEqual([1, 0, 0, 1]);
-    await ready(page);
+    await waitForFusionReady(page);
     // Moved in place: the same volumes, no camera change on either layer (zoom, pan, slice)…
     await expect.poll(async () => (await overlayGrey(page)).grey.some((g, i) => g !== before.grey[i])).toBe(true);
-    expect(await volumeIds(page)).toEqual(idsBefore);
+    expect(await loadedVolumeIds(page)).toEqual(idsBefore);
     for (const layer of ['base', 'overlay'] as const) {
       const now = await cameraOf(page, layer);
       expect(now.parallelScale).toBeCloseTo(placed.parallelScale, 9);
@@ -204,7 +172,7 @@ describe.skipIf(!mrDir)('fusion: manual adjustment with mouse and keys, saved re
     expect(((await inPacs.json()) as unknown[]).length).toBe(1);
 
     // Open the same fusion again: it starts from the saved registration, says so, and undo goes back to identity.
-    await openFusion(page, host.url);
+    await openMrFusion(page, host.url);
     const reopened = (await transformOf(page))!;
     expect(reopened).toBeDefined();
     reopened.flat().forEach((x, i) => expect(x).toBeCloseTo(nudged.flat()[i]!, 6));
@@ -214,7 +182,7 @@ describe.skipIf(!mrDir)('fusion: manual adjustment with mouse and keys, saved re
     expect(await transformOf(page)).toBeUndefined();
     // The note is about the transform that was found: once it is undone, it goes.
     expect(await page.getByTestId('registration-status').textContent()).toBe('');
-    await ready(page);
+    await waitForFusionReady(page);
 
     // Ctrl+Shift+drag a quarter turn anticlockwise about the view centre (right of it → above it): the overlay turns
     // 90° about the axial normal, so the patient's +x goes to the screen's up, which is anterior (−y).
@@ -237,7 +205,7 @@ describe.skipIf(!mrDir)('fusion: manual adjustment with mouse and keys, saved re
     expect(Math.abs(turned[0]![0]!)).toBeLessThan(0.015);
     expect(turned[1]![0]).toBeCloseTo(-1, 2);
     expect(turned[2]![2]).toBeCloseTo(1, 6);
-    await ready(page);
+    await waitForFusionReady(page);
     await page.screenshot({ path: path.join(shotsDir, 'e2e-fusion-rotate-drag.png') });
     expect(pageErrors).toEqual([]);
   });
