@@ -5,21 +5,16 @@
  * the MIP turns while playing and stands still when paused; a sphere ROI in the largest sphere reads the
  * generator's SUV and the CT's HU there; a corrected weight (66.2 → 70 kg) scales the SUV window and the ROI.
  */
-import { mkdirSync, readFileSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser, Page } from 'playwright-core';
-import { startBrowserHost, type BrowserHost } from '../../electron/browser-host/server';
-import { MemorySettingsStore } from '../../electron/services/settings/settings';
+import type { Page } from 'playwright-core';
 import { WL_PRESETS } from '../../common/viewer/shortcuts';
-import { importPaths } from '../../electron/services/store/importPaths';
-import { launchChromium } from '../support/chromium';
 import { repoRoot } from '../support/data';
+import { openStudyByEnter, shotsDir, startE2eSession, type E2eSession } from '../support/e2eSession';
 import { writePetCtPhantom, type PetCtPhantomTruth } from '../support/petCtPhantom';
-import { ensureRendererBuilt } from '../support/renderer';
-import { makeTempDir, removeDir } from '../support/tempDir';
+import { decodePng } from '../support/png';
 
-const shotsDir = path.join(repoRoot, 'test-results');
 const RATIO = 70 / 66.2;
 
 type Vec3 = [number, number, number];
@@ -35,44 +30,20 @@ interface Window4 {
 
 /** Screenshot pixels (RGB) at page points: the picture the reader sees, fused layers composited by the browser. */
 async function pixelsAt(page: Page, points: readonly (readonly [number, number])[], file?: string): Promise<[number, number, number][]> {
-  const png = await page.screenshot(file ? { path: file } : {});
-  return page.evaluate(
-    async ([b64, pts]) => {
-      const img = new Image();
-      img.src = `data:image/png;base64,${b64}`;
-      await img.decode();
-      const c = document.createElement('canvas');
-      c.width = img.width;
-      c.height = img.height;
-      const ctx = c.getContext('2d')!;
-      ctx.drawImage(img, 0, 0);
-      return pts.map(([x, y]) => {
-        const d = ctx.getImageData(Math.round(x), Math.round(y), 1, 1).data;
-        return [d[0]!, d[1]!, d[2]!] as [number, number, number];
-      });
-    },
-    [png.toString('base64'), points] as const,
-  );
+  const png = decodePng(await page.screenshot(file ? { path: file } : {}));
+  return points.map(([x, y]) => {
+    const at = (Math.round(y) * png.width + Math.round(x)) * png.channels;
+    return [png.pixels[at]!, png.pixels[at + 1]!, png.pixels[at + 2]!];
+  });
 }
 
 /** Grey levels of an element's box on a screenshot, every 4th pixel. */
 async function regionGrey(page: Page, selector: string): Promise<number[]> {
   const box = (await page.locator(selector).boundingBox())!;
-  const png = await page.screenshot({ clip: box });
-  return page.evaluate(async (b64) => {
-    const img = new Image();
-    img.src = `data:image/png;base64,${b64}`;
-    await img.decode();
-    const c = document.createElement('canvas');
-    c.width = img.width;
-    c.height = img.height;
-    const ctx = c.getContext('2d')!;
-    ctx.drawImage(img, 0, 0);
-    const { data } = ctx.getImageData(0, 0, c.width, c.height);
-    const out: number[] = [];
-    for (let i = 0; i < data.length; i += 16) out.push(Math.round((data[i]! + data[i + 1]! + data[i + 2]!) / 3));
-    return out;
-  }, png.toString('base64'));
+  const png = decodePng(await page.screenshot({ clip: box }));
+  const out: number[] = [];
+  for (let i = 0; i < png.pixels.length; i += 4 * png.channels) out.push(Math.round((png.pixels[i]! + png.pixels[i + 1]! + png.pixels[i + 2]!) / 3));
+  return out;
 }
 
 const stddev = (v: number[]) => {
@@ -87,11 +58,7 @@ function hookOf(page: Page) {
 
 /** Opens the first study of the list with Enter and waits for the PET/CT layout with both volumes in. */
 async function openByEnter(page: Page, url: string): Promise<void> {
-  await page.goto(url);
-  const row = page.locator('tr[data-study-uid]').first();
-  await row.waitFor({ timeout: 60000 });
-  await row.click();
-  await page.keyboard.press('Enter');
+  await openStudyByEnter(page, url);
   await expect.poll(() => page.locator('.workspace').getAttribute('data-layout'), { timeout: 30000 }).toBe('petct');
   await page.locator('[data-testid="petct"][data-state="ready"]').waitFor({ timeout: 120000 });
   await page.locator('[data-testid="pet-mip"][data-state="ready"]').waitFor({ timeout: 60000 });
@@ -129,35 +96,41 @@ async function drawSphere(page: Page, centre: Vec3, radiusMm: number): Promise<v
   await page.mouse.up();
 }
 
+/** A session over the PET/CT phantom (CT and PET files, written into its data dir), with the phantom's truth. */
+async function startPhantomSession(prefix: string, weightKg: number): Promise<{ session: E2eSession; truth: PetCtPhantomTruth }> {
+  let truth: PetCtPhantomTruth | undefined;
+  const session = await startE2eSession({
+    prefix,
+    viewport: { width: 1500, height: 950 },
+    files: (dataDir) => {
+      const phantom = writePetCtPhantom(path.join(dataDir, 'phantom'), { weightKg });
+      truth = phantom.truth;
+      return [...phantom.ctFiles, ...phantom.petFiles];
+    },
+  });
+  return { session, truth: truth! };
+}
+
+/** The phantom's largest sphere. */
+const largestSphere = (truth: PetCtPhantomTruth) => truth.spheres.reduce((a, b) => (b.radiusMm > a.radiusMm ? b : a));
+
 describe('PET/CT layout (phantom)', () => {
-  let dataDir: string;
-  let host: BrowserHost;
-  let browser: Browser;
+  let session: E2eSession;
+  let host: E2eSession['host'];
   let page: Page;
   let truth: PetCtPhantomTruth;
-  const pageErrors: string[] = [];
+  let pageErrors: string[];
 
   const hook = <T>(method: string, ...args: unknown[]) => hookOf(page)<T>(method, ...args);
   const toPage = (point: Vec3) => hook<[number, number] | undefined>('toPage', 'axial', point);
 
   beforeAll(async () => {
-    const rendererDir = ensureRendererBuilt();
-    dataDir = await makeTempDir('dokuei-e2e-petct-');
-    const phantom = writePetCtPhantom(path.join(dataDir, 'phantom'), { weightKg: 66.2 });
-    truth = phantom.truth;
-    host = await startBrowserHost({ dataDir, settings: new MemorySettingsStore({ nodes: [], seedDemo: false }), rendererDir, log: () => {} });
-    const imported = await importPaths(host.services.store, [...phantom.ctFiles, ...phantom.petFiles]);
-    expect(imported.failed).toEqual([]);
-    browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1500, height: 950 } });
-    page.on('pageerror', (e) => pageErrors.push(e.message));
-    mkdirSync(shotsDir, { recursive: true });
+    ({ session, truth } = await startPhantomSession('dokuei-e2e-petct-', 66.2));
+    ({ host, page, pageErrors } = session);
   }, 240000);
 
   afterAll(async () => {
-    await browser?.close();
-    await host?.close();
-    if (dataDir) await removeDir(dataDir);
+    await session?.close();
   });
 
   it('Enter hangs the PET/CT layout; the fused axial plane shows every sphere hot on grey CT', async () => {
@@ -226,7 +199,7 @@ describe('PET/CT layout (phantom)', () => {
   });
 
   it('the threshold, colormap and opacity controls change the fused picture', async () => {
-    const largest = truth.spheres.reduce((a, b) => (b.radiusMm > a.radiusMm ? b : a));
+    const largest = largestSphere(truth);
     const at = (await toPage(largest.centre))!;
     const pixel = async () => (await pixelsAt(page, [at]))[0]!;
     const grey = ([r, g, b]: number[]) => Math.abs(r! - g!) <= 6 && Math.abs(g! - b!) <= 6;
@@ -287,7 +260,7 @@ describe('PET/CT layout (phantom)', () => {
   let sphereRoi: Roi;
 
   it('a sphere ROI in the largest sphere reads its SUV (max, mean, peak) and the CT HU there; an ellipse in the background; delete', async () => {
-    const largest = truth.spheres.reduce((a, b) => (b.radiusMm > a.radiusMm ? b : a));
+    const largest = largestSphere(truth);
     const c = largest.centre;
     await drawSphere(page, c, 0.7 * largest.radiusMm);
     await expect.poll(async () => (await hook<Roi[]>('rois'))[0]?.stats?.mean, { timeout: 20000 }).toBeDefined();
@@ -355,28 +328,18 @@ describe('PET/CT layout (phantom)', () => {
 });
 
 describe('PET/CT layout without SUV (phantom with no patient weight)', () => {
-  let dataDir: string;
-  let host: BrowserHost;
-  let browser: Browser;
+  let session: E2eSession;
+  let host: E2eSession['host'];
   let page: Page;
   let truth: PetCtPhantomTruth;
 
   beforeAll(async () => {
-    const rendererDir = ensureRendererBuilt();
-    dataDir = await makeTempDir('dokuei-e2e-petct-nosuv-');
-    const phantom = writePetCtPhantom(path.join(dataDir, 'phantom'), { weightKg: 0 });
-    truth = phantom.truth;
-    host = await startBrowserHost({ dataDir, settings: new MemorySettingsStore({ nodes: [], seedDemo: false }), rendererDir, log: () => {} });
-    const imported = await importPaths(host.services.store, [...phantom.ctFiles, ...phantom.petFiles]);
-    expect(imported.failed).toEqual([]);
-    browser = await launchChromium();
-    page = await browser.newPage({ viewport: { width: 1500, height: 950 } });
+    ({ session, truth } = await startPhantomSession('dokuei-e2e-petct-nosuv-', 0));
+    ({ host, page } = session);
   }, 240000);
 
   afterAll(async () => {
-    await browser?.close();
-    await host?.close();
-    if (dataDir) await removeDir(dataDir);
+    await session?.close();
   });
 
   it('falls back to Bq/ml with a visible note saying why; ROIs read Bq/ml', async () => {
@@ -387,7 +350,7 @@ describe('PET/CT layout without SUV (phantom with no patient weight)', () => {
     const win = await hookOf(page)<{ unit: string; factor: number | null }>('window');
     expect(win).toMatchObject({ unit: 'Bq/ml', factor: null });
     await expect(page.getByLabel('PET window upper (Bq/ml)').inputValue()).resolves.toBe('20000');
-    const largest = truth.spheres.reduce((a, b) => (b.radiusMm > a.radiusMm ? b : a));
+    const largest = largestSphere(truth);
     await scrollAxialTo(page, largest.centre[2]);
     await drawSphere(page, largest.centre, 0.7 * largest.radiusMm);
     await expect.poll(async () => (await hookOf(page)<Roi[]>('rois'))[0]?.stats?.mean, { timeout: 20000 }).toBeDefined();

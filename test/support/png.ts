@@ -1,10 +1,10 @@
-/** A small PNG reader for tests: 8-bit greyscale or RGB, non-interlaced, any of the five row filters. */
+/** A small PNG reader for tests: 8-bit greyscale, RGB or RGBA (browser screenshots), non-interlaced, any of the five row filters. */
 import { inflateSync } from 'node:zlib';
 
 export interface DecodedPng {
   width: number;
   height: number;
-  channels: 1 | 3;
+  channels: 1 | 3 | 4;
   pixels: Uint8Array;
 }
 
@@ -14,7 +14,7 @@ export function decodePng(png: Uint8Array): DecodedPng {
   let at = 8;
   let width = 0;
   let height = 0;
-  let channels: 1 | 3 = 1;
+  let channels: 1 | 3 | 4 = 1;
   const idat: Buffer[] = [];
   while (at < buf.length) {
     const len = buf.readUInt32BE(at);
@@ -26,6 +26,7 @@ export function decodePng(png: Uint8Array): DecodedPng {
       if (data[8] !== 8 || data[12] !== 0) throw new Error('only 8-bit, non-interlaced PNGs');
       if (data[9] === 0) channels = 1;
       else if (data[9] === 2) channels = 3;
+      else if (data[9] === 6) channels = 4;
       else throw new Error(`colour type ${data[9]} not supported`);
     } else if (type === 'IDAT') idat.push(data);
     else if (type === 'IEND') break;
