@@ -13,6 +13,7 @@ import { affineToMatrix4, composeAffine, matrix4ToAffine, rigidAffine, rotationF
 import { FUSION_COLORMAPS, FusionViewports, registerInWorker, type FusionSettings, type RegistrationRun, type RegistrationVolume } from '../../../imaging';
 import { rotateTransformAbout, translateTransform } from '../../../../common/registration/manualAdjust';
 import { findStudyRegistration } from './foundRegistration';
+import { ColormapSelect, FractionSlider } from './OverlayControls';
 import { pacsApi, useSendTargets } from '../../pacs/useSendTargets';
 import { useVolumePlan } from './useVolumePlan';
 import type { DataPlane } from '../../../platform/platform';
@@ -172,22 +173,12 @@ export function FusionPane({ plane, base, overlay }: FusionPaneProps) {
           </select>
         </label>
         {settings.mode === 'blend' || settings.mode === 'colour' ? (
-          <label>
-            Opacity <input aria-label="Overlay opacity" type="range" min={0} max={100} value={Math.round(settings.opacity * 100)} onChange={(e) => set({ opacity: Number(e.target.value) / 100 })} />
-          </label>
+          <FractionSlider text="Opacity" label="Overlay opacity" value={settings.opacity} onChange={(opacity) => set({ opacity })} />
         ) : null}
         {settings.mode === 'colour' ? (
           <>
-            <select aria-label="Overlay colormap" value={settings.colormap} onChange={(e) => set({ colormap: e.target.value })}>
-              {FUSION_COLORMAPS.map((c) => (
-                <option key={c.id} value={c.id}>
-                  {c.name}
-                </option>
-              ))}
-            </select>
-            <label>
-              Threshold <input aria-label="Overlay lower threshold" type="range" min={0} max={90} value={Math.round(settings.threshold * 100)} onChange={(e) => set({ threshold: Number(e.target.value) / 100 })} />
-            </label>
+            <ColormapSelect label="Overlay colormap" value={settings.colormap} onChange={(colormap) => set({ colormap })} />
+            <FractionSlider text="Threshold" label="Overlay lower threshold" value={settings.threshold} maxPercent={90} onChange={(threshold) => set({ threshold })} />
           </>
         ) : null}
         {settings.mode === 'checkerboard' ? (
@@ -196,9 +187,7 @@ export function FusionPane({ plane, base, overlay }: FusionPaneProps) {
           </label>
         ) : null}
         {settings.mode === 'swipe' ? (
-          <label>
-            Swipe <input aria-label="Swipe position" type="range" min={0} max={100} value={Math.round(settings.swipe * 100)} onChange={(e) => set({ swipe: Number(e.target.value) / 100 })} />
-          </label>
+          <FractionSlider text="Swipe" label="Swipe position" value={settings.swipe} onChange={(swipe) => set({ swipe })} />
         ) : null}
         <button type="button" onClick={register} disabled={!volumes || registration.state === 'running'}>
           Register

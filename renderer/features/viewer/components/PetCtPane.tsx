@@ -24,6 +24,7 @@ import {
   storedWindow,
   type SuvWindow,
 } from '../model/petCtWindow';
+import { ColormapSelect, FractionSlider } from './OverlayControls';
 import { PetCtRoiLayer } from './PetCtRoiLayer';
 import { PetCtRoiList, type MeasuredRoi } from './PetCtRoiList';
 import { useVolumePlan } from './useVolumePlan';
@@ -206,19 +207,9 @@ export function PetCtPane({ plane, ct, pet, ctPreset }: PetCtPaneProps) {
         <span>
           CT {ct.seriesDescription || ct.seriesNumber} + PET {pet.seriesDescription || pet.seriesNumber}
         </span>
-        <select aria-label="PET colormap" value={settings.colormap} onChange={(e) => set({ colormap: e.target.value })}>
-          {FUSION_COLORMAPS.map((c) => (
-            <option key={c.id} value={c.id}>
-              {c.name}
-            </option>
-          ))}
-        </select>
-        <label>
-          Opacity <input aria-label="PET opacity" type="range" min={0} max={100} value={Math.round(settings.opacity * 100)} onChange={(e) => set({ opacity: Number(e.target.value) / 100 })} />
-        </label>
-        <label>
-          Threshold <input aria-label="PET lower threshold" type="range" min={0} max={90} value={Math.round(settings.threshold * 100)} onChange={(e) => set({ threshold: Number(e.target.value) / 100 })} />
-        </label>
+        <ColormapSelect label="PET colormap" value={settings.colormap} onChange={(colormap) => set({ colormap })} />
+        <FractionSlider text="Opacity" label="PET opacity" value={settings.opacity} onChange={(opacity) => set({ opacity })} />
+        <FractionSlider text="Threshold" label="PET lower threshold" value={settings.threshold} maxPercent={90} onChange={(threshold) => set({ threshold })} />
         {windowInputs('Fusion', fusionWindow, factor === null ? setFusionWindowBq : setFusionWindowSuv)}
         {windowInputs('PET', petWindow, factor === null ? setPetWindowBq : setPetWindowSuv)}
         {factor === null ? (
