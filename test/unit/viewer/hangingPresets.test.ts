@@ -7,19 +7,12 @@ import { chooseHangingProtocol, parseHangingProtocol } from '../../../common/vie
 import { hangStudy, loadBuiltInProtocols, mprPresetsFor } from '../../../renderer/features/viewer/model/hanging';
 import { windowPresetById } from '../../../renderer/imaging/stack/presets';
 import { seriesFromDicomJson, type SeriesSummary } from '../../../common/dicom/model';
+import { makeSeries } from '../../support/seriesSummaries';
 
 const base = { id: 'x', name: 'X', priority: 1, match: {}, layout: '1x1', viewports: [{ seriesSelector: {}, view: 'stack', preset: 'lung' }] };
 
-let uid = 0;
-const series = (modality: string, seriesDescription: string, numberOfInstances: number, bodyPartExamined?: string): SeriesSummary => ({
-  studyInstanceUid: '1.2.3',
-  seriesInstanceUid: `1.2.3.${++uid}`,
-  modality,
-  seriesDescription,
-  numberOfInstances,
-  seriesNumber: uid,
-  ...(bodyPartExamined ? { bodyPartExamined } : {}),
-});
+const series = (modality: string, seriesDescription: string, numberOfInstances: number, bodyPartExamined?: string): SeriesSummary =>
+  makeSeries(modality, seriesDescription, numberOfInstances, bodyPartExamined ? { bodyPartExamined } : {});
 
 describe('hanging protocol presets', () => {
   it('a stack preset must be one of the window/level presets; a 3D view names a rendering preset', () => {

@@ -3,19 +3,11 @@
  * (nonImageSeries.ts), and a study with no image series at all says so instead of hanging an empty cell.
  */
 import { describe, expect, it } from 'vitest';
-import type { SeriesSummary } from '../../../common/dicom/model';
 import { hangStudy, loadBuiltInProtocols, matchPriorSeries, pickPrior } from '../../../renderer/features/viewer/model/hanging';
 import { fusionRefusal, imageSeriesOnly, isImageSeries, noImageSeriesMessage } from '../../../renderer/features/viewer/model/nonImageSeries';
+import { makeSeries } from '../../support/seriesSummaries';
 
-let uid = 0;
-const series = (modality: string, seriesDescription: string, numberOfInstances: number): SeriesSummary => ({
-  studyInstanceUid: '1.2.3',
-  seriesInstanceUid: `1.2.3.${++uid}`,
-  modality,
-  seriesDescription,
-  numberOfInstances,
-  seriesNumber: uid,
-});
+const series = makeSeries;
 const { protocols } = loadBuiltInProtocols();
 
 describe('only image series fill a viewer cell', () => {
