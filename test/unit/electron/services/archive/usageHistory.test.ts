@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { addDays, dayKey, projectUsage, usageHistory } from '../../../electron/services/archive/usageHistory';
+import { addDays, dayKey, projectUsage, usageHistory } from '../../../../../electron/services/archive/usageHistory';
 
 // Local noon of a calendar day: the day keys are local, so the tests hold in every time zone.
 const at = (y: number, m: number, d: number, h = 12) => new Date(y, m - 1, d, h).getTime();

@@ -1,0 +1,54 @@
+/**
+ * `dokuei archive verify`: authenticates every instance file (GCM tag, which also catches a file swapped
+ * for another one) and checks that files and index agree. It reports and repairs nothing: repairs happen at
+ * open (recovery.ts), and a report names what a reader may want to re-retrieve.
+ */
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import type { ArchiveIndex } from './archiveIndex';
+import { decryptFile } from './crypto';
+import { FILE_NAME, objectFolders, objectRelPath } from './objectFiles';
+
+export interface VerifyProblem {
+  file: string;
+  study?: string;
+  series?: string;
+  instance?: string;
+  reason: string;
+}
+export interface VerifyReport {
+  checked: number;
+  corrupt: VerifyProblem[];
+  missing: VerifyProblem[];
+  orphans: VerifyProblem[];
+}
+
+export async function verifyArchive(root: string, key: Buffer, index: ArchiveIndex): Promise<VerifyReport> {
+  const report: VerifyReport = { checked: 0, corrupt: [], missing: [], orphans: [] };
+  const seen = new Set<string>();
+  for await (const { sub, names } of objectFolders(root, true)) {
+    for (const name of names) {
+      const rel = path.join('objects', sub, name);
+      const id = FILE_NAME.exec(name)?.[1];
+      const where = id ? index.files.get(id) : undefined;
+      if (!id || !where) {
+        report.orphans.push({ file: rel, reason: 'file not in the index' });
+        continue;
+      }
+      seen.add(id);
+      report.checked++;
+      const problem = { file: rel, study: where.st, series: where.se, instance: where.sop };
+      try {
+        const plain = decryptFile(key, id, await fs.readFile(path.join(root, rel)));
+        const entry = index.fileEntry(id)!;
+        if (plain.byteLength !== entry.size) report.corrupt.push({ ...problem, reason: `size ${plain.byteLength} differs from the index (${entry.size})` });
+      } catch (err) {
+        report.corrupt.push({ ...problem, reason: err instanceof Error ? err.message : String(err) });
+      }
+    }
+  }
+  for (const [id, w] of index.files) {
+    if (!seen.has(id)) report.missing.push({ file: objectRelPath(id), study: w.st, series: w.se, instance: w.sop, reason: 'file missing' });
+  }
+  return report;
+}
