@@ -1,22 +1,22 @@
 /**
- * The foundation's local store: Part 10 files under <root>/instances/<study>/<series>/<sop>.dcm with an
- * in-memory index rebuilt from the files at open. Writes go to a temp file, are fsynced, then renamed,
- * so a crash never leaves a half-written instance under a real name.
- *
- * Deliberately plain (no encryption, no persistent index): the archive issue replaces it behind
- * InstanceStore. The in-memory metadata suits thousands of instances, not a 20-year archive.
+ * The bench's baseline for the archive suite (bench/suites/archive.ts), never part of the product: the
+ * encrypted archive has no plaintext mode, so its throughput is measured against this plain store. Part 10
+ * files in clear under <root>/instances/<study>/<series>/<sop>.dcm with an in-memory index rebuilt at open;
+ * writes go to a temp file, are fsynced, then renamed (the archive's durable-write path, without encryption
+ * or journal). Patient data is never stored like this by Dokuei: the app, CLI and tests use EncryptedArchive.
  */
 import { promises as fs } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
-import type { DicomJsonDataset } from '../../../common/dicom/dicomJson';
-import { getString } from '../../../common/dicom/dicomJson';
-import { Tag } from '../../../common/dicom/tags';
-import { seriesUid, sopUid, studyUid, type SeriesInstanceUid, type SopInstanceUid, type StudyInstanceUid } from '../../../common/dicom/uid';
-import { readPart10Header, Part10Error } from '../dicom/part10';
-import type { InstanceStore, PutOutcome, StoreCounts } from './instanceStore';
-import { instanceDatasets, seriesDatasets, studyDatasets } from './studyIndexViews';
-import { writeSyncedFile } from './durableFile';
+import type { DicomJsonDataset } from '../../common/dicom/dicomJson';
+import { getString } from '../../common/dicom/dicomJson';
+import { Tag } from '../../common/dicom/tags';
+import { seriesUid, sopUid, studyUid, type SeriesInstanceUid, type SopInstanceUid, type StudyInstanceUid } from '../../common/dicom/uid';
+import { readPart10Header } from '../../electron/services/dicom/part10';
+import type { InstanceStore, PutOutcome, StoreCounts } from '../../electron/services/store/instanceStore';
+import { instanceDatasets, seriesDatasets, studyDatasets } from '../../electron/services/store/studyIndexViews';
+import { writeSyncedFile } from '../../electron/services/store/durableFile';
+import { listFilesRecursively } from '../../electron/services/store/listFiles';
 
 interface InstanceEntry {
   file: string;
@@ -30,9 +30,7 @@ interface StudyEntry {
   series: Map<string, SeriesEntry>;
 }
 
-
-
-export class FsInstanceStore implements InstanceStore {
+export class PlainStore implements InstanceStore {
   private readonly index = new Map<string, StudyEntry>();
   private readonly listeners = new Set<() => void>();
   private bytes = 0;
@@ -40,13 +38,13 @@ export class FsInstanceStore implements InstanceStore {
   private constructor(readonly root: string) {}
 
   /** Opens (creating if needed) a store and indexes what is already there; unreadable files are reported. */
-  static async open(root: string, onSkip?: (file: string, reason: string) => void): Promise<FsInstanceStore> {
-    const store = new FsInstanceStore(path.resolve(root));
+  static async open(root: string, onSkip?: (file: string, reason: string) => void): Promise<PlainStore> {
+    const store = new PlainStore(path.resolve(root));
     await fs.mkdir(store.instancesDir, { recursive: true });
     await fs.mkdir(store.tmpDir, { recursive: true });
     // Leftovers of an interrupted write are never indexed.
     for (const f of await fs.readdir(store.tmpDir)) await fs.rm(path.join(store.tmpDir, f), { force: true });
-    for (const file of await walk(store.instancesDir)) {
+    for (const file of await listFilesRecursively(store.instancesDir)) {
       if (!file.endsWith('.dcm')) continue;
       try {
         const bytes = await fs.readFile(file);
@@ -152,21 +150,3 @@ export class FsInstanceStore implements InstanceStore {
   }
 }
 
-
-async function walk(dir: string): Promise<string[]> {
-  const out: string[] = [];
-  let entries;
-  try {
-    entries = await fs.readdir(dir, { withFileTypes: true });
-  } catch {
-    return out;
-  }
-  for (const e of entries) {
-    const p = path.join(dir, e.name);
-    if (e.isDirectory()) out.push(...(await walk(p)));
-    else if (e.isFile()) out.push(p);
-  }
-  return out;
-}
-
-export { walk as listFilesRecursively, Part10Error };

@@ -1,7 +1,8 @@
 /**
  * Archive: write and read throughput of the encrypted local archive (AES-256-GCM per file, encrypted journal)
- * against the plain store. EncryptedArchive has no plaintext mode, so the baseline is the plain store
- * (FsInstanceStore): the same InstanceStore interface, the same temp + fsync + rename writes, no encryption.
+ * against the plain store. EncryptedArchive has no plaintext mode, so the baseline is the bench's own plain
+ * store (bench/lib/plainStore.ts, never in the product): the same InstanceStore interface, the same temp +
+ * fsync + rename writes, no encryption.
  */
 import { randomBytes } from 'node:crypto';
 import { readFileSync } from 'node:fs';
@@ -13,10 +14,10 @@ import { EncryptedArchive } from '../../electron/services/archive/encryptedArchi
 import { EnvKeyProvider } from '../../electron/services/archive/keyProvider';
 import { readPart10Header } from '../../electron/services/dicom/part10';
 import type { InstanceStore } from '../../electron/services/store/instanceStore';
-import { FsInstanceStore } from '../../electron/services/store/fsInstanceStore';
 import { evenlySpaced } from '../../test/support/data';
 import { makeTempDir, removeDir } from '../../test/support/tempDir';
 import { benchCt, MB } from '../lib/data';
+import { PlainStore } from '../lib/plainStore';
 import { barChart } from '../lib/plots';
 import { median } from '../lib/stats';
 import type { Suite } from '../lib/types';
@@ -33,14 +34,14 @@ export const archiveSuite: Suite = {
     });
     const total = files.reduce((n, f) => n + f.bytes.byteLength, 0);
     ctx.note(`${files.length} instances of ${ct.label}, ${(total / MB).toFixed(1)} MB per run; every write fsyncs (temp + rename), reads hit the page cache.`);
-    ctx.note('EncryptedArchive has no plaintext mode: the baseline is the plain store electron/services/store/fsInstanceStore.ts (same InstanceStore interface and durable-write path, no encryption, no journal).');
+    ctx.note('EncryptedArchive has no plaintext mode: the baseline is the plain store bench/lib/plainStore.ts (same InstanceStore interface and durable-write path, no encryption, no journal).');
     const key = new EnvKeyProvider({ DOKUEI_ARCHIVE_KEY: randomBytes(32).toString('base64') });
 
     const once = async (kind: 'encrypted' | 'plain') => {
       const dir = await makeTempDir(`dokuei-bench-${kind}-`);
       let store: InstanceStore & { close?: () => Promise<void> } | undefined;
       try {
-        store = kind === 'encrypted' ? await EncryptedArchive.open(path.join(dir, 'a'), { keyProvider: key }) : await FsInstanceStore.open(path.join(dir, 'a'));
+        store = kind === 'encrypted' ? await EncryptedArchive.open(path.join(dir, 'a'), { keyProvider: key }) : await PlainStore.open(path.join(dir, 'a'));
         let t0 = performance.now();
         for (const f of files) await store.put(f.bytes);
         const writeS = (performance.now() - t0) / 1000;

@@ -4,17 +4,18 @@
  * by the off-site archive node holding the same study (the gateway's failover). Baseline: the time one frame
  * takes with the upstream healthy, in the same run. Wired as in test/integration/failover/failover.test.ts.
  */
+import type { EncryptedArchive } from '../../electron/services/archive/encryptedArchive';
 import { createGateway, type DataPlaneGateway } from '../../electron/services/gateway/gateway';
-import { DicomwebUpstream } from '../../electron/services/gateway/upstream';
+import { DicomwebUpstream } from '../../electron/services/pacs/upstream';
 import { createNodeFetcher, type NodeFetcher } from '../../electron/services/pacs/dicomweb/http';
 import { MemorySecretStore } from '../../electron/services/secrets/secretStore';
 import { DicomwebNodeSettings } from '../../electron/services/settings/settings';
-import { FsInstanceStore } from '../../electron/services/store/fsInstanceStore';
 import { evenlySpaced } from '../../test/support/data';
 import { readDicomFile, type DicomFileInfo } from '../../test/support/dicomFiles';
 import { FRAMES_ACCEPT } from '../../test/support/dicomweb';
 import { startOrthanc, type OrthancInstance } from '../../test/support/orthanc';
 import { makeTempDir, removeDir } from '../../test/support/tempDir';
+import { openTestArchive } from '../../test/support/testArchive';
 import { benchCt } from '../lib/data';
 import { barChart } from '../lib/plots';
 import { median } from '../lib/stats';
@@ -63,12 +64,14 @@ export const failoverSuite: Suite = {
         const onsite = await startOrthanc({ name: 'OnsitePACS' });
         const dir = await makeTempDir('dokuei-bench-failover-');
         let gateway: DataPlaneGateway | undefined;
+        let store: EncryptedArchive | undefined;
         try {
           for (const f of files) await onsite.upload(f.path);
           const on = upstream('On-site PACS', onsite);
           const off = upstream('Off-site archive', archive);
           // Store-through off: every frame really comes from a node, none from the local store.
-          gateway = createGateway({ store: await FsInstanceStore.open(dir), upstreams: [on, off], basePath: '/dicomweb', storeThrough: false });
+          store = await openTestArchive(dir);
+          gateway = createGateway({ store, upstreams: [on, off], basePath: '/dicomweb', storeThrough: false });
           // Healthy: frames from the on-site PACS.
           const times: number[] = [];
           for (const f of files) {
@@ -106,6 +109,7 @@ export const failoverSuite: Suite = {
           }
         } finally {
           await gateway?.close();
+          await store?.close();
           await onsite.stop();
           await removeDir(dir);
         }

@@ -7,14 +7,15 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DicomJsonDataset } from '../../common/dicom/dicomJson';
 import { Tag } from '../../common/dicom/tags';
+import type { EncryptedArchive } from '../../electron/services/archive/encryptedArchive';
 import { createGateway, type Gateway } from '../../electron/services/gateway/gateway';
-import { DicomwebUpstream } from '../../electron/services/gateway/upstream';
-import { FsInstanceStore } from '../../electron/services/store/fsInstanceStore';
+import { DicomwebUpstream } from '../../electron/services/pacs/upstream';
 import { dicomFilesIn, evenlySpaced, realCtDir } from '../support/data';
 import { expectSameBytes, readDicomFile, type DicomFileInfo } from '../support/dicomFiles';
 import { FRAMES_ACCEPT, multipartParts, stringValue } from '../support/dicomweb';
 import { startOrthanc, type OrthancInstance } from '../support/orthanc';
 import { makeTempDir, removeDir } from '../support/tempDir';
+import { openTestArchive } from '../support/testArchive';
 
 const run = promisify(execFile);
 
@@ -28,6 +29,7 @@ async function qido(gateway: Gateway, pathAndQuery: string): Promise<DicomJsonDa
 describe('dcmtk storescu → Orthanc → gateway', () => {
   let orthanc: OrthancInstance | undefined;
   let storeDir: string | undefined;
+  let store: EncryptedArchive | undefined;
   let gateway: Gateway;
   let file: DicomFileInfo;
 
@@ -35,8 +37,9 @@ describe('dcmtk storescu → Orthanc → gateway', () => {
     file = await readDicomFile(evenlySpaced(dicomFilesIn(realCtDir()), 3)[1]!);
     orthanc = await startOrthanc({ name: 'TestPACS', aet: 'ORTHANC' });
     storeDir = await makeTempDir('dokuei-dcmtk-store-');
+    store = await openTestArchive(storeDir);
     gateway = createGateway({
-      store: await FsInstanceStore.open(storeDir),
+      store,
       upstreams: [new DicomwebUpstream({ name: 'TestPACS', baseUrl: orthanc.dicomwebUrl, timeoutMs: 15000 })],
       basePath: '/dicomweb',
     });
@@ -44,6 +47,7 @@ describe('dcmtk storescu → Orthanc → gateway', () => {
 
   afterAll(async () => {
     await orthanc?.stop();
+    await store?.close();
     await removeDir(storeDir);
   }, 60_000);
 

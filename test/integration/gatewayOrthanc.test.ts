@@ -7,9 +7,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DicomJsonDataset } from '../../common/dicom/dicomJson';
 import { Tag } from '../../common/dicom/tags';
+import type { EncryptedArchive } from '../../electron/services/archive/encryptedArchive';
 import { createGateway, type Gateway } from '../../electron/services/gateway/gateway';
-import { DicomwebUpstream } from '../../electron/services/gateway/upstream';
-import { FsInstanceStore } from '../../electron/services/store/fsInstanceStore';
+import { DicomwebUpstream } from '../../electron/services/pacs/upstream';
 import { importPaths } from '../../electron/services/store/importPaths';
 import type { InstanceStore } from '../../electron/services/store/instanceStore';
 import { dicomFilesIn, evenlySpaced, realCtDir } from '../support/data';
@@ -17,6 +17,7 @@ import { expectSameBytes, readDicomFile, type DicomFileInfo } from '../support/d
 import { allKeys, bulkDataUris, FRAMES_ACCEPT, multipartParts, RETRIEVE_URL, stringValue, withoutRetrieveUrl } from '../support/dicomweb';
 import { startOrthanc, type OrthancInstance } from '../support/orthanc';
 import { makeTempDir, removeDir } from '../support/tempDir';
+import { openTestArchive } from '../support/testArchive';
 
 /** The gateway is a pure function: this origin is never connected to, it only shapes the URLs it writes. */
 const GW_ORIGIN = 'http://127.0.0.1:1';
@@ -67,7 +68,8 @@ describe('gateway with a real Orthanc upstream and a real CT', () => {
   let picked: DicomFileInfo[] = [];
   const dirs: string[] = [];
   let remoteGateway: Gateway;
-  let localStore: FsInstanceStore;
+  let emptyStore: EncryptedArchive | undefined;
+  let localStore: EncryptedArchive;
   let localGateway: Gateway;
 
   const direct = async (pathAndQuery: string, accept = DICOM_JSON): Promise<Response> =>
@@ -92,7 +94,7 @@ describe('gateway with a real Orthanc upstream and a real CT', () => {
 
     const emptyDir = await makeTempDir('dokuei-gw-empty-');
     dirs.push(emptyDir);
-    const emptyStore = await FsInstanceStore.open(emptyDir);
+    emptyStore = await openTestArchive(emptyDir);
     expect(emptyStore.counts().instances).toBe(0);
     remoteGateway = createGateway({
       store: emptyStore,
@@ -102,7 +104,7 @@ describe('gateway with a real Orthanc upstream and a real CT', () => {
 
     const localDir = await makeTempDir('dokuei-gw-local-');
     dirs.push(localDir);
-    localStore = await FsInstanceStore.open(localDir);
+    localStore = await openTestArchive(localDir);
     const outcome = await importPaths(localStore, files.map((f) => f.path));
     expect(outcome.failed).toEqual([]);
     expect(outcome.imported).toBe(files.length);
@@ -111,6 +113,8 @@ describe('gateway with a real Orthanc upstream and a real CT', () => {
 
   afterAll(async () => {
     await orthanc?.stop();
+    await emptyStore?.close();
+    await localStore?.close();
     for (const d of dirs) await removeDir(d);
   }, 60_000);
 

@@ -23,7 +23,11 @@ export interface DicomFileInfo {
 }
 
 export async function readDicomFile(file: string): Promise<DicomFileInfo> {
-  const bytes = new Uint8Array(await fs.readFile(file));
+  return parseDicomBytes(new Uint8Array(await fs.readFile(file)), file);
+}
+
+/** The same from bytes in memory (e.g. read back from the encrypted archive); `file` names them in errors. */
+export function parseDicomBytes(bytes: Uint8Array, file: string): DicomFileInfo {
   const ds = dicomParser.parseDicom(bytes);
   const str = (tag: string) => (ds.string(tag) ?? '').trim();
   const pixel = ds.elements['x7fe00010'];

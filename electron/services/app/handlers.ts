@@ -8,13 +8,13 @@ import type { Handlers, ShortcutOverrides, ShortcutsState } from '../../../commo
 import { DEFAULT_SHORTCUTS, KeySpecError, mergeShortcuts, normalizeKeySpec, SHORTCUT_ACTION_IDS, SHORTCUT_ACTIONS, type ShortcutAction } from '../../../common/viewer/shortcuts';
 import { DokueiError, ErrorCode } from '../../../common/ipc/errors';
 import { seriesFromDicomJson, type SeriesSummary } from '../../../common/dicom/model';
-import type { DicomwebUpstream } from '../gateway/upstream';
+import type { DicomwebUpstream } from '../pacs/upstream';
 import type { RetrieveJobs } from '../jobs/retrieveJobs';
 import { RetrieveJobError } from '../jobs/retrieveJobs';
 import { federatedStudySearch, findSeries, describeFailure } from '../pacs/federatedSearch';
 import type { PacsNode } from '../pacs/pacsNode';
 import type { InstanceStore } from '../store/instanceStore';
-import type { NodeHealth } from '../gateway/nodeHealth';
+import type { NodeHealth } from '../pacs/nodeHealth';
 import type { NodeHealthRow } from '../../../common/ipc/contract';
 import { importPaths } from '../store/importPaths';
 import { inspectFile } from '../dicom/inspect';

@@ -8,9 +8,9 @@
 import { boundaryOf, decodeMultipart } from '../../../common/dicom/multipart';
 import type { SeriesInstanceUid, SopInstanceUid, StudyInstanceUid } from '../../../common/dicom/uid';
 import type { InstanceStore } from '../store/instanceStore';
-import { fetchWithFailover } from './failover';
-import type { NodeHealth } from './nodeHealth';
-import type { DicomwebUpstream } from './upstream';
+import { fetchWithFailover } from '../pacs/failover';
+import type { NodeHealth } from '../pacs/nodeHealth';
+import type { DicomwebUpstream } from '../pacs/upstream';
 
 export const INSTANCE_ACCEPT = 'multipart/related; type="application/dicom"; transfer-syntax=*';
 
@@ -24,8 +24,13 @@ export interface StoreThroughOptions {
   store: InstanceStore;
   upstreams: readonly DicomwebUpstream[];
   health: NodeHealth;
-  /** Instances fetched at once. Default 2 (foreground reads share the nodes). */
+  /** Instances fetched at once for prefetch (a series opened). Default 2 (foreground reads share the nodes). */
   concurrency?: number;
+  /**
+   * Instances fetched at once while a reader waits for them (reads, a series streamed to the viewer). Default 6:
+   * the viewer's own parallelism, so streaming a series through the gateway is not throttled to the prefetch rate.
+   */
+  foregroundConcurrency?: number;
   /** Called after an instance is stored (the gateway tracks which series are complete). */
   onStored?: (ref: InstanceRef) => void;
   log?: (message: string) => void;
@@ -41,6 +46,7 @@ export interface StoreThroughStats {
 interface Job {
   ref: InstanceRef;
   prefer?: DicomwebUpstream;
+  foreground: boolean;
 }
 
 export class StoreThrough {
@@ -53,10 +59,14 @@ export class StoreThrough {
   private readonly controller = new AbortController();
   private idleWaiters: (() => void)[] = [];
   private readonly concurrency: number;
+  private readonly foregroundConcurrency: number;
+  /** Callers of fetchStored() waiting for a pending instance, by SOP Instance UID. */
+  private readonly waiters = new Map<string, (() => void)[]>();
   private readonly log: (message: string) => void;
 
   constructor(private readonly options: StoreThroughOptions) {
     this.concurrency = Math.max(1, options.concurrency ?? 2);
+    this.foregroundConcurrency = Math.max(this.concurrency, options.foregroundConcurrency ?? 6);
     this.log = options.log ?? (() => {});
   }
 
@@ -69,16 +79,54 @@ export class StoreThrough {
     if (this.pending.has(ref.instance)) {
       if (priority === 'read') {
         const i = this.queue.findIndex((j) => j.ref.instance === ref.instance);
-        if (i > 0) this.queue.unshift(...this.queue.splice(i, 1));
+        if (i >= 0) {
+          const [job] = this.queue.splice(i, 1);
+          job!.foreground = true;
+          this.enqueueForeground(job!);
+        }
+        this.pump();
       }
       return;
     }
     if (this.options.store.instanceMetadata(ref.study, ref.series, ref.instance)) return;
     this.pending.add(ref.instance);
-    const job = { ref, prefer };
-    if (priority === 'read') this.queue.unshift(job);
+    const job: Job = { ref, prefer, foreground: priority === 'read' };
+    if (priority === 'read') this.enqueueForeground(job);
     else this.queue.push(job);
     this.pump();
+  }
+
+  /**
+   * The instance from the store, fetching it first (ahead of prefetch) when it is not there: the bytes a
+   * reader streams are the bytes stored, one download per instance. Undefined when no node could provide it
+   * or the store refused it (the reason is logged).
+   */
+  async fetchStored(ref: InstanceRef, prefer?: DicomwebUpstream): Promise<Uint8Array | undefined> {
+    const { store } = this.options;
+    const local = await store.readInstance(ref.study, ref.series, ref.instance);
+    if (local) return local;
+    const done = new Promise<void>((resolve) => {
+      const list = this.waiters.get(ref.instance) ?? [];
+      list.push(resolve);
+      this.waiters.set(ref.instance, list);
+    });
+    this.request(ref, 'read', prefer);
+    // Not queued (closed, no upstream, or stored meanwhile): nothing will call the waiter.
+    if (!this.pending.has(ref.instance)) this.release(ref.instance);
+    await done;
+    return store.readInstance(ref.study, ref.series, ref.instance);
+  }
+
+  /** Reads go ahead of prefetch, in the order they were asked for (a streamed series arrives in order). */
+  private enqueueForeground(job: Job): void {
+    const firstBackground = this.queue.findIndex((j) => !j.foreground);
+    this.queue.splice(firstBackground < 0 ? this.queue.length : firstBackground, 0, job);
+  }
+
+  private release(instance: string): void {
+    const list = this.waiters.get(instance);
+    this.waiters.delete(instance);
+    for (const w of list ?? []) w();
   }
 
   stats(): StoreThroughStats {
@@ -94,12 +142,16 @@ export class StoreThrough {
   /** Drops the queue and aborts the transfers in flight. */
   async close(): Promise<void> {
     this.controller.abort();
-    for (const j of this.queue.splice(0)) this.pending.delete(j.ref.instance);
+    for (const j of this.queue.splice(0)) {
+      this.pending.delete(j.ref.instance);
+      this.release(j.ref.instance);
+    }
     await this.idle();
   }
 
   private pump(): void {
-    while (this.running < this.concurrency && this.queue.length > 0) {
+    // Foreground jobs sit at the front of the queue and may use the larger foreground allowance.
+    while (this.queue.length > 0 && this.running < (this.queue[0]!.foreground ? this.foregroundConcurrency : this.concurrency)) {
       const job = this.queue.shift()!;
       this.running++;
       void this.run(job)
@@ -107,6 +159,7 @@ export class StoreThrough {
         .finally(() => {
           this.running--;
           this.pending.delete(job.ref.instance);
+          this.release(job.ref.instance);
           this.pump();
           if (this.running === 0 && this.queue.length === 0) for (const w of this.idleWaiters.splice(0)) w();
         });

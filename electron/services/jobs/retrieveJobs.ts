@@ -32,7 +32,7 @@ export interface RetrieveJobRequest {
 
 export type RetrievePriority = 'reader' | 'prefetch';
 
-/** Optional store capabilities, checked at run time (the FsInstanceStore has neither). */
+/** Optional store capabilities, checked at run time (a bare InstanceStore has neither). */
 interface CompletenessAwareStore {
   setStudyState?(study: string, state: 'complete' | 'partial' | undefined): Promise<void>;
 }
@@ -244,7 +244,7 @@ export class RetrieveJobs {
       const final = await node.retrieve(
         { studyInstanceUid: job.studyInstanceUid, seriesInstanceUid: job.seriesInstanceUid },
         async (bytes) => {
-          // Stores that ignore a second argument (FsInstanceStore) are unaffected.
+          // Stores that ignore a second argument (a bare InstanceStore) are unaffected.
           await put(bytes, { sourceNode: node.settings.id });
         },
         {

@@ -3,7 +3,7 @@
  * a cheap QIDO), so an off-site link that comes back is noticed without waiting for a reader's request, and
  * one that went down is noticed before the reader needs it. Passive failures come from reads and searches.
  */
-import type { NodeHealth } from '../gateway/nodeHealth';
+import type { NodeHealth } from './nodeHealth';
 import { describeFailure } from './federatedSearch';
 import type { PacsNode } from './pacsNode';
 

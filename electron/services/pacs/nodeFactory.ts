@@ -3,7 +3,7 @@
  * C-STORE SCP when a DIMSE node retrieves by C-MOVE. A failure to start the SCP (port taken) is a notice,
  * not a fatal error: search and C-GET still work, and C-MOVE says why it cannot.
  */
-import { DicomwebUpstream } from '../gateway/upstream';
+import { DicomwebUpstream } from './upstream';
 import type { SecretStore } from '../secrets/secretStore';
 import type { DicomwebNodeSettings, Settings } from '../settings/settings';
 import { DicomwebPacsNode } from './dicomweb/dicomwebPacsNode';

@@ -6,8 +6,8 @@
  * go through it and so get the node's auth (basic, bearer, OAuth2), TLS trust and client certificate;
  * without one, a plain global fetch with `headers` is used, as before.
  */
-import type { NodeFetcher } from '../pacs/dicomweb/http';
-import { PacsError } from '../pacs/pacsNode';
+import type { NodeFetcher } from './dicomweb/http';
+import { PacsError } from './pacsNode';
 
 export interface DicomwebUpstreamConfig {
   name: string;

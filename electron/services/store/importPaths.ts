@@ -10,7 +10,7 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import type { InstanceStore } from './instanceStore';
-import { listFilesRecursively } from './fsInstanceStore';
+import { listFilesRecursively } from './listFiles';
 
 export interface ImportOutcome {
   imported: number;

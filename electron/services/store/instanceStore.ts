@@ -1,6 +1,7 @@
 /**
- * What the gateway needs from local storage. The foundation's plain filesystem store implements it;
- * the encrypted archive replaces it later behind the same interface.
+ * What the gateway needs from local storage. The encrypted archive (archive/encryptedArchive.ts) implements
+ * it; patient data is never stored in clear (the bench's plain baseline store, bench/lib/plainStore.ts, is
+ * not part of the product).
  */
 import type { DicomJsonDataset } from '../../../common/dicom/dicomJson';
 import type { SeriesInstanceUid, SopInstanceUid, StudyInstanceUid } from '../../../common/dicom/uid';

@@ -1,7 +1,7 @@
 /**
  * QIDO-level views of an in-memory study → series → instance index: the study and series attributes
  * (with the computed counts and ModalitiesInStudy) and the instance metadata lists. Shared by every
- * InstanceStore that keeps such an index (the encrypted archive, the plain store used by tests).
+ * InstanceStore that keeps such an index (the encrypted archive, the bench's plain baseline store).
  */
 import type { DicomJsonDataset } from '../../../common/dicom/dicomJson';
 import { getString } from '../../../common/dicom/dicomJson';

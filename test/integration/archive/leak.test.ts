@@ -14,7 +14,7 @@ import { Tag } from '../../../common/dicom/tags';
 import { EncryptedArchive } from '../../../electron/services/archive/encryptedArchive';
 import { FileKeyProvider } from '../../../electron/services/archive/keyProvider';
 import { readPart10Header } from '../../../electron/services/dicom/part10';
-import { listFilesRecursively } from '../../../electron/services/store/fsInstanceStore';
+import { listFilesRecursively } from '../../../electron/services/store/listFiles';
 import { importPaths } from '../../../electron/services/store/importPaths';
 import { dicomFilesIn, realCtDir, repoRoot } from '../../support/data';
 import { makeTempDir, removeDir } from '../../support/tempDir';

@@ -1,11 +1,12 @@
-/** Shared bits of the DICOMweb node suites: node settings, a real store as the sink, derived test data. */
+/** Shared bits of the DICOMweb node suites: node settings, a real store (the encrypted archive) as the sink, derived test data. */
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { expect } from 'vitest';
+import type { EncryptedArchive } from '../../../electron/services/archive/encryptedArchive';
 import { PacsError, type RetrieveProgress } from '../../../electron/services/pacs/pacsNode';
 import { DicomwebNodeSettings } from '../../../electron/services/settings/settings';
-import { FsInstanceStore, listFilesRecursively } from '../../../electron/services/store/fsInstanceStore';
-import { readDicomFile, type DicomFileInfo } from '../../support/dicomFiles';
+import { parseDicomBytes, type DicomFileInfo } from '../../support/dicomFiles';
+import { archivedInstances, openTestArchive } from '../../support/testArchive';
 import { makeTempDir } from '../../support/tempDir';
 
 export function nodeSettings(input: Record<string, unknown> & { url: string }): DicomwebNodeSettings {
@@ -25,12 +26,12 @@ export async function pacsErrorOf(promise: Promise<unknown>): Promise<PacsError>
 
 export interface StoreUnderTest {
   root: string;
-  store: FsInstanceStore;
+  store: EncryptedArchive;
   sink: (bytes: Uint8Array) => Promise<void>;
   /** Every progress event, in order. */
   progress: RetrieveProgress[];
   onProgress: (p: RetrieveProgress) => void;
-  /** The Part 10 files under <root>/instances, read back independently (dicom-parser). */
+  /** The instances in the archive, read back from its files and parsed independently (dicom-parser). */
   storedFiles(): Promise<DicomFileInfo[]>;
   /** What is left in <root>/tmp (half-written instances would be there). */
   tempLeftovers(): Promise<string[]>;
@@ -39,7 +40,7 @@ export interface StoreUnderTest {
 export async function storeUnderTest(dirs: string[]): Promise<StoreUnderTest> {
   const root = await makeTempDir('dokuei-dicomweb-store-');
   dirs.push(root);
-  const store = await FsInstanceStore.open(root);
+  const store = await openTestArchive(root);
   const progress: RetrieveProgress[] = [];
   return {
     root,
@@ -47,7 +48,7 @@ export async function storeUnderTest(dirs: string[]): Promise<StoreUnderTest> {
     sink: async (bytes) => void (await store.put(bytes)),
     progress,
     onProgress: (p) => progress.push(p),
-    storedFiles: async () => Promise.all((await listFilesRecursively(path.join(root, 'instances'))).sort().map(readDicomFile)),
+    storedFiles: async () => (await archivedInstances(store)).map((i) => parseDicomBytes(i.bytes, `${root}: ${i.study}/${i.series}/${i.sop}`)),
     tempLeftovers: async () => fs.readdir(path.join(root, 'tmp')),
   };
 }

@@ -11,12 +11,12 @@ import type { DicomJsonDataset } from '../../../common/dicom/dicomJson';
 import { Tag } from '../../../common/dicom/tags';
 import { DicomwebPacsNode } from '../../../electron/services/pacs/dicomweb/dicomwebPacsNode';
 import { MemorySecretStore } from '../../../electron/services/secrets/secretStore';
-import { FsInstanceStore } from '../../../electron/services/store/fsInstanceStore';
 import { dicomFilesIn, evenlySpaced, realCtDir } from '../../support/data';
 import { expectSameBytes, readDicomFile, type DicomFileInfo } from '../../support/dicomFiles';
 import { stringValue } from '../../support/dicomweb';
 import { startOrthanc, type OrthancInstance } from '../../support/orthanc';
 import { makeTempDir, removeDir } from '../../support/tempDir';
+import { openTestArchive } from '../../support/testArchive';
 import { expectMonotonicProgress, nodeSettings, pacsErrorOf, replaceUids, sibling, storeUnderTest } from './helpers';
 
 const SUBSET = 24;
@@ -193,9 +193,10 @@ describe('DicomwebPacsNode with a real Orthanc and a real CT', () => {
     expect(await target.tempLeftovers()).toEqual([]);
     // Reopening indexes exactly those files, none skipped as unreadable.
     const skipped: string[] = [];
-    const reopened = await FsInstanceStore.open(target.root, (f) => skipped.push(f));
+    const reopened = await openTestArchive(target.root, { onSkip: (f) => skipped.push(f) });
     expect(skipped).toEqual([]);
     expect(reopened.counts().instances).toBe(stopAfter);
+    await reopened.close();
     // The node is still usable afterwards (the cancelled connection was released).
     expect((await node.find({ level: 'SERIES', filters: {}, studyInstanceUid: study })).length).toBe(2);
   });

@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Tag } from '../../../common/dicom/tags';
-import { DicomwebUpstream, UpstreamError } from '../../../electron/services/gateway/upstream';
+import { DicomwebUpstream, UpstreamError } from '../../../electron/services/pacs/upstream';
 import { DicomwebPacsNode } from '../../../electron/services/pacs/dicomweb/dicomwebPacsNode';
 import { MemorySecretStore } from '../../../electron/services/secrets/secretStore';
 import { dicomFilesIn, evenlySpaced, realCtDir } from '../../support/data';

@@ -1,20 +1,21 @@
 /**
  * Retrieving a real CT series by C-GET and by C-MOVE (to our StoreScp) from Orthanc and from dcmqrscp into
- * an FsInstanceStore: every instance arrives, is stored as it arrives, and keeps its pixel data bytes; a
+ * the encrypted archive: every instance arrives, is stored as it arrives, and keeps its pixel data bytes; a
  * cancelled retrieve leaves only whole instances.
  */
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { seriesUid, sopUid, studyUid } from '../../../common/dicom/uid';
+import type { EncryptedArchive } from '../../../electron/services/archive/encryptedArchive';
 import { DimsePacsNode } from '../../../electron/services/pacs/dimse/dimsePacsNode';
 import { StoreScp } from '../../../electron/services/pacs/dimse/storeScp';
 import type { RetrieveProgress } from '../../../electron/services/pacs/pacsNode';
-import { FsInstanceStore, listFilesRecursively } from '../../../electron/services/store/fsInstanceStore';
 import { expectSameBytes, type DicomFileInfo } from '../../support/dicomFiles';
 import { startDcmqrscp, type DcmqrscpInstance } from '../../support/dcmqrscp';
 import { startOrthanc, type OrthancInstance } from '../../support/orthanc';
 import { makeTempDir, removeDir } from '../../support/tempDir';
+import { archiveObjectFiles, openTestArchive } from '../../support/testArchive';
 import { nodeSettings, pixelDataOf, realCtSlices } from './fixtures';
 
 const SLICES = 24;
@@ -30,6 +31,7 @@ let dcmqr: DcmqrscpInstance | undefined;
 let ct: DicomFileInfo[];
 const scpLog: string[] = [];
 const storeDirs: string[] = [];
+const stores: EncryptedArchive[] = [];
 
 beforeAll(async () => {
   ct = await realCtSlices(SLICES);
@@ -46,6 +48,7 @@ afterAll(async () => {
   await scp?.stop();
   await orthanc?.stop();
   await dcmqr?.stop();
+  await Promise.allSettled(stores.map((s) => s.close()));
   for (const d of storeDirs) await removeDir(d);
 }, 60_000);
 
@@ -60,10 +63,12 @@ function nodeFor(name: PeerName, aet: string, method: (typeof METHODS)[number]):
   return new DimsePacsNode(nodeSettings({ id: name.toLowerCase(), name, port, calledAeTitle: aet, retrieve: method }), { localScp: { aeTitle: 'DOKUEI', port: scp!.port }, scp });
 }
 
-async function freshStore(): Promise<{ store: FsInstanceStore; root: string }> {
+async function freshStore(): Promise<{ store: EncryptedArchive; root: string }> {
   const root = await makeTempDir('dokuei-dimse-store-');
   storeDirs.push(root);
-  return { store: await FsInstanceStore.open(root), root };
+  const store = await openTestArchive(root);
+  stores.push(store);
+  return { store, root };
 }
 
 describe.each(PEERS)('retrieve from %s', (name, aet) => {
@@ -132,11 +137,12 @@ describe.each(PEERS)('retrieve from %s', (name, aet) => {
       expect(stored).toBeLessThan(SLICES);
       // Whatever is on disk is complete: reopening indexes every file and skips none; no temp leftovers.
       const skipped: string[] = [];
-      const reopened = await FsInstanceStore.open(root, (file, reason) => skipped.push(`${file}: ${reason}`));
+      const reopened = await openTestArchive(root, { onSkip: (file, reason) => skipped.push(`${file}: ${reason}`) });
+      stores.push(reopened);
       expect(skipped).toEqual([]);
       expect(reopened.counts().instances).toBe(stored);
       expect(await fs.readdir(path.join(root, 'tmp'))).toEqual([]);
-      const files = (await listFilesRecursively(path.join(root, 'instances'))).filter((f) => f.endsWith('.dcm'));
+      const files = await archiveObjectFiles(root);
       expect(files).toHaveLength(stored);
       await node.close();
     });

@@ -11,17 +11,18 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DicomJsonDataset } from '../../../common/dicom/dicomJson';
 import { Tag } from '../../../common/dicom/tags';
+import type { EncryptedArchive } from '../../../electron/services/archive/encryptedArchive';
 import { createGateway, type DataPlaneGateway } from '../../../electron/services/gateway/gateway';
-import { DicomwebUpstream } from '../../../electron/services/gateway/upstream';
+import { DicomwebUpstream } from '../../../electron/services/pacs/upstream';
 import { createNodeFetcher, type NodeFetcher } from '../../../electron/services/pacs/dicomweb/http';
 import { MemorySecretStore } from '../../../electron/services/secrets/secretStore';
 import { DicomwebNodeSettings } from '../../../electron/services/settings/settings';
-import { FsInstanceStore } from '../../../electron/services/store/fsInstanceStore';
 import { dicomFilesIn, evenlySpaced, realCtDir } from '../../support/data';
 import { expectSameBytes, readDicomFile, type DicomFileInfo } from '../../support/dicomFiles';
 import { FRAMES_ACCEPT, multipartParts, stringValue } from '../../support/dicomweb';
 import { startOrthanc, type OrthancInstance } from '../../support/orthanc';
 import { makeTempDir, removeDir } from '../../support/tempDir';
+import { openTestArchive } from '../../support/testArchive';
 
 const GW_ORIGIN = 'http://127.0.0.1:1';
 const BASE = '/dicomweb';
@@ -57,6 +58,7 @@ describe('failover: reading goes on when the off-site archive goes away', () => 
   const dirs: string[] = [];
   const fetchers: NodeFetcher[] = [];
   const gateways: DataPlaneGateway[] = [];
+  const stores: EncryptedArchive[] = [];
   const slowest: { what: string; ms: number } = { what: '', ms: 0 };
 
   function upstream(name: string, id: string, orthanc: OrthancInstance): CountingUpstream {
@@ -66,10 +68,11 @@ describe('failover: reading goes on when the off-site archive goes away', () => 
     return new CountingUpstream({ name, baseUrl: fetcher.baseUrl, timeoutMs: TIMEOUT_MS, fetcher });
   }
 
-  async function gatewayOver(ups: DicomwebUpstream[], storeThrough: Parameters<typeof createGateway>[0]['storeThrough']): Promise<{ gateway: DataPlaneGateway; store: FsInstanceStore }> {
+  async function gatewayOver(ups: DicomwebUpstream[], storeThrough: Parameters<typeof createGateway>[0]['storeThrough']): Promise<{ gateway: DataPlaneGateway; store: EncryptedArchive }> {
     const dir = await makeTempDir('dokuei-failover-');
     dirs.push(dir);
-    const store = await FsInstanceStore.open(dir);
+    const store = await openTestArchive(dir);
+    stores.push(store);
     const gateway = createGateway({ store, upstreams: ups, basePath: BASE, storeThrough });
     gateways.push(gateway);
     return { gateway, store };
@@ -129,6 +132,7 @@ describe('failover: reading goes on when the off-site archive goes away', () => 
 
   afterAll(async () => {
     await Promise.allSettled(gateways.map((g) => g.close()));
+    await Promise.allSettled(stores.map((s) => s.close()));
     await Promise.allSettled(fetchers.map((f) => f.close()));
     await offsite?.stop();
     await onsite?.stop();
@@ -140,7 +144,7 @@ describe('failover: reading goes on when the off-site archive goes away', () => 
   let failoverGateway: DataPlaneGateway;
   let off: CountingUpstream;
   let on: CountingUpstream;
-  let partial: { gateway: DataPlaneGateway; store: FsInstanceStore };
+  let partial: { gateway: DataPlaneGateway; store: EncryptedArchive };
 
   it('store-through: reading a series from a node stores it in the background, and the next read is local', async () => {
     const o = upstream('Off-site archive', 'offsite-st', offsite!);

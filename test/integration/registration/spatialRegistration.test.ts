@@ -23,10 +23,10 @@ import {
   writeSpatialRegistration,
   type RegistrationSeriesRef,
 } from '../../../electron/services/registration/spatialRegistration';
-import { FsInstanceStore } from '../../../electron/services/store/fsInstanceStore';
 import { importPaths } from '../../../electron/services/store/importPaths';
 import { repoRoot, sharedDataDir } from '../../support/data';
 import { makeTempDir, removeDir } from '../../support/tempDir';
+import { openTestArchive } from '../../support/testArchive';
 
 const hasDciodvfy = spawnSync('dciodvfy', ['-'], { stdio: 'ignore' }).error === undefined;
 const MR = '1.2.840.10008.5.1.4.1.1.4';
@@ -118,20 +118,24 @@ describe('Spatial Registration object', () => {
     const bytes = writeSpatialRegistration({ fixed: FIXED, moving: cases[0]![1], matrix: MATRIX, description: 'stored' });
     const file = path.join(tmp, 'to-import.dcm');
     await fs.writeFile(file, bytes);
-    const store = await FsInstanceStore.open(path.join(tmp, 'store'));
-    const outcome = await importPaths(store, [file]);
-    expect(outcome).toMatchObject({ imported: 1, failed: [] });
-    const study = studyUid(FIXED.studyInstanceUid);
-    expect(store.hasStudy(study)).toBe(true);
-    const reg = (store.series(study) ?? []).filter((s) => getString(s, Tag.Modality) === 'REG');
-    expect(reg).toHaveLength(1);
-    const se = seriesUid(getString(reg[0]!, Tag.SeriesInstanceUID));
-    const inst = store.instances(study, se) ?? [];
-    expect(inst.map((d) => getString(d, Tag.SOPClassUID))).toEqual([SPATIAL_REGISTRATION_SOP_CLASS]);
-    // From the store's metadata (DICOM JSON) and from the stored bytes.
-    const sop = sopUid(getString(inst[0]!, Tag.SOPInstanceUID));
-    expectMatrixClose(readSpatialRegistration(store.instanceMetadata(study, se, sop)!).matrix, MATRIX);
-    expectMatrixClose(readSpatialRegistration((await store.readInstance(study, se, sop))!).matrix, MATRIX);
+    const store = await openTestArchive(path.join(tmp, 'store'));
+    try {
+      const outcome = await importPaths(store, [file]);
+      expect(outcome).toMatchObject({ imported: 1, failed: [] });
+      const study = studyUid(FIXED.studyInstanceUid);
+      expect(store.hasStudy(study)).toBe(true);
+      const reg = (store.series(study) ?? []).filter((s) => getString(s, Tag.Modality) === 'REG');
+      expect(reg).toHaveLength(1);
+      const se = seriesUid(getString(reg[0]!, Tag.SeriesInstanceUID));
+      const inst = store.instances(study, se) ?? [];
+      expect(inst.map((d) => getString(d, Tag.SOPClassUID))).toEqual([SPATIAL_REGISTRATION_SOP_CLASS]);
+      // From the store's metadata (DICOM JSON) and from the stored bytes.
+      const sop = sopUid(getString(inst[0]!, Tag.SOPInstanceUID));
+      expectMatrixClose(readSpatialRegistration(store.instanceMetadata(study, se, sop)!).matrix, MATRIX);
+      expectMatrixClose(readSpatialRegistration((await store.readInstance(study, se, sop))!).matrix, MATRIX);
+    } finally {
+      await store.close();
+    }
   });
 });
 

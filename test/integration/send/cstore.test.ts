@@ -8,14 +8,15 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import dicomParser from 'dicom-parser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { EncryptedArchive } from '../../../electron/services/archive/encryptedArchive';
 import { DimsePacsNode } from '../../../electron/services/pacs/dimse/dimsePacsNode';
 import { canSendTo, describeSend, sendInstances } from '../../../electron/services/pacs/sendInstances';
 import { readSpatialRegistration, writeSpatialRegistration } from '../../../electron/services/registration/spatialRegistration';
-import { FsInstanceStore } from '../../../electron/services/store/fsInstanceStore';
 import { demoCtDir, dicomFilesIn } from '../../support/data';
 import { startDcmqrscp, type DcmqrscpInstance } from '../../support/dcmqrscp';
 import { readDicomFile, type DicomFileInfo } from '../../support/dicomFiles';
 import { makeTempDir, removeDir } from '../../support/tempDir';
+import { openTestArchive } from '../../support/testArchive';
 import { pacsErrorOf } from '../dicomweb/helpers';
 import { nodeSettings, pixelDataOf } from '../dimse/fixtures';
 
@@ -46,7 +47,7 @@ async function storedFiles(root: string): Promise<Map<string, Uint8Array>> {
 describe('C-STORE sending to dcmtk dcmqrscp', () => {
   let dcmqr: DcmqrscpInstance | undefined;
   let node: DimsePacsNode;
-  let store: FsInstanceStore;
+  let store: EncryptedArchive;
   let ct: DicomFileInfo;
   let regSop = '';
   const dirs: string[] = [];
@@ -54,7 +55,7 @@ describe('C-STORE sending to dcmtk dcmqrscp', () => {
   beforeAll(async () => {
     const root = await makeTempDir('dokuei-cstore-store-');
     dirs.push(root);
-    store = await FsInstanceStore.open(root);
+    store = await openTestArchive(root);
     ct = await readDicomFile(dicomFilesIn(demoCtDir())[0]!);
     await store.put(new Uint8Array(await fs.readFile(ct.path)));
     const ref = { studyInstanceUid: ct.study, seriesInstanceUid: ct.series, frameOfReferenceUid: '1.2.3.4.5', instances: [{ sopClassUid: '1.2.840.10008.5.1.4.1.1.2', sopInstanceUid: ct.sop }], patientId: 'CSTORE1' };
@@ -67,6 +68,7 @@ describe('C-STORE sending to dcmtk dcmqrscp', () => {
   afterAll(async () => {
     await node?.close();
     await dcmqr?.stop();
+    await store?.close();
     for (const d of dirs) await removeDir(d);
   }, 60_000);
 

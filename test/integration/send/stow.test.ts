@@ -17,7 +17,6 @@ import { describeSend, sendInstances } from '../../../electron/services/pacs/sen
 import { createHandlers, type HandlerDeps } from '../../../electron/services/app/handlers';
 import { readSpatialRegistration, writeSpatialRegistration } from '../../../electron/services/registration/spatialRegistration';
 import { MemorySecretStore } from '../../../electron/services/secrets/secretStore';
-import { FsInstanceStore } from '../../../electron/services/store/fsInstanceStore';
 import { importPaths } from '../../../electron/services/store/importPaths';
 import { SuvCorrections } from '../../../electron/services/suv/corrections';
 import { writePetCtPhantom } from '../../support/petCtPhantom';
@@ -28,6 +27,7 @@ import { readDicomFile, type DicomFileInfo } from '../../support/dicomFiles';
 import { stringValue } from '../../support/dicomweb';
 import { startOrthanc, type OrthancInstance } from '../../support/orthanc';
 import { makeTempDir, removeDir } from '../../support/tempDir';
+import { openTestArchive } from '../../support/testArchive';
 import { nodeSettings, pacsErrorOf } from '../dicomweb/helpers';
 
 // The T2 registered to itself: a quick real registration for the CLI (the demo CT's slices are unevenly spaced).
@@ -37,7 +37,7 @@ const mrT2 = mrDir ? `${mrDir}#AX FSE T2` : undefined;
 describe('STOW-RS sending to a real Orthanc', () => {
   let orthanc: OrthancInstance | undefined;
   let node: DicomwebPacsNode;
-  let store: FsInstanceStore;
+  let store: EncryptedArchive;
   let ct: DicomFileInfo;
   let regSop = '';
   const dirs: string[] = [];
@@ -45,7 +45,7 @@ describe('STOW-RS sending to a real Orthanc', () => {
   beforeAll(async () => {
     const root = await makeTempDir('dokuei-stow-store-');
     dirs.push(root);
-    store = await FsInstanceStore.open(root);
+    store = await openTestArchive(root);
     ct = await readDicomFile(dicomFilesIn(demoCtDir())[0]!);
     await store.put(new Uint8Array(await fs.readFile(ct.path)));
     const ref = { studyInstanceUid: ct.study, seriesInstanceUid: ct.series, frameOfReferenceUid: '1.2.3.4.5', instances: [{ sopClassUid: '1.2.840.10008.5.1.4.1.1.2', sopInstanceUid: ct.sop }], patientId: 'STOW1' };
@@ -59,6 +59,7 @@ describe('STOW-RS sending to a real Orthanc', () => {
   afterAll(async () => {
     await node?.close();
     await orthanc?.stop();
+    await store?.close();
     for (const d of dirs) await removeDir(d);
   }, 60_000);
 
@@ -164,7 +165,7 @@ describe('STOW-RS sending to a real Orthanc', () => {
     const dir = await makeTempDir('dokuei-stow-suv-');
     dirs.push(dir);
     const phantom = writePetCtPhantom(path.join(dir, 'phantom'), { weightKg: 66.2, ct: { rows: 16, columns: 16, slices: 2 }, pet: { rows: 16, columns: 16, slices: 3 } });
-    const petStore = await FsInstanceStore.open(path.join(dir, 'store'));
+    const petStore = await openTestArchive(path.join(dir, 'store'));
     expect((await importPaths(petStore, phantom.petFiles)).failed).toEqual([]);
     const down = new DicomwebPacsNode(nodeSettings({ id: 'down', name: 'DownPACS', url: 'http://127.0.0.1:9/dicom-web', timeoutMs: 5000, connectTimeoutMs: 2000 }), { secrets: new MemorySecretStore() });
     try {
@@ -184,6 +185,7 @@ describe('STOW-RS sending to a real Orthanc', () => {
       expect(await orthancHas(kept.rwvmSopInstanceUid!)).toBe(false);
     } finally {
       await down.close();
+      await petStore.close();
     }
   });
 

@@ -4,7 +4,7 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { listFilesRecursively } from '../../../electron/services/store/fsInstanceStore';
+import { listFilesRecursively } from '../../../electron/services/store/listFiles';
 import { demoCtDir, dicomFilesIn, repoRoot } from '../../support/data';
 import { makeTempDir, removeDir } from '../../support/tempDir';
 

@@ -9,14 +9,15 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { EncryptedArchive } from '../../../electron/services/archive/encryptedArchive';
 import { decodeFrame } from '../../../electron/services/dicom/pixelDecode/codecs';
 import { createGateway, type Gateway } from '../../../electron/services/gateway/gateway';
 import { renderInstance } from '../../../electron/services/gateway/renderedImage';
-import { FsInstanceStore } from '../../../electron/services/store/fsInstanceStore';
 import { importPaths } from '../../../electron/services/store/importPaths';
 import { writeDcmjs } from '../../support/dcmjsWrite';
 import { decodePng, type DecodedPng } from '../../support/png';
 import { makeTempDir, removeDir } from '../../support/tempDir';
+import { openTestArchive } from '../../support/testArchive';
 import { rleFrame } from '../dicom/part10Writer';
 
 const BASE = 'http://127.0.0.1:9/dicomweb';
@@ -80,6 +81,7 @@ const PALETTE_VRS = {
 
 const uid = (n: number) => `1.2.826.0.1.3680043.9.7777.20.${n}`;
 let dir: string;
+let store: EncryptedArchive | undefined;
 let gateway: Gateway;
 const samples = ctSamples();
 
@@ -114,11 +116,14 @@ beforeAll(async () => {
     await fs.writeFile(p, bytes);
     paths.push(p);
   }
-  const store = await FsInstanceStore.open(path.join(dir, 'store'));
+  store = await openTestArchive(path.join(dir, 'store'));
   expect(await importPaths(store, paths)).toMatchObject({ imported: files.length, failed: [] });
   gateway = createGateway({ store, upstreams: [], basePath: '/dicomweb' });
 });
-afterAll(() => removeDir(dir));
+afterAll(async () => {
+  await store?.close();
+  await removeDir(dir);
+});
 
 const get = (n: number, accept = 'image/png', kind = 'rendered') =>
   gateway(new Request(`${BASE}/studies/${STUDY}/series/${SERIES}/instances/${uid(n)}/${kind}`, { headers: { Accept: accept } }));

@@ -6,12 +6,13 @@ import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DicomJsonDataset } from '../../../common/dicom/dicomJson';
 import { datePresetRange, StudyQuery, studyQueryToFilters } from '../../../common/dicom/studyQuery';
+import type { EncryptedArchive } from '../../../electron/services/archive/encryptedArchive';
 import { federatedStudySearch } from '../../../electron/services/pacs/federatedSearch';
 import { PacsError, type PacsNode, type PacsQuery } from '../../../electron/services/pacs/pacsNode';
 import { NodeSettings } from '../../../electron/services/settings/settings';
-import { FsInstanceStore } from '../../../electron/services/store/fsInstanceStore';
 import { demoCtDir, dicomFilesIn } from '../../support/data';
 import { makeTempDir, removeDir } from '../../support/tempDir';
+import { openTestArchive } from '../../support/testArchive';
 
 const study = (uid: string, patientId: string, date: string, extra: DicomJsonDataset = {}): DicomJsonDataset => ({
   '0020000D': { vr: 'UI', Value: [uid] },
@@ -34,15 +35,18 @@ function node(id: string, role: 'onsite' | 'offsite', priority: number, behaviou
 
 describe('federated study search', () => {
   let dir: string;
-  let store: FsInstanceStore;
+  let store: EncryptedArchive;
   let demoUid: string;
   beforeAll(async () => {
     dir = await makeTempDir();
-    store = await FsInstanceStore.open(dir);
+    store = await openTestArchive(dir);
     for (const f of dicomFilesIn(demoCtDir()).slice(0, 2)) await store.put(new Uint8Array(readFileSync(f)));
     demoUid = store.studies()[0]!['0020000D']!.Value![0] as string;
   });
-  afterAll(() => removeDir(dir));
+  afterAll(async () => {
+    await store?.close();
+    await removeDir(dir);
+  });
 
   it('merges by Study Instance UID and says where each study is', async () => {
     const onsite = node('onsite', 'onsite', 10, async () => [study('1.2.1', 'P1', '20250102'), study(demoUid, 'LIDC-IDRI-0314', '20000101')]);

@@ -5,13 +5,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getString } from '../../../common/dicom/dicomJson';
 import { boundaryOf, decodeMultipart } from '../../../common/dicom/multipart';
 import { Tag } from '../../../common/dicom/tags';
+import type { EncryptedArchive } from '../../../electron/services/archive/encryptedArchive';
 import { createGateway, type Gateway } from '../../../electron/services/gateway/gateway';
-import { DicomwebUpstream } from '../../../electron/services/gateway/upstream';
-import { FsInstanceStore } from '../../../electron/services/store/fsInstanceStore';
+import { DicomwebUpstream } from '../../../electron/services/pacs/upstream';
 import type { InstanceStore } from '../../../electron/services/store/instanceStore';
 import { importPaths } from '../../../electron/services/store/importPaths';
 import { demoCtDir, dicomFilesIn } from '../../support/data';
 import { makeTempDir, removeDir } from '../../support/tempDir';
+import { openTestArchive } from '../../support/testArchive';
 
 const BASE = 'http://127.0.0.1:9/dicomweb';
 
@@ -33,7 +34,7 @@ function counting(store: InstanceStore): { store: InstanceStore; calls: string[]
 
 describe('gateway over the local store', () => {
   let dir: string;
-  let store: FsInstanceStore;
+  let store: EncryptedArchive;
   let gateway: Gateway;
   let calls: string[];
   const files = dicomFilesIn(demoCtDir()).slice(0, 3);
@@ -44,14 +45,17 @@ describe('gateway over the local store', () => {
 
   beforeAll(async () => {
     dir = await makeTempDir();
-    store = await FsInstanceStore.open(dir);
+    store = await openTestArchive(dir);
     const result = await importPaths(store, files);
     expect(result).toEqual({ imported: 3, skipped: 0, failed: [] });
     const c = counting(store);
     calls = c.calls;
     gateway = createGateway({ store: c.store, upstreams: [], basePath: '/dicomweb' });
   });
-  afterAll(() => removeDir(dir));
+  afterAll(async () => {
+    await store?.close();
+    await removeDir(dir);
+  });
 
   const get = (path: string, accept?: string) => gateway(new Request(`${BASE}${path}`, { headers: accept ? { Accept: accept } : {} }));
 
@@ -145,12 +149,16 @@ describe('gateway over the local store', () => {
   });
 
   it('keeps what it stored across a restart and skips duplicates', async () => {
-    const again = await FsInstanceStore.open(dir);
-    expect(again.counts()).toMatchObject({ studies: 1, series: 1, instances: 3 });
-    expect(await importPaths(again, [files[0]!, '/nonexistent/file.dcm'])).toEqual({
-      imported: 0,
-      skipped: 1,
-      failed: [{ path: '/nonexistent/file.dcm', reason: 'No such file or folder' }],
-    });
+    const again = await openTestArchive(dir);
+    try {
+      expect(again.counts()).toMatchObject({ studies: 1, series: 1, instances: 3 });
+      expect(await importPaths(again, [files[0]!, '/nonexistent/file.dcm'])).toEqual({
+        imported: 0,
+        skipped: 1,
+        failed: [{ path: '/nonexistent/file.dcm', reason: 'No such file or folder' }],
+      });
+    } finally {
+      await again.close();
+    }
   });
 });

@@ -1,23 +1,24 @@
 /**
  * SUV corrections (issue #7 "Recalculation"): persisted per series with provenance, reloaded by a new instance,
  * one audit line per correction, an RWVM instance in the store per save, and refusals that change nothing.
- * Data: a small PET/CT phantom (PET weight 66.2 kg) imported into a plain file store.
+ * Data: a small PET/CT phantom (PET weight 66.2 kg) imported into an encrypted archive (test key).
  */
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getString } from '../../../common/dicom/dicomJson';
 import { computeSeriesSuv } from '../../../common/suv';
-import { FsInstanceStore } from '../../../electron/services/store/fsInstanceStore';
+import type { EncryptedArchive } from '../../../electron/services/archive/encryptedArchive';
 import { importPaths } from '../../../electron/services/store/importPaths';
 import { SuvCorrectionError, SuvCorrections, SuvSeriesNotFoundError } from '../../../electron/services/suv/corrections';
 import { RWVM_SOP_CLASS_UID } from '../../../electron/services/suv/rwvm';
 import { writePetCtPhantom, type PetCtPhantomTruth } from '../../support/petCtPhantom';
 import { makeTempDir, removeDir } from '../../support/tempDir';
+import { openTestArchive } from '../../support/testArchive';
 import type { SeriesInstanceUid, StudyInstanceUid } from '../../../common/dicom/uid';
 
 let dir: string;
-let store: FsInstanceStore;
+let store: EncryptedArchive;
 let truth: PetCtPhantomTruth;
 
 beforeAll(async () => {
@@ -28,12 +29,13 @@ beforeAll(async () => {
     pet: { rows: 16, columns: 16, slices: 3 },
   });
   truth = phantom.truth;
-  store = await FsInstanceStore.open(path.join(dir, 'store'));
+  store = await openTestArchive(path.join(dir, 'store'));
   const result = await importPaths(store, phantom.petFiles);
   expect(result.failed).toEqual([]);
 });
 
 afterAll(async () => {
+  await store?.close();
   await removeDir(dir);
 });
 

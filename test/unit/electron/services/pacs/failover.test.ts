@@ -6,13 +6,14 @@
 import { readFileSync } from 'node:fs';
 import dicomParser from 'dicom-parser';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { boundaryOf, decodeMultipart, encodeMultipart } from '../../../common/dicom/multipart';
-import { seriesUid, sopUid, studyUid } from '../../../common/dicom/uid';
-import { createGateway, type DataPlaneGateway } from '../../../electron/services/gateway/gateway';
-import { DicomwebUpstream, UpstreamError } from '../../../electron/services/gateway/upstream';
-import { FsInstanceStore } from '../../../electron/services/store/fsInstanceStore';
-import { demoCtDir, dicomFilesIn } from '../../support/data';
-import { makeTempDir, removeDir } from '../../support/tempDir';
+import { boundaryOf, decodeMultipart, encodeMultipart } from '../../../../../common/dicom/multipart';
+import { seriesUid, sopUid, studyUid } from '../../../../../common/dicom/uid';
+import type { EncryptedArchive } from '../../../../../electron/services/archive/encryptedArchive';
+import { createGateway, type DataPlaneGateway } from '../../../../../electron/services/gateway/gateway';
+import { DicomwebUpstream, UpstreamError } from '../../../../../electron/services/pacs/upstream';
+import { demoCtDir, dicomFilesIn } from '../../../../support/data';
+import { makeTempDir, removeDir } from '../../../../support/tempDir';
+import { openTestArchive } from '../../../../support/testArchive';
 
 const BASE = 'http://127.0.0.1:9/dicomweb';
 const FRAMES_ACCEPT = 'multipart/related; type="application/octet-stream"; transfer-syntax=*';
@@ -79,7 +80,7 @@ async function firstPart(res: Response): Promise<Uint8Array> {
 
 describe('gateway read path with failover', () => {
   let dir: string;
-  let store: FsInstanceStore;
+  let store: EncryptedArchive;
   let a: FakeNode;
   let b: FakeNode;
   let gateway: DataPlaneGateway;
@@ -88,12 +89,13 @@ describe('gateway read path with failover', () => {
 
   beforeEach(async () => {
     dir = await makeTempDir();
-    store = await FsInstanceStore.open(dir);
+    store = await openTestArchive(dir);
     a = new FakeNode('Off-site');
     b = new FakeNode('On-site');
   });
   afterEach(async () => {
     await gateway?.close();
+    await store.close();
     await removeDir(dir);
   });
 

@@ -1,9 +1,9 @@
 /** Active probes: a node that fails its echo goes offline with the reason; one that answers comes back online. */
 import { describe, expect, it } from 'vitest';
-import { NodeHealth } from '../../../electron/services/gateway/nodeHealth';
-import { probeNodes } from '../../../electron/services/pacs/healthProbes';
-import { PacsError, type PacsNode } from '../../../electron/services/pacs/pacsNode';
-import { NodeSettings } from '../../../electron/services/settings/settings';
+import { NodeHealth } from '../../../../../electron/services/pacs/nodeHealth';
+import { probeNodes } from '../../../../../electron/services/pacs/healthProbes';
+import { PacsError, type PacsNode } from '../../../../../electron/services/pacs/pacsNode';
+import { NodeSettings } from '../../../../../electron/services/settings/settings';
 
 function node(id: string, echo: () => Promise<number>, enabled = true): PacsNode {
   const settings = NodeSettings.parse({ id, name: `${id} PACS`, kind: 'dicomweb', url: 'http://127.0.0.1:9/x', enabled });

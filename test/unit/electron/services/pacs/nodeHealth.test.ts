@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { NodeHealth } from '../../../electron/services/gateway/nodeHealth';
+import { NodeHealth } from '../../../../../electron/services/pacs/nodeHealth';
 
 function clock(start = 1_000_000) {
   let t = start;
