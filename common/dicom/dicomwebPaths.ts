@@ -10,6 +10,8 @@ export type DicomwebRoute =
   | { kind: 'qidoStudyInstances'; study: StudyInstanceUid }
   | { kind: 'qidoSeriesInstances'; study: StudyInstanceUid; series: SeriesInstanceUid }
   | { kind: 'seriesMetadata'; study: StudyInstanceUid; series: SeriesInstanceUid }
+  /** Retrieve Series (PS3.18 §10.4): every instance, or with an octet-stream Accept every frame's bulk data. */
+  | { kind: 'series'; study: StudyInstanceUid; series: SeriesInstanceUid }
   | { kind: 'instanceMetadata'; study: StudyInstanceUid; series: SeriesInstanceUid; instance: SopInstanceUid }
   | { kind: 'instance'; study: StudyInstanceUid; series: SeriesInstanceUid; instance: SopInstanceUid }
   | { kind: 'frames'; study: StudyInstanceUid; series: SeriesInstanceUid; instance: SopInstanceUid; frames: number[] }
@@ -59,6 +61,7 @@ export function parseDicomwebPath(path: string): ParsedPath {
   const series = uidAt(3, 'SeriesInstanceUID');
   if (typeof series !== 'string') return series;
   const se = series as SeriesInstanceUid;
+  if (segs.length === 4) return { ok: true, route: { kind: 'series', study: s, series: se } };
   if (segs.length === 5 && segs[4] === 'instances') return { ok: true, route: { kind: 'qidoSeriesInstances', study: s, series: se } };
   if (segs.length === 5 && segs[4] === 'metadata') return { ok: true, route: { kind: 'seriesMetadata', study: s, series: se } };
   if (segs[4] !== 'instances' || segs.length < 6) return { ok: false, status: 404, reason: 'Unsupported series resource' };
@@ -86,6 +89,8 @@ export const dicomwebPath = {
   series: (study: string) => `/studies/${study}/series`,
   seriesInstances: (study: string, series: string) => `/studies/${study}/series/${series}/instances`,
   seriesMetadata: (study: string, series: string) => `/studies/${study}/series/${series}/metadata`,
+  /** Retrieve Series: with an octet-stream Accept, the pixel data of every frame of every instance, streamed. */
+  seriesRetrieve: (study: string, series: string) => `/studies/${study}/series/${series}`,
   instance: (study: string, series: string, instance: string) => `/studies/${study}/series/${series}/instances/${instance}`,
   frames: (study: string, series: string, instance: string, frames: number[]) =>
     `/studies/${study}/series/${series}/instances/${instance}/frames/${frames.join(',')}`,

@@ -16,14 +16,25 @@ export function newBoundary(): string {
   return `dokuei-${s}`;
 }
 
+/** What precedes a part's body: its delimiter and headers (a streamed body writes head, body, PART_END). */
+export function encodePartHead(contentType: string, boundary: string, headers: Record<string, string> = {}): Uint8Array {
+  let head = `--${boundary}\r\nContent-Type: ${contentType}\r\n`;
+  for (const [k, v] of Object.entries(headers)) head += `${k}: ${v}\r\n`;
+  return enc.encode(`${head}\r\n`);
+}
+
+/** What follows each part's body. */
+export const PART_END: Uint8Array = enc.encode('\r\n');
+
+/** The closing delimiter, after the last part. */
+export function encodeClose(boundary: string): Uint8Array {
+  return enc.encode(`--${boundary}--\r\n`);
+}
+
 export function encodeMultipart(parts: MultipartPart[], boundary: string): Uint8Array<ArrayBuffer> {
   const chunks: Uint8Array[] = [];
-  for (const p of parts) {
-    let head = `--${boundary}\r\nContent-Type: ${p.contentType}\r\n`;
-    for (const [k, v] of Object.entries(p.headers ?? {})) head += `${k}: ${v}\r\n`;
-    chunks.push(enc.encode(`${head}\r\n`), p.body, enc.encode('\r\n'));
-  }
-  chunks.push(enc.encode(`--${boundary}--\r\n`));
+  for (const p of parts) chunks.push(encodePartHead(p.contentType, boundary, p.headers), p.body, PART_END);
+  chunks.push(encodeClose(boundary));
   const total = chunks.reduce((n, c) => n + c.byteLength, 0);
   const out = new Uint8Array(total);
   let o = 0;

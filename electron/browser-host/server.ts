@@ -158,7 +158,12 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
       response.headers.forEach((v, k) => (headers[k] = v));
       res.writeHead(response.status, headers);
       if (!response.body || req.method === 'HEAD') return void res.end();
-      Readable.fromWeb(response.body as import('node:stream/web').ReadableStream).on('error', () => res.destroy()).pipe(res);
+      const body = Readable.fromWeb(response.body as import('node:stream/web').ReadableStream).on('error', () => res.destroy());
+      // A client that goes away (a viewer closed mid-series) cancels the rest of a streamed answer.
+      res.on('close', () => {
+        if (!res.writableFinished) body.destroy();
+      });
+      body.pipe(res);
       return;
     }
     if (urlPath === '/ipc/events') {

@@ -31,3 +31,18 @@ export function stackEntries(baseUrl: string, orderedInstances: readonly DicomJs
   }
   return out;
 }
+
+const FRAME_PATH = /\/studies\/[0-9.]+\/series\/[0-9.]+\/instances\/[0-9.]+\/frames\/[0-9]+$/;
+
+/** "/studies/…/frames/n" of an image id or a frame's URL (a series stream's Content-Location): the key both share. */
+export function framePathOf(imageIdOrUrl: string): string | undefined {
+  return FRAME_PATH.exec(imageIdOrUrl)?.[0];
+}
+
+/** The Retrieve Series URL of the series an image id belongs to ("{base}/studies/{study}/series/{series}"). */
+export function seriesUrlOf(imageId: string): string | undefined {
+  const path = framePathOf(imageId);
+  if (!path || !imageId.startsWith('wadors:')) return undefined;
+  const base = imageId.slice('wadors:'.length, imageId.length - path.length);
+  return base + path.slice(0, path.indexOf('/instances/'));
+}

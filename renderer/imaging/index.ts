@@ -22,3 +22,4 @@ export { planeProjectionOf, onPlaneChange, type PlaneProjection } from './react/
 export { setViewportWindow, viewportWindow } from './volume/volumeWindow';
 export { registerInWorker, type RegistrationRun } from './registration/registerInWorker';
 export type { RegistrationVolume } from './volume/registrationVolume';
+export { initImaging as prepareImaging } from './init';

@@ -62,7 +62,8 @@ function inflater(bytes: Uint8Array, position: number): Uint8Array {
  * Returns the requested frames (1-based numbers) as stored: native pixel data sliced per frame
  * (byte-swapped to little endian when stored big endian), encapsulated data as the frame's fragments.
  */
-export function extractFrames(bytes: Uint8Array, frameNumbers: number[]): ExtractedFrames {
+/** @param frameNumbers 1-based frame numbers, or 'all' for every frame in order. */
+export function extractFrames(bytes: Uint8Array, frameNumbers: number[] | 'all'): ExtractedFrames {
   let ds: dicomParser.DataSet;
   try {
     ds = dicomParser.parseDicom(bytes, { inflater } as dicomParser.ParseDicomOptions);
@@ -73,6 +74,7 @@ export function extractFrames(bytes: Uint8Array, frameNumbers: number[]): Extrac
   const pixel = ds.elements['x7fe00010'] ?? ds.elements['x7fe00008'] ?? ds.elements['x7fe00009'];
   if (!pixel) throw new Part10Error('Instance has no pixel data');
   const numberOfFrames = Math.max(1, ds.intString('x00280008') ?? 1);
+  if (frameNumbers === 'all') frameNumbers = Array.from({ length: numberOfFrames }, (_, i) => i + 1);
   for (const f of frameNumbers) {
     if (f < 1 || f > numberOfFrames) throw new Part10Error(`Frame ${f} does not exist (instance has ${numberOfFrames})`);
   }

@@ -7,17 +7,18 @@ import type { DicomJsonDataset } from '../../../common/dicom/dicomJson';
 import { parseDicomwebPath, parseStowPath, type DicomwebRoute } from '../../../common/dicom/dicomwebPaths';
 import { encodeMultipart, newBoundary } from '../../../common/dicom/multipart';
 import { Tag } from '../../../common/dicom/tags';
-import { getString } from '../../../common/dicom/dicomJson';
+import { getNumber, getString } from '../../../common/dicom/dicomJson';
 import { seriesUid, sopUid, type SeriesInstanceUid, type SopInstanceUid, type StudyInstanceUid } from '../../../common/dicom/uid';
 import { extractFrames, Part10Error } from '../dicom/part10';
 import type { InstanceStore } from '../store/instanceStore';
 import { matchesQido, parseQidoQuery } from '../store/qidoMatch';
 import { renderedResponse, RenderError } from './renderedImage';
-import { fetchWithFailover } from './failover';
-import { NodeHealth } from './nodeHealth';
+import { fetchWithFailover } from '../pacs/failover';
+import { NodeHealth } from '../pacs/nodeHealth';
 import { StoreThrough } from './storeThrough';
 import { handleStow } from './stow';
-import type { DicomwebUpstream } from './upstream';
+import { seriesRetrieveKind, seriesRetrieveResponse } from './seriesRetrieve';
+import type { DicomwebUpstream } from '../pacs/upstream';
 import { pickTags } from '../store/studyIndexViews';
 
 export type Gateway = (request: Request) => Promise<Response>;
@@ -92,6 +93,23 @@ function warningHeader(failures: string[]): Record<string, string> {
       }
     });
   return failures.length ? { Warning: failures.map((f) => `299 dokuei "${text(f)}"`).join(', ') } : {};
+}
+
+/** SOP Instance UIDs of a listing by Instance Number (listing order where it is absent); malformed UIDs dropped. */
+function instancesInOrder(items: readonly DicomJsonDataset[]): SopInstanceUid[] {
+  const rows: { sop: SopInstanceUid; n: number; i: number }[] = [];
+  items.forEach((ds, i) => {
+    const raw = getString(ds, Tag.SOPInstanceUID);
+    if (!raw) return;
+    let sop: SopInstanceUid;
+    try {
+      sop = sopUid(raw);
+    } catch {
+      return;
+    }
+    rows.push({ sop, n: getNumber(ds, Tag.InstanceNumber) ?? Number.POSITIVE_INFINITY, i });
+  });
+  return rows.sort((a, b) => a.n - b.n || a.i - b.i).map((r) => r.sop);
 }
 
 function page<T>(items: T[], offset: number, limit?: number): T[] {
@@ -359,6 +377,36 @@ export function createGateway(options: GatewayOptions): DataPlaneGateway {
         return up.failures.length
           ? problem(502, `${what} is not available locally and no node could provide it: ${up.failures.join('; ')}`)
           : problem(404, `${what} was not found locally or on any configured node`);
+      }
+      case 'series': {
+        const kind = seriesRetrieveKind(request.headers.get('accept'));
+        if (!kind) return problem(406, 'Retrieve Series answers multipart/related of type application/dicom (instances) or application/octet-stream (bulk data)');
+        const local = store.instances(route.study, route.series) ?? [];
+        let listing = local;
+        let node: DicomwebUpstream | undefined;
+        if (local.length === 0 || seriesPartial(route.study, route.series)) {
+          const up = await upstreamJson(`/studies/${route.study}/series/${route.series}/instances`, ourBase);
+          if (up.kind === 'ok') {
+            learnInstances(route.study, route.series, up.items);
+            listing = up.items;
+            node = up.node;
+          } else if (local.length === 0) {
+            return up.failures.length
+              ? problem(502, `Series ${route.series} is not available locally and no node could provide it: ${up.failures.join('; ')}`)
+              : problem(404, `Series ${route.series} was not found locally or on any configured node`);
+          }
+        }
+        const ref = (instance: SopInstanceUid) => ({ study: route.study, series: route.series, instance });
+        return seriesRetrieveResponse(
+          {
+            seriesUrl: `${ourBase}/studies/${route.study}/series/${route.series}`,
+            instances: instancesInOrder(listing),
+            // Missing instances are fetched whole through store-through: what streams is what is stored.
+            read: (sop) => (storeThrough ? storeThrough.fetchStored(ref(sop), node) : store.readInstance(route.study, route.series, sop)),
+            log,
+          },
+          kind,
+        );
       }
       case 'instance': {
         const bytes = await store.readInstance(route.study, route.series, route.instance);

@@ -99,6 +99,10 @@ export function MprViewports({ plan, dataPlaneHeaders, label, vrPreset = 'CT-Bon
       volume = await loadVolume(plan);
       if (disposed) return volume.dispose();
       volume.onProgress((p) => !disposed && setProgress(p));
+      // The views are built once the slice shown first is in: building them (textures, the shaders' first
+      // compile: seconds in software WebGL) holds the main thread, which the first slice's decode needs.
+      await volume.firstImage;
+      if (disposed) return;
       engine = new RenderingEngine(engineId);
       engine.setViewports(
         PLANES.map((p) => ({
@@ -201,7 +205,9 @@ export function MprViewports({ plan, dataPlaneHeaders, label, vrPreset = 'CT-Bon
         viewportHooks[`${label} ${p}`] = probe;
       }
       session.current = { engine, ids, volume };
-      engine.renderViewports(PLANES.map((p) => ids[p]));
+      // The 3D view renders when the volume is whole (loadVolume renders it then; here if that already
+      // happened): while it streams in, seconds of software-WebGL 3D frames would hold the loading back.
+      engine.renderViewports(PLANES.filter((p) => p !== '3d' || volume!.loaded()).map((p) => ids[p]));
       // Crosshairs place their centre from the rendered cameras: activate them after the first render.
       mprGroup.setToolActive(CrosshairsTool.toolName, { bindings: [{ mouseButton: ToolEnums.MouseBindings.Primary }] });
       mprHooks[label] = {

@@ -5,9 +5,10 @@
  * - empty slots keep real slices at their positions (missingSlices.ts); every k-th slice when decimated.
  * Memory is reported live through volumeMemory.ts.
  */
-import { cache, Enums, eventTarget, imageLoader, volumeLoader, type Types } from '@cornerstonejs/core';
-import type { StackEntry } from '../imageIds';
-import { registerStackMetadata } from '../init';
+import { cache, Enums, eventTarget, imageLoader, utilities, volumeLoader, type Types } from '@cornerstonejs/core';
+import { seriesUrlOf, type StackEntry } from '../imageIds';
+import { currentDataPlaneHeaders, registerStackMetadata } from '../init';
+import { streamSeries, type SeriesStream } from './seriesStream';
 import { gpuCapabilities } from './capabilities';
 import { emptySlotImageId, isEmptySlot, releaseEmptySlots } from './missingSlices';
 import { bytesPerTexel, textureFormatFor } from '../../../common/volume/memoryPlan';
@@ -40,6 +41,10 @@ export interface LoadedVolume {
   notices: readonly string[];
   /** Resolves when every slice is in (or rejects with the first load error). */
   done: Promise<void>;
+  /** Resolves when the slice shown first is in (rejects when it cannot be loaded). */
+  firstImage: Promise<void>;
+  /** Whether every slice is in. */
+  loaded(): boolean;
   onProgress(listener: (p: LoadProgress) => void): () => void;
   report(): VolumeMemoryReport;
   /** The geometry as acquired (before `transform`), and the voxels (a full copy: only for registration). */
@@ -62,6 +67,27 @@ export interface LoadedVolume {
 let volumeCounter = 0;
 
 /**
+ * While a volume streams in, the views showing it re-render at most this often (cornerstone's default renders
+ * every view, 3D included, every 2 % of the slices: seconds per frame in software WebGL, so loading waited
+ * behind rendering). 3D views render once, when the volume is whole.
+ */
+export const RENDER_WHILE_LOADING_MS = 400;
+const PROGRESS_EVERY_MS = 100;
+
+/** Whether volumes load their pixel data as one series stream (the default) or frame by frame (tests compare both). */
+let seriesTransfer = true;
+export function setSeriesTransfer(on: boolean): void {
+  seriesTransfer = on;
+}
+
+function renderViewsOf(volumeId: string, include3d: boolean): void {
+  for (const vp of utilities.getViewportsWithVolumeId(volumeId)) {
+    if (!include3d && vp.type === Enums.ViewportType.VOLUME_3D) continue;
+    vp.render();
+  }
+}
+
+/**
  * @param transform a rigid moving → fixed transform (4×4 row-major, mm) that places this volume in another
  * series' patient space (fusion after registration); the voxels are untouched, only the geometry moves.
  */
@@ -75,8 +101,13 @@ export async function loadVolume(plan: VolumePlan, firstShownFraction = 0.5, tra
   const imageIds = k === 1 ? allIds : allIds.filter((_, i) => i % k === 0 || i === allIds.length - 1);
   const volumeId = `cornerstoneStreamingImageVolume:dokuei-${++volumeCounter}-${plan.key}`;
   const volume = (await volumeLoader.createAndCacheVolume(volumeId, { imageIds })) as Types.IStreamingImageVolume;
+  // Rendering while loading is ours (renderViewsOf, throttled), not cornerstone's every-2 %-of-slices.
+  (volume as unknown as { autoRenderOnLoad: boolean }).autoRenderOnLoad = false;
   // cornerstone sorts image ids by position; ours are already in that order, read them back anyway.
   const ordered = [...volume.imageIds];
+  const seriesUrl = realEntries[0] ? seriesUrlOf(realEntries[0].imageId) : undefined;
+  const stream: SeriesStream | undefined =
+    seriesTransfer && seriesUrl ? streamSeries(seriesUrl, currentDataPlaneHeaders(), ordered.filter((id) => !isEmptySlot(id))) : undefined;
   const acquired = { origin: [...volume.origin] as [number, number, number], direction: [...volume.direction] as number[] };
   if (transform) placeVolume(volume, transform);
 
@@ -98,25 +129,69 @@ export async function loadVolume(plan: VolumePlan, firstShownFraction = 0.5, tra
     getLoaderImageOptions(imageId: string): Record<string, unknown>;
   };
   // BaseStreamingImageVolume.loadImages() queues the requests reversed into a FIFO pool: hand them over
-  // reversed so the pool serves them in `outward` order.
-  streaming.getImageLoadRequests = (priority: number) => streaming.getImageIdsRequests([...outward].reverse(), priority);
+  // reversed so the pool serves them in `outward` order. With a series stream, each request waits for its
+  // frame to arrive and then decodes it from there; a frame the stream did not bring is fetched on its own.
+  streaming.getImageLoadRequests = (priority: number) => {
+    const requests = streaming.getImageIdsRequests([...outward].reverse(), priority) as { callLoadImage: (id: string, index: number, options: unknown) => unknown }[];
+    if (!stream) return requests;
+    return requests.map((r) => ({
+      ...r,
+      callLoadImage: (id: string, index: number, options: unknown) => {
+        const load = () => r.callLoadImage(id, index, options);
+        return stream.arrival(id).then(load, load).finally(() => stream.release(id));
+      },
+    }));
+  };
+  // Listeners (a React progress bar) hear at most every PROGRESS_EVERY_MS, and always the last slice: one
+  // re-render per slice (hundreds) cost more main-thread time than the slices' decode.
+  let lastProgress = 0;
+  const notifyProgress = (loaded: number, total: number) => {
+    const now = performance.now();
+    if (loaded < total && now - lastProgress < PROGRESS_EVERY_MS) return;
+    lastProgress = now;
+    for (const l of listeners) l({ loaded, total });
+  };
+  let lastRender = 0;
+  let renderTimer: ReturnType<typeof setTimeout> | undefined;
+  const renderWhileLoading = () => {
+    if (renderTimer) return;
+    const wait = Math.max(0, lastRender + RENDER_WHILE_LOADING_MS - performance.now());
+    renderTimer = setTimeout(() => {
+      renderTimer = undefined;
+      lastRender = performance.now();
+      renderViewsOf(volumeId, false);
+    }, wait);
+  };
 
+  let firstSettled: { resolve: () => void; reject: (e: unknown) => void } | undefined;
+  const firstImage = new Promise<void>((resolve, reject) => (firstSettled = { resolve, reject }));
+  firstImage.catch(() => undefined);
   const done = new Promise<void>((resolve, reject) => {
     const firstId = ordered[firstIndex]!;
     void imageLoader
       .loadAndCacheImage(firstId, streaming.getLoaderImageOptions(firstId) as never)
       .then(() => {
         firstImageMs ??= performance.now() - started;
+        firstSettled!.resolve();
+        stream?.release(firstId);
         // The JS load() takes a per-frame status callback that its typings leave out.
         (volume as unknown as { load(cb: (evt: { framesProcessed: number; totalNumFrames: number }) => void): void }).load((evt) => {
           loadedCount = evt.framesProcessed;
-          for (const l of listeners) l({ loaded: evt.framesProcessed, total: evt.totalNumFrames });
+          notifyProgress(evt.framesProcessed, evt.totalNumFrames);
           if (evt.framesProcessed >= evt.totalNumFrames) {
             fullVolumeMs ??= performance.now() - started;
+            clearTimeout(renderTimer);
+            renderTimer = undefined;
+            renderViewsOf(volumeId, true);
             resolve();
+          } else {
+            renderWhileLoading();
           }
         });
-      }, reject);
+      }, (err: unknown) => {
+        firstSettled!.reject(err);
+        reject(err);
+      });
     const onError = (e: Event) => {
       const detail = (e as CustomEvent<{ volumeId?: string; error?: unknown; imageId?: string }>).detail;
       if (detail?.imageId && ordered.includes(detail.imageId)) {
@@ -160,6 +235,8 @@ export async function loadVolume(plan: VolumePlan, firstShownFraction = 0.5, tra
     imageIds: ordered,
     notices: plan.notices,
     done,
+    firstImage,
+    loaded: () => fullVolumeMs !== undefined,
     onProgress(listener) {
       listeners.add(listener);
       return () => listeners.delete(listener);
@@ -183,6 +260,8 @@ export async function loadVolume(plan: VolumePlan, firstShownFraction = 0.5, tra
     dispose() {
       unregister();
       listeners.clear();
+      clearTimeout(renderTimer);
+      stream?.cancel();
       try {
         volume.cancelLoading?.();
       } catch {

@@ -11,6 +11,7 @@ import type { SeriesSummary } from '../../../../common/dicom/model';
 import { VIEWPORTS_PER_LAYOUT, type Layout } from '../../../../common/viewer/hangingProtocols';
 import { matchShortcut, type ShortcutMap } from '../../../../common/viewer/shortcuts';
 import { useShortcutMap } from '../../settings';
+import { prepareImaging } from '../../../imaging';
 import type { DataPlane } from '../../../platform/platform';
 import { mprPresetsFor, type Hanging } from '../model/hanging';
 import { areParallel, centreOf, type ImagePlane } from '../model/imagePlane';
@@ -48,6 +49,11 @@ function gridOf(layout: LayoutId): { rows: number; columns: number } {
 }
 
 export function ViewerWorkspace({ plane, series, hanging, shortcuts: shortcutsOverride, onComparePrior }: ViewerWorkspaceProps) {
+  // Start the imaging engine and its decode worker while the reader is still choosing a study, so the first
+  // series opened does not wait for them.
+  useEffect(() => {
+    void prepareImaging(plane.headers);
+  }, [plane]);
   const readerShortcuts = useShortcutMap();
   const shortcuts = shortcutsOverride ?? readerShortcuts;
   const [layout, setLayout] = useState<LayoutId>('1x1');

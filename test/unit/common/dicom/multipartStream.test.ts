@@ -5,7 +5,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { encodeMultipart } from '../../../../common/dicom/multipart';
-import { MultipartStreamError, MultipartStreamParser, multipartBoundary, type StreamedPart } from '../../../../electron/services/pacs/dicomweb/multipartStream';
+import { MultipartStreamError, MultipartStreamParser, multipartBoundary, type StreamedPart } from '../../../../common/dicom/multipartStream';
 
 const BOUNDARY = 'dokuei-0123456789abcdef';
 const enc = new TextEncoder();
@@ -140,4 +140,54 @@ describe('multipartBoundary', () => {
     expect(multipartBoundary('text/html; boundary=x')).toBeUndefined();
     expect(multipartBoundary('multipart/related; type="application/dicom"')).toBeUndefined();
   });
+
+  describe('parts that give their Content-Length (the series stream: the body is not scanned)', () => {
+    const sized = (parts: Uint8Array[], lie = (_i: number, n: number) => n) =>
+      encodeMultipart(parts.map((b, i) => ({ contentType: 'application/octet-stream', body: b, headers: { 'Content-Length': String(lie(i, b.length)) } })), BOUNDARY);
+
+    it('gives the same parts as without, for any contents and chunking, delimiter look-alikes inside included', () => {
+      const lookAlike = enc.encode(`\r\n--${BOUNDARY}`);
+      fc.assert(
+        fc.property(
+          fc.array(fc.tuple(fc.uint8Array({ maxLength: 300 }), fc.boolean()), { minLength: 1, maxLength: 5 }),
+          fc.array(fc.integer({ min: 1, max: 97 }), { minLength: 1, maxLength: 50 }),
+          (raw, sizes) => {
+            // Some bodies carry the exact delimiter (legal only because the length says where the part ends).
+            const parts = raw.map(([b, withDelimiter]) => (withDelimiter ? new Uint8Array([...b, ...lookAlike.subarray(0, lookAlike.length - 1)]) : b));
+            const bytes = sized(parts);
+            const cuts: number[] = [];
+            for (let at = 0, i = 0; ; i++) {
+              at += sizes[i % sizes.length]!;
+              if (at >= bytes.length) break;
+              cuts.push(at);
+            }
+            const r = feed(bytes, cuts);
+            expect(r.error).toBeUndefined();
+            expect(r.parts.map((p) => Buffer.from(p.body).toString('hex'))).toEqual(parts.map((p) => Buffer.from(p).toString('hex')));
+          },
+        ),
+      );
+    });
+
+    it('refuses a part whose Content-Length is wrong, longer or shorter, in any chunking', () => {
+      const parts = [enc.encode('first part'), enc.encode('second'), enc.encode('third one')];
+      fc.assert(
+        fc.property(fc.integer({ min: 0, max: 2 }), fc.integer({ min: -5, max: 5 }).filter((d) => d !== 0), fc.integer({ min: 1, max: 40 }), (which, delta, step) => {
+          const bytes = sized(parts, (i, n) => (i === which ? Math.max(0, n + delta) : n));
+          const cuts = Array.from({ length: Math.floor((bytes.length - 1) / step) }, (_, k) => (k + 1) * step);
+          // Refused while parsing (the length does not match), or at the end (the last part, declared longer,
+          // never found its delimiter): never parts cut or joined.
+          let refused: unknown;
+          try {
+            refused = feed(bytes, cuts).error;
+          } catch (err) {
+            refused = err;
+          }
+          expect(refused).toBeInstanceOf(MultipartStreamError);
+          expect(String(refused)).toMatch(/Content-Length|without its closing boundary/);
+        }),
+      );
+    });
+  });
 });
+
