@@ -144,3 +144,23 @@ export async function closedPort(): Promise<number> {
   await new Promise<void>((resolve) => server.close(() => resolve()));
   return port;
 }
+
+/**
+ * A pass-through to a real node (Orthanc's DICOMweb root), so a test can count what a client asked the node for
+ * (`StubServer.requests`) while the answers stay the node's own, byte for byte.
+ */
+export function passThroughTo(targetDicomwebUrl: string): StubHandler {
+  const target = new URL(targetDicomwebUrl.replace(/\/+$/, ''));
+  return (req, res, path) => {
+    const upstream = http.request(
+      { host: target.hostname, port: target.port, method: req.method, path: `${target.pathname}${path}`, headers: { ...req.headers, host: target.host } },
+      (answer) => {
+        res.writeHead(answer.statusCode ?? 502, answer.headers);
+        answer.pipe(res);
+      },
+    );
+    upstream.on('error', (err) => res.destroy(err));
+    res.on('close', () => upstream.destroy());
+    req.pipe(upstream);
+  };
+}

@@ -90,8 +90,16 @@ function renderViewsOf(volumeId: string, include3d: boolean): void {
 /**
  * @param transform a rigid moving → fixed transform (4×4 row-major, mm) that places this volume in another
  * series' patient space (fusion after registration); the voxels are untouched, only the geometry moves.
+ * @param restAfter the slices after the first are decoded once this settles (a view's first paint): the first
+ * paint (its shaders' compile, seconds in software WebGL) then shows the first slice at once, while the series
+ * stream keeps arriving; decoding them earlier would only queue their main-thread work in front of it.
  */
-export async function loadVolume(plan: VolumePlan, firstShownFraction = 0.5, transform?: readonly (readonly number[])[]): Promise<LoadedVolume> {
+export async function loadVolume(
+  plan: VolumePlan,
+  firstShownFraction = 0.5,
+  transform?: readonly (readonly number[])[],
+  restAfter?: Promise<unknown>,
+): Promise<LoadedVolume> {
   const started = performance.now();
   const realEntries = plan.slots.flatMap((s) => ('entry' in s ? [s.entry] : []));
   registerStackMetadata(realEntries);
@@ -163,6 +171,7 @@ export async function loadVolume(plan: VolumePlan, firstShownFraction = 0.5, tra
     }, wait);
   };
 
+  let disposed = false;
   let firstSettled: { resolve: () => void; reject: (e: unknown) => void } | undefined;
   const firstImage = new Promise<void>((resolve, reject) => (firstSettled = { resolve, reject }));
   firstImage.catch(() => undefined);
@@ -174,6 +183,13 @@ export async function loadVolume(plan: VolumePlan, firstShownFraction = 0.5, tra
         firstImageMs ??= performance.now() - started;
         firstSettled!.resolve();
         stream?.release(firstId);
+        return Promise.resolve(restAfter).catch(() => undefined);
+      }, (err: unknown) => {
+        firstSettled!.reject(err);
+        reject(err);
+      })
+      .then(() => {
+        if (disposed || firstImageMs === undefined) return;
         // The JS load() takes a per-frame status callback that its typings leave out.
         (volume as unknown as { load(cb: (evt: { framesProcessed: number; totalNumFrames: number }) => void): void }).load((evt) => {
           loadedCount = evt.framesProcessed;
@@ -188,9 +204,6 @@ export async function loadVolume(plan: VolumePlan, firstShownFraction = 0.5, tra
             renderWhileLoading();
           }
         });
-      }, (err: unknown) => {
-        firstSettled!.reject(err);
-        reject(err);
       });
     const onError = (e: Event) => {
       const detail = (e as CustomEvent<{ volumeId?: string; error?: unknown; imageId?: string }>).detail;
@@ -258,6 +271,7 @@ export async function loadVolume(plan: VolumePlan, firstShownFraction = 0.5, tra
       placeVolume(volume, transform ?? IDENTITY, acquired);
     },
     dispose() {
+      disposed = true;
       unregister();
       listeners.clear();
       clearTimeout(renderTimer);
