@@ -10,7 +10,7 @@ import type { RetrieveJob } from '../../../common/dicom/retrieveJob';
 import type { Handlers } from '../../../common/ipc/contract';
 import { NodeHealth } from '../pacs/nodeHealth';
 import { probeNodes, startHealthProbes } from '../pacs/healthProbes';
-import { createGateway, type Gateway } from '../gateway/gateway';
+import { createGateway, type DataPlaneGateway } from '../gateway/gateway';
 import { DicomwebUpstream } from '../pacs/upstream';
 import { RetrieveJobs } from '../jobs/retrieveJobs';
 import { Prefetcher } from '../prefetch/prefetcher';
@@ -50,7 +50,7 @@ export interface ServicesOptions {
 
 export interface Services {
   store: InstanceStore;
-  gateway: Gateway;
+  gateway: DataPlaneGateway;
   handlers: Handlers;
   upstreams: DicomwebUpstream[];
   nodes: readonly PacsNode[];

@@ -9,16 +9,16 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { EncryptedArchive } from '../../../electron/services/archive/encryptedArchive';
-import { decodeFrame } from '../../../electron/services/dicom/pixelDecode/codecs';
-import { createGateway, type Gateway } from '../../../electron/services/gateway/gateway';
-import { renderInstance } from '../../../electron/services/gateway/renderedImage';
-import { importPaths } from '../../../electron/services/store/importPaths';
-import { writeDcmjs } from '../../support/dcmjsWrite';
-import { decodePng, type DecodedPng } from '../../support/png';
-import { makeTempDir, removeDir } from '../../support/tempDir';
-import { openTestArchive } from '../../support/testArchive';
-import { rleFrame } from '../dicom/part10Writer';
+import type { EncryptedArchive } from '../../../../../electron/services/archive/encryptedArchive';
+import { decodeFrame } from '../../../../../electron/services/dicom/pixelDecode/codecs';
+import { createGateway, type Gateway } from '../../../../../electron/services/gateway/gateway';
+import { renderInstance } from '../../../../../electron/services/gateway/renderedImage';
+import { importPaths } from '../../../../../electron/services/store/importPaths';
+import { writeDcmjs } from '../../../../support/dcmjsWrite';
+import { decodePng, type DecodedPng } from '../../../../support/png';
+import { makeTempDir, removeDir } from '../../../../support/tempDir';
+import { openTestArchive } from '../../../../support/testArchive';
+import { rleFrame } from '../../../../support/part10Writer';
 
 const BASE = 'http://127.0.0.1:9/dicomweb';
 const STUDY = '1.2.826.0.1.3680043.9.7777.10';

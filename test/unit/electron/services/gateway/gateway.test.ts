@@ -2,17 +2,17 @@ import { readFileSync } from 'node:fs';
 import { inflateSync } from 'node:zlib';
 import dicomParser from 'dicom-parser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { getString } from '../../../common/dicom/dicomJson';
-import { boundaryOf, decodeMultipart } from '../../../common/dicom/multipart';
-import { Tag } from '../../../common/dicom/tags';
-import type { EncryptedArchive } from '../../../electron/services/archive/encryptedArchive';
-import { createGateway, type Gateway } from '../../../electron/services/gateway/gateway';
-import { DicomwebUpstream } from '../../../electron/services/pacs/upstream';
-import type { InstanceStore } from '../../../electron/services/store/instanceStore';
-import { importPaths } from '../../../electron/services/store/importPaths';
-import { demoCtDir, dicomFilesIn } from '../../support/data';
-import { makeTempDir, removeDir } from '../../support/tempDir';
-import { openTestArchive } from '../../support/testArchive';
+import { getString } from '../../../../../common/dicom/dicomJson';
+import { boundaryOf, decodeMultipart } from '../../../../../common/dicom/multipart';
+import { Tag } from '../../../../../common/dicom/tags';
+import type { EncryptedArchive } from '../../../../../electron/services/archive/encryptedArchive';
+import { createGateway, type Gateway } from '../../../../../electron/services/gateway/gateway';
+import { DicomwebUpstream } from '../../../../../electron/services/pacs/upstream';
+import type { InstanceStore } from '../../../../../electron/services/store/instanceStore';
+import { importPaths } from '../../../../../electron/services/store/importPaths';
+import { demoCtDir, dicomFilesIn } from '../../../../support/data';
+import { makeTempDir, removeDir } from '../../../../support/tempDir';
+import { openTestArchive } from '../../../../support/testArchive';
 
 const BASE = 'http://127.0.0.1:9/dicomweb';
 
