@@ -7,13 +7,13 @@
  * changing it moves the overlay volume in place (LoadedVolume.place) and re-renders the overlay planes: no reload,
  * no new engine, every camera (zoom, pan, slice) kept.
  */
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useRef } from 'react';
 import { Enums, RenderingEngine, setVolumesForViewports, type Types } from '@cornerstonejs/core';
-import { Enums as ToolEnums, PanTool, StackScrollTool, ToolGroupManager, WindowLevelTool, ZoomTool } from '@cornerstonejs/tools';
-import { initImaging } from '../init';
-import { loadVolume, type LoadedVolume, type VolumePlan } from '../volume/loadVolume';
+import { Enums as ToolEnums, PanTool, StackScrollTool, WindowLevelTool, ZoomTool } from '@cornerstonejs/tools';
+import type { LoadedVolume, VolumePlan } from '../volume/loadVolume';
 import { volumeForRegistration, type RegistrationVolume } from '../volume/registrationVolume';
 import { attachManualAdjust, type AdjustGesture } from './fusionAdjust';
+import { useViewportLifecycle } from './useViewportLifecycle';
 
 export type FusionMode = 'blend' | 'colour' | 'checkerboard' | 'swipe';
 export const FUSION_COLORMAPS = [
@@ -59,7 +59,14 @@ export interface FusionViewportsProps {
   onAdjust?: (gesture: AdjustGesture) => void;
 }
 
-let nextId = 0;
+/** The built views, for the effects that follow the props. */
+interface FusionSession {
+  engine: RenderingEngine;
+  overIds: Record<Plane, string>;
+  overVolume: LoadedVolume;
+}
+
+const { MouseBindings } = ToolEnums;
 
 type FusionCamera = Pick<Types.ICamera, 'parallelScale' | 'focalPoint' | 'position' | 'viewPlaneNormal'>;
 declare global {
@@ -72,102 +79,85 @@ declare global {
 export function FusionViewports({ base, overlay, transform, settings, dataPlaneHeaders, label, onError, onVolumes, overlayVoi, cellOverlay, onAdjust }: FusionViewportsProps) {
   const baseRefs = useRef<Record<Plane, HTMLDivElement | null>>({ axial: null, sagittal: null, coronal: null });
   const overRefs = useRef<Record<Plane, HTMLDivElement | null>>({ axial: null, sagittal: null, coronal: null });
-  const [status, setStatus] = useState<'loading' | 'ready' | 'error'>('loading');
-  const session = useRef<{ engine: RenderingEngine; overIds: Record<Plane, string>; overVolume: LoadedVolume } | undefined>(undefined);
+  const rootRef = useRef<HTMLDivElement | null>(null);
   // The transform the volumes are loaded with; later changes go through the effect below, not a rebuild.
   const transformRef = useRef(transform);
   transformRef.current = transform;
-  const callbacks = useRef({ onError, onVolumes });
-  callbacks.current = { onError, onVolumes };
+  const callbacks = useRef({ onVolumes });
+  callbacks.current = { onVolumes };
   const adjustRef = useRef(onAdjust);
   adjustRef.current = onAdjust;
 
-  useEffect(() => {
-    let disposed = false;
-    const n = ++nextId;
-    const engineId = `dokuei-fusion-${n}`;
-    const baseIds = Object.fromEntries(PLANES.map((p) => [p, `${engineId}-base-${p}`])) as Record<Plane, string>;
-    const overIds = Object.fromEntries(PLANES.map((p) => [p, `${engineId}-over-${p}`])) as Record<Plane, string>;
-    const groupId = `${engineId}-tools`;
-    let engine: RenderingEngine | undefined;
-    const volumes: LoadedVolume[] = [];
-    const removers: (() => void)[] = [];
-    setStatus('loading');
+  const { status, session } = useViewportLifecycle<FusionSession>(
+    {
+      kind: 'fusion',
+      dataPlaneHeaders,
+      failure: 'Could not fuse the series',
+      onError,
+      // The cells change size with what is around them (a toolbar wrapping, a list below).
+      resizeWith: rootRef,
+      async setup(build) {
+        const baseIds = Object.fromEntries(PLANES.map((p) => [p, `${build.id}-base-${p}`])) as Record<Plane, string>;
+        const overIds = Object.fromEntries(PLANES.map((p) => [p, `${build.id}-over-${p}`])) as Record<Plane, string>;
+        const baseVolume = await build.loadVolume(base);
+        if (build.disposed) return;
+        const overVolume = await build.loadVolume(overlay, 0.5, transformRef.current);
+        if (build.disposed) return;
+        const engine = build.createEngine(
+          PLANES.flatMap((p) => [
+            { viewportId: baseIds[p], type: Enums.ViewportType.ORTHOGRAPHIC, element: baseRefs.current[p]!, defaultOptions: { orientation: ORIENTATION[p], background: [0, 0, 0] as Types.Point3 } },
+            { viewportId: overIds[p], type: Enums.ViewportType.ORTHOGRAPHIC, element: overRefs.current[p]!, defaultOptions: { orientation: ORIENTATION[p], background: [0, 0, 0] as Types.Point3 } },
+          ]),
+        );
+        await setVolumesForViewports(engine, [{ volumeId: baseVolume.volumeId }], PLANES.map((p) => baseIds[p]));
+        await setVolumesForViewports(engine, [{ volumeId: overVolume.volumeId }], PLANES.map((p) => overIds[p]));
+        if (build.disposed) return;
 
-    (async () => {
-      await initImaging(dataPlaneHeaders);
-      if (disposed) return;
-      const baseVolume = await loadVolume(base);
-      volumes.push(baseVolume);
-      const overVolume = await loadVolume(overlay, 0.5, transformRef.current);
-      volumes.push(overVolume);
-      if (disposed) return;
-      engine = new RenderingEngine(engineId);
-      engine.setViewports(
-        PLANES.flatMap((p) => [
-          { viewportId: baseIds[p], type: Enums.ViewportType.ORTHOGRAPHIC, element: baseRefs.current[p]!, defaultOptions: { orientation: ORIENTATION[p], background: [0, 0, 0] as Types.Point3 } },
-          { viewportId: overIds[p], type: Enums.ViewportType.ORTHOGRAPHIC, element: overRefs.current[p]!, defaultOptions: { orientation: ORIENTATION[p], background: [0, 0, 0] as Types.Point3 } },
-        ]),
-      );
-      await setVolumesForViewports(engine, [{ volumeId: baseVolume.volumeId }], PLANES.map((p) => baseIds[p]));
-      await setVolumesForViewports(engine, [{ volumeId: overVolume.volumeId }], PLANES.map((p) => overIds[p]));
-      if (disposed) return;
-
-      // The reader works on the base planes; each overlay plane copies its base plane's camera.
-      const group = ToolGroupManager.createToolGroup(groupId)!;
-      for (const t of [WindowLevelTool, PanTool, ZoomTool, StackScrollTool]) group.addTool(t.toolName);
-      for (const p of PLANES) group.addViewport(baseIds[p], engineId);
-      group.setToolActive(WindowLevelTool.toolName, { bindings: [{ mouseButton: ToolEnums.MouseBindings.Secondary }] });
-      group.setToolActive(PanTool.toolName, { bindings: [{ mouseButton: ToolEnums.MouseBindings.Auxiliary }] });
-      group.setToolActive(ZoomTool.toolName, { bindings: [{ mouseButton: ToolEnums.MouseBindings.Primary, modifierKey: ToolEnums.KeyboardBindings.Ctrl }] });
-      group.setToolActive(StackScrollTool.toolName, { bindings: [{ mouseButton: ToolEnums.MouseBindings.Wheel }, { mouseButton: ToolEnums.MouseBindings.Primary }] });
-      for (const p of PLANES) {
-        const b = engine.getViewport(baseIds[p]) as Types.IVolumeViewport;
-        const o = engine.getViewport(overIds[p]) as Types.IVolumeViewport;
-        const follow = () => {
-          if (disposed) return;
-          o.setCamera(b.getCamera());
-          o.render();
+        // The reader works on the base planes; each overlay plane copies its base plane's camera.
+        build.toolGroup('tools', {
+          viewports: PLANES.map((p) => baseIds[p]),
+          tools: [
+            { tool: WindowLevelTool, bindings: [{ mouseButton: MouseBindings.Secondary }] },
+            { tool: PanTool, bindings: [{ mouseButton: MouseBindings.Auxiliary }] },
+            { tool: ZoomTool, bindings: [{ mouseButton: MouseBindings.Primary, modifierKey: ToolEnums.KeyboardBindings.Ctrl }] },
+            { tool: StackScrollTool, bindings: [{ mouseButton: MouseBindings.Wheel }, { mouseButton: MouseBindings.Primary }] },
+          ],
+        });
+        for (const p of PLANES) {
+          const b = engine.getViewport(baseIds[p]) as Types.IVolumeViewport;
+          const o = engine.getViewport(overIds[p]) as Types.IVolumeViewport;
+          const follow = () => {
+            if (build.disposed) return;
+            o.setCamera(b.getCamera());
+            o.render();
+          };
+          const el = baseRefs.current[p]!;
+          el.addEventListener(Enums.Events.CAMERA_MODIFIED, follow);
+          build.onTeardown(() => el.removeEventListener(Enums.Events.CAMERA_MODIFIED, follow));
+          follow();
+          // Manual adjustment (fusionAdjust.ts): gestures on the cell, preview on the overlay layer, one report each.
+          // Only where the parent takes them (not e.g. in PET/CT, whose arrows stay the viewer's).
+          if (adjustRef.current) build.onTeardown(attachManualAdjust({ plane: p, cell: el.parentElement!, overlay: overRefs.current[p]!, camera: () => b.getCamera() }, (g) => adjustRef.current?.(g)));
+        }
+        engine.renderViewports([...PLANES.map((p) => baseIds[p]), ...PLANES.map((p) => overIds[p])]);
+        const cameraOf = (id: string): FusionCamera => {
+          const { parallelScale, focalPoint, position, viewPlaneNormal } = (engine.getViewport(id) as Types.IVolumeViewport).getCamera();
+          return { parallelScale, focalPoint, position, viewPlaneNormal };
         };
-        const el = baseRefs.current[p]!;
-        el.addEventListener(Enums.Events.CAMERA_MODIFIED, follow);
-        removers.push(() => el.removeEventListener(Enums.Events.CAMERA_MODIFIED, follow));
-        follow();
-        // Manual adjustment (fusionAdjust.ts): gestures on the cell, preview on the overlay layer, one report each.
-        // Only where the parent takes them (not e.g. in PET/CT, whose arrows stay the viewer's).
-        if (adjustRef.current) removers.push(attachManualAdjust({ plane: p, cell: el.parentElement!, overlay: overRefs.current[p]!, camera: () => b.getCamera() }, (g) => adjustRef.current?.(g)));
-      }
-      engine.renderViewports([...PLANES.map((p) => baseIds[p]), ...PLANES.map((p) => overIds[p])]);
-      session.current = { engine, overIds, overVolume };
-      const cameraOf = (id: string): FusionCamera => {
-        const { parallelScale, focalPoint, position, viewPlaneNormal } = (engine!.getViewport(id) as Types.IVolumeViewport).getCamera();
-        return { parallelScale, focalPoint, position, viewPlaneNormal };
-      };
-      (window.__dokueiFusionViews ??= {})[label] = { camera: (layer, p) => cameraOf(layer === 'base' ? baseIds[p] : overIds[p]) };
-      removers.push(() => delete window.__dokueiFusionViews?.[label]);
-      setStatus('ready');
-      const g = baseVolume.geometry();
-      // Centre of the base volume in patient mm: where manual rotations turn about.
-      const half = g.dimensions.map((d, a) => ((d - 1) / 2) * g.spacing[a]!);
-      const baseCentre = [0, 1, 2].map((r) => g.origin[r]! + half[0]! * g.direction[r]! + half[1]! * g.direction[3 + r]! + half[2]! * g.direction[6 + r]!) as [number, number, number];
-      const done = Promise.all([baseVolume.done, overVolume.done]).then(() => undefined);
-      callbacks.current.onVolumes?.({ base: () => volumeForRegistration(baseVolume), overlay: () => volumeForRegistration(overVolume), baseCentre, done });
-    })().catch((err: unknown) => {
-      if (disposed) return;
-      setStatus('error');
-      callbacks.current.onError?.(`Could not fuse the series: ${err instanceof Error ? err.message : String(err)}`);
-    });
-
-    return () => {
-      disposed = true;
-      session.current = undefined;
-      callbacks.current.onVolumes?.(undefined);
-      for (const remove of removers) remove();
-      ToolGroupManager.destroyToolGroup(groupId);
-      engine?.destroy();
-      for (const v of volumes) v.dispose();
-    };
-  }, [base, overlay, dataPlaneHeaders]);
+        build.expose('__dokueiFusionViews', label, { camera: (layer, p) => cameraOf(layer === 'base' ? baseIds[p] : overIds[p]) });
+        build.ready({ engine, overIds, overVolume });
+        const g = baseVolume.geometry();
+        // Centre of the base volume in patient mm: where manual rotations turn about.
+        const half = g.dimensions.map((d, a) => ((d - 1) / 2) * g.spacing[a]!);
+        const baseCentre = [0, 1, 2].map((r) => g.origin[r]! + half[0]! * g.direction[r]! + half[1]! * g.direction[3 + r]! + half[2]! * g.direction[6 + r]!) as [number, number, number];
+        const done = Promise.all([baseVolume.done, overVolume.done]).then(() => undefined);
+        // The parent lets go of the volumes before they are disposed.
+        build.onTeardown(() => callbacks.current.onVolumes?.(undefined));
+        callbacks.current.onVolumes?.({ base: () => volumeForRegistration(baseVolume), overlay: () => volumeForRegistration(overVolume), baseCentre, done });
+      },
+    },
+    [base, overlay, dataPlaneHeaders],
+  );
 
   // A new transform moves the overlay where it is: from its acquired geometry (so steps never compound), then the
   // overlay planes render again with the cameras they have (each still copies its base plane's).
@@ -205,18 +195,6 @@ export function FusionViewports({ base, overlay, transform, settings, dataPlaneH
     }
   }, [settings.mode, settings.colormap, settings.threshold, status, overlayVoi?.lower, overlayVoi?.upper]);
 
-  // The cells change size with what is around them (a toolbar wrapping, a list below): keep canvas pixels 1:1, or
-  // the picture stretches and canvas ↔ patient mm mappings (ROI layers) go wrong.
-  useEffect(() => {
-    const s = session.current;
-    const grid = baseRefs.current.axial?.closest('.fusion-grid');
-    if (!s || status !== 'ready' || !grid) return;
-    // A new series rebuilds the engine before this effect is cleaned up: never resize a destroyed one.
-    const observer = new ResizeObserver(() => session.current === s && s.engine.resize(true, true));
-    observer.observe(grid);
-    return () => observer.disconnect();
-  }, [status]);
-
   const overlayStyle = (): React.CSSProperties => {
     switch (settings.mode) {
       case 'blend':
@@ -233,7 +211,7 @@ export function FusionViewports({ base, overlay, transform, settings, dataPlaneH
   };
 
   return (
-    <div className="fusion-grid" data-testid="fusion" data-state={status} data-mode={settings.mode}>
+    <div ref={rootRef} className="fusion-grid" data-testid="fusion" data-state={status} data-mode={settings.mode}>
       {PLANES.map((p) => (
         <div key={p} className="fusion-cell" aria-label={`${label} ${p}`} onContextMenu={(e) => e.preventDefault()}>
           <div

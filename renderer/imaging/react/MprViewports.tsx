@@ -12,18 +12,17 @@ import {
   PanTool,
   StackScrollTool,
   synchronizers,
-  SynchronizerManager,
-  ToolGroupManager,
   TrackballRotateTool,
   ZoomTool,
 } from '@cornerstonejs/tools';
 import vtkPlane from '@kitware/vtk.js/Common/DataModel/Plane';
-import { initImaging } from '../init';
 import { MprWindowLevelTool } from '../volume/mprWindowLevelTool';
-import { loadVolume, type LoadedVolume, type LoadProgress, type VolumePlan } from '../volume/loadVolume';
+import type { LoadedVolume, LoadProgress, VolumePlan } from '../volume/loadVolume';
 import { VR_PRESETS, type SlabMode } from '../volume/renderPresets';
 import type { WindowLevel } from '../stack/presets';
 import { setVolume3dBlendMode, volume3dBlendMode } from '../volume/volume3dBlend';
+import type { ViewportProbe } from './StackViewport';
+import { useViewportLifecycle } from './useViewportLifecycle';
 
 export type MprPlane = 'axial' | 'sagittal' | 'coronal' | '3d';
 const PLANES: readonly MprPlane[] = ['axial', 'sagittal', 'coronal', '3d'];
@@ -62,12 +61,18 @@ interface MprProbe {
   canvasSize(): { width: number; height: number };
 }
 
-let nextId = 0;
+/** The built views, for the toolbar's effects. */
+interface MprSession {
+  engine: RenderingEngine;
+  ids: Record<MprPlane, string>;
+  volume: LoadedVolume;
+}
+
+const { MouseBindings } = ToolEnums;
 
 export function MprViewports({ plan, dataPlaneHeaders, label, vrPreset = 'CT-Bone', initialWindow, onError, onState }: MprViewportsProps) {
   const refs = useRef<Record<MprPlane, HTMLDivElement | null>>({ axial: null, sagittal: null, coronal: null, '3d': null });
   const [large, setLarge] = useState<MprPlane>('axial');
-  const [status, setStatus] = useState<'loading' | 'ready' | 'error'>('loading');
   const [progress, setProgress] = useState<LoadProgress>({ loaded: 0, total: plan.slots.length });
   const [slab, setSlab] = useState<{ mode: SlabMode; thicknessMm: number }>({ mode: 'none', thicknessMm: 10 });
   const [preset, setPreset] = useState(vrPreset);
@@ -75,172 +80,151 @@ export function MprViewports({ plan, dataPlaneHeaders, label, vrPreset = 'CT-Bon
   const [crop, setCrop] = useState<[number, number, number, number, number, number]>([0, 1, 0, 1, 0, 1]);
   const [oblique, setOblique] = useState(0);
   const [voi, setVoi] = useState<{ ww: number; wc: number }>({ ww: 0, wc: 0 });
-  const session = useRef<{ engine: RenderingEngine; ids: Record<MprPlane, string>; volume: LoadedVolume } | undefined>(undefined);
-  const callbacks = useRef({ onError, onState });
-  callbacks.current = { onError, onState };
+  const callbacks = useRef({ onState });
+  callbacks.current = { onState };
 
-  // Build the engine, the four viewports, the tools and the volume; tear all down on change.
-  useEffect(() => {
-    let disposed = false;
-    const n = ++nextId;
-    const engineId = `dokuei-mpr-${n}`;
-    const ids = Object.fromEntries(PLANES.map((p) => [p, `${engineId}-${p}`])) as Record<MprPlane, string>;
-    const mprGroupId = `${engineId}-mpr`;
-    const vrGroupId = `${engineId}-3d`;
-    const voiSyncId = `${engineId}-voi`;
-    let engine: RenderingEngine | undefined;
-    let volume: LoadedVolume | undefined;
-    const removers: (() => void)[] = [];
-    setStatus('loading');
-
-    (async () => {
-      await initImaging(dataPlaneHeaders);
-      if (disposed) return;
-      volume = await loadVolume(plan);
-      if (disposed) return volume.dispose();
-      volume.onProgress((p) => !disposed && setProgress(p));
-      // The views are built once the slice shown first is in: building them (textures, the shaders' first
-      // compile: seconds in software WebGL) holds the main thread, which the first slice's decode needs.
-      await volume.firstImage;
-      if (disposed) return;
-      engine = new RenderingEngine(engineId);
-      engine.setViewports(
-        PLANES.map((p) => ({
-          viewportId: ids[p],
-          type: p === '3d' ? Enums.ViewportType.VOLUME_3D : Enums.ViewportType.ORTHOGRAPHIC,
-          element: refs.current[p]!,
-          defaultOptions: { orientation: p === '3d' ? Enums.OrientationAxis.CORONAL : ORIENTATION[p], background: [0, 0, 0] as Types.Point3 },
-        })),
-      );
-      await setVolumesForViewports(engine, [{ volumeId: volume.volumeId }], [ids.axial, ids.sagittal, ids.coronal]);
-      await setVolumesForViewports(engine, [{ volumeId: volume.volumeId }], [ids['3d']]);
-      if (disposed) return;
-      const vr = engine.getViewport(ids['3d']) as Types.IVolumeViewport;
-      vr.setProperties({ preset: vrPreset });
-      vr.resetCamera();
-      if (initialWindow) {
-        const voiRange = utilities.windowLevel.toLowHighRange(initialWindow.windowWidth, initialWindow.windowCenter);
-        for (const p of ['axial', 'sagittal', 'coronal'] as const) (engine.getViewport(ids[p]) as Types.IVolumeViewport).setProperties({ voiRange });
-      }
-
-      const mprGroup = ToolGroupManager.createToolGroup(mprGroupId)!;
-      for (const t of [MprWindowLevelTool, PanTool, ZoomTool, StackScrollTool]) mprGroup.addTool(t.toolName);
-      mprGroup.addTool(CrosshairsTool.toolName, {
-        getReferenceLineColor: (viewportId: string) => LINE_COLORS[planeOf(ids, viewportId)] ?? 'white',
-        getReferenceLineControllable: () => true,
-        getReferenceLineDraggableRotatable: () => true,
-        getReferenceLineSlabThicknessControlsOn: () => true,
-      });
-      for (const p of ['axial', 'sagittal', 'coronal'] as const) mprGroup.addViewport(ids[p], engineId);
-      mprGroup.setToolActive(MprWindowLevelTool.toolName, { bindings: [{ mouseButton: ToolEnums.MouseBindings.Secondary }] });
-      mprGroup.setToolActive(PanTool.toolName, { bindings: [{ mouseButton: ToolEnums.MouseBindings.Auxiliary }] });
-      mprGroup.setToolActive(ZoomTool.toolName, { bindings: [{ mouseButton: ToolEnums.MouseBindings.Primary, modifierKey: ToolEnums.KeyboardBindings.Ctrl }] });
-      mprGroup.setToolActive(StackScrollTool.toolName, { bindings: [{ mouseButton: ToolEnums.MouseBindings.Wheel }] });
-
-      const vrGroup = ToolGroupManager.createToolGroup(vrGroupId)!;
-      for (const t of [TrackballRotateTool, ZoomTool, PanTool]) vrGroup.addTool(t.toolName);
-      vrGroup.addViewport(ids['3d'], engineId);
-      vrGroup.setToolActive(TrackballRotateTool.toolName, { bindings: [{ mouseButton: ToolEnums.MouseBindings.Primary }] });
-      vrGroup.setToolActive(ZoomTool.toolName, { bindings: [{ mouseButton: ToolEnums.MouseBindings.Secondary }] });
-      vrGroup.setToolActive(PanTool.toolName, { bindings: [{ mouseButton: ToolEnums.MouseBindings.Auxiliary }] });
-
-      const voiSync = synchronizers.createVOISynchronizer(voiSyncId, { syncInvertState: true, syncColormap: false });
-      for (const p of ['axial', 'sagittal', 'coronal'] as const) voiSync.add({ renderingEngineId: engineId, viewportId: ids[p] });
-
-      // Fast while the camera moves, full quality once it rests (VR is the costly view).
-      let restTimer: ReturnType<typeof setTimeout> | undefined;
-      let coarse = false;
-      const el3d = refs.current['3d']!;
-      const onCamera = () => {
-        if (disposed) return;
-        if (!coarse) {
-          coarse = true;
-          vr.setSampleDistanceMultiplier(4);
+  // Build the engine, the four viewports, the tools and the volume; all torn down on change.
+  // vrPreset and initialWindow are only initial values; later changes go through `preset` and the W/L tools.
+  const { status, session } = useViewportLifecycle<MprSession>(
+    {
+      kind: 'mpr',
+      dataPlaneHeaders,
+      failure: 'Could not build the volume',
+      onError,
+      async setup(build) {
+        const volume = await build.loadVolume(plan);
+        if (build.disposed) return;
+        volume.onProgress((p) => !build.disposed && setProgress(p));
+        // The views are built once the slice shown first is in: building them (textures, the shaders' first
+        // compile: seconds in software WebGL) holds the main thread, which the first slice's decode needs.
+        await volume.firstImage;
+        if (build.disposed) return;
+        const ids = Object.fromEntries(PLANES.map((p) => [p, `${build.id}-${p}`])) as Record<MprPlane, string>;
+        const engine = build.createEngine(
+          PLANES.map((p) => ({
+            viewportId: ids[p],
+            type: p === '3d' ? Enums.ViewportType.VOLUME_3D : Enums.ViewportType.ORTHOGRAPHIC,
+            element: refs.current[p]!,
+            defaultOptions: { orientation: p === '3d' ? Enums.OrientationAxis.CORONAL : ORIENTATION[p], background: [0, 0, 0] as Types.Point3 },
+          })),
+        );
+        await setVolumesForViewports(engine, [{ volumeId: volume.volumeId }], [ids.axial, ids.sagittal, ids.coronal]);
+        await setVolumesForViewports(engine, [{ volumeId: volume.volumeId }], [ids['3d']]);
+        if (build.disposed) return;
+        const vr = engine.getViewport(ids['3d']) as Types.IVolumeViewport;
+        vr.setProperties({ preset: vrPreset });
+        vr.resetCamera();
+        if (initialWindow) {
+          const voiRange = utilities.windowLevel.toLowHighRange(initialWindow.windowWidth, initialWindow.windowCenter);
+          for (const p of ['axial', 'sagittal', 'coronal'] as const) (engine.getViewport(ids[p]) as Types.IVolumeViewport).setProperties({ voiRange });
         }
-        clearTimeout(restTimer);
-        restTimer = setTimeout(() => {
-          if (disposed) return;
-          coarse = false;
-          vr.setSampleDistanceMultiplier(1);
-          vr.render();
-        }, 250);
-      };
-      el3d.addEventListener(Enums.Events.CAMERA_MODIFIED, onCamera);
-      removers.push(() => {
-        clearTimeout(restTimer);
-        el3d.removeEventListener(Enums.Events.CAMERA_MODIFIED, onCamera);
-      });
 
-      const axialEl = refs.current.axial!;
-      const onVoi = () => {
-        if (disposed) return;
-        const range = (engine!.getViewport(ids.axial) as Types.IVolumeViewport).getProperties()?.voiRange;
-        if (!range) return;
-        const { windowWidth, windowCenter } = utilities.windowLevel.toWindowLevel(range.lower, range.upper);
-        setVoi({ ww: Math.round(windowWidth), wc: Math.round(windowCenter) });
-      };
-      axialEl.addEventListener(Enums.Events.VOI_MODIFIED, onVoi);
-      axialEl.addEventListener(Enums.Events.IMAGE_RENDERED, onVoi);
-      removers.push(() => {
-        axialEl.removeEventListener(Enums.Events.VOI_MODIFIED, onVoi);
-        axialEl.removeEventListener(Enums.Events.IMAGE_RENDERED, onVoi);
-      });
+        const mprGroup = build.toolGroup('mpr', {
+          viewports: [ids.axial, ids.sagittal, ids.coronal],
+          tools: [
+            { tool: MprWindowLevelTool, bindings: [{ mouseButton: MouseBindings.Secondary }] },
+            { tool: PanTool, bindings: [{ mouseButton: MouseBindings.Auxiliary }] },
+            { tool: ZoomTool, bindings: [{ mouseButton: MouseBindings.Primary, modifierKey: ToolEnums.KeyboardBindings.Ctrl }] },
+            { tool: StackScrollTool, bindings: [{ mouseButton: MouseBindings.Wheel }] },
+            {
+              tool: CrosshairsTool,
+              configuration: {
+                getReferenceLineColor: (viewportId: string) => LINE_COLORS[planeOf(ids, viewportId)] ?? 'white',
+                getReferenceLineControllable: () => true,
+                getReferenceLineDraggableRotatable: () => true,
+                getReferenceLineSlabThicknessControlsOn: () => true,
+              },
+              // Crosshairs unbind their camera and volume listeners only when disabled: that before the group goes.
+              disableAtTeardown: true,
+            },
+          ],
+        });
+        build.toolGroup('3d', {
+          viewports: [ids['3d']],
+          tools: [
+            { tool: TrackballRotateTool, bindings: [{ mouseButton: MouseBindings.Primary }] },
+            { tool: ZoomTool, bindings: [{ mouseButton: MouseBindings.Secondary }] },
+            { tool: PanTool, bindings: [{ mouseButton: MouseBindings.Auxiliary }] },
+          ],
+        });
 
-      const mprHooks = (window.__dokueiMpr ??= {});
-      const viewportHooks = (window.__dokueiViewports ??= {}) as Record<string, unknown>;
-      for (const p of PLANES) {
-        const viewport = engine.getViewport(ids[p]) as Types.IVolumeViewport;
-        const probe: MprProbe = {
-          probeAt(x, y) {
-            const world = viewport.canvasToWorld([x, y]) as [number, number, number];
-            const imageData = viewport.getImageData();
-            if (!imageData) return undefined;
-            const ijk = imageData.imageData.worldToIndex(world) as [number, number, number];
-            const value = viewport.getIntensityFromWorld(world as Types.Point3);
-            return { value, world, ijk: ijk.map((v) => Math.round(v)) as [number, number, number] };
-          },
-          voiRange: () => viewport.getProperties()?.voiRange,
-          canvasSize: () => ({ width: viewport.canvas.clientWidth, height: viewport.canvas.clientHeight }),
+        const voiSync = build.synchronizer('voi', (id) => synchronizers.createVOISynchronizer(id, { syncInvertState: true, syncColormap: false }));
+        for (const p of ['axial', 'sagittal', 'coronal'] as const) voiSync.add({ renderingEngineId: build.id, viewportId: ids[p] });
+
+        // Fast while the camera moves, full quality once it rests (VR is the costly view).
+        let restTimer: ReturnType<typeof setTimeout> | undefined;
+        let coarse = false;
+        const el3d = refs.current['3d']!;
+        const onCamera = () => {
+          if (build.disposed) return;
+          if (!coarse) {
+            coarse = true;
+            vr.setSampleDistanceMultiplier(4);
+          }
+          clearTimeout(restTimer);
+          restTimer = setTimeout(() => {
+            if (build.disposed) return;
+            coarse = false;
+            vr.setSampleDistanceMultiplier(1);
+            vr.render();
+          }, 250);
         };
-        viewportHooks[`${label} ${p}`] = probe;
-      }
-      session.current = { engine, ids, volume };
-      // The 3D view renders when the volume is whole (loadVolume renders it then; here if that already
-      // happened): while it streams in, seconds of software-WebGL 3D frames would hold the loading back.
-      engine.renderViewports(PLANES.filter((p) => p !== '3d' || volume!.loaded()).map((p) => ids[p]));
-      // Crosshairs place their centre from the rendered cameras: activate them after the first render.
-      mprGroup.setToolActive(CrosshairsTool.toolName, { bindings: [{ mouseButton: ToolEnums.MouseBindings.Primary }] });
-      mprHooks[label] = {
-        rotateOblique: (deg: number) => rotateOblique(engine!, ids, deg),
-        slabThicknessMm: () => (engine!.getViewport(ids.axial) as Types.IVolumeViewport).getSlabThickness(),
-        viewPlaneNormal: (p: MprPlane) => [...((engine!.getViewport(ids[p]) as Types.IVolumeViewport).getCamera().viewPlaneNormal ?? [0, 0, 0])] as [number, number, number],
-        turn3d: (deg: number) => turnCamera(vr, deg),
-        blendMode3d: () => volume3dBlendMode(vr),
-      };
-      setStatus('ready');
-      await volume.done;
-    })().catch((err: unknown) => {
-      if (disposed) return;
-      setStatus('error');
-      callbacks.current.onError?.(`Could not build the volume: ${err instanceof Error ? err.message : String(err)}`);
-    });
+        el3d.addEventListener(Enums.Events.CAMERA_MODIFIED, onCamera);
+        build.onTeardown(() => {
+          clearTimeout(restTimer);
+          el3d.removeEventListener(Enums.Events.CAMERA_MODIFIED, onCamera);
+        });
 
-    return () => {
-      disposed = true;
-      session.current = undefined;
-      for (const p of PLANES) delete (window.__dokueiViewports as Record<string, unknown> | undefined)?.[`${label} ${p}`];
-      if (window.__dokueiMpr) delete window.__dokueiMpr[label];
-      SynchronizerManager.destroySynchronizer(voiSyncId);
-      for (const remove of removers) remove();
-      // Crosshairs unbind their camera and volume listeners only when disabled: do that before the group goes.
-      ToolGroupManager.getToolGroup(mprGroupId)?.setToolDisabled(CrosshairsTool.toolName);
-      ToolGroupManager.destroyToolGroup(mprGroupId);
-      ToolGroupManager.destroyToolGroup(vrGroupId);
-      engine?.destroy();
-      volume?.dispose();
-    };
-    // vrPreset and initialWindow are only initial values; later changes go through `preset` and the W/L tools.
-  }, [plan, dataPlaneHeaders, label]);
+        const axialEl = refs.current.axial!;
+        const onVoi = () => {
+          if (build.disposed) return;
+          const range = (engine.getViewport(ids.axial) as Types.IVolumeViewport).getProperties()?.voiRange;
+          if (!range) return;
+          const { windowWidth, windowCenter } = utilities.windowLevel.toWindowLevel(range.lower, range.upper);
+          setVoi({ ww: Math.round(windowWidth), wc: Math.round(windowCenter) });
+        };
+        axialEl.addEventListener(Enums.Events.VOI_MODIFIED, onVoi);
+        axialEl.addEventListener(Enums.Events.IMAGE_RENDERED, onVoi);
+        build.onTeardown(() => {
+          axialEl.removeEventListener(Enums.Events.VOI_MODIFIED, onVoi);
+          axialEl.removeEventListener(Enums.Events.IMAGE_RENDERED, onVoi);
+        });
+
+        for (const p of PLANES) {
+          const viewport = engine.getViewport(ids[p]) as Types.IVolumeViewport;
+          const probe: MprProbe = {
+            probeAt(x, y) {
+              const world = viewport.canvasToWorld([x, y]) as [number, number, number];
+              const imageData = viewport.getImageData();
+              if (!imageData) return undefined;
+              const ijk = imageData.imageData.worldToIndex(world) as [number, number, number];
+              const value = viewport.getIntensityFromWorld(world as Types.Point3);
+              return { value, world, ijk: ijk.map((v) => Math.round(v)) as [number, number, number] };
+            },
+            voiRange: () => viewport.getProperties()?.voiRange,
+            canvasSize: () => ({ width: viewport.canvas.clientWidth, height: viewport.canvas.clientHeight }),
+          };
+          // The planes' probes share the stack viewports' registry (one place for tests to look), with their own shape.
+          build.expose('__dokueiViewports', `${label} ${p}`, probe as unknown as ViewportProbe);
+        }
+        // The 3D view renders when the volume is whole (loadVolume renders it then; here if that already
+        // happened): while it streams in, seconds of software-WebGL 3D frames would hold the loading back.
+        engine.renderViewports(PLANES.filter((p) => p !== '3d' || volume.loaded()).map((p) => ids[p]));
+        // Crosshairs place their centre from the rendered cameras: activate them after the first render.
+        mprGroup.setToolActive(CrosshairsTool.toolName, { bindings: [{ mouseButton: MouseBindings.Primary }] });
+        build.expose('__dokueiMpr', label, {
+          rotateOblique: (deg: number) => rotateOblique(engine, ids, deg),
+          slabThicknessMm: () => (engine.getViewport(ids.axial) as Types.IVolumeViewport).getSlabThickness(),
+          viewPlaneNormal: (p: MprPlane) => [...((engine.getViewport(ids[p]) as Types.IVolumeViewport).getCamera().viewPlaneNormal ?? [0, 0, 0])] as [number, number, number],
+          turn3d: (deg: number) => turnCamera(vr, deg),
+          blendMode3d: () => volume3dBlendMode(vr),
+        });
+        build.ready({ engine, ids, volume });
+        await volume.done;
+      },
+    },
+    [plan, dataPlaneHeaders, label],
+  );
 
   // Resize the canvases when the large cell changes.
   useEffect(() => {

@@ -5,12 +5,12 @@
  * window without touching a voxel). The axial plane can follow another viewport's camera (the fused axial plane):
  * it goes to that plane whenever the plane moves, and in between scrolls on its own (wheel, ↑/↓).
  */
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useRef } from 'react';
 import { Enums, getEnabledElement, RenderingEngine, setVolumesForViewports, utilities, type Types } from '@cornerstonejs/core';
-import { Enums as ToolEnums, StackScrollTool, ToolGroupManager } from '@cornerstonejs/tools';
-import { initImaging } from '../init';
-import { loadVolume, type LoadedVolume, type VolumePlan } from '../volume/loadVolume';
+import { Enums as ToolEnums, StackScrollTool } from '@cornerstonejs/tools';
+import type { VolumePlan } from '../volume/loadVolume';
 import { setOpaqueTransferFunction, setVolume3dBlendMode } from '../volume/volume3dBlend';
+import { useViewportLifecycle } from './useViewportLifecycle';
 
 export interface PetMipViewportsProps {
   plan: VolumePlan;
@@ -28,7 +28,16 @@ export interface PetMipViewportsProps {
   onAngle?: (deg: number) => void;
 }
 
-let nextId = 0;
+/** The built views, for the effects that follow the props. */
+interface PetSession {
+  engine: RenderingEngine;
+  axialId: string;
+  mipId: string;
+  volumeId: string;
+  /** The MIP's camera at 0°. */
+  start: Types.ICamera;
+  axis: Vec3;
+}
 
 const dot = (a: readonly number[], b: readonly number[]) => a[0]! * b[0]! + a[1]! * b[1]! + a[2]! * b[2]!;
 const FRAME_MS = 100;
@@ -47,73 +56,46 @@ function rotate(v: Vec3, k: Vec3, rad: number): Vec3 {
 export function PetMipViewports({ plan, dataPlaneHeaders, voi, playing, stepDeg = 6, follow, onError, onAngle }: PetMipViewportsProps) {
   const axialRef = useRef<HTMLDivElement | null>(null);
   const mipRef = useRef<HTMLDivElement | null>(null);
-  const [status, setStatus] = useState<'loading' | 'ready' | 'error'>('loading');
-  const session = useRef<{ engine: RenderingEngine; axialId: string; mipId: string; volumeId: string; start: Types.ICamera; axis: Vec3 } | undefined>(undefined);
+  const rootRef = useRef<HTMLDivElement | null>(null);
   const angle = useRef(0);
-  const callbacks = useRef({ onError, onAngle });
-  callbacks.current = { onError, onAngle };
+  const callbacks = useRef({ onAngle });
+  callbacks.current = { onAngle };
 
-  useEffect(() => {
-    let disposed = false;
-    const engineId = `dokuei-petmip-${++nextId}`;
-    const axialId = `${engineId}-axial`;
-    const mipId = `${engineId}-mip`;
-    const groupId = `${engineId}-tools`;
-    let engine: RenderingEngine | undefined;
-    let volume: LoadedVolume | undefined;
-    setStatus('loading');
-    (async () => {
-      await initImaging(dataPlaneHeaders);
-      if (disposed) return;
-      volume = await loadVolume(plan);
-      if (disposed) return;
-      engine = new RenderingEngine(engineId);
-      engine.setViewports([
-        { viewportId: axialId, type: Enums.ViewportType.ORTHOGRAPHIC, element: axialRef.current!, defaultOptions: { orientation: Enums.OrientationAxis.AXIAL, background: [1, 1, 1] as Types.Point3 } },
-        { viewportId: mipId, type: Enums.ViewportType.VOLUME_3D, element: mipRef.current!, defaultOptions: { orientation: Enums.OrientationAxis.CORONAL, background: [1, 1, 1] as Types.Point3 } },
-      ]);
-      await setVolumesForViewports(engine, [{ volumeId: volume.volumeId }], [axialId]);
-      await setVolumesForViewports(engine, [{ volumeId: volume.volumeId }], [mipId]);
-      if (disposed) return;
-      // The PET plane scrolls on its own with the wheel (arrows: onKeyDown below).
-      const group = ToolGroupManager.createToolGroup(groupId)!;
-      group.addTool(StackScrollTool.toolName);
-      group.addViewport(axialId, engineId);
-      group.setToolActive(StackScrollTool.toolName, { bindings: [{ mouseButton: ToolEnums.MouseBindings.Wheel }] });
-      const mip = engine.getViewport(mipId) as Types.IVolumeViewport;
-      // The blend mode on the mapper (VolumeViewport3D.setBlendMode does nothing), every value opaque.
-      setVolume3dBlendMode(mip, Enums.BlendModes.MAXIMUM_INTENSITY_BLEND);
-      setOpaqueTransferFunction(mip);
-      mip.resetCamera();
-      // The head–foot axis is the volume's slice normal (k) for an axial acquisition.
-      const d = volume.geometry().direction;
-      const axis: Vec3 = [d[6]!, d[7]!, d[8]!];
-      session.current = { engine, axialId, mipId, volumeId: volume.volumeId, start: mip.getCamera(), axis };
-      setStatus('ready');
-    })().catch((err: unknown) => {
-      if (disposed) return;
-      setStatus('error');
-      callbacks.current.onError?.(`Could not show the PET: ${err instanceof Error ? err.message : String(err)}`);
-    });
-    return () => {
-      disposed = true;
-      session.current = undefined;
-      ToolGroupManager.destroyToolGroup(groupId);
-      engine?.destroy();
-      volume?.dispose();
-    };
-  }, [plan, dataPlaneHeaders]);
-
-  // The cells change size with the layout around them: keep canvas pixels 1:1 (the MIP re-centres).
-  useEffect(() => {
-    const s = session.current;
-    const host = axialRef.current?.closest('.petmip');
-    if (!s || status !== 'ready' || !host) return;
-    // A new plan rebuilds the engine before this effect is cleaned up: never resize a destroyed one.
-    const observer = new ResizeObserver(() => session.current === s && s.engine.resize(true, true));
-    observer.observe(host);
-    return () => observer.disconnect();
-  }, [status]);
+  const { status, session } = useViewportLifecycle<PetSession>(
+    {
+      kind: 'petmip',
+      dataPlaneHeaders,
+      failure: 'Could not show the PET',
+      onError,
+      // The cells change size with the layout around them (the MIP re-centres).
+      resizeWith: rootRef,
+      async setup(build) {
+        const axialId = `${build.id}-axial`;
+        const mipId = `${build.id}-mip`;
+        const volume = await build.loadVolume(plan);
+        if (build.disposed) return;
+        const engine = build.createEngine([
+          { viewportId: axialId, type: Enums.ViewportType.ORTHOGRAPHIC, element: axialRef.current!, defaultOptions: { orientation: Enums.OrientationAxis.AXIAL, background: [1, 1, 1] as Types.Point3 } },
+          { viewportId: mipId, type: Enums.ViewportType.VOLUME_3D, element: mipRef.current!, defaultOptions: { orientation: Enums.OrientationAxis.CORONAL, background: [1, 1, 1] as Types.Point3 } },
+        ]);
+        await setVolumesForViewports(engine, [{ volumeId: volume.volumeId }], [axialId]);
+        await setVolumesForViewports(engine, [{ volumeId: volume.volumeId }], [mipId]);
+        if (build.disposed) return;
+        // The PET plane scrolls on its own with the wheel (arrows: onKeyDown below).
+        build.toolGroup('tools', { viewports: [axialId], tools: [{ tool: StackScrollTool, bindings: [{ mouseButton: ToolEnums.MouseBindings.Wheel }] }] });
+        const mip = engine.getViewport(mipId) as Types.IVolumeViewport;
+        // The blend mode on the mapper (VolumeViewport3D.setBlendMode does nothing), every value opaque.
+        setVolume3dBlendMode(mip, Enums.BlendModes.MAXIMUM_INTENSITY_BLEND);
+        setOpaqueTransferFunction(mip);
+        mip.resetCamera();
+        // The head–foot axis is the volume's slice normal (k) for an axial acquisition.
+        const d = volume.geometry().direction;
+        const axis: Vec3 = [d[6]!, d[7]!, d[8]!];
+        build.ready({ engine, axialId, mipId, volumeId: volume.volumeId, start: mip.getCamera(), axis });
+      },
+    },
+    [plan, dataPlaneHeaders],
+  );
 
   // The window, inverted grey (the usual PET look: activity dark on white), on both viewports.
   useEffect(() => {
@@ -180,7 +162,7 @@ export function PetMipViewports({ plan, dataPlaneHeaders, voi, playing, stepDeg 
   }, [follow, status]);
 
   return (
-    <div className="petmip" data-testid="pet-mip" data-state={status} style={{ display: 'grid', gridTemplateRows: '1fr 1fr', gap: 2, minHeight: 0, height: '100%', background: '#223' }}>
+    <div ref={rootRef} className="petmip" data-testid="pet-mip" data-state={status} style={{ display: 'grid', gridTemplateRows: '1fr 1fr', gap: 2, minHeight: 0, height: '100%', background: '#223' }}>
       <div className="fusion-cell" aria-label="PET axial">
         <div
           ref={axialRef}

@@ -5,12 +5,12 @@
  * Keys while focused: see renderer/imaging/stack/keymap.ts. It reports what the overlays show
  * (onViewState), the measurements (onMeasurements), and takes commands through `ref` (StackViewportHandle).
  */
-import { useEffect, useImperativeHandle, useRef, useState, type Ref } from 'react';
-import { Enums, eventTarget, getEnabledElement, RenderingEngine, utilities, type Types } from '@cornerstonejs/core';
-import { annotation, Enums as ToolEnums, ToolGroupManager, utilities as toolUtilities } from '@cornerstonejs/tools';
+import { useEffect, useImperativeHandle, useRef, type Ref } from 'react';
+import { Enums, eventTarget, getEnabledElement, utilities, type Types } from '@cornerstonejs/core';
+import { annotation, Enums as ToolEnums, utilities as toolUtilities } from '@cornerstonejs/tools';
 import { Tag } from '../../../common/dicom/tags';
 import type { ShortcutMap } from '../../../common/viewer/shortcuts';
-import { initImaging, registerStackMetadata } from '../init';
+import { registerStackMetadata } from '../init';
 import type { StackEntry } from '../imageIds';
 import { clampFps, stackKeyAction, type StackAction, type StackTool } from '../stack/keymap';
 import { summarizeMeasurements, MEASUREMENT_TOOLS, type AnnotationLike, type Measurement } from '../stack/measurements';
@@ -18,6 +18,7 @@ import { markersFromScreenAxes, orientationMarkers, type OrientationMarkers, typ
 import { autoWindow, type WindowLevel } from '../stack/presets';
 import { chooseScaleBar, type ScaleBar } from '../stack/scaleBar';
 import { createStackToolGroup, setPrimaryTool, type StackToolGroup } from '../stack/tools';
+import { useViewportLifecycle } from './useViewportLifecycle';
 
 export interface ViewState {
   index: number;
@@ -94,7 +95,13 @@ declare global {
   }
 }
 
-let nextId = 0;
+/** What a built viewport offers the props' effects and the handle. */
+interface LiveStack {
+  viewport: Types.IStackViewport;
+  group: StackToolGroup;
+  run(a: StackAction): void;
+  deleteMeasurement(uid: string): void;
+}
 
 const numbers = (e: StackEntry | undefined, tag: string): number[] | undefined => {
   const v = (e?.metadata[tag]?.Value ?? []).map((x) => (typeof x === 'number' ? x : Number(x)));
@@ -116,274 +123,258 @@ function modalityValue(image: Types.IImage, raw: number): number {
 export function StackViewport(props: StackViewportProps) {
   const { entries, dataPlaneHeaders, label, tool = 'WindowLevel', cine, ref } = props;
   const elementRef = useRef<HTMLDivElement>(null);
-  const [state, setState] = useState<'loading' | 'ready' | 'error'>('loading');
   const callbacks = useRef(props);
   callbacks.current = props;
-  const live = useRef<{ viewport: Types.IStackViewport; group: StackToolGroup; run(a: StackAction): void; deleteMeasurement(uid: string): void }>(undefined);
   const toolRef = useRef(tool);
   toolRef.current = tool;
   const cineRef = useRef(cine);
   cineRef.current = cine;
 
-  useEffect(() => {
-    const element = elementRef.current;
-    if (!element || entries.length === 0) return;
-    let disposed = false;
-    const id = `dokuei-stack-${++nextId}`;
-    let engine: RenderingEngine | undefined;
-    const toolGroupId = `${id}-tools`;
-    const imageIds = entries.map((e) => e.imageId);
-    const cleanups: (() => void)[] = [];
-    setState('loading');
+  const { status: state, session: live } = useViewportLifecycle<LiveStack>(
+    {
+      kind: 'stack',
+      dataPlaneHeaders,
+      failure: 'Could not show the series',
+      onError: props.onError,
+      async setup(build) {
+        const element = elementRef.current;
+        if (!element || entries.length === 0) return;
+        const id = build.id;
+        const imageIds = entries.map((e) => e.imageId);
+        registerStackMetadata(entries);
+        const engine = build.createEngine([{ viewportId: id, type: Enums.ViewportType.STACK, element, defaultOptions: { background: [0, 0, 0] } }]);
+        const viewport = engine.getViewport(id) as Types.IStackViewport;
+        const group = build.toolGroup('tools', (groupId) => createStackToolGroup(groupId, id, id, toolRef.current));
+        // A clip still playing would step a destroyed viewport.
+        build.onTeardown(() => {
+          try {
+            toolUtilities.cine.stopClip(element);
+          } catch {
+            // never played
+          }
+        });
 
-    (async () => {
-      await initImaging(dataPlaneHeaders);
-      if (disposed) return;
-      registerStackMetadata(entries);
-      engine = new RenderingEngine(id);
-      engine.enableElement({ viewportId: id, type: Enums.ViewportType.STACK, element, defaultOptions: { background: [0, 0, 0] } });
-      const viewport = engine.getViewport(id) as Types.IStackViewport;
-      const group = createStackToolGroup(toolGroupId, id, id, toolRef.current);
+        const entryAt = (i: number) => entries[Math.min(entries.length - 1, Math.max(0, i))];
+        const spacingKnown = () => (numbers(entryAt(viewport.getCurrentImageIdIndex()), Tag.PixelSpacing)?.length ?? 0) >= 2;
 
-      const entryAt = (i: number) => entries[Math.min(entries.length - 1, Math.max(0, i))];
-      const spacingKnown = () => (numbers(entryAt(viewport.getCurrentImageIdIndex()), Tag.PixelSpacing)?.length ?? 0) >= 2;
-
-      const screenAxes = () => {
-        const p0 = viewport.canvasToWorld([0, 0]);
-        const right = sub(viewport.canvasToWorld([100, 0]), p0);
-        const down = sub(viewport.canvasToWorld([0, 100]), p0);
-        return { right: unit(right), down: unit(down), mmPerPx: len(right) / 100 };
-      };
-
-      const currentView = (): ViewState & { iopMarkers?: OrientationMarkers; mmPerPx?: number; imageId?: string } => {
-        const { voiRange, invert } = viewport.getProperties();
-        const { windowWidth: ww, windowCenter: wc } = voiRange ? utilities.windowLevel.toWindowLevel(voiRange.lower, voiRange.upper) : { windowWidth: 0, windowCenter: 0 };
-        const camera = viewport.getCamera();
-        const view = { flipHorizontal: !!camera.flipHorizontal, flipVertical: !!camera.flipVertical, rotation: Math.round(viewport.getRotation()) % 360 };
-        const iop = numbers(entryAt(viewport.getCurrentImageIdIndex()), Tag.ImageOrientationPatient);
-        const axes = screenAxes();
-        const known = spacingKnown();
-        const width = element.clientWidth;
-        return {
-          index: viewport.getCurrentImageIdIndex(),
-          count: entries.length,
-          windowWidth: Math.round(ww),
-          windowCenter: Math.round(wc),
-          zoom: viewport.getZoom(),
-          ...view,
-          invert: !!invert,
-          markers: iop ? markersFromScreenAxes(axes.right, axes.down) : undefined,
-          iopMarkers: iop ? orientationMarkers(iop, view) : undefined,
-          pixelSpacingKnown: known,
-          scaleBar: known ? chooseScaleBar(axes.mmPerPx, Math.max(40, Math.min(160, width * 0.25))) : undefined,
-          mmPerPx: axes.mmPerPx,
-          imageId: viewport.getCurrentImageId(),
+        const screenAxes = () => {
+          const p0 = viewport.canvasToWorld([0, 0]);
+          const right = sub(viewport.canvasToWorld([100, 0]), p0);
+          const down = sub(viewport.canvasToWorld([0, 100]), p0);
+          return { right: unit(right), down: unit(down), mmPerPx: len(right) / 100 };
         };
-      };
 
-      let lastView = '';
-      const report = () => {
-        if (disposed) return;
-        const v = currentView();
-        element.dataset.imageIndex = String(v.index);
-        const { voiRange } = viewport.getProperties();
-        if (voiRange) element.dataset.voi = `${voiRange.lower},${voiRange.upper}`;
-        const { iopMarkers: _i, mmPerPx: _m, imageId: _id, ...shown } = v;
-        const key = JSON.stringify(shown);
-        if (key === lastView) return;
-        lastView = key;
-        callbacks.current.onViewState?.(shown);
-      };
+        const currentView = (): ViewState & { iopMarkers?: OrientationMarkers; mmPerPx?: number; imageId?: string } => {
+          const { voiRange, invert } = viewport.getProperties();
+          const { windowWidth: ww, windowCenter: wc } = voiRange ? utilities.windowLevel.toWindowLevel(voiRange.lower, voiRange.upper) : { windowWidth: 0, windowCenter: 0 };
+          const camera = viewport.getCamera();
+          const view = { flipHorizontal: !!camera.flipHorizontal, flipVertical: !!camera.flipVertical, rotation: Math.round(viewport.getRotation()) % 360 };
+          const iop = numbers(entryAt(viewport.getCurrentImageIdIndex()), Tag.ImageOrientationPatient);
+          const axes = screenAxes();
+          const known = spacingKnown();
+          const width = element.clientWidth;
+          return {
+            index: viewport.getCurrentImageIdIndex(),
+            count: entries.length,
+            windowWidth: Math.round(ww),
+            windowCenter: Math.round(wc),
+            zoom: viewport.getZoom(),
+            ...view,
+            invert: !!invert,
+            markers: iop ? markersFromScreenAxes(axes.right, axes.down) : undefined,
+            iopMarkers: iop ? orientationMarkers(iop, view) : undefined,
+            pixelSpacingKnown: known,
+            scaleBar: known ? chooseScaleBar(axes.mmPerPx, Math.max(40, Math.min(160, width * 0.25))) : undefined,
+            mmPerPx: axes.mmPerPx,
+            imageId: viewport.getCurrentImageId(),
+          };
+        };
 
-      const collect = (): ProbedMeasurement[] => {
-        const all: AnnotationLike[] = [];
-        for (const name of MEASUREMENT_TOOLS) all.push(...((annotation.state.getAnnotations(name, element) ?? []) as unknown as AnnotationLike[]));
-        const rows = summarizeMeasurements(all, imageIds);
-        const byUid = new Map(all.map((a) => [a.annotationUID, a]));
-        return rows.map((m) => {
-          const a = byUid.get(m.uid) as unknown as { data: { handles?: { points?: Types.Point3[] } } } | undefined;
-          const handles = (a?.data.handles?.points ?? []).map((p) => {
-            const [c, r] = utilities.worldToImageCoords(m.imageId, p) ?? [NaN, NaN];
-            return [c, r] as [number, number];
+        let lastView = '';
+        const report = () => {
+          if (build.disposed) return;
+          const v = currentView();
+          element.dataset.imageIndex = String(v.index);
+          const { voiRange } = viewport.getProperties();
+          if (voiRange) element.dataset.voi = `${voiRange.lower},${voiRange.upper}`;
+          const { iopMarkers: _i, mmPerPx: _m, imageId: _id, ...shown } = v;
+          const key = JSON.stringify(shown);
+          if (key === lastView) return;
+          lastView = key;
+          callbacks.current.onViewState?.(shown);
+        };
+
+        const collect = (): ProbedMeasurement[] => {
+          const all: AnnotationLike[] = [];
+          for (const name of MEASUREMENT_TOOLS) all.push(...((annotation.state.getAnnotations(name, element) ?? []) as unknown as AnnotationLike[]));
+          const rows = summarizeMeasurements(all, imageIds);
+          const byUid = new Map(all.map((a) => [a.annotationUID, a]));
+          return rows.map((m) => {
+            const a = byUid.get(m.uid) as unknown as { data: { handles?: { points?: Types.Point3[] } } } | undefined;
+            const handles = (a?.data.handles?.points ?? []).map((p) => {
+              const [c, r] = utilities.worldToImageCoords(m.imageId, p) ?? [NaN, NaN];
+              return [c, r] as [number, number];
+            });
+            return { ...m, handles };
           });
-          return { ...m, handles };
+        };
+        let lastList = '';
+        let pending = 0;
+        const refreshMeasurements = () => {
+          if (pending || build.disposed) return;
+          pending = requestAnimationFrame(() => {
+            pending = 0;
+            if (build.disposed) return;
+            const list = collect().map(({ handles: _h, ...m }) => m);
+            const key = JSON.stringify(list);
+            if (key === lastList) return;
+            lastList = key;
+            callbacks.current.onMeasurements?.(list);
+          });
+        };
+
+        const onRendered = () => {
+          report();
+          refreshMeasurements();
+        };
+        const viewEvents = [Enums.Events.IMAGE_RENDERED, Enums.Events.VOI_MODIFIED, Enums.Events.CAMERA_MODIFIED];
+        for (const ev of viewEvents) element.addEventListener(ev, onRendered);
+        const annotationEvents = [
+          ToolEnums.Events.ANNOTATION_COMPLETED,
+          ToolEnums.Events.ANNOTATION_MODIFIED,
+          ToolEnums.Events.ANNOTATION_REMOVED,
+          ToolEnums.Events.ANNOTATION_ADDED,
+        ];
+        for (const ev of annotationEvents) eventTarget.addEventListener(ev, refreshMeasurements);
+        build.onTeardown(() => {
+          for (const ev of viewEvents) element.removeEventListener(ev, onRendered);
+          for (const ev of annotationEvents) eventTarget.removeEventListener(ev, refreshMeasurements);
+          if (pending) cancelAnimationFrame(pending);
         });
-      };
-      let lastList = '';
-      let pending = 0;
-      const refreshMeasurements = () => {
-        if (pending || disposed) return;
-        pending = requestAnimationFrame(() => {
-          pending = 0;
-          if (disposed) return;
-          const list = collect().map(({ handles: _h, ...m }) => m);
-          const key = JSON.stringify(list);
-          if (key === lastList) return;
-          lastList = key;
-          callbacks.current.onMeasurements?.(list);
-        });
-      };
 
-      const onRendered = () => {
-        report();
-        refreshMeasurements();
-      };
-      element.addEventListener(Enums.Events.IMAGE_RENDERED, onRendered);
-      element.addEventListener(Enums.Events.VOI_MODIFIED, onRendered);
-      element.addEventListener(Enums.Events.CAMERA_MODIFIED, onRendered);
-      const annotationEvents = [
-        ToolEnums.Events.ANNOTATION_COMPLETED,
-        ToolEnums.Events.ANNOTATION_MODIFIED,
-        ToolEnums.Events.ANNOTATION_REMOVED,
-        ToolEnums.Events.ANNOTATION_ADDED,
-      ];
-      for (const ev of annotationEvents) eventTarget.addEventListener(ev, refreshMeasurements);
-      cleanups.push(() => {
-        for (const ev of annotationEvents) eventTarget.removeEventListener(ev, refreshMeasurements);
-        if (pending) cancelAnimationFrame(pending);
-      });
+        const removeMeasurement = (uid: string) => {
+          annotation.state.removeAnnotation(uid);
+          viewport.render();
+          refreshMeasurements();
+        };
 
-      const removeMeasurement = (uid: string) => {
-        annotation.state.removeAnnotation(uid);
+        const setWindow = (w: WindowLevel) => {
+          viewport.setProperties({ voiRange: utilities.windowLevel.toLowHighRange(w.windowWidth, w.windowCenter) });
+          viewport.render();
+        };
+
+        const run = (action: StackAction) => {
+          switch (action.kind) {
+            case 'tool':
+              callbacks.current.onToolChange?.(action.tool);
+              break;
+            case 'preset':
+              setWindow(action.preset);
+              break;
+            case 'autoWindow': {
+              const image = viewport.getCornerstoneImage();
+              if (!image) break;
+              const raw = image.getPixelData();
+              const values = new Float32Array(raw.length);
+              for (let i = 0; i < raw.length; i++) values[i] = modalityValue(image, raw[i]!);
+              const w = autoWindow(values);
+              if (w) setWindow(w);
+              break;
+            }
+            case 'imageWindow': {
+              // The image's own window (header, or cornerstone's default), keeping the other display settings.
+              const { invert } = viewport.getProperties();
+              viewport.resetProperties();
+              viewport.setProperties({ invert });
+              viewport.render();
+              break;
+            }
+            case 'scroll':
+              void viewport.scroll(action.delta, false, false);
+              break;
+            case 'first':
+              void viewport.setImageIdIndex(0);
+              break;
+            case 'last':
+              void viewport.setImageIdIndex(entries.length - 1);
+              break;
+            case 'cine': {
+              const c = cineRef.current ?? { playing: false, fps: 10 };
+              callbacks.current.onCineChange?.({ ...c, playing: !c.playing });
+              break;
+            }
+            case 'reset':
+              viewport.resetCamera();
+              viewport.resetProperties();
+              viewport.render();
+              break;
+            case 'invert':
+              viewport.setProperties({ invert: !viewport.getProperties().invert });
+              viewport.render();
+              break;
+            case 'flipH':
+              viewport.setCamera({ flipHorizontal: !viewport.getCamera().flipHorizontal });
+              viewport.render();
+              break;
+            case 'flipV':
+              viewport.setCamera({ flipVertical: !viewport.getCamera().flipVertical });
+              viewport.render();
+              break;
+            case 'rotate':
+              viewport.setViewPresentation({ rotation: (((Math.round(viewport.getRotation()) + action.degrees) % 360) + 360) % 360 });
+              viewport.render();
+              break;
+            case 'deleteSelected': {
+              const ours = new Set(collect().map((m) => m.uid));
+              for (const uid of annotation.selection.getAnnotationsSelected() ?? []) if (ours.has(uid)) annotation.state.removeAnnotation(uid);
+              viewport.render();
+              refreshMeasurements();
+              break;
+            }
+          }
+        };
+
+        await viewport.setStack(imageIds, Math.floor(imageIds.length / 2));
+        if (build.disposed) return;
+        const initial = callbacks.current.initialWindow;
+        if (initial) viewport.setProperties({ voiRange: utilities.windowLevel.toLowHighRange(initial.windowWidth, initial.windowCenter) });
         viewport.render();
-        refreshMeasurements();
-      };
 
-      const setWindow = (w: WindowLevel) => {
-        viewport.setProperties({ voiRange: utilities.windowLevel.toLowHighRange(w.windowWidth, w.windowCenter) });
-        viewport.render();
-      };
-
-      const run = (action: StackAction) => {
-        switch (action.kind) {
-          case 'tool':
-            callbacks.current.onToolChange?.(action.tool);
-            break;
-          case 'preset':
-            setWindow(action.preset);
-            break;
-          case 'autoWindow': {
-            const image = viewport.getCornerstoneImage();
-            if (!image) break;
-            const raw = image.getPixelData();
-            const values = new Float32Array(raw.length);
-            for (let i = 0; i < raw.length; i++) values[i] = modalityValue(image, raw[i]!);
-            const w = autoWindow(values);
-            if (w) setWindow(w);
-            break;
-          }
-          case 'imageWindow': {
-            // The image's own window (header, or cornerstone's default), keeping the other display settings.
-            const { invert } = viewport.getProperties();
-            viewport.resetProperties();
-            viewport.setProperties({ invert });
-            viewport.render();
-            break;
-          }
-          case 'scroll':
-            void viewport.scroll(action.delta, false, false);
-            break;
-          case 'first':
-            void viewport.setImageIdIndex(0);
-            break;
-          case 'last':
-            void viewport.setImageIdIndex(entries.length - 1);
-            break;
-          case 'cine': {
-            const c = cineRef.current ?? { playing: false, fps: 10 };
-            callbacks.current.onCineChange?.({ ...c, playing: !c.playing });
-            break;
-          }
-          case 'reset':
-            viewport.resetCamera();
-            viewport.resetProperties();
-            viewport.render();
-            break;
-          case 'invert':
-            viewport.setProperties({ invert: !viewport.getProperties().invert });
-            viewport.render();
-            break;
-          case 'flipH':
-            viewport.setCamera({ flipHorizontal: !viewport.getCamera().flipHorizontal });
-            viewport.render();
-            break;
-          case 'flipV':
-            viewport.setCamera({ flipVertical: !viewport.getCamera().flipVertical });
-            viewport.render();
-            break;
-          case 'rotate':
-            viewport.setViewPresentation({ rotation: (((Math.round(viewport.getRotation()) + action.degrees) % 360) + 360) % 360 });
-            viewport.render();
-            break;
-          case 'deleteSelected': {
-            const ours = new Set(collect().map((m) => m.uid));
-            for (const uid of annotation.selection.getAnnotationsSelected() ?? []) if (ours.has(uid)) annotation.state.removeAnnotation(uid);
-            viewport.render();
-            refreshMeasurements();
-            break;
-          }
-        }
-      };
-
-      await viewport.setStack(imageIds, Math.floor(imageIds.length / 2));
-      if (disposed) return;
-      const initial = callbacks.current.initialWindow;
-      if (initial) viewport.setProperties({ voiRange: utilities.windowLevel.toLowHighRange(initial.windowWidth, initial.windowCenter) });
-      viewport.render();
-      live.current = { viewport, group, run, deleteMeasurement: removeMeasurement };
-
-      const canvasToImage = (x: number, y: number) => {
-        const imageId = viewport.getCurrentImageId();
-        if (!imageId) return undefined;
-        const [column, row] = utilities.worldToImageCoords(imageId, viewport.canvasToWorld([x, y])) ?? [];
-        return column === undefined || row === undefined ? undefined : { imageId, column, row };
-      };
-      window.__dokueiViewports ??= {};
-      window.__dokueiViewports[label] = {
-        canvasToImage,
-        imageToCanvas(column, row) {
+        const canvasToImage = (x: number, y: number) => {
           const imageId = viewport.getCurrentImageId();
           if (!imageId) return undefined;
-          const world = utilities.imageToWorldCoords(imageId, [column, row]);
-          if (!world) return undefined;
-          const [x, y] = viewport.worldToCanvas(world);
-          return [x, y];
-        },
-        voiRange: () => viewport.getProperties().voiRange,
-        viewState: () => currentView(),
-        measurements: () => collect(),
-        probeAt(x, y) {
-          const at = canvasToImage(x, y);
-          const image = viewport.getCornerstoneImage();
-          if (!at || !image) return undefined;
-          const column = Math.floor(at.column);
-          const row = Math.floor(at.row);
-          if (column < 0 || row < 0 || column >= image.columns || row >= image.rows) return undefined;
-          return { value: modalityValue(image, image.getPixelData()[row * image.columns + column]!), column, row, imageId: at.imageId };
-        },
-      };
-      setState('ready');
-      report();
-    })().catch((err: unknown) => {
-      if (disposed) return;
-      setState('error');
-      callbacks.current.onError?.(`Could not show the series: ${err instanceof Error ? err.message : String(err)}`);
-    });
-
-    return () => {
-      disposed = true;
-      live.current = undefined;
-      for (const c of cleanups) c();
-      try {
-        toolUtilities.cine.stopClip(element);
-      } catch {
-        // never played
-      }
-      if (window.__dokueiViewports) delete window.__dokueiViewports[label];
-      ToolGroupManager.destroyToolGroup(toolGroupId);
-      engine?.destroy();
-    };
-  }, [entries, dataPlaneHeaders, label]);
+          const [column, row] = utilities.worldToImageCoords(imageId, viewport.canvasToWorld([x, y])) ?? [];
+          return column === undefined || row === undefined ? undefined : { imageId, column, row };
+        };
+        build.expose('__dokueiViewports', label, {
+          canvasToImage,
+          imageToCanvas(column, row) {
+            const imageId = viewport.getCurrentImageId();
+            if (!imageId) return undefined;
+            const world = utilities.imageToWorldCoords(imageId, [column, row]);
+            if (!world) return undefined;
+            const [x, y] = viewport.worldToCanvas(world);
+            return [x, y];
+          },
+          voiRange: () => viewport.getProperties().voiRange,
+          viewState: () => currentView(),
+          measurements: () => collect(),
+          probeAt(x, y) {
+            const at = canvasToImage(x, y);
+            const image = viewport.getCornerstoneImage();
+            if (!at || !image) return undefined;
+            const column = Math.floor(at.column);
+            const row = Math.floor(at.row);
+            if (column < 0 || row < 0 || column >= image.columns || row >= image.rows) return undefined;
+            return { value: modalityValue(image, image.getPixelData()[row * image.columns + column]!), column, row, imageId: at.imageId };
+          },
+        });
+        build.ready({ viewport, group, run, deleteMeasurement: removeMeasurement });
+        report();
+      },
+    },
+    [entries, dataPlaneHeaders, label],
+  );
 
   // The left-button tool follows the prop.
   useEffect(() => {
