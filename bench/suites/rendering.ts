@@ -59,11 +59,16 @@ async function dokueiFrames(page: Page, kind: Kind, frames: number): Promise<{ t
   await page.mouse.move(cx, cy);
   const times: number[] = [];
   const frame = async (i: number, act: () => Promise<void>) => {
-    const p = page.evaluate((sel) => (window as unknown as { __benchFrame(s: string[]): Promise<number> }).__benchFrame(sel), els.map((e) => e.selector));
-    p.catch(() => undefined);
-    await page.waitForTimeout(5);
+    // The timer's listeners must be in place before the input: an evaluate still queued behind a busy main
+    // thread runs after the input event (Chromium handles input first), so the frame's start was missed and
+    // it waited for a mousemove that never came ("not every view rendered within 20 s", mpr3 under load).
+    await page.evaluate((sel) => {
+      const w = window as unknown as { __benchFrame(s: string[]): Promise<number>; __benchPending?: Promise<number> };
+      w.__benchPending = w.__benchFrame(sel);
+      w.__benchPending.catch(() => undefined);
+    }, els.map((e) => e.selector));
     await act();
-    const ms = await p;
+    const ms = await page.evaluate(() => (window as unknown as { __benchPending: Promise<number> }).__benchPending);
     if (i >= 0) times.push(ms);
   };
   if (kind === 'stack' || kind === 'mpr1') {

@@ -32,7 +32,10 @@ export function decryptFile(key: Buffer, id: string, blob: Uint8Array): Buffer {
     const d = createDecipheriv('aes-256-gcm', key, buf.subarray(4, 16));
     d.setAAD(Buffer.concat([FILE_MAGIC, Buffer.from(id, 'ascii')]));
     d.setAuthTag(buf.subarray(buf.length - 16));
-    return Buffer.concat([d.update(buf.subarray(16, buf.length - 16)), d.final()]);
+    // GCM's final() adds no bytes when decrypting: no concat, which would copy the whole instance once more.
+    const plain = d.update(buf.subarray(16, buf.length - 16));
+    const rest = d.final();
+    return rest.length ? Buffer.concat([plain, rest]) : plain;
   } catch {
     throw new ArchiveCorruptError('authentication tag mismatch (file altered, truncated or encrypted with another key)');
   }

@@ -5,7 +5,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { decodeDicomText, decodePersonName, joinPersonNameGroups, parsePersonName } from '../../../common/dicom/charset';
+import { decodeDicomText, decodePersonName, joinPersonNameGroups, parsePersonName } from '../../../../common/dicom/charset';
 
 const ESC = 0x1b;
 const bytes = (...parts: (string | number[])[]): Uint8Array =>

@@ -1,7 +1,7 @@
 /** getNumbers: the whole geometry of an attribute or nothing (a half-read Image Position would misplace a slice). */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { getNumbers, type DicomJsonDataset } from '../../../common/dicom/dicomJson';
+import { getNumbers, type DicomJsonDataset } from '../../../../common/dicom/dicomJson';
 
 const ds = (Value: unknown[]): DicomJsonDataset => ({ '00200032': { vr: 'DS', Value } }) as unknown as DicomJsonDataset;
 

@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { dicomwebPath, parseDicomwebPath } from '../../../common/dicom/dicomwebPaths';
-import { isSafeUid } from '../../../common/dicom/uid';
+import { dicomwebPath, parseDicomwebPath } from '../../../../common/dicom/dicomwebPaths';
+import { isSafeUid } from '../../../../common/dicom/uid';
 
 const S = '1.2.3';
 const SE = '1.2.3.4';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { formatDicomDate, formatPersonName } from '../../../common/dicom/dicomJson';
-import { studyFromDicomJson } from '../../../common/dicom/model';
+import { formatDicomDate, formatPersonName } from '../../../../common/dicom/dicomJson';
+import { studyFromDicomJson } from '../../../../common/dicom/model';
 
 describe('study model', () => {
   it('shows Japanese person names with their ideographic group', () => {

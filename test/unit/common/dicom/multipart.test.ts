@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { boundaryOf, decodeMultipart, encodeMultipart, MultipartError, newBoundary } from '../../../common/dicom/multipart';
+import { boundaryOf, decodeMultipart, encodeMultipart, MultipartError, newBoundary } from '../../../../common/dicom/multipart';
 
 describe('multipart/related', () => {
   it('round-trips any parts byte for byte (property)', () => {

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { InvalidUidError, isSafeUid, isValidUid, studyUid } from '../../../common/dicom/uid';
+import { InvalidUidError, isSafeUid, isValidUid, studyUid } from '../../../../common/dicom/uid';
 
 describe('UIDs', () => {
   it('accepts real UIDs and refuses what could reach a path', () => {

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { buildClient, type ClientTransport } from '../../../common/ipc/client';
-import { contract, eventNames, type Handlers, requestChannels } from '../../../common/ipc/contract';
-import { dispatch } from '../../../common/ipc/dispatch';
-import { DokueiError, ErrorCode } from '../../../common/ipc/errors';
-import { DEFAULT_SHORTCUTS } from '../../../common/viewer/shortcuts';
-import { bridgedTransport } from '../../../renderer/platform/platform';
-import { requestFixtures, responseFixtures } from '../../fixtures/contract/requests';
+import { buildClient, type ClientTransport } from '../../../../common/ipc/client';
+import { contract, eventNames, type Handlers, requestChannels } from '../../../../common/ipc/contract';
+import { dispatch } from '../../../../common/ipc/dispatch';
+import { DokueiError, ErrorCode } from '../../../../common/ipc/errors';
+import { DEFAULT_SHORTCUTS } from '../../../../common/viewer/shortcuts';
+import { bridgedTransport } from '../../../../renderer/platform/platform';
+import { requestFixtures, responseFixtures } from '../../../fixtures/contract/requests';
 
 function handlers(overrides: Partial<{ summary: () => Promise<unknown> }> = {}): { impl: Handlers; calls: unknown[] } {
   const calls: unknown[] = [];

@@ -12,8 +12,8 @@ import {
   screenDeltaToPatient,
   signedAngleAbout,
   translateTransform,
-} from '../../../common/registration/manualAdjust';
-import { affineToMatrix4, applyAffine, matrix4ToAffine, rigidAffine, rotationFromEuler } from '../../../common/registration';
+} from '../../../../common/registration/manualAdjust';
+import { affineToMatrix4, applyAffine, matrix4ToAffine, rigidAffine, rotationFromEuler } from '../../../../common/registration';
 
 // cornerstone3D's MPR cameras (constants/mprCameraValues): axial looks from the feet, sagittal from the left.
 const axial = { viewPlaneNormal: [0, 0, -1], viewUp: [0, -1, 0], parallelScale: 100 };

@@ -3,7 +3,7 @@
  * sizes and contrasts at asymmetric places, evaluated analytically at any patient point (mm), so a moving image
  * with a known pose is rendered exactly, with no resampling of a resampled image.
  */
-import { applyAffine, matrix4ToAffine, indexToPatient, type Matrix4, type Vec3, type Volume } from '../../../common/registration';
+import { applyAffine, matrix4ToAffine, indexToPatient, type Matrix4, type Vec3, type Volume } from '../../../../common/registration';
 
 const BLOBS: readonly { c: Vec3; r: number; a: number }[] = [
   { c: [-25, 10, 5], r: 9, a: 140 },

@@ -20,7 +20,7 @@ import {
   type Matrix4,
   type RegistrationProgress,
   type Volume,
-} from '../../../common/registration';
+} from '../../../../common/registration';
 import { centredGrid, renderPhantom } from './phantom';
 
 const deg = Math.PI / 180;

@@ -4,10 +4,10 @@
  * frame, the newest when several apply — and the reader of the objects the writer produces.
  */
 import { describe, expect, it } from 'vitest';
-import { findFusionRegistration, invertRigid, readSpatialRegistrationJson, registrationWhen, type SpatialRegistrationInfo } from '../../../common/registration/spatialRegistrationReader';
-import { affineToMatrix4, applyAffine, matrix4ToAffine, rigidAffine, rotationFromEuler } from '../../../common/registration';
-import { writeSpatialRegistration } from '../../../electron/services/registration/spatialRegistration';
-import { part10ToDicomJson } from '../../../electron/services/dicom/datasetJson';
+import { findFusionRegistration, invertRigid, readSpatialRegistrationJson, registrationWhen, type SpatialRegistrationInfo } from '../../../../common/registration/spatialRegistrationReader';
+import { affineToMatrix4, applyAffine, matrix4ToAffine, rigidAffine, rotationFromEuler } from '../../../../common/registration';
+import { writeSpatialRegistration } from '../../../../electron/services/registration/spatialRegistration';
+import { part10ToDicomJson } from '../../../../electron/services/dicom/datasetJson';
 
 const M = affineToMatrix4(rigidAffine(rotationFromEuler(0.1, -0.2, 0.3), [10, 20, 30], [5, -7, 2]));
 const info = (over: Partial<SpatialRegistrationInfo>): SpatialRegistrationInfo => ({

@@ -5,9 +5,9 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { DicomJsonDataset } from '../../../common/dicom/dicomJson';
-import type { Volume } from '../../../common/registration/types';
-import { findPixelData, readSegHeader, SegError, segFrameValues, segmentSuvStatistics, segToMasks } from '../../../common/seg';
+import type { DicomJsonDataset } from '../../../../common/dicom/dicomJson';
+import type { Volume } from '../../../../common/registration/types';
+import { findPixelData, readSegHeader, SegError, segFrameValues, segmentSuvStatistics, segToMasks } from '../../../../common/seg';
 
 const sq = (...items: DicomJsonDataset[]) => ({ vr: 'SQ', Value: items });
 const val = (vr: string, ...v: (string | number)[]) => ({ vr, Value: v });

@@ -5,7 +5,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { computeSeriesSuv, computeSuv, SUV_TYPES, type SuvResult } from '../../../common/suv';
+import { computeSeriesSuv, computeSuv, SUV_TYPES, type SuvResult } from '../../../../common/suv';
 import { petHeader } from './petHeader';
 
 function wellFormed(r: SuvResult): void {

@@ -5,8 +5,8 @@
  */
 import { calculateSUVScalingFactors } from '@cornerstonejs/calculate-suv';
 import { describe, expect, it } from 'vitest';
-import { computeSeriesSuv, computeSuv, storedToSuv } from '../../../common/suv';
-import { parseDicomDate, parseDicomDateTime, parseDicomTime, parseIsoDateTime } from '../../../common/suv/dicomTime';
+import { computeSeriesSuv, computeSuv, storedToSuv } from '../../../../common/suv';
+import { parseDicomDate, parseDicomDateTime, parseDicomTime, parseIsoDateTime } from '../../../../common/suv/dicomTime';
 import { BASE, petHeader } from './petHeader';
 
 /** Relative closeness: factors are ~1e-4, so toBeCloseTo's absolute digits would say little. */

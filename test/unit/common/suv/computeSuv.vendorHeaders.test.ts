@@ -7,9 +7,9 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { calculateSUVScalingFactors } from '@cornerstonejs/calculate-suv';
 import { describe, expect, it } from 'vitest';
-import type { DicomJsonDataset } from '../../../common/dicom/dicomJson';
-import { computeSeriesSuv } from '../../../common/suv';
-import { repoRoot, sharedDataDir } from '../../support/data';
+import type { DicomJsonDataset } from '../../../../common/dicom/dicomJson';
+import { computeSeriesSuv } from '../../../../common/suv';
+import { repoRoot, sharedDataDir } from '../../../support/data';
 import { vendorToDicomJson, type VendorInstance } from './vendorMetadata';
 
 /** From its MANIFEST.txt (calculate-suv test/calculateSUV_SampleData.test.ts). */

@@ -5,7 +5,7 @@
  * BQML, decay correction START, attenuation and decay corrected. SUVbw factor = 80000 g / 200e6 Bq = 4.0e-4.
  * `petHeader({ PatientWeight: undefined })` removes an element; other values replace it.
  */
-import type { DicomJsonDataset } from '../../../common/dicom/dicomJson';
+import type { DicomJsonDataset } from '../../../../common/dicom/dicomJson';
 import { vendorToDicomJson, type VendorInstance } from './vendorMetadata';
 
 export interface PetHeaderPatch extends Partial<Record<keyof VendorInstance, unknown>> {

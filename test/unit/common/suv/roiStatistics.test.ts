@@ -5,8 +5,8 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { Vec3, Volume } from '../../../common/registration/types';
-import { roiStatistics, sampleAt, sphereRadiusMm, type RoiShape } from '../../../common/suv';
+import type { Vec3, Volume } from '../../../../common/registration/types';
+import { roiStatistics, sampleAt, sphereRadiusMm, type RoiShape } from '../../../../common/suv';
 
 const IDENTITY = [1, 0, 0, 0, 1, 0, 0, 0, 1];
 

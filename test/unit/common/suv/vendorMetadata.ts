@@ -3,7 +3,7 @@
  * JSON our engine reads, so that the vendor headers of ../shared/data/suv_vendor_metadata_json and the committed
  * fixture can be fed to computeSuv and to calculate-suv alike.
  */
-import type { DicomJsonDataset } from '../../../common/dicom/dicomJson';
+import type { DicomJsonDataset } from '../../../../common/dicom/dicomJson';
 
 export interface VendorInstance {
   SeriesDate?: string;

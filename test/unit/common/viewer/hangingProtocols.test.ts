@@ -14,8 +14,8 @@ import {
   matchesPattern,
   parseHangingProtocol,
   type SeriesFacts,
-} from '../../../common/viewer/hangingProtocols';
-import { repoRoot } from '../../support/data';
+} from '../../../../common/viewer/hangingProtocols';
+import { repoRoot } from '../../../support/data';
 
 const dir = path.join(repoRoot, 'resources/hanging-protocols');
 const files = readdirSync(dir).filter((f) => f.endsWith('.json'));

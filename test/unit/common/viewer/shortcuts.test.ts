@@ -22,8 +22,8 @@ import {
   shortcutFileSchema,
   validateShortcutMap,
   WL_PRESETS,
-} from '../../../common/viewer/shortcuts';
-import { repoRoot } from '../../support/data';
+} from '../../../../common/viewer/shortcuts';
+import { repoRoot } from '../../../support/data';
 
 const ev = (key: string, mods: Partial<KeyEventLike> = {}): KeyEventLike => ({ key, ctrlKey: false, shiftKey: false, altKey: false, metaKey: false, ...mods });
 const compiled = compileShortcuts(DEFAULT_SHORTCUTS);

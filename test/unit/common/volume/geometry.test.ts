@@ -6,11 +6,11 @@ import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { DicomJsonDataset } from '../../../common/dicom/dicomJson';
-import { Tag } from '../../../common/dicom/tags';
-import { analyzeSeriesGeometry, modalSpacing, planeOf, type Vec3 } from '../../../common/volume/geometry';
-import { readPart10Header } from '../../../electron/services/dicom/part10';
-import { sharedDataDir } from '../../support/data';
+import type { DicomJsonDataset } from '../../../../common/dicom/dicomJson';
+import { Tag } from '../../../../common/dicom/tags';
+import { analyzeSeriesGeometry, modalSpacing, planeOf, type Vec3 } from '../../../../common/volume/geometry';
+import { readPart10Header } from '../../../../electron/services/dicom/part10';
+import { sharedDataDir } from '../../../support/data';
 
 const AXIAL: [Vec3, Vec3] = [
   [1, 0, 0],

@@ -4,7 +4,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { chooseNativeType, planVolumeMemory, rescaledRange, type VolumeMemoryInput } from '../../../common/volume/memoryPlan';
+import { chooseNativeType, planVolumeMemory, rescaledRange, type VolumeMemoryInput } from '../../../../common/volume/memoryPlan';
 
 const GiB = 1024 ** 3;
 const gpu = { max3DTextureSize: 2048, hasNorm16: true, halfFloatChosen: false };

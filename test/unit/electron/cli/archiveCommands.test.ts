@@ -4,9 +4,9 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { listFilesRecursively } from '../../../electron/services/store/listFiles';
-import { demoCtDir, dicomFilesIn, repoRoot } from '../../support/data';
-import { makeTempDir, removeDir } from '../../support/tempDir';
+import { listFilesRecursively } from '../../../../electron/services/store/listFiles';
+import { demoCtDir, dicomFilesIn, repoRoot } from '../../../support/data';
+import { makeTempDir, removeDir } from '../../../support/tempDir';
 
 const run = promisify(execFile);
 const bin = path.join(repoRoot, 'bin', 'dokuei.mjs');

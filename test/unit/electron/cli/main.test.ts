@@ -3,8 +3,8 @@ import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { demoCtDir, dicomFilesIn, repoRoot } from '../../support/data';
-import { makeTempDir, removeDir } from '../../support/tempDir';
+import { demoCtDir, dicomFilesIn, repoRoot } from '../../../support/data';
+import { makeTempDir, removeDir } from '../../../support/tempDir';
 
 const run = promisify(execFile);
 const bin = path.join(repoRoot, 'bin', 'dokuei.mjs');

@@ -4,12 +4,12 @@
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { prefetchCommand } from '../../../electron/cli/prefetchCommands';
-import { CliUsageError } from '../../../electron/cli/pacsCommands';
-import { RetrieveJobs } from '../../../electron/services/jobs/retrieveJobs';
-import { Prefetcher } from '../../../electron/services/prefetch/prefetcher';
-import { makeTempDir, removeDir } from '../../support/tempDir';
-import { FakeStore, fakeNode, type FakeStudy } from '../jobs/fakes';
+import { prefetchCommand } from '../../../../electron/cli/prefetchCommands';
+import { CliUsageError } from '../../../../electron/cli/pacsCommands';
+import { RetrieveJobs } from '../../../../electron/services/jobs/retrieveJobs';
+import { Prefetcher } from '../../../../electron/services/prefetch/prefetcher';
+import { makeTempDir, removeDir } from '../../../support/tempDir';
+import { FakeStore, fakeNode, type FakeStudy } from '../services/jobs/fakes';
 
 const studies: FakeStudy[] = [
   { uid: '1.2.826.0.1.3680043.98.1', patientId: 'P9', date: '20240601', instances: 2 },

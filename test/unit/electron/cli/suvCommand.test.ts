@@ -8,8 +8,8 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import dcmjs from 'dcmjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { repoRoot, sharedDataDir } from '../../support/data';
-import { makeTempDir, removeDir } from '../../support/tempDir';
+import { repoRoot, sharedDataDir } from '../../../support/data';
+import { makeTempDir, removeDir } from '../../../support/tempDir';
 
 const run = promisify(execFile);
 const bin = path.join(repoRoot, 'bin', 'dokuei.mjs');

@@ -3,8 +3,8 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ElectronStoreSettings, type SettingsBackingStore } from '../../../electron/main/electronStoreSettings';
-import { SettingsError, type SettingsInput } from '../../../electron/services/settings/settings';
+import { ElectronStoreSettings, type SettingsBackingStore } from '../../../../electron/main/electronStoreSettings';
+import { SettingsError, type SettingsInput } from '../../../../electron/services/settings/settings';
 
 const DEFAULT_SCP = { aeTitle: 'DOKUEI', port: 11112, enabled: true };
 

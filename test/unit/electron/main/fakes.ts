@@ -3,8 +3,8 @@
  * recording ipcMain, and IpcMainInvokeEvents from a chosen frame URL.
  */
 import type { IpcMain, IpcMainInvokeEvent } from 'electron';
-import type { CallContext, Handlers } from '../../../common/ipc/contract';
-import { DEFAULT_SHORTCUTS } from '../../../common/viewer/shortcuts';
+import type { CallContext, Handlers } from '../../../../common/ipc/contract';
+import { DEFAULT_SHORTCUTS } from '../../../../common/viewer/shortcuts';
 
 export interface HandlerCalls {
   calls: string[];

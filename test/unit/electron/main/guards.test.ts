@@ -6,7 +6,7 @@ import {
   isTrustedIpcSender,
   permissionDecision,
   windowOpenDecision,
-} from '../../../electron/main/guards';
+} from '../../../../electron/main/guards';
 
 const foreign = [
   'https://evil.example/',

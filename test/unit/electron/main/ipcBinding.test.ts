@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { electronEventChannel, electronRequestChannel, type Handlers, requestChannels } from '../../../common/ipc/contract';
-import { DokueiError, ErrorCode } from '../../../common/ipc/errors';
-import { isTrustedIpcSender } from '../../../electron/main/guards';
-import { bindIpc } from '../../../electron/main/ipcBinding';
+import { electronEventChannel, electronRequestChannel, type Handlers, requestChannels } from '../../../../common/ipc/contract';
+import { DokueiError, ErrorCode } from '../../../../common/ipc/errors';
+import { isTrustedIpcSender } from '../../../../electron/main/guards';
+import { bindIpc } from '../../../../electron/main/ipcBinding';
 import { FakeIpcMain, fakeHandlers, fakeInvokeEvent, type HandlerCalls } from './fakes';
 
 function setup() {

@@ -7,11 +7,11 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { electronEventChannel, electronRequestChannel, requestChannels } from '../../../common/ipc/contract';
-import { ErrorCode } from '../../../common/ipc/errors';
-import { APP_CONTENT_SECURITY_POLICY } from '../../../electron/main/csp';
-import { APP_ENTRY_URL, PRIVILEGED_SCHEMES } from '../../../electron/main/schemes';
-import { secureWebPreferences } from '../../../electron/main/webPreferences';
+import { electronEventChannel, electronRequestChannel, requestChannels } from '../../../../common/ipc/contract';
+import { ErrorCode } from '../../../../common/ipc/errors';
+import { APP_CONTENT_SECURITY_POLICY } from '../../../../electron/main/csp';
+import { APP_ENTRY_URL, PRIVILEGED_SCHEMES } from '../../../../electron/main/schemes';
+import { secureWebPreferences } from '../../../../electron/main/webPreferences';
 import { fakeInvokeEvent } from './fakes';
 
 const fake = vi.hoisted(() => {
@@ -132,11 +132,11 @@ vi.mock('electron-store', () => ({
 }));
 
 const s = fake.s;
-const repoRoot = path.resolve(__dirname, '../../..');
+const repoRoot = path.resolve(__dirname, '../../../..');
 
 async function loadMain(): Promise<void> {
   vi.resetModules();
-  await import('../../../electron/main/main');
+  await import('../../../../electron/main/main');
 }
 
 async function startApp() {

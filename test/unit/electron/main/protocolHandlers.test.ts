@@ -2,9 +2,9 @@ import { mkdtemp, mkdir, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { contentSecurityPolicy } from '../../../common/security/csp';
-import { APP_CONTENT_SECURITY_POLICY } from '../../../electron/main/csp';
-import { createAppHandler, createDataPlaneHandler } from '../../../electron/main/protocolHandlers';
+import { contentSecurityPolicy } from '../../../../common/security/csp';
+import { APP_CONTENT_SECURITY_POLICY } from '../../../../electron/main/csp';
+import { createAppHandler, createDataPlaneHandler } from '../../../../electron/main/protocolHandlers';
 
 describe('the app:// CSP', () => {
   it('is the shared policy with the dicomweb: data plane allowed for connect-src', () => {

@@ -6,7 +6,7 @@ import {
   isDataPlaneUrl,
   PRIVILEGED_SCHEMES,
   resolveAppAssetPath,
-} from '../../../electron/main/schemes';
+} from '../../../../electron/main/schemes';
 
 const privileges = (scheme: string) => PRIVILEGED_SCHEMES.find((s) => s.scheme === scheme)?.privileges;
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { secureWebPreferences } from '../../../electron/main/webPreferences';
+import { secureWebPreferences } from '../../../../electron/main/webPreferences';
 
 describe('secureWebPreferences', () => {
   const prefs = secureWebPreferences('/opt/dokuei/dist/electron/preload.cjs');

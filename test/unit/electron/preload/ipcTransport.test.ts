@@ -1,9 +1,9 @@
 import type { IpcRendererEvent } from 'electron';
 import { describe, expect, it } from 'vitest';
-import { buildClient } from '../../../common/ipc/client';
-import { contract, electronEventChannel, electronRequestChannel, eventNames } from '../../../common/ipc/contract';
-import { DokueiError, ErrorCode } from '../../../common/ipc/errors';
-import { createIpcTransport, type IpcRendererLike } from '../../../electron/preload/ipcTransport';
+import { buildClient } from '../../../../common/ipc/client';
+import { contract, electronEventChannel, electronRequestChannel, eventNames } from '../../../../common/ipc/contract';
+import { DokueiError, ErrorCode } from '../../../../common/ipc/errors';
+import { createIpcTransport, type IpcRendererLike } from '../../../../electron/preload/ipcTransport';
 
 type Listener = (event: IpcRendererEvent, ...args: unknown[]) => void;
 

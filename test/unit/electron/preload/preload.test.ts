@@ -3,7 +3,7 @@
  * window.dokuei, built from the contract, and route calls and events through ipcRenderer.
  */
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import { contract, electronEventChannel, eventNames } from '../../../common/ipc/contract';
+import { contract, electronEventChannel, eventNames } from '../../../../common/ipc/contract';
 
 const fake = vi.hoisted(() => {
   type Listener = (event: unknown, payload: unknown) => void;
@@ -42,7 +42,7 @@ describe('preload', () => {
     fake.state.invokes.length = 0;
     fake.state.listeners.clear();
     vi.resetModules();
-    await import('../../../electron/preload/preload');
+    await import('../../../../electron/preload/preload');
   });
 
   it('exposes exactly one API, as window.dokuei', () => {

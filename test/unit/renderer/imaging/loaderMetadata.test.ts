@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { DicomJsonDataset } from '../../../common/dicom/dicomJson';
-import { loaderMetadata } from '../../../renderer/imaging/loaderMetadata';
+import type { DicomJsonDataset } from '../../../../common/dicom/dicomJson';
+import { loaderMetadata } from '../../../../renderer/imaging/loaderMetadata';
 
 const b64 = (bytes: number[]) => Buffer.from(bytes).toString('base64');
 

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { sortInstancesForStack } from '../../../renderer/imaging/stackOrder';
-import { stackEntries, frameImageId } from '../../../renderer/imaging/imageIds';
-import type { DicomJsonDataset } from '../../../common/dicom/dicomJson';
+import { sortInstancesForStack } from '../../../../renderer/imaging/stackOrder';
+import { stackEntries, frameImageId } from '../../../../renderer/imaging/imageIds';
+import type { DicomJsonDataset } from '../../../../common/dicom/dicomJson';
 
 const axial = [1, 0, 0, 0, 1, 0];
 const inst = (sop: string, z: number | undefined, n: number, frames?: number): DicomJsonDataset => ({

@@ -8,10 +8,10 @@ import path from 'node:path';
 import { deflateRawSync } from 'node:zlib';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { DicomJsonDataset } from '../../../common/dicom/dicomJson';
-import { DicomDataError, datasetToDicomJson, part10ToDicomJson } from '../../../electron/services/dicom/datasetJson';
-import { Part10Error, readPart10Header } from '../../../electron/services/dicom/part10';
-import { repoRoot, sharedDataDir } from '../../support/data';
+import type { DicomJsonDataset } from '../../../../../common/dicom/dicomJson';
+import { DicomDataError, datasetToDicomJson, part10ToDicomJson } from '../../../../../electron/services/dicom/datasetJson';
+import { Part10Error, readPart10Header } from '../../../../../electron/services/dicom/part10';
+import { repoRoot, sharedDataDir } from '../../../../support/data';
 
 const fixture = (name: string) => new Uint8Array(readFileSync(path.join(repoRoot, 'test/fixtures/charsets', name)));
 const tsFixture = (name: string) => new Uint8Array(readFileSync(path.join(repoRoot, 'test/fixtures/ts', name)));

@@ -7,10 +7,10 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { InspectResult } from '../../../common/dicom/inspectResult';
-import { inspectFile, inspectFiles } from '../../../electron/services/dicom/inspect';
-import { writeDcmjs } from '../../support/dcmjsWrite';
-import { makeTempDir, removeDir } from '../../support/tempDir';
+import { InspectResult } from '../../../../../common/dicom/inspectResult';
+import { inspectFile, inspectFiles } from '../../../../../electron/services/dicom/inspect';
+import { writeDcmjs } from '../../../../support/dcmjsWrite';
+import { makeTempDir, removeDir } from '../../../../support/tempDir';
 
 const ROWS = 8;
 const COLS = 6;

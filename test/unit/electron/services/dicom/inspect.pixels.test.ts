@@ -9,11 +9,11 @@ import path from 'node:path';
 import dicomParser from 'dicom-parser';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { InspectResult } from '../../../common/dicom/inspectResult';
-import { inspectFile, inspectFiles } from '../../../electron/services/dicom/inspect';
-import { demoCtDir, dicomFilesIn } from '../../support/data';
-import { makeTempDir, removeDir } from '../../support/tempDir';
-import { TS, writePart10, type Samples, type TestImage } from './part10Writer';
+import { InspectResult } from '../../../../../common/dicom/inspectResult';
+import { inspectFile, inspectFiles } from '../../../../../electron/services/dicom/inspect';
+import { demoCtDir, dicomFilesIn } from '../../../../support/data';
+import { makeTempDir, removeDir } from '../../../../support/tempDir';
+import { TS, writePart10, type Samples, type TestImage } from '../../../../support/part10Writer';
 
 function reference(frame: Samples, rescale = { slope: 1, intercept: 0 }): { sha256: string; min: number; max: number; modalityMin: number; modalityMax: number } {
   // Little-endian bytes of the native type, written out value by value (independent of the code under test).

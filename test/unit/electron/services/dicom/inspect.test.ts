@@ -3,8 +3,8 @@ import { execFile } from 'node:child_process';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { describe, expect, it } from 'vitest';
-import { inspectFile } from '../../../electron/services/dicom/inspect';
-import { repoRoot } from '../../support/data';
+import { inspectFile } from '../../../../../electron/services/dicom/inspect';
+import { repoRoot } from '../../../../support/data';
 
 const run = promisify(execFile);
 const bin = path.join(repoRoot, 'bin', 'dokuei.mjs');

@@ -2,11 +2,11 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import dicomParser from 'dicom-parser';
 import { describe, expect, it } from 'vitest';
-import { extractFrames, Part10Error, readPart10Header } from '../../../electron/services/dicom/part10';
-import { Tag } from '../../../common/dicom/tags';
-import { getNumber, getString } from '../../../common/dicom/dicomJson';
-import { demoCtDir, dicomFilesIn, repoRoot, sharedDataDir } from '../../support/data';
-import { TS, writePart10 } from '../dicom/part10Writer';
+import { extractFrames, Part10Error, readPart10Header } from '../../../../../electron/services/dicom/part10';
+import { Tag } from '../../../../../common/dicom/tags';
+import { getNumber, getString } from '../../../../../common/dicom/dicomJson';
+import { demoCtDir, dicomFilesIn, repoRoot, sharedDataDir } from '../../../../support/data';
+import { TS, writePart10 } from '../../../../support/part10Writer';
 
 const ts = (name: string) => new Uint8Array(readFileSync(path.join(repoRoot, 'test/fixtures/ts', name)));
 const EXPLICIT_LE = 'CTImage.dcm_LittleEndianExplicitTransferSyntax_1.2.840.10008.1.2.1.dcm';

@@ -3,10 +3,10 @@
  * C-FIND-like queries, streams opaque "instances" whose release the test controls) and a store that
  * records puts, states and pins. Protocols and the real archive are tested against real peers elsewhere.
  */
-import type { DicomJsonDataset } from '../../../common/dicom/dicomJson';
-import { PacsError, type PacsNode, type PacsQuery } from '../../../electron/services/pacs/pacsNode';
-import { NodeSettings } from '../../../electron/services/settings/settings';
-import type { InstanceStore, PutOutcome } from '../../../electron/services/store/instanceStore';
+import type { DicomJsonDataset } from '../../../../../common/dicom/dicomJson';
+import { PacsError, type PacsNode, type PacsQuery } from '../../../../../electron/services/pacs/pacsNode';
+import { NodeSettings } from '../../../../../electron/services/settings/settings';
+import type { InstanceStore, PutOutcome } from '../../../../../electron/services/store/instanceStore';
 
 export interface FakeStudy {
   uid: string;

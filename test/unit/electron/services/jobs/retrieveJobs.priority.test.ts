@@ -4,8 +4,8 @@
  * Ordering is asserted by the order of events, never by wall time.
  */
 import { describe, expect, it } from 'vitest';
-import type { RetrieveJob } from '../../../common/dicom/retrieveJob';
-import { RetrieveJobs } from '../../../electron/services/jobs/retrieveJobs';
+import type { RetrieveJob } from '../../../../../common/dicom/retrieveJob';
+import { RetrieveJobs } from '../../../../../electron/services/jobs/retrieveJobs';
 import { FakeStore, Gates, fakeNode, type FakeStudy } from './fakes';
 
 const study = (n: number, instances = 3): FakeStudy => ({ uid: `1.2.826.0.1.${n}`, patientId: 'P1', date: `2024010${n}`, instances });

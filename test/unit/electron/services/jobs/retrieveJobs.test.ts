@@ -4,14 +4,14 @@
  */
 import { readFileSync } from 'node:fs';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { RetrieveJob } from '../../../common/dicom/retrieveJob';
-import type { EncryptedArchive } from '../../../electron/services/archive/encryptedArchive';
-import { RetrieveJobError, RetrieveJobs } from '../../../electron/services/jobs/retrieveJobs';
-import { PacsError, type PacsNode, type RetrieveRequest } from '../../../electron/services/pacs/pacsNode';
-import { NodeSettings } from '../../../electron/services/settings/settings';
-import { demoCtDir, dicomFilesIn } from '../../support/data';
-import { makeTempDir, removeDir } from '../../support/tempDir';
-import { openTestArchive } from '../../support/testArchive';
+import type { RetrieveJob } from '../../../../../common/dicom/retrieveJob';
+import type { EncryptedArchive } from '../../../../../electron/services/archive/encryptedArchive';
+import { RetrieveJobError, RetrieveJobs } from '../../../../../electron/services/jobs/retrieveJobs';
+import { PacsError, type PacsNode, type RetrieveRequest } from '../../../../../electron/services/pacs/pacsNode';
+import { NodeSettings } from '../../../../../electron/services/settings/settings';
+import { demoCtDir, dicomFilesIn } from '../../../../support/data';
+import { makeTempDir, removeDir } from '../../../../support/tempDir';
+import { openTestArchive } from '../../../../support/testArchive';
 
 const files = dicomFilesIn(demoCtDir()).slice(0, 6).map((f) => new Uint8Array(readFileSync(f)));
 const STUDY = '1.3.6.1.4.1.14519.5.2.1.6279.6001.265704884949271879044145982159';

@@ -4,15 +4,15 @@
  */
 import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { DicomJsonDataset } from '../../../common/dicom/dicomJson';
-import { datePresetRange, StudyQuery, studyQueryToFilters } from '../../../common/dicom/studyQuery';
-import type { EncryptedArchive } from '../../../electron/services/archive/encryptedArchive';
-import { federatedStudySearch } from '../../../electron/services/pacs/federatedSearch';
-import { PacsError, type PacsNode, type PacsQuery } from '../../../electron/services/pacs/pacsNode';
-import { NodeSettings } from '../../../electron/services/settings/settings';
-import { demoCtDir, dicomFilesIn } from '../../support/data';
-import { makeTempDir, removeDir } from '../../support/tempDir';
-import { openTestArchive } from '../../support/testArchive';
+import type { DicomJsonDataset } from '../../../../../common/dicom/dicomJson';
+import { datePresetRange, StudyQuery, studyQueryToFilters } from '../../../../../common/dicom/studyQuery';
+import type { EncryptedArchive } from '../../../../../electron/services/archive/encryptedArchive';
+import { federatedStudySearch } from '../../../../../electron/services/pacs/federatedSearch';
+import { PacsError, type PacsNode, type PacsQuery } from '../../../../../electron/services/pacs/pacsNode';
+import { NodeSettings } from '../../../../../electron/services/settings/settings';
+import { demoCtDir, dicomFilesIn } from '../../../../support/data';
+import { makeTempDir, removeDir } from '../../../../support/tempDir';
+import { openTestArchive } from '../../../../support/testArchive';
 
 const study = (uid: string, patientId: string, date: string, extra: DicomJsonDataset = {}): DicomJsonDataset => ({
   '0020000D': { vr: 'UI', Value: [uid] },
@@ -138,7 +138,7 @@ describe('study query', () => {
 
 describe('person-name filters for nodes', () => {
   it('sends a Japanese name to the groups after the first, and Latin names as typed', async () => {
-    const { nodeFilters } = await import('../../../common/dicom/studyQuery');
+    const { nodeFilters } = await import('../../../../../common/dicom/studyQuery');
     expect(nodeFilters({ PatientName: '山田*' })).toEqual({ PatientName: '*=山田*' });
     expect(nodeFilters({ PatientName: 'やまだ*', PatientID: 'P1' })).toEqual({ PatientName: '*=やまだ*', PatientID: 'P1' });
     expect(nodeFilters({ PatientName: 'YAMADA*' })).toEqual({ PatientName: 'YAMADA*' });

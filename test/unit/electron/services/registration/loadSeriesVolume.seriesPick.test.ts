@@ -1,8 +1,8 @@
 /** Picking one series of a folder (`DIR#SERIES`, --fixed-series) and the --roi argument of `dokuei register`. */
 import { describe, expect, it } from 'vitest';
-import { parseRoi } from '../../../electron/cli/registerCommand';
-import { CliUsageError } from '../../../electron/cli/pacsCommands';
-import { parseSeriesArgument, pickSeries, type SeriesSummary } from '../../../electron/services/registration/loadSeriesVolume';
+import { parseRoi } from '../../../../../electron/cli/registerCommand';
+import { CliUsageError } from '../../../../../electron/cli/pacsCommands';
+import { parseSeriesArgument, pickSeries, type SeriesSummary } from '../../../../../electron/services/registration/loadSeriesVolume';
 
 const series: SeriesSummary[] = [
   { seriesInstanceUid: '1.2.3.1', description: 'AX FSE T2', modality: 'MR', instances: 55 },

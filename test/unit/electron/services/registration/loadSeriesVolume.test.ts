@@ -6,9 +6,9 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadSeriesVolume } from '../../../electron/services/registration/loadSeriesVolume';
-import { writeDcmjs } from '../../support/dcmjsWrite';
-import { makeTempDir, removeDir } from '../../support/tempDir';
+import { loadSeriesVolume } from '../../../../../electron/services/registration/loadSeriesVolume';
+import { writeDcmjs } from '../../../../support/dcmjsWrite';
+import { makeTempDir, removeDir } from '../../../../support/tempDir';
 
 const ROWS = 4;
 const COLS = 5;

@@ -2,9 +2,9 @@ import { readFileSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { randomBytes } from 'node:crypto';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { FileSecretStore, SecretStoreError } from '../../../electron/services/secrets/secretStore';
-import { SafeStorageSecretStore } from '../../../electron/main/safeStorageSecrets';
-import { makeTempDir, removeDir } from '../../support/tempDir';
+import { FileSecretStore, SecretStoreError } from '../../../../../electron/services/secrets/secretStore';
+import { SafeStorageSecretStore } from '../../../../../electron/main/safeStorageSecrets';
+import { makeTempDir, removeDir } from '../../../../support/tempDir';
 
 const PASSWORD = 'orthanc-Pa55word-山田';
 

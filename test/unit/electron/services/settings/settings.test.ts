@@ -6,13 +6,13 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { CallContext } from '../../../common/ipc/contract';
-import { dispatch } from '../../../common/ipc/dispatch';
-import { DokueiError, ErrorCode } from '../../../common/ipc/errors';
-import { DEFAULT_SHORTCUTS, matchShortcut } from '../../../common/viewer/shortcuts';
-import { createHandlers, shortcutOverrideProblems, shortcutsState, type HandlerDeps } from '../../../electron/services/app/handlers';
-import { ConfSettingsStore, MemorySettingsStore, parseSettings, type SettingsStore } from '../../../electron/services/settings/settings';
-import { makeTempDir, removeDir } from '../../support/tempDir';
+import type { CallContext } from '../../../../../common/ipc/contract';
+import { dispatch } from '../../../../../common/ipc/dispatch';
+import { DokueiError, ErrorCode } from '../../../../../common/ipc/errors';
+import { DEFAULT_SHORTCUTS, matchShortcut } from '../../../../../common/viewer/shortcuts';
+import { createHandlers, shortcutOverrideProblems, shortcutsState, type HandlerDeps } from '../../../../../electron/services/app/handlers';
+import { ConfSettingsStore, MemorySettingsStore, parseSettings, type SettingsStore } from '../../../../../electron/services/settings/settings';
+import { makeTempDir, removeDir } from '../../../../support/tempDir';
 
 const ctx: CallContext = { windowId: 'w1', emit: () => {} };
 const handlersWith = (settings?: SettingsStore) => createHandlers({ settings } as unknown as HandlerDeps);

@@ -6,11 +6,11 @@ import { randomBytes } from 'node:crypto';
 import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { EncryptedArchive } from '../../../electron/services/archive/encryptedArchive';
-import { EnvKeyProvider } from '../../../electron/services/archive/keyProvider';
-import { importPaths, isDicomdir, mediaStorageSopClass, MEDIA_STORAGE_DIRECTORY_SOP_CLASS } from '../../../electron/services/store/importPaths';
-import { repoRoot, sharedDataDir } from '../../support/data';
-import { makeTempDir, removeDir } from '../../support/tempDir';
+import { EncryptedArchive } from '../../../../../electron/services/archive/encryptedArchive';
+import { EnvKeyProvider } from '../../../../../electron/services/archive/keyProvider';
+import { importPaths, isDicomdir, mediaStorageSopClass, MEDIA_STORAGE_DIRECTORY_SOP_CLASS } from '../../../../../electron/services/store/importPaths';
+import { repoRoot, sharedDataDir } from '../../../../support/data';
+import { makeTempDir, removeDir } from '../../../../support/tempDir';
 
 const charset = (name: string) => path.join(repoRoot, 'test/fixtures/charsets', name);
 const envKey = () => new EnvKeyProvider({ DOKUEI_ARCHIVE_KEY: randomBytes(32).toString('base64') });

@@ -6,16 +6,16 @@
 import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { getString } from '../../../common/dicom/dicomJson';
-import { computeSeriesSuv } from '../../../common/suv';
-import type { EncryptedArchive } from '../../../electron/services/archive/encryptedArchive';
-import { importPaths } from '../../../electron/services/store/importPaths';
-import { SuvCorrectionError, SuvCorrections, SuvSeriesNotFoundError } from '../../../electron/services/suv/corrections';
-import { RWVM_SOP_CLASS_UID } from '../../../electron/services/suv/rwvm';
-import { writePetCtPhantom, type PetCtPhantomTruth } from '../../support/petCtPhantom';
-import { makeTempDir, removeDir } from '../../support/tempDir';
-import { openTestArchive } from '../../support/testArchive';
-import type { SeriesInstanceUid, StudyInstanceUid } from '../../../common/dicom/uid';
+import { getString } from '../../../../../common/dicom/dicomJson';
+import { computeSeriesSuv } from '../../../../../common/suv';
+import type { EncryptedArchive } from '../../../../../electron/services/archive/encryptedArchive';
+import { importPaths } from '../../../../../electron/services/store/importPaths';
+import { SuvCorrectionError, SuvCorrections, SuvSeriesNotFoundError } from '../../../../../electron/services/suv/corrections';
+import { RWVM_SOP_CLASS_UID } from '../../../../../electron/services/suv/rwvm';
+import { writePetCtPhantom, type PetCtPhantomTruth } from '../../../../support/petCtPhantom';
+import { makeTempDir, removeDir } from '../../../../support/tempDir';
+import { openTestArchive } from '../../../../support/testArchive';
+import type { SeriesInstanceUid, StudyInstanceUid } from '../../../../../common/dicom/uid';
 
 let dir: string;
 let store: EncryptedArchive;

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { directionLetters, markersFromScreenAxes, orientationMarkers, screenAxesFromIop } from '../../../renderer/imaging/stack/orientation';
-import { chooseScaleBar } from '../../../renderer/imaging/stack/scaleBar';
-import { autoWindow, TOOLBAR_PRESETS, WL_PRESETS, windowToRange } from '../../../renderer/imaging/stack/presets';
-import { clampFps, keyFor, stackKeyAction } from '../../../renderer/imaging/stack/keymap';
-import { formatValue, summarizeMeasurements, type AnnotationLike } from '../../../renderer/imaging/stack/measurements';
-import { DEFAULT_SHORTCUTS } from '../../../common/viewer/shortcuts';
-import { formatMm, slicePosition } from '../../../renderer/imaging/stack/slicePosition';
+import { directionLetters, markersFromScreenAxes, orientationMarkers, screenAxesFromIop } from '../../../../../renderer/imaging/stack/orientation';
+import { chooseScaleBar } from '../../../../../renderer/imaging/stack/scaleBar';
+import { autoWindow, TOOLBAR_PRESETS, WL_PRESETS, windowToRange } from '../../../../../renderer/imaging/stack/presets';
+import { clampFps, keyFor, stackKeyAction } from '../../../../../renderer/imaging/stack/keymap';
+import { formatValue, summarizeMeasurements, type AnnotationLike } from '../../../../../renderer/imaging/stack/measurements';
+import { DEFAULT_SHORTCUTS } from '../../../../../common/viewer/shortcuts';
+import { formatMm, slicePosition } from '../../../../../renderer/imaging/stack/slicePosition';
 
 const AXIAL = [1, 0, 0, 0, 1, 0];
 const CORONAL = [1, 0, 0, 0, 0, -1];

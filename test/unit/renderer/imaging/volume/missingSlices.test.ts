@@ -1,7 +1,7 @@
 /** Empty slots are forgotten when the last volume using them closes (the module map must not grow per volume opened). */
 import { describe, expect, it } from 'vitest';
-import type { DicomJsonDataset } from '../../../common/dicom/dicomJson';
-import { emptySlotCount, emptySlotImageId, releaseEmptySlots } from '../../../renderer/imaging/volume/missingSlices';
+import type { DicomJsonDataset } from '../../../../../common/dicom/dicomJson';
+import { emptySlotCount, emptySlotImageId, releaseEmptySlots } from '../../../../../renderer/imaging/volume/missingSlices';
 
 const neighbour = {
   imageId: 'wadors:http://x/studies/1/series/2/instances/3/frames/1',

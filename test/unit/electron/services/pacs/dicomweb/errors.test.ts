@@ -3,8 +3,8 @@
  * (fetch's TypeError with the system error as `cause`); the integration suites meet them for real.
  */
 import { describe, expect, it } from 'vitest';
-import { contentFailure, networkFailure, statusFailure, type NodeRef } from '../../../../electron/services/pacs/dicomweb/errors';
-import { PacsError } from '../../../../electron/services/pacs/pacsNode';
+import { contentFailure, networkFailure, statusFailure, type NodeRef } from '../../../../../../electron/services/pacs/dicomweb/errors';
+import { PacsError } from '../../../../../../electron/services/pacs/pacsNode';
 
 const node: NodeRef = { id: 'onsite', name: 'On-site PACS', hostPort: 'pacs.example:443', https: true, authType: 'basic', username: 'reader', hasClientCert: false, connectTimeoutMs: 5000, timeoutMs: 15000 };
 const request = { phase: 'request' as const, cancelled: false, timedOut: false };

@@ -3,10 +3,10 @@
  * refresh forgets the tokens. (The browser flow and a real token endpoint: test/integration/dicomweb.)
  */
 import { describe, expect, it } from 'vitest';
-import { OAuthClient, type TokenFetch } from '../../../../electron/services/pacs/dicomweb/oauth';
-import { PacsError } from '../../../../electron/services/pacs/pacsNode';
-import { MemorySecretStore } from '../../../../electron/services/secrets/secretStore';
-import { DicomwebNodeSettings } from '../../../../electron/services/settings/settings';
+import { OAuthClient, type TokenFetch } from '../../../../../../electron/services/pacs/dicomweb/oauth';
+import { PacsError } from '../../../../../../electron/services/pacs/pacsNode';
+import { MemorySecretStore } from '../../../../../../electron/services/secrets/secretStore';
+import { DicomwebNodeSettings } from '../../../../../../electron/services/settings/settings';
 
 const settings = DicomwebNodeSettings.parse({
   id: 'idp-node',

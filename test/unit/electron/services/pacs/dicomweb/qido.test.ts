@@ -1,7 +1,7 @@
 /** PKCE values (RFC 7636 Appendix B) and the QIDO requests built for each query level. */
 import { describe, expect, it } from 'vitest';
-import { base64url, newCodeVerifier, newState, s256Challenge } from '../../../../electron/services/pacs/dicomweb/pkce';
-import { countPath, groupPatients, INCLUDE_FIELDS, qidoPath, wadoPath } from '../../../../electron/services/pacs/dicomweb/qido';
+import { base64url, newCodeVerifier, newState, s256Challenge } from '../../../../../../electron/services/pacs/dicomweb/pkce';
+import { countPath, groupPatients, INCLUDE_FIELDS, qidoPath, wadoPath } from '../../../../../../electron/services/pacs/dicomweb/qido';
 
 describe('PKCE', () => {
   it('computes the S256 challenge of RFC 7636 Appendix B', () => {

@@ -1,6 +1,6 @@
 /** The STOW-RS client's pure parts: the multipart body a node parses, and the answer it sends back. */
 import { describe, expect, it } from 'vitest';
-import { buildStowBody, failureReasonText, parseStowAnswer } from '../../../electron/services/pacs/dicomweb/stowClient';
+import { buildStowBody, failureReasonText, parseStowAnswer } from '../../../../../../electron/services/pacs/dicomweb/stowClient';
 
 describe('buildStowBody', () => {
   it('wraps each instance in an application/dicom part with the boundary of the content type', () => {

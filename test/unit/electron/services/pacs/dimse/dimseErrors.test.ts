@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { classifyNetworkError, describeStatus, isPending, isSuccessOrWarning, nodeLabel, rejectionError, statusError } from '../../../../electron/services/pacs/dimse/dimseErrors';
-import { PacsError } from '../../../../electron/services/pacs/pacsNode';
+import { classifyNetworkError, describeStatus, isPending, isSuccessOrWarning, nodeLabel, rejectionError, statusError } from '../../../../../../electron/services/pacs/dimse/dimseErrors';
+import { PacsError } from '../../../../../../electron/services/pacs/pacsNode';
 
 const node = { id: 'pacs1', name: 'Main PACS', host: 'pacs.example', port: 104, calledAeTitle: 'MAINPACS' };
 const errno = (code: string) => Object.assign(new Error(`connect ${code}`), { code });

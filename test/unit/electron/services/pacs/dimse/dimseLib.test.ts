@@ -3,11 +3,11 @@
  * library so that an upgrade that breaks them fails here, not in a hospital.
  */
 import { describe, expect, it } from 'vitest';
-import { getPersonName, getString } from '../../../../common/dicom/dicomJson';
-import { Tag } from '../../../../common/dicom/tags';
-import { datasetToDicomJson } from '../../../../electron/services/dicom/datasetJson';
-import { Dataset, KEEP_RAW_READ_OPTIONS, rawBytesOf, rawDataset, rawDatasetsSupported } from '../../../../electron/services/pacs/dimse/dimseLib';
-import { buildFindIdentifier } from '../../../../electron/services/pacs/dimse/findIdentifier';
+import { getPersonName, getString } from '../../../../../../common/dicom/dicomJson';
+import { Tag } from '../../../../../../common/dicom/tags';
+import { datasetToDicomJson } from '../../../../../../electron/services/dicom/datasetJson';
+import { Dataset, KEEP_RAW_READ_OPTIONS, rawBytesOf, rawDataset, rawDatasetsSupported } from '../../../../../../electron/services/pacs/dimse/dimseLib';
+import { buildFindIdentifier } from '../../../../../../electron/services/pacs/dimse/findIdentifier';
 
 const IMPLICIT = '1.2.840.10008.1.2';
 

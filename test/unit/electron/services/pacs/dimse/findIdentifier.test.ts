@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { PATIENT_ROOT_FIND, QueryError, RETURN_KEYS, STUDY_ROOT_FIND, buildFindIdentifier, keywordFor } from '../../../../electron/services/pacs/dimse/findIdentifier';
-import { retrieveIdentifier } from '../../../../electron/services/pacs/dimse/dimseRetrieve';
+import { PATIENT_ROOT_FIND, QueryError, RETURN_KEYS, STUDY_ROOT_FIND, buildFindIdentifier, keywordFor } from '../../../../../../electron/services/pacs/dimse/findIdentifier';
+import { retrieveIdentifier } from '../../../../../../electron/services/pacs/dimse/dimseRetrieve';
 
 describe('C-FIND identifiers', () => {
   it('asks for the default return keys of the level, empty', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { MoveRouter, type MoveReceiver } from '../../../../electron/services/pacs/dimse/moveRouting';
+import { MoveRouter, type MoveReceiver } from '../../../../../../electron/services/pacs/dimse/moveRouting';
 
 function receiver(over: Partial<MoveReceiver>): MoveReceiver {
   return { peerAeTitle: 'PACS', originatorAeTitle: 'DOKUEI', messageId: 1, studyInstanceUid: '1.1', accept: async () => 0, ...over };

@@ -1,11 +1,11 @@
 import { readFileSync } from 'node:fs';
 import dicomParser from 'dicom-parser';
 import { describe, expect, it } from 'vitest';
-import { getString } from '../../../../common/dicom/dicomJson';
-import { Tag } from '../../../../common/dicom/tags';
-import { readPart10Header } from '../../../../electron/services/dicom/part10';
-import { DOKUEI_IMPLEMENTATION_CLASS_UID, toPart10 } from '../../../../electron/services/pacs/dimse/part10Writer';
-import { demoCtDir, dicomFilesIn } from '../../../support/data';
+import { getString } from '../../../../../../common/dicom/dicomJson';
+import { Tag } from '../../../../../../common/dicom/tags';
+import { readPart10Header } from '../../../../../../electron/services/dicom/part10';
+import { DOKUEI_IMPLEMENTATION_CLASS_UID, toPart10 } from '../../../../../../electron/services/pacs/dimse/part10Writer';
+import { demoCtDir, dicomFilesIn } from '../../../../../support/data';
 
 /** A real file split into what DIMSE carries: the dataset bytes (after the meta group) and its syntax. */
 function datasetOf(file: string) {

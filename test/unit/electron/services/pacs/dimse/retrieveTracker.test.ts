@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { RetrieveProgress } from '../../../../electron/services/pacs/pacsNode';
-import { STATUS_CANNOT_UNDERSTAND, STATUS_REFUSED, sinkFailureStatus } from '../../../../electron/services/pacs/dimse/dimseErrors';
-import { RetrieveTracker } from '../../../../electron/services/pacs/dimse/retrieveTracker';
+import type { RetrieveProgress } from '../../../../../../electron/services/pacs/pacsNode';
+import { STATUS_CANNOT_UNDERSTAND, STATUS_REFUSED, sinkFailureStatus } from '../../../../../../electron/services/pacs/dimse/dimseErrors';
+import { RetrieveTracker } from '../../../../../../electron/services/pacs/dimse/retrieveTracker';
 
 const bytes = (n: number) => new Uint8Array(n);
 

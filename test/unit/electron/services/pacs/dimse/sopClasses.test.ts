@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { LOSSLESS_COMPRESSED_SYNTAXES, TS, UNCOMPRESSED_SYNTAXES, cGetStorageContexts, chooseScpSyntax, isStorageSopClass } from '../../../../electron/services/pacs/dimse/sopClasses';
+import { LOSSLESS_COMPRESSED_SYNTAXES, TS, UNCOMPRESSED_SYNTAXES, cGetStorageContexts, chooseScpSyntax, isStorageSopClass } from '../../../../../../electron/services/pacs/dimse/sopClasses';
 
 describe('storage SOP classes and syntaxes', () => {
   it('fits a C-GET association: our storage contexts plus the C-GET one within 128', () => {

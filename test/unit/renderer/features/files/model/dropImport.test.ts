@@ -1,7 +1,7 @@
 /** The renderer's side of STOW-RS import: batching and tallying the gateway's per-part answers. */
 import { describe, expect, it } from 'vitest';
-import { batches, importDropped } from '../../../renderer/features/files/model/dropImport';
-import type { StowAnswer } from '../../../renderer/platform/dicomweb';
+import { batches, importDropped } from '../../../../../../renderer/features/files/model/dropImport';
+import type { StowAnswer } from '../../../../../../renderer/platform/dicomweb';
 
 const f = (name: string, size = 10) => ({ name, size });
 

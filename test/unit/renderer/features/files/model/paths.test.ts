@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { parsePathList } from '../../../renderer/features/files/model/paths';
+import { parsePathList } from '../../../../../../renderer/features/files/model/paths';
 
 describe('path list', () => {
   it('takes one path per line, trims, drops blanks and surrounding quotes', () => {

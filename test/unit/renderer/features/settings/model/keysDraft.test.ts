@@ -3,9 +3,9 @@
  * reader's map instead of the defaults.
  */
 import { describe, expect, it } from 'vitest';
-import { DEFAULT_SHORTCUTS, SHORTCUT_ACTION_IDS, type ShortcutMap } from '../../../common/viewer/shortcuts';
-import { conflictMessage, displayKey, draftConflicts, isChanged, keySpecFromEvent, overridesFromDraft, withKeys } from '../../../renderer/features/settings/model/keysDraft';
-import { keyFor, stackKeyAction } from '../../../renderer/imaging/stack/keymap';
+import { DEFAULT_SHORTCUTS, SHORTCUT_ACTION_IDS, type ShortcutMap } from '../../../../../../common/viewer/shortcuts';
+import { conflictMessage, displayKey, draftConflicts, isChanged, keySpecFromEvent, overridesFromDraft, withKeys } from '../../../../../../renderer/features/settings/model/keysDraft';
+import { keyFor, stackKeyAction } from '../../../../../../renderer/imaging/stack/keymap';
 
 const press = (key: string, code?: string, mods: Partial<{ shiftKey: boolean; ctrlKey: boolean; altKey: boolean; metaKey: boolean }> = {}) => ({
   key,

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { etaSeconds, formatBytes, formatEta } from '../../../renderer/features/status/model/format';
-import { locationBadges } from '../../../renderer/features/worklist/model/availability';
+import { etaSeconds, formatBytes, formatEta } from '../../../../../../renderer/features/status/model/format';
+import { locationBadges } from '../../../../../../renderer/features/worklist/model/availability';
 
 describe('status formatting', () => {
   it('formats sizes and time left', () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { chartGeometry, daysBetween, projectionText } from '../../../renderer/features/status/model/usageChart';
+import { chartGeometry, daysBetween, projectionText } from '../../../../../../renderer/features/status/model/usageChart';
 
 const BOX = { width: 500, height: 200, left: 50, right: 10, top: 10, bottom: 30 };
 const history = Array.from({ length: 90 }, (_, i) => ({ day: `2026-${String(1 + Math.floor(i / 30)).padStart(2, '0')}-${String(1 + (i % 28)).padStart(2, '0')}`, bytes: i * 100 }));

@@ -6,13 +6,13 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { DicomJsonDataset } from '../../../common/dicom/dicomJson';
-import { computeSeriesSuv } from '../../../common/suv';
-import { part10ToDicomJson } from '../../../electron/services/dicom/datasetJson';
-import { loadSeriesVolume } from '../../../electron/services/registration/loadSeriesVolume';
-import { fillSlice, petGrid, sliceFactorsOf } from '../../../renderer/features/suv/model/segVolume';
-import { writePetCtPhantom, type PetCtPhantom } from '../../support/petCtPhantom';
-import { makeTempDir, removeDir } from '../../support/tempDir';
+import type { DicomJsonDataset } from '../../../../../../common/dicom/dicomJson';
+import { computeSeriesSuv } from '../../../../../../common/suv';
+import { part10ToDicomJson } from '../../../../../../electron/services/dicom/datasetJson';
+import { loadSeriesVolume } from '../../../../../../electron/services/registration/loadSeriesVolume';
+import { fillSlice, petGrid, sliceFactorsOf } from '../../../../../../renderer/features/suv/model/segVolume';
+import { writePetCtPhantom, type PetCtPhantom } from '../../../../../support/petCtPhantom';
+import { makeTempDir, removeDir } from '../../../../../support/tempDir';
 
 describe('segVolume', () => {
   let dir: string | undefined;

@@ -3,11 +3,11 @@
  * reported at start-up, not silently ignored), carried per cell by hangStudy, and resolved to the window it opens in.
  */
 import { describe, expect, it } from 'vitest';
-import { chooseHangingProtocol, parseHangingProtocol } from '../../../common/viewer/hangingProtocols';
-import { hangStudy, loadBuiltInProtocols, mprPresetsFor } from '../../../renderer/features/viewer/model/hanging';
-import { windowPresetById } from '../../../renderer/imaging/stack/presets';
-import { seriesFromDicomJson, type SeriesSummary } from '../../../common/dicom/model';
-import { makeSeries } from '../../support/seriesSummaries';
+import { chooseHangingProtocol, parseHangingProtocol } from '../../../../../../common/viewer/hangingProtocols';
+import { hangStudy, loadBuiltInProtocols, mprPresetsFor } from '../../../../../../renderer/features/viewer/model/hanging';
+import { windowPresetById } from '../../../../../../renderer/imaging/stack/presets';
+import { seriesFromDicomJson, type SeriesSummary } from '../../../../../../common/dicom/model';
+import { makeSeries } from '../../../../../support/seriesSummaries';
 
 const base = { id: 'x', name: 'X', priority: 1, match: {}, layout: '1x1', viewports: [{ seriesSelector: {}, view: 'stack', preset: 'lung' }] };
 

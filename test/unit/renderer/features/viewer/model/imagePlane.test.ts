@@ -1,7 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import type { DicomJsonDataset } from '../../../common/dicom/dicomJson';
-import { areParallel, centreOf, nearestPlaneIndex, planeOf, referenceLine, type ImagePlane, type Vec3 } from '../../../renderer/features/viewer/model/imagePlane';
+import type { DicomJsonDataset } from '../../../../../../common/dicom/dicomJson';
+import { areParallel, centreOf, nearestPlaneIndex, planeOf, referenceLine, type ImagePlane, type Vec3 } from '../../../../../../renderer/features/viewer/model/imagePlane';
 
 function ds(ipp: number[], iop: number[], opts: { rows?: number; columns?: number; spacing?: [number, number]; for?: string } = {}): DicomJsonDataset {
   return {

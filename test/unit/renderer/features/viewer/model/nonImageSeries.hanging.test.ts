@@ -3,9 +3,9 @@
  * (nonImageSeries.ts), and a study with no image series at all says so instead of hanging an empty cell.
  */
 import { describe, expect, it } from 'vitest';
-import { hangStudy, loadBuiltInProtocols, matchPriorSeries, pickPrior } from '../../../renderer/features/viewer/model/hanging';
-import { fusionRefusal, imageSeriesOnly, isImageSeries, noImageSeriesMessage } from '../../../renderer/features/viewer/model/nonImageSeries';
-import { makeSeries } from '../../support/seriesSummaries';
+import { hangStudy, loadBuiltInProtocols, matchPriorSeries, pickPrior } from '../../../../../../renderer/features/viewer/model/hanging';
+import { fusionRefusal, imageSeriesOnly, isImageSeries, noImageSeriesMessage } from '../../../../../../renderer/features/viewer/model/nonImageSeries';
+import { makeSeries } from '../../../../../support/seriesSummaries';
 
 const series = makeSeries;
 const { protocols } = loadBuiltInProtocols();

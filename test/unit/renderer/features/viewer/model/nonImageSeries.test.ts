@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { nonImageKind, nonImageLabel, whyNotOpened } from '../../../renderer/features/viewer/model/nonImageSeries';
+import { nonImageKind, nonImageLabel, whyNotOpened } from '../../../../../../renderer/features/viewer/model/nonImageSeries';
 
 describe('non-image series', () => {
   it('knows what REG, SEG, RWVM, SR, PR are and leaves image modalities alone', () => {

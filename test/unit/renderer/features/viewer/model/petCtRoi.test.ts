@@ -5,12 +5,12 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import type { Volume } from '../../../common/registration/types';
-import type { SuvResult } from '../../../common/suv';
-import { chooseHangingProtocol, hangingProtocolSchema } from '../../../common/viewer/hangingProtocols';
-import { measurePetCtRoi, outlineInPlane, shapeFromDrag, type PlaneCamera } from '../../../renderer/features/viewer/model/petCtRoi';
-import { seriesBwFactor, storedWindow } from '../../../renderer/features/viewer/model/petCtWindow';
-import { repoRoot } from '../../support/data';
+import type { Volume } from '../../../../../../common/registration/types';
+import type { SuvResult } from '../../../../../../common/suv';
+import { chooseHangingProtocol, hangingProtocolSchema } from '../../../../../../common/viewer/hangingProtocols';
+import { measurePetCtRoi, outlineInPlane, shapeFromDrag, type PlaneCamera } from '../../../../../../renderer/features/viewer/model/petCtRoi';
+import { seriesBwFactor, storedWindow } from '../../../../../../renderer/features/viewer/model/petCtWindow';
+import { repoRoot } from '../../../../../support/data';
 
 // cornerstone's axial camera: looking from the feet (normal (0,0,−1)), anterior up (up (0,−1,0)), so right = +x.
 const axial = (z: number): PlaneCamera => ({ focalPoint: [0, 0, z], viewPlaneNormal: [0, 0, -1], viewUp: [0, -1, 0] });

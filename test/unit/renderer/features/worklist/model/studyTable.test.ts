@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { moveSelection, sortStudies, toggleSort } from '../../../renderer/features/worklist/model/studyTable';
-import type { StudySummary } from '../../../common/dicom/model';
+import { moveSelection, sortStudies, toggleSort } from '../../../../../../renderer/features/worklist/model/studyTable';
+import type { StudySummary } from '../../../../../../common/dicom/model';
 
 const study = (uid: string, name: string, date: string, time = ''): StudySummary => ({
   studyInstanceUid: uid,
