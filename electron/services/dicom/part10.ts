@@ -48,6 +48,8 @@ export interface ExtractedFrames {
   /** Transfer syntax of the returned bytes: native data is always returned as explicit VR little endian. */
   transferSyntaxUid: string;
   frames: Uint8Array[];
+  /** How many frames the instance has. */
+  numberOfFrames: number;
 }
 
 function inflater(bytes: Uint8Array, position: number): Uint8Array {
@@ -88,7 +90,7 @@ export function extractFrames(bytes: Uint8Array, frameNumbers: number[] | 'all')
       const table = dicomParser.createJPEGBasicOffsetTable(ds, pixel);
       return dicomParser.readEncapsulatedImageFrame(ds, pixel, index, table);
     });
-    return { transferSyntaxUid: ts, frames };
+    return { transferSyntaxUid: ts, frames, numberOfFrames };
   }
   const rows = ds.uint16('x00280010') ?? 0;
   const columns = ds.uint16('x00280011') ?? 0;
@@ -119,7 +121,7 @@ export function extractFrames(bytes: Uint8Array, frameNumbers: number[] | 'all')
     if (ts === TransferSyntax.ExplicitBig && bitsAllocated > 8) return swapBytes(frame, bitsAllocated / 8);
     return frame;
   });
-  return { transferSyntaxUid: TransferSyntax.ExplicitLittle, frames };
+  return { transferSyntaxUid: TransferSyntax.ExplicitLittle, frames, numberOfFrames };
 }
 
 function swapBytes(frame: Uint8Array, width: number): Uint8Array {

@@ -11,6 +11,7 @@ import { seriesUid, sopUid, type SeriesInstanceUid, type StudyInstanceUid } from
 import { NodeHealth } from '../pacs/nodeHealth';
 import type { DicomwebUpstream } from '../pacs/upstream';
 import type { InstanceStore } from '../store/instanceStore';
+import { DecryptedInstances } from './decryptedInstances';
 import { PartialStudies } from './partialStudies';
 import { StoreThrough, type InstanceRef } from './storeThrough';
 import type { UpstreamNodes } from './upstreamReads';
@@ -38,6 +39,8 @@ export interface GatewayContext extends UpstreamNodes {
   /** Whether a series metadata miss queues the whole series for store-through. */
   readonly storeSeries: boolean;
   readonly partial: PartialStudies;
+  /** Multi-frame instances decrypted for the frames route, kept for their next frames. */
+  readonly decrypted: DecryptedInstances;
   readonly log: (message: string) => void;
 }
 
@@ -64,7 +67,10 @@ export function createGatewayContext(options: GatewayOptions): GatewayContext {
     options.storeThrough === false || upstreams.length === 0
       ? undefined
       : new StoreThrough({ store, upstreams, health, concurrency: stOptions.concurrency, log, onStored: (ref) => partial.stored(ref) });
-  return { store, upstreams, health, storeThrough, storeSeries: stOptions.series ?? true, partial, log };
+  const decrypted = new DecryptedInstances();
+  // An instance that left the archive must not be answered from memory.
+  store.onChange(() => decrypted.retain((ref) => !!store.instanceMetadata(ref.study, ref.series, ref.instance)));
+  return { store, upstreams, health, storeThrough, storeSeries: stOptions.series ?? true, partial, decrypted, log };
 }
 
 /** A read answered upstream: store the instance in the background (never awaited). */

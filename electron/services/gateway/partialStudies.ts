@@ -5,7 +5,7 @@
  * upstream first and the local part is the fallback (with a Warning saying what is missing).
  */
 import type { DicomJsonDataset } from '../../../common/dicom/dicomJson';
-import { getString } from '../../../common/dicom/dicomJson';
+import { getNumber, getString } from '../../../common/dicom/dicomJson';
 import { Tag } from '../../../common/dicom/tags';
 import { seriesUid, sopUid, type SeriesInstanceUid, type StudyInstanceUid } from '../../../common/dicom/uid';
 import type { InstanceStore } from '../store/instanceStore';
@@ -19,7 +19,16 @@ export class PartialStudies {
   private readonly expectedSeries = new Map<string, Set<string>>(); // study → series the nodes listed
   private readonly expectedInstances = new Map<string, Set<string>>(); // study/series → SOP Instance UIDs the nodes listed
 
+  /** SOP Instance UID → its number of frames, from the metadata the nodes sent (for instances not stored yet). */
+  private readonly frameCounts = new Map<string, number>();
+
   constructor(private readonly store: InstanceStore) {}
+
+  /** Whether a node's metadata said this instance has one frame (undefined: no metadata seen for it). */
+  singleFrame(instance: string): boolean | undefined {
+    const n = this.frameCounts.get(instance);
+    return n === undefined ? undefined : n <= 1;
+  }
 
   /** Store-through put this instance in the store. */
   stored(ref: InstanceRef): void {
@@ -52,6 +61,8 @@ export class PartialStudies {
       const se = series ?? getString(ds, Tag.SeriesInstanceUID);
       const sop = getString(ds, Tag.SOPInstanceUID);
       if (!se || !sop) continue;
+      // Full metadata (it has Rows) says how many frames an instance has; a QIDO listing may leave it out.
+      if (ds[Tag.Rows]) this.frameCounts.set(sop, getNumber(ds, Tag.NumberOfFrames) ?? 1);
       const k = key(study, se);
       let set = this.expectedInstances.get(k);
       if (!set) this.expectedInstances.set(k, (set = new Set()));

@@ -31,6 +31,8 @@ const ORIENTATION = {
   sagittal: Enums.OrientationAxis.SAGITTAL,
   coronal: Enums.OrientationAxis.CORONAL,
 } as const;
+/** The longest the rest of the volume waits for the first paint (software WebGL compiles the shaders then). */
+const FIRST_PAINT_WAIT_MS = 15000;
 const LINE_COLORS: Record<string, string> = { axial: 'rgb(255, 90, 90)', sagittal: 'rgb(240, 220, 60)', coronal: 'rgb(80, 200, 120)' };
 
 export interface MprViewState {
@@ -92,7 +94,17 @@ export function MprViewports({ plan, dataPlaneHeaders, label, vrPreset = 'CT-Bon
       failure: 'Could not build the volume',
       onError,
       async setup(build) {
-        const volume = await build.loadVolume(plan);
+        // The rest of the slices are decoded after the axial view's first paint (loadVolume's restAfter): the
+        // reader sees the centre slice as soon as the views can draw it; the series keeps streaming meanwhile.
+        // Never later than FIRST_PAINT_WAIT_MS, should that paint not come.
+        let painted: () => void = () => {};
+        const firstPaint = new Promise<void>((resolve) => (painted = resolve));
+        const paintTimer = setTimeout(painted, FIRST_PAINT_WAIT_MS);
+        build.onTeardown(() => {
+          clearTimeout(paintTimer);
+          painted();
+        });
+        const volume = await build.loadVolume(plan, 0.5, undefined, firstPaint);
         if (build.disposed) return;
         volume.onProgress((p) => !build.disposed && setProgress(p));
         // The views are built once the slice shown first is in: building them (textures, the shaders' first
@@ -209,6 +221,7 @@ export function MprViewports({ plan, dataPlaneHeaders, label, vrPreset = 'CT-Bon
         }
         // The 3D view renders when the volume is whole (loadVolume renders it then; here if that already
         // happened): while it streams in, seconds of software-WebGL 3D frames would hold the loading back.
+        refs.current.axial!.addEventListener(Enums.Events.IMAGE_RENDERED, () => painted(), { once: true });
         engine.renderViewports(PLANES.filter((p) => p !== '3d' || volume.loaded()).map((p) => ids[p]));
         // Crosshairs place their centre from the rendered cameras: activate them after the first render.
         mprGroup.setToolActive(CrosshairsTool.toolName, { bindings: [{ mouseButton: MouseBindings.Primary }] });
