@@ -15,6 +15,8 @@ describe('DICOMweb paths', () => {
       [`/studies/${S}/instances`, 'qidoStudyInstances'],
       [`/studies/${S}/series/${SE}/instances`, 'qidoSeriesInstances'],
       [`/studies/${S}/series/${SE}/metadata`, 'seriesMetadata'],
+      [`/studies/${S}/series/${SE}`, 'series'],
+      [dicomwebPath.seriesRetrieve(S, SE), 'series'],
       [`/studies/${S}/series/${SE}/instances/${I}`, 'instance'],
       [`/studies/${S}/series/${SE}/instances/${I}/metadata`, 'instanceMetadata'],
       [`/studies/${S}/series/${SE}/instances/${I}/frames/1,3`, 'frames'],
@@ -25,6 +27,8 @@ describe('DICOMweb paths', () => {
       const r = parseDicomwebPath(path);
       expect(r.ok && r.route.kind, path).toBe(kind);
     }
+    const series = parseDicomwebPath(`/studies/${S}/series/${SE}/`);
+    expect(series.ok && series.route.kind === 'series' && [series.route.study, series.route.series]).toEqual([S, SE]);
     const frames = parseDicomwebPath(dicomwebPath.frames(S, SE, I, [1, 3]));
     expect(frames.ok && frames.route.kind === 'frames' && frames.route.frames).toEqual([1, 3]);
   });
