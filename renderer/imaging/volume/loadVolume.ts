@@ -114,8 +114,8 @@ export async function loadVolume(
   // cornerstone sorts image ids by position; ours are already in that order, read them back anyway.
   const ordered = [...volume.imageIds];
   const seriesUrl = realEntries[0] ? seriesUrlOf(realEntries[0].imageId) : undefined;
-  const stream: SeriesStream | undefined =
-    seriesTransfer && seriesUrl ? streamSeries(seriesUrl, currentDataPlaneHeaders(), ordered.filter((id) => !isEmptySlot(id))) : undefined;
+  // Started once the first slice is in: reading the stream takes main-thread time the first slice needs.
+  let stream: SeriesStream | undefined;
   const acquired = { origin: [...volume.origin] as [number, number, number], direction: [...volume.direction] as number[] };
   if (transform) placeVolume(volume, transform);
 
@@ -141,12 +141,13 @@ export async function loadVolume(
   // frame to arrive and then decodes it from there; a frame the stream did not bring is fetched on its own.
   streaming.getImageLoadRequests = (priority: number) => {
     const requests = streaming.getImageIdsRequests([...outward].reverse(), priority) as { callLoadImage: (id: string, index: number, options: unknown) => unknown }[];
-    if (!stream) return requests;
+    const s = stream;
+    if (!s) return requests;
     return requests.map((r) => ({
       ...r,
       callLoadImage: (id: string, index: number, options: unknown) => {
         const load = () => r.callLoadImage(id, index, options);
-        return stream.arrival(id).then(load, load).finally(() => stream.release(id));
+        return s.arrival(id).then(load, load).finally(() => s.release(id));
       },
     }));
   };
@@ -182,7 +183,9 @@ export async function loadVolume(
       .then(() => {
         firstImageMs ??= performance.now() - started;
         firstSettled!.resolve();
-        stream?.release(firstId);
+        if (seriesTransfer && seriesUrl && !disposed) {
+          stream = streamSeries(seriesUrl, currentDataPlaneHeaders(), ordered.filter((id) => id !== firstId && !isEmptySlot(id)));
+        }
         return Promise.resolve(restAfter).catch(() => undefined);
       }, (err: unknown) => {
         firstSettled!.reject(err);
@@ -235,6 +238,8 @@ export async function loadVolume(
       loadedSlices: Math.max(loadedCount, cpu.loaded),
       firstImageMs,
       fullVolumeMs,
+      firstImageAt: firstImageMs === undefined ? undefined : started + firstImageMs,
+      fullVolumeAt: fullVolumeMs === undefined ? undefined : started + fullVolumeMs,
       decimation: [1, 1, k],
       spacing: [...volume.spacing] as [number, number, number],
       emptySlots: ordered.flatMap((id, i) => (isEmptySlot(id) ? [i] : [])),

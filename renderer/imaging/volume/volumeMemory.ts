@@ -26,6 +26,9 @@ export interface VolumeMemoryReport {
   /** ms from the start of loading to the first slice shown, and to the whole volume (undefined until then). */
   firstImageMs?: number;
   fullVolumeMs?: number;
+  /** When the slice shown first was in, and when every slice was (performance.now() of the page). */
+  firstImageAt?: number;
+  fullVolumeAt?: number;
   decimation: [number, number, number];
   /** Voxel spacing in mm (column, row, slice) of the volume as built. */
   spacing: [number, number, number];
