@@ -6,24 +6,12 @@
  *   node --import tsx crashSeriesStreamer.ts DATA_DIR NODE_URL STUDY_UID SERIES_UID   (key from DOKUEI_ARCHIVE_KEY)
  */
 import { MultipartStreamParser, multipartBoundary } from '../../../common/dicom/multipartStream';
-import { createServices } from '../../../electron/services/app/createServices';
 import { OCTET_STREAM_ACCEPT } from '../../../electron/services/gateway/seriesRetrieve';
-import { MemorySecretStore } from '../../../electron/services/secrets/secretStore';
-import { MemorySettingsStore } from '../../../electron/services/settings/settings';
+import { evictIfPresent, openCrashServices } from './crashServices';
 
 const [dataDir, url, study, series] = process.argv.slice(2);
-const services = await createServices({
-  dataDir: dataDir!,
-  settings: new MemorySettingsStore({ nodes: [{ id: 'offsite', name: 'Off-site archive', role: 'offsite', kind: 'dicomweb', url }] }),
-  secrets: new MemorySecretStore(),
-  host: 'cli',
-  version: 'test',
-  dataPlaneBaseUrl: '',
-  gatewayBasePath: '',
-  seedDemo: false,
-});
-const archive = services.store as unknown as { hasStudy(uid: string): boolean; evict(uid: string): Promise<unknown> };
-if (archive.hasStudy(study!)) await archive.evict(study!);
+const services = await openCrashServices(dataDir!, url!);
+await evictIfPresent(services, study!);
 const res = await services.gateway(new Request(`http://127.0.0.1/studies/${study}/series/${series}`, { headers: { accept: OCTET_STREAM_ACCEPT } }));
 if (res.status !== 200 || !res.body) throw new Error(`series stream answered ${res.status}: ${await res.text()}`);
 const parser = new MultipartStreamParser(multipartBoundary(res.headers.get('content-type') ?? '')!);

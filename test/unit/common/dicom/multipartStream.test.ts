@@ -31,6 +31,16 @@ function feed(bytes: Uint8Array, cuts: number[], boundary = BOUNDARY): { parts: 
   }
 }
 
+/** Cut points of a body of `length` bytes into chunks of the given sizes, repeated. */
+function cutsOf(length: number, sizes: number[]): number[] {
+  const cuts: number[] = [];
+  for (let at = 0, i = 0; ; i++) {
+    at += sizes[i % sizes.length]!;
+    if (at >= length) return cuts;
+    cuts.push(at);
+  }
+}
+
 const bodies = (parts: StreamedPart[]) => parts.map((p) => Buffer.from(p.body).toString('latin1'));
 
 describe('MultipartStreamParser', () => {
@@ -64,13 +74,7 @@ describe('MultipartStreamParser', () => {
         fc.array(fc.integer({ min: 1, max: 97 }), { minLength: 1, maxLength: 50 }),
         (parts, sizes) => {
           const bytes = body(parts);
-          const cuts: number[] = [];
-          for (let at = 0, i = 0; ; i++) {
-            at += sizes[i % sizes.length]!;
-            if (at >= bytes.length) break;
-            cuts.push(at);
-          }
-          const r = feed(bytes, cuts);
+          const r = feed(bytes, cutsOf(bytes.length, sizes));
           expect(r.error).toBeUndefined();
           expect(r.parts.map((p) => Buffer.from(p.body).toString('hex'))).toEqual(parts.map((p) => Buffer.from(p).toString('hex')));
         },
@@ -155,13 +159,7 @@ describe('multipartBoundary', () => {
             // Some bodies carry the exact delimiter (legal only because the length says where the part ends).
             const parts = raw.map(([b, withDelimiter]) => (withDelimiter ? new Uint8Array([...b, ...lookAlike.subarray(0, lookAlike.length - 1)]) : b));
             const bytes = sized(parts);
-            const cuts: number[] = [];
-            for (let at = 0, i = 0; ; i++) {
-              at += sizes[i % sizes.length]!;
-              if (at >= bytes.length) break;
-              cuts.push(at);
-            }
-            const r = feed(bytes, cuts);
+            const r = feed(bytes, cutsOf(bytes.length, sizes));
             expect(r.error).toBeUndefined();
             expect(r.parts.map((p) => Buffer.from(p.body).toString('hex'))).toEqual(parts.map((p) => Buffer.from(p).toString('hex')));
           },
