@@ -67,9 +67,10 @@ export function createGatewayContext(options: GatewayOptions): GatewayContext {
     options.storeThrough === false || upstreams.length === 0
       ? undefined
       : new StoreThrough({ store, upstreams, health, concurrency: stOptions.concurrency, log, onStored: (ref) => partial.stored(ref) });
-  const decrypted = new DecryptedInstances();
   // An instance that left the archive must not be answered from memory.
-  store.onChange(() => decrypted.retain((ref) => !!store.instanceMetadata(ref.study, ref.series, ref.instance)));
+  const decrypted: DecryptedInstances = new DecryptedInstances(undefined, undefined, () =>
+    store.onChange(() => decrypted.retain((ref) => !!store.instanceMetadata(ref.study, ref.series, ref.instance))),
+  );
   return { store, upstreams, health, storeThrough, storeSeries: stOptions.series ?? true, partial, decrypted, log };
 }
 

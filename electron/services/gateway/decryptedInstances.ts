@@ -11,9 +11,14 @@ export class DecryptedInstances {
   private readonly entries = new Map<string, { ref: InstanceRef; bytes: Uint8Array }>();
   private bytes = 0;
 
+  /**
+   * @param onFirstPut called once, when the first instance is kept (the gateway starts watching the archive for
+   * evictions then, not at start-up: a gateway that never serves a multi-frame instance never touches the store).
+   */
   constructor(
     private readonly maxEntries = 4,
     private readonly maxBytes = 256 * 1024 * 1024,
+    private onFirstPut?: () => void,
   ) {}
 
   get(ref: InstanceRef): Uint8Array | undefined {
@@ -27,6 +32,9 @@ export class DecryptedInstances {
 
   put(ref: InstanceRef, bytes: Uint8Array): void {
     if (bytes.byteLength > this.maxBytes) return;
+    const first = this.onFirstPut;
+    this.onFirstPut = undefined;
+    first?.();
     this.drop(ref.instance);
     this.entries.set(ref.instance, { ref, bytes });
     this.bytes += bytes.byteLength;
