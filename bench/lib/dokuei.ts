@@ -93,10 +93,16 @@ export async function dokueiLoad(browser: Browser, host: BrowserHost, patientId:
       __dokueiVolumes: { list(): { firstImageAt?: number; fullVolumeAt?: number }[] };
     };
     const report = w.__dokueiVolumes.list()[0];
+    const { t0, first, full } = w.__benchVol;
     // The moments the viewer recorded (as the baseline page records its IMAGE_LOADED), not when the 10 ms poller
     // next ran: a poller tick waits behind whatever holds the main thread (building the views, compiling shaders).
-    const at = (t: number | undefined, polled: number) => (t === undefined ? polled : t - w.__benchVol.t0);
-    return { firstImageMs: at(report?.firstImageAt, w.__benchVol.first), fullVolumeMs: at(report?.fullVolumeAt, w.__benchVol.full), curve: w.__benchVol.curve, report };
+    // (No named inner functions here: tsx would wrap them in a helper the page does not have.)
+    return {
+      firstImageMs: report?.firstImageAt === undefined ? first : report.firstImageAt - t0,
+      fullVolumeMs: report?.fullVolumeAt === undefined ? full : report.fullVolumeAt - t0,
+      curve: w.__benchVol.curve,
+      report,
+    };
   });
   return { load: load as DokueiLoad, context, page };
 }

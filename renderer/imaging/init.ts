@@ -48,7 +48,7 @@ export function registerStackMetadata(entries: readonly StackEntry[]): void {
  */
 function warmDecodeWorker(): void {
   const imageFrame = { rows: 1, columns: 1, bitsAllocated: 16, bitsStored: 16, pixelRepresentation: 0, samplesPerPixel: 1, photometricInterpretation: 'MONOCHROME2' };
-  const task = { imageFrame, transferSyntax: '1.2.840.10008.1.2.1', pixelData: new Uint8Array(2), options: {}, decodeConfig: {} };
+  const task = { imageFrame, transferSyntax: '1.2.840.10008.1.2.1', pixelData: new Uint8Array(2), options: { preScale: { enabled: false } }, decodeConfig: {} };
   void Promise.resolve()
     .then(() => (getWebWorkerManager() as unknown as { executeTask(w: string, t: string, a: unknown): Promise<unknown> }).executeTask('dicomImageLoader', 'decodeTask', task))
     .catch(() => undefined);
