@@ -74,12 +74,6 @@ let volumeCounter = 0;
 export const RENDER_WHILE_LOADING_MS = 400;
 const PROGRESS_EVERY_MS = 100;
 
-/** Whether volumes load their pixel data as one series stream (the default) or frame by frame (tests compare both). */
-let seriesTransfer = true;
-export function setSeriesTransfer(on: boolean): void {
-  seriesTransfer = on;
-}
-
 function renderViewsOf(volumeId: string, include3d: boolean): void {
   for (const vp of utilities.getViewportsWithVolumeId(volumeId)) {
     if (!include3d && vp.type === Enums.ViewportType.VOLUME_3D) continue;
@@ -183,7 +177,7 @@ export async function loadVolume(
       .then(() => {
         firstImageMs ??= performance.now() - started;
         firstSettled!.resolve();
-        if (seriesTransfer && seriesUrl && !disposed) {
+        if (seriesUrl && !disposed) {
           stream = streamSeries(seriesUrl, currentDataPlaneHeaders(), ordered.filter((id) => id !== firstId && !isEmptySlot(id)));
         }
         return Promise.resolve(restAfter).catch(() => undefined);
