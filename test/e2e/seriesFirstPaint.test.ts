@@ -1,6 +1,6 @@
 /**
  * A cached study opens at once: the real CT (the 275-slice LIDC CT when ../shared is here, else the committed
- * 34-slice demo) opened in MPR 1+3 from the local archive shows its centre slice before a tenth of the volume has
+ * 34-slice demo re-positioned evenly, since MPR refuses its uneven spacing) opened in MPR 1+3 from the local archive shows its centre slice before a tenth of the volume has
  * arrived. The progress counter is read in the page at the axial view's first paint (cornerstone's
  * IMAGE_RENDERED, caught in the capture phase before anything else runs), together with what that paint shows:
  * real anatomy (grey levels spread), not a blank canvas. The volume then arrives whole by the series stream
@@ -8,9 +8,11 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
-import { dicomFilesIn, realCtDir } from '../support/data';
-import { shotsDir, startE2eSession, type E2eSession } from '../support/e2eSession';
 import path from 'node:path';
+import { demoCtDir, dicomFilesIn, sharedDataDir } from '../support/data';
+import { writeEvenlySpacedCopy } from '../support/derivedSeries';
+import { shotsDir, startE2eSession, type E2eSession } from '../support/e2eSession';
+import { makeTempDir, removeDir } from '../support/tempDir';
 
 interface FirstPaint {
   loaded: number;
@@ -22,16 +24,24 @@ interface FirstPaint {
 describe('a cached series opens on its centre slice before the volume has arrived', () => {
   let session: E2eSession;
   let page: Page;
-  const files = dicomFilesIn(realCtDir());
+  let copyDir: string | undefined;
+  let files: string[] = [];
   const requests: string[] = [];
 
   beforeAll(async () => {
+    const shared = sharedDataDir('ct_chest_lidc0314');
+    if (shared) files = dicomFilesIn(shared);
+    else {
+      copyDir = await makeTempDir('dokuei-e2e-first-paint-ct-');
+      files = writeEvenlySpacedCopy(dicomFilesIn(demoCtDir()), copyDir, '1.2.826.0.1.3680043.10.1234.91', 5);
+    }
     session = await startE2eSession({ prefix: 'dokuei-e2e-first-paint-', files: () => files, viewport: { width: 1280, height: 760 } });
     page = session.page;
     page.on('request', (r) => requests.push(r.url()));
   });
   afterAll(async () => {
     await session?.close();
+    await removeDir(copyDir);
   });
 
   it('paints the centre slice with < 10 % of the slices in, then streams the rest in one request', async () => {
