@@ -10,6 +10,9 @@ export interface MultipartPart {
 
 const enc = new TextEncoder();
 
+/** The Accept of a frames or bulk-data retrieve: each frame's pixel data in the transfer syntax it is stored in. */
+export const OCTET_STREAM_ACCEPT = 'multipart/related; type="application/octet-stream"; transfer-syntax=*';
+
 export function newBoundary(): string {
   let s = '';
   for (let i = 0; i < 32; i++) s += Math.floor(Math.random() * 16).toString(16);

@@ -11,10 +11,9 @@
  * which frames did not come and asks for those one by one, where the failure gets its own answer.
  */
 import { encodeClose, encodePartHead, newBoundary, PART_END } from '../../../common/dicom/multipart';
+export { OCTET_STREAM_ACCEPT } from '../../../common/dicom/multipart';
 import type { SopInstanceUid } from '../../../common/dicom/uid';
 import { extractFrames } from '../dicom/part10';
-
-export const OCTET_STREAM_ACCEPT = 'multipart/related; type="application/octet-stream"; transfer-syntax=*';
 
 export interface SeriesSource {
   /** Base of the Content-Location URLs: `${ourBase}/studies/{study}/series/{series}`. */

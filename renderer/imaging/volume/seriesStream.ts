@@ -9,10 +9,10 @@
  * bring (cut connection, an instance left out) is fetched by the loader one by one, as before.
  */
 import { metaData } from '@cornerstonejs/core';
+import { OCTET_STREAM_ACCEPT } from '../../../common/dicom/multipart';
 import { MultipartStreamParser, multipartBoundary } from '../../../common/dicom/multipartStream';
 import { framePathOf } from '../imageIds';
 
-const OCTET_STREAM_ACCEPT = 'multipart/related; type="application/octet-stream"; transfer-syntax=*';
 const COMPRESSED_FRAME_DATA = 'compressedFrameData';
 
 interface FrameData {
@@ -40,12 +40,8 @@ export interface SeriesStream {
   arrival(imageId: string): Promise<void>;
   /** The frame was decoded into the volume: drop its bytes. */
   release(imageId: string): void;
-  /** Frames received so far. */
-  readonly received: number;
   /** Stops the transfer; frames not yet here reject their arrival. */
   cancel(): void;
-  /** Settles when the stream ends: the count of frames it brought. */
-  readonly done: Promise<number>;
 }
 
 export function streamSeries(seriesUrl: string, headers: Record<string, string>, imageIds: readonly string[]): SeriesStream {
@@ -54,7 +50,6 @@ export function streamSeries(seriesUrl: string, headers: Record<string, string>,
   const waiting = new Map<string, { resolve: () => void; reject: (e: Error) => void }[]>();
   const arrived = new Set<string>();
   let ended: Error | undefined;
-  let received = 0;
   const controller = new AbortController();
 
   const settle = (path: string) => {
@@ -87,12 +82,10 @@ export function streamSeries(seriesUrl: string, headers: Record<string, string>,
         const body = part.body;
         const own = body.byteOffset === 0 && body.byteLength === body.buffer.byteLength ? body : body.slice();
         registry.set(path, { pixelData: own, transferSyntaxUid: ts });
-        received++;
         settle(path);
       }
     }
     parser.end();
-    return received;
   })();
   done.then(
     () => finish(new Error('the series stream did not bring this frame')),
@@ -116,14 +109,10 @@ export function streamSeries(seriesUrl: string, headers: Record<string, string>,
       const path = framePathOf(imageId);
       if (path) registry.delete(path);
     },
-    get received() {
-      return received;
-    },
     cancel() {
       controller.abort();
       for (const path of wanted) registry.delete(path);
       finish(new Error('the series stream was cancelled'));
     },
-    done,
   };
 }

@@ -7,7 +7,7 @@
 import { encodeMultipart, newBoundary } from '../../../../common/dicom/multipart';
 import { extractFrames } from '../../dicom/part10';
 import { storeLater, type GatewayContext, type RouteCall } from '../context';
-import { OCTET_STREAM_ACCEPT } from '../seriesRetrieve';
+import { OCTET_STREAM_ACCEPT } from '../../../../common/dicom/multipart';
 import { upstreamBytes } from '../upstreamReads';
 
 /** GET /studies/{st}/series/{se}/instances/{sop}/frames/{n,…}. */

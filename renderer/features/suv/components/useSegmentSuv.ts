@@ -7,7 +7,7 @@
  */
 import { useEffect, useMemo, useState } from 'react';
 import { getString, type DicomJsonDataset } from '../../../../common/dicom/dicomJson';
-import { boundaryOf, decodeMultipart } from '../../../../common/dicom/multipart';
+import { boundaryOf, decodeMultipart, OCTET_STREAM_ACCEPT } from '../../../../common/dicom/multipart';
 import { dicomwebPath } from '../../../../common/dicom/dicomwebPaths';
 import { Tag } from '../../../../common/dicom/tags';
 import { findPixelData, readSegHeader, segmentSuvStatistics, segToMasks, type SegmentMask, type SegmentSuvStatistics } from '../../../../common/seg';
@@ -74,7 +74,7 @@ async function load(plane: DataPlane, studyUid: string, seriesUid: string, metad
     for (let k = next++; k < grid.instances.length; k = next++) {
       const ds = grid.instances[k]!;
       const sop = getString(ds, Tag.SOPInstanceUID)!;
-      const { parts } = await fetchBytes(plane, dicomwebPath.frames(studyUid, seriesUid, sop, [1]), 'multipart/related; type="application/octet-stream"; transfer-syntax=*', signal);
+      const { parts } = await fetchBytes(plane, dicomwebPath.frames(studyUid, seriesUid, sop, [1]), OCTET_STREAM_ACCEPT, signal);
       const part = parts[0];
       if (!part) throw new Error(`No frame came back for PET instance ${sop}`);
       const ts = /transfer-syntax=([0-9.]+)/.exec(part.contentType)?.[1] ?? '1.2.840.10008.1.2.1';
