@@ -28,6 +28,12 @@ export function App() {
   const [health, setHealth] = useState<NodeHealthRow[]>([]);
   const refreshTimer = useRef<ReturnType<typeof setTimeout>>(undefined);
   const [hanging, setHanging] = useState<Hanging>();
+  /**
+   * Counts what the reader asked for (select or open a study, open a series, compare with prior). An answer that
+   * arrives after the reader asked for something else is dropped: a protocol looked up for the study must not
+   * replace the series the reader opened while it was on its way.
+   */
+  const intent = useRef(0);
   const protocols = useMemo(() => loadBuiltInProtocols(), []);
 
   useEffect(() => {
@@ -67,6 +73,7 @@ export function App() {
   const streamable = (s: FederatedStudy | undefined) => !!s && (s.availability.local || s.locations.some((id) => nodeKinds.get(id) === 'dicomweb'));
 
   const onSelectStudy = useCallback((s: FederatedStudy) => {
+    intent.current++;
     setStudy(s);
     setSeries(undefined);
     setNotice(undefined);
@@ -75,6 +82,7 @@ export function App() {
   /** Enter or double-click on a study: hang it by the matching protocol (layout and series per cell). */
   const openStudy = async (s: FederatedStudy) => {
     onSelectStudy(s);
+    const asked = intent.current;
     if (!platform) return;
     if (!streamable(s)) {
       setNotice('This study is only on DIMSE nodes: retrieving it to the local store; it opens from there.');
@@ -83,6 +91,7 @@ export function App() {
     }
     try {
       const list = await platform.api.studies.series({ studyInstanceUid: s.studyInstanceUid });
+      if (intent.current !== asked) return;
       if (list.series.length === 0) return setNotice('The study has no series on any node.');
       setHanging(hangStudy(s, list.series, protocols.protocols));
       if (s.patientId) void platform.api.prefetch.studyOpened({ studyInstanceUid: s.studyInstanceUid, patientId: s.patientId }).catch(() => undefined);
@@ -95,8 +104,10 @@ export function App() {
   const comparePrior = async (current: SeriesSummary) => {
     if (!platform || !study) return;
     if (!study.patientId) return setNotice('The study has no patient ID, so its priors cannot be found.');
+    const asked = ++intent.current;
     try {
       const found = await platform.api.studies.search({ patientId: study.patientId });
+      if (intent.current !== asked) return;
       const prior = pickPrior(study, found.studies);
       if (!prior) return setNotice(`No earlier study of patient ${study.patientId} was found on any node.`);
       if (!streamable(prior)) {
@@ -105,6 +116,7 @@ export function App() {
         return;
       }
       const priorSeries = await platform.api.studies.series({ studyInstanceUid: prior.studyInstanceUid });
+      if (intent.current !== asked) return;
       const match = matchPriorSeries(current, priorSeries.series);
       if (!match) return setNotice(`The prior of ${prior.studyDate} has no ${current.modality} series to compare with.`);
       const date = prior.studyDate.replace(/^(\d{4})(\d{2})(\d{2})$/, '$1-$2-$3');
@@ -116,6 +128,7 @@ export function App() {
 
   const openSeries = (s: SeriesSummary) => {
     if (!platform || !study) return;
+    intent.current++;
     if (streamable(study)) {
       setSeries(s);
       // Reading a study is the moment to fetch its patient's priors in the background.

@@ -46,6 +46,8 @@ if (suites.includes('e2e')) step('build renderer', bin('vite'), ['build', '--con
 
 const netns = canUseNetns();
 const counts = {};
+/** Failed tests with the start of their message, repeated in the summary: CI shows only the end of the log. */
+const failedTests = [];
 for (const suite of suites) {
   const report = path.join(resultsDir, `${suite}.json`);
   rmSync(report, { force: true });
@@ -60,6 +62,16 @@ for (const suite of suites) {
   }
   if (existsSync(report)) {
     const r = JSON.parse(readFileSync(report, 'utf8'));
+    for (const file of r.testResults ?? []) {
+      for (const t of file.assertionResults ?? []) {
+        if (t.status !== 'failed') continue;
+        const message = (t.failureMessages ?? []).join(' ').replace(new RegExp(String.fromCharCode(27) + "\\[[0-9;]*m", "g"), "").split('\n').slice(0, 4).join(' | ');
+        failedTests.push(`${suite}: ${path.relative(root, file.name)} > ${t.fullName}\n    ${message.slice(0, 600)}`);
+      }
+      if (file.status === 'failed' && !(file.assertionResults ?? []).some((t) => t.status === 'failed')) {
+        failedTests.push(`${suite}: ${path.relative(root, file.name)} (the file failed outside its tests)\n    ${String(file.message ?? '').split('\n').slice(0, 4).join(' | ').slice(0, 600)}`);
+      }
+    }
     counts[suite] = { passed: r.numPassedTests, failed: r.numFailedTests, skipped: r.numPendingTests + (r.numTodoTests ?? 0), total: r.numTotalTests };
   } else {
     counts[suite] = { passed: 0, failed: 0, skipped: 0, total: 0 };
@@ -70,6 +82,7 @@ for (const suite of suites) {
 
 console.log('\n=== Summary');
 for (const [suite, c] of Object.entries(counts)) console.log(`${suite}: ${c.passed} passed, ${c.failed} failed, ${c.skipped} skipped`);
+for (const t of failedTests) console.log(`FAILED TEST: ${t}`);
 for (const f of failures) console.log(`FAILED: ${f}`);
 const total = Object.values(counts).reduce((a, c) => ({ passed: a.passed + c.passed, failed: a.failed + c.failed, skipped: a.skipped + c.skipped }), { passed: 0, failed: 0, skipped: 0 });
 console.log(`${total.passed} passed, ${total.failed} failed, ${total.skipped} skipped`);

@@ -195,6 +195,50 @@ describe('layouts, hanging protocols, reference lines and priors', () => {
     expect(pageErrors).toEqual([]);
   });
 
+  it("keeps the series the reader opened while the study's protocol was still being looked up (the late hanging is dropped)", async () => {
+    // The chest copy of the previous test: its protocol would show the preset, the series opened by hand shows the
+    // files' own window. The answer the protocol waits for (the study's series over IPC) is held back until the
+    // reader has opened a series from the strip.
+    const protocol = builtInProtocols().find((p) => p.id === 'ct-chest')!;
+    const preset = WL_PRESETS.find((p) => p.id === protocol.viewports[0]!.preset)!;
+    await page.goto(host.url);
+    const row = page.locator('tr[data-study-uid]', { hasText: '2001-02-03' });
+    await row.waitFor({ timeout: 60000 });
+    await row.click();
+    const strip = page.locator('li[data-series-uid]').first();
+    await strip.waitFor({ timeout: 60000 });
+    // From now on the only IPC request for the study's series is the protocol's: hold it.
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let heldAnswered!: () => void;
+    const answered = new Promise<void>((resolve) => (heldAnswered = resolve));
+    let calls = 0;
+    await page.route('**/ipc/studies.series', async (route) => {
+      calls++;
+      await held;
+      await route.continue();
+      heldAnswered();
+    });
+    try {
+      await row.press('Enter');
+      await expect.poll(() => calls, { timeout: 30000 }).toBe(1);
+      await strip.press('Enter');
+      await page.locator('[data-cell="0"] .viewport[data-state="ready"]').waitFor({ timeout: 120000 });
+      const voi = () => page.locator('[data-cell="0"] [data-testid="overlay-voi"]').textContent();
+      await expect.poll(voi, { timeout: 30000 }).toBe('W 2000  L -450');
+      release();
+      await answered;
+      // Give the dropped answer time to do harm if it were applied: a re-hang reloads the cell in the preset.
+      await page.waitForTimeout(1500);
+      expect(await voi()).toBe('W 2000  L -450');
+      expect(await voi()).not.toBe(`W ${preset.window}  L ${preset.level}`);
+    } finally {
+      release();
+      await page.unroute('**/ipc/studies.series');
+    }
+    expect(pageErrors).toEqual([]);
+  });
+
   it("hangs a CT of another body part in MPR 1+3 with the protocol's window on all three planes and its VR preset in 3D", async () => {
     // The demo's slices re-positioned evenly (MPR refuses the uneven originals), as another study of body part ABDOMEN.
     const uidRoot = '1.2.826.0.1.3680043.10.1234.85';
