@@ -71,6 +71,24 @@ describe('npm run start:browser on a fresh install', () => {
     await page.screenshot({ path: path.join(repoRoot, 'test-results', 'e2e-demo.png') });
     expect(stats.distinct).toBeGreaterThan(64);
     expect(await page.locator('[data-testid="overlay-slice"]').textContent()).toMatch(/\/ 34$/);
+    // The demo's 34 slices (every 8th file of the CT: gaps of 1 to 29 mm) open in MPR 1+3 and 3D, resampled onto a
+    // regular grid with the notice that says so, not refused.
+    await page.getByRole('button', { name: 'MPR 1+3' }).click();
+    await page.locator('.mpr[data-state="ready"]').waitFor({ timeout: 120000 });
+    await expect.poll(() => page.locator('[data-testid="volume-notices"]').textContent(), { timeout: 60000 }).toMatch(/spacing varies from 1 to 29 mm.*resampled/);
+    expect(await page.locator('[data-testid="volume-refusal"]').count()).toBe(0);
+    await expect.poll(() => page.locator('[data-testid="volume-progress"]').textContent(), { timeout: 180000, interval: 1000 }).toMatch(/^\d+ slices$/);
+    const nonBlack = (plane: string) =>
+      page.evaluate((p) => {
+        const canvas = document.querySelector<HTMLCanvasElement>(`[data-plane="${p}"] canvas`);
+        const data = canvas?.getContext('2d')?.getImageData(0, 0, canvas.width, canvas.height).data;
+        if (!data) return 0;
+        let n = 0;
+        for (let i = 0; i < data.length; i += 4) if (data[i]! + data[i + 1]! + data[i + 2]! > 48) n++;
+        return n / (data.length / 4);
+      }, plane);
+    for (const plane of ['sagittal', '3d']) await expect.poll(() => nonBlack(plane), { timeout: 120000, interval: 1000, message: `${plane} stays black` }).toBeGreaterThan(0.05);
+    await page.screenshot({ path: path.join(repoRoot, 'test-results', 'e2e-demo-mpr.png') });
     // Without the token the same server gives nothing away.
     const denied = await fetch(new URL('/dicomweb/studies', url!).toString());
     expect(denied.status).toBe(401);

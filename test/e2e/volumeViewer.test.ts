@@ -212,7 +212,7 @@ describe('volumes: MPR 1+3 and 3D in Chromium', () => {
 
   it('shows the real CT as stack, MPR 1+3 and VR; the sagittal body extent and the probe match the files; CPU holds ≤ 2.1 bytes/voxel', async () => {
     // The full 275-slice CT when ../shared is there; otherwise the demo's 34 real slices re-positioned evenly
-    // (they are unevenly spaced, which MPR rightly refuses).
+    // (unevenly spaced, MPR would resample them: this test compares the volume with the files slice for slice).
     const sharedCt = sharedDataDir('ct_chest_lidc0314');
     const ctDir = sharedCt ?? path.join(synthDir, 'demo-even');
     // An odd count puts the volume's centre, where the sagittal profile is read, on a slice rather than between two.
@@ -390,6 +390,39 @@ describe('volumes: MPR 1+3 and 3D in Chromium', () => {
     await page.locator('.mpr[data-state="ready"]').waitFor({ timeout: 120000 });
     await waitForStructuredCell(page, 'sagittal');
     await page.getByLabel('Half-float textures').uncheck();
+  });
+
+  it('resamples an unevenly spaced series (1 mm, then 3 mm) for MPR: the sphere sits at its true height on the sagittal plane, with the notice', async () => {
+    // 31 slices 1 mm apart (z 0–30), then 20 slices 3 mm apart (z 33–90); a sphere of radius 20 mm centred at z 30.
+    // Stretched over one spacing (90 mm / 50 gaps = 1.8 mm), the sphere would reach from z 18 to z 66 instead of 10–50.
+    const positions = [...Array.from({ length: 31 }, (_, i) => i), ...Array.from({ length: 20 }, (_, i) => 33 + 3 * i)];
+    const dir = path.join(synthDir, 'uneven');
+    writeSyntheticSphereSeries(dir, { slices: positions.length, rows: 64, columns: 64, pixelSpacing: 1, sliceSpacing: 1, positions, sphereCentreZ: 30, radiusMm: 20, patientId: 'SYNTH-UNEVEN', uidRoot: '1.2.826.0.1.3680043.10.1234.86' });
+    expect((await importPaths(host.services.store, [dir])).imported).toBe(positions.length);
+
+    const report = await openSeriesInMpr(page, host, /uneven/, 'SYNTH-UNEVEN');
+    await page.screenshot({ path: path.join(shotsDir, 'e2e-volume-uneven.png') });
+    // The median gap (1 mm) over 90 mm: 91 planes, two interpolated in each of the twenty 3 mm gaps.
+    expect(report.dimensions[2]).toBe(91);
+    expect(report.spacing[2]).toBeCloseTo(1, 3);
+    expect(report.interpolatedSlots).toBe(40);
+    expect(report.emptySlots).toEqual([]);
+    await expect.poll(() => page.locator('[data-testid="volume-notices"]').textContent()).toMatch(/varies from 1 to 3 mm.*regular 1 mm grid/);
+
+    // Down the middle of the sagittal view: where the probe reads sphere, in patient z.
+    const size = await canvasSize(page, 'sagittal');
+    const inside: number[] = [];
+    for (let y = 0; y <= size.height; y += 1) {
+      const p = await probeAt(page, 'sagittal', size.width / 2, y);
+      if (p && p.value > 0) inside.push(p.world[2]);
+    }
+    expect(inside.length).toBeGreaterThan(10);
+    // Within a 3 mm gap of the truth at the far end (interpolated there), within 1.5 mm on the 1 mm side.
+    expect(Math.abs(Math.min(...inside) - 10)).toBeLessThanOrEqual(1.5);
+    expect(Math.abs(Math.max(...inside) - 50)).toBeLessThanOrEqual(3);
+    // And the pixels agree: the sagittal cell shows the disc (bright on air).
+    expect((await cellStats(page, 'sagittal')).stddev).toBeGreaterThan(20);
+    expect(pageErrors).toEqual([]);
   });
 
   const mrDir = sharedDataDir('mr_brain_siemens_trio');

@@ -23,6 +23,12 @@ export interface SyntheticSeriesOptions {
   patientId: string;
   /** UID root for study/series/instances (digits and dots). */
   uidRoot: string;
+  /** Slice positions along z, mm (then `slices` and `sliceSpacing` are ignored for placement): uneven series. */
+  positions?: readonly number[];
+  /** Where the sphere's centre lies along z, mm (default: halfway between the first and last slice). */
+  sphereCentreZ?: number;
+  /** The sphere's radius, mm (default: 40 % of the smallest extent). */
+  radiusMm?: number;
 }
 
 /** HU inside the sphere and outside it. */
@@ -37,13 +43,15 @@ export function writeSyntheticSphereSeries(dir: string, o: SyntheticSeriesOption
   const forUid = `${o.uidRoot}.3`;
   const cx = (o.columns - 1) / 2;
   const cy = (o.rows - 1) / 2;
-  const cz = (o.slices - 1) / 2;
-  // A sphere in mm, radius 40 % of the smallest extent.
-  const radius = 0.4 * Math.min(o.columns * o.pixelSpacing, o.rows * o.pixelSpacing, o.slices * o.sliceSpacing);
+  const zs = o.positions ?? Array.from({ length: o.slices }, (_, k) => k * o.sliceSpacing);
+  const extentZ = zs[zs.length - 1]! - zs[0]! + (o.positions ? 0 : o.sliceSpacing);
+  const centreZ = o.sphereCentreZ ?? (zs[0]! + zs[zs.length - 1]!) / 2;
+  // A sphere in mm, radius 40 % of the smallest extent unless given.
+  const radius = o.radiusMm ?? 0.4 * Math.min(o.columns * o.pixelSpacing, o.rows * o.pixelSpacing, extentZ);
   const files: string[] = [];
-  for (let k = 0; k < o.slices; k++) {
+  for (let k = 0; k < zs.length; k++) {
     const pixels = new Int16Array(o.rows * o.columns);
-    const dz = (k - cz) * o.sliceSpacing;
+    const dz = zs[k]! - centreZ;
     for (let r = 0; r < o.rows; r++) {
       for (let c = 0; c < o.columns; c++) {
         const d = Math.hypot((c - cx) * o.pixelSpacing, (r - cy) * o.pixelSpacing, dz);
@@ -65,7 +73,7 @@ export function writeSyntheticSphereSeries(dir: string, o: SyntheticSeriesOption
       StudyTime: '120000',
       SeriesNumber: '1',
       InstanceNumber: String(k + 1),
-      SeriesDescription: `Synthetic sphere ${o.slices} slices`,
+      SeriesDescription: `Synthetic sphere ${zs.length} slices${o.positions ? ' uneven' : ''}`,
       Rows: o.rows,
       Columns: o.columns,
       BitsAllocated: 16,
@@ -75,7 +83,7 @@ export function writeSyntheticSphereSeries(dir: string, o: SyntheticSeriesOption
       SamplesPerPixel: 1,
       PhotometricInterpretation: 'MONOCHROME2',
       // DS values hold at most 16 characters: round away binary noise such as 0.30000000000000004.
-      ImagePositionPatient: [-(o.columns * o.pixelSpacing) / 2, -(o.rows * o.pixelSpacing) / 2, Number((k * o.sliceSpacing).toFixed(4))],
+      ImagePositionPatient: [-(o.columns * o.pixelSpacing) / 2, -(o.rows * o.pixelSpacing) / 2, Number(zs[k]!.toFixed(4))],
       ImageOrientationPatient: [1, 0, 0, 0, 1, 0],
       PixelSpacing: [o.pixelSpacing, o.pixelSpacing],
       SliceThickness: o.sliceSpacing,

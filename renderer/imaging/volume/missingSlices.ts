@@ -1,22 +1,28 @@
 /**
- * Missing slices are kept as empty slots so that every real slice stays at its true position:
- * cornerstone builds a volume with one spacing from (last − first) / (n − 1), so a series with a hole
- * would otherwise be stretched and every slice after the hole shifted. An empty slot is filled with the
- * lowest value of its neighbour (black on screen), never with invented anatomy; the viewer says so.
+ * Volume slots that are not an acquired slice, so that every real slice stays at its true position: cornerstone
+ * builds a volume with one spacing from (last − first) / (n − 1), so a series with a hole or uneven gaps would
+ * otherwise be stretched and every slice after them shifted.
+ * - Empty slot (a regular series with whole slices missing): filled with the lowest value of its neighbour
+ *   (black on screen), never with invented anatomy; the viewer says so.
+ * - Interpolated slot (an unevenly spaced series resampled onto a regular grid, common/volume/resampleGrid.ts):
+ *   linear between the two acquired slices around it, in the volume's own data type.
  */
 import { imageLoader, utilities, type Types } from '@cornerstonejs/core';
 import dicomImageLoader from '@cornerstonejs/dicom-image-loader';
 import type { DicomJsonDataset } from '../../../common/dicom/dicomJson';
 import { Tag } from '../../../common/dicom/tags';
+import { blendSlices } from '../../../common/volume/resampleGrid';
 
 const SCHEME = 'dokueigap';
 let registered = false;
 
 interface GapSpec {
-  /** A real slice next to the hole: the empty slot copies its geometry and value range. */
+  /** A real slice next to the slot: the slot copies its geometry and value range. */
   neighbourImageId: string;
   rows: number;
   columns: number;
+  /** Interpolated slot: the acquired slice after it and its weight (value = (1 − t)·neighbour + t·upper). */
+  blend?: { upperImageId: string; t: number };
 }
 /** Empty slots by image id, with how many open volumes use each (two views of one series share the ids). */
 const gaps = new Map<string, GapSpec & { users: number }>();
@@ -36,13 +42,22 @@ function ensureRegistered(): void {
       const ctor = ctors[targetType ?? ''] ?? (neighbour.getPixelData().constructor as TypedArrayCtor);
       const length = spec.rows * spec.columns;
       const data = new ctor(length);
-      data.fill(neighbour.minPixelValue);
+      let min = neighbour.minPixelValue;
+      let max = neighbour.minPixelValue;
+      if (spec.blend) {
+        const upper = await imageLoader.loadAndCacheImage(spec.blend.upperImageId, options as never);
+        blendSlices(neighbour.getPixelData(), upper.getPixelData(), spec.blend.t, data, !(data instanceof Float32Array));
+        min = Math.min(neighbour.minPixelValue, upper.minPixelValue);
+        max = Math.max(neighbour.maxPixelValue, upper.maxPixelValue);
+      } else {
+        data.fill(neighbour.minPixelValue);
+      }
       const voxelManager = utilities.VoxelManager.createImageVoxelManager({ width: spec.columns, height: spec.rows, numberOfComponents: 1, scalarData: data, id: imageId });
       return {
         ...neighbour,
         imageId,
-        minPixelValue: neighbour.minPixelValue,
-        maxPixelValue: neighbour.minPixelValue,
+        minPixelValue: min,
+        maxPixelValue: max,
         getPixelData: () => voxelManager.getScalarData() as Types.PixelDataTypedArray,
         voxelManager,
         sizeInBytes: data.byteLength,
@@ -60,6 +75,7 @@ export function emptySlotImageId(
   slot: number,
   position: readonly [number, number, number],
   neighbour: { imageId: string; metadata: DicomJsonDataset },
+  blend?: { upper: { imageId: string }; t: number },
 ): string {
   ensureRegistered();
   const imageId = `${SCHEME}:dokuei-empty-slot/${encodeURIComponent(seriesKey)}/${slot}`;
@@ -71,7 +87,13 @@ export function emptySlotImageId(
   dicomImageLoader.wadors.metaDataManager.add(imageId, metadata as never);
   const rows = Number(neighbour.metadata[Tag.Rows]?.Value?.[0] ?? 0);
   const columns = Number(neighbour.metadata[Tag.Columns]?.Value?.[0] ?? 0);
-  gaps.set(imageId, { neighbourImageId: neighbour.imageId, rows, columns, users: (gaps.get(imageId)?.users ?? 0) + 1 });
+  gaps.set(imageId, {
+    neighbourImageId: neighbour.imageId,
+    rows,
+    columns,
+    blend: blend ? { upperImageId: blend.upper.imageId, t: blend.t } : undefined,
+    users: (gaps.get(imageId)?.users ?? 0) + 1,
+  });
   return imageId;
 }
 
@@ -92,4 +114,9 @@ export function emptySlotCount(): number {
 
 export function isEmptySlot(imageId: string): boolean {
   return imageId.startsWith(`${SCHEME}:`);
+}
+
+/** A plane interpolated between two acquired slices (a resampled, unevenly spaced series). */
+export function isInterpolatedSlot(imageId: string): boolean {
+  return !!gaps.get(imageId)?.blend;
 }

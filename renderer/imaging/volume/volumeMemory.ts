@@ -34,6 +34,8 @@ export interface VolumeMemoryReport {
   spacing: [number, number, number];
   /** Slice indexes (in the built volume) that are empty slots for missing slices. */
   emptySlots: number[];
+  /** How many planes were interpolated between acquired slices (an unevenly spaced series, resampled). */
+  interpolatedSlots?: number;
   notices: string[];
 }
 
