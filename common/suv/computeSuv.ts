@@ -23,11 +23,13 @@
  *   throws: each factor is a number or null with the reason.
  * - Injection after midnight handling: it puts a time-only injection on the series date even when that puts it
  *   after the scan; here it moves to the day before.
- * - GML: it assumes SUVbw; here SUV Type (0054,1006) is honoured (BW when empty) and converted to the other types.
+ * - GML: it assumes SUVbw; here SUV Type (0054,1006) is honoured (BW when empty; LBMJAMES128 and LBMJANMA too, see
+ *   suvType.ts) and converted to the other types (issue #14).
  */
 import { bsaDuBois, ibw, lbmJames, lbmJames128, lbmJanmahasatian, type Sex } from './bodySize';
 import { formatWallClock, parseDicomDate, parseDicomTime, parseIsoDateTime, SECONDS_PER_DAY } from './dicomTime';
 import { readSuvHeader, type SuvHeader } from './suvHeader';
+import { parseSuvType } from './suvType';
 
 export const SUV_TYPES = ['bw', 'lbm', 'lbmJames128', 'lbmJanma', 'bsa', 'ibw'] as const;
 export type SuvType = (typeof SUV_TYPES)[number];
@@ -67,6 +69,11 @@ export interface SuvResult {
   inputs: SuvInput[];
   /** The modality LUT the factors apply after: value = stored × slope + intercept (slope 1, intercept 0 if absent). */
   rescale: { slope: number; intercept: number };
+  /**
+   * The SUV the values already are (Units GML with its SUV Type, CM2ML): its factor is 1 unless an override changes
+   * it. Absent for activity units (BQML, CNTS) and when the type cannot be known.
+   */
+  storedSuvType?: SuvType;
 }
 
 /** SUV of one stored value. */
@@ -334,6 +341,14 @@ function computeOne(h: SuvHeader, series: SeriesContext, o: SuvOverrides): SuvRe
     { name: 'referenceDateTime', value: series.reference.value === undefined ? null : formatWallClock(series.reference.value), source: series.reference.source ?? `header ${T.seriesDateTime}` },
   ];
 
+  // Quantitative units: activity concentration (Bq/ml) × activityScale.
+  let activityScale: number | undefined;
+  // Pre-normalised units: the value × base is already SUV of type `preType`, made with the header's inputs.
+  let base: number | undefined;
+  let preType: SuvType | undefined;
+  // Set for GML/CM2ML only: a Philips CNTS value needs its scale factor before it is SUV.
+  let storedSuvType: SuvType | undefined;
+
   const result = (factors: Partial<SuvFactors>, reasons: Partial<Record<SuvType, string>>): SuvResult => {
     const full = { bw: null, lbm: null, lbmJames128: null, lbmJanma: null, bsa: null, ibw: null, ...factors } as SuvFactors;
     const why: Partial<Record<SuvType, string>> = {};
@@ -345,7 +360,9 @@ function computeOne(h: SuvHeader, series: SeriesContext, o: SuvOverrides): SuvRe
         why[t] = `the inputs give no usable factor (${f})`;
       } else if (f === null) why[t] = reasons[t] ?? 'not available';
     }
-    return { units, factors: full, reasons: why, warnings, inputs, rescale: { slope, intercept } };
+    const out: SuvResult = { units, factors: full, reasons: why, warnings, inputs, rescale: { slope, intercept } };
+    if (storedSuvType !== undefined) out.storedSuvType = storedSuvType;
+    return out;
   };
   const none = (reason: string) => result({}, Object.fromEntries(SUV_TYPES.map((t) => [t, reason])));
 
@@ -361,15 +378,6 @@ function computeOne(h: SuvHeader, series: SeriesContext, o: SuvOverrides): SuvRe
   }
 
   const n = normalisers(body);
-  if (n.sexMean && body.heightCm !== undefined) {
-    warn(`Patient's Sex ${sexValue === null ? 'missing' : `'${sexValue}'`}: lbm, lbmJames128, lbmJanma and ibw use the mean of the male and female factors`);
-  }
-
-  // Quantitative units: activity concentration (Bq/ml) × activityScale.
-  let activityScale: number | undefined;
-  // Pre-normalised units: the value × base is already SUV of type `preType`, made with the header's inputs.
-  let base: number | undefined;
-  let preType: SuvType | undefined;
   switch (units) {
     case 'BQML':
       activityScale = 1;
@@ -393,17 +401,29 @@ function computeOne(h: SuvHeader, series: SeriesContext, o: SuvOverrides): SuvRe
     case 'GML':
     case 'CM2ML': {
       base = 1;
-      const declared = units === 'CM2ML' ? 'BSA' : h.suvType || 'BW';
-      const map: Record<string, SuvType> = { BW: 'bw', LBM: 'lbm', BSA: 'bsa', IBW: 'ibw' };
-      preType = map[declared];
-      if (!preType) return none(`unknown SUV Type ${T.suvType} "${declared}"`);
-      if (units === 'CM2ML' && h.suvType && h.suvType !== 'BSA') warn(`Units CM2ML with SUV Type ${h.suvType}: taken as SUVbsa`);
+      const declared = parseSuvType(h.suvType);
+      if (units === 'CM2ML') {
+        // cm²/ml can only be SUVbsa, whatever SUV Type says.
+        preType = 'bsa';
+        if (h.suvType && !(declared.ok && declared.type === 'bsa')) warn(`Units CM2ML with SUV Type ${h.suvType}: taken as SUVbsa`);
+      } else {
+        if (!declared.ok) return none(declared.reason);
+        preType = declared.type;
+      }
+      storedSuvType = preType;
       break;
     }
     case null:
       return none(`no Units ${T.units}`);
     default:
       return none(`Units ${units} ${T.units} are neither activity concentration (BQML, CNTS) nor SUV (GML, CM2ML)`);
+  }
+
+  // A GML series made with a sex-specific type but no sex in its header: the conversions are refused (below), so
+  // the mean of the male and female normalisers is not used and not worth a note.
+  const headerPre = preType === undefined ? undefined : headerNormaliser(preType, h, headerBody);
+  if (n.sexMean && body.heightCm !== undefined && !(headerPre && 'sexReason' in headerPre)) {
+    warn(`Patient's Sex ${sexValue === null ? 'missing' : `'${sexValue}'`}: lbm, lbmJames128, lbmJanma and ibw use the mean of the male and female factors`);
   }
 
   const factors: Partial<SuvFactors> = {};
@@ -432,19 +452,45 @@ function computeOne(h: SuvHeader, series: SeriesContext, o: SuvOverrides): SuvRe
     if (!then.ok) return none(`values are already SUV but the header's own dose/time cannot be read (${then.reason}), so an override cannot be applied`);
     timeRatio = now.perBq / then.perBq;
   }
-  const headerN = normalisers(headerBody).values[pre];
+  // SUV_t = C·N_t/D and the values are C·N_pre/D, so factor_t = N_t/N_pre, with N_pre the header's (what the
+  // scanner divided by) and N_t from the inputs now (header or override).
   for (const t of SUV_TYPES) {
     if (t === pre && !bodyOverridden) {
       factors[t] = base! * timeRatio;
       delete reasons[t];
       continue;
     }
+    if (!headerPre || !('value' in headerPre)) {
+      reasons[t] = `values are SUV${pre}; converting them to ${t} needs the ${pre === 'bsa' ? 'BSA' : 'mass'} they were made with: ${headerPre?.reason ?? 'unknown'}`;
+      continue;
+    }
     const nt = n.values[t];
     if (nt === null) continue;
-    if (headerN === null) reasons[t] = `values are SUV${pre}; converting to ${t} needs the header's ${pre === 'bw' ? 'weight' : 'weight and height'}`;
-    else factors[t] = (base! * nt * timeRatio) / headerN;
+    factors[t] = (base! * nt * timeRatio) / headerPre.value;
   }
   return result(factors, reasons);
+}
+
+/** The types whose normaliser depends on the patient's sex. */
+const SEX_SPECIFIC: ReadonlySet<SuvType> = new Set(['lbm', 'lbmJames128', 'lbmJanma', 'ibw']);
+
+type HeaderNormaliser = { value: number } | { reason: string; sexReason?: true };
+
+/**
+ * N_pre from the header alone: the normaliser the stored SUVs were made with. Unlike an SUV computed here, a
+ * sex-specific one is not averaged over the sexes when the header has no sex: the scanner used one of them, and
+ * which one decides every converted factor (up to ~15 % for LBM).
+ */
+function headerNormaliser(pre: SuvType, h: SuvHeader, b: Body): HeaderNormaliser {
+  if (b.weightKg === undefined) return { reason: h.weight === undefined ? `no patient weight (Patient's Weight ${T.weight})` : `patient weight is ${h.weight}` };
+  if (pre === 'bw') return { value: b.weightKg * 1000 };
+  if (b.heightCm === undefined) return { reason: b.heightReason ?? 'no patient height' };
+  if (SEX_SPECIFIC.has(pre) && b.sex === undefined) {
+    return { reason: `Patient's Sex ${T.sex} is ${h.sex ? `'${h.sex}'` : 'missing'} and ${pre} depends on it`, sexReason: true };
+  }
+  const n = normalisers(b);
+  const v = n.values[pre];
+  return v === null ? { reason: n.reasons[pre] ?? `no ${pre}` } : { value: v };
 }
 
 /** Dose, half-life and injection time, header or override, with the plausibility rules. */

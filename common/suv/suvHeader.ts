@@ -15,7 +15,7 @@ export interface SuvHeader {
   seriesInstanceUid?: string;
   /** Units (0054,1001), upper-cased and trimmed. */
   units?: string;
-  /** SUV Type (0054,1006): BW, LBM, BSA, IBW; only for GML. */
+  /** SUV Type (0054,1006) as written (DICOM: BW, LBM, BSA, IBW; in practice also LBMJAMES128, LBMJANMA); only for GML. */
   suvType?: string;
   /** Decay Correction (0054,1102): START, ADMIN, NONE. */
   decayCorrection?: string;

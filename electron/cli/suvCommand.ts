@@ -5,9 +5,10 @@
  *
  * --json prints an array, one object per instance, in file order:
  *   { file, sopInstanceUID, units, factors: { bw, lbm, lbmJames128, lbmJanma, bsa, ibw }, reasons: { <type>: why },
- *     warnings: [...], inputs: [{ name, value, source }], rescale: { slope, intercept } }
- * (a file that cannot be read: { file, error }). SUV = (stored × slope + intercept) × factor. The shape is an
- * interface: extend, never rename.
+ *     warnings: [...], inputs: [{ name, value, source }], rescale: { slope, intercept }, storedSuvType }
+ * (a file that cannot be read: { file, error }). SUV = (stored × slope + intercept) × factor. storedSuvType is the
+ * SUV type the values already are (Units GML with its SUV Type (0054,1006), CM2ML: that factor is 1), else null.
+ * The shape is an interface: extend, never rename.
  * --seg SEG_FILE appends one more object, the SEG's: { file, sopInstanceUID, referencedSeriesInstanceUID,
  *   segments: [{ segmentNumber, label, voxels, volumeMl, suvbw: { max, mean, peak }, reason? }], warnings }
  * (or { file, error }): SUVbw inside each segment, on the PET volume loaded from the folders given.
@@ -16,7 +17,7 @@
  */
 import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
-import { computeSeriesSuv, parseIsoDateTime, SUV_TYPES, type SuvOverrides, type SuvResult } from '../../common/suv';
+import { computeSeriesSuv, parseIsoDateTime, SUV_TYPES, type SuvOverrides, type SuvResult, type SuvType } from '../../common/suv';
 import { getString, type DicomJsonDataset } from '../../common/dicom/dicomJson';
 import { Tag } from '../../common/dicom/tags';
 import { part10ToDicomJson } from '../services/dicom/datasetJson';
@@ -41,7 +42,7 @@ export interface SuvCommandOptions {
 }
 
 export type SuvLine =
-  | ({ file: string; sopInstanceUID: string | null } & SuvResult)
+  | ({ file: string; sopInstanceUID: string | null } & Omit<SuvResult, 'storedSuvType'> & { storedSuvType: SuvType | null })
   | { file: string; error: string };
 
 function positive(name: string, text: string | undefined): number | undefined {
@@ -134,6 +135,8 @@ export async function suvLines(paths: string[], overrides: SuvOverrides): Promis
       warnings: res.warnings,
       inputs: res.inputs,
       rescale: res.rescale,
+      // Always present (null for activity units), so a reader of the JSON need not tell "absent" from "not SUV".
+      storedSuvType: res.storedSuvType ?? null,
     };
   });
   const instances = [...results].map(([i, result]) => ({ dataset: read[i]!.dataset as DicomJsonDataset, result }));
@@ -153,7 +156,8 @@ export async function suvCommand(paths: string[], options: SuvCommandOptions, js
         continue;
       }
       const f = SUV_TYPES.map((t) => `${t} ${l.factors[t] === null ? '—' : l.factors[t]!.toExponential(5)}`).join('  ');
-      io.out(`${l.file}: ${l.units ?? 'no units'}  ${f}`);
+      const stored = l.storedSuvType ? ` (SUV${l.storedSuvType})` : '';
+      io.out(`${l.file}: ${l.units ?? 'no units'}${stored}  ${f}`);
       for (const t of SUV_TYPES) if (l.reasons[t]) io.out(`  ${t}: ${l.reasons[t]}`);
       for (const w of l.warnings) io.out(`  note: ${w}`);
     }
