@@ -88,3 +88,28 @@ export function blendSlices(a: ArrayLike<number>, b: ArrayLike<number>, t: numbe
   if (integer) for (let i = 0; i < n; i++) out[i] = Math.round(s * a[i]! + t * b[i]!);
   else for (let i = 0; i < n; i++) out[i] = s * a[i]! + t * b[i]!;
 }
+
+/**
+ * A slice moved in its own plane by (dx, dy) pixels, bilinear: out(c, r) = src(c − dx, r − dy), `fill` where that
+ * falls outside the slice. Straightens a gantry-tilted (sheared) stack: each slice is moved back onto the line
+ * through the first slice along the normal, so the volume is orthogonal and every voxel at its true position.
+ */
+export function shiftSlice(src: ArrayLike<number>, columns: number, rows: number, dx: number, dy: number, out: { length: number; [i: number]: number }, fill: number): void {
+  for (let r = 0; r < rows; r++) {
+    const y = r - dy;
+    const y0 = Math.floor(y);
+    const fy = y - y0;
+    for (let c = 0; c < columns; c++) {
+      const x = c - dx;
+      const x0 = Math.floor(x);
+      const fx = x - x0;
+      const at = (cc: number, rr: number) => (cc < 0 || rr < 0 || cc >= columns || rr >= rows ? fill : src[rr * columns + cc]!);
+      // Weights of exactly 0 skip the neighbour, so whole-pixel shifts copy values exactly (no rim of `fill`).
+      let v = at(x0, y0) * (1 - fx) * (1 - fy);
+      if (fx > 0) v += at(x0 + 1, y0) * fx * (1 - fy);
+      if (fy > 0) v += at(x0, y0 + 1) * (1 - fx) * fy;
+      if (fx > 0 && fy > 0) v += at(x0 + 1, y0 + 1) * fx * fy;
+      out[r * columns + c] = v;
+    }
+  }
+}

@@ -425,6 +425,42 @@ describe('volumes: MPR 1+3 and 3D in Chromium', () => {
     expect(pageErrors).toEqual([]);
   });
 
+  it('straightens a gantry-tilted (sheared) stack for MPR: the sphere is centred at the same place at every height on the sagittal plane', async () => {
+    // 41 axial slices 1 mm apart, each moved −z·tan 20° in y; a sphere of radius 16 mm at z 20. Used sheared, the
+    // sphere's centre would drift 0.36 mm per mm of height (±4.4 mm at ±12 mm).
+    const dir = path.join(synthDir, 'tilted');
+    const files = writeSyntheticSphereSeries(dir, { slices: 41, rows: 64, columns: 64, pixelSpacing: 1, sliceSpacing: 1, radiusMm: 16, tiltDeg: 20, patientId: 'SYNTH-TILT', uidRoot: '1.2.826.0.1.3680043.10.1234.87' });
+    expect((await importPaths(host.services.store, [dir])).imported).toBe(files.length);
+
+    const report = await openSeriesInMpr(page, host, /tilted/, 'SYNTH-TILT');
+    await page.screenshot({ path: path.join(shotsDir, 'e2e-volume-tilted.png') });
+    expect(report.dimensions[2]).toBe(41);
+    expect(report.straightenedSlots).toBe(41);
+    await expect.poll(() => page.locator('[data-testid="volume-notices"]').textContent()).toMatch(/tilted by 20\.0°.*moved back in its plane/);
+
+    // Across the sagittal view (anterior ↔ posterior) at three heights: the middle of the sphere's chord in y.
+    const size = await canvasSize(page, 'sagittal');
+    const centreY = -0.5; // the sphere's centre: pixel (31.5, 31.5) of a 64 mm field starting at −32 mm
+    const chordMiddles: { z: number; y: number }[] = [];
+    for (const fy of [0.4, 0.5, 0.6]) {
+      const ys: number[] = [];
+      let z = Number.NaN;
+      for (let x = 0; x <= size.width; x++) {
+        const p = await probeAt(page, 'sagittal', x, size.height * fy);
+        if (p && p.value > 0) {
+          ys.push(p.world[1]);
+          z = p.world[2];
+        }
+      }
+      if (ys.length > 4) chordMiddles.push({ z, y: (Math.min(...ys) + Math.max(...ys)) / 2 });
+    }
+    expect(chordMiddles.length).toBe(3);
+    // The heights probed are apart (else the check says nothing about drift).
+    expect(Math.max(...chordMiddles.map((c) => c.z)) - Math.min(...chordMiddles.map((c) => c.z))).toBeGreaterThan(6);
+    for (const c of chordMiddles) expect(Math.abs(c.y - centreY), `chord middle at z ${c.z.toFixed(1)}`).toBeLessThanOrEqual(1.5);
+    expect(pageErrors).toEqual([]);
+  });
+
   const mrDir = sharedDataDir('mr_brain_siemens_trio');
   it.skipIf(!mrDir)('MR T2 with one missing slice: warning, every slice at its position, oblique 30° still shows brain', async () => {
     const imported = await importPaths(host.services.store, [mrDir!]);

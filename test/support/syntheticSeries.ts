@@ -29,6 +29,11 @@ export interface SyntheticSeriesOptions {
   sphereCentreZ?: number;
   /** The sphere's radius, mm (default: 40 % of the smallest extent). */
   radiusMm?: number;
+  /**
+   * Gantry tilt, degrees: each slice's position moves by −z·tan(tilt) in y (axial orientation kept), a sheared
+   * stack as tilted CT acquisitions give; the sphere stays a sphere in patient space.
+   */
+  tiltDeg?: number;
 }
 
 /** HU inside the sphere and outside it. */
@@ -49,12 +54,15 @@ export function writeSyntheticSphereSeries(dir: string, o: SyntheticSeriesOption
   // A sphere in mm, radius 40 % of the smallest extent unless given.
   const radius = o.radiusMm ?? 0.4 * Math.min(o.columns * o.pixelSpacing, o.rows * o.pixelSpacing, extentZ);
   const files: string[] = [];
+  const shearPerMm = Math.tan(((o.tiltDeg ?? 0) * Math.PI) / 180);
   for (let k = 0; k < zs.length; k++) {
     const pixels = new Int16Array(o.rows * o.columns);
     const dz = zs[k]! - centreZ;
+    // How far this slice's rows are moved in y (mm) by the tilt: the sphere is computed in patient space.
+    const yShift = -zs[k]! * shearPerMm;
     for (let r = 0; r < o.rows; r++) {
       for (let c = 0; c < o.columns; c++) {
-        const d = Math.hypot((c - cx) * o.pixelSpacing, (r - cy) * o.pixelSpacing, dz);
+        const d = Math.hypot((c - cx) * o.pixelSpacing, yShift + (r - cy) * o.pixelSpacing, dz);
         // Stored = HU + 1024 (intercept −1024), as CT scanners store it.
         pixels[r * o.columns + c] = (d <= radius ? SPHERE_HU : AIR_HU) + 1024;
       }
@@ -73,7 +81,7 @@ export function writeSyntheticSphereSeries(dir: string, o: SyntheticSeriesOption
       StudyTime: '120000',
       SeriesNumber: '1',
       InstanceNumber: String(k + 1),
-      SeriesDescription: `Synthetic sphere ${zs.length} slices${o.positions ? ' uneven' : ''}`,
+      SeriesDescription: `Synthetic sphere ${zs.length} slices${o.positions ? ' uneven' : ''}${o.tiltDeg ? ` tilted ${o.tiltDeg}` : ''}`,
       Rows: o.rows,
       Columns: o.columns,
       BitsAllocated: 16,
@@ -83,7 +91,7 @@ export function writeSyntheticSphereSeries(dir: string, o: SyntheticSeriesOption
       SamplesPerPixel: 1,
       PhotometricInterpretation: 'MONOCHROME2',
       // DS values hold at most 16 characters: round away binary noise such as 0.30000000000000004.
-      ImagePositionPatient: [-(o.columns * o.pixelSpacing) / 2, -(o.rows * o.pixelSpacing) / 2, Number(zs[k]!.toFixed(4))],
+      ImagePositionPatient: [-(o.columns * o.pixelSpacing) / 2, Number((-(o.rows * o.pixelSpacing) / 2 + yShift).toFixed(4)), Number(zs[k]!.toFixed(4))],
       ImageOrientationPatient: [1, 0, 0, 0, 1, 0],
       PixelSpacing: [o.pixelSpacing, o.pixelSpacing],
       SliceThickness: o.sliceSpacing,

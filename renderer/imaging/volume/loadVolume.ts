@@ -10,7 +10,7 @@ import { seriesUrlOf, type StackEntry } from '../imageIds';
 import { currentDataPlaneHeaders, registerStackMetadata } from '../init';
 import { streamSeries, type SeriesStream } from './seriesStream';
 import { gpuCapabilities } from './capabilities';
-import { emptySlotImageId, isEmptySlot, isInterpolatedSlot, releaseEmptySlots } from './missingSlices';
+import { emptySlotImageId, isEmptySlot, isInterpolatedSlot, isStraightenedSlot, releaseEmptySlots, type SlotShift } from './missingSlices';
 import { bytesPerTexel, textureFormatFor } from '../../../common/volume/memoryPlan';
 import { cpuBytesOf, nativeTypeOf, registerVolumeReport, type VolumeMemoryReport } from './volumeMemory';
 
@@ -20,7 +20,7 @@ import { cpuBytesOf, nativeTypeOf, registerVolumeReport, type VolumeMemoryReport
  */
 export type VolumeSlot =
   | { entry: StackEntry }
-  | { emptyAt: readonly [number, number, number]; neighbour: StackEntry; blend?: { upper: StackEntry; t: number } };
+  | { emptyAt: readonly [number, number, number]; neighbour: StackEntry; blend?: { upper: StackEntry; t: number }; shift?: SlotShift };
 
 export interface VolumePlan {
   /** Identifies the series (its UID); volume ids derive from it. */
@@ -101,9 +101,9 @@ export async function loadVolume(
   restAfter?: Promise<unknown>,
 ): Promise<LoadedVolume> {
   const started = performance.now();
-  const realEntries = plan.slots.flatMap((s) => ('entry' in s ? [s.entry] : s.blend ? [s.neighbour, s.blend.upper] : []));
+  const realEntries = plan.slots.flatMap((s) => ('entry' in s ? [s.entry] : s.blend ? [s.neighbour, s.blend.upper] : s.shift ? [s.neighbour] : []));
   registerStackMetadata(realEntries);
-  const allIds = plan.slots.map((s, i) => ('entry' in s ? s.entry.imageId : emptySlotImageId(plan.key, i, s.emptyAt, s.neighbour, s.blend)));
+  const allIds = plan.slots.map((s, i) => ('entry' in s ? s.entry.imageId : emptySlotImageId(plan.key, i, s.emptyAt, s.neighbour, s.blend, s.shift)));
   const k = Math.max(1, Math.floor(plan.zDecimation));
   // Keep the last slice too, so the decimated volume spans the same extent as the series.
   const imageIds = k === 1 ? allIds : allIds.filter((_, i) => i % k === 0 || i === allIds.length - 1);
@@ -242,8 +242,9 @@ export async function loadVolume(
       fullVolumeAt: fullVolumeMs === undefined ? undefined : started + fullVolumeMs,
       decimation: [1, 1, k],
       spacing: [...volume.spacing] as [number, number, number],
-      emptySlots: ordered.flatMap((id, i) => (isEmptySlot(id) && !isInterpolatedSlot(id) ? [i] : [])),
+      emptySlots: ordered.flatMap((id, i) => (isEmptySlot(id) && !isInterpolatedSlot(id) && !isStraightenedSlot(id) ? [i] : [])),
       interpolatedSlots: ordered.filter(isInterpolatedSlot).length,
+      straightenedSlots: ordered.filter(isStraightenedSlot).length,
       notices: [...plan.notices],
     };
   };

@@ -11,7 +11,7 @@ import { imageLoader, utilities, type Types } from '@cornerstonejs/core';
 import dicomImageLoader from '@cornerstonejs/dicom-image-loader';
 import type { DicomJsonDataset } from '../../../common/dicom/dicomJson';
 import { Tag } from '../../../common/dicom/tags';
-import { blendSlices } from '../../../common/volume/resampleGrid';
+import { blendSlices, shiftSlice } from '../../../common/volume/resampleGrid';
 
 const SCHEME = 'dokueigap';
 let registered = false;
@@ -23,6 +23,14 @@ interface GapSpec {
   columns: number;
   /** Interpolated slot: the acquired slice after it and its weight (value = (1 − t)·neighbour + t·upper). */
   blend?: { upperImageId: string; t: number };
+  /** Straightened (gantry-tilted) stack: each source slice moved in its plane by (dx, dy) pixels first. */
+  shift?: SlotShift;
+}
+
+/** In-plane moves (column, row pixels) of a slot's source slices: the neighbour's, and the upper one's when blended. */
+export interface SlotShift {
+  neighbour: readonly [number, number];
+  upper?: readonly [number, number];
 }
 /** Empty slots by image id, with how many open volumes use each (two views of one series share the ids). */
 const gaps = new Map<string, GapSpec & { users: number }>();
@@ -44,11 +52,23 @@ function ensureRegistered(): void {
       const data = new ctor(length);
       let min = neighbour.minPixelValue;
       let max = neighbour.minPixelValue;
+      const integer = !(data instanceof Float32Array);
+      const fill = neighbour.minPixelValue;
+      const source = (image: Types.IImage, shift: readonly [number, number] | undefined): ArrayLike<number> => {
+        if (!shift) return image.getPixelData();
+        const moved = new Float32Array(length);
+        shiftSlice(image.getPixelData(), spec.columns, spec.rows, shift[0], shift[1], moved, fill);
+        return moved;
+      };
       if (spec.blend) {
         const upper = await imageLoader.loadAndCacheImage(spec.blend.upperImageId, options as never);
-        blendSlices(neighbour.getPixelData(), upper.getPixelData(), spec.blend.t, data, !(data instanceof Float32Array));
+        blendSlices(source(neighbour, spec.shift?.neighbour), source(upper, spec.shift?.upper), spec.blend.t, data, integer);
         min = Math.min(neighbour.minPixelValue, upper.minPixelValue);
         max = Math.max(neighbour.maxPixelValue, upper.maxPixelValue);
+      } else if (spec.shift) {
+        const moved = source(neighbour, spec.shift.neighbour);
+        blendSlices(moved, moved, 0, data, integer);
+        max = neighbour.maxPixelValue;
       } else {
         data.fill(neighbour.minPixelValue);
       }
@@ -76,6 +96,7 @@ export function emptySlotImageId(
   position: readonly [number, number, number],
   neighbour: { imageId: string; metadata: DicomJsonDataset },
   blend?: { upper: { imageId: string }; t: number },
+  shift?: SlotShift,
 ): string {
   ensureRegistered();
   const imageId = `${SCHEME}:dokuei-empty-slot/${encodeURIComponent(seriesKey)}/${slot}`;
@@ -92,6 +113,7 @@ export function emptySlotImageId(
     rows,
     columns,
     blend: blend ? { upperImageId: blend.upper.imageId, t: blend.t } : undefined,
+    shift,
     users: (gaps.get(imageId)?.users ?? 0) + 1,
   });
   return imageId;
@@ -119,4 +141,9 @@ export function isEmptySlot(imageId: string): boolean {
 /** A plane interpolated between two acquired slices (a resampled, unevenly spaced series). */
 export function isInterpolatedSlot(imageId: string): boolean {
   return !!gaps.get(imageId)?.blend;
+}
+
+/** A slice of a gantry-tilted stack moved back in its plane (the volume straightened). */
+export function isStraightenedSlot(imageId: string): boolean {
+  return !!gaps.get(imageId)?.shift;
 }

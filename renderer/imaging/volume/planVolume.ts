@@ -12,7 +12,7 @@ import type { VolumePlan, VolumeSlot } from './loadVolume';
 import { planVolumeMemory } from '../../../common/volume/memoryPlan';
 import { regularGrid, type GridSpacingChoice, type ResampleGrid } from '../../../common/volume/resampleGrid';
 
-/** Tilted series are not resampled (cornerstone volumes cannot shear); above this the volume is refused. */
+/** Above this tilt a stack is straightened slice by slice (cornerstone volumes cannot shear); below, it is used as is. */
 const MAX_TILT_DEG = 0.5;
 
 export type VolumePlanResult = { ok: true; plan: VolumePlan; warnings: string[] } | { ok: false; refusal: string };
@@ -38,12 +38,6 @@ export function planVolume(
   const instances = [...new Set(entries.map((e) => e.metadata))];
   const geometry = analyzeSeriesGeometry(instances);
   if (!geometry.ok) return { ok: false, refusal: geometry.refusal ?? 'These images do not form a volume.' };
-  if (geometry.gantryTiltDeg > MAX_TILT_DEG) {
-    return {
-      ok: false,
-      refusal: `The series was acquired with a gantry tilt of ${geometry.gantryTiltDeg.toFixed(1)}°; MPR and 3D would be distorted, so it is shown as a stack only.`,
-    };
-  }
   const byFrame = new Map<string, StackEntry>();
   const frameCounters = new Map<string, number>();
   for (const e of entries) {
@@ -62,25 +56,44 @@ export function planVolume(
   // every 8th file), or more slices missing than acquired: a regular grid, each plane interpolated between the
   // acquired slices around it (never stretched). A few slices lost from a regular series stay empty slots
   // instead: better black than invented anatomy there.
-  if (geometry.nonUniform || holes > Math.max(MAX_HOLES_KEPT_EMPTY, 0.1 * (geometry.slices.length - 1)) || missingTotal > geometry.slices.length) {
-    resampled = regularGrid(geometry.positions, spacingChoice);
+  // A gantry-tilted (sheared) stack is straightened: each slice moved in its plane back onto the line through the
+  // first slice along the normal (cornerstone volumes cannot shear), so every voxel keeps its true position.
+  const tilted = geometry.gantryTiltDeg > MAX_TILT_DEG;
+  const uneven = geometry.nonUniform || holes > Math.max(MAX_HOLES_KEPT_EMPTY, 0.1 * (geometry.slices.length - 1)) || missingTotal > geometry.slices.length;
+  let maxShiftMm = 0;
+  if (uneven || tilted) {
+    // Holes in a tilted stack are interpolated too: its slots are all made anyway.
+    resampled = uneven || holes > 0 ? regularGrid(geometry.positions, spacingChoice) : undefined;
+    const planes = resampled?.planes ?? geometry.positions.map((distance, k) => ({ lower: k, upper: k, t: 0, distance }));
     const first = geometry.slices[0]!;
-    for (const plane of resampled.planes) {
+    const d0 = geometry.positions[0]!;
+    const [rowDir, colDir] = geometry.orientation ?? [[1, 0, 0], [0, 1, 0]];
+    const shiftOf = (k: number): readonly [number, number] => {
+      const p = geometry.slices[k]!.position;
+      const along = geometry.positions[k]! - d0;
+      const offset = [0, 1, 2].map((a) => p[a]! - first.position[a]! - geometry.normal[a]! * along);
+      maxShiftMm = Math.max(maxShiftMm, Math.hypot(offset[0]!, offset[1]!, offset[2]!));
+      return [dotVec(offset, rowDir) / geometry.spacing.column, dotVec(offset, colDir) / geometry.spacing.row];
+    };
+    for (const plane of planes) {
       const lower = entryOf(geometry.slices[plane.lower]!);
       const upper = entryOf(geometry.slices[plane.upper]!);
       if (!lower || !upper) return { ok: false, refusal: 'A slice of the series could not be matched to its image, so it is shown as a stack only.' };
-      if (plane.t === 0 && Math.abs(plane.distance - geometry.positions[plane.lower]!) < 1e-6) {
+      if (!tilted && plane.t === 0 && Math.abs(plane.distance - geometry.positions[plane.lower]!) < 1e-6) {
         slots.push({ entry: lower });
         continue;
       }
-      // The plane's position: from the first slice along the line through the slices (no tilt here).
-      const along = plane.distance - geometry.positions[0]!;
-      const scaleAlong = along / Math.max(1e-9, dotVec(geometry.sliceDirection, geometry.normal));
-      const at = first.position.map((p, a) => p + geometry.sliceDirection[a]! * scaleAlong) as [number, number, number];
-      slots.push({ emptyAt: at, neighbour: lower, blend: { upper, t: plane.t } });
+      const along = plane.distance - d0;
+      // Tilted: on the normal through the first slice. Otherwise on the line through the slices (the same line).
+      const direction = tilted ? geometry.normal : geometry.sliceDirection;
+      const scaleAlong = along / Math.max(1e-9, dotVec(direction, geometry.normal));
+      const at = first.position.map((p, a) => p + direction[a]! * scaleAlong) as [number, number, number];
+      const blend = plane.t > 0 ? { upper, t: plane.t } : undefined;
+      const shift = tilted ? { neighbour: shiftOf(plane.lower), upper: blend ? shiftOf(plane.upper) : undefined } : undefined;
+      slots.push({ emptyAt: at, neighbour: lower, blend: blend ?? (tilted ? undefined : { upper, t: 0 }), shift });
     }
   }
-  if (!resampled) geometry.slices.forEach((slice, i) => {
+  if (!uneven && !tilted) geometry.slices.forEach((slice, i) => {
     const entry = entryOf(slice);
     if (!entry) return;
     slots.push({ entry });
@@ -115,6 +128,11 @@ export function planVolume(
   }
 
   const notices: string[] = [];
+  if (tilted) {
+    notices.push(
+      `The slices are tilted by ${geometry.gantryTiltDeg.toFixed(1)}° (gantry tilt): for MPR and 3D each slice is moved back in its plane onto a straight stack (up to ${formatGap(maxShiftMm)} mm), so every voxel keeps its true position; what moves out of the field of view is not shown there.`,
+    );
+  }
   if (resampled) {
     notices.push(
       `The slice spacing varies from ${formatGap(resampled.minGap)} to ${formatGap(resampled.maxGap)} mm: for MPR and 3D the series is resampled onto a regular ${formatGap(resampled.spacing)} mm grid, each plane interpolated between the two acquired slices around it. Measure along the slice direction on the acquired slices (stack) where it matters.`,
@@ -124,7 +142,7 @@ export function planVolume(
     notices.push('Missing slices are left empty (black) so that every other slice stays at its true position.');
   }
   // The resampling notice replaces the geometry's own uneven-spacing and missing-slice sentences.
-  notices.push(...geometry.warnings.filter((w) => !/missing/i.test(w) && !(resampled && /spacing is uneven/i.test(w))));
+  notices.push(...geometry.warnings.filter((w) => !/missing/i.test(w) && !(resampled && /spacing is uneven/i.test(w)) && !(tilted && /gantry tilt/i.test(w))));
   if (memory.notice) notices.push(memory.notice);
   if (memory.fallbackNote) notices.push(memory.fallbackNote);
   return {

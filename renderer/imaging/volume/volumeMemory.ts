@@ -36,6 +36,8 @@ export interface VolumeMemoryReport {
   emptySlots: number[];
   /** How many planes were interpolated between acquired slices (an unevenly spaced series, resampled). */
   interpolatedSlots?: number;
+  /** How many slices of a gantry-tilted stack were moved in their plane to straighten the volume. */
+  straightenedSlots?: number;
   notices: string[];
 }
 

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { blendSlices, MAX_PLANES_PER_SLICE, regularGrid } from '../../../../common/volume/resampleGrid';
+import { blendSlices, MAX_PLANES_PER_SLICE, regularGrid, shiftSlice } from '../../../../common/volume/resampleGrid';
 
 describe('regularGrid', () => {
   it('puts planes at the median gap, each between the two acquired slices around it', () => {
@@ -80,5 +80,38 @@ describe('blendSlices', () => {
     const f = new Float32Array(2);
     blendSlices([0, 1], [1, 3], 0.5, f, false);
     expect([...f]).toEqual([0.5, 2]);
+  });
+});
+
+describe('shiftSlice', () => {
+  // A 4×3 slice with distinct values: value = 10·row + column.
+  const src = Float32Array.from({ length: 12 }, (_, i) => 10 * Math.floor(i / 4) + (i % 4));
+
+  it('moves whole pixels exactly, filling what comes in from outside', () => {
+    const out = new Float32Array(12);
+    shiftSlice(src, 4, 3, 1, -1, out, -1000);
+    // out(c, r) = src(c − 1, r + 1)
+    expect([...out]).toEqual([-1000, 10, 11, 12, -1000, 20, 21, 22, -1000, -1000, -1000, -1000]);
+  });
+
+  it('interpolates bilinearly between pixels for a fractional shift', () => {
+    const out = new Float32Array(12);
+    shiftSlice(src, 4, 3, 0.25, 0.5, out, 0);
+    // out(2, 1) = src(1.75, 0.5): the plane 10·r + c is linear, so exactly 10·0.5 + 1.75.
+    expect(out[1 * 4 + 2]).toBeCloseTo(6.75, 6);
+  });
+
+  it('for any shift inside the slice, a linear ramp stays the same ramp moved by the shift', () => {
+    fc.assert(
+      fc.property(fc.double({ min: -1.5, max: 1.5, noNaN: true }), fc.double({ min: -1.5, max: 1.5, noNaN: true }), (dx, dy) => {
+        const cols = 8;
+        const rows = 8;
+        const ramp = Float32Array.from({ length: cols * rows }, (_, i) => 3 * (i % cols) - 2 * Math.floor(i / cols));
+        const out = new Float32Array(cols * rows);
+        shiftSlice(ramp, cols, rows, dx, dy, out, Number.NaN);
+        // Pixels whose source lies well inside: ramp(c − dx, r − dy).
+        for (let r = 2; r < rows - 2; r++) for (let c = 2; c < cols - 2; c++) expect(out[r * cols + c]).toBeCloseTo(3 * (c - dx) - 2 * (r - dy), 4);
+      }),
+    );
   });
 });

@@ -12,14 +12,14 @@ import { planVolume } from '../../../../../renderer/imaging/volume/planVolume';
 const gpu: GpuCapabilities = { renderer: 'test', max3DTextureSize: 2048, maxTextureSize: 16384, norm16: false, halfFloatChosen: false, softwareRasterizer: true };
 const BUDGET = 1024 ** 3;
 
-function entryAt(z: number, i: number): StackEntry {
+function entryAt(z: number, i: number, y = -16): StackEntry {
   const metadata: DicomJsonDataset = {
     [Tag.SOPInstanceUID]: { vr: 'UI', Value: [`1.2.3.${i + 1}`] },
     [Tag.Rows]: { vr: 'US', Value: [64] },
     [Tag.Columns]: { vr: 'US', Value: [64] },
     [Tag.PixelSpacing]: { vr: 'DS', Value: [0.5, 0.5] },
     [Tag.ImageOrientationPatient]: { vr: 'DS', Value: [1, 0, 0, 0, 1, 0] },
-    [Tag.ImagePositionPatient]: { vr: 'DS', Value: [-16, -16, z] },
+    [Tag.ImagePositionPatient]: { vr: 'DS', Value: [-16, y, z] },
     [Tag.FrameOfReferenceUID]: { vr: 'UI', Value: ['1.2.3'] },
     [Tag.BitsAllocated]: { vr: 'US', Value: [16] },
     [Tag.PixelRepresentation]: { vr: 'US', Value: [1] },
@@ -58,7 +58,7 @@ describe('planVolume', () => {
 
   it('uses the smallest gap when the reader chooses it', () => {
     // Gaps 1.5, 2.4, 2.1 mm (not multiples of one spacing). Median 2.1 → 4 planes (0, 2, 4, 6); smallest 1.5 → 5.
-    const entries = [0, 1.5, 3.9, 6].map(entryAt);
+    const entries = [0, 1.5, 3.9, 6].map((z, i) => entryAt(z, i));
     const median = planVolume('s', 'CT', entries, gpu, BUDGET);
     const smallest = planVolume('s', 'CT', entries, gpu, BUDGET, 'smallest');
     if (!median.ok || !smallest.ok) throw new Error('refused');
@@ -70,12 +70,34 @@ describe('planVolume', () => {
   });
 
   it('keeps a regular series as it is, and a hole of whole slices as empty slots (not interpolated)', () => {
-    const regular = planVolume('s', 'CT', [0, 2, 4, 6].map(entryAt), gpu, BUDGET);
+    const regular = planVolume('s', 'CT', [0, 2, 4, 6].map((z, i) => entryAt(z, i)), gpu, BUDGET);
     if (!regular.ok) throw new Error(regular.refusal);
     expect(regular.plan.slots.every((s) => 'entry' in s)).toBe(true);
-    const holed = planVolume('s', 'CT', [0, 2, 4, 10, 12].map(entryAt), gpu, BUDGET);
+    const holed = planVolume('s', 'CT', [0, 2, 4, 10, 12].map((z, i) => entryAt(z, i)), gpu, BUDGET);
     if (!holed.ok) throw new Error(holed.refusal);
     expect(holed.plan.slots.map(zOf)).toEqual([0, 2, 4, 6, 8, 10, 12]);
     expect(holed.plan.slots.filter((s) => !('entry' in s)).every((s) => !('entry' in s) && !s.blend)).toBe(true);
+  });
+
+  it('straightens a gantry-tilted stack: each slice moved in its plane back onto the normal through the first', () => {
+    // 20° tilt: each 2 mm step in z moves the slice 2·tan 20° = 0.728 mm in y, i.e. 1.456 rows of 0.5 mm.
+    const step = 2 * Math.tan((20 * Math.PI) / 180);
+    const entries = Array.from({ length: 6 }, (_, i) => entryAt(2 * i, i, -16 - i * step));
+    const r = planVolume('s', 'CT', entries, gpu, BUDGET);
+    if (!r.ok) throw new Error(r.refusal);
+    expect(r.plan.slots).toHaveLength(6);
+    r.plan.slots.forEach((slot, i) => {
+      if ('entry' in slot || !slot.shift) throw new Error('every slice of a tilted stack is straightened');
+      // On the normal through the first slice: y stays at the first slice's, z is the slice's own.
+      expect(slot.emptyAt[1]).toBeCloseTo(-16, 9);
+      expect(slot.emptyAt[2]).toBeCloseTo(2 * i, 9);
+      expect(slot.neighbour).toBe(entries[i]);
+      // Its pixels move by the slice's offset: −i·step mm in y → −i·step / 0.5 rows (columns untouched).
+      expect(slot.shift.neighbour[0]).toBeCloseTo(0, 9);
+      expect(slot.shift.neighbour[1]).toBeCloseTo((-i * step) / 0.5, 9);
+      expect(slot.blend).toBeUndefined();
+    });
+    expect(r.plan.notices.join(' ')).toMatch(/tilted by 20\.0°.*moved back in its plane.*up to 3\.6 mm/);
+    expect(r.plan.notices.join(' ')).not.toMatch(/sheared/);
   });
 });
