@@ -12,6 +12,11 @@
  *   `elastix` pipeline takes none), so it sees the zeros outside the field of view.
  * TRE: mean distance over the 8 corners of a 100 mm cube at the fixed image's centre (cubeCornerTre), mm.
  * Time: the registration call (inputs already in memory; elastix: conversion to itk-wasm images included, ≈ 0).
+ * Global start (issue #14), Dokuei only, a row each: `registration.<pair>.globalStartTimeS` (--init global: the
+ * 24 axis turns and the principal axes always refined) against the default start (auto: the cheap first pass, which
+ * refines only when a turned start scores better) on the same trials; and, on the MR pair with the T2's header
+ * turned 180° about the vertical axis, `registration.mrTurned.treMm` (default start) against the headers alone
+ * (--init identity, the behaviour before the search), with `registration.mrTurned.timeS` the time of each.
  * --quick: one trial per pair on both inputs block-resampled to ≥ 3 mm voxels (elastix takes ≈ 40 s per full-size
  * pair here); full: 2 trials per pair at full size (1 with --runs 1), to keep the whole bench within 15 minutes.
  */
@@ -118,19 +123,24 @@ interface Trial {
 interface PairResult {
   dokuei: { ms: number; tre: number }[];
   elastix: { ms: number; tre: number }[];
+  /** The same trials with --init global (Dokuei only). */
+  global: { ms: number; tre: number }[];
 }
 
 async function runPair(ctx: SuiteContext, name: string, trials: Trial[]): Promise<PairResult> {
-  const out: PairResult = { dokuei: [], elastix: [] };
+  const out: PairResult = { dokuei: [], elastix: [], global: [] };
   for (const [i, t] of trials.entries()) {
     const centre = volumeCentre(t.fixed);
     const d = await registerRigid(t.fixed, t.moving, t.options);
     const dTre = cubeCornerTre(d.matrix, t.truth, centre);
+    const g = await registerRigid(t.fixed, t.moving, { ...t.options, initialize: 'global' });
+    const gTre = cubeCornerTre(g.matrix, t.truth, centre);
     const e = await elastixRigid(t.fixed, t.moving);
     const eTre = cubeCornerTre(e.matrix, t.truth, centre);
     const start = cubeCornerTre([[1, 0, 0, 0], [0, 1, 0, 0], [0, 0, 1, 0], [0, 0, 0, 1]], t.truth, centre);
-    ctx.log(`${name} trial ${i + 1}: start ${start.toFixed(1)} mm; Dokuei ${d.timeMs.toFixed(0)} ms TRE ${dTre.toFixed(3)} mm; elastix ${e.ms.toFixed(0)} ms TRE ${eTre.toFixed(3)} mm`);
+    ctx.log(`${name} trial ${i + 1}: start ${start.toFixed(1)} mm; Dokuei ${d.timeMs.toFixed(0)} ms TRE ${dTre.toFixed(3)} mm (start search ${d.searched?.timeMs.toFixed(0) ?? '-'} ms); --init global ${g.timeMs.toFixed(0)} ms TRE ${gTre.toFixed(3)} mm; elastix ${e.ms.toFixed(0)} ms TRE ${eTre.toFixed(3)} mm`);
     out.dokuei.push({ ms: d.timeMs, tre: dTre });
+    out.global.push({ ms: g.timeMs, tre: gTre });
     out.elastix.push({ ms: e.ms, tre: eTre });
   }
   return out;
@@ -139,6 +149,7 @@ async function runPair(ctx: SuiteContext, name: string, trials: Trial[]): Promis
 function recordPair(ctx: SuiteContext, key: string, label: string, r: PairResult): void {
   ctx.record(`registration.${key}.timeS`, 's', r.dokuei.map((x) => x.ms / 1000), r.elastix.map((x) => x.ms / 1000), { better: 'lower', baselineIs: '@itk-wasm/elastix, default rigid map, same inputs' });
   ctx.record(`registration.${key}.treMm`, 'mm', r.dokuei.map((x) => x.tre), r.elastix.map((x) => x.tre), { better: 'lower', baselineIs: '@itk-wasm/elastix, default rigid map, same inputs' });
+  ctx.record(`registration.${key}.globalStartTimeS`, 's', r.global.map((x) => x.ms / 1000), r.dokuei.map((x) => x.ms / 1000), { better: 'lower', baselineIs: 'Dokuei, default start (auto), same trials' });
   ctx.plot(
     barChart(`${label}: median time (s)`, [
       { label: 'Dokuei', value: median(r.dokuei.map((x) => x.ms / 1000)) },
@@ -186,6 +197,24 @@ export const registrationSuite: Suite = {
       const I: Matrix4 = [[1, 0, 0, 0], [0, 1, 0, 0], [0, 0, 1, 0], [0, 0, 0, 1]];
       ctx.note(`MR unperturbed: Dokuei ${cubeCornerTre(refD.matrix, I, c).toFixed(2)} mm from identity, elastix ${cubeCornerTre(refE.matrix, I, c).toFixed(2)} mm, the two ${cubeCornerTre(refD.matrix, refE.matrix, c).toFixed(2)} mm apart.`);
       recordPair(ctx, 'mr', 'MR T2 → T1', await runPair(ctx, 'MR', list));
+
+      // The T2's header turned 180° about the vertical axis (about its centre): the default start against the
+      // headers alone (--init identity: what registration did before the start search).
+      const W = rigidAffine(rotationFromEuler(0, 0, Math.PI), volumeCentre(t2), [0, 0, 0]);
+      const turned = moveHeader(t2, W);
+      const truth = affineToMatrix4(invertAffine(W));
+      const found: { ms: number; tre: number }[] = [];
+      const headerOnly: { ms: number; tre: number }[] = [];
+      for (let i = 0; i < trials; i++) {
+        const a = await registerRigid(t1, turned, { seed: i + 1 });
+        const b = await registerRigid(t1, turned, { seed: i + 1, initialize: 'identity' });
+        found.push({ ms: a.timeMs, tre: cubeCornerTre(a.matrix, truth, c) });
+        headerOnly.push({ ms: b.timeMs, tre: cubeCornerTre(b.matrix, truth, c) });
+        ctx.log(`MR turned 180° trial ${i + 1}: default ${a.timeMs.toFixed(0)} ms TRE ${found.at(-1)!.tre.toFixed(3)} mm start ${a.start}; headers only ${b.timeMs.toFixed(0)} ms TRE ${headerOnly.at(-1)!.tre.toFixed(1)} mm`);
+      }
+      ctx.record('registration.mrTurned.treMm', 'mm', found.map((x) => x.tre), headerOnly.map((x) => x.tre), { better: 'lower', baselineIs: 'Dokuei from the headers alone (--init identity)' });
+      ctx.record('registration.mrTurned.timeS', 's', found.map((x) => x.ms / 1000), headerOnly.map((x) => x.ms / 1000), { better: 'lower', baselineIs: 'Dokuei from the headers alone (--init identity)' });
+      ctx.note('MR turned: the T2 header turned 180° about the vertical axis; truth = the turn undone (same session taken as aligned, as above).');
     }
 
     const ctDir = sharedDataDir('ct_chest_lidc0314');

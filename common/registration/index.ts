@@ -1,5 +1,6 @@
 /** Rigid registration (issue #8): the public surface, for the CLI (Node) and the viewer's worker alike. */
-export type { Initialization, LevelReport, Matrix4, RegistrationOptions, RegistrationProgress, RegistrationResult, RoiBox, Vec3, Volume, VoxelArray } from './types';
+export type { Initialization, LevelReport, Matrix4, RegistrationOptions, RegistrationProgress, RegistrationResult, RoiBox, StartPose, StartSearchReport, Vec3, Volume, VoxelArray } from './types';
+export { AXIS_ROTATIONS, describeRotation, rotationAngleAxis } from './axisRotations';
 export { RegistrationError, registerRigid, validateVolume } from './register';
 export {
   affineToMatrix4,

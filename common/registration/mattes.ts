@@ -63,13 +63,21 @@ export class MattesMetric {
   private readonly movingMin: number;
   private readonly movingMax: number;
   private readonly movingBinSize: number;
+  /** Moving value read where a sample falls outside the moving image, or undefined: such samples are left out. */
+  private readonly outsideValue: number | undefined;
 
+  /**
+   * `outsideValue`: count samples outside the moving image as this moving value (its background) instead of
+   * leaving them out. Poses are then compared over the same samples, so one that keeps little of the fixed anatomy
+   * inside the moving image cannot win on a small, well-matched remnant (the start search compares turned poses).
+   */
   constructor(
     private readonly samples: MattesSamples,
     private readonly moving: PyramidLevel,
     fixedRange: readonly [number, number],
     movingRange: readonly [number, number],
     bins = 32,
+    outsideValue?: number,
   ) {
     this.bins = bins;
     const n = samples.count;
@@ -91,6 +99,23 @@ export class MattesMetric {
     this.movingMin = movingRange[0];
     this.movingMax = movingRange[1];
     this.movingBinSize = (movingRange[1] - movingRange[0]) / usable || 1;
+    this.outsideValue = outsideValue === undefined ? undefined : Math.min(this.movingMax, Math.max(this.movingMin, outsideValue));
+  }
+
+  /**
+   * Entropies (nats) of the fixed and moving marginals of the last evaluation: MI over the smaller of the two is a
+   * pair-independent 0…1 score of how much one image explains the other.
+   */
+  marginalEntropies(): { fixed: number; moving: number } {
+    let fixed = 0;
+    let moving = 0;
+    for (let b = 0; b < this.bins; b++) {
+      const pf = this.fixedMarginal[b]!;
+      const pm = this.movingMarginal[b]!;
+      if (pf > 1e-16) fixed -= pf * Math.log(pf);
+      if (pm > 1e-16) moving -= pm * Math.log(pm);
+    }
+    return { fixed, moving };
   }
 
   /**
@@ -138,6 +163,7 @@ export class MattesMetric {
     const mhat = this.mhat;
     const grad = this.grad;
     const valid = this.valid;
+    const outside = this.outsideValue;
     joint.fill(0);
     let nValid = 0;
 
@@ -151,6 +177,18 @@ export class MattesMetric {
       const iz = a20 * yx + a21 * yy + a22 * yz + b2;
       if (!(ix >= 0 && ix <= maxX && iy >= 0 && iy <= maxY && iz >= 0 && iz <= maxZ)) {
         valid[s] = 0;
+        if (outside !== undefined) {
+          // In the histogram as background, with no gradient (valid stays 0: pass 2 skips it).
+          const mh = (outside - mmin) * invBin + PAD;
+          let k0 = Math.floor(mh) - 1;
+          if (k0 < 0) k0 = 0;
+          else if (k0 > bins - 4) k0 = bins - 4;
+          const row = fixedBin[s]! * bins;
+          joint[row + k0]! += bspline3(k0 - mh);
+          joint[row + k0 + 1]! += bspline3(k0 + 1 - mh);
+          joint[row + k0 + 2]! += bspline3(k0 + 2 - mh);
+          joint[row + k0 + 3]! += bspline3(k0 + 3 - mh);
+        }
         continue;
       }
       let x0 = Math.floor(ix);

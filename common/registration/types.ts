@@ -35,7 +35,16 @@ export interface RoiBox {
 /** 4×4 row-major matrix, last row [0, 0, 0, 1]. */
 export type Matrix4 = number[][];
 
-export type Initialization = 'auto' | 'identity' | 'centers' | 'moments';
+export type Initialization = 'auto' | 'identity' | 'centers' | 'moments' | 'global';
+
+/**
+ * The start the registration was finished from: 'header' (the pose from the headers, centres or moments: the
+ * orientation the headers give), 'given' (initialTransform), or a start of the global search that turns the moving
+ * image: a quarter or half turn about one patient axis ('rot90-lr', 'rot180-ap', 'rot270-vertical': right-handed
+ * about +x (left), +y (posterior), +z (head)), another of the 24 axis-aligned rotations ('axis-permutation-+y+z+x':
+ * where the patient x, y, z axes go), or 'principal-axes' (the images' intensity principal axes aligned).
+ */
+export type StartPose = 'header' | 'given' | 'principal-axes' | `rot${90 | 180 | 270}-${'lr' | 'ap' | 'vertical'}` | `axis-permutation-${string}`;
 
 export interface RegistrationProgress {
   /** 0-based level, coarse to fine. */
@@ -75,7 +84,10 @@ export interface RegistrationOptions {
   /**
    * Starting pose: 'identity' (the headers already roughly agree: same frame of reference), 'centers' (geometric
    * centres of the images, or of the ROI), 'moments' (intensity centres of mass), 'auto' (identity when the two
-   * images overlap by half of the smaller one as they are, else moments). Default 'auto'.
+   * images overlap by half of the smaller one as they are, else moments; then the global search's cheap first pass,
+   * refining the turned starts only when one of them matches better than the header's pose), 'global' (the header's
+   * pose as under 'auto', and the 24 axis-aligned turns and the principal axes always refined: see globalStart.ts).
+   * Default 'auto'.
    */
   initialize?: Initialization;
   /** A starting moving→fixed transform (4×4 row-major); replaces `initialize`. */
@@ -99,12 +111,35 @@ export interface LevelReport {
   stopReason: 'minimum step' | 'max iterations' | 'zero gradient';
 }
 
+/** What the global start search did (absent under 'identity', 'centers', 'moments' and a given transform). */
+export interface StartSearchReport {
+  /** Starts whose metric was evaluated at the coarsest level. */
+  candidates: number;
+  /** Starts refined at the coarsest level (0: the header's pose matched best as it was). */
+  refined: number;
+  /** The winner's −MI at the coarsest level (outside samples counted as background), and the header's pose's. */
+  metric: number;
+  headerMetric: number;
+  timeMs: number;
+}
+
 export interface RegistrationResult {
   /** Moving → fixed patient coordinates (mm), 4×4 row-major. */
   matrix: Matrix4;
   /** The transform the optimizer started from (moving → fixed). */
   initialMatrix: Matrix4;
+  /** How the header's pose was made ('identity', 'centers', 'moments'), 'global' when asked for, or 'given'. */
   initialization: Exclude<Initialization, 'auto'> | 'given';
+  /** The start the result was finished from: 'header' unless the global search found a turned pose better. */
+  start: StartPose;
+  searched?: StartSearchReport;
+  /**
+   * MI over the smaller of the two images' entropies at the finest level, 0…1: how much one image explains the
+   * other, comparable between pairs (−metric is not: it grows with the images' entropy).
+   */
+  normalizedMi: number;
+  /** Sentences for the reader: the headers' orientation disagreeing with the image, a doubtful match. */
+  warnings: string[];
   /** Final cost −MI (nats), as ITK and elastix report Mattes MI: lower is better. */
   metric: number;
   /** Iterations, all levels together. */

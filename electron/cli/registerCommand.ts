@@ -12,6 +12,11 @@
  * writes the same object to FILE. Both may be given; --json then has `saved: { sopInstanceUid, file?, archive? }`.
  * --send NODE (with --save; a node id or name from settings.json) also sends the object to that PACS node with
  * STOW-RS; --json then has `saved.send: { ok, sent, failed, message }`. The local save stands whatever the send does.
+ * --init global (issue #14) also tries the moving image turned by each of the 24 axis-aligned rotations and by the
+ * principal axes; the default (auto) does so cheaply and refines the turned starts only when one matches better than
+ * the headers. --json has `start` ('header', 'rot180-vertical', 'axis-permutation-…', 'principal-axes'),
+ * `searched`, `normalizedMi` and `warnings` (sentences: the headers' orientation disagreeing with the image, a
+ * low-confidence match); without --json the warnings are printed as `  warning — …` lines.
  * Exit codes: 0 registered, 1 a folder or the registration failed (the reason is printed), 2 usage error,
  * 3 registered and saved, but sending failed.
  */
@@ -29,7 +34,7 @@ import { openCliServices } from './cliServices';
 import { CliUsageError, type CliIo } from './pacsCommands';
 
 export const REGISTER_USAGE = `  dokuei register FIXED_DIR[#SERIES] MOVING_DIR[#SERIES] [--roi x0,y0,z0,x1,y1,z1] [--json]
-                 [--fixed-series S] [--moving-series S] [--init auto|identity|centers|moments] [--seed N]
+                 [--fixed-series S] [--moving-series S] [--init auto|identity|centers|moments|global] [--seed N]
                  [--save [--data-dir DIR] [--archive DIR] [--send NODE]] [--save-file FILE]
                                           rigid registration (Mattes MI); prints the 4×4 moving → fixed
                                           matrix (patient mm), metric (−MI), iterations, timeMs. SERIES: a
@@ -38,9 +43,12 @@ export const REGISTER_USAGE = `  dokuei register FIXED_DIR[#SERIES] MOVING_DIR[#
                                           a DICOM Spatial Registration object in the local archive (fixed
                                           series' study); --send: also send it to that
                                           PACS node (STOW-RS; exit 3 if that fails, the
-                                          local save stays); --save-file: write it to FILE`;
+                                          local save stays); --save-file: write it to FILE;
+                                          --init global: also try the moving image turned
+                                          (24 axis rotations, principal axes); warnings
+                                          say when the headers' orientation was wrong`;
 
-const INITS: readonly Initialization[] = ['auto', 'identity', 'centers', 'moments'];
+const INITS: readonly Initialization[] = ['auto', 'identity', 'centers', 'moments', 'global'];
 
 export function parseRoi(text: string): RoiBox {
   const v = text.split(',').map((s) => Number(s.trim()));
@@ -169,6 +177,10 @@ export async function registerCommand(argv: string[], io: CliIo, signal?: AbortS
             timeMs: Math.round(result.timeMs),
             loadMs: Math.round(loadMs),
             initialization: result.initialization,
+            start: result.start,
+            ...(result.searched ? { searched: { ...result.searched, metric: round(result.searched.metric, 6), headerMetric: round(result.searched.headerMetric, 6), timeMs: Math.round(result.searched.timeMs) } } : {}),
+            normalizedMi: round(result.normalizedMi, 4),
+            warnings: result.warnings,
             initialMatrix: result.initialMatrix.map((row) => row.map((x) => round(x, 6))),
             levels: result.levels.map((l) => ({ ...l, metric: round(l.metric, 6), fixedSpacing: l.fixedSpacing.map((x) => round(x, 4)), movingSpacing: l.movingSpacing.map((x) => round(x, 4)) })),
             fixed: side(fixed, fixedArg.dir),
@@ -185,7 +197,8 @@ export async function registerCommand(argv: string[], io: CliIo, signal?: AbortS
       for (const w of [...fixed.warnings.map((w) => `fixed: ${w}`), ...moving.warnings.map((w) => `moving: ${w}`)]) io.out(`  note — ${w}`);
       io.out('Moving → fixed (patient mm):');
       for (const row of matrix) io.out(`  ${row.map((x) => x.toFixed(6).padStart(12)).join(' ')}`);
-      io.out(`metric (−MI) ${result.metric.toFixed(4)}, ${result.iterations} iterations, ${Math.round(result.timeMs)} ms (loading ${Math.round(loadMs)} ms), start: ${result.initialization}`);
+      io.out(`metric (−MI) ${result.metric.toFixed(4)}, normalized MI ${result.normalizedMi.toFixed(2)}, ${result.iterations} iterations, ${Math.round(result.timeMs)} ms (loading ${Math.round(loadMs)} ms), start: ${result.initialization}${result.start === 'header' || result.start === 'given' ? '' : ` turned: ${result.start}`}`);
+      for (const w of result.warnings) io.out(`  warning — ${w}`);
       if (saved?.file) io.out(`Spatial Registration ${saved.sopInstanceUid} written to ${saved.file}`);
       if (saved?.archive) io.out(`Spatial Registration ${saved.sopInstanceUid} stored in ${saved.archive}`);
       if (saved?.send) io.out(saved.send.message);

@@ -61,7 +61,8 @@ export function FusionPane({ plane, base, overlay }: FusionPaneProps) {
     const current = transform ? matrix4ToAffine(transform as never) : rigidAffine([1, 0, 0, 0, 1, 0, 0, 0, 1], [0, 0, 0], [0, 0, 0]);
     changeTransform(affineToMatrix4(composeAffine(manual, current)).map((row) => [...row]));
   };
-  const [registration, setRegistration] = useState<{ state: 'idle' | 'running' | 'done' | 'failed'; message: string }>({ state: 'idle', message: '' });
+  // `warnings`: the result's own sentences (headers' orientation wrong, low confidence), shown until the next run.
+  const [registration, setRegistration] = useState<{ state: 'idle' | 'running' | 'done' | 'failed'; message: string; warnings?: string[] }>({ state: 'idle', message: '' });
   // A saved registration between these series, looked for once before the fusion starts (so it builds once).
   const [found, setFound] = useState<{ searched: boolean; note: string; matrix?: Matrix }>({ searched: false, note: '' });
   useEffect(() => {
@@ -138,7 +139,7 @@ export function FusionPane({ plane, base, overlay }: FusionPaneProps) {
         (res) => {
           run.current = undefined;
           changeTransform(res.matrix.map((row) => [...row]));
-          setRegistration({ state: 'done', message: `Registered in ${(res.timeMs / 1000).toFixed(1)} s (${res.iterations} iterations, MI ${(-res.metric).toFixed(3)})` });
+          setRegistration({ state: 'done', message: `Registered in ${(res.timeMs / 1000).toFixed(1)} s (${res.iterations} iterations, MI ${(-res.metric).toFixed(3)})`, warnings: res.warnings });
         },
         (err: Error) => {
           run.current = undefined;
@@ -246,6 +247,14 @@ export function FusionPane({ plane, base, overlay }: FusionPaneProps) {
             {registration.message}
             {transform ? `${registration.message || appliedNote ? ' — ' : ''}${describeTransform(transform)}` : ''}
           </span>
+          {registration.state === 'done'
+            ? registration.warnings?.map((w) => (
+                // One line each (the full sentence in the tooltip): the notes line must not grow and resize the planes.
+                <span key={w} data-testid="registration-warning" role="alert" title={w} style={{ color: '#e8a33d', whiteSpace: 'nowrap', overflow: 'hidden', textOverflow: 'ellipsis', minWidth: 0 }}>
+                  ⚠ {w}
+                </span>
+              ))
+            : null}
         </div>
       </div>
       <FusionViewports base={plans.base} overlay={plans.overlay} transform={transform} settings={settings} dataPlaneHeaders={plane.headers} label="Fusion" onError={setError} onVolumes={setVolumes} onAdjust={onAdjust} />
