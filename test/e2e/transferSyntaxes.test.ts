@@ -7,7 +7,10 @@
  *   the same @cornerstonejs/codec-openjph build the viewer decodes with;
  * - the NEMA JPEG 2000 lossless CTs (CT1_J2KR, CT2_J2KR);
  * - the enhanced CT with 2 fragmented JPEG frames and no Basic Offset Table (scrolls to "Im 2 / 2");
- * - the YBR_FULL_422 ultrasound (native colour) and the ultrasound without Pixel Spacing (no scale bar).
+ * - the YBR_FULL_422 ultrasound (native colour) and the ultrasound without Pixel Spacing (no scale bar);
+ * - 16-bit RGB in RLE (pydicom's SC_rgb_rle_16bit.dcm, ../shared/data/pydicom_testfiles_bad_rt).
+ * The two colour ones are shown only with the loader patched (patches/@cornerstonejs+dicom-image-loader+5.14.0.patch);
+ * their probes read the RGB the viewer holds.
  *
  * The CT slice files share one SOP Instance UID, which the store keeps once: each is imported as a copy with
  * its own Study/Series/SOP Instance UIDs and Series Description = the syntax name, its pixel data byte for byte
@@ -24,7 +27,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { readPart10Header } from '../../electron/services/dicom/part10';
-import { decodedFrames, maxModalityDifference, pixelModuleOf, type PixelModule } from '../../electron/services/dicom/pixelDecode/frames';
+import { decodedFrames, decodedSamples, maxModalityDifference, pixelModuleOf, type PixelModule } from '../../electron/services/dicom/pixelDecode/frames';
 import { importPaths } from '../../electron/services/store/importPaths';
 import { getString, type DicomJsonDataset } from '../../common/dicom/dicomJson';
 import { Tag } from '../../common/dicom/tags';
@@ -35,6 +38,8 @@ import { makeTempDir, removeDir } from '../support/tempDir';
 import { canvasBox, hookCall, viewportCanvasStats, waitForRenderedImage } from '../support/viewerPage';
 
 const setDir = sharedDataDir('ts_ct_cornerstone');
+const pydicomDir = sharedDataDir('pydicom_testfiles_bad_rt');
+const RGB_RLE_16 = 'SC_rgb_rle_16bit.dcm';
 const ORIGINAL = 'CTImage.dcm';
 const HTJ2K = 'htj2k';
 
@@ -109,6 +114,8 @@ interface Probe {
   column: number;
   row: number;
   imageId: string;
+  /** Colour images: the components the viewer holds at that pixel. */
+  rgb?: number[];
 }
 
 /** Image pixels probed: centre, body, lungs, and off-centre points (column, row of a 512² slice). */
@@ -163,8 +170,9 @@ describe.skipIf(!setDir)('transfer syntaxes: every one the loader decodes, shown
       path.join(setDir!, 'CT0012.fragmented_no_bot_jpeg_baseline.51.dcm'),
       path.join(setDir!, 'US-YBR_FULL_422-EVRLE.dcm'),
       path.join(setDir!, 'no-pixel-spacing.dcm'),
+      ...(pydicomDir ? [path.join(pydicomDir, RGB_RLE_16)] : []),
     ]);
-    expect(imported.imported).toBe(CASES.length + 3);
+    expect(imported.imported).toBe(CASES.length + 3 + (pydicomDir ? 1 : 0));
     page.on('response', (r) => {
       if (r.status() >= 400) failedRequests.push(`${r.status()} ${r.url()}`);
     });
@@ -181,8 +189,26 @@ describe.skipIf(!setDir)('transfer syntaxes: every one the loader decodes, shown
       () => (window as unknown as { __dokueiViewports?: Record<string, { viewState(): { imageId?: string } | undefined }> }).__dokueiViewports?.['Main viewport']?.viewState()?.imageId ?? '',
     );
 
-  /** Opens a series (its study first, from the list) and waits until the viewport shows it, with structure. */
-  async function openSeries(studyInstanceUid: string, seriesUid: string, timeoutMs = 120000, sparse = false): Promise<void> {
+  /** Shares of the viewport canvas that are lit and that are clearly coloured (a black or tinted view fails). */
+  const canvasColour = () =>
+    page.evaluate(() => {
+      const canvas = document.querySelector<HTMLCanvasElement>('.viewport canvas')!;
+      const { data } = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height);
+      let coloured = 0;
+      let lit = 0;
+      for (let i = 0; i < data.length; i += 4) {
+        const [r, g, b] = [data[i]!, data[i + 1]!, data[i + 2]!];
+        if (r + g + b > 30) lit++;
+        if (Math.max(Math.abs(r - g), Math.abs(g - b), Math.abs(r - b)) > 24) coloured++;
+      }
+      return { lit: lit / (data.length / 4), coloured: coloured / (data.length / 4) };
+    });
+
+  /**
+   * Opens a series (its study first, from the list) and waits until the viewport shows it: an image with
+   * structure, a sparse one (mostly black), or flat bands of colour (a few colours, most of the canvas lit).
+   */
+  async function openSeries(studyInstanceUid: string, seriesUid: string, timeoutMs = 120000, look: 'structured' | 'sparse' | 'bands' = 'structured'): Promise<void> {
     const item = page.locator(`li[data-series-uid="${seriesUid}"]`);
     if (!(await item.isVisible())) {
       const row = page.locator(`tr[data-study-uid="${studyInstanceUid}"]`);
@@ -198,7 +224,9 @@ describe.skipIf(!setDir)('transfer syntaxes: every one the loader decodes, shown
         message: `series ${seriesUid} never shown (failed requests: ${failedRequests.join(', ')}; page errors: ${pageErrors.join(' | ')})`,
       })
       .toContain(`/series/${seriesUid}/`);
-    if (!sparse) await waitForRenderedImage(page, timeoutMs);
+    if (look === 'structured') await waitForRenderedImage(page, timeoutMs);
+    // Bands of colour: most of the canvas lit and clearly coloured, twice in a row.
+    else if (look === 'bands') await expect.poll(async () => { const a = await canvasColour(); await page.waitForTimeout(300); const b = await canvasColour(); return Math.min(a.lit, b.lit) > 0.3 && Math.min(a.coloured, b.coloured) > 0.1; }, { timeout: timeoutMs }).toBe(true);
     // A mostly black ultrasound: not flat, many grey levels, twice in a row.
     else await expect.poll(async () => { const a = await viewportCanvasStats(page); await page.waitForTimeout(300); const b = await viewportCanvasStats(page); return Math.min(a.stddev, b.stddev) > 5 && Math.min(a.distinct, b.distinct) > 32; }, { timeout: timeoutMs }).toBe(true);
   }
@@ -279,35 +307,61 @@ describe.skipIf(!setDir)('transfer syntaxes: every one the loader decodes, shown
     expect(failedRequests).toEqual([]);
   });
 
-  /*
-   * KNOWN CORNERSTONE BUG (@cornerstonejs/dicom-image-loader 5.14, imageLoader/isColorConversionRequired.js): for
-   * YBR_FULL_422 it expects (3⌈c/2⌉ + ⌊c/2⌋)·⌈r/2⌉ + ⌊r/2⌋·c bytes (a 4:2:0 size: 666400 for this 800×555 frame)
-   * instead of 2·r·c (888000, what 4:2:2 stores and what the gateway serves since part10.ts sizes it right), so it
-   * skips the YBR→RGB conversion and hands WebGL 888000 bytes for a 3-component texture: "texImage2D:
-   * ArrayBufferView not big enough", a black viewport. Nothing on our side can serve a native 4:2:2 frame it accepts
-   * without lying about the stored pixels. `it.fails` keeps the check running: when cornerstone is fixed this test
-   * fails, and `.fails` must be removed.
+  /**
+   * The colour samples the viewer holds at each probed pixel (RGB, after the loader's colour conversion) must be
+   * exactly what Node's decode of the file (`dokuei inspect`'s samples) gives through `toRgb` at that column/row.
+   * Probes: a grid over the whole image, so both grey and coloured parts are read.
    */
-  it.fails('YBR_FULL_422 ultrasound (native colour) is shown in colour [fails: cornerstone 5.14 isColorConversionRequired]', async () => {
-    const ds = readPart10Header(new Uint8Array(readFileSync(path.join(setDir!, 'US-YBR_FULL_422-EVRLE.dcm')))).dataset;
-    const seriesUid = getString(ds, Tag.SeriesInstanceUID)!;
+  async function expectColourPixels(pixel: PixelModule, toRgb: (column: number, row: number) => number[], gridStep: number): Promise<void> {
+    let coloured = 0;
+    const distinct = new Set<string>();
+    for (let row = Math.floor(gridStep / 2); row < pixel.rows; row += gridStep) {
+      for (let column = Math.floor(gridStep / 2); column < pixel.columns; column += gridStep) {
+        const p = await probePixel(column, row);
+        expect([p.column, p.row]).toEqual([column, row]);
+        const want = toRgb(column, row);
+        expect(p.rgb, `RGB at (${column}, ${row})`).toEqual(want);
+        if (Math.max(...want) - Math.min(...want) > 24) coloured++;
+        distinct.add(want.join());
+      }
+    }
+    // Not a vacuous check: the grid crossed coloured pixels and many different ones.
+    expect(coloured).toBeGreaterThan(0);
+    expect(distinct.size).toBeGreaterThan(4);
+  }
+
+
+  /*
+   * Native YBR_FULL_422 (Y Y Cb Cr per pair of pixels along a row): shown only since the loader is patched
+   * (patches/@cornerstonejs+dicom-image-loader+*.patch): its stock frame size check expected a 4:2:0 size, so the
+   * frame skipped the YBR → RGB conversion and WebGL got too few bytes: a black viewport.
+   */
+  it('YBR_FULL_422 ultrasound (native colour) is shown in colour, pixel for pixel as Node decodes it', async () => {
+    const bytes = new Uint8Array(readFileSync(path.join(setDir!, 'US-YBR_FULL_422-EVRLE.dcm')));
+    const ds = readPart10Header(bytes).dataset;
+    const pixel = pixelModuleOf(ds);
+    if (typeof pixel === 'string') throw new Error(pixel);
+    expect(pixel).toMatchObject({ photometricInterpretation: 'YBR_FULL_422', samplesPerPixel: 3, bitsAllocated: 8, columns: 800, rows: 555 });
+    let stored: ArrayLike<number> | undefined;
+    for await (const frame of decodedSamples(bytes, pixel)) stored = frame.values;
+    // As stored: 2 samples per pixel.
+    expect(stored).toHaveLength(pixel.rows * pixel.columns * 2);
     try {
-      await openSeries(getString(ds, Tag.StudyInstanceUID)!, seriesUid, 20000);
+      await openSeries(getString(ds, Tag.StudyInstanceUID)!, getString(ds, Tag.SeriesInstanceUID)!);
     } finally {
       await page.locator('.viewport[aria-label="Main viewport"]').screenshot({ path: path.join(shotsDir, 'e2e-ts-us-ybr-full-422.png') });
     }
-    const colour = await page.evaluate(() => {
-      const canvas = document.querySelector<HTMLCanvasElement>('.viewport canvas')!;
-      const { data } = canvas.getContext('2d')!.getImageData(0, 0, canvas.width, canvas.height);
-      let coloured = 0;
-      let lit = 0;
-      for (let i = 0; i < data.length; i += 4) {
-        const [r, g, b] = [data[i]!, data[i + 1]!, data[i + 2]!];
-        if (r + g + b > 30) lit++;
-        if (Math.max(Math.abs(r - g), Math.abs(g - b), Math.abs(r - b)) > 24) coloured++;
-      }
-      return { lit: lit / (data.length / 4), coloured: coloured / (data.length / 4) };
-    });
+    // YBR_FULL → RGB (PS3.3 C.7.6.3.1.2) with the coefficients the loader uses (to 5 places), each pixel with its
+    // own Y and the Cb Cr of its pair; rounded and clamped as the loader's Uint8ClampedArray does.
+    await expectColourPixels(pixel, (column, row) => {
+      const p = row * pixel.columns + column;
+      const pair = (p - (p % 2)) * 2;
+      const y = stored![pair + (p % 2)]!;
+      const cb = stored![pair + 2]! - 128;
+      const cr = stored![pair + 3]! - 128;
+      return Array.from(Uint8ClampedArray.of(y + 1.402 * cr, y - 0.34414 * cb - 0.71414 * cr, y + 1.772 * cb));
+    }, 37);
+    const colour = await canvasColour();
     expect(colour.lit).toBeGreaterThan(0.05);
     // Some pixels clearly coloured, but not most (YBR shown as RGB would tint everything green/pink).
     expect(colour.coloured).toBeGreaterThan(0.001);
@@ -316,10 +370,49 @@ describe.skipIf(!setDir)('transfer syntaxes: every one the loader decodes, shown
     expect(failedRequests).toEqual([]);
   });
 
+  /*
+   * 16-bit RGB in RLE (pydicom's SC_rgb_rle_16bit.dcm: bands of red, pink, green, light green, blue, light blue,
+   * black, greys, white): 6 segments, high and low byte of each sample. The stock loader decoded them into one
+   * plane (scrambled colours) and showed 16-bit colour through its 8-bit colour window (greys saturated white);
+   * patched, it interleaves them and puts them on the 8-bit scale. The file is the 8-bit SC_rgb_rle.dcm × 257,
+   * so the viewer must hold exactly that file's samples (decoded by the untouched 8-bit path).
+   */
+  it.skipIf(!pydicomDir)('16-bit colour RLE is shown in its colours, pixel for pixel as Node decodes it', async () => {
+    const samplesOf = async (file: string) => {
+      const bytes = new Uint8Array(readFileSync(path.join(pydicomDir!, file)));
+      expect(readPart10Header(bytes).transferSyntaxUid).toBe('1.2.840.10008.1.2.5');
+      const ds = readPart10Header(bytes).dataset;
+      const pixel = pixelModuleOf(ds);
+      if (typeof pixel === 'string') throw new Error(pixel);
+      let values: ArrayLike<number> = [];
+      for await (const frame of decodedSamples(bytes, pixel)) values = frame.values;
+      return { ds, pixel, values };
+    };
+    const { ds, pixel, values } = await samplesOf(RGB_RLE_16);
+    expect(pixel).toMatchObject({ photometricInterpretation: 'RGB', samplesPerPixel: 3, bitsAllocated: 16, bitsStored: 16, planarConfiguration: 0 });
+    const eightBit = await samplesOf('SC_rgb_rle.dcm');
+    expect(eightBit.pixel).toMatchObject({ bitsAllocated: 8, columns: pixel.columns, rows: pixel.rows });
+    // Node's decode (`dokuei inspect`, the same patched loader) is the 8-bit picture × 257: first row red.
+    expect(Array.from(values).slice(0, 3)).toEqual([65535, 0, 0]);
+    expect(Array.from(values, (v) => v / 257)).toEqual(Array.from(eightBit.values));
+    try {
+      await openSeries(getString(ds, Tag.StudyInstanceUID)!, getString(ds, Tag.SeriesInstanceUID)!, 120000, 'bands');
+    } finally {
+      await page.locator('.viewport[aria-label="Main viewport"]').screenshot({ path: path.join(shotsDir, 'e2e-ts-rgb-rle-16bit.png') });
+    }
+    const rgb = Array.from(eightBit.values);
+    await expectColourPixels(pixel, (column, row) => rgb.slice((row * pixel.columns + column) * 3, (row * pixel.columns + column) * 3 + 3), 7);
+    const colour = await canvasColour();
+    expect(colour.lit).toBeGreaterThan(0.3);
+    expect(colour.coloured).toBeGreaterThan(0.1);
+    expect(pageErrors).toEqual([]);
+    expect(failedRequests).toEqual([]);
+  });
+
   it('an image without Pixel Spacing is shown without a scale bar', async () => {
     const ds = readPart10Header(new Uint8Array(readFileSync(path.join(setDir!, 'no-pixel-spacing.dcm')))).dataset;
     // PALETTE COLOR, RLE: shown only since the palette LUTs reach the loader as Value (renderer/imaging/loaderMetadata.ts).
-    await openSeries(getString(ds, Tag.StudyInstanceUID)!, getString(ds, Tag.SeriesInstanceUID)!, 120000, true);
+    await openSeries(getString(ds, Tag.StudyInstanceUID)!, getString(ds, Tag.SeriesInstanceUID)!, 120000, 'sparse');
     await page.locator('.viewport[aria-label="Main viewport"]').screenshot({ path: path.join(shotsDir, 'e2e-ts-no-pixel-spacing.png') });
     await expect.poll(() => page.locator('body').innerText()).toContain('No pixel spacing: no scale');
     await expect.poll(() => page.locator('[data-testid="overlay-slice"]').textContent()).toBe('Im 1 / 1');

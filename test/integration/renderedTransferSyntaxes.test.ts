@@ -155,8 +155,15 @@ describe.skipIf(!pydicomDir)('rendered: RGB and YBR colour (pydicom SC_rgb_* fil
     expect(Array.from(be.pixels)).toEqual(Array.from(le.pixels));
   });
 
-  it('16-bit colour RLE, which the viewer\'s decoder scrambles: 422 with the reason', async () => {
-    const bytes = new Uint8Array(readFileSync(file('SC_rgb_rle_16bit.dcm')));
+  it('16-bit colour RLE (the 8-bit picture × 257) renders exactly as the 8-bit RLE file; 32-bit colour RLE: 422 with the reason', async () => {
+    const reference = await renderPng(file('SC_rgb_rle.dcm'));
+    for (const name of ['SC_rgb_rle_16bit.dcm', 'SC_rgb_rle_16bit_2frame.dcm']) {
+      const png = await renderPng(file(name));
+      expect(png, name).toMatchObject({ width: 100, height: 100, channels: 3 });
+      expect(Array.from(png.pixels), name).toEqual(Array.from(reference.pixels));
+    }
+    // The loader's RLE decoder has no 32-bit path at all.
+    const bytes = new Uint8Array(readFileSync(file('SC_rgb_rle_32bit.dcm')));
     await expect(renderedResponse(bytes, 'image/png')).rejects.toMatchObject({ status: 422, message: expect.stringMatching(/^undecodable: .*RLE/) });
   });
 });

@@ -81,15 +81,22 @@ function rleSegment(bytes: Uint8Array): number[] {
   return out;
 }
 
-export function rleFrame(frame: Samples): Uint8Array {
+/**
+ * One RLE frame (PS3.5 Annex G): one segment per byte of each sample. `frame` holds samplesPerPixel samples per
+ * pixel, interleaved (R G B R G B …) unless `planar` (all R, then all G, then all B).
+ */
+export function rleFrame(frame: Samples, samplesPerPixel = 1, planar = false): Uint8Array {
   const width = frame.BYTES_PER_ELEMENT;
   const le = frameBytes(frame, true);
+  const pixels = Math.floor(frame.length / samplesPerPixel);
   const segments: number[][] = [];
-  for (let b = width - 1; b >= 0; b--) {
-    // Segment order: most significant byte first.
-    const seg = new Uint8Array(frame.length);
-    for (let i = 0; i < frame.length; i++) seg[i] = le[i * width + b]!;
-    segments.push(rleSegment(seg));
+  for (let k = 0; k < samplesPerPixel; k++) {
+    for (let b = width - 1; b >= 0; b--) {
+      // Segment order: sample by sample, most significant byte first.
+      const seg = new Uint8Array(pixels);
+      for (let i = 0; i < pixels; i++) seg[i] = le[(planar ? k * pixels + i : i * samplesPerPixel + k) * width + b]!;
+      segments.push(rleSegment(seg));
+    }
   }
   const header = new Uint8Array(64);
   const dv = new DataView(header.buffer);
@@ -212,7 +219,7 @@ export function writePart10(img: TestImage, ts: string, announce = ts): Uint8Arr
   if (img.derivedFrom) dataset.push({ tag: 0x00282110, vr: 'CS', value: text('CS', '01') });
   let body: Uint8Array;
   if (ts === TS.rle) {
-    body = concat([writeElements(dataset, explicit, little), encapsulated(img.frames.map(rleFrame))]);
+    body = concat([writeElements(dataset, explicit, little), encapsulated(img.frames.map((f) => rleFrame(f)))]);
   } else {
     const pixels = concat(img.frames.map((f) => frameBytes(f, little)));
     const padded = pixels.length % 2 ? concat([pixels, new Uint8Array(1)]) : pixels;

@@ -179,10 +179,7 @@ function applyPalette(values: ArrayLike<number>, palette: Palette, pixel: PixelM
 
 function toRgb(values: ArrayLike<number>, pixel: PixelModule, transferSyntaxUid: string): RenderedImage {
   const n = pixel.rows * pixel.columns;
-  if (transferSyntaxUid === '1.2.840.10008.1.2.5' && pixel.bitsAllocated > 8) {
-    // dicom-image-loader's RLE decoder writes 16-bit segments as one plane: colour would come out scrambled.
-    throw new RenderError(`undecodable: the RLE decoder handles ${pixel.bitsAllocated}-bit samples only for one sample per pixel`);
-  }
+  // 16-bit colour RLE decodes right since the loader is patched (patches/@cornerstonejs+dicom-image-loader+*.patch).
   const asStored = isNativeTransferSyntax(transferSyntaxUid) || AS_STORED.has(transferSyntaxUid);
   const photometric = pixel.photometricInterpretation;
   const max = 2 ** Math.min(pixel.bitsStored, 16) - 1;

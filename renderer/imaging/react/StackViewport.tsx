@@ -86,8 +86,11 @@ export interface ViewportProbe {
   voiRange(): { lower: number; upper: number } | undefined;
   viewState(): (ViewState & { iopMarkers?: OrientationMarkers; mmPerPx?: number; imageId?: string }) | undefined;
   measurements(): ProbedMeasurement[];
-  /** The modality value (HU for CT) of the pixel under a canvas point (CSS px), from the image's pixel data. */
-  probeAt(x: number, y: number): { value: number; column: number; row: number; imageId: string } | undefined;
+  /**
+   * The modality value (HU for CT) of the pixel under a canvas point (CSS px), from the image's pixel data; for a
+   * colour image also its components as the viewer holds them (RGB after the loader's colour conversion).
+   */
+  probeAt(x: number, y: number): { value: number; column: number; row: number; imageId: string; rgb?: number[] } | undefined;
 }
 declare global {
   interface Window {
@@ -366,7 +369,12 @@ export function StackViewport(props: StackViewportProps) {
             const column = Math.floor(at.column);
             const row = Math.floor(at.row);
             if (column < 0 || row < 0 || column >= image.columns || row >= image.rows) return undefined;
-            return { value: modalityValue(image, image.getPixelData()[row * image.columns + column]!), column, row, imageId: at.imageId };
+            const pixels = image.getPixelData();
+            const components = image.color ? pixels.length / (image.rows * image.columns) : 1;
+            if (components === 1) return { value: modalityValue(image, pixels[row * image.columns + column]!), column, row, imageId: at.imageId };
+            const first = (row * image.columns + column) * components;
+            const rgb = Array.from(pixels.subarray(first, first + Math.min(3, components)));
+            return { value: rgb[0]!, column, row, imageId: at.imageId, rgb };
           },
         });
         build.ready({ viewport, group, run, deleteMeasurement: removeMeasurement });
