@@ -6,7 +6,7 @@ import type { RetrieveJob } from '../common/dicom/retrieveJob';
 import type { NodeHealthRow, NodeInfo } from '../common/ipc/contract';
 import { FilePanel } from './features/files';
 import { KeysPanel, ShortcutsProvider } from './features/settings';
-import { JobsPanel, NodeHealthBar, StoragePanel } from './features/status';
+import { insecureNodeIds, JobsPanel, NodeHealthBar, StoragePanel } from './features/status';
 import { hangStudy, loadBuiltInProtocols, matchPriorSeries, pickPrior, SeriesStrip, ViewerWorkspace, type Hanging } from './features/viewer';
 import { StudyBrowser } from './features/worklist';
 import { connectPlatform, type Platform } from './platform/platform';
@@ -69,6 +69,7 @@ export function App() {
   }, [platform]);
 
   const nodeKinds = useMemo(() => new Map(nodes.map((n) => [n.id, n.kind])), [nodes]);
+  const insecureNodes = useMemo(() => insecureNodeIds(nodes), [nodes]);
   /** The viewer streams over DICOMweb: from the local store or a DICOMweb node, not from DIMSE-only nodes. */
   const streamable = (s: FederatedStudy | undefined) => !!s && (s.availability.local || s.locations.some((id) => nodeKinds.get(id) === 'dicomweb'));
 
@@ -147,7 +148,7 @@ export function App() {
     <div className="app">
       <header className="app-header">
         <h1>Dokuei 読影</h1>
-        <NodeHealthBar rows={health.length ? health : nodes.map((n) => ({ nodeId: n.id, name: n.name, state: 'unknown' as const }))} />
+        <NodeHealthBar rows={health.length ? health : nodes.map((n) => ({ nodeId: n.id, name: n.name, state: 'unknown' as const }))} insecure={insecureNodes} />
         <span className="header-actions">
           {(['files', 'jobs', 'storage'] as const).map((p) => (
             <button key={p} type="button" onClick={() => setPanel((cur) => (cur === p ? 'none' : p))} aria-pressed={panel === p}>

@@ -46,6 +46,11 @@ export const NodeInfo = z.object({
   /** What a person recognises: the base URL, or AE@host:port. Never a password. */
   endpoint: z.string(),
   retrieve: z.enum(['WADO-RS', 'C-GET', 'C-MOVE']),
+  /**
+   * The node sends credentials over plain http:// because its settings allow it (allowInsecureCredentials):
+   * the UI shows it with a warning. Absent from older hosts: false.
+   */
+  insecure: z.boolean().default(false),
 });
 export type NodeInfo = z.infer<typeof NodeInfo>;
 

@@ -25,7 +25,7 @@ export async function nodesCommand(services: Services, args: string[], json: boo
   if (sub === 'list') {
     if (json) io.out(JSON.stringify(list, null, 2));
     else if (list.length === 0) io.out('No nodes configured (add them to settings.json in the data folder; see README).');
-    else for (const n of list) io.out(`${n.id.padEnd(16)} ${n.name.padEnd(24)} ${n.role.padEnd(8)} ${n.kind.padEnd(8)} prio ${String(n.priority).padEnd(4)} ${n.enabled ? '' : '(disabled) '}${n.endpoint} [${n.retrieve}]`);
+    else for (const n of list) io.out(`${n.id.padEnd(16)} ${n.name.padEnd(24)} ${n.role.padEnd(8)} ${n.kind.padEnd(8)} prio ${String(n.priority).padEnd(4)} ${n.enabled ? '' : '(disabled) '}${n.endpoint} [${n.retrieve}]${n.insecure ? ' (INSECURE: credentials over plain http, allowInsecureCredentials is set)' : ''}`);
     return 0;
   }
   if (sub === 'echo') {

@@ -13,6 +13,7 @@ import type { RetrieveJobs } from '../jobs/retrieveJobs';
 import { RetrieveJobError } from '../jobs/retrieveJobs';
 import { federatedStudySearch, findSeries, describeFailure } from '../pacs/federatedSearch';
 import type { PacsNode } from '../pacs/pacsNode';
+import { isInsecureNode } from '../pacs/dicomweb/transportPolicy';
 import type { InstanceStore } from '../store/instanceStore';
 import type { NodeHealth } from '../pacs/nodeHealth';
 import type { NodeHealthRow } from '../../../common/ipc/contract';
@@ -202,6 +203,7 @@ export function createHandlers(deps: HandlerDeps): Handlers {
           enabled: n.settings.enabled,
           endpoint: endpointOf(n),
           retrieve: n.settings.kind === 'dicomweb' ? ('WADO-RS' as const) : n.settings.retrieve,
+          insecure: isInsecureNode(n.settings),
         })),
       echo: async ({ nodeId }) => {
         const node = nodeById(nodeId);

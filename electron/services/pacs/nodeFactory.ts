@@ -7,6 +7,7 @@ import { DicomwebUpstream } from './upstream';
 import type { SecretStore } from '../secrets/secretStore';
 import type { DicomwebNodeSettings, Settings } from '../settings/settings';
 import { DicomwebPacsNode } from './dicomweb/dicomwebPacsNode';
+import { FileHttpsMemory, MemoryHttpsMemory, type HttpsMemory } from './dicomweb/httpsMemory';
 import { DimsePacsNode } from './dimse/dimsePacsNode';
 import { dimsePeerAeTitles, StoreScp } from './dimse/storeScp';
 import type { PacsNode } from './pacsNode';
@@ -20,8 +21,25 @@ export interface PacsNodeSet {
   close(): Promise<void>;
 }
 
-export async function createPacsNodes(settings: Settings, deps: { secrets: SecretStore; log?: (m: string) => void }): Promise<PacsNodeSet> {
+export interface PacsNodeDeps {
+  secrets: SecretStore;
+  log?: (m: string) => void;
+  /**
+   * The data folder: DICOMweb nodes used over https are noted in `<dataDir>/https-nodes.json` and refused if
+   * their URL later becomes http://. Without it the note lasts only as long as this process (and says so in the log).
+   */
+  dataDir?: string;
+  /** Instead of dataDir (tests). */
+  httpsMemory?: HttpsMemory;
+}
+
+export async function createPacsNodes(settings: Settings, deps: PacsNodeDeps): Promise<PacsNodeSet> {
   const notices: string[] = [];
+  let httpsMemory = deps.httpsMemory ?? (deps.dataDir ? new FileHttpsMemory(deps.dataDir) : undefined);
+  if (!httpsMemory) {
+    httpsMemory = new MemoryHttpsMemory();
+    if (settings.nodes.some((n) => n.kind === 'dicomweb')) deps.log?.('No data folder given to the PACS nodes: nodes used over https are remembered until Dokuei stops only (no downgrade check across restarts).');
+  }
   const needsScp = settings.localScp.enabled && settings.nodes.some((n) => n.kind === 'dimse' && n.enabled && n.retrieve === 'C-MOVE');
   let scp: StoreScp | undefined;
   if (needsScp) {
@@ -35,7 +53,7 @@ export async function createPacsNodes(settings: Settings, deps: { secrets: Secre
   }
   const localScp = scp ? { aeTitle: scp.aeTitle, port: scp.port } : { aeTitle: settings.localScp.aeTitle, port: settings.localScp.port };
   const nodes: PacsNode[] = settings.nodes.map((s) =>
-    s.kind === 'dicomweb' ? new DicomwebPacsNode(s, { secrets: deps.secrets }) : new DimsePacsNode(s, { localScp, scp }),
+    s.kind === 'dicomweb' ? new DicomwebPacsNode(s, { secrets: deps.secrets, httpsMemory, log: deps.log }) : new DimsePacsNode(s, { localScp, scp }),
   );
   return {
     nodes,

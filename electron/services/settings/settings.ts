@@ -66,6 +66,13 @@ export const DicomwebNodeSettings = NodeBase.extend({
   url: z.url({ protocol: /^https?$/ }),
   auth: DicomwebAuth.default({ type: 'none' }),
   tls: TlsSettings.optional(),
+  /**
+   * Lets this node's credentials (password, bearer or OAuth tokens, and the OAuth sign-in) travel over plain
+   * http://, readable by anyone on the network path. Absent means false: credentials go over https only.
+   * Not recommended; the UI marks such a node as insecure, and each use is logged. Optional rather than
+   * defaulted so that saving settings does not write it into every node.
+   */
+  allowInsecureCredentials: z.boolean().optional(),
 });
 export type DicomwebNodeSettings = z.infer<typeof DicomwebNodeSettings>;
 

@@ -1,7 +1,8 @@
 /**
  * HTTP basic authentication against Orthanc with authentication on: the password comes from the
  * SecretStore; a wrong or missing one is a PacsError 'auth' that says so. The gateway's upstream, given the
- * node's fetcher, gets the same credentials.
+ * node's fetcher, gets the same credentials. Orthanc here speaks plain http, so the node is marked
+ * allowInsecureCredentials (without it the password is refused before it leaves: transport.test.ts).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { Tag } from '../../../common/dicom/tags';
@@ -27,8 +28,14 @@ describe('DICOMweb basic auth against Orthanc with authentication on', () => {
   const makeNode = (password: string | undefined) => {
     const secrets = new MemorySecretStore(password === undefined ? {} : { 'pacs/basic': password });
     const node = new DicomwebPacsNode(
-      nodeSettings({ id: 'secured', name: 'Secured PACS', url: orthanc!.dicomwebUrl, auth: { type: 'basic', username: USER, secretRef: 'pacs/basic' } }),
-      { secrets },
+      nodeSettings({
+        id: 'secured',
+        name: 'Secured PACS',
+        url: orthanc!.dicomwebUrl,
+        auth: { type: 'basic', username: USER, secretRef: 'pacs/basic' },
+        allowInsecureCredentials: true,
+      }),
+      { secrets, log: () => {} },
     );
     nodes.push(node);
     return node;

@@ -1,17 +1,21 @@
 /**
  * OAuth 2.0 authorization code + PKCE with a loopback redirect, against a strict stub identity provider
  * (test/support/stubIdp.ts) and a DICOMweb stub that wants its bearer tokens. The "browser" is fetch
- * following the IdP's redirect to our loopback server. Also: static bearer tokens.
+ * following the IdP's redirect to our loopback server. Also: static bearer tokens. The stubs speak plain
+ * http, so the nodes are marked allowInsecureCredentials (the refusal without it: transport.test.ts).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DicomwebPacsNode } from '../../../electron/services/pacs/dicomweb/dicomwebPacsNode';
 import { startAuthorization, type Tokens } from '../../../electron/services/pacs/dicomweb/oauth';
 import { s256Challenge } from '../../../electron/services/pacs/dicomweb/pkce';
+import { insecureUseLog } from '../../../electron/services/pacs/dicomweb/transportPolicy';
 import { MemorySecretStore } from '../../../electron/services/secrets/secretStore';
 import { startBearerDicomweb, startStubIdp, type BearerDicomweb, type StubIdp } from '../../support/stubIdp';
 import { nodeSettings, pacsErrorOf } from './helpers';
 
 const SECRET_REF = 'cloud/oauth';
+/** The http:// warnings these tests cause on purpose. */
+const quiet = insecureUseLog(() => {});
 
 /** What the system browser does: load the URL, follow the IdP's redirect, show the page. */
 function browser(pages: { status: number; html: string }[]) {
@@ -34,9 +38,10 @@ describe('OAuth2 (authorization code + PKCE, loopback redirect) and bearer token
       name: 'Cloud PACS',
       url: pacs.url,
       auth: { type: 'oauth2', authorizationUrl: idp.authorizationUrl, tokenUrl: idp.tokenUrl, clientId: idp.clientId, scope: 'openid dicomweb', secretRef: SECRET_REF },
+      allowInsecureCredentials: true,
     });
   const makeNode = (secrets: MemorySecretStore) => {
-    const node = new DicomwebPacsNode(settings(), { secrets, now: () => clock });
+    const node = new DicomwebPacsNode(settings(), { secrets, now: () => clock, log: () => {} });
     nodes.push(node);
     return node;
   };
@@ -108,7 +113,7 @@ describe('OAuth2 (authorization code + PKCE, loopback redirect) and bearer token
         pages.push({ status: page.status, html: await page.text() });
       })().catch(() => {});
     };
-    const err = await pacsErrorOf(startAuthorization({ settings: settings(), secrets, openBrowser: forged }));
+    const err = await pacsErrorOf(startAuthorization({ settings: settings(), secrets, insecureUse: quiet, openBrowser: forged }));
     expect(err.kind).toBe('auth');
     expect(err.message).toMatch(/^Cloud PACS: the sign-in answer does not belong to this sign-in \(state mismatch\)/);
     expect(idp.tokenRequests.length).toBe(exchangesBefore);
@@ -121,11 +126,11 @@ describe('OAuth2 (authorization code + PKCE, loopback redirect) and bearer token
   it('reports a sign-in the IdP refused, and one that never finishes', async () => {
     const secrets = new MemorySecretStore();
     idp.denyNext('access_denied', 'The user said no');
-    const denied = await pacsErrorOf(startAuthorization({ settings: settings(), secrets, openBrowser: browser([]) }));
+    const denied = await pacsErrorOf(startAuthorization({ settings: settings(), secrets, insecureUse: quiet, openBrowser: browser([]) }));
     expect(denied.kind).toBe('auth');
     expect(denied.message).toMatch(/refused the sign-in \(access_denied: The user said no\)/);
 
-    const abandoned = await pacsErrorOf(startAuthorization({ settings: settings(), secrets, openBrowser: () => {}, timeoutMs: 300 }));
+    const abandoned = await pacsErrorOf(startAuthorization({ settings: settings(), secrets, insecureUse: quiet, openBrowser: () => {}, timeoutMs: 300 }));
     expect(abandoned.kind).toBe('timeout');
     expect(abandoned.message).toMatch(/^Cloud PACS: sign-in did not finish/);
     expect(secrets.get(SECRET_REF)).toBeUndefined();
@@ -184,8 +189,9 @@ describe('OAuth2 (authorization code + PKCE, loopback redirect) and bearer token
     await signedIn.signIn(browser([]));
     const valid = stored(secrets).access_token;
     const bearer = (token: string) => {
-      const node = new DicomwebPacsNode(nodeSettings({ id: 'static', name: 'Static PACS', url: pacs.url, auth: { type: 'bearer', secretRef: 't' } }), {
+      const node = new DicomwebPacsNode(nodeSettings({ id: 'static', name: 'Static PACS', url: pacs.url, auth: { type: 'bearer', secretRef: 't' }, allowInsecureCredentials: true }), {
         secrets: new MemorySecretStore({ t: token }),
+        log: () => {},
       });
       nodes.push(node);
       return node;

@@ -15,14 +15,20 @@ import {
   type RetrieveRequest,
 } from '../pacsNode';
 import { createNodeFetcher, type NodeFetcher } from './http';
+import type { HttpsMemory } from './httpsMemory';
 import { OAuthClient, type StartAuthorizationOptions, type Tokens } from './oauth';
 import { countPath, groupPatients, qidoPath, wadoPath } from './qido';
 import { ProgressTracker, retrieveMultipart } from './retrieve';
+import { insecureUseLog } from './transportPolicy';
 
 export interface DicomwebPacsNodeDeps {
   secrets: SecretStore;
   /** Clock for OAuth token expiry, for tests. */
   now?: () => number;
+  /** Nodes used over https before (no downgrade to http); see createNodeFetcher. */
+  httpsMemory?: HttpsMemory;
+  /** Where transport warnings go (credentials over http with the node's permission); default console.warn. */
+  log?: (message: string) => void;
 }
 
 const SeriesInstanceUID = '0020000E';
@@ -40,7 +46,7 @@ export class DicomwebPacsNode implements PacsNode {
     readonly settings: DicomwebNodeSettings,
     private readonly deps: DicomwebPacsNodeDeps,
   ) {
-    this.fetcher = createNodeFetcher(settings, deps.secrets, { now: deps.now });
+    this.fetcher = createNodeFetcher(settings, deps.secrets, { now: deps.now, httpsMemory: deps.httpsMemory, log: deps.log });
   }
 
   /** The node's HTTP client, for the gateway's DicomwebUpstream (same auth, TLS and pool). */
@@ -51,7 +57,11 @@ export class DicomwebPacsNode implements PacsNode {
   /** For oauth2 nodes: the browser sign-in (tokens go to the SecretStore under auth.secretRef). */
   signIn(openBrowser: StartAuthorizationOptions['openBrowser'], options: { timeoutMs?: number; signal?: AbortSignal } = {}): Promise<Tokens> {
     // The token endpoint is reached through the node's TLS trust (hospital IdPs often use the hospital CA).
-    return new OAuthClient({ settings: this.settings, secrets: this.deps.secrets, fetch: this.fetcher.tokenFetch, now: this.deps.now }).startAuthorization(openBrowser, options);
+    const log = this.deps.log ?? ((m: string) => console.warn(m));
+    return new OAuthClient({ settings: this.settings, secrets: this.deps.secrets, fetch: this.fetcher.tokenFetch, now: this.deps.now, insecureUse: insecureUseLog(log) }).startAuthorization(
+      openBrowser,
+      options,
+    );
   }
 
   async echo(signal?: AbortSignal): Promise<number> {

@@ -1,6 +1,8 @@
 /**
  * The one way Dokuei talks HTTP to a DICOMweb node: auth headers, TLS trust and client certificate,
  * timeouts and cancellation, `Accept-Encoding: identity`, and every failure as a PacsError naming the node.
+ * Also where the transport rules apply (transportPolicy.ts): no credentials over http:// unless the node
+ * allows it, and no http:// for a node once used over https.
  * Used by DicomwebPacsNode (queries and retrieves) and by the gateway's DicomwebUpstream (pass-through).
  *
  * Why not dicomweb-client: it is built on XMLHttpRequest (absent in Node) and cannot take a TLS agent.
@@ -12,8 +14,10 @@ import type { SecretStore } from '../../secrets/secretStore';
 import type { DicomwebNodeSettings } from '../../settings/settings';
 import { PacsError } from '../pacsNode';
 import { contentFailure, networkFailure, statusFailure, type NodeRef, type Phase } from './errors';
+import type { HttpsMemory } from './httpsMemory';
 import { OAuthClient, type TokenFetch } from './oauth';
 import { createNodeAgent, type NodeAgent } from './tlsAgent';
+import { checkCredentialTransport, checkNoDowngrade, insecureUseLog, reportInsecureCredentialUse, type CredentialUse } from './transportPolicy';
 
 export interface RequestOptions {
   accept: string;
@@ -55,6 +59,13 @@ export interface NodeFetcher {
 export interface NodeFetcherOptions {
   /** Clock for token expiry, for tests. */
   now?: () => number;
+  /**
+   * Nodes used over https before: this node is remembered once it answers over https, and refused if its URL
+   * is http:// and it is remembered. Without it (tests, one-off upstreams) there is no downgrade check.
+   */
+  httpsMemory?: HttpsMemory;
+  /** Where warnings go (credentials sent over http with the node's permission); default console.warn. */
+  log?: (message: string) => void;
 }
 
 function nodeRef(settings: DicomwebNodeSettings): NodeRef {
@@ -115,7 +126,31 @@ export function createNodeFetcher(settings: DicomwebNodeSettings, secrets: Secre
     const a = await getAgent();
     return (await undiciFetch(url, { ...init, dispatcher: a.dispatcher })) as unknown as Response;
   };
-  const oauth = settings.auth.type === 'oauth2' ? new OAuthClient({ settings, secrets, fetch: tokenFetch, now: options.now }) : undefined;
+  const insecureUse = insecureUseLog(options.log ?? ((m) => console.warn(m)));
+  const oauth = settings.auth.type === 'oauth2' ? new OAuthClient({ settings, secrets, fetch: tokenFetch, now: options.now, insecureUse }) : undefined;
+
+  // The URL does not change during a fetcher's life: one passed downgrade check holds for it; a refusal is
+  // checked again on the next request, so deleting the record takes effect without a restart.
+  let downgradeChecked = !options.httpsMemory;
+  let httpsRemembered = !isHttps || !options.httpsMemory;
+  /** Throws when the request may not go; returns the credential use to report when it goes over http. */
+  function checkTransport(): CredentialUse | undefined {
+    if (!downgradeChecked) {
+      checkNoDowngrade(settings, options.httpsMemory!);
+      downgradeChecked = true;
+    }
+    return checkCredentialTransport(settings, 'node');
+  }
+  function rememberHttps(): void {
+    if (httpsRemembered) return;
+    httpsRemembered = true;
+    try {
+      options.httpsMemory!.remember(settings.id, settings.url);
+    } catch (err) {
+      // The request itself worked: say why the node could not be remembered, and go on.
+      insecureUse.log(`${settings.name}: could not note that this node uses https (${err instanceof Error ? err.message : String(err)})`);
+    }
+  }
 
   async function authHeaders(refused?: string): Promise<{ headers: Record<string, string>; token?: string }> {
     const auth = settings.auth;
@@ -149,8 +184,11 @@ export function createNodeFetcher(settings: DicomwebNodeSettings, secrets: Secre
       networkFailure(node, err, { phase, cancelled: !!opts.signal?.aborted, timedOut: !!deadline?.aborted, tlsAlert: a?.tlsAlertFor(err) });
     try {
       if (opts.signal?.aborted) throw opts.signal.reason;
+      // Before the secret is read, so that a refused request never even takes it out of the SecretStore.
+      const insecure = checkTransport();
       a = await getAgent();
       const { headers, token } = await authHeaders(refused);
+      if (insecure) reportInsecureCredentialUse(settings, insecure, insecureUse);
       const response = (await undiciFetch(url, {
         headers: {
           ...headers,
@@ -163,6 +201,8 @@ export function createNodeFetcher(settings: DicomwebNodeSettings, secrets: Secre
         signal,
         dispatcher: a.dispatcher,
       })) as unknown as Response;
+      // An answer over https (any status): the TLS handshake with a trusted certificate succeeded.
+      rememberHttps();
       return { nr: { response, fail: fail('body') }, token };
     } catch (err) {
       throw fail('request')(err);

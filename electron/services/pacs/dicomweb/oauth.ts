@@ -14,6 +14,7 @@ import type { SecretStore } from '../../secrets/secretStore';
 import type { DicomwebAuth, DicomwebNodeSettings } from '../../settings/settings';
 import { PacsError } from '../pacsNode';
 import { newCodeVerifier, newState, s256Challenge } from './pkce';
+import { checkCredentialTransport, insecureUseLog, reportInsecureCredentialUse, type InsecureUseLog } from './transportPolicy';
 
 export interface Tokens {
   access_token: string;
@@ -35,6 +36,8 @@ export interface OAuthDeps {
   fetch?: TokenFetch;
   /** Clock, for tests. */
   now?: () => number;
+  /** Where uses of an http:// token endpoint or sign-in page are reported (allowInsecureCredentials); default console.warn. */
+  insecureUse?: InsecureUseLog;
 }
 
 export interface StartAuthorizationOptions extends OAuthDeps {
@@ -62,11 +65,13 @@ export class OAuthClient {
   private readonly auth: OAuthSettings;
   private readonly fetchImpl: TokenFetch;
   private readonly now: () => number;
+  private readonly insecureUse: InsecureUseLog;
 
   constructor(private readonly deps: OAuthDeps) {
     this.auth = oauthSettings(deps.settings);
     this.fetchImpl = deps.fetch ?? ((url, init) => fetch(url, init));
     this.now = deps.now ?? Date.now;
+    this.insecureUse = deps.insecureUse ?? insecureUseLog((m) => console.warn(m));
   }
 
   private get name(): string {
@@ -95,6 +100,10 @@ export class OAuthClient {
 
   /** Runs the browser sign-in and stores the tokens. */
   async startAuthorization(openBrowser: StartAuthorizationOptions['openBrowser'], options: { timeoutMs?: number; signal?: AbortSignal } = {}): Promise<Tokens> {
+    // Both checked before the browser opens: no point typing a password if the code exchange will be refused.
+    const signInUse = checkCredentialTransport(this.deps.settings, 'sign-in');
+    checkCredentialTransport(this.deps.settings, 'token-endpoint');
+    if (signInUse) reportInsecureCredentialUse(this.deps.settings, signInUse, this.insecureUse);
     const verifier = newCodeVerifier();
     const state = newState();
     const loopback = await LoopbackRedirect.listen();
@@ -197,6 +206,8 @@ export class OAuthClient {
   /** POSTs a form to the token endpoint (RFC 6749 §4.1.3, §6) and validates the answer. */
   private async tokenRequest(form: Record<string, string>, previousRefresh: string | undefined, signal?: AbortSignal): Promise<Tokens> {
     const isRefresh = form.grant_type === 'refresh_token';
+    const insecure = checkCredentialTransport(this.deps.settings, 'token-endpoint');
+    if (insecure) reportInsecureCredentialUse(this.deps.settings, insecure, this.insecureUse);
     let res: Response;
     try {
       res = await this.fetchImpl(this.auth.tokenUrl, {
