@@ -27,7 +27,7 @@ const turnVector = (R: ArrayLike<number>, v: readonly number[]) => [0, 1, 2].map
 const ds = (x: number) => Number(x.toFixed(6));
 
 /** Writes the turned copy of `files` into `dir`; returns the new files. */
-export function writeTurnedCopy(files: readonly string[], dir: string, uidRoot: string, turn: HeaderTurn, description = 'turned header copy'): string[] {
+export function writeTurnedCopy(files: readonly string[], dir: string, uidRoot: string, turn: HeaderTurn, description = 'turned header copy', extra: Record<string, unknown> = {}): string[] {
   mkdirSync(dir, { recursive: true });
   const shift = turn.shift ?? [0, 0, 0];
   return files.map((file, k) => {
@@ -44,6 +44,7 @@ export function writeTurnedCopy(files: readonly string[], dir: string, uidRoot: 
     data.SOPInstanceUID = `${uidRoot}.4.${k + 1}`;
     data.SeriesDescription = description;
     delete data.SliceLocation; // along the old normal: no longer meaningful
+    Object.assign(data, extra);
     const dict = new DicomDict(DicomMetaDictionary.denaturalizeDataset({ ...meta, MediaStorageSOPInstanceUID: data.SOPInstanceUID }));
     dict.dict = DicomMetaDictionary.denaturalizeDataset(data);
     const out = path.join(dir, `turned${String(k + 1).padStart(4, '0')}.dcm`);

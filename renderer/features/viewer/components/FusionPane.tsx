@@ -46,7 +46,7 @@ export function FusionPane({ plane, base, overlay }: FusionPaneProps) {
   const overPlan = useVolumePlan(plane, overlay, 'Fusion overlay');
   const [settings, setSettings] = useState<FusionSettings>({ mode: 'blend', opacity: 0.5, tilePx: 48, swipe: 0.5, colormap: FUSION_COLORMAPS[0].id, threshold: 0.1 });
   const [transform, setTransform] = useState<Matrix>();
-  const [volumes, setVolumes] = useState<{ base: () => RegistrationVolume; overlay: () => RegistrationVolume; baseCentre: [number, number, number] }>();
+  const [volumes, setVolumes] = useState<{ base: () => RegistrationVolume; overlay: () => RegistrationVolume; baseCentre: [number, number, number]; done: Promise<void> }>();
   const [history, setHistory] = useState<(Matrix | undefined)[]>([]);
   const [adjust, setAdjust] = useState({ tx: 0, ty: 0, tz: 0, rx: 0, ry: 0, rz: 0 });
   /** Every change of the transform can be undone, one step at a time. */
@@ -115,6 +115,7 @@ export function FusionPane({ plane, base, overlay }: FusionPaneProps) {
     }
   };
   const [error, setError] = useState<string>();
+  const [warningsDismissed, setWarningsDismissed] = useState(false);
   const run = useRef<RegistrationRun | undefined>(undefined);
 
   useEffect(() => {
@@ -125,8 +126,17 @@ export function FusionPane({ plane, base, overlay }: FusionPaneProps) {
   }, [transform, registration.state, found.note]);
   useEffect(() => () => run.current?.cancel(), []);
 
-  const register = () => {
+  const register = async () => {
     if (!volumes) return;
+    // Register right after the fusion opens: the voxels are still streaming in; register once both are whole.
+    setRegistration({ state: 'running', message: 'Registering: waiting for both series to load…' });
+    setWarningsDismissed(false);
+    try {
+      await volumes.done;
+    } catch (err) {
+      setRegistration({ state: 'failed', message: `A series could not be loaded: ${(err as Error).message}` });
+      return;
+    }
     setRegistration({ state: 'running', message: 'Registering…' });
     try {
       // From the current transform when there is one (fine-tuning a manual or earlier result).
@@ -159,7 +169,7 @@ export function FusionPane({ plane, base, overlay }: FusionPaneProps) {
   const set = (patch: Partial<FusionSettings>) => setSettings((s) => ({ ...s, ...patch }));
   const appliedNote = found.matrix && transform === found.matrix && !registration.message ? found.note : '';
   return (
-    <div className="mpr">
+    <div className="mpr fusion-pane">
       <div className="mpr-toolbar" role="toolbar" aria-label="Fusion">
         <span title={`${base.seriesDescription} under ${overlay.seriesDescription}`}>
           {base.modality} {base.seriesDescription || base.seriesNumber} + {overlay.modality} {overlay.seriesDescription || overlay.seriesNumber}
@@ -190,7 +200,7 @@ export function FusionPane({ plane, base, overlay }: FusionPaneProps) {
         {settings.mode === 'swipe' ? (
           <FractionSlider text="Swipe" label="Swipe position" value={settings.swipe} onChange={(swipe) => set({ swipe })} />
         ) : null}
-        <button type="button" onClick={register} disabled={!volumes || registration.state === 'running'}>
+        <button type="button" onClick={() => void register()} disabled={!volumes || registration.state === 'running'}>
           Register
         </button>
         {registration.state === 'running' ? (
@@ -247,16 +257,22 @@ export function FusionPane({ plane, base, overlay }: FusionPaneProps) {
             {registration.message}
             {transform ? `${registration.message || appliedNote ? ' — ' : ''}${describeTransform(transform)}` : ''}
           </span>
-          {registration.state === 'done'
-            ? registration.warnings?.map((w) => (
-                // One line each (the full sentence in the tooltip): the notes line must not grow and resize the planes.
-                <span key={w} data-testid="registration-warning" role="alert" title={w} style={{ color: '#e8a33d', whiteSpace: 'nowrap', overflow: 'hidden', textOverflow: 'ellipsis', minWidth: 0 }}>
-                  ⚠ {w}
-                </span>
-              ))
-            : null}
         </div>
       </div>
+      {registration.state === 'done' && registration.warnings?.length && !warningsDismissed ? (
+        // Over the planes, not in the notes line: the sentences are long, and the planes must not resize under a
+        // reader fine-tuning the registration (see the notes line above).
+        <div className="fusion-warnings" role="alert">
+          {registration.warnings.map((w) => (
+            <div key={w} data-testid="registration-warning" title={w}>
+              ⚠ {w}
+            </div>
+          ))}
+          <button type="button" aria-label="Dismiss the registration warnings" onClick={() => setWarningsDismissed(true)}>
+            ×
+          </button>
+        </div>
+      ) : null}
       <FusionViewports base={plans.base} overlay={plans.overlay} transform={transform} settings={settings} dataPlaneHeaders={plane.headers} label="Fusion" onError={setError} onVolumes={setVolumes} onAdjust={onAdjust} />
     </div>
   );
