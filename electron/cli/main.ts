@@ -5,6 +5,7 @@
  *   dokuei store ls [--data-dir DIR] [--json]
  *   dokuei nodes list|echo NAME, dokuei query …, dokuei retrieve STUDY_UID [--node NAME]
  *   dokuei archive ls|usage|verify|pin STUDY|unpin STUDY|evict STUDY [--archive DIR] [--json]
+ *   dokuei audit ls|show INDEX|verify|export [--out FILE] [--data-dir DIR] [--json]
  *   dokuei prefetch --rule today|priors|pinned [--patient-id ID] [--count N] [--study UID ...] [--wait] [--json]
  *   dokuei suv FILE_OR_DIR... [--weight KG] [--height CM] [--sex M|F|O] [--dose BQ] [--injection ISO] [--half-life S] [--seg SEG] [--json]
  * Exit codes: 0 ok, 1 some input failed, 2 usage error, 3 answered but a node was unreachable.
@@ -26,6 +27,10 @@ import { REGISTER_USAGE, registerCommand } from './registerCommand';
 import { SUV_USAGE, suvCommand } from './suvCommand';
 import { EncryptedArchive } from '../services/archive/encryptedArchive';
 import { defaultKeyProvider } from '../services/archive/keyProvider';
+import { AuditLog } from '../services/audit/auditLog';
+import { processAuditContext } from '../services/audit/processContext';
+import { AUDIT_USAGE, auditCommand } from './auditCommands';
+import { archiveCensus, importAuditEvent } from './importAudit';
 
 const USAGE = `dokuei ${VERSION} — Dokuei command line
 
@@ -49,6 +54,7 @@ Usage:
   dokuei retrieve STUDY_UID [--node NAME] [--series SERIES_UID] [--json]
                                           retrieve into the local store, with a progress bar
 ${ARCHIVE_USAGE}
+${AUDIT_USAGE}
 ${PREFETCH_USAGE}
 ${REGISTER_USAGE}
 ${SUV_USAGE}
@@ -96,6 +102,7 @@ export async function run(argv: string[]): Promise<number> {
       dose: { type: 'string' },
       injection: { type: 'string' },
       'half-life': { type: 'string' },
+      out: { type: 'string' },
       help: { type: 'boolean', short: 'h', default: false },
       version: { type: 'boolean', default: false },
     },
@@ -105,6 +112,7 @@ export async function run(argv: string[]): Promise<number> {
   if (values.help || !command) return out(USAGE), command || values.help ? 0 : 2;
   const dataDir = path.resolve(values['data-dir'] ?? (process.env.DOKUEI_DATA_DIR || defaultDataDir()));
   const archiveDir = path.resolve(values.archive ?? path.join(dataDir, 'archive'));
+  const openAudit = () => AuditLog.open(dataDir, { keyProvider: defaultKeyProvider(dataDir), context: processAuditContext() });
   const openArchive = () =>
     EncryptedArchive.open(archiveDir, {
       keyProvider: defaultKeyProvider(dataDir),
@@ -135,12 +143,17 @@ export async function run(argv: string[]): Promise<number> {
     case 'import': {
       if (rest.length === 0) throw new UsageError('import needs at least one PATH');
       const store = await openArchive();
+      const audit = await openAudit();
+      const before = archiveCensus(store);
       const tty = process.stderr.isTTY && !values.json;
       const result = await importPaths(store, rest, (done, total) => {
         if (tty) process.stderr.write(`\rImporting ${done}/${total}…`);
       });
       if (tty) process.stderr.write('\n');
+      const event = importAuditEvent(processAuditContext(), store, before, archiveCensus(store), rest.map((p) => path.resolve(p)), result);
       await store.close();
+      if (event) await audit.append(event);
+      await audit.close();
       if (values.json) out(JSON.stringify(result, null, 2));
       else {
         out(`Imported ${result.imported}, skipped ${result.skipped} already stored, ${result.failed.length} failed.`);
@@ -208,6 +221,14 @@ export async function run(argv: string[]): Promise<number> {
         return await archiveCommand(archive, rest, values.json ?? false, { out, err: (t) => void process.stderr.write(t), isTty: false });
       } finally {
         await archive.close();
+      }
+    }
+    case 'audit': {
+      const audit = await openAudit();
+      try {
+        return await auditCommand(audit, processAuditContext(), rest, { json: values.json ?? false, ...(values.out ? { out: path.resolve(values.out) } : {}) }, { out, err: (t) => void process.stderr.write(t), isTty: false });
+      } finally {
+        await audit.close();
       }
     }
     case 'register': // reached only with options before the command (`dokuei --json register A B`)

@@ -24,6 +24,9 @@ import type { InstanceStore } from '../store/instanceStore';
 import { importPaths } from '../store/importPaths';
 import { SuvCorrections } from '../suv/corrections';
 import { createHandlers } from './handlers';
+import { applicationActivity } from '../../../common/audit/builders';
+import { AuditLog } from '../audit/auditLog';
+import { processAuditContext } from '../audit/processContext';
 
 export const DEMO_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../resources/demo');
 
@@ -65,7 +68,9 @@ export interface Services {
   /** Node health (online/degraded/offline) from reads and searches. */
   health: NodeHealth;
   onNodeHealth(listener: () => void): () => void;
-  /** Cancels running retrieves and closes sockets and the SCP. */
+  /** The audit trail (`<dataDir>/audit`): Application Start is recorded at open, Application Stop by close(). */
+  audit: AuditLog;
+  /** Cancels running retrieves, closes sockets and the SCP, and records Application Stop. */
   close(): Promise<void>;
 }
 
@@ -81,11 +86,15 @@ export async function createServices(options: ServicesOptions): Promise<Services
     ...(quotaGb !== undefined ? { quotaBytes: quotaGbToBytes(quotaGb) } : {}),
     onSkip: (file, reason) => notices.push(`Quarantined an unreadable file in the local archive: ${file} (${reason})`),
   });
+  // Opened with the archive, under the same key provider (its own key): the start is the first thing recorded.
+  const auditContext = processAuditContext();
+  const audit = await AuditLog.open(options.dataDir, { keyProvider, context: auditContext });
+  await audit.append(applicationActivity(auditContext, { kind: 'start' }));
   // The foundation's unencrypted store is left untouched: nothing reads it any more.
   if (existsSync(path.join(options.dataDir, 'store'))) {
     notices.push(`An older unencrypted store is still in ${path.join(options.dataDir, 'store')}: import it with 'dokuei import' and then delete it.`);
   }
-  const pacs: PacsNodeSet = await createPacsNodes(settings, { secrets: options.secrets, log });
+  const pacs: PacsNodeSet = await createPacsNodes(settings, { secrets: options.secrets, log, dataDir: options.dataDir });
   notices.push(...pacs.notices);
   const dicomwebNodes = pacs.nodes.filter((n) => n.settings.enabled && n.settings.kind === 'dicomweb').sort((a, b) => a.settings.priority - b.settings.priority);
   const upstreams = dicomwebNodes.map((n) => pacs.upstreamFor(n));
@@ -139,6 +148,7 @@ export async function createServices(options: ServicesOptions): Promise<Services
     prefetch,
     health,
     notices,
+    audit,
     onNodeHealth(listener) {
       return health.onChange(listener);
     },
@@ -173,6 +183,8 @@ export async function createServices(options: ServicesOptions): Promise<Services
       await gateway.close(); // stops background store-through before the nodes' sockets close
       await pacs.close();
       await store.close();
+      await audit.append(applicationActivity(auditContext, { kind: 'stop' }));
+      await audit.close();
     },
   };
 }

@@ -1,0 +1,128 @@
+/** `dokuei audit …`: the command functions on a temp data folder, and the real command after an import. */
+import { execFile } from 'node:child_process';
+import { promises as fs } from 'node:fs';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { applicationActivity, studyOpened, type AuditContext } from '../../../../common/audit/builders';
+import { parseXml } from '../../../../common/audit/xml';
+import { auditCommand, type AuditListEntry } from '../../../../electron/cli/auditCommands';
+import { CliUsageError } from '../../../../electron/cli/pacsCommands';
+import { AuditLog } from '../../../../electron/services/audit/auditLog';
+import { demoCtDir, dicomFilesIn, repoRoot } from '../../../support/data';
+import { testArchiveEnv, testKeyProvider } from '../../../support/testArchive';
+import { makeTempDir, removeDir } from '../../../support/tempDir';
+
+const ctx: AuditContext = { application: 'dokuei@test', user: { id: 'reader' } };
+
+function capture() {
+  const lines: string[] = [];
+  const errors: string[] = [];
+  return { lines, errors, io: { out: (l: string) => void lines.push(l), err: (t: string) => void errors.push(t), isTty: false } };
+}
+
+describe('auditCommand', () => {
+  let dataDir: string;
+  let log: AuditLog;
+  beforeAll(async () => {
+    dataDir = await makeTempDir('dokuei-cli-audit-');
+    log = await AuditLog.open(dataDir, { keyProvider: testKeyProvider(), context: ctx });
+    await log.append(applicationActivity(ctx, { kind: 'start' }));
+    await log.append(studyOpened(ctx, { study: { uid: '1.2.3' }, patient: { id: 'P<1>', name: '山田^太郎' } }));
+  });
+  afterAll(async () => {
+    await log.close();
+    await removeDir(dataDir);
+  });
+
+  it('ls --json lists summaries, and reading the log is itself recorded (Audit Log Used)', async () => {
+    const c = capture();
+    expect(await auditCommand(log, ctx, ['ls'], { json: true }, c.io)).toBe(0);
+    const list = JSON.parse(c.lines.join('\n')) as AuditListEntry[];
+    expect(list).toEqual([
+      { index: 0, time: expect.any(String), eventId: '110100', eventType: 'Application Start', outcome: 0, user: 'reader' },
+      { index: 1, time: expect.any(String), eventId: '110103', outcome: 0, user: 'reader', patientIds: ['P<1>'], studyUids: ['1.2.3'] },
+    ]);
+    const records = await log.records();
+    expect(records.at(-1)!.eventId).toBe('110101');
+  });
+
+  it('show prints one record as XML; an unknown index exits 1, a non-number is a usage error', async () => {
+    const c = capture();
+    expect(await auditCommand(log, ctx, ['show', '1'], { json: false }, c.io)).toBe(0);
+    expect(parseXml(c.lines[0]!).name).toBe('AuditMessage');
+    expect(c.lines[0]).toContain('山田^太郎');
+    expect(await auditCommand(log, ctx, ['show', '999'], { json: false }, capture().io)).toBe(1);
+    await expect(auditCommand(log, ctx, ['show', 'x'], { json: false }, capture().io)).rejects.toThrow(CliUsageError);
+    await expect(auditCommand(log, ctx, ['nope'], { json: false }, capture().io)).rejects.toThrow(CliUsageError);
+  });
+
+  it('export writes one well-formed document with every record and its chain fields, to stdout or --out', async () => {
+    const c = capture();
+    expect(await auditCommand(log, ctx, ['export'], { json: false }, c.io)).toBe(0);
+    const doc = parseXml(c.lines.join('\n'));
+    expect(doc.name).toBe('AuditLog');
+    expect(doc.children.map((r) => r.attrs.index)).toEqual(['0', '1', '2', '3']);
+    expect(doc.children[1]!.attrs.hash).toMatch(/^[0-9a-f]{64}$/);
+    expect(doc.children[1]!.children[0]!.name).toBe('AuditMessage');
+    const out = path.join(dataDir, 'export.xml');
+    expect(await auditCommand(log, ctx, ['export'], { json: false, out }, capture().io)).toBe(0);
+    expect(parseXml(await fs.readFile(out, 'utf8')).children.length).toBeGreaterThan(4);
+  });
+
+  it('verify --json prints exactly ok, records and problems', async () => {
+    const c = capture();
+    expect(await auditCommand(log, ctx, ['verify'], { json: true }, c.io)).toBe(0);
+    const report = JSON.parse(c.lines[0]!) as { ok: boolean; records: number; problems: unknown[] };
+    expect(Object.keys(report)).toEqual(['ok', 'records', 'problems']);
+    expect(report).toMatchObject({ ok: true, problems: [] });
+    expect(report.records).toBe((await log.records()).length);
+  });
+});
+
+describe('dokuei audit (the command, after dokuei import)', () => {
+  const run = promisify(execFile);
+  const bin = path.join(repoRoot, 'bin', 'dokuei.mjs');
+  let dataDir: string;
+  async function dokuei(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
+    try {
+      const { stdout, stderr } = await run(process.execPath, [bin, ...args, '--data-dir', dataDir], { env: { ...process.env, ...testArchiveEnv }, timeout: 60000 });
+      return { code: 0, stdout, stderr };
+    } catch (err) {
+      const e = err as { code: number; stdout: string; stderr: string };
+      return { code: e.code, stdout: e.stdout, stderr: e.stderr };
+    }
+  }
+  beforeAll(async () => {
+    dataDir = await makeTempDir('dokuei-cli-audit-run-');
+  });
+  afterAll(() => removeDir(dataDir));
+
+  it('records the import with its patient and study, verifies clean, then fails verify when a record is cut out', async () => {
+    expect((await dokuei(['import', '--json', ...dicomFilesIn(demoCtDir()).slice(0, 2)])).code).toBe(0);
+    const ls = await dokuei(['audit', 'ls', '--json']);
+    expect(ls.code).toBe(0);
+    const list = JSON.parse(ls.stdout) as AuditListEntry[];
+    expect(list).toEqual([expect.objectContaining({ index: 0, eventId: '110107', outcome: 0, patientIds: ['LIDC-IDRI-0314'], studyUids: [expect.stringMatching(/^[0-9.]+$/)] })]);
+    const ok = await dokuei(['audit', 'verify', '--json']);
+    expect(ok.code).toBe(0);
+    expect(JSON.parse(ok.stdout)).toEqual({ ok: true, records: 2, problems: [] });
+
+    // Cut the first record (the import) out of the file.
+    const file = path.join(dataDir, 'audit', 'audit.log');
+    const bytes = await fs.readFile(file);
+    await fs.writeFile(file, bytes.subarray(4 + bytes.readUInt32LE(0)));
+    const bad = await dokuei(['audit', 'verify', '--json']);
+    expect(bad.code).toBe(1);
+    expect(JSON.parse(bad.stdout)).toEqual({ ok: false, records: 1, problems: [{ index: 0, reason: expect.stringMatching(/^removed/) }] });
+  });
+
+  it('a command that opens the app services records Application Start and Application Stop', async () => {
+    expect((await dokuei(['nodes', 'list', '--json'])).code).toBe(0);
+    const list = JSON.parse((await dokuei(['audit', 'ls', '--json'])).stdout) as AuditListEntry[];
+    expect(list.slice(-2).map((e) => [e.eventId, e.eventType])).toEqual([
+      ['110100', 'Application Start'],
+      ['110100', 'Application Stop'],
+    ]);
+  });
+});
