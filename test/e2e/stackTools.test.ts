@@ -226,6 +226,23 @@ describe('stack viewer reading tools on the demo CT', () => {
     expect(await sliceText()).toBe(stopped);
     expect(session.pageErrors).toEqual([]);
   });
+
+  it('follows a window resize: the canvas keeps one pixel per screen pixel (the picture is not stretched)', async () => {
+    const canvasVsElement = () =>
+      page.evaluate(() => {
+        const el = document.querySelector<HTMLElement>('.viewport')!;
+        const canvas = el.querySelector('canvas')!;
+        return { canvas: canvas.width / devicePixelRatio, element: el.clientWidth };
+      });
+    const before = await canvasVsElement();
+    expect(Math.abs(before.canvas - before.element)).toBeLessThanOrEqual(2);
+    await page.setViewportSize({ width: 1100, height: 760 });
+    await expect.poll(async () => (await canvasVsElement()).element, { timeout: 10000 }).toBeLessThan(before.element - 100);
+    await expect.poll(async () => { const now = await canvasVsElement(); return Math.abs(now.canvas - now.element); }, { timeout: 10000 }).toBeLessThanOrEqual(2);
+    await waitForRenderedImage(page);
+    await page.setViewportSize({ width: 1400, height: 860 });
+    expect(session.pageErrors).toEqual([]);
+  });
 });
 
 function meanAbsDiff(a: { width: number; data: number[] }, b: { width: number; data: number[] }): number {

@@ -87,9 +87,12 @@ export function MprViewports({ plan, dataPlaneHeaders, label, vrPreset = 'CT-Bon
 
   // Build the engine, the four viewports, the tools and the volume; all torn down on change.
   // vrPreset and initialWindow are only initial values; later changes go through `preset` and the W/L tools.
+  const gridRef = useRef<HTMLDivElement>(null);
   const { status, session } = useViewportLifecycle<MprSession>(
     {
       kind: 'mpr',
+      // A window resize or a layout change resizes the grid: the canvases follow (else the pictures stretch).
+      resizeWith: gridRef,
       dataPlaneHeaders,
       failure: 'Could not build the volume',
       onError,
@@ -400,7 +403,7 @@ export function MprViewports({ plan, dataPlaneHeaders, label, vrPreset = 'CT-Bon
           ))}
         </div>
       ) : null}
-      <div className="mpr-grid">
+      <div className="mpr-grid" ref={gridRef}>
         {cell(large, true)}
         <div className="mpr-side">{small.map((p) => cell(p, false))}</div>
       </div>

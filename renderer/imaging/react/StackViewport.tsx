@@ -139,6 +139,8 @@ export function StackViewport(props: StackViewportProps) {
       dataPlaneHeaders,
       failure: 'Could not show the series',
       onError: props.onError,
+      // A layout change or a window resize resizes the cell: the canvas follows (else the picture stretches).
+      resizeWith: elementRef,
       async setup(build) {
         const element = elementRef.current;
         if (!element || entries.length === 0) return;
