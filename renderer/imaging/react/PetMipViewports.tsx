@@ -114,6 +114,8 @@ export function PetMipViewports({ plan, dataPlaneHeaders, voi, playing, stepDeg 
     if (!s || status !== 'ready' || !playing) return;
     const mip = s.engine.getViewport(s.mipId) as Types.IVolumeViewport;
     const timer = window.setInterval(() => {
+      // The engine can be torn down (a rebuild) a tick before the status says so: never turn a destroyed viewport.
+      if (session.current !== s) return;
       angle.current = (angle.current + stepDeg) % 360;
       const { focalPoint, position } = s.start as Required<Pick<Types.ICamera, 'focalPoint' | 'position'>>;
       const rad = (angle.current * Math.PI) / 180;
