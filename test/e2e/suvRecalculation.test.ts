@@ -3,15 +3,17 @@
  * the scanner (66.2 kg) in the local store; the PET series in the stack viewer; an ellipse ROI in a hot sphere
  * read SUVbw = Bq/ml × factor; the weight corrected to 70 kg with a reason in the SUV panel
  * scales every SUV readout by 70/66.2 at once; after a reload the correction (with who/when/why) and the SUV stay;
- * the audit log has the line; the RWVM instance is in the study and passes dciodvfy (when installed).
+ * the encrypted corrections history has the line (and no plaintext file of it is on disk); the RWVM instance is in the study and passes dciodvfy (when installed).
  */
 import { execFileSync } from 'node:child_process';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { getString } from '../../common/dicom/dicomJson';
 import type { SeriesInstanceUid, SopInstanceUid, StudyInstanceUid } from '../../common/dicom/uid';
+import { defaultKeyProvider } from '../../electron/services/archive/keyProvider';
+import { SuvCorrections } from '../../electron/services/suv/corrections';
 import { RWVM_SOP_CLASS_UID } from '../../electron/services/suv/rwvm';
 import { dciodvfy } from '../integration/suv/dciodvfy';
 import { writePetCtPhantom, type PetCtPhantomTruth } from '../support/petCtPhantom';
@@ -44,6 +46,9 @@ describe('SUV recalculation in the stack viewer (PET/CT phantom, weight 66.2 →
   let truth: PetCtPhantomTruth;
   /** The hottest point of the sphere slice, canvas CSS px. */
   let hot: [number, number];
+
+  /** The corrections history as the app saved it, read (decrypted) with the key provider the browser host uses. */
+  const savedHistory = () => new SuvCorrections({ dataDir: session.dataDir, store: session.host.services.store, keyProvider: defaultKeyProvider(session.dataDir) }).history();
 
   /** Opens the PET at the sphere slice: first from the launch URL, then by reloading the page (a new page state). */
   async function openPetAtSphere(reload = false): Promise<void> {
@@ -173,7 +178,7 @@ describe('SUV recalculation in the stack viewer (PET/CT phantom, weight 66.2 →
     await page.screenshot({ path: path.join(shotsDir, 'suv-recalculation.png') });
   });
 
-  it('keeps the correction and the SUV after a reload; the audit log has the line', async () => {
+  it('keeps the correction and the SUV after a reload; the encrypted history has the line', async () => {
     await openPetAtSphere(true);
     await page.getByRole('button', { name: 'SUV…' }).click();
     await expect.poll(() => page.locator('[data-testid="suv-input"][data-field="weight"] [data-testid="suv-input-value"]').textContent(), { timeout: 15000 }).toBe('70 kg');
@@ -185,9 +190,12 @@ describe('SUV recalculation in the stack viewer (PET/CT phantom, weight 66.2 →
     // The same place after the reload: its max is the sphere's, now × 70/66.2.
     expect(Math.abs(roiAgain[1]! - roiBefore[1]! * RATIO)).toBeLessThanOrEqual(0.005 + 0.005 * RATIO + 1e-9);
 
-    const audit = readFileSync(path.join(session.dataDir, 'suv', 'audit.jsonl'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    const audit = await savedHistory();
     expect(audit).toHaveLength(1);
     expect(audit[0]).toMatchObject({ seriesInstanceUid: truth.pet.seriesInstanceUid, field: 'weight', oldValue: 66.2, newValue: 70, reason: 'Weighed again on the ward scale' });
+    // Only the encrypted file (issue #15): no per-series JSON, no plaintext audit lines.
+    expect(readdirSync(path.join(session.dataDir, 'suv')).sort()).toEqual(['corrections.enc', 'key.json', 'tmp']);
+    expect(existsSync(path.join(session.dataDir, 'suv', 'audit.jsonl'))).toBe(false);
     expect(session.pageErrors).toEqual([]);
   });
 
@@ -199,10 +207,10 @@ describe('SUV recalculation in the stack viewer (PET/CT phantom, weight 66.2 →
     const seriesUid = getString(rwvmSeries[0]!, '0020000E') as SeriesInstanceUid;
     const [instance] = store.instances(study, seriesUid)!;
     expect(getString(instance!, '00080016')).toBe(RWVM_SOP_CLASS_UID);
-    const audit = JSON.parse(readFileSync(path.join(session.dataDir, 'suv', 'audit.jsonl'), 'utf8').trim()) as { rwvmSopInstanceUid: string };
-    expect(getString(instance!, '00080018')).toBe(audit.rwvmSopInstanceUid);
+    const [audit] = await savedHistory();
+    expect(getString(instance!, '00080018')).toBe(audit!.rwvmSopInstanceUid);
     if (!hasDciodvfy()) return;
-    const bytes = await store.readInstance(study, seriesUid, audit.rwvmSopInstanceUid as SopInstanceUid);
+    const bytes = await store.readInstance(study, seriesUid, audit!.rwvmSopInstanceUid as SopInstanceUid);
     const file = path.join(session.dataDir, 'rwvm.dcm');
     writeFileSync(file, bytes!);
     const result = await dciodvfy(file);

@@ -1,9 +1,10 @@
 /**
- * SUV corrections (issue #7 "Recalculation"): persisted per series with provenance, reloaded by a new instance,
- * one audit line per correction, an RWVM instance in the store per save, and refusals that change nothing.
+ * SUV corrections (issue #7 "Recalculation"): persisted per series with provenance (encrypted, issue #15), reloaded
+ * by a new instance, one history line per correction, an RWVM instance in the store per save, and refusals that
+ * change nothing. The storage itself (encryption, crashes, tampering, migration) is in correctionsStore.test.ts.
  * Data: a small PET/CT phantom (PET weight 66.2 kg) imported into an encrypted archive (test key).
  */
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getString } from '../../../../../common/dicom/dicomJson';
@@ -14,7 +15,7 @@ import { SuvCorrectionError, SuvCorrections, SuvSeriesNotFoundError } from '../.
 import { RWVM_SOP_CLASS_UID } from '../../../../../electron/services/suv/rwvm';
 import { writePetCtPhantom, type PetCtPhantomTruth } from '../../../../support/petCtPhantom';
 import { makeTempDir, removeDir } from '../../../../support/tempDir';
-import { openTestArchive } from '../../../../support/testArchive';
+import { openTestArchive, testKeyProvider } from '../../../../support/testArchive';
 import type { SeriesInstanceUid, StudyInstanceUid } from '../../../../../common/dicom/uid';
 
 let dir: string;
@@ -45,14 +46,14 @@ const petInstances = () => store.instances(study() as StudyInstanceUid, series()
 
 describe('SuvCorrections', () => {
   it('has nothing for a series never corrected', async () => {
-    const c = new SuvCorrections({ dataDir: path.join(dir, 'data-empty'), store, user: 'dr.a' });
+    const c = new SuvCorrections({ dataDir: path.join(dir, 'data-empty'), store, keyProvider: testKeyProvider(), user: 'dr.a' });
     expect(await c.get(series())).toEqual({ seriesInstanceUid: series(), corrections: [], overrides: {} });
   });
 
-  it('saves a weight correction with provenance, audits it, writes the RWVM and reloads it', async () => {
+  it('saves a weight correction with provenance, records it in the history, writes the RWVM and reloads it', async () => {
     const dataDir = path.join(dir, 'data');
     const now = new Date('2026-03-01T10:20:30.000Z');
-    const c = new SuvCorrections({ dataDir, store, user: 'dr.a', now: () => now });
+    const c = new SuvCorrections({ dataDir, store, keyProvider: testKeyProvider(), user: 'dr.a', now: () => now });
     const before = computeSeriesSuv(petInstances())[0]!.factors.bw!;
     const saved = await c.save({ studyInstanceUid: study(), seriesInstanceUid: series(), field: 'weight', value: 70, reason: 'Weighed again before the scan' });
     expect(saved.corrections).toEqual([{ field: 'weight', oldValue: 66.2, newValue: 70, user: 'dr.a', time: now.toISOString(), reason: 'Weighed again before the scan' }]);
@@ -62,11 +63,11 @@ describe('SuvCorrections', () => {
     expect(after / before).toBeCloseTo(70 / 66.2, 12);
 
     // Reopened (a new process): the same corrections.
-    const again = new SuvCorrections({ dataDir, store, user: 'someone else' });
+    const again = new SuvCorrections({ dataDir, store, keyProvider: testKeyProvider(), user: 'someone else' });
     expect(await again.get(series())).toEqual({ seriesInstanceUid: series(), corrections: saved.corrections, overrides: { weightKg: 70 } });
 
-    // The audit log has the line.
-    const lines = readFileSync(c.auditPath, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+    // The history has the line (read back through a new instance: it is on disk).
+    const lines = await again.history();
     expect(lines).toHaveLength(1);
     expect(lines[0]).toMatchObject({ kind: 'suv-correction', seriesInstanceUid: series(), field: 'weight', oldValue: 66.2, newValue: 70, user: 'dr.a', reason: 'Weighed again before the scan', rwvmSopInstanceUid: saved.rwvmSopInstanceUid });
 
@@ -83,13 +84,15 @@ describe('SuvCorrections', () => {
     expect(second.corrections[1]).toMatchObject({ field: 'weight', oldValue: 70, newValue: 71.5 });
     expect(second.overrides).toEqual({ weightKg: 71.5 });
     expect(store.instances(study() as StudyInstanceUid, getString(rwvmSeries!, '0020000E') as SeriesInstanceUid)).toHaveLength(2);
-    expect(readFileSync(c.auditPath, 'utf8').trim().split('\n')).toHaveLength(2);
-    // No temporary file left behind by the crash-safe write.
-    expect(existsSync(path.join(dataDir, 'suv', 'corrections', `${series()}.json`))).toBe(true);
+    expect(await c.history(series())).toHaveLength(2);
+    // One encrypted file, its wrapped key and the key's (empty) temp folder: no temp file left behind by the
+    // crash-safe write, no plaintext file per series.
+    expect(readdirSync(path.join(dataDir, 'suv')).sort()).toEqual(['corrections.enc', 'key.json', 'tmp']);
+    expect(existsSync(path.join(dataDir, 'suv', 'corrections'))).toBe(false);
   });
 
   it('saves the other inputs in their units', async () => {
-    const c = new SuvCorrections({ dataDir: path.join(dir, 'data-other'), store, user: 'dr.b' });
+    const c = new SuvCorrections({ dataDir: path.join(dir, 'data-other'), store, keyProvider: testKeyProvider(), user: 'dr.b' });
     await c.save({ studyInstanceUid: study(), seriesInstanceUid: series(), field: 'sex', value: 'f', reason: 'Wrong sex at the scanner' });
     await c.save({ studyInstanceUid: study(), seriesInstanceUid: series(), field: 'dose', value: 3.5e8, reason: 'Dose from the hot lab' });
     await c.save({ studyInstanceUid: study(), seriesInstanceUid: series(), field: 'height', value: 168, reason: 'Measured' });
@@ -100,7 +103,7 @@ describe('SuvCorrections', () => {
 
   it('refuses weight ≤ 0, an unknown field, an empty reason, a bad date and an unknown series — and saves nothing', async () => {
     const dataDir = path.join(dir, 'data-refused');
-    const c = new SuvCorrections({ dataDir, store, user: 'dr.c' });
+    const c = new SuvCorrections({ dataDir, store, keyProvider: testKeyProvider(), user: 'dr.c' });
     const base = { studyInstanceUid: study(), seriesInstanceUid: series(), reason: 'because' };
     await expect(c.save({ ...base, field: 'weight', value: 0 })).rejects.toThrow(SuvCorrectionError);
     await expect(c.save({ ...base, field: 'weight', value: -3 })).rejects.toThrow(/more than 0/);
@@ -112,6 +115,7 @@ describe('SuvCorrections', () => {
     await expect(c.save({ ...base, seriesInstanceUid: '1.2.3.999', field: 'weight', value: 70 })).rejects.toThrow(SuvSeriesNotFoundError);
     await expect(c.get('../etc')).rejects.toThrow(SuvCorrectionError);
     expect(await c.get(series())).toEqual({ seriesInstanceUid: series(), corrections: [], overrides: {} });
-    expect(existsSync(c.auditPath)).toBe(false);
+    expect(await c.history()).toEqual([]);
+    expect(existsSync(c.file)).toBe(false);
   });
 });
