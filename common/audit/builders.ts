@@ -128,6 +128,11 @@ function studyObject(s: StudyRef): ParticipantObject {
   return o;
 }
 
+/** A patient not known (a study pinned before any of it arrived) is left out rather than invented. */
+function patientList(p: PatientRef | undefined): PatientRef[] {
+  return p ? [p] : [];
+}
+
 function studiesAndPatients(studies: readonly StudyRef[], patients: readonly PatientRef[]): ParticipantObject[] {
   return [...studies.map(studyObject), ...patients.map(patientObject)];
 }
@@ -195,24 +200,24 @@ export function exportInstances(ctx: AuditContext, input: Common & { destination
  * DICOM Instances Accessed (A.5.3.6): a study opened for reading (R), or derived objects created or updated
  * in it (C/U). `what` says what was done, in EventOutcomeDescription (the message has no other free text).
  */
-export function instancesAccessed(ctx: AuditContext, input: Common & { action: Extract<EventActionCode, 'C' | 'R' | 'U' | 'D'>; study: StudyRef; patient: PatientRef; what?: string }): AuditEvent {
+export function instancesAccessed(ctx: AuditContext, input: Common & { action: Extract<EventActionCode, 'C' | 'R' | 'U' | 'D'>; study: StudyRef; patient: PatientRef | undefined; what?: string }): AuditEvent {
   const c: Common = { ...input };
   if (input.what !== undefined && c.outcomeDescription === undefined) c.outcomeDescription = input.what;
-  return build({ eventId: EventId.InstancesAccessed, action: input.action, participants: actors(ctx), objects: studiesAndPatients([input.study], [input.patient]) }, ctx, c);
+  return build({ eventId: EventId.InstancesAccessed, action: input.action, participants: actors(ctx), objects: studiesAndPatients([input.study], patientList(input.patient)) }, ctx, c);
 }
 
 /** A study opened in the viewer. */
-export function studyOpened(ctx: AuditContext, input: Common & { study: StudyRef; patient: PatientRef }): AuditEvent {
+export function studyOpened(ctx: AuditContext, input: Common & { study: StudyRef; patient: PatientRef | undefined }): AuditEvent {
   return instancesAccessed(ctx, { ...input, action: 'R' });
 }
 
 /** An SUV correction (patient weight, dose, times…) saved for a study: created the first time, else updated. */
-export function suvCorrectionSaved(ctx: AuditContext, input: Common & { study: StudyRef; patient: PatientRef; created: boolean }): AuditEvent {
+export function suvCorrectionSaved(ctx: AuditContext, input: Common & { study: StudyRef; patient: PatientRef | undefined; created: boolean }): AuditEvent {
   return instancesAccessed(ctx, { ...input, action: input.created ? 'C' : 'U', what: 'SUV correction saved' });
 }
 
 /** A registration (PET/CT or prior/current) saved as a derived object of the study. */
-export function registrationSaved(ctx: AuditContext, input: Common & { study: StudyRef; patient: PatientRef; created: boolean }): AuditEvent {
+export function registrationSaved(ctx: AuditContext, input: Common & { study: StudyRef; patient: PatientRef | undefined; created: boolean }): AuditEvent {
   return instancesAccessed(ctx, { ...input, action: input.created ? 'C' : 'U', what: 'Registration saved' });
 }
 
@@ -220,15 +225,15 @@ export function registrationSaved(ctx: AuditContext, input: Common & { study: St
  * A study pinned (kept from quota eviction) or unpinned: a change of the study's retention, recorded as
  * DICOM Instances Accessed with action U, as dcm4chee-arc records a changed study expiration date.
  */
-export function studyPinChanged(ctx: AuditContext, input: Common & { study: StudyRef; patient: PatientRef; pinned: boolean }): AuditEvent {
+export function studyPinChanged(ctx: AuditContext, input: Common & { study: StudyRef; patient: PatientRef | undefined; pinned: boolean }): AuditEvent {
   return instancesAccessed(ctx, { ...input, action: 'U', what: input.pinned ? 'Pinned: kept from eviction' : 'Unpinned: may be evicted' });
 }
 
 /** DICOM Study Deleted (A.5.3.8): a study removed from the local archive, by the user or by quota eviction. */
-export function studyDeleted(ctx: AuditContext, input: Common & { study: StudyRef; patient: PatientRef; reason: 'user' | 'eviction' }): AuditEvent {
+export function studyDeleted(ctx: AuditContext, input: Common & { study: StudyRef; patient: PatientRef | undefined; reason: 'user' | 'eviction' }): AuditEvent {
   const c: Common = { ...input };
   if (c.outcomeDescription === undefined) c.outcomeDescription = input.reason === 'eviction' ? 'Evicted to stay within the archive quota' : 'Deleted by the user';
-  return build({ eventId: EventId.StudyDeleted, action: 'D', participants: actors(ctx), objects: studiesAndPatients([input.study], [input.patient]) }, ctx, c);
+  return build({ eventId: EventId.StudyDeleted, action: 'D', participants: actors(ctx), objects: studiesAndPatients([input.study], patientList(input.patient)) }, ctx, c);
 }
 
 /**

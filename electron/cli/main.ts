@@ -31,6 +31,8 @@ import { AuditLog } from '../services/audit/auditLog';
 import { processAuditContext } from '../services/audit/processContext';
 import { AUDIT_USAGE, auditCommand } from './auditCommands';
 import { archiveCensus, importAuditEvent } from './importAudit';
+import { withCliAudit } from './cliAudit';
+import type { AuditSink } from '../services/audit/auditSink';
 
 const USAGE = `dokuei ${VERSION} — Dokuei command line
 
@@ -113,10 +115,11 @@ export async function run(argv: string[]): Promise<number> {
   const dataDir = path.resolve(values['data-dir'] ?? (process.env.DOKUEI_DATA_DIR || defaultDataDir()));
   const archiveDir = path.resolve(values.archive ?? path.join(dataDir, 'archive'));
   const openAudit = () => AuditLog.open(dataDir, { keyProvider: defaultKeyProvider(dataDir), context: processAuditContext() });
-  const openArchive = () =>
+  const openArchive = (audit?: AuditSink) =>
     EncryptedArchive.open(archiveDir, {
       keyProvider: defaultKeyProvider(dataDir),
       onSkip: (file, reason) => process.stderr.write(`Quarantined ${file}: ${reason}\n`),
+      ...(audit ? { audit } : {}),
     });
 
   switch (command) {
@@ -214,15 +217,18 @@ export async function run(argv: string[]): Promise<number> {
       }
     }
     case 'suv':
-      return suvCommand(rest, values, values.json ?? false, { out, err: (t) => void process.stderr.write(t), isTty: false });
-    case 'archive': {
-      const archive = await openArchive();
-      try {
-        return await archiveCommand(archive, rest, values.json ?? false, { out, err: (t) => void process.stderr.write(t), isTty: false });
-      } finally {
-        await archive.close();
-      }
-    }
+      // Reading PET headers is access to patient data: one record per series read.
+      return withCliAudit(dataDir, (audit) => suvCommand(rest, values, values.json ?? false, { out, err: (t) => void process.stderr.write(t), isTty: false }, audit));
+    case 'archive':
+      // Pins, unpins, evictions and files failing authentication are recorded by the archive itself.
+      return withCliAudit(dataDir, async (audit) => {
+        const archive = await openArchive(audit);
+        try {
+          return await archiveCommand(archive, rest, values.json ?? false, { out, err: (t) => void process.stderr.write(t), isTty: false });
+        } finally {
+          await archive.close();
+        }
+      });
     case 'audit': {
       const audit = await openAudit();
       try {

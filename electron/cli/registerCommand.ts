@@ -32,6 +32,9 @@ import { defaultDataDir } from '../services/dataDir';
 import { sendAfterSave, type SendOutcome } from '../services/pacs/sendInstances';
 import { openCliServices } from './cliServices';
 import { CliUsageError, type CliIo } from './pacsCommands';
+import { recordRegistrationSaved } from '../services/registration/saveRegistration';
+import type { StudyInstanceUid } from '../../common/dicom/uid';
+import { withCliAudit } from './cliAudit';
 
 export const REGISTER_USAGE = `  dokuei register FIXED_DIR[#SERIES] MOVING_DIR[#SERIES] [--roi x0,y0,z0,x1,y1,z1] [--json]
                  [--fixed-series S] [--moving-series S] [--init auto|identity|centers|moments|global] [--seed N]
@@ -68,8 +71,9 @@ async function saveAndSend(dataDir: string, archiveDir: string, bytes: Uint8Arra
   const services = await openCliServices(dataDir, archiveDir);
   try {
     await services.store.put(bytes);
+    recordRegistrationSaved(services.auditSink, studyInstanceUid, services.store.instances(studyInstanceUid as StudyInstanceUid)?.[0]);
     const node = services.nodes.find((n) => n.settings.id === nodeName) ?? services.nodes.find((n) => n.settings.name === nodeName);
-    return await sendAfterSave(node, nodeName, services.store, { studyInstanceUid, sopInstanceUids: [sopInstanceUid] }, signal);
+    return await sendAfterSave(node, nodeName, services.store, { studyInstanceUid, sopInstanceUids: [sopInstanceUid] }, signal, { audit: services.auditSink });
   } finally {
     await services.close();
   }
@@ -149,12 +153,15 @@ export async function registerCommand(argv: string[], io: CliIo, signal?: AbortS
       } else if (values.save) {
         const dataDir = path.resolve(values['data-dir'] ?? (process.env.DOKUEI_DATA_DIR || defaultDataDir()));
         const archiveDir = path.resolve(values.archive ?? path.join(dataDir, 'archive'));
-        const store = await EncryptedArchive.open(archiveDir, { keyProvider: defaultKeyProvider(dataDir) });
-        try {
-          await store.put(bytes);
-        } finally {
-          await store.close();
-        }
+        await withCliAudit(dataDir, async (audit) => {
+          const store = await EncryptedArchive.open(archiveDir, { keyProvider: defaultKeyProvider(dataDir), ...(audit ? { audit } : {}) });
+          try {
+            await store.put(bytes);
+            recordRegistrationSaved(audit, fixedRef.studyInstanceUid, store.instances(fixedRef.studyInstanceUid as StudyInstanceUid)?.[0]);
+          } finally {
+            await store.close();
+          }
+        });
         saved.archive = archiveDir;
       }
     }

@@ -23,6 +23,9 @@ import { Tag } from '../../common/dicom/tags';
 import { part10ToDicomJson } from '../services/dicom/datasetJson';
 import { CliUsageError, type CliIo } from './pacsCommands';
 import { segLine, type SegLine } from './suvSegments';
+import { instancesAccessed } from '../../common/audit/builders';
+import { patientRefOf, SopClassTally, studyRefOf } from '../../common/audit/refs';
+import type { AuditSink } from '../services/audit/auditSink';
 
 export const SUV_USAGE = `  dokuei suv FILE_OR_DIR... [--weight KG] [--height CM] [--sex M|F|O] [--dose BQ]
              [--injection ISO_DATETIME] [--half-life S] [--seg SEG_FILE] [--json]
@@ -143,10 +146,30 @@ export async function suvLines(paths: string[], overrides: SuvOverrides): Promis
   return { lines, skipped, instances };
 }
 
-export async function suvCommand(paths: string[], options: SuvCommandOptions, json: boolean, io: CliIo): Promise<number> {
+/** One DICOM Instances Accessed record (action R) per series whose headers were read. */
+export function recordSuvReads(audit: AuditSink | undefined, instances: readonly SuvInstance[]): void {
+  if (!audit) return;
+  const bySeries = new Map<string, { header: DicomJsonDataset; tally: SopClassTally; count: number }>();
+  for (const { dataset } of instances) {
+    const series = getString(dataset, Tag.SeriesInstanceUID) ?? '';
+    let entry = bySeries.get(series);
+    if (!entry) bySeries.set(series, (entry = { header: dataset, tally: new SopClassTally(), count: 0 }));
+    entry.tally.add(getString(dataset, Tag.SOPClassUID)?.trim());
+    entry.count++;
+  }
+  for (const [series, { header, tally, count }] of bySeries) {
+    const study = getString(header, Tag.StudyInstanceUID);
+    if (!study) continue;
+    const what = `SUV computed from ${count} instance(s) of series ${series || '(none)'} read from files`;
+    audit.record((ctx) => instancesAccessed(ctx, { action: 'R', study: studyRefOf(study, header, tally.list()), patient: patientRefOf(header), what }));
+  }
+}
+
+export async function suvCommand(paths: string[], options: SuvCommandOptions, json: boolean, io: CliIo, audit?: AuditSink): Promise<number> {
   if (paths.length === 0) throw new CliUsageError('suv needs at least one FILE or DIR');
   const overrides = suvOverrides(options);
   const { lines, skipped, instances } = await suvLines(paths, overrides);
+  recordSuvReads(audit, instances);
   const seg: SegLine | undefined = options.seg !== undefined ? await segLine(options.seg, paths, instances) : undefined;
   if (json) io.out(JSON.stringify(seg ? [...lines, seg] : lines, null, 2));
   else {

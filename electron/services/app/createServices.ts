@@ -27,6 +27,9 @@ import { createHandlers } from './handlers';
 import { applicationActivity } from '../../../common/audit/builders';
 import { AuditLog } from '../audit/auditLog';
 import { processAuditContext } from '../audit/processContext';
+import { auditSink, type AuditSink } from '../audit/auditSink';
+import { auditedSettings } from '../settings/auditedSettings';
+import { suvCorrectionRecorder } from '../suv/correctionAudit';
 
 export const DEMO_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../resources/demo');
 
@@ -70,6 +73,8 @@ export interface Services {
   onNodeHealth(listener: () => void): () => void;
   /** The audit trail (`<dataDir>/audit`): Application Start is recorded at open, Application Stop by close(). */
   audit: AuditLog;
+  /** Records into `audit` without waiting (what the services are given); failures go to the log. */
+  auditSink: AuditSink;
   /** Cancels running retrieves, closes sockets and the SCP, and records Application Stop. */
   close(): Promise<void>;
 }
@@ -81,20 +86,24 @@ export async function createServices(options: ServicesOptions): Promise<Services
   const archiveDir = options.archiveDir ?? settings.archive?.dir ?? path.join(options.dataDir, 'archive');
   const keyProvider = options.keyProvider ?? defaultKeyProvider(options.dataDir);
   const quotaGb = settings.archive?.quotaGb;
+  // The audit log first (its key is its own, not the archive's): the archive records pins, evictions and
+  // tampered files through the sink. Application Start is still the first record, once the archive opened.
+  const auditContext = processAuditContext();
+  const audit = await AuditLog.open(options.dataDir, { keyProvider, context: auditContext });
+  const auditSinkOf = auditSink(audit, auditContext, log);
   const store = await EncryptedArchive.open(archiveDir, {
     keyProvider,
+    audit: auditSinkOf,
     ...(quotaGb !== undefined ? { quotaBytes: quotaGbToBytes(quotaGb) } : {}),
     onSkip: (file, reason) => notices.push(`Quarantined an unreadable file in the local archive: ${file} (${reason})`),
   });
   // Opened with the archive, under the same key provider (its own key): the start is the first thing recorded.
-  const auditContext = processAuditContext();
-  const audit = await AuditLog.open(options.dataDir, { keyProvider, context: auditContext });
   await audit.append(applicationActivity(auditContext, { kind: 'start' }));
   // The foundation's unencrypted store is left untouched: nothing reads it any more.
   if (existsSync(path.join(options.dataDir, 'store'))) {
     notices.push(`An older unencrypted store is still in ${path.join(options.dataDir, 'store')}: import it with 'dokuei import' and then delete it.`);
   }
-  const pacs: PacsNodeSet = await createPacsNodes(settings, { secrets: options.secrets, log, dataDir: options.dataDir });
+  const pacs: PacsNodeSet = await createPacsNodes(settings, { secrets: options.secrets, log, dataDir: options.dataDir, audit: auditSinkOf });
   notices.push(...pacs.notices);
   const dicomwebNodes = pacs.nodes.filter((n) => n.settings.enabled && n.settings.kind === 'dicomweb').sort((a, b) => a.settings.priority - b.settings.priority);
   const upstreams = dicomwebNodes.map((n) => pacs.upstreamFor(n));
@@ -106,6 +115,7 @@ export async function createServices(options: ServicesOptions): Promise<Services
   }
   const progressListeners = new Set<(job: RetrieveJob) => void>();
   const jobs = new RetrieveJobs({
+    audit: auditSinkOf,
     nodes: () => pacs.nodes,
     store,
     onUpdate: (job) => {
@@ -120,12 +130,18 @@ export async function createServices(options: ServicesOptions): Promise<Services
   // Active probes (not in the short-lived CLI): a node coming back or going down shows before a reader needs it.
   const stopProbes = options.host === 'cli' ? () => {} : startHealthProbes({ nodes: () => pacs.nodes, health, intervalMs: options.probeIntervalMs });
   if (options.host !== 'cli') void probeNodes(pacs.nodes, health, true);
-  const gateway = createGateway({ store, upstreams, basePath: options.gatewayBasePath, log, health });
+  const gateway = createGateway({ store, upstreams, basePath: options.gatewayBasePath, log, health, audit: auditSinkOf });
+  // Encrypted under the archive's key provider (its own key). Opened now, so the plaintext of an earlier version is
+  // imported at start; an altered file is reported here and refused by every call, and the app still starts.
+  const suvCorrections = new SuvCorrections({ dataDir: options.dataDir, store, keyProvider, log, onCorrection: suvCorrectionRecorder(auditSinkOf) });
+  await suvCorrections.ready().catch((err: unknown) => notices.push(`SUV corrections cannot be used: ${err instanceof Error ? err.message : String(err)}`));
   const handlers = createHandlers({
     store,
     archive: store,
     defaultArchiveDir: path.join(options.dataDir, 'archive'),
-    settings: options.settings,
+    // Every save through the handlers (quota, archive folder, viewer keys) is recorded.
+    settings: auditedSettings(options.settings, auditSinkOf),
+    audit: auditSinkOf,
     prefetch,
     health,
     upstreams,
@@ -135,7 +151,7 @@ export async function createServices(options: ServicesOptions): Promise<Services
     version: options.version,
     dataPlaneBaseUrl: options.dataPlaneBaseUrl,
     log,
-    suvCorrections: new SuvCorrections({ dataDir: options.dataDir, store }),
+    suvCorrections,
   });
   for (const n of notices) log(n);
   return {
@@ -149,6 +165,7 @@ export async function createServices(options: ServicesOptions): Promise<Services
     health,
     notices,
     audit,
+    auditSink: auditSinkOf,
     onNodeHealth(listener) {
       return health.onChange(listener);
     },

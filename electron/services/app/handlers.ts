@@ -25,6 +25,9 @@ import { describeSend, sendAfterSave, sendInstances } from '../pacs/sendInstance
 import { RegistrationSeriesNotLocalError, saveRegistration } from '../registration/saveRegistration';
 import { SpatialRegistrationError } from '../registration/spatialRegistration';
 import { quotaGbToBytes, SettingsError, shortcutFileFromOverrides, type SettingsStore } from '../settings/settings';
+import { studyQueryToFilters } from '../../../common/dicom/studyQuery';
+import type { AuditSink } from '../audit/auditSink';
+import { recordSearches } from './searchAudit';
 
 /** What the storage panel needs from the archive (EncryptedArchive provides it). */
 export interface ArchiveView {
@@ -64,6 +67,8 @@ export interface HandlerDeps {
   log: (message: string) => void;
   /** SUV recalculation: corrected inputs with provenance, audit log, RWVM instances (absent: not in this host). */
   suvCorrections?: SuvCorrections;
+  /** The audit trail: searches, sends and saved registrations are recorded here (absent: not recorded). */
+  audit?: AuditSink;
 }
 
 function endpointOf(node: PacsNode): string {
@@ -275,7 +280,9 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     },
     studies: {
       search: async (query) => {
-        const result = await federatedStudySearch(deps.nodes(), deps.store, query);
+        const nodes = deps.nodes();
+        const result = await federatedStudySearch(nodes, deps.store, query);
+        recordSearches(deps.audit, result.nodes, nodes, deps.store.root, { QueryRetrieveLevel: 'STUDY', ...studyQueryToFilters(query), ...(query.limit !== undefined ? { limit: String(query.limit) } : {}) });
         // Searches are passive health probes too: the node chips stay current without extra traffic.
         for (const o of result.nodes) {
           if (o.nodeId === 'local') continue;
@@ -285,7 +292,11 @@ export function createHandlers(deps: HandlerDeps): Handlers {
         return result;
       },
       series: async ({ studyInstanceUid }) => {
-        const answer = await findSeries(deps.nodes(), deps.store, studyInstanceUid);
+        const nodes = deps.nodes();
+        const answer = await findSeries(nodes, deps.store, studyInstanceUid);
+        // A study held locally is answered from the archive without asking any node.
+        const asked = answer.source === 'local' ? [{ nodeId: 'local', name: 'Local archive', role: 'local' as const, state: 'ok' as const, ms: 0, count: answer.series.length }] : answer.nodes;
+        recordSearches(deps.audit, asked, nodes, deps.store.root, { QueryRetrieveLevel: 'SERIES', StudyInstanceUID: studyInstanceUid });
         const series = answer.series.map(seriesFromDicomJson).filter((s): s is SeriesSummary => !!s);
         series.sort((a, b) => (a.seriesNumber ?? 1e9) - (b.seriesNumber ?? 1e9));
         return { series, source: answer.source, nodes: answer.nodes };
@@ -321,7 +332,7 @@ export function createHandlers(deps: HandlerDeps): Handlers {
           return { ...saved, send: { ok: false, nodeId: sendTo, nodeName: sendTo, sent: [], failed: [], message } };
         }
         const node = deps.nodes().find((n) => n.settings.id === sendTo);
-        const send = await sendAfterSave(node, sendTo, deps.store, { studyInstanceUid: request.studyInstanceUid, sopInstanceUids: [saved.rwvmSopInstanceUid] });
+        const send = await sendAfterSave(node, sendTo, deps.store, { studyInstanceUid: request.studyInstanceUid, sopInstanceUids: [saved.rwvmSopInstanceUid] }, undefined, { audit: deps.audit });
         return { ...saved, send };
       },
     },
@@ -329,7 +340,7 @@ export function createHandlers(deps: HandlerDeps): Handlers {
       send: async ({ nodeId, studyInstanceUid, sopInstanceUids }) => {
         const node = nodeById(nodeId);
         try {
-          const result = await sendInstances(node, deps.store, { studyInstanceUid, sopInstanceUids });
+          const result = await sendInstances(node, deps.store, { studyInstanceUid, sopInstanceUids }, undefined, { audit: deps.audit });
           return { ...result, ok: result.failed.length === 0, message: describeSend(result) };
         } catch (err) {
           if (err instanceof PacsError) throw new DokueiError(err.kind === 'unreachable' || err.kind === 'timeout' ? ErrorCode.UpstreamUnreachable : ErrorCode.UpstreamError, err.message);
@@ -341,7 +352,7 @@ export function createHandlers(deps: HandlerDeps): Handlers {
       save: async ({ fixed, moving, matrix, description, sendTo }) => {
         let saved;
         try {
-          saved = await saveRegistration(deps.store, { fixed, moving, matrix, ...(description ? { description } : {}) });
+          saved = await saveRegistration(deps.store, { fixed, moving, matrix, ...(description ? { description } : {}) }, { audit: deps.audit });
         } catch (err) {
           if (err instanceof RegistrationSeriesNotLocalError) throw new DokueiError(ErrorCode.NotFound, err.message);
           if (err instanceof SpatialRegistrationError) throw new DokueiError(ErrorCode.InvalidRequest, err.message);
@@ -349,7 +360,7 @@ export function createHandlers(deps: HandlerDeps): Handlers {
         }
         if (!sendTo) return saved;
         const node = deps.nodes().find((n) => n.settings.id === sendTo);
-        const send = await sendAfterSave(node, sendTo, deps.store, { studyInstanceUid: saved.studyInstanceUid, sopInstanceUids: [saved.sopInstanceUid] });
+        const send = await sendAfterSave(node, sendTo, deps.store, { studyInstanceUid: saved.studyInstanceUid, sopInstanceUids: [saved.sopInstanceUid] }, undefined, { audit: deps.audit });
         return { ...saved, send };
       },
     },

@@ -31,6 +31,8 @@ import { newObjectId, readObject, writeObject } from './objectFiles';
 import { emptyStartupReport, recover, type StartupReport } from './recovery';
 import { archiveUsage, type ArchiveUsage } from './usage';
 import { verifyArchive, type VerifyReport } from './verify';
+import type { AuditSink } from '../audit/auditSink';
+import { ArchiveAudit } from './archiveAudit';
 
 export { ArchiveCorruptError } from './crypto';
 export { ArchiveBusyError } from './archiveLock';
@@ -46,6 +48,8 @@ export interface ArchiveOptions {
   quotaBytes?: number;
   /** Called for every file set aside at open (quarantined), with the reason. */
   onSkip?: (file: string, reason: string) => void;
+  /** The audit trail: pins, removals (by the user or the quota) and files that fail authentication. */
+  audit?: AuditSink;
 }
 
 export interface PutOptions {
@@ -57,6 +61,7 @@ export class EncryptedArchive implements InstanceStore {
   private readonly index: ArchiveIndex;
   private readonly journal: Journal;
   private readonly eviction: Eviction;
+  private readonly audit: ArchiveAudit;
   private readonly listeners = new Set<() => void>();
   private queue: Promise<unknown> = Promise.resolve();
   private closed = false;
@@ -68,10 +73,12 @@ export class EncryptedArchive implements InstanceStore {
     quota: number | undefined,
     /** When the archive was created: the storedAt of index records written before storedAt existed. */
     readonly createdAt: number,
+    audit: AuditSink | undefined,
   ) {
     this.index = new ArchiveIndex(createdAt);
     this.journal = new Journal(root, key, this.index);
-    this.eviction = new Eviction(root, this.index, this.journal, quota, () => this.emitChange());
+    this.audit = new ArchiveAudit(audit, this.index, root);
+    this.eviction = new Eviction(root, this.index, this.journal, quota, () => this.emitChange(), (study, reason) => this.audit.removing(study, reason));
   }
 
   /** The size limit in bytes (encrypted size); undefined when unlimited. */
@@ -86,7 +93,7 @@ export class EncryptedArchive implements InstanceStore {
     await takeLock(root);
     try {
       const key = await loadDataKey(root, options.keyProvider);
-      const archive = new EncryptedArchive(root, key, checkQuota(options.quotaBytes), await archiveCreatedAt(root));
+      const archive = new EncryptedArchive(root, key, checkQuota(options.quotaBytes), await archiveCreatedAt(root), options.audit);
       const { index, journal, startup } = archive;
       await recover({ root, key, index, journal, startup, onSkip: options.onSkip ?? (() => {}) });
       return archive;
@@ -164,7 +171,9 @@ export class EncryptedArchive implements InstanceStore {
       try {
         return decryptFile(this.key, entry.file, blob);
       } catch (err) {
-        throw new ArchiveCorruptError(`Archived instance ${instance} is corrupt: ${err instanceof Error ? err.message : String(err)}`);
+        const corrupt = new ArchiveCorruptError(`Archived instance ${instance} is corrupt: ${err instanceof Error ? err.message : String(err)}`);
+        this.audit.corrupt(entry.file, corrupt.message);
+        throw corrupt;
       }
     } finally {
       this.closeStudy(study);
@@ -211,11 +220,18 @@ export class EncryptedArchive implements InstanceStore {
 
   /** Pinned studies are never evicted (a study may be pinned before it arrives, e.g. by a prefetch list). */
   pin(study: string): Promise<void> {
-    return this.serial(() => this.journal.append([{ t: 'pin', st: study, v: true }], true));
+    return this.setPinned(study, true);
   }
 
   unpin(study: string): Promise<void> {
-    return this.serial(() => this.journal.append([{ t: 'pin', st: study, v: false }], true));
+    return this.setPinned(study, false);
+  }
+
+  private setPinned(study: string, pinned: boolean): Promise<void> {
+    return this.serial(async () => {
+      await this.journal.append([{ t: 'pin', st: study, v: pinned }], true);
+      this.audit.pinChanged(study, pinned);
+    });
   }
 
   /** Marks whether every instance of the study is here (set by retrieve/prefetch when they finish or stop). */

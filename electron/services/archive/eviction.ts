@@ -53,6 +53,8 @@ export class Eviction {
     private quotaBytes: number | undefined,
     /** Called after every eviction (the index changed). */
     private readonly onChange: () => void,
+    /** Called before a study is removed, while its headers are still in the index (the audit record). */
+    private readonly onRemoving: (study: string, reason: 'user' | 'eviction') => void = () => {},
   ) {}
 
   /** The size limit in bytes (encrypted size); undefined when unlimited. */
@@ -110,7 +112,7 @@ export class Eviction {
     if (quota === undefined || this.index.storedBytes + needed <= quota) return;
     for (const st of this.candidates(writing)) {
       if (this.index.storedBytes + needed <= quota) return;
-      await this.removeStudy(st);
+      await this.removeStudy(st, 'eviction');
     }
     if (this.index.storedBytes + needed > quota) {
       throw new ArchiveQuotaError(
@@ -123,7 +125,7 @@ export class Eviction {
   async evict(study: string): Promise<{ instances: number; bytes: number }> {
     if (this.index.isPinned(study)) throw new ArchiveBusyError(`Study ${study} is pinned; unpin it first`);
     if (this.isInUse(study)) throw new ArchiveBusyError(`Study ${study} is open`);
-    return this.removeStudy(study);
+    return this.removeStudy(study, 'user');
   }
 
   /** Sets the quota (already checked) and evicts at once, in LRU order, until the archive is under it. */
@@ -133,7 +135,7 @@ export class Eviction {
     if (quota === undefined || this.index.storedBytes <= quota) return result;
     for (const st of this.candidates()) {
       if (this.index.storedBytes <= quota) break;
-      const removed = await this.removeStudy(st);
+      const removed = await this.removeStudy(st, 'eviction');
       result.evicted.push(st);
       result.bytes += removed.bytes;
     }
@@ -150,8 +152,9 @@ export class Eviction {
   }
 
   /** Deletes the files first, then journals the deletion (see the header comment). */
-  private async removeStudy(st: string): Promise<{ instances: number; bytes: number }> {
+  private async removeStudy(st: string, reason: 'user' | 'eviction'): Promise<{ instances: number; bytes: number }> {
     const ids = this.index.studyFiles(st);
+    this.onRemoving(st, reason);
     let bytes = 0;
     for (const id of ids) {
       bytes += this.index.fileEntry(id)!.stored;

@@ -15,6 +15,8 @@ import { DecryptedInstances } from './decryptedInstances';
 import { PartialStudies } from './partialStudies';
 import { StoreThrough, type InstanceRef } from './storeThrough';
 import type { UpstreamNodes } from './upstreamReads';
+import type { AuditSink } from '../audit/auditSink';
+import { StudyAccessAudit } from './studyAccessAudit';
 
 export interface GatewayOptions {
   store: InstanceStore;
@@ -30,6 +32,8 @@ export interface GatewayOptions {
    * `{ series: false }` stores only instances actually read.
    */
   storeThrough?: boolean | { concurrency?: number; series?: boolean };
+  /** The audit trail: studies opened (once each) and STOW-RS receipts are recorded here. */
+  audit?: AuditSink;
 }
 
 export interface GatewayContext extends UpstreamNodes {
@@ -42,6 +46,9 @@ export interface GatewayContext extends UpstreamNodes {
   /** Multi-frame instances decrypted for the frames route, kept for their next frames. */
   readonly decrypted: DecryptedInstances;
   readonly log: (message: string) => void;
+  readonly audit: AuditSink | undefined;
+  /** Records each study the viewer reads, once. */
+  readonly studyAccess: StudyAccessAudit;
 }
 
 /** One routed GET of a route kind (or of one of several): what a route handler is called with. */
@@ -71,7 +78,8 @@ export function createGatewayContext(options: GatewayOptions): GatewayContext {
   const decrypted: DecryptedInstances = new DecryptedInstances(undefined, undefined, () =>
     store.onChange(() => decrypted.retain((ref) => !!store.instanceMetadata(ref.study, ref.series, ref.instance))),
   );
-  return { store, upstreams, health, storeThrough, storeSeries: stOptions.series ?? true, partial, decrypted, log };
+  const studyAccess = new StudyAccessAudit(options.audit, store);
+  return { store, upstreams, health, storeThrough, storeSeries: stOptions.series ?? true, partial, decrypted, log, audit: options.audit, studyAccess };
 }
 
 /** A read answered upstream: store the instance in the background (never awaited). */

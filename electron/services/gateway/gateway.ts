@@ -59,6 +59,9 @@ function dispatch(ctx: GatewayContext, call: RouteCall): Promise<Response> {
   }
 }
 
+/** Reads of a study's images or their metadata: what counts as the viewer opening it (thumbnails and searches do not). */
+const STUDY_READS: ReadonlySet<string> = new Set(['seriesMetadata', 'instanceMetadata', 'series', 'instance', 'frames']);
+
 /** The 500 answer to an error no handler expected (logged with its stack by the caller). */
 function internalError(err: unknown): Response {
   return problem(500, `Internal error: ${err instanceof Error ? err.message : String(err)}`);
@@ -76,7 +79,7 @@ export function createGateway(options: GatewayOptions): DataPlaneGateway {
     const parsed = parseStowPath(url.pathname.slice(basePath.length));
     if (!parsed.ok) return problem(parsed.status === 404 ? 405 : 400, parsed.status === 404 ? `POST is not supported here (${parsed.reason})` : parsed.reason);
     try {
-      return await handleStow(request, store, ourBaseOf(url), parsed.study);
+      return await handleStow(request, store, ourBaseOf(url), parsed.study, {}, ctx.audit);
     } catch (err) {
       log(`gateway STOW error: ${err instanceof Error ? err.stack : String(err)}`);
       return internalError(err);
@@ -101,7 +104,9 @@ export function createGateway(options: GatewayOptions): DataPlaneGateway {
     const parsed = parseDicomwebPath(path);
     if (!parsed.ok) return problem(400, parsed.reason);
     try {
-      return await dispatch(ctx, { route: parsed.route, url, request, path, pathAndQuery: path + url.search, ourBase: ourBaseOf(url) });
+      const response = await dispatch(ctx, { route: parsed.route, url, request, path, pathAndQuery: path + url.search, ourBase: ourBaseOf(url) });
+      if (response.ok && STUDY_READS.has(parsed.route.kind) && 'study' in parsed.route) ctx.studyAccess.read(parsed.route.study);
+      return response;
     } catch (err) {
       if (err instanceof Part10Error || err instanceof RenderError) return problem(err instanceof RenderError ? err.status : 422, err.message);
       log(`gateway error on ${url.pathname}: ${err instanceof Error ? err.stack : String(err)}`);

@@ -23,6 +23,8 @@ import type { StudyInstanceUid } from '../../../common/dicom/uid';
 import { Part10Error, readPart10Header } from '../dicom/part10';
 import { MultipartStreamError, MultipartStreamParser, multipartBoundary, type StreamedPart } from '../pacs/dicomweb/multipartStream';
 import type { InstanceStore } from '../store/instanceStore';
+import type { AuditSink } from '../audit/auditSink';
+import { StowAudit } from './stowAudit';
 
 export interface StowLimits {
   /** Total request body, default 2 GiB. */
@@ -102,6 +104,7 @@ export async function handleStow(
   ourBase: string,
   study?: StudyInstanceUid,
   limits: StowLimits = {},
+  audit?: AuditSink,
 ): Promise<Response> {
   const maxBody = limits.maxBodyBytes ?? 2 * GiB;
   const maxParts = limits.maxParts ?? 10000;
@@ -116,6 +119,7 @@ export async function handleStow(
   if (Number.isFinite(declared) && declared > maxBody) return plainError(413, `The request body is over the ${maxBody}-byte limit`);
   if (!request.body) return plainError(400, 'The request has no body');
 
+  const receipts = audit ? new StowAudit(store) : undefined;
   const referenced: DicomJsonDataset[] = [];
   const failed: DicomJsonDataset[] = [];
   let parts = 0;
@@ -143,6 +147,7 @@ export async function handleStow(
     }
     try {
       const outcome = await store.put(part.body);
+      receipts?.stored(outcome);
       const item: DicomJsonDataset = {
         [STOW_PRIVATE.creator]: el('LO', STOW_PRIVATE.creatorName),
         [T.ReferencedSOPInstanceUID]: el('UI', outcome.instance),
@@ -208,6 +213,7 @@ export async function handleStow(
   if (failed.length) body[T.FailedSOPSequence] = { vr: 'SQ', Value: failed } as DicomJsonElement;
   if (requestError) body[STOW_PRIVATE.requestError] = el('LT', requestError.message);
   const status = requestError ? requestError.status : failed.length === 0 ? 200 : referenced.length ? 202 : 409;
+  if (receipts && audit) receipts.record(audit, ourBase, failed.length, requestError?.message);
   return new Response(JSON.stringify(body), { status, headers: { 'Content-Type': 'application/dicom+json' } });
 }
 

@@ -19,7 +19,9 @@ import { randomUUID } from 'node:crypto';
 import { isFinished, type RetrieveJob } from '../../../common/dicom/retrieveJob';
 import { PacsError, type PacsNode, type RetrieveProgress } from '../pacs/pacsNode';
 import { describeFailure, withDeadline } from '../pacs/federatedSearch';
-import type { InstanceStore } from '../store/instanceStore';
+import type { InstanceStore, PutOutcome } from '../store/instanceStore';
+import type { AuditSink } from '../audit/auditSink';
+import { TransferAudit } from './transferAudit';
 
 export interface RetrieveJobRequest {
   studyInstanceUid: string;
@@ -36,7 +38,7 @@ export type RetrievePriority = 'reader' | 'prefetch';
 interface CompletenessAwareStore {
   setStudyState?(study: string, state: 'complete' | 'partial' | undefined): Promise<void>;
 }
-type SourceAwarePut = (bytes: Uint8Array, options?: { sourceNode?: string }) => Promise<unknown>;
+type SourceAwarePut = (bytes: Uint8Array, options?: { sourceNode?: string }) => Promise<PutOutcome>;
 
 export interface RetrieveJobsOptions {
   nodes: () => readonly PacsNode[];
@@ -48,6 +50,8 @@ export interface RetrieveJobsOptions {
   progressIntervalMs?: number;
   /** A reader job may cancel-and-requeue a running prefetch job when every slot is busy (default true). */
   preempt?: boolean;
+  /** Records a DICOM Instances Transferred event when a job finishes (reader and prefetch alike). */
+  audit?: AuditSink;
 }
 
 export class RetrieveJobError extends Error {}
@@ -230,6 +234,8 @@ export class RetrieveJobs {
     this.emit(job);
     const store = this.options.store;
     const put = store.put.bind(store) as SourceAwarePut;
+    // Counts what this attempt brought (a preempted attempt's instances come again in the next one).
+    const transfer = this.options.audit ? new TransferAudit(store) : undefined;
     const apply = (p: RetrieveProgress) => {
       job.completed = p.completed;
       // A sink that throws marks the instance failed, and the node counts it (PacsNode's contract).
@@ -245,7 +251,8 @@ export class RetrieveJobs {
         { studyInstanceUid: job.studyInstanceUid, seriesInstanceUid: job.seriesInstanceUid },
         async (bytes) => {
           // Stores that ignore a second argument (a bare InstanceStore) are unaffected.
-          await put(bytes, { sourceNode: node.settings.id });
+          const outcome = await put(bytes, { sourceNode: node.settings.id });
+          transfer?.add(outcome);
         },
         {
           signal,
@@ -285,6 +292,7 @@ export class RetrieveJobs {
         this.prefetchQueue.unshift(r);
       } else {
         job.finishedAt = Date.now();
+        if (transfer) this.options.audit?.record((ctx) => transfer.event(ctx, job, node));
       }
       this.emit(job);
       this.release(r);

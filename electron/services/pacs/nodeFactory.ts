@@ -9,8 +9,11 @@ import type { DicomwebNodeSettings, Settings } from '../settings/settings';
 import { DicomwebPacsNode } from './dicomweb/dicomwebPacsNode';
 import { FileHttpsMemory, MemoryHttpsMemory, type HttpsMemory } from './dicomweb/httpsMemory';
 import { DimsePacsNode } from './dimse/dimsePacsNode';
-import { dimsePeerAeTitles, StoreScp } from './dimse/storeScp';
+import { dimsePeers } from './dimse/scpPeers';
+import { StoreScp } from './dimse/storeScp';
+import { scpAlertRecorder } from './dimse/scpAudit';
 import type { PacsNode } from './pacsNode';
+import type { AuditSink } from '../audit/auditSink';
 
 export interface PacsNodeSet {
   nodes: PacsNode[];
@@ -31,6 +34,8 @@ export interface PacsNodeDeps {
   dataDir?: string;
   /** Instead of dataDir (tests). */
   httpsMemory?: HttpsMemory;
+  /** The audit trail: security alerts of the nodes (credentials over http, refused sign-ins) and of our SCP. */
+  audit?: AuditSink;
 }
 
 export async function createPacsNodes(settings: Settings, deps: PacsNodeDeps): Promise<PacsNodeSet> {
@@ -43,17 +48,18 @@ export async function createPacsNodes(settings: Settings, deps: PacsNodeDeps): P
   const needsScp = settings.localScp.enabled && settings.nodes.some((n) => n.kind === 'dimse' && n.enabled && n.retrieve === 'C-MOVE');
   let scp: StoreScp | undefined;
   if (needsScp) {
-    const candidate = new StoreScp({ settings: settings.localScp, allowedCallingAeTitles: () => dimsePeerAeTitles(settings.nodes), log: deps.log });
+    const onSecurityAlert = scpAlertRecorder(deps.audit);
+    const candidate = new StoreScp({ settings: settings.localScp, peers: () => dimsePeers(settings.nodes), log: deps.log, ...(onSecurityAlert ? { onSecurityAlert } : {}) });
     try {
       await candidate.start();
       scp = candidate;
     } catch (err) {
-      notices.push(`C-MOVE retrieves are unavailable: ${(err as Error).message}. Change the local SCP port in the settings.`);
+      notices.push(`C-MOVE retrieves are unavailable: ${(err as Error).message}. Check the local SCP settings (port, bind address, TLS files).`);
     }
   }
   const localScp = scp ? { aeTitle: scp.aeTitle, port: scp.port } : { aeTitle: settings.localScp.aeTitle, port: settings.localScp.port };
   const nodes: PacsNode[] = settings.nodes.map((s) =>
-    s.kind === 'dicomweb' ? new DicomwebPacsNode(s, { secrets: deps.secrets, httpsMemory, log: deps.log }) : new DimsePacsNode(s, { localScp, scp }),
+    s.kind === 'dicomweb' ? new DicomwebPacsNode(s, { secrets: deps.secrets, httpsMemory, log: deps.log, ...(deps.audit ? { audit: deps.audit } : {}) }) : new DimsePacsNode(s, { localScp, scp }),
   );
   return {
     nodes,

@@ -11,10 +11,17 @@ import { isSuccessOrWarning } from './dimse/dimseErrors';
 import { DimsePacsNode } from './dimse/dimsePacsNode';
 import { stowInstances } from './dicomweb/stowClient';
 import { PacsError, type PacsNode } from './pacsNode';
+import type { AuditSink } from '../audit/auditSink';
+import { recordSend } from './sendAudit';
 
 export interface SendRequest {
   studyInstanceUid: string;
   sopInstanceUids: readonly string[];
+}
+
+export interface SendOptions {
+  /** Records DICOM Instances Transferred (to the node) when the send ends, whatever its outcome. */
+  audit?: AuditSink;
 }
 
 export interface SendResult {
@@ -38,7 +45,19 @@ export function canSendTo(node: PacsNode): boolean {
  * Reads the instances from the store and sends them. Throws PacsError when the node cannot be sent to or the
  * upload fails as a whole (unreachable, auth, HTTP error); instances refused one by one are in `failed`.
  */
-export async function sendInstances(node: PacsNode, store: InstanceStore, request: SendRequest, signal?: AbortSignal): Promise<SendResult> {
+export async function sendInstances(node: PacsNode, store: InstanceStore, request: SendRequest, signal?: AbortSignal, options: SendOptions = {}): Promise<SendResult> {
+  if (!options.audit) return sendNow(node, store, request, signal);
+  try {
+    const result = await sendNow(node, store, request, signal);
+    recordSend(options.audit, node, store, request, result);
+    return result;
+  } catch (err) {
+    recordSend(options.audit, node, store, request, undefined, err);
+    throw err;
+  }
+}
+
+async function sendNow(node: PacsNode, store: InstanceStore, request: SendRequest, signal?: AbortSignal): Promise<SendResult> {
   const { id, name } = node.settings;
   if (!canSendTo(node)) {
     throw new PacsError('refused', id, `${name} does not accept sending from Dokuei: only DICOMweb (STOW-RS) and DIMSE (C-STORE) nodes do`);
@@ -99,10 +118,10 @@ export interface SendOutcome extends SendResult {
  * Sends after a local save: never throws, so a send failure (node down, refused, unknown node) cannot undo or hide
  * the save that already happened; the outcome says what went wrong.
  */
-export async function sendAfterSave(node: PacsNode | undefined, nodeId: string, store: InstanceStore, request: SendRequest, signal?: AbortSignal): Promise<SendOutcome> {
+export async function sendAfterSave(node: PacsNode | undefined, nodeId: string, store: InstanceStore, request: SendRequest, signal?: AbortSignal, options: SendOptions = {}): Promise<SendOutcome> {
   if (!node) return { ok: false, nodeId, nodeName: nodeId, sent: [], failed: request.sopInstanceUids.map((s) => ({ sopInstanceUid: s, reason: 'no such node' })), message: `Saved locally, not sent: no node with id "${nodeId}" is configured.` };
   try {
-    const result = await sendInstances(node, store, request, signal);
+    const result = await sendInstances(node, store, request, signal, options);
     const ok = result.failed.length === 0;
     return { ...result, ok, message: ok ? describeSend(result) : `Saved locally; sending failed: ${describeSend(result)}` };
   } catch (err) {

@@ -3,11 +3,14 @@
  * base series' study (issue #8 "Persistence"): the viewer's "Save registration". Both series must be local: their
  * instances are what the object references, and their headers give its patient and study.
  */
-import { getString } from '../../../common/dicom/dicomJson';
+import { getString, type DicomJsonDataset } from '../../../common/dicom/dicomJson';
 import type { SeriesInstanceUid, StudyInstanceUid } from '../../../common/dicom/uid';
 import { Tag } from '../../../common/dicom/tags';
 import type { Matrix4 } from '../../../common/registration';
 import type { InstanceStore } from '../store/instanceStore';
+import { registrationSaved } from '../../../common/audit/builders';
+import { patientRefOf, studyRefOf } from '../../../common/audit/refs';
+import type { AuditSink } from '../audit/auditSink';
 import { newUid, seriesRefFromDatasets, SpatialRegistrationError, writeSpatialRegistration, type RegistrationSeriesRef } from './spatialRegistration';
 
 export interface SeriesKey {
@@ -48,7 +51,12 @@ function seriesRef(store: InstanceStore, key: SeriesKey, side: string): Registra
   return { ...seriesRefFromDatasets(key.seriesInstanceUid, list), studyInstanceUid: key.studyInstanceUid, description: s('0008103E') ?? key.seriesInstanceUid };
 }
 
-export async function saveRegistration(store: InstanceStore, request: SaveRegistrationRequest): Promise<SavedRegistration> {
+/** A registration stored: DICOM Instances Accessed (action C) in the base series' study. */
+export function recordRegistrationSaved(audit: AuditSink | undefined, studyInstanceUid: string, header: DicomJsonDataset | undefined): void {
+  audit?.record((ctx) => registrationSaved(ctx, { study: studyRefOf(studyInstanceUid, header), patient: patientRefOf(header), created: true }));
+}
+
+export async function saveRegistration(store: InstanceStore, request: SaveRegistrationRequest, options: { audit?: AuditSink } = {}): Promise<SavedRegistration> {
   const fixed = seriesRef(store, request.fixed, 'base');
   const moving = seriesRef(store, request.moving, 'overlay');
   const sopInstanceUid = newUid();
@@ -63,5 +71,7 @@ export async function saveRegistration(store: InstanceStore, request: SaveRegist
     seriesInstanceUid,
   });
   await store.put(bytes);
+  const header = store.instances(fixed.studyInstanceUid as StudyInstanceUid, request.fixed.seriesInstanceUid as SeriesInstanceUid)?.[0];
+  recordRegistrationSaved(options.audit, fixed.studyInstanceUid, header);
   return { sopInstanceUid, studyInstanceUid: fixed.studyInstanceUid, seriesInstanceUid };
 }

@@ -5,6 +5,7 @@
  * Secrets (passwords, tokens, client keys) never live here: nodes name them by `secretRef`, and a
  * SecretStore (electron/services/secrets) keeps them encrypted.
  */
+import { isIP } from 'node:net';
 import Conf from 'conf';
 import { z } from 'zod';
 
@@ -90,11 +91,35 @@ export type DimseNodeSettings = z.infer<typeof DimseNodeSettings>;
 export const NodeSettings = z.discriminatedUnion('kind', [DicomwebNodeSettings, DimseNodeSettings]);
 export type NodeSettings = z.infer<typeof NodeSettings>;
 
-/** Our own C-STORE SCP, the destination of C-MOVE. Accepts associations only from configured DIMSE nodes. */
+/**
+ * DICOM TLS on our SCP (PS3.15 Annex B): when set, the SCP speaks only TLS (1.2 or later) and refuses plain
+ * TCP callers. The files are PEM; the key must not be passphrase-protected (the SCP starts unattended).
+ */
+export const LocalScpTlsSettings = z.object({
+  certFile: z.string().min(1),
+  keyFile: z.string().min(1),
+  /** When set, callers must present a client certificate signed by one of these CAs (mutual TLS). */
+  caFile: z.string().min(1).optional(),
+});
+export type LocalScpTlsSettings = z.infer<typeof LocalScpTlsSettings>;
+
+/**
+ * Our own C-STORE SCP, the destination of C-MOVE. Admits only configured DIMSE nodes: a node's AE title
+ * calling from that node's host (see electron/services/pacs/dimse/scpPeers.ts).
+ */
 export const LocalScpSettings = z.object({
   aeTitle: AeTitle.default('DOKUEI'),
   port: z.number().int().min(0).max(65535).default(11112),
   enabled: z.boolean().default(true),
+  /**
+   * The local IP address to listen on. Absent: the address this computer uses to reach the DIMSE nodes
+   * (127.0.0.1 for nodes on this computer). "0.0.0.0" (or "::") listens on every interface.
+   */
+  bindAddress: z
+    .string()
+    .refine((a) => isIP(a) !== 0, 'The local SCP bind address must be an IP address of this computer (such as 192.168.1.20), or 0.0.0.0 for every interface')
+    .optional(),
+  tls: LocalScpTlsSettings.optional(),
 });
 export type LocalScpSettings = z.infer<typeof LocalScpSettings>;
 

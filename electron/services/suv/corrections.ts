@@ -3,40 +3,39 @@
  * inputs (weight, height, sex, injected dose, injection date/time, half-life, reference time), each with its
  * provenance { user, time, field, old → new, reason }.
  *
- * On disk, under `<dataDir>/suv/`:
- * - `corrections/<SeriesInstanceUID>.json`: every correction of that series, oldest first (the latest per field
- *   applies), plus the UID of the RWVM series the corrections are written to. Replaced crash-safely: a new file
- *   written and fsynced, renamed into place, the folder fsynced.
- * - `audit.jsonl`: one JSON line per correction of any series, appended and fsynced; never rewritten.
+ * On disk (issue #15), encrypted in `<dataDir>/suv/corrections.enc` (correctionsStore.ts: AES-256-GCM, its key
+ * wrapped by the archive's KeyProvider): every series' corrections, oldest first (the latest per field applies),
+ * the UID of the RWVM series each is written to, and the history of every accepted correction. A file altered
+ * by hand fails authentication and is refused, never applied. The plaintext files of earlier versions
+ * (`corrections/<UID>.json`, `audit.jsonl`) are imported at the first open and removed (correctionsMigration.ts).
  * Each save also writes the corrected mapping as a DICOM Real World Value Mapping instance (writeSuvRwvm) into
  * the local store, in one RWVM series per PET series, so it is part of the study (and goes to a PACS with it).
  * Voxels are never touched: the viewer applies the SUV factor as a scale.
  */
-import { randomUUID } from 'node:crypto';
-import { promises as fs } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { getNumber, getPersonName, getString, type DicomJsonDataset } from '../../../common/dicom/dicomJson';
-import { computeSeriesSuv, parseIsoDateTime, type SuvInputName, type SuvOverrides, type SuvResult } from '../../../common/suv';
-import { fsyncDir, writeSyncedFile } from '../store/durableFile';
+import { computeSeriesSuv, parseIsoDateTime, type SuvOverrides, type SuvResult } from '../../../common/suv';
+import { defaultKeyProvider, type KeyProvider } from '../archive/keyProvider';
 import type { InstanceStore } from '../store/instanceStore';
+import {
+  CORRECTIONS_FILE,
+  EncryptedCorrectionsFile,
+  loadCorrectionsKey,
+  SUV_CORRECTION_FIELDS,
+  SuvCorrectionsStoreError,
+  type CorrectionsBody,
+  type StoredSeries,
+  type SuvCorrectionField,
+  type SuvCorrectionHistoryEntry,
+  type SuvCorrectionRecord,
+} from './correctionsStore';
+import { findPlaintext, mergePlaintext, removePlaintext } from './correctionsMigration';
 import { uuidUid, writeSuvRwvm, type SuvCorrection } from './rwvm';
 import type { SeriesInstanceUid, StudyInstanceUid } from '../../../common/dicom/uid';
 
-export const SUV_CORRECTION_FIELDS = ['weight', 'height', 'sex', 'dose', 'injectionDateTime', 'halfLife', 'referenceDateTime'] as const satisfies readonly SuvInputName[];
-export type SuvCorrectionField = (typeof SUV_CORRECTION_FIELDS)[number];
-
-/** One correction as saved, shown and audited. */
-export interface SuvCorrectionRecord {
-  field: SuvCorrectionField;
-  /** The value that applied before (a header value or an earlier correction); null when there was none. */
-  oldValue: number | string | null;
-  newValue: number | string;
-  user: string;
-  /** ISO 8601. */
-  time: string;
-  reason: string;
-}
+export { SUV_CORRECTION_FIELDS, SuvCorrectionsStoreError };
+export type { SuvCorrectionField, SuvCorrectionHistoryEntry, SuvCorrectionRecord };
 
 export interface SuvCorrectionsState {
   seriesInstanceUid: string;
@@ -75,20 +74,26 @@ export class SuvSeriesNotFoundError extends Error {
   }
 }
 
-interface SeriesFile {
-  version: 1;
-  studyInstanceUid: string;
+/** One series as the RWVM writer needs it. */
+interface SeriesFile extends StoredSeries {
   seriesInstanceUid: string;
-  rwvmSeriesInstanceUid?: string;
-  corrections: SuvCorrectionRecord[];
 }
 
 export interface SuvCorrectionsOptions {
   dataDir: string;
   store: InstanceStore;
+  /** Wraps the corrections' key: the archive's provider (default as createServices: DOKUEI_ARCHIVE_KEY, else `<dataDir>/archive.key`). */
+  keyProvider?: KeyProvider;
+  /** Where the import of plaintext files from an earlier version is reported (one line, no patient data). */
+  log?: (message: string) => void;
   /** Who corrects (a configured name); default DOKUEI_USER, else the OS user name. */
   user?: string;
   now?: () => Date;
+  /**
+   * Told of each accepted correction, once it is durable (the audit trail records it): the PET series' first
+   * header (patient, study) and whether it is the series' first correction. Must not throw.
+   */
+  onCorrection?: (accepted: SuvCorrectionHistoryEntry, about: { header: DicomJsonDataset; created: boolean }) => void;
 }
 
 const UID = /^[0-9]+(\.[0-9]+)*$/;
@@ -171,69 +176,92 @@ export function checkCorrection(field: string, value: unknown, reason: unknown):
 }
 
 export class SuvCorrections {
-  private readonly dir: string;
-  private readonly auditFile: string;
+  private readonly suvDir: string;
   private readonly user: string;
   private readonly now: () => Date;
   private queue: Promise<unknown> = Promise.resolve();
+  /** The key loaded and the plaintext of earlier versions imported, once it has succeeded (a failure is tried again). */
+  private opened: Promise<EncryptedCorrectionsFile> | undefined;
 
   constructor(private readonly options: SuvCorrectionsOptions) {
-    this.dir = path.join(options.dataDir, 'suv', 'corrections');
-    this.auditFile = path.join(options.dataDir, 'suv', 'audit.jsonl');
+    this.suvDir = path.join(options.dataDir, 'suv');
     this.user = options.user?.trim() || defaultUserName();
     this.now = options.now ?? (() => new Date());
   }
 
-  /** The audit log's path (JSON lines). */
-  get auditPath(): string {
-    return this.auditFile;
+  /**
+   * Constructs and opens at once, so that a start-up imports the plaintext of an earlier version and finds an
+   * altered file before anyone opens a PET series. An error here (an altered file, a lost key) is the one every
+   * later call throws until the cause is gone (a file restored from a backup): the caller can report it and still start.
+   */
+  static async open(options: SuvCorrectionsOptions): Promise<SuvCorrections> {
+    const c = new SuvCorrections(options);
+    await c.ready();
+    return c;
   }
 
-  private fileOf(seriesUid: string): string {
-    if (!UID.test(seriesUid) || seriesUid.length > 64) throw new SuvCorrectionError(`Not a DICOM UID: "${seriesUid}"`);
-    return path.join(this.dir, `${seriesUid}.json`);
+  /** The encrypted file (`<dataDir>/suv/corrections.enc`). */
+  get file(): string {
+    return path.join(this.suvDir, CORRECTIONS_FILE);
   }
 
-  private async read(seriesUid: string): Promise<SeriesFile | undefined> {
-    let text: string;
-    try {
-      text = await fs.readFile(this.fileOf(seriesUid), 'utf8');
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+  /** Throws the reason the store cannot be used, if any (see open). */
+  async ready(): Promise<void> {
+    await this.store();
+  }
+
+  private store(): Promise<EncryptedCorrectionsFile> {
+    // Not kept when it fails: a restored file or a keychain that comes back works without a restart.
+    this.opened ??= this.openStore().catch((err: unknown) => {
+      this.opened = undefined;
       throw err;
-    }
-    const parsed = JSON.parse(text) as SeriesFile;
-    if (!parsed || !Array.isArray(parsed.corrections)) throw new Error(`The SUV corrections file of ${seriesUid} is damaged`);
-    return parsed;
+    });
+    return this.opened;
   }
 
-  private async write(file: SeriesFile): Promise<void> {
-    await fs.mkdir(this.dir, { recursive: true });
-    const target = this.fileOf(file.seriesInstanceUid);
-    const tmp = `${target}.${randomUUID()}.tmp`;
-    await writeSyncedFile(tmp, `${JSON.stringify(file, null, 2)}\n`);
-    await fs.rename(tmp, target);
-    await fsyncDir(this.dir);
+  private async openStore(): Promise<EncryptedCorrectionsFile> {
+    const key = await loadCorrectionsKey(this.suvDir, this.options.keyProvider ?? defaultKeyProvider(this.options.dataDir));
+    const file = new EncryptedCorrectionsFile(this.file, key);
+    await file.removeTempFiles();
+    // Read (and so authenticate) before importing: the plaintext is removed only once merged into a good file.
+    const body = await file.read();
+    const found = await findPlaintext(this.suvDir);
+    if (!found) return file;
+    const merged = mergePlaintext(body, found);
+    if (merged.seriesImported || merged.historyImported || (merged.body.unreadableImports?.length ?? 0) !== (body.unreadableImports?.length ?? 0)) await file.write(merged.body);
+    await removePlaintext(this.suvDir, found);
+    const parts = [
+      `Moved the plaintext SUV corrections of an earlier version into the encrypted store ${file.file}: ${merged.seriesImported} series, ${merged.historyImported} history line(s); the plaintext files were removed.`,
+      ...(merged.mismatched ? [`${merged.mismatched} series had corrections that differ from their audit lines (edited by hand?): imported as they applied, flagged, and both versions kept.`] : []),
+      ...(found.audit?.unreadable.length ? [`${found.audit.unreadable.length} unreadable audit line(s) kept verbatim in the encrypted store.`] : []),
+      ...(found.unreadable.length ? [`${found.unreadable.length} damaged plaintext corrections file(s) could not be imported and were left in ${path.join(this.suvDir, 'corrections')}.`] : []),
+    ];
+    this.options.log?.(parts.join(' '));
+    return file;
   }
 
-  private async audit(record: object): Promise<void> {
-    await fs.mkdir(path.dirname(this.auditFile), { recursive: true });
-    const h = await fs.open(this.auditFile, 'a', 0o600);
-    try {
-      await h.writeFile(`${JSON.stringify(record)}\n`);
-      await h.sync();
-    } finally {
-      await h.close();
-    }
+  private uidOf(uid: string): string {
+    if (!UID.test(uid) || uid.length > 64) throw new SuvCorrectionError(`Not a DICOM UID: "${uid}"`);
+    return uid;
+  }
+
+  private async read(): Promise<CorrectionsBody> {
+    return (await this.store()).read();
   }
 
   async get(seriesInstanceUid: string): Promise<SuvCorrectionsState> {
-    const file = await this.read(seriesInstanceUid);
-    const corrections = file?.corrections ?? [];
+    this.uidOf(seriesInstanceUid);
+    const corrections = (await this.read()).series[seriesInstanceUid]?.corrections ?? [];
     return { seriesInstanceUid, corrections, overrides: overridesOf(corrections) };
   }
 
-  /** Saves one correction (serialised with other saves), audits it and writes the RWVM instance. */
+  /** Every accepted correction, in the order accepted (of one series when given): the history audit.jsonl held in clear. */
+  async history(seriesInstanceUid?: string): Promise<SuvCorrectionHistoryEntry[]> {
+    const all = (await this.read()).history;
+    return seriesInstanceUid === undefined ? all : all.filter((h) => h.seriesInstanceUid === seriesInstanceUid);
+  }
+
+  /** Saves one correction (serialised with other saves), records it in the history and writes the RWVM instance. */
   save(req: SaveCorrectionRequest): Promise<SaveCorrectionResult> {
     const run = this.queue.then(() => this.saveNow(req));
     this.queue = run.catch(() => undefined);
@@ -242,21 +270,19 @@ export class SuvCorrections {
 
   private async saveNow(req: SaveCorrectionRequest): Promise<SaveCorrectionResult> {
     const checked = checkCorrection(req.field, req.value, req.reason);
-    this.fileOf(req.seriesInstanceUid);
+    this.uidOf(req.seriesInstanceUid);
     if (!UID.test(req.studyInstanceUid)) throw new SuvCorrectionError(`Not a DICOM UID: "${req.studyInstanceUid}"`);
     const instances = this.options.store.instances(req.studyInstanceUid as StudyInstanceUid, req.seriesInstanceUid as SeriesInstanceUid);
     if (!instances || instances.length === 0) throw new SuvSeriesNotFoundError(`The PET series ${req.seriesInstanceUid} is not in the local store`);
-    const file: SeriesFile = (await this.read(req.seriesInstanceUid)) ?? {
-      version: 1,
-      studyInstanceUid: req.studyInstanceUid,
-      seriesInstanceUid: req.seriesInstanceUid,
-      corrections: [],
-    };
-    const before = computeSeriesSuv(instances, overridesOf(file.corrections));
+    // Read afresh (another instance over the same folder may have saved); an altered file throws here, before anything is written.
+    const store = await this.store();
+    const body = await store.read();
+    const stored: StoredSeries = body.series[req.seriesInstanceUid] ?? { studyInstanceUid: req.studyInstanceUid, corrections: [] };
+    const before = computeSeriesSuv(instances, overridesOf(stored.corrections));
     const oldValue = before[0]?.inputs.find((i) => i.name === checked.field)?.value ?? null;
     const record: SuvCorrectionRecord = { field: checked.field, oldValue, newValue: checked.value, user: this.user, time: this.now().toISOString(), reason: checked.reason };
-    const next: SeriesFile = { ...file, corrections: [...file.corrections, record] };
-    next.rwvmSeriesInstanceUid ??= uuidUid();
+    const nextStored: StoredSeries = { ...stored, corrections: [...stored.corrections, record], rwvmSeriesInstanceUid: stored.rwvmSeriesInstanceUid ?? uuidUid() };
+    const next: SeriesFile = { ...nextStored, seriesInstanceUid: req.seriesInstanceUid };
     const overrides = overridesOf(next.corrections);
     const after = computeSeriesSuv(instances, overrides);
 
@@ -271,14 +297,18 @@ export class SuvCorrections {
     } else {
       rwvmNote = `No RWVM instance written: ${after.find((r) => r.factors.bw === null)?.reasons.bw ?? 'no SUVbw'}`;
     }
-    await this.write(next);
-    await this.audit({
+    const accepted: SuvCorrectionHistoryEntry = {
       kind: 'suv-correction',
       studyInstanceUid: req.studyInstanceUid,
       seriesInstanceUid: req.seriesInstanceUid,
       ...record,
       ...(rwvmSopInstanceUid ? { rwvmSopInstanceUid } : {}),
-    });
+    };
+    // The series' new state and its history line in one atomic write: they cannot disagree after a crash.
+    await store.write({ ...body, series: { ...body.series, [req.seriesInstanceUid]: nextStored }, history: [...body.history, accepted] });
+    // ── The correction is accepted here, and only here: it is durable in the encrypted store. The audit sink
+    //    (issue #15) hooks in at this point with `accepted`; nothing before this line may report it as saved.
+    this.options.onCorrection?.(accepted, { header: instances[0]!, created: stored.corrections.length === 0 });
     return {
       seriesInstanceUid: req.seriesInstanceUid,
       corrections: next.corrections,

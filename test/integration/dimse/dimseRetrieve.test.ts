@@ -1,22 +1,27 @@
 /**
  * Retrieving a real CT series by C-GET and by C-MOVE (to our StoreScp) from Orthanc and from dcmqrscp into
  * the encrypted archive: every instance arrives, is stored as it arrives, and keeps its pixel data bytes; a
- * cancelled retrieve leaves only whole instances.
+ * cancelled retrieve leaves only whole instances; an instance of another study pushed into a running C-MOVE
+ * is refused and reported, and the move's own instances still all arrive.
  */
+import { execFile } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
+import { promisify } from 'node:util';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { seriesUid, sopUid, studyUid } from '../../../common/dicom/uid';
 import type { EncryptedArchive } from '../../../electron/services/archive/encryptedArchive';
 import { DimsePacsNode } from '../../../electron/services/pacs/dimse/dimsePacsNode';
-import { StoreScp } from '../../../electron/services/pacs/dimse/storeScp';
+import { StoreScp, type ScpSecurityAlert } from '../../../electron/services/pacs/dimse/storeScp';
 import type { RetrieveProgress } from '../../../electron/services/pacs/pacsNode';
 import { expectSameBytes, type DicomFileInfo } from '../../support/dicomFiles';
 import { startDcmqrscp, type DcmqrscpInstance } from '../../support/dcmqrscp';
 import { startOrthanc, type OrthancInstance } from '../../support/orthanc';
 import { makeTempDir, removeDir } from '../../support/tempDir';
 import { archiveObjectFiles, openTestArchive } from '../../support/testArchive';
-import { nodeSettings, pixelDataOf, realCtSlices } from './fixtures';
+import { nodeSettings, pixelDataOf, realCtSlices, syntheticStudy } from './fixtures';
+
+const run = promisify(execFile);
 
 const SLICES = 24;
 const PEERS = [
@@ -30,13 +35,19 @@ let orthanc: OrthancInstance | undefined;
 let dcmqr: DcmqrscpInstance | undefined;
 let ct: DicomFileInfo[];
 const scpLog: string[] = [];
+const scpAlerts: ScpSecurityAlert[] = [];
 const storeDirs: string[] = [];
 const stores: EncryptedArchive[] = [];
 
 beforeAll(async () => {
   ct = await realCtSlices(SLICES);
   // Our SCP first: the PACSes must be told its port to C-MOVE to it.
-  scp = new StoreScp({ settings: { aeTitle: 'DOKUEI', port: 0 }, allowedCallingAeTitles: () => PEERS.map(([, aet]) => aet), log: (m) => scpLog.push(m) });
+  scp = new StoreScp({
+    settings: { aeTitle: 'DOKUEI', port: 0 },
+    peers: () => PEERS.map(([name, aet]) => ({ name, aeTitle: aet, host: '127.0.0.1' })),
+    log: (m) => scpLog.push(m),
+    onSecurityAlert: (a) => scpAlerts.push(a),
+  });
   await scp.start();
   orthanc = await startOrthanc({ aet: 'ORTHANC', modalities: { DOKUEI: ['DOKUEI', '127.0.0.1', scp.port] } });
   await orthanc.uploadDir(path.dirname(ct[0]!.path), (name) => ct.some((f) => path.basename(f.path) === name));
@@ -54,6 +65,7 @@ afterAll(async () => {
 
 afterEach(() => {
   scpLog.length = 0;
+  scpAlerts.length = 0;
 });
 
 type PeerName = (typeof PEERS)[number][0];
@@ -146,6 +158,34 @@ describe.each(PEERS)('retrieve from %s', (name, aet) => {
       expect(files).toHaveLength(stored);
       await node.close();
     });
+  });
+});
+
+describe.each(PEERS)('a C-MOVE from %s', (name, aet) => {
+  it('refuses an instance of another study pushed under the PACS\'s AE title while the move runs; the move\'s own instances all arrive', async () => {
+    const dir = await makeTempDir('dokuei-intruder-');
+    storeDirs.push(dir);
+    const intruder = (await syntheticStudy(dir, [ct[0]!.path], { patientName: 'Intruder^Ina', patientId: 'INTRUDER', studyDate: '20200202', accession: 'ACC-X' })).files[0]!;
+    const node = nodeFor(name, aet, 'C-MOVE');
+    const { store } = await freshStore();
+    let pushed: { ok: boolean; output: string } | undefined;
+    const progress = await node.retrieve({ studyInstanceUid: ct[0]!.study, seriesInstanceUid: ct[0]!.series }, async (bytes) => {
+      await store.put(bytes);
+      if (pushed) return;
+      // Mid-move, a third party sends its own instance to our SCP with the PACS's AE title, from an admitted address.
+      pushed = await run('storescu', ['-aet', aet, '-aec', 'DOKUEI', '127.0.0.1', String(scp!.port), intruder.path], { timeout: 30000 }).then(
+        ({ stdout, stderr }) => ({ ok: true, output: stdout + stderr }),
+        (e: Error & { stdout?: string; stderr?: string }) => ({ ok: false, output: `${e.message}\n${e.stdout ?? ''}${e.stderr ?? ''}` }),
+      );
+    });
+    expect(pushed?.ok, pushed?.output).toBe(false);
+    expect(progress).toMatchObject({ completed: SLICES, failed: 0 });
+    expect(store.instances(studyUid(intruder.study), seriesUid(intruder.series))).toBeUndefined();
+    expect(store.instances(studyUid(ct[0]!.study), seriesUid(ct[0]!.series))).toHaveLength(SLICES);
+    expect(scpAlerts).toEqual([
+      expect.objectContaining({ kind: 'instance-refused', callingAe: aet, address: '127.0.0.1', sopInstanceUid: intruder.sop, studyInstanceUid: intruder.study }),
+    ]);
+    await node.close();
   });
 });
 

@@ -18,6 +18,8 @@ export async function seriesOrInstanceMetadata(ctx: GatewayContext, { route, pat
   if (local && local.length && !isPartial) return json(200, local);
   const up = await upstreamJson(ctx, pathAndQuery, ourBase);
   if (up.kind === 'ok') {
+    // Not stored yet: the node's answer names the patient (the router's record would find no header).
+    ctx.studyAccess.read(route.study, up.items[0]);
     if (route.kind === 'seriesMetadata') {
       partial.learnInstances(route.study, route.series, up.items);
       queueSeries(ctx, route.study, route.series, up.items, up.node);

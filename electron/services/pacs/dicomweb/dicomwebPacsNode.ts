@@ -20,6 +20,7 @@ import { OAuthClient, type StartAuthorizationOptions, type Tokens } from './oaut
 import { countPath, groupPatients, qidoPath, wadoPath } from './qido';
 import { ProgressTracker, retrieveMultipart } from './retrieve';
 import { insecureUseLog } from './transportPolicy';
+import type { AuditSink } from '../../audit/auditSink';
 
 export interface DicomwebPacsNodeDeps {
   secrets: SecretStore;
@@ -29,6 +30,8 @@ export interface DicomwebPacsNodeDeps {
   httpsMemory?: HttpsMemory;
   /** Where transport warnings go (credentials over http with the node's permission); default console.warn. */
   log?: (message: string) => void;
+  /** The audit trail (security alerts: credentials over http, refused OAuth sign-ins). */
+  audit?: AuditSink;
 }
 
 const SeriesInstanceUID = '0020000E';
@@ -46,7 +49,7 @@ export class DicomwebPacsNode implements PacsNode {
     readonly settings: DicomwebNodeSettings,
     private readonly deps: DicomwebPacsNodeDeps,
   ) {
-    this.fetcher = createNodeFetcher(settings, deps.secrets, { now: deps.now, httpsMemory: deps.httpsMemory, log: deps.log });
+    this.fetcher = createNodeFetcher(settings, deps.secrets, { now: deps.now, httpsMemory: deps.httpsMemory, log: deps.log, ...(deps.audit ? { audit: deps.audit } : {}) });
   }
 
   /** The node's HTTP client, for the gateway's DicomwebUpstream (same auth, TLS and pool). */
@@ -58,7 +61,8 @@ export class DicomwebPacsNode implements PacsNode {
   signIn(openBrowser: StartAuthorizationOptions['openBrowser'], options: { timeoutMs?: number; signal?: AbortSignal } = {}): Promise<Tokens> {
     // The token endpoint is reached through the node's TLS trust (hospital IdPs often use the hospital CA).
     const log = this.deps.log ?? ((m: string) => console.warn(m));
-    return new OAuthClient({ settings: this.settings, secrets: this.deps.secrets, fetch: this.fetcher.tokenFetch, now: this.deps.now, insecureUse: insecureUseLog(log) }).startAuthorization(
+    const audit = this.deps.audit ? { audit: this.deps.audit } : {};
+    return new OAuthClient({ settings: this.settings, secrets: this.deps.secrets, fetch: this.fetcher.tokenFetch, now: this.deps.now, insecureUse: insecureUseLog(log, undefined, this.deps.audit), ...audit }).startAuthorization(
       openBrowser,
       options,
     );

@@ -18,6 +18,7 @@ import type { HttpsMemory } from './httpsMemory';
 import { OAuthClient, type TokenFetch } from './oauth';
 import { createNodeAgent, type NodeAgent } from './tlsAgent';
 import { checkCredentialTransport, checkNoDowngrade, insecureUseLog, reportInsecureCredentialUse, type CredentialUse } from './transportPolicy';
+import type { AuditSink } from '../../audit/auditSink';
 
 export interface RequestOptions {
   accept: string;
@@ -66,6 +67,8 @@ export interface NodeFetcherOptions {
   httpsMemory?: HttpsMemory;
   /** Where warnings go (credentials sent over http with the node's permission); default console.warn. */
   log?: (message: string) => void;
+  /** The audit trail: credentials over http, and refused OAuth sign-ins and renewals. */
+  audit?: AuditSink;
 }
 
 function nodeRef(settings: DicomwebNodeSettings): NodeRef {
@@ -126,8 +129,8 @@ export function createNodeFetcher(settings: DicomwebNodeSettings, secrets: Secre
     const a = await getAgent();
     return (await undiciFetch(url, { ...init, dispatcher: a.dispatcher })) as unknown as Response;
   };
-  const insecureUse = insecureUseLog(options.log ?? ((m) => console.warn(m)));
-  const oauth = settings.auth.type === 'oauth2' ? new OAuthClient({ settings, secrets, fetch: tokenFetch, now: options.now, insecureUse }) : undefined;
+  const insecureUse = insecureUseLog(options.log ?? ((m) => console.warn(m)), undefined, options.audit);
+  const oauth = settings.auth.type === 'oauth2' ? new OAuthClient({ settings, secrets, fetch: tokenFetch, now: options.now, insecureUse, ...(options.audit ? { audit: options.audit } : {}) }) : undefined;
 
   // The URL does not change during a fetcher's life: one passed downgrade check holds for it; a refusal is
   // checked again on the next request, so deleting the record takes effect without a restart.

@@ -15,6 +15,9 @@ import type { DicomwebAuth, DicomwebNodeSettings } from '../../settings/settings
 import { PacsError } from '../pacsNode';
 import { newCodeVerifier, newState, s256Challenge } from './pkce';
 import { checkCredentialTransport, insecureUseLog, reportInsecureCredentialUse, type InsecureUseLog } from './transportPolicy';
+import { securityAlert } from '../../../../common/audit/builders';
+import { EventTypeCode, Outcome } from '../../../../common/audit/codes';
+import type { AuditSink } from '../../audit/auditSink';
 
 export interface Tokens {
   access_token: string;
@@ -38,6 +41,8 @@ export interface OAuthDeps {
   now?: () => number;
   /** Where uses of an http:// token endpoint or sign-in page are reported (allowInsecureCredentials); default console.warn. */
   insecureUse?: InsecureUseLog;
+  /** The audit trail: a sign-in or renewal the identity provider refuses is a Security Alert there. */
+  audit?: AuditSink;
 }
 
 export interface StartAuthorizationOptions extends OAuthDeps {
@@ -230,6 +235,15 @@ export class OAuthClient {
     }
     if (!res.ok) {
       const why = [body.error, body.error_description].filter((v) => typeof v === 'string').join(': ') || `HTTP ${res.status}`;
+      const tokenUrl = this.auth.tokenUrl;
+      this.deps.audit?.record((ctx) =>
+        securityAlert(ctx, {
+          type: EventTypeCode.NodeAuthentication,
+          subject: tokenUrl,
+          description: `${this.name} (node "${this.deps.settings.id}"): the sign-in service refused the ${isRefresh ? 'token renewal' : 'sign-in'} (${why})`,
+          outcome: Outcome.MinorFailure,
+        }),
+      );
       if (isRefresh && (res.status === 400 || res.status === 401)) {
         // The refresh token is dead: forget the tokens so the UI shows "not signed in" rather than retrying.
         this.signOut();

@@ -6,9 +6,12 @@
  *   `allowInsecureCredentials: true`. Loopback addresses are not exempt: the point is that a person decided,
  *   in writing, and the UI shows it. Requests without credentials to an http:// node are not affected.
  * - A node once used over https is never downgraded to http (see httpsMemory.ts), credentials or not.
- * - Every use the setting allows is reported (reportInsecureCredentialUse): a log warning now, the audit
- *   trail once the audit service exists.
+ * - Every use the setting allows is reported (reportInsecureCredentialUse): a log warning and a Security Alert
+ *   in the audit trail, both throttled alike.
  */
+import { securityAlert } from '../../../../common/audit/builders';
+import { EventTypeCode, Outcome } from '../../../../common/audit/codes';
+import type { AuditSink } from '../../audit/auditSink';
 import type { DicomwebNodeSettings, NodeSettings } from '../../settings/settings';
 import { PacsError } from '../pacsNode';
 import type { HttpsMemory } from './httpsMemory';
@@ -96,10 +99,12 @@ export interface InsecureUseLog {
   now: () => number;
   /** Per node and target: when a warning was last written, and the uses since then not yet written. */
   readonly recent: Map<string, { loggedAt: number; unlogged: number }>;
+  /** The audit trail: each warning written is also a Security Alert there. */
+  audit?: AuditSink;
 }
 
-export function insecureUseLog(log: (message: string) => void, now: () => number = Date.now): InsecureUseLog {
-  return { log, now, recent: new Map() };
+export function insecureUseLog(log: (message: string) => void, now: () => number = Date.now, audit?: AuditSink): InsecureUseLog {
+  return { log, now, recent: new Map(), ...(audit ? { audit } : {}) };
 }
 
 const LOG_EVERY_MS = 60_000;
@@ -107,8 +112,9 @@ const LOG_EVERY_MS = 60_000;
 /**
  * Called each time credentials go over http:// to a node marked allowInsecureCredentials. Writes a warning:
  * the first use at once, later ones at most once a minute per node and target with their count, so that a
- * retrieve fetching a thousand frames does not bury the log. This is the one place such a use is known: the
- * audit service (electron/services/audit, being written) is to be called from here, once per use.
+ * retrieve fetching a thousand frames does not bury the log. The audit trail gets a Security Alert with each
+ * warning, on the same throttle and with the same count: one fsynced record per frame would slow the retrieve
+ * and bury the trail as it would the log, and the count keeps every use accounted for.
  */
 export function reportInsecureCredentialUse(node: { id: string; name: string }, use: CredentialUse, to: InsecureUseLog): void {
   const key = `${node.id}\u0000${use.target}`;
@@ -120,8 +126,7 @@ export function reportInsecureCredentialUse(node: { id: string; name: string }, 
   }
   const count = seen ? ` (${seen.unlogged + 1} times in the last ${Math.round((now - seen.loggedAt) / 1000)} s)` : '';
   to.recent.set(key, { loggedAt: now, unlogged: 0 });
-  to.log(
-    `WARNING insecure transport: ${node.name} (node "${node.id}"): sent ${use.carries} over plain http:// to ${originOf(use.url)}${count}, ` +
-      `because ${INSECURE_CREDENTIALS_SETTING} is set for this node: anyone on the network path can read it`,
-  );
+  const what = `${node.name} (node "${node.id}"): sent ${use.carries} over plain http:// to ${originOf(use.url)}${count}, because ${INSECURE_CREDENTIALS_SETTING} is set for this node`;
+  to.log(`WARNING insecure transport: ${what}: anyone on the network path can read it`);
+  to.audit?.record((ctx) => securityAlert(ctx, { type: EventTypeCode.UseOfRestrictedFunction, subject: use.url, description: `Credentials over an insecure transport: ${what}`, outcome: Outcome.MinorFailure }));
 }

@@ -9,7 +9,7 @@
 import type { InstanceSink, RetrieveOptions, RetrieveProgress, RetrieveRequest } from '../pacsNode';
 import { STATUS_CANNOT_UNDERSTAND, describeStatus, isPending, isSuccessOrWarning, pacsError, statusError } from './dimseErrors';
 import { CGetRequest, CMoveRequest, Dataset, part10FromCStore, type Association, type CStoreRequestT, type DimseResponse, type RetrieveResponseT } from './dimseLib';
-import { DimseSession, nextMessageId, type SessionOptions, type SessionTarget } from './dimseSession';
+import { DimseSession, type SessionOptions, type SessionTarget } from './dimseSession';
 import { QueryError, STUDY_ROOT_GET, STUDY_ROOT_MOVE } from './findIdentifier';
 import { RetrieveTracker } from './retrieveTracker';
 import { cGetStorageContexts } from './sopClasses';
@@ -102,13 +102,15 @@ export async function cMove(ctx: RetrieveContext, scp: StoreScp | undefined): Pr
   request.setAffectedSopClassUid(STUDY_ROOT_MOVE);
   request.setDataset(new Dataset(retrieveIdentifier(ctx.request)));
   request.getCommandDataset().setElement('MoveDestination', scp.aeTitle);
-  const messageId = nextMessageId();
+  const messageId = scp.newMoveMessageId(ctx.target.calledAeTitle);
   let session: DimseSession | undefined;
+  const { studyInstanceUid, seriesInstanceUid, sopInstanceUids } = ctx.request;
   const unregister = scp.expectMove({
     peerAeTitle: ctx.target.calledAeTitle,
     originatorAeTitle: ctx.target.callingAeTitle,
     messageId,
-    studyInstanceUid: ctx.request.studyInstanceUid,
+    // Exactly what the identifier asks for: anything else the peer sends is refused (moveRouting.ts).
+    scope: { studyInstanceUid, ...(seriesInstanceUid ? { seriesInstanceUid } : {}), ...(sopInstanceUids?.length ? { sopInstanceUids } : {}) },
     accept: (part10) => {
       session?.touch();
       return tracker.accept(part10);

@@ -12,6 +12,7 @@
  * dcmjs-dimse's AsyncEventEmitter2 calls two-argument listeners as (data, next): the C-STORE listener
  * below therefore takes (request, respond) and must call respond exactly once.
  */
+import { randomInt } from 'node:crypto';
 import type { PacsError } from '../pacsNode';
 import { STATUS_CANNOT_UNDERSTAND, STATUS_REFUSED, classifyNetworkError, isPending, pacsError, rejectionError, type NodeIdentity, type Rejection } from './dimseErrors';
 import {
@@ -44,7 +45,7 @@ export interface SessionOptions {
   configure?: (association: Association) => void;
   /** C-STORE sub-operations on this association (C-GET); resolves with the status to answer. */
   onStore?: (request: CStoreRequestT) => Promise<number>;
-  /** Message ID of the request; by default the next process-wide unique one (see nextMessageId). */
+  /** Message ID of the request; by default a random one (see randomMessageId). */
   messageId?: number;
 }
 
@@ -53,17 +54,19 @@ const LIBRARY_TIMEOUT_MS = 24 * 60 * 60 * 1000;
 /** How long to wait for the peer's A-RELEASE-RP before simply closing. */
 const RELEASE_GRACE_MS = 2000;
 
-let lastMessageId = 0;
-/** Message IDs are 16-bit and unique per association; we keep them unique per process to route C-MOVEs. */
-export function nextMessageId(): number {
-  lastMessageId = (lastMessageId % 0xffff) + 1;
-  return lastMessageId;
+/**
+ * A random 16-bit message ID (1–65535). A C-MOVE's instances quote its ID back (moveRouting.ts): sequential
+ * IDs would let anyone who saw one predict the next and aim instances at it. Unique per association is all
+ * PS3.7 asks; a C-MOVE also avoids the IDs of moves still running to the same node (StoreScp.newMoveMessageId).
+ */
+export function randomMessageId(): number {
+  return randomInt(1, 0x10000);
 }
 
 export class DimseSession {
   /** The final response (success, warning, failure or cancel status); rejects with a PacsError. */
   readonly done: Promise<DimseResponse>;
-  /** The request's message ID, unique in this process (C-MOVE sub-operations quote it back). */
+  /** The request's message ID (C-MOVE sub-operations quote it back). */
   readonly messageId: number;
   private settled = false;
   private associated = false;
@@ -83,7 +86,7 @@ export class DimseSession {
     private readonly target: SessionTarget,
     private readonly options: SessionOptions,
   ) {
-    this.messageId = options.messageId ?? nextMessageId();
+    this.messageId = options.messageId ?? randomMessageId();
     this.done = new Promise<DimseResponse>((resolve, reject) => {
       this.resolveDone = resolve;
       this.rejectDone = reject;

@@ -3,20 +3,26 @@
  * QIN-HEADNECK PET of ../shared when present), JSON parsed back.
  */
 import { execFile } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import dcmjs from 'dcmjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { repoRoot, sharedDataDir } from '../../../support/data';
 import { makeTempDir, removeDir } from '../../../support/tempDir';
+import { testArchiveEnv } from '../../../support/testArchive';
 
 const run = promisify(execFile);
+const auditDataDir = mkdtempSync(path.join(os.tmpdir(), 'dokuei-suv-data-'));
+afterAll(() => removeDir(auditDataDir));
 const bin = path.join(repoRoot, 'bin', 'dokuei.mjs');
 
 async function dokuei(args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
-    const { stdout, stderr } = await run(process.execPath, [bin, ...args], { timeout: 120000, maxBuffer: 64 << 20 });
+    // `suv` records what it read in the data folder's audit log: a temp one, never the user's.
+    const env = { ...process.env, ...testArchiveEnv, DOKUEI_DATA_DIR: auditDataDir };
+    const { stdout, stderr } = await run(process.execPath, [bin, ...args], { timeout: 120000, maxBuffer: 64 << 20, env });
     return { code: 0, stdout, stderr };
   } catch (err) {
     const e = err as { code: number; stdout: string; stderr: string };

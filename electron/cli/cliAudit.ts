@@ -1,0 +1,27 @@
+/**
+ * The audit trail for CLI commands that do not open the app's services (`archive`, `suv`, `register --save`):
+ * the data folder's log under its usual key, a sink that never fails the command (failures go to stderr), and
+ * the log closed (pending records written) when the command is done. A log that cannot be opened is reported
+ * on stderr and the command runs unrecorded.
+ */
+import { defaultKeyProvider } from '../services/archive/keyProvider';
+import { AuditLog } from '../services/audit/auditLog';
+import { auditSink, type AuditSink } from '../services/audit/auditSink';
+import { processAuditContext } from '../services/audit/processContext';
+
+export async function withCliAudit<T>(dataDir: string, run: (audit: AuditSink | undefined) => Promise<T>): Promise<T> {
+  const context = processAuditContext();
+  const warn = (m: string) => void process.stderr.write(`dokuei: ${m}\n`);
+  let log: AuditLog | undefined;
+  try {
+    log = await AuditLog.open(dataDir, { keyProvider: defaultKeyProvider(dataDir), context });
+  } catch (err) {
+    // The command still runs (an audit failure never stops the user's action), and says it went unrecorded.
+    warn(`the audit log in ${dataDir} cannot be opened (${err instanceof Error ? err.message : String(err)}): this command is not recorded`);
+  }
+  try {
+    return await run(log && auditSink(log, context, (m) => warn(m)));
+  } finally {
+    await log?.close();
+  }
+}
