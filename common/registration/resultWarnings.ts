@@ -15,7 +15,7 @@ export const ORIENTATION_WARNING_RADIANS = (30 * Math.PI) / 180;
  * Below this normalized MI (MI over the smaller marginal entropy) the match is doubtful. Measured at the finest
  * level: registered pairs of the same anatomy scored 0.29 (MR T2 → T1 of one session), 0.46 (CT → a CBCT-like copy),
  * 0.64 (CT → a copy with turned headers), 0.68–0.70 (the blob phantom under three intensity mappings); different
- * anatomy 0.06–0.12 (head MR against chest CT, either way, whole or a 34-slice slab of it) and 0.02 (phantom against smooth
+ * anatomy 0.06–0.12 (head MR against chest CT, either way, whole or a 34-slice slab) and 0.02 (phantom against smooth
  * noise). It does not catch another patient's same region (chest CT against another patient's whole-body PET scored
  * 0.18), and a blurred modality against an anatomical one (PET/CT) may score near 0.2: hence no higher.
  */

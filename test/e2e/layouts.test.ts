@@ -106,7 +106,8 @@ describe('layouts, hanging protocols, reference lines and priors', () => {
     const expected = chooseHangingProtocol({ modalities: ['CT'], description: '' }, series, builtInProtocols());
     await expect.poll(() => page.locator('.workspace').getAttribute('data-layout'), { timeout: 30000 }).toBe(expected.protocol.layout);
     if (expected.protocol.layout.startsWith('mpr')) {
-      // The demo's 64 adjacent slices make a volume.
+      // The demo's 34 slices are unevenly spaced: MPR resamples them onto a regular grid and says so.
+      await expect.poll(() => page.locator('[data-testid="volume-notices"]').textContent(), { timeout: 60000 }).toContain('spacing varies');
       await page.locator('.mpr[data-state="ready"]').waitFor({ timeout: 120000 });
     } else {
       await page.locator('.viewport[data-state="ready"]').first().waitFor({ timeout: 120000 });

@@ -1,6 +1,6 @@
 /**
  * A cached study opens at once: the real CT (the 275-slice LIDC CT when ../shared is here, else the committed
- * 64-slice demo re-positioned) opened in MPR 1+3 from the local archive shows its centre slice before a tenth of the volume has
+ * 34-slice demo re-positioned evenly, since MPR would resample its uneven spacing) opened in MPR 1+3 from the local archive shows its centre slice before a tenth of the volume has
  * arrived. The progress counter is read in the page at the axial view's first paint (cornerstone's
  * IMAGE_RENDERED, caught in the capture phase before anything else runs), together with what that paint shows:
  * real anatomy (grey levels spread), not a blank canvas. The volume then arrives whole by the series stream

@@ -10,82 +10,24 @@ export interface DecodedSlice {
   values: Float64Array;
 }
 
-/**
- * RLE Lossless (PS3.5 Annex G), one frame, 8 or 16 bits grayscale: an independent reference decoder (the header's
- * segment offsets, PackBits per segment, most significant byte first), so tests need not trust the product's.
- */
-function decodeRleFrame(frame: Uint8Array, pixels: number, bytesPerSample: number): Uint8Array {
-  const header = new DataView(frame.buffer, frame.byteOffset, 64);
-  const segments = header.getUint32(0, true);
-  if (segments !== bytesPerSample) throw new Error(`RLE frame has ${segments} segments, expected ${bytesPerSample}`);
-  const out = new Uint8Array(pixels * bytesPerSample);
-  for (let s = 0; s < segments; s++) {
-    const start = header.getUint32(4 + 4 * s, true);
-    const end = s + 1 < segments ? header.getUint32(8 + 4 * s, true) : frame.length;
-    // Segment s holds byte s of each sample, most significant first; samples are stored little endian here.
-    const lane = bytesPerSample - 1 - s;
-    let i = start;
-    let p = 0;
-    while (i < end && p < pixels) {
-      const n = (frame[i]! << 24) >> 24;
-      i++;
-      if (n >= 0) {
-        for (let k = 0; k <= n && p < pixels; k++) out[p++ * bytesPerSample + lane] = frame[i++]!;
-      } else if (n !== -128) {
-        const v = frame[i++]!;
-        for (let k = 0; k < 1 - n && p < pixels; k++) out[p++ * bytesPerSample + lane] = v;
-      }
-    }
-  }
-  return out;
-}
-
-/** The first fragment of an encapsulated Pixel Data element (after the Basic Offset Table item). */
-function firstFragment(bytes: Uint8Array, dataOffset: number): Uint8Array {
-  const view = new DataView(bytes.buffer, bytes.byteOffset);
-  let at = dataOffset;
-  const botLength = view.getUint32(at + 4, true);
-  at += 8 + botLength;
-  const length = view.getUint32(at + 4, true);
-  return bytes.subarray(at + 8, at + 8 + length);
-}
-
-const RLE_LOSSLESS = '1.2.840.10008.1.2.5';
-
-/** The stored samples of a native (little endian) or RLE Lossless grayscale file's first frame, as little-endian bytes. */
-export function storedSampleBytes(file: string): { bytes: Uint8Array; rows: number; columns: number; bitsAllocated: number; signed: boolean; slope: number; intercept: number; sopInstanceUid: string } {
+/** Native (uncompressed, little endian) grayscale files only: what the demo and the real CT are. */
+export function decodeNativeSlice(file: string): DecodedSlice {
   const bytes = new Uint8Array(readFileSync(file));
   const ds = dicomParser.parseDicom(bytes);
   const rows = ds.uint16('x00280010')!;
   const columns = ds.uint16('x00280011')!;
-  const bitsAllocated = ds.uint16('x00280100')!;
+  const bits = ds.uint16('x00280100')!;
+  const signed = ds.uint16('x00280103') === 1;
+  const slope = ds.floatString('x00281053') ?? 1;
+  const intercept = ds.floatString('x00281052') ?? 0;
   const el = ds.elements['x7fe00010']!;
-  const sample =
-    ds.string('x00020010')?.trim() === RLE_LOSSLESS
-      ? decodeRleFrame(firstFragment(bytes, el.dataOffset), rows * columns, bitsAllocated === 8 ? 1 : 2)
-      : bytes.subarray(el.dataOffset, el.dataOffset + el.length);
-  return {
-    bytes: sample,
-    rows,
-    columns,
-    bitsAllocated,
-    signed: ds.uint16('x00280103') === 1,
-    slope: ds.floatString('x00281053') ?? 1,
-    intercept: ds.floatString('x00281052') ?? 0,
-    sopInstanceUid: ds.string('x00080018')!.trim(),
-  };
-}
-
-/** Native (uncompressed, little endian) or RLE Lossless grayscale files: what the demo and the real CT are. */
-export function decodeNativeSlice(file: string): DecodedSlice {
-  const { bytes, rows, columns, bitsAllocated, signed, slope, intercept, sopInstanceUid } = storedSampleBytes(file);
-  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const view = new DataView(bytes.buffer, bytes.byteOffset + el.dataOffset, el.length);
   const values = new Float64Array(rows * columns);
   for (let i = 0; i < values.length; i++) {
-    const raw = bitsAllocated === 8 ? view.getUint8(i) : signed ? view.getInt16(i * 2, true) : view.getUint16(i * 2, true);
+    const raw = bits === 8 ? view.getUint8(i) : signed ? view.getInt16(i * 2, true) : view.getUint16(i * 2, true);
     values[i] = raw * slope + intercept;
   }
-  return { sopInstanceUid, rows, columns, values };
+  return { sopInstanceUid: ds.string('x00080018')!.trim(), rows, columns, values };
 }
 
 /** Linear VOI as cornerstone applies it to a [lower, upper] range, to 0..255. */

@@ -119,7 +119,7 @@ describe('prefetch of priors against a real Orthanc', () => {
 
     for (const e of services.prefetch.list()) expect(e).toMatchObject({ state: 'done', completed: PRIOR_SLICES, total: PRIOR_SLICES, failed: 0 });
     for (const uid of priorUids) expect(services.store.instances(studyUid(uid))).toHaveLength(PRIOR_SLICES);
-    expect(services.store.counts().instances).toBe(64 + 3 * PRIOR_SLICES);
+    expect(services.store.counts().instances).toBe(34 + 3 * PRIOR_SLICES);
     // The archive knows the priors are complete: opening the study again queues nothing.
     const again = await services.prefetch.onStudyOpened(CT_STUDY, patientId);
     expect(again.queued).toEqual([]);

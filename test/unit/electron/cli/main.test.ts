@@ -36,7 +36,7 @@ describe('dokuei CLI', () => {
       file: good,
       ok: true,
       error: null,
-      transferSyntaxUID: '1.2.840.10008.1.2.5', // the demo is RLE Lossless
+      transferSyntaxUID: '1.2.840.10008.1.2',
       sopClassUID: '1.2.840.10008.5.1.4.1.1.2',
       modality: 'CT',
       patientName: '',

@@ -13,7 +13,6 @@ import { APP_CONTENT_SECURITY_POLICY } from '../../../../electron/main/csp';
 import { APP_ENTRY_URL, PRIVILEGED_SCHEMES } from '../../../../electron/main/schemes';
 import { secureWebPreferences } from '../../../../electron/main/webPreferences';
 import { fakeInvokeEvent } from './fakes';
-import { demoCtDir, dicomFilesIn } from '../../../support/data';
 
 const fake = vi.hoisted(() => {
   type Fn = (...args: unknown[]) => unknown;
@@ -266,7 +265,7 @@ describe('electron main', () => {
   it('tells every window when the store changes', async () => {
     await startApp();
     const handler = s.ipcHandlers.get(electronRequestChannel('store.importPaths'))!;
-    const demo = dicomFilesIn(demoCtDir())[0]!;
+    const demo = path.join(repoRoot, 'resources/demo/ct_000004.dcm');
     const result = await handler(fakeInvokeEvent('app://dokuei/index.html').event, { paths: [demo] });
     expect(result).toMatchObject({ ok: true, value: { imported: 1 } });
     // Store changes are batched (a retrieve stores instances one by one), so the event follows shortly.

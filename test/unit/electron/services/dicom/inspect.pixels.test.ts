@@ -6,11 +6,11 @@
 import { createHash } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
+import dicomParser from 'dicom-parser';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { InspectResult } from '../../../../../common/dicom/inspectResult';
 import { inspectFile, inspectFiles } from '../../../../../electron/services/dicom/inspect';
-import { storedSampleBytes } from '../../../../support/pixels';
 import { demoCtDir, dicomFilesIn } from '../../../../support/data';
 import { makeTempDir, removeDir } from '../../../../support/tempDir';
 import { TS, writePart10, type Samples, type TestImage } from '../../../../support/part10Writer';
@@ -112,16 +112,19 @@ describe('inspect: decoded frame fingerprints', () => {
     expect(r.framesError).toMatch(/no pixel data/i);
   });
 
-  it('the committed demo CT (RLE Lossless): the hash is over the decoded stored samples, min/max over the stored values', async () => {
+  it('the committed demo CT (implicit VR little endian): the hash is over the stored bytes, min/max over the stored values', async () => {
     const file = dicomFilesIn(demoCtDir())[0]!;
     const r = await inspectFile(file);
-    // The reference: test/support/pixels.ts's own RLE decoder, not the product's.
-    const ref = storedSampleBytes(file);
-    const values: number[] = Array.from(ref.signed ? new Int16Array(ref.bytes.slice().buffer) : new Uint16Array(ref.bytes.slice().buffer));
+    const ds = dicomParser.parseDicom(new Uint8Array(await fs.readFile(file)));
+    const el = ds.elements['x7fe00010']!;
+    const stored = ds.byteArray.subarray(el.dataOffset, el.dataOffset + el.length);
+    const values: number[] = Array.from(ds.uint16('x00280103') === 1 ? new Int16Array(stored.slice().buffer) : new Uint16Array(stored.slice().buffer));
     expect(r).toMatchObject({ bitsAllocated: 16, lossless: true, framesError: null });
     const min = values.reduce((a, v) => Math.min(a, v), Infinity);
     const max = values.reduce((a, v) => Math.max(a, v), -Infinity);
-    expect(r.frames).toEqual([{ sha256: createHash('sha256').update(ref.bytes).digest('hex'), min, max, modalityMin: min * ref.slope + ref.intercept, modalityMax: max * ref.slope + ref.intercept }]);
+    const slope = ds.floatString('x00281053') ?? 1;
+    const intercept = ds.floatString('x00281052') ?? 0;
+    expect(r.frames).toEqual([{ sha256: createHash('sha256').update(stored).digest('hex'), min, max, modalityMin: min * slope + intercept, modalityMax: max * slope + intercept }]);
   });
 });
 
