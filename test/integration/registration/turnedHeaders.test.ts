@@ -67,7 +67,8 @@ describe('dokuei register: a CT whose headers are turned 180° about the vertica
     console.log(`CLI, demo CT turned 180° about the vertical axis: TRE ${tre.toFixed(3)} mm, start ${out.start}, NMI ${out.normalizedMi}, ${out.timeMs} ms (search ${out.searched.timeMs} ms, ${out.searched.refined} refined)`);
     expect(tre).toBeLessThanOrEqual(1);
     expect(out.initialization).toBe('identity');
-    expect(out.start).toBe('rot180-vertical');
+    // The demo is a 64 mm slab: its principal axes find the same turn as the axis-aligned start, and either may win.
+    expect(['rot180-vertical', 'principal-axes']).toContain(out.start);
     expect(out.warnings).toEqual([expect.stringMatching(/orientation headers disagree with the image: turned 180° about the patient's vertical \(head-foot\) axis/)]);
   });
 });
