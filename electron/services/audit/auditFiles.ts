@@ -10,7 +10,7 @@ import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { decryptFile, decryptFrames, encryptFile } from '../archive/crypto';
-import { fsyncDir, writeSyncedFile } from '../store/durableFile';
+import { replaceFileDurably } from '../store/durableFile';
 
 export const AUDIT_LOG_FILE = 'audit.log';
 export const AUDIT_HEAD_FILE = 'head.enc';
@@ -45,14 +45,7 @@ export async function readHead(dir: string, key: Buffer): Promise<HeadState> {
 /** Replaces the head atomically: temp file, fsync, rename, fsync the folder. */
 export async function writeHead(dir: string, key: Buffer, head: StoredHead): Promise<void> {
   const tmp = path.join(dir, 'tmp', `head-${randomBytes(6).toString('hex')}`);
-  await writeSyncedFile(tmp, encryptFile(key, HEAD_AAD_ID, Buffer.from(JSON.stringify(head), 'utf8')));
-  try {
-    await fs.rename(tmp, path.join(dir, AUDIT_HEAD_FILE));
-  } catch (err) {
-    await fs.rm(tmp, { force: true });
-    throw err;
-  }
-  await fsyncDir(dir);
+  await replaceFileDurably(path.join(dir, AUDIT_HEAD_FILE), encryptFile(key, HEAD_AAD_ID, Buffer.from(JSON.stringify(head), 'utf8')), tmp);
 }
 
 export type Frame = { kind: 'ok'; plain: Buffer; start: number; end: number } | { kind: 'unreadable'; start: number; end: number };

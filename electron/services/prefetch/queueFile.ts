@@ -10,12 +10,12 @@
  *
  * Writes are atomic: temp file (0600) → fsync → rename over the old file → fsync of the folder.
  */
-import { hkdfSync, randomBytes } from 'node:crypto';
+import { hkdfSync } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { decryptFile, encryptFile } from '../archive/crypto';
 import { ArchiveKeyError, type KeyProvider } from '../archive/keyProvider';
-import { fsyncDir, writeSyncedFile } from '../store/durableFile';
+import { replaceFileDurably } from '../store/durableFile';
 
 const AAD_ID = 'prefetchqueue1';
 
@@ -93,14 +93,6 @@ export class PrefetchQueueFile {
     await fs.mkdir(dir, { recursive: true, mode: 0o700 });
     const body: QueueFileBody = { v: 1, entries };
     const blob = encryptFile(this.key, AAD_ID, Buffer.from(JSON.stringify(body), 'utf8'));
-    const tmp = `${this.file}.${randomBytes(6).toString('hex')}.tmp`;
-    await writeSyncedFile(tmp, blob);
-    try {
-      await fs.rename(tmp, this.file);
-    } catch (err) {
-      await fs.rm(tmp, { force: true });
-      throw err;
-    }
-    await fsyncDir(dir);
+    await replaceFileDurably(this.file, blob);
   }
 }

@@ -17,14 +17,13 @@
  * fails authentication and is refused with SuvCorrectionsStoreError; it is never read as "no corrections".
  * (A whole older copy of the file put back in place would authenticate: GCM cannot see a rollback.)
  */
-import { randomBytes } from 'node:crypto';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import type { SuvInputName } from '../../../common/suv';
 import { ArchiveCorruptError, decryptFile, encryptFile } from '../archive/crypto';
 import { loadDataKey } from '../archive/keyCustody';
 import { ArchiveKeyError, type KeyProvider } from '../archive/keyProvider';
-import { fsyncDir, writeSyncedFile } from '../store/durableFile';
+import { replaceFileDurably } from '../store/durableFile';
 
 export const CORRECTIONS_FILE = 'corrections.enc';
 /** Bound into the GCM AAD: a file of another kind with the same key cannot be passed off as this one. */
@@ -147,15 +146,7 @@ export class EncryptedCorrectionsFile {
     const dir = path.dirname(this.file);
     await fs.mkdir(dir, { recursive: true, mode: 0o700 });
     const blob = encryptFile(this.key, AAD_ID, Buffer.from(JSON.stringify(body), 'utf8'));
-    const tmp = `${this.file}.${randomBytes(6).toString('hex')}.tmp`;
-    await writeSyncedFile(tmp, blob);
-    try {
-      await fs.rename(tmp, this.file);
-    } catch (err) {
-      await fs.rm(tmp, { force: true });
-      throw err;
-    }
-    await fsyncDir(dir);
+    await replaceFileDurably(this.file, blob);
   }
 
   /** Removes temp files a crash left between write and rename (encrypted, but never the state): their count. */
