@@ -36,7 +36,8 @@ export async function releaseLock(root: string): Promise<void> {
   if (owner === process.pid) await fs.rm(lock, { force: true });
 }
 
-function isAlive(pid: number): boolean {
+/** Whether a process with this pid exists (a lock's owner). */
+export function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;

@@ -5,17 +5,9 @@
  */
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
+import { isAlive } from '../archive/archiveLock';
 
 const LOCK_FILE = 'append.lock';
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
-}
 
 export async function withAppendLock<T>(dir: string, work: () => Promise<T>, timeoutMs = 10000): Promise<T> {
   const lock = path.join(dir, LOCK_FILE);
