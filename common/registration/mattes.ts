@@ -25,6 +25,17 @@ function bspline3(u: number): number {
   return 0;
 }
 
+/** Adds one sample at moving bin position `mh` to the joint histogram row: the 4 cubic B-spline Parzen taps. */
+function addParzen(joint: Float64Array, row: number, mh: number, bins: number): void {
+  let k0 = Math.floor(mh) - 1;
+  if (k0 < 0) k0 = 0;
+  else if (k0 > bins - 4) k0 = bins - 4;
+  joint[row + k0]! += bspline3(k0 - mh);
+  joint[row + k0 + 1]! += bspline3(k0 + 1 - mh);
+  joint[row + k0 + 2]! += bspline3(k0 + 2 - mh);
+  joint[row + k0 + 3]! += bspline3(k0 + 3 - mh);
+}
+
 function bspline3Derivative(u: number): number {
   const a = u < 0 ? -u : u;
   if (a < 1) return -2 * u + 1.5 * u * a;
@@ -179,15 +190,7 @@ export class MattesMetric {
         valid[s] = 0;
         if (outside !== undefined) {
           // In the histogram as background, with no gradient (valid stays 0: pass 2 skips it).
-          const mh = (outside - mmin) * invBin + PAD;
-          let k0 = Math.floor(mh) - 1;
-          if (k0 < 0) k0 = 0;
-          else if (k0 > bins - 4) k0 = bins - 4;
-          const row = fixedBin[s]! * bins;
-          joint[row + k0]! += bspline3(k0 - mh);
-          joint[row + k0 + 1]! += bspline3(k0 + 1 - mh);
-          joint[row + k0 + 2]! += bspline3(k0 + 2 - mh);
-          joint[row + k0 + 3]! += bspline3(k0 + 3 - mh);
+          addParzen(joint, fixedBin[s]! * bins, (outside - mmin) * invBin + PAD, bins);
         }
         continue;
       }
@@ -243,14 +246,7 @@ export class MattesMetric {
       grad[3 * s] = gx;
       grad[3 * s + 1] = gy;
       grad[3 * s + 2] = gz;
-      let k0 = Math.floor(mh) - 1;
-      if (k0 < 0) k0 = 0;
-      else if (k0 > bins - 4) k0 = bins - 4;
-      const row = fixedBin[s]! * bins;
-      joint[row + k0]! += bspline3(k0 - mh);
-      joint[row + k0 + 1]! += bspline3(k0 + 1 - mh);
-      joint[row + k0 + 2]! += bspline3(k0 + 2 - mh);
-      joint[row + k0 + 3]! += bspline3(k0 + 3 - mh);
+      addParzen(joint, fixedBin[s]! * bins, mh, bins);
     }
     if (gradient) gradient.fill(0);
     if (nValid === 0) return { value: 0, valid: 0 };
