@@ -1,6 +1,6 @@
 /**
  * A cached study opens at once: the real CT (the 275-slice LIDC CT when ../shared is here, else the committed
- * 34-slice demo re-positioned evenly, since MPR would resample its uneven spacing) opened in MPR 1+3 from the local archive shows its centre slice before a tenth of the volume has
+ * 64-slice demo block, contiguous 1 mm slices) opened in MPR 1+3 from the local archive shows its centre slice before a tenth of the volume has
  * arrived. The progress counter is read in the page at the axial view's first paint (cornerstone's
  * IMAGE_RENDERED, caught in the capture phase before anything else runs), together with what that paint shows:
  * real anatomy (grey levels spread), not a blank canvas. The volume then arrives whole by the series stream
@@ -33,7 +33,7 @@ describe('a cached series opens on its centre slice before the volume has arrive
     if (shared) files = dicomFilesIn(shared);
     else {
       copyDir = await makeTempDir('dokuei-e2e-first-paint-ct-');
-      files = writeEvenlySpacedCopy(dicomFilesIn(demoCtDir()), copyDir, '1.2.826.0.1.3680043.10.1234.91', 5);
+      files = writeEvenlySpacedCopy(dicomFilesIn(demoCtDir()), copyDir, '1.2.826.0.1.3680043.10.1234.91', 1);
     }
     session = await startE2eSession({ prefix: 'dokuei-e2e-first-paint-', files: () => files, viewport: { width: 1280, height: 760 } });
     page = session.page;

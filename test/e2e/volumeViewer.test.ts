@@ -1,6 +1,6 @@
 /**
  * Volumes as a reader meets them, in Chromium (SwiftShader WebGL2) from the local store:
- * - the real CT (275 slices when ../shared is present, else the committed 34-slice demo spaced evenly) as stack, MPR 1+3
+ * - the real CT (275 slices when ../shared is present, else the committed 64-slice demo block) as stack, MPR 1+3
  *   and VR; the body lies where the files say on the sagittal plane; the probe reads the file's HU; the
  *   CPU holds the voxels in their native 16 bits;
  * - a synthetic series longer than the GPU's 3D texture limit is shown decimated, with the notice;
@@ -211,13 +211,13 @@ describe('volumes: MPR 1+3 and 3D in Chromium', () => {
   });
 
   it('shows the real CT as stack, MPR 1+3 and VR; the sagittal body extent and the probe match the files; CPU holds ≤ 2.1 bytes/voxel', async () => {
-    // The full 275-slice CT when ../shared is there; otherwise the demo's 34 real slices re-positioned evenly
-    // (unevenly spaced, MPR would resample them: this test compares the volume with the files slice for slice).
+    // The full 275-slice CT when ../shared is there; otherwise the demo's contiguous 1 mm slices (a copy with its own
+    // UIDs, one slice fewer: see below).
     const sharedCt = sharedDataDir('ct_chest_lidc0314');
     const ctDir = sharedCt ?? path.join(synthDir, 'demo-even');
     // An odd count puts the volume's centre, where the sagittal profile is read, on a slice rather than between two.
     const demo = dicomFilesIn(demoCtDir());
-    if (!sharedCt) writeEvenlySpacedCopy(demo.length % 2 ? demo : demo.slice(0, -1), ctDir, '1.2.826.0.1.3680043.10.1234.83', 5);
+    if (!sharedCt) writeEvenlySpacedCopy(demo.length % 2 ? demo : demo.slice(0, -1), ctDir, '1.2.826.0.1.3680043.10.1234.83', 1);
     const files = dicomFilesIn(ctDir);
     const imported = await importPaths(host.services.store, [ctDir]);
     expect(imported.imported).toBe(files.length);

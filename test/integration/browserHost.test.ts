@@ -261,15 +261,15 @@ describe('browser host on a first run without PACS', () => {
     for (const d of dirs) await removeDir(d);
   }, 60_000);
 
-  it('seeds the demo study (34 slices of resources/demo) into the empty store', async () => {
+  it('seeds the demo study (64 slices of resources/demo) into the empty store', async () => {
     const demoFiles = dicomFilesIn(demoCtDir());
-    expect(demoFiles).toHaveLength(34);
+    expect(demoFiles).toHaveLength(64);
     const res = await ipc(host!, 'store.summary', {});
     expect(res.status).toBe(200);
     const body = (await res.json()) as { ok: boolean; value: { studies: number; series: number; instances: number; root: string } };
     expect(body.ok).toBe(true);
-    expect(body.value).toMatchObject({ studies: 1, series: 1, instances: 34 });
-    expect(logs.some((l) => l.includes('demo study') && l.includes('34'))).toBe(true);
+    expect(body.value).toMatchObject({ studies: 1, series: 1, instances: 64 });
+    expect(logs.some((l) => l.includes('demo study') && l.includes('64'))).toBe(true);
   });
 
   it('the seeded study answers QIDO with no upstream configured', async () => {
@@ -280,6 +280,6 @@ describe('browser host on a first run without PACS', () => {
     const list = (await res.json()) as DicomJsonDataset[];
     expect(list).toHaveLength(1);
     expect(stringValue(list[0], Tag.PatientID)).toBe('LIDC-IDRI-0314');
-    expect(stringValue(list[0], Tag.NumberOfStudyRelatedInstances)).toBe('34');
+    expect(stringValue(list[0], Tag.NumberOfStudyRelatedInstances)).toBe('64');
   });
 });

@@ -14,12 +14,12 @@ export function sharedDataDir(name: string): string | undefined {
   return existsSync(dir) && statSync(dir).isDirectory() ? dir : undefined;
 }
 
-/** The committed demo study: 34 real slices of the LIDC-IDRI-0314 chest CT. */
+/** The committed demo study: 64 adjacent real slices (1 mm apart) of the LIDC-IDRI-0314 chest CT. */
 export function demoCtDir(): string {
   return path.join(repoRoot, 'resources', 'demo');
 }
 
-/** The full 275-slice LIDC-IDRI-0314 CT when present, else the committed 34-slice demo subset of it. */
+/** The full 275-slice LIDC-IDRI-0314 CT when present, else the committed 64-slice demo block of it. */
 export function realCtDir(): string {
   return sharedDataDir('ct_chest_lidc0314') ?? demoCtDir();
 }

@@ -98,7 +98,7 @@ export function writeCoronalReformat(files: readonly string[], dir: string, uidR
 
 /**
  * The slices re-positioned evenly along z (same pixels, same in-plane geometry; new series and instance UIDs):
- * a volume-capable CT from the committed demo, whose 34 real slices are unevenly spaced, for volume tests that
+ * a CT at a chosen spacing from the committed demo (64 real slices, 1 mm apart), for volume tests that
  * must run without ../shared. `extra`: attributes set on every slice after that (another study, body part …).
  */
 export function writeEvenlySpacedCopy(files: readonly string[], dir: string, uidRoot: string, spacingMm: number, extra: Record<string, unknown> = {}): string[] {

@@ -53,7 +53,7 @@ export function planVolume(
   const missingTotal = geometry.missingSlices.reduce((n, m) => n + m.estimatedMissing, 0);
   const holes = geometry.missingSlices.length;
   // Uneven gaps, holes in many places (a second spacing, such as 1 mm then 3 mm, or a subset of a series such as
-  // every 8th file), or more slices missing than acquired: a regular grid, each plane interpolated between the
+  // every 8th file of a series), or more slices missing than acquired: a regular grid, each plane interpolated between the
   // acquired slices around it (never stretched). A few slices lost from a regular series stay empty slots
   // instead: better black than invented anatomy there.
   // A gantry-tilted (sheared) stack is straightened: each slice moved in its plane back onto the line through the

@@ -1,7 +1,7 @@
 import path from 'node:path';
 import { demoCtDir, dicomFilesIn, repoRoot } from '../../support/data';
 
-/** What the crash test writes: the 34-slice demo CT and three small studies with Japanese/UTF-8 names. */
+/** What the crash test writes: the 64-slice demo CT and three small studies with Japanese/UTF-8 names. */
 export function crashTestFiles(): string[] {
   return [
     ...dicomFilesIn(demoCtDir()),

@@ -1,5 +1,5 @@
 /**
- * Leak test (issue 4) on the full LIDC-IDRI-0314 CT (275 slices; the 34-slice demo subset without
+ * Leak test (issue 4) on the full LIDC-IDRI-0314 CT (275 slices; the 64-slice demo block without
  * ../shared/data) plus a Japanese-name file: after import, no byte of the archive folder contains the patient
  * ID, the study/series UIDs, the name (UTF-8 or ISO 2022) or any sampled 64-byte run of pixel data.
  * Pixel runs are found with a 4-byte-prefix set scan, so thousands of needles cost one pass per file.

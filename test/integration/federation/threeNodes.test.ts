@@ -82,7 +82,7 @@ describe('federated search and retrieve over three real nodes', () => {
     const ctStudy = r.studies.find((s) => s.studyInstanceUid === CT_STUDY)!;
     expect(ctStudy.locations).toEqual(['onsite', 'offsite', 'dcmqr']);
     expect(ctStudy.availability).toEqual({ local: false, onsite: true, offsite: true, other: true });
-    expect(ctStudy.numberOfInstances).toBe(34); // the most complete holder wins
+    expect(ctStudy.numberOfInstances).toBe(64); // the most complete holder wins
     const jp = r.studies.find((s) => s.patientId === 'H31EXAMPLE')!;
     expect(jp.locations).toEqual(['offsite', 'dcmqr']);
     // dcmqrscp returns the stored ISO 2022 IR 87 bytes: decoded exactly.
@@ -111,11 +111,11 @@ describe('federated search and retrieve over three real nodes', () => {
   it('retrieves from the off-site archive by C-MOVE into the local store through our SCP', async () => {
     const job = await services.handlers.retrieve.start({ studyInstanceUid: CT_STUDY, nodeId: 'offsite' }, ctx);
     const done = await services.jobs.wait(job.jobId);
-    expect(done).toMatchObject({ state: 'done', completed: 34, failed: 0, nodeId: 'offsite' });
-    expect(services.store.counts().instances).toBe(34);
+    expect(done).toMatchObject({ state: 'done', completed: 64, failed: 0, nodeId: 'offsite' });
+    expect(services.store.counts().instances).toBe(64);
     const r = await services.handlers.studies.search(StudyQuery.parse({ patientId: 'LIDC*' }), ctx);
     expect(r.studies[0]!.availability.local).toBe(true);
-    expect(r.studies[0]!.localInstances).toBe(34);
+    expect(r.studies[0]!.localInstances).toBe(64);
   });
 
   it('with the on-site PACS stopped, the others answer and it is reported unreachable with the reason', async () => {

@@ -101,7 +101,7 @@ describe('prefetch of priors against a real Orthanc', () => {
     const reader = await services.jobs.start({ studyInstanceUid: CT_STUDY, nodeId: 'onsite' });
     expect(services.jobs.priority(reader.jobId)).toBe('reader');
     const readerDone = await services.jobs.wait(reader.jobId);
-    expect(readerDone).toMatchObject({ state: 'done', completed: 34, failed: 0 });
+    expect(readerDone).toMatchObject({ state: 'done', completed: 64, failed: 0 });
     await services.prefetch.whenIdle();
 
     const idx = (jobId: string, state: RetrieveJob['state']) => events.findIndex((e) => e.jobId === jobId && e.state === state);
@@ -119,7 +119,7 @@ describe('prefetch of priors against a real Orthanc', () => {
 
     for (const e of services.prefetch.list()) expect(e).toMatchObject({ state: 'done', completed: PRIOR_SLICES, total: PRIOR_SLICES, failed: 0 });
     for (const uid of priorUids) expect(services.store.instances(studyUid(uid))).toHaveLength(PRIOR_SLICES);
-    expect(services.store.counts().instances).toBe(34 + 3 * PRIOR_SLICES);
+    expect(services.store.counts().instances).toBe(64 + 3 * PRIOR_SLICES);
     // The archive knows the priors are complete: opening the study again queues nothing.
     const again = await services.prefetch.onStudyOpened(CT_STUDY, patientId);
     expect(again.queued).toEqual([]);

@@ -26,6 +26,7 @@ const fake = vi.hoisted(() => {
     lock: true,
     userData: '',
     appPath: '',
+    packaged: false,
     order: [] as string[],
     appListeners: new Map<string, Fn[]>(),
     ready: [] as Array<() => void>,
@@ -76,6 +77,9 @@ const fake = vi.hoisted(() => {
       },
       exit: (code: number) => s.exits.push(code),
       isReady: () => true,
+      get isPackaged() {
+        return s.packaged;
+      },
       on: (name: string, fn: Fn) => {
         s.appListeners.set(name, [...(s.appListeners.get(name) ?? []), fn]);
       },
@@ -153,6 +157,7 @@ describe('electron main', () => {
     s.lock = true;
     s.userData = await mkdtemp(path.join(os.tmpdir(), 'dokuei-main-'));
     s.appPath = repoRoot;
+    s.packaged = false;
     s.order.length = 0;
     s.appListeners.clear();
     s.ready.length = 0;
@@ -198,7 +203,19 @@ describe('electron main', () => {
     await startApp();
     expect(s.windows).toHaveLength(1);
     expect(s.windows[0]!.url).toBe(APP_ENTRY_URL);
-    expect(s.windows[0]!.options.webPreferences).toEqual(secureWebPreferences(path.join(repoRoot, 'dist/electron/preload.cjs')));
+    expect(s.windows[0]!.options.webPreferences).toEqual(
+      secureWebPreferences(path.join(repoRoot, 'dist/electron/preload.cjs'), { devTools: true }),
+    );
+  });
+
+  it('gives a packaged build no DevTools, and a development run DevTools', async () => {
+    await startApp();
+    expect(s.windows[0]!.options.webPreferences).toMatchObject({ devTools: true });
+    s.packaged = true;
+    s.windows.length = 0;
+    for (const fn of s.appListeners.get('activate') ?? []) fn();
+    expect(s.windows).toHaveLength(1);
+    expect(s.windows[0]!.options.webPreferences).toMatchObject({ devTools: false, sandbox: true, contextIsolation: true });
   });
 
   it('denies every permission request and check', async () => {
@@ -265,7 +282,7 @@ describe('electron main', () => {
   it('tells every window when the store changes', async () => {
     await startApp();
     const handler = s.ipcHandlers.get(electronRequestChannel('store.importPaths'))!;
-    const demo = path.join(repoRoot, 'resources/demo/ct_000004.dcm');
+    const demo = path.join(repoRoot, 'resources/demo/ct_000176.dcm');
     const result = await handler(fakeInvokeEvent('app://dokuei/index.html').event, { paths: [demo] });
     expect(result).toMatchObject({ ok: true, value: { imported: 1 } });
     // Store changes are batched (a retrieve stores instances one by one), so the event follows shortly.
