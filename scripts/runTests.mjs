@@ -1,10 +1,10 @@
 #!/usr/bin/env node
 /**
- * `npm test`: lint, typecheck, build the renderer, then the unit, integration (real Orthanc, dcmtk) and
- * e2e (Chromium) suites, and a closing line "N passed, N failed, N skipped" over all suites.
+ * `npm test`: lint, typecheck, Electronegativity, build the renderer, then the unit, integration (real
+ * Orthanc, dcmtk) and e2e (Chromium) suites, and a closing line "N passed, N failed, N skipped" over all suites.
  * Suites that start servers run inside a private network namespace (loopback only) when we are root,
  * because Orthanc 1.10 cannot bind to 127.0.0.1 alone.
- *   npm test -- --only unit|integration|e2e   (repeatable)   --skip-checks (no lint/typecheck)
+ *   npm test -- --only unit|integration|e2e   (repeatable)   --skip-checks (no lint/typecheck/Electronegativity)
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
@@ -41,6 +41,8 @@ function canUseNetns() {
 if (!skipChecks) {
   step('lint', bin('eslint'), ['.']);
   step('typecheck', process.execPath, [path.join(root, 'scripts/typecheck.mjs')]);
+  // Electron security lint (webPreferences, navigation, permissions, CSP…); offline, about two seconds.
+  step('electronegativity', process.execPath, [path.join(root, 'scripts/electronegativity.mjs')]);
 }
 if (suites.includes('e2e')) step('build renderer', bin('vite'), ['build', '--config', 'renderer/vite.config.ts', '--logLevel', 'warn']);
 

@@ -41,7 +41,8 @@ function createWindow(): BrowserWindow {
     show: false,
     backgroundColor: '#000000',
     title: 'Dokuei',
-    webPreferences: secureWebPreferences(path.join(app.getAppPath(), 'dist/electron/preload.cjs')),
+    // DevTools only in a development run: a packaged build is what sits in the reading room.
+    webPreferences: secureWebPreferences(path.join(app.getAppPath(), 'dist/electron/preload.cjs'), { devTools: !app.isPackaged }),
   });
   win.once('ready-to-show', () => win.show());
   win.on('closed', () => {

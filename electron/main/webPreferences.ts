@@ -5,9 +5,19 @@
  */
 import type { WebPreferences } from 'electron';
 
-export function secureWebPreferences(preloadPath: string): WebPreferences {
+export interface WebPreferenceOptions {
+  /**
+   * DevTools give whoever sits at the workstation a console inside the page that holds the IPC bridge and
+   * the patient list: main.ts passes `!app.isPackaged`, so only a development run (`npm start`) has them.
+   */
+  devTools: boolean;
+}
+
+export function secureWebPreferences(preloadPath: string, options: WebPreferenceOptions): WebPreferences {
   return {
     preload: preloadPath,
+    // Also makes the default menu's Toggle Developer Tools item (Ctrl+Shift+I / Alt+Cmd+I) do nothing.
+    devTools: options.devTools,
     // The preload runs in its own JS world; the page only sees what contextBridge hands it.
     contextIsolation: true,
     // The renderer process runs in Chromium's OS sandbox; this is also why the preload must be one CJS file.

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { secureWebPreferences } from '../../../../electron/main/webPreferences';
 
 describe('secureWebPreferences', () => {
-  const prefs = secureWebPreferences('/opt/dokuei/dist/electron/preload.cjs');
+  const prefs = secureWebPreferences('/opt/dokuei/dist/electron/preload.cjs', { devTools: false });
 
   it('uses the given preload', () => {
     expect(prefs.preload).toBe('/opt/dokuei/dist/electron/preload.cjs');
@@ -27,11 +27,22 @@ describe('secureWebPreferences', () => {
     expect(prefs.spellcheck).toBe(false);
   });
 
+  it('turns DevTools off unless asked for (development runs), and on when asked', () => {
+    expect(prefs.devTools).toBe(false);
+    expect(secureWebPreferences('/x/preload.cjs', { devTools: true }).devTools).toBe(true);
+  });
+
+  it('keeps every other setting the same with DevTools on', () => {
+    const dev = secureWebPreferences('/opt/dokuei/dist/electron/preload.cjs', { devTools: true });
+    expect({ ...dev, devTools: false }).toEqual(prefs);
+  });
+
   it('sets nothing else (a new key must be a deliberate, reviewed change)', () => {
     expect(Object.keys(prefs).sort()).toEqual(
       [
         'allowRunningInsecureContent',
         'contextIsolation',
+        'devTools',
         'experimentalFeatures',
         'nodeIntegration',
         'nodeIntegrationInSubFrames',
