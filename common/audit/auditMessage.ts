@@ -35,6 +35,7 @@ export interface ParticipantObject {
   /** RFC 3881: 1 patient, 3 report, 13 security resource, 24 query, … */
   typeCodeRole: number;
   idTypeCode: CodedValue;
+  /** Written as ParticipantObjectName; without a name or a query, the ID is written there (the schema needs one). */
   name?: string;
   /** The query as issued; written base64-encoded (UTF-8). Exclusive with `name`, as in the schema. */
   query?: string;
@@ -77,7 +78,9 @@ function objectXml(o: ParticipantObject): string {
   let xml = `<ParticipantObjectIdentification${attr('ParticipantObjectID', o.id)}${attr('ParticipantObjectTypeCode', o.typeCode)}${attr('ParticipantObjectTypeCodeRole', o.typeCodeRole)}>`;
   xml += coded('ParticipantObjectIDTypeCode', o.idTypeCode);
   if (o.query !== undefined) xml += `<ParticipantObjectQuery>${textToBase64(o.query)}</ParticipantObjectQuery>`;
-  else if (o.name !== undefined) xml += `<ParticipantObjectName>${escapeXmlText(o.name)}</ParticipantObjectName>`;
+  // The schema requires a name or a query (CP-2399 made the choice mandatory); an object with no name of its
+  // own (a study, a patient whose name is not known, a URI) is named by its ID, as IPF names study objects.
+  else xml += `<ParticipantObjectName>${escapeXmlText(o.name ?? o.id)}</ParticipantObjectName>`;
   for (const d of o.details ?? []) xml += `<ParticipantObjectDetail${attr('type', d.type)}${attr('value', textToBase64(d.value))}/>`;
   if (o.sopClasses?.length || o.accessions?.length) {
     xml += '<ParticipantObjectDescription>';

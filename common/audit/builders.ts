@@ -144,15 +144,22 @@ export function applicationActivity(ctx: AuditContext, input: Common & { kind: '
   return build({ eventId: EventId.ApplicationActivity, action: 'E', eventTypes: [input.kind === 'start' ? EventTypeCode.ApplicationStart : EventTypeCode.ApplicationStop], participants }, ctx, input);
 }
 
-/** Audit Log Used: someone read the audit log (A.5.3.2); the log is identified by its URI. */
-export function auditLogUsed(ctx: AuditContext, input: Common & { logUri: string }): AuditEvent {
-  const log: ParticipantObject = { id: input.logUri, typeCode: ObjectType.SystemObject, typeCodeRole: ObjectRole.SecurityResource, idTypeCode: ParticipantObjectIdType.Uri, name: 'Security Audit Log' };
-  return build({ eventId: EventId.AuditLogUsed, action: 'R', participants: actors(ctx), objects: [log] }, ctx, input);
+function auditLogObject(logUri: string): ParticipantObject {
+  return { id: logUri, typeCode: ObjectType.SystemObject, typeCodeRole: ObjectRole.SecurityResource, idTypeCode: ParticipantObjectIdType.Uri, name: 'Security Audit Log' };
 }
 
-/** User Authentication: a login or logout attempt (A.5.3.12); a failed login has a failure outcome. */
-export function userAuthentication(ctx: AuditContext, input: Common & { kind: 'login' | 'logout'; user: AuditUser; node?: NodeRef }): AuditEvent {
-  const participants = [person(input.user), application(ctx, false)];
+/** Audit Log Used: someone read the audit log (A.5.3.2); the log is identified by its URI. */
+export function auditLogUsed(ctx: AuditContext, input: Common & { logUri: string }): AuditEvent {
+  return build({ eventId: EventId.AuditLogUsed, action: 'R', participants: actors(ctx), objects: [auditLogObject(input.logUri)] }, ctx, input);
+}
+
+/**
+ * User Authentication: a login or logout attempt (A.5.3.12); a failed login has a failure outcome. The person
+ * authenticated is `user`, else the context's user; `node` is the authenticating system (an identity provider).
+ */
+export function userAuthentication(ctx: AuditContext, input: Common & { kind: 'login' | 'logout'; user?: AuditUser; node?: NodeRef }): AuditEvent {
+  const user = input.user ?? ctx.user;
+  const participants = user ? [person(user), application(ctx, false)] : [application(ctx, true)];
   if (input.node) participants.push(node(input.node, RoleIdCode.Destination));
   return build({ eventId: EventId.UserAuthentication, action: 'E', eventTypes: [input.kind === 'login' ? EventTypeCode.Login : EventTypeCode.Logout], participants }, ctx, input);
 }
@@ -194,6 +201,18 @@ export function importInstances(ctx: AuditContext, input: Common & { source: str
 /** Export (A.5.3.4): instances written out of the archive to a folder or media (path or URI). */
 export function exportInstances(ctx: AuditContext, input: Common & { destination: string; studies: readonly StudyRef[]; patients: readonly PatientRef[] }): AuditEvent {
   return build({ eventId: EventId.Export, action: 'R', participants: [...actors(ctx), media(input.destination, RoleIdCode.DestinationMedia)], objects: studiesAndPatients(input.studies, input.patients) }, ctx, input);
+}
+
+/**
+ * Export (A.5.3.4) of the audit log itself (`dokuei audit export --out FILE`): the log, by URI, written to the
+ * destination, with the patients and studies its records name (their identities left with the file).
+ */
+export function auditLogExported(ctx: AuditContext, input: Common & { logUri: string; destination: string; studies: readonly StudyRef[]; patients: readonly PatientRef[] }): AuditEvent {
+  return build(
+    { eventId: EventId.Export, action: 'R', participants: [...actors(ctx), media(input.destination, RoleIdCode.DestinationMedia)], objects: [auditLogObject(input.logUri), ...studiesAndPatients(input.studies, input.patients)] },
+    ctx,
+    input,
+  );
 }
 
 /**

@@ -1,7 +1,8 @@
 /**
  * The real audit log on a temp data folder, for tests that trigger an event through a service and read the
  * record back: the sink the services are given, the records summarised as `dokuei audit ls` shows them (from
- * the stored XML), and what the sink reported as failures.
+ * the stored XML), and what the sink reported as failures. Every record read back is validated against the
+ * DICOM audit schema (PS3.15 A.5.1), so each test that reads a record also checks the service wrote a valid one.
  */
 import type { AuditContext } from '../../common/audit/builders';
 import { summarizeAuditXml, type AuditSummary } from '../../common/audit/summary';
@@ -9,6 +10,9 @@ import { parseXml, child, childrenNamed } from '../../common/audit/xml';
 import { AuditLog } from '../../electron/services/audit/auditLog';
 import { auditSink, type AuditSink } from '../../electron/services/audit/auditSink';
 import { testKeyProvider } from './testArchive';
+import { validateAuditXml } from './auditSchema';
+
+export { auditSchemaErrors, validateAuditXml } from './auditSchema';
 
 export const TEST_AUDIT_CONTEXT: AuditContext = { application: 'dokuei@test', host: 'test-host', user: { id: 'reader' } };
 
@@ -21,7 +25,7 @@ export interface TestAudit {
   sink: AuditSink;
   /** Failures the sink logged (an event that could not be recorded). */
   failures: string[];
-  /** Every record, in order, once pending appends are written. */
+  /** Every record, in order, once pending appends are written; throws when one is not a valid DICOM audit message. */
   records(): Promise<AuditedRecord[]>;
 }
 
@@ -34,7 +38,10 @@ export async function openTestAudit(dataDir: string): Promise<TestAudit> {
     failures,
     async records() {
       // readAll waits for appends in flight (the sink does not).
-      return (await log.records()).map((r) => ({ ...summarizeAuditXml(r.xml), xml: r.xml }));
+      return (await log.records()).map((r) => {
+        validateAuditXml(r.xml);
+        return { ...summarizeAuditXml(r.xml), xml: r.xml };
+      });
     },
   };
 }

@@ -15,7 +15,7 @@ import type { DicomwebAuth, DicomwebNodeSettings } from '../../settings/settings
 import { PacsError } from '../pacsNode';
 import { newCodeVerifier, newState, s256Challenge } from './pkce';
 import { checkCredentialTransport, insecureUseLog, reportInsecureCredentialUse, type InsecureUseLog } from './transportPolicy';
-import { securityAlert } from '../../../../common/audit/builders';
+import { securityAlert, userAuthentication } from '../../../../common/audit/builders';
 import { EventTypeCode, Outcome } from '../../../../common/audit/codes';
 import type { AuditSink } from '../../audit/auditSink';
 
@@ -41,7 +41,10 @@ export interface OAuthDeps {
   now?: () => number;
   /** Where uses of an http:// token endpoint or sign-in page are reported (allowInsecureCredentials); default console.warn. */
   insecureUse?: InsecureUseLog;
-  /** The audit trail: a sign-in or renewal the identity provider refuses is a Security Alert there. */
+  /**
+   * The audit trail: a sign-in (User Authentication, Login, with a failure outcome when it fails) and the end of a
+   * session (Logout); a sign-in or renewal the identity provider refuses is also a Security Alert there.
+   */
   audit?: AuditSink;
 }
 
@@ -99,8 +102,25 @@ export class OAuthClient {
     }
   }
 
-  signOut(): void {
+  /** Forgets the tokens; when there were some, the session's end is recorded (User Authentication, Logout). */
+  signOut(why = 'signed out'): void {
+    const hadTokens = this.tokens() !== undefined;
     this.deps.secrets.delete(this.auth.secretRef);
+    if (hadTokens) this.recordAuthentication('logout', Outcome.Success, why);
+  }
+
+  /**
+   * User Authentication (PS3.15 A.5.3.12) for a sign-in or a session's end. The person is the workstation's user
+   * (the token tells Dokuei nothing it can trust about who signed in); the identity provider is the
+   * authenticating system, named by its host; the node the session is for is in the description.
+   */
+  private recordAuthentication(kind: 'login' | 'logout', outcome: typeof Outcome.Success | typeof Outcome.MinorFailure, what: string): void {
+    const { id, name } = this.deps.settings;
+    const { authorizationUrl, tokenUrl } = this.auth;
+    // Built inside the sink, which catches a builder that throws: recording never breaks the sign-in.
+    this.deps.audit?.record((ctx) =>
+      userAuthentication(ctx, { kind, node: { name: new URL(authorizationUrl).host, address: tokenUrl }, outcome, outcomeDescription: `${name} (node "${id}"): ${what}` }),
+    );
   }
 
   /** Runs the browser sign-in and stores the tokens. */
@@ -154,9 +174,12 @@ export class OAuthClient {
           options.signal,
         );
         this.store(tokens);
+        this.recordAuthentication('login', Outcome.Success, 'signed in');
         callback.respond(200, 'Signed in', `You are signed in to ${this.name}. You can close this tab and return to Dokuei.`);
         return tokens;
       } catch (err) {
+        // The user went through the identity provider and was not signed in: a failed login attempt.
+        this.recordAuthentication('login', Outcome.MinorFailure, `sign-in failed: ${err instanceof Error ? err.message : String(err)}`);
         callback.respond(400, 'Sign-in failed', err instanceof Error ? err.message : String(err));
         throw err;
       }
@@ -246,7 +269,7 @@ export class OAuthClient {
       );
       if (isRefresh && (res.status === 400 || res.status === 401)) {
         // The refresh token is dead: forget the tokens so the UI shows "not signed in" rather than retrying.
-        this.signOut();
+        this.signOut(`session ended: the sign-in service refused to renew it (${why})`);
         throw this.fail('auth', `token expired or refused, and the sign-in service refused to renew it (${why}): sign in to the node again`);
       }
       throw this.fail(res.status >= 500 ? 'protocol' : 'auth', `the sign-in service refused the ${isRefresh ? 'token renewal' : 'sign-in'} (${why})`);

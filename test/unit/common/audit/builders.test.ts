@@ -90,6 +90,21 @@ describe('builders', () => {
     expect(m.participants[0]).toMatchObject({ UserID: 'dr.who', UserIsRequestor: 'true' });
     expect(m.participants[2]).toMatchObject({ UserID: 'PACS', NetworkAccessPointTypeCode: '5', roles: ['110152'] });
     expect(read(b.userAuthentication(ctx, { kind: 'logout', user: { id: 'dr.who' } })).types).toEqual(['110123']);
+    // Without a user of its own, the person is the context's user; with none at all, the application asks.
+    expect(read(b.userAuthentication(ctx, { kind: 'login' })).participants[0]).toMatchObject({ UserID: 'tanaka', UserName: '田中', UserIsRequestor: 'true' });
+    expect(read(b.userAuthentication(anonymous, { kind: 'logout' })).participants).toEqual([expect.objectContaining({ UserID: 'dokuei@ws1', UserIsRequestor: 'true' })]);
+  });
+
+  it('auditLogExported: 110106 (R) of the log and the patients and studies it names, to Destination Media', () => {
+    const m = read(b.auditLogExported(ctx, { logUri: 'file:///data/audit/audit.log', destination: 'file:///home/tanaka/audit.xml', studies: [study], patients: [patient, { id: 'P2' }] }));
+    expect(m).toMatchObject({ eventId: { code: '110106' }, action: 'R', outcome: '0' });
+    expect(m.participants.at(-1)).toMatchObject({ UserID: 'file:///home/tanaka/audit.xml', roles: ['110154'], media: '110037' });
+    expect(m.objects.map((o) => [o.id, o.role, o.name])).toEqual([
+      ['file:///data/audit/audit.log', '13', 'Security Audit Log'],
+      ['1.2.3.4', '3', '1.2.3.4'],
+      ['P&1', '1', patient.name],
+      ['P2', '1', 'P2'],
+    ]);
   });
 
   it('query: 110112 with the keys as issued, base64, against the Study Root FIND SOP Class', () => {
