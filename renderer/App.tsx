@@ -4,6 +4,7 @@ import type { FederatedStudy } from '../common/dicom/federation';
 import type { SeriesSummary } from '../common/dicom/model';
 import type { RetrieveJob } from '../common/dicom/retrieveJob';
 import type { NodeHealthRow, NodeInfo } from '../common/ipc/contract';
+import { AUDIT_HOTKEY, AUDIT_TEXT, AuditHotkey, AuditPanel } from './features/audit';
 import { FilePanel } from './features/files';
 import { KeysPanel, ShortcutsProvider } from './features/settings';
 import { insecureNodeIds, JobsPanel, NodeHealthBar, StoragePanel } from './features/status';
@@ -24,7 +25,7 @@ export function App() {
   const [summary, setSummary] = useState<Summary>();
   const [refreshKey, setRefreshKey] = useState(0);
   const [jobs, setJobs] = useState<Map<string, RetrieveJob>>(new Map());
-  const [panel, setPanel] = useState<'none' | 'files' | 'jobs' | 'storage' | 'keys'>('none');
+  const [panel, setPanel] = useState<'none' | 'files' | 'jobs' | 'storage' | 'keys' | 'audit'>('none');
   const [health, setHealth] = useState<NodeHealthRow[]>([]);
   const refreshTimer = useRef<ReturnType<typeof setTimeout>>(undefined);
   const [hanging, setHanging] = useState<Hanging>();
@@ -145,6 +146,7 @@ export function App() {
 
   return (
     <ShortcutsProvider api={platform.api} onKeysHotkey={() => setPanel('keys')}>
+    <AuditHotkey onOpen={() => setPanel('audit')} />
     <div className="app">
       <header className="app-header">
         <h1>Dokuei 読影</h1>
@@ -157,6 +159,9 @@ export function App() {
           ))}
           <button type="button" onClick={() => setPanel((cur) => (cur === 'keys' ? 'none' : 'keys'))} aria-pressed={panel === 'keys'} title="Viewer keys (?)">
             Keys
+          </button>
+          <button type="button" onClick={() => setPanel((cur) => (cur === 'audit' ? 'none' : 'audit'))} aria-pressed={panel === 'audit'} title={AUDIT_TEXT.toolbarTitle}>
+            {AUDIT_TEXT.toolbarButton}
           </button>
         </span>
       </header>
@@ -192,6 +197,8 @@ export function App() {
           {panel === 'keys' ? <KeysPanel onClose={() => setPanel('none')} /> : null}
           {panel === 'storage' ? <StoragePanel api={platform.api} refreshKey={refreshKey} onClose={() => setPanel('none')} /> : null}
         </section>
+        {/* Over the study browser and the viewer both: the trail's table wants the width. */}
+        {panel === 'audit' ? <AuditPanel api={platform.api} onClose={() => setPanel('none')} /> : null}
       </div>
       <footer className="status">
         <span>Dokuei {platform.version} ({platform.host})</span>
@@ -200,7 +207,7 @@ export function App() {
             Local archive: {summary.studies} studies, {summary.instances} images, {(summary.bytes / 1048576).toFixed(1)} MB
           </span>
         ) : null}
-        <span>Keys: ↑/↓ study · Enter series · R retrieve · Esc cancel · in a viewport: wheel/arrows slice · right-drag W/L · Ctrl+wheel zoom · 1–5 W/L presets · Alt+1–4 layout · ? keys</span>
+        <span>Keys: ↑/↓ study · Enter series · R retrieve · Esc cancel · in a viewport: wheel/arrows slice · right-drag W/L · Ctrl+wheel zoom · 1–5 W/L presets · Alt+1–4 layout · ? keys · {AUDIT_HOTKEY} audit</span>
       </footer>
     </div>
     </ShortcutsProvider>

@@ -223,6 +223,94 @@ export const SuvCorrectionSaved = SuvCorrectionsState.extend({
   send: SendOutcome.optional(),
 });
 
+/**
+ * The audit panel (issue #15): the audit trail filtered, one record's message, and the chain's state. Dates are
+ * instants (ISO 8601 with an offset): the renderer turns the reader's local days into them, so the services need
+ * no time zone. `from` is inclusive, `to` exclusive.
+ */
+const AuditInstant = z.iso.datetime({ offset: true, message: 'Not a date and time (ISO 8601)' });
+export const AuditListRequest = z
+  .object({
+    /** A patient ID or a part of a patient's name or ID (any case). */
+    patient: z.string().trim().max(64).optional(),
+    /** A part of the requesting user's ID or name (any case). */
+    user: z.string().trim().max(64).optional(),
+    /** An Event ID (e.g. 110112 Query) or an Event Type code (e.g. 110120 Application Start). */
+    event: z.string().regex(/^[A-Za-z0-9._-]{1,32}$/, 'Not an event code').optional(),
+    from: AuditInstant.optional(),
+    to: AuditInstant.optional(),
+    order: z.enum(['newest', 'oldest']).default('newest'),
+    offset: z.number().int().min(0).default(0),
+    limit: z.number().int().min(1).max(1000).default(200),
+    /** Only records up to this index: a later page passes its first page's `upTo`, so appends do not shift it. */
+    upTo: z.number().int().min(0).optional(),
+  })
+  .strict()
+  .refine((r) => r.from === undefined || r.to === undefined || Date.parse(r.from) < Date.parse(r.to), { message: 'The "from" date must be before the "to" date', path: ['to'] });
+export type AuditListRequest = z.input<typeof AuditListRequest>;
+
+export const AuditRow = z.object({
+  index: z.number().int().nonnegative(),
+  /** When the record was appended (ISO 8601 UTC). */
+  time: z.string(),
+  eventId: z.string(),
+  /** The Event ID's meaning ("Query"); the code itself when the message does not say. */
+  eventName: z.string(),
+  /** The first Event Type's meaning ("Application Start"), if any. */
+  eventType: z.string().optional(),
+  eventTypeCode: z.string().optional(),
+  /** C R U D E. */
+  action: z.string().optional(),
+  /** RFC 3881 EventOutcomeIndicator (0, 4, 8, 12); null when the message could not be read. */
+  outcome: z.number().int().nullable(),
+  outcomeDescription: z.string().optional(),
+  /** The requestor (the person when known, else the application). */
+  user: z.string().optional(),
+  userName: z.string().optional(),
+  patients: z.array(z.object({ id: z.string(), name: z.string().optional() })),
+  studyUids: z.array(z.string()),
+  /** AuditSourceID: the installation that recorded it, e.g. "dokuei@host". */
+  source: z.string().optional(),
+  /** The stored XML is not an audit message this version can read (the chain may still be intact). */
+  unparsable: z.boolean().optional(),
+});
+export type AuditRow = z.infer<typeof AuditRow>;
+
+export const AuditListResult = z.object({
+  rows: z.array(AuditRow),
+  /** Records matching the filters (rows is the page at offset). */
+  total: z.number().int().nonnegative(),
+  offset: z.number().int().nonnegative(),
+  /** Matching records after this page. */
+  more: z.number().int().nonnegative(),
+  /** The last record index this listing covers (null: the log is empty); pass it as `upTo` for the next page. */
+  upTo: z.number().int().nonnegative().nullable(),
+  /** Readable records in the whole log, and frames that could not be read (see audit.verify). */
+  records: z.number().int().nonnegative(),
+  unreadable: z.number().int().nonnegative(),
+  /** The events a filter can choose: every known Event ID, and any other code in the log, with counts. */
+  events: z.array(z.object({ code: z.string(), name: z.string(), count: z.number().int().nonnegative() })),
+});
+export type AuditListResult = z.infer<typeof AuditListResult>;
+
+export const AuditRecordDetail = z.object({
+  row: AuditRow,
+  /** The stored message, indented for reading (the record's hash covers the stored form, not this one). */
+  xml: z.string(),
+  hash: z.string(),
+  prevHash: z.string(),
+  /** What the message holds base64-encoded (a query's keys, an alert's description), decoded. */
+  decoded: z.array(z.object({ label: z.string(), value: z.string() })),
+});
+export type AuditRecordDetail = z.infer<typeof AuditRecordDetail>;
+
+export const AuditVerifyResult = z.object({
+  ok: z.boolean(),
+  records: z.number().int().nonnegative(),
+  problems: z.array(z.object({ index: z.number().int(), reason: z.string() })),
+});
+export type AuditVerifyResult = z.infer<typeof AuditVerifyResult>;
+
 const SeriesKey = z.object({ studyInstanceUid: Uid, seriesInstanceUid: Uid }).strict();
 const Matrix4Wire = z.array(z.array(z.number().finite()).length(4)).length(4);
 
@@ -308,6 +396,14 @@ export const contract = {
           .strict(),
         z.object({ sopInstanceUid: z.string(), studyInstanceUid: z.string(), seriesInstanceUid: z.string(), send: SendOutcome.optional() }),
       ),
+    },
+    audit: {
+      /** The audit trail, filtered (reading it is itself recorded: Audit Log Used). */
+      list: request(AuditListRequest, AuditListResult),
+      /** One record: its message and its place in the chain. */
+      show: request(z.object({ index: z.number().int().nonnegative() }).strict(), AuditRecordDetail),
+      /** The hash chain's state, as `dokuei audit verify --json` reports it. */
+      verify: request(Empty, AuditVerifyResult),
     },
     retrieve: {
       start: request(z.object({ studyInstanceUid: Uid, seriesInstanceUid: Uid.optional(), nodeId: NodeId.optional() }).strict(), RetrieveJob),

@@ -142,6 +142,7 @@ export async function createServices(options: ServicesOptions): Promise<Services
     // Every save through the handlers (quota, archive folder, viewer keys) is recorded.
     settings: auditedSettings(options.settings, auditSinkOf),
     audit: auditSinkOf,
+    auditLog: audit,
     prefetch,
     health,
     upstreams,

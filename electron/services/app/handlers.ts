@@ -28,6 +28,7 @@ import { quotaGbToBytes, SettingsError, shortcutFileFromOverrides, type Settings
 import { studyQueryToFilters } from '../../../common/dicom/studyQuery';
 import type { AuditSink } from '../audit/auditSink';
 import { recordSearches } from './searchAudit';
+import { createAuditHandlers, type AuditLogReader } from './auditHandlers';
 
 /** What the storage panel needs from the archive (EncryptedArchive provides it). */
 export interface ArchiveView {
@@ -69,6 +70,8 @@ export interface HandlerDeps {
   suvCorrections?: SuvCorrections;
   /** The audit trail: searches, sends and saved registrations are recorded here (absent: not recorded). */
   audit?: AuditSink;
+  /** The audit log the audit panel reads (absent: its channels say there is none). */
+  auditLog?: AuditLogReader;
 }
 
 function endpointOf(node: PacsNode): string {
@@ -364,6 +367,7 @@ export function createHandlers(deps: HandlerDeps): Handlers {
         return { ...saved, send };
       },
     },
+    audit: createAuditHandlers({ log: deps.auditLog, sink: deps.audit }),
     retrieve: {
       start: async (request) => {
         try {

@@ -64,6 +64,11 @@ function handlers(overrides: Partial<{ summary: () => Promise<unknown> }> = {}):
     registration: {
       save: async () => Promise.reject(new DokueiError(ErrorCode.NotFound, 'The base series is not in the local archive')),
     },
+    audit: {
+      list: async (req) => (calls.push(req), { rows: [], total: 0, offset: req.offset, more: 0, upTo: null, records: 0, unreadable: 0, events: [] }),
+      show: async () => Promise.reject(new DokueiError(ErrorCode.NotFound, 'No audit record 9')),
+      verify: async () => ({ ok: true, records: 0, problems: [] }),
+    },
     retrieve: {
       start: async () => Promise.reject(new DokueiError(ErrorCode.NotFound, 'No node holds it')),
       cancel: async () => ({ cancelled: false }),

@@ -84,6 +84,11 @@ export function fakeHandlers(record: HandlerCalls = { calls: [], contexts: [] })
         record.calls.push(`registration.save:${req.fixed.seriesInstanceUid}`), record.contexts.push(ctx), { sopInstanceUid: '2.25.2', studyInstanceUid: req.fixed.studyInstanceUid, seriesInstanceUid: '2.25.3' }
       ),
     },
+    audit: {
+      list: async (req, ctx) => (record.calls.push('audit.list'), record.contexts.push(ctx), { rows: [], total: 0, offset: req.offset, more: 0, upTo: null, records: 0, unreadable: 0, events: [] }),
+      show: async (req, ctx) => (record.calls.push(`audit.show:${req.index}`), record.contexts.push(ctx), Promise.reject(new Error(`No audit record ${req.index}`))),
+      verify: async (_req, ctx) => (record.calls.push('audit.verify'), record.contexts.push(ctx), { ok: true, records: 0, problems: [] }),
+    },
     retrieve: {
       start: async (req, ctx) => {
         record.calls.push(`retrieve.start:${req.studyInstanceUid}`);
