@@ -1,23 +1,31 @@
 /**
- * `dokuei audit ls|show INDEX|verify|export [--out FILE] [--data-dir DIR] [--json]`: the audit trail from the
+ * `dokuei audit ls|show INDEX|verify|export|forwarding [--out FILE] [--data-dir DIR] [--json]`: the audit trail from the
  * command line. Reading the log is itself audited: ls, show and export append an "Audit Log Used" record
- * once they have read it (verify only checks, and leaves the log as it found it).
+ * once they have read it (verify only checks, and leaves the log as it found it). `export --out FILE` is also an
+ * Export record: the file holds the patients' identities outside the encrypted log.
  * The --json shapes are interfaces: extend, never rename.
  * Exit codes: 0 ok, 1 verify found problems or no such record, 2 usage error.
  */
 import { promises as fs } from 'node:fs';
-import { auditLogUsed, type AuditContext } from '../../common/audit/builders';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { auditLogExported, auditLogUsed, type AuditContext, type PatientRef, type StudyRef } from '../../common/audit/builders';
+import { ObjectRole, Outcome, ParticipantObjectIdType } from '../../common/audit/codes';
 import type { AuditRecord } from '../../common/audit/chain';
 import { summarizeAuditXml, type AuditSummary } from '../../common/audit/summary';
-import { escapeXmlAttr } from '../../common/audit/xml';
+import { child, childrenNamed, escapeXmlAttr, parseXml } from '../../common/audit/xml';
 import type { AuditLog } from '../services/audit/auditLog';
+import { forwardingReport } from '../services/audit/forwarding/forwardingReport';
+import { ConfSettingsStore, type AuditForwardingSettings } from '../services/settings/settings';
 import { CliUsageError, type CliIo } from './pacsCommands';
 
 export const AUDIT_USAGE = `  dokuei audit ls [--json]                the audit trail: one line per record (event, outcome, user, patients)
   dokuei audit show INDEX                 one record's DICOM audit message (XML)
   dokuei audit verify [--json]            check the hash chain: edited, removed, inserted, reordered records
                                           and a cut-off tail; exits 1 when anything is wrong
-  dokuei audit export [--out FILE]        every record as one XML document (stdout, or FILE)`;
+  dokuei audit export [--out FILE]        every record as one XML document (stdout, or FILE)
+  dokuei audit forwarding [--json]        syslog-TLS forwarding to the audit repository: target, records
+                                          delivered and still queued, whether a process forwards, last error`;
 
 export interface AuditListEntry extends Omit<AuditSummary, 'action'> {
   index: number;
@@ -41,7 +49,42 @@ export function exportDocument(records: readonly AuditRecord[]): string {
   return `<?xml version="1.0" encoding="UTF-8"?>\n<AuditLog records="${records.length}">\n${body}</AuditLog>\n`;
 }
 
-export async function auditCommand(log: AuditLog, context: AuditContext, args: string[], options: { json: boolean; out?: string }, io: CliIo): Promise<number> {
+/** The patients (with their names as recorded) and studies the records name: what an exported copy discloses. */
+export function identitiesIn(records: readonly AuditRecord[]): { patients: PatientRef[]; studies: StudyRef[] } {
+  const patients = new Map<string, PatientRef>();
+  const studies = new Set<string>();
+  for (const r of records) {
+    let objects;
+    try {
+      objects = childrenNamed(parseXml(r.xml), 'ParticipantObjectIdentification');
+    } catch {
+      continue; // 'dokuei audit verify' reports it; the copy holds it as it is
+    }
+    for (const o of objects) {
+      const id = o.attrs.ParticipantObjectID;
+      if (id === undefined) continue;
+      if (o.attrs.ParticipantObjectTypeCodeRole === String(ObjectRole.Patient)) {
+        // A patient whose name was not known is named by its ID in the message (the schema wants a name).
+        const text = child(o, 'ParticipantObjectName')?.text;
+        const name = text !== undefined && text !== id ? text : undefined;
+        if (name !== undefined || !patients.has(id)) patients.set(id, name !== undefined ? { id, name } : { id });
+      } else if (child(o, 'ParticipantObjectIDTypeCode')?.attrs['csd-code'] === ParticipantObjectIdType.StudyInstanceUid.code) studies.add(id);
+    }
+  }
+  return { patients: [...patients.values()], studies: [...studies].map((uid) => ({ uid })) };
+}
+
+/**
+ * `options.forwarding`: the audit.forwarding settings (default: read from the data folder's settings.json, the
+ * folder that holds the log's `audit/`).
+ */
+export async function auditCommand(
+  log: AuditLog,
+  context: AuditContext,
+  args: string[],
+  options: { json: boolean; out?: string; forwarding?: AuditForwardingSettings | null },
+  io: CliIo,
+): Promise<number> {
   const [sub, arg] = args;
   const used = () => log.append(auditLogUsed(context, { logUri: log.uri }));
   switch (sub) {
@@ -83,13 +126,44 @@ export async function auditCommand(log: AuditLog, context: AuditContext, args: s
       return report.ok ? 0 : 1;
     }
     case 'export': {
-      const doc = exportDocument(await log.records());
-      if (options.out) await fs.writeFile(options.out, doc, { mode: 0o600 });
-      else io.out(doc.trimEnd());
+      const records = await log.records();
+      const doc = exportDocument(records);
+      if (!options.out) {
+        io.out(doc.trimEnd());
+        await used();
+        return 0;
+      }
+      // Recorded whether or not the write succeeds: a failed one may still have left part of the file.
+      const exported = (outcome: typeof Outcome.Success | typeof Outcome.MinorFailure, why?: string) =>
+        log.append(auditLogExported(context, { logUri: log.uri, destination: pathToFileURL(options.out!).href, ...identitiesIn(records), outcome, ...(why ? { outcomeDescription: why } : {}) }));
+      try {
+        await fs.writeFile(options.out, doc, { mode: 0o600 });
+      } catch (err) {
+        await used();
+        await exported(Outcome.MinorFailure, `could not write ${options.out}: ${err instanceof Error ? err.message : String(err)}`);
+        throw err;
+      }
       await used();
+      await exported(Outcome.Success);
+      return 0;
+    }
+    case 'forwarding': {
+      // Counts and settings only, no patient data: not an Audit Log Used (like verify).
+      const settings = options.forwarding !== undefined ? (options.forwarding ?? undefined) : new ConfSettingsStore(path.dirname(log.dir)).get().audit?.forwarding;
+      const r = await forwardingReport(log.dir, settings, await log.records());
+      if (options.json) {
+        io.out(JSON.stringify(r, null, 2));
+        return 0;
+      }
+      io.out(`Forwarding:  ${r.enabled ? `on, to ${r.target} (syslog over TLS, RFC 5425)` : r.target ? `off (configured for ${r.target})` : 'off (set audit.forwarding in settings.json)'}`);
+      io.out(`Forwarder:   ${r.forwarderPid !== null ? `running (process ${r.forwarderPid})` : 'no Dokuei process is forwarding now (records wait for the next start)'}`);
+      io.out(`Delivered:   ${r.cursor === null ? 'nothing yet' : `up to record ${r.cursor}${r.lastDeliveredAt ? ` (last at ${r.lastDeliveredAt})` : ''}`}`);
+      io.out(`Queued:      ${r.queued} record(s)`);
+      if (r.lastError) io.out(`Last error:  ${r.lastError} (${r.lastErrorAt ?? '?'})`);
+      if (r.stateProblem) io.out(`Cursor file: unreadable (${r.stateProblem}); forwarding starts again from the first record`);
       return 0;
     }
     default:
-      throw new CliUsageError(`unknown audit command "${sub ?? ''}" (try: ls, show, verify, export)`);
+      throw new CliUsageError(`unknown audit command "${sub ?? ''}" (try: ls, show, verify, export, forwarding)`);
   }
 }

@@ -28,6 +28,8 @@ import { applicationActivity } from '../../../common/audit/builders';
 import { AuditLog } from '../audit/auditLog';
 import { processAuditContext } from '../audit/processContext';
 import { auditSink, type AuditSink } from '../audit/auditSink';
+import { startAuditForwarding } from '../audit/forwarding/startForwarding';
+import type { SyslogTlsForwarder } from '../audit/forwarding/syslogTlsForwarder';
 import { auditedSettings } from '../settings/auditedSettings';
 import { suvCorrectionRecorder } from '../suv/correctionAudit';
 
@@ -75,6 +77,8 @@ export interface Services {
   audit: AuditLog;
   /** Records into `audit` without waiting (what the services are given); failures go to the log. */
   auditSink: AuditSink;
+  /** Syslog-TLS forwarding of `audit` to the audit repository (settings audit.forwarding), when enabled. */
+  auditForwarding?: SyslogTlsForwarder;
   /** Cancels running retrieves, closes sockets and the SCP, and records Application Stop. */
   close(): Promise<void>;
 }
@@ -155,6 +159,8 @@ export async function createServices(options: ServicesOptions): Promise<Services
     suvCorrections,
   });
   for (const n of notices) log(n);
+  // Last, so a failed start leaves nothing running; what was recorded meanwhile waits in the log (the queue).
+  const auditForwarding = startAuditForwarding(audit, settings.audit?.forwarding, log);
   return {
     store,
     gateway,
@@ -167,6 +173,7 @@ export async function createServices(options: ServicesOptions): Promise<Services
     notices,
     audit,
     auditSink: auditSinkOf,
+    ...(auditForwarding ? { auditForwarding } : {}),
     onNodeHealth(listener) {
       return health.onChange(listener);
     },
@@ -202,6 +209,8 @@ export async function createServices(options: ServicesOptions): Promise<Services
       await pacs.close();
       await store.close();
       await audit.append(applicationActivity(auditContext, { kind: 'stop' }));
+      // A short wait for the repository to take the last records (Application Stop); the rest stay queued.
+      await auditForwarding?.stop({ flushMs: 2000 });
       await audit.close();
     },
   };

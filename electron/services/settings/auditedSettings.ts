@@ -39,7 +39,8 @@ function securityOf(n: Settings['nodes'][number] | undefined): string {
 /** Credentials, TLS and the transport exception are security configuration; other node or SCP changes network. */
 export function settingsArea(before: Settings, after: Settings, changed: readonly string[]): 'network' | 'security' | 'software' {
   const security = after.nodes.some((n) => securityOf(n) !== securityOf(before.nodes.find((b) => b.id === n.id)));
-  if (security || changed.includes('localScp.tls')) return 'security';
+  // Audit forwarding decides where the audit trail goes and whom it trusts: security configuration too.
+  if (security || changed.includes('localScp.tls') || changed.includes('audit.forwarding')) return 'security';
   if (changed.some((c) => c === 'nodes' || c.startsWith('localScp'))) return 'network';
   return 'software';
 }

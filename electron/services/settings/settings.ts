@@ -133,6 +133,40 @@ export const ArchiveSettings = z.object({
 export type ArchiveSettings = z.infer<typeof ArchiveSettings>;
 
 /**
+ * Forwarding of the audit trail to an audit record repository (IHE ATNA): each record as an RFC 5424 syslog message
+ * over TLS (RFC 5425), see electron/services/audit/forwarding. Off unless enabled; read at start-up. The files are
+ * PEM: the repository's certificate must be signed by `caFile` (only that CA is trusted) and name `serverName`
+ * (default `host`); `certFile` + `keyFile` (key without passphrase) give the client certificate for mutual TLS.
+ */
+export const AuditForwardingSettings = z
+  .object({
+    enabled: z.boolean().default(false),
+    host: z.string().min(1).max(253).optional(),
+    /** 6514: the port IANA assigned to syslog over TLS (RFC 5425). */
+    port: z.number().int().min(1, 'The audit repository port is 1–65535').max(65535, 'The audit repository port is 1–65535').default(6514),
+    caFile: z.string().min(1).optional(),
+    certFile: z.string().min(1).optional(),
+    keyFile: z.string().min(1).optional(),
+    /** The name the repository's certificate must carry, when it is not `host` (e.g. host given as an IP address). */
+    serverName: z.string().min(1).max(253).optional(),
+  })
+  .superRefine((f, ctx) => {
+    if (f.enabled && !f.host) ctx.addIssue({ code: 'custom', path: ['host'], message: "Audit forwarding needs the audit repository's host name or address" });
+    if (f.enabled && !f.caFile) {
+      ctx.addIssue({ code: 'custom', path: ['caFile'], message: "Audit forwarding needs caFile: the PEM file of the CA that signed the audit repository's certificate" });
+    }
+    if (!f.certFile !== !f.keyFile) {
+      ctx.addIssue({ code: 'custom', path: [f.certFile ? 'keyFile' : 'certFile'], message: 'certFile and keyFile go together: the client certificate (mutual TLS) and its key' });
+    }
+  });
+export type AuditForwardingSettings = z.infer<typeof AuditForwardingSettings>;
+
+export const AuditSettings = z.object({
+  forwarding: AuditForwardingSettings.optional(),
+});
+export type AuditSettings = z.infer<typeof AuditSettings>;
+
+/**
  * The reader's viewer keys: action (common/viewer/shortcuts.ts, e.g. "wlPreset2") → one key spec ("Shift+L"),
  * several, or null to leave the action unbound. Actions not listed keep their default keys. Only the shape is
  * checked here, so a hand-edited file with an unknown action or a bad key still loads: shortcuts.get reports
@@ -161,6 +195,8 @@ export const Settings = z
     archive: ArchiveSettings.optional(),
     /** Viewer key overrides (see ShortcutOverrides); absent: the default keys. */
     shortcuts: ShortcutOverrides.optional(),
+    /** Audit trail options (forwarding to an audit repository); absent: no forwarding. */
+    audit: AuditSettings.optional(),
   })
   .superRefine((s, ctx) => {
     const seen = new Set<string>();

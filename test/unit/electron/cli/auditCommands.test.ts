@@ -2,13 +2,17 @@
 import { execFile } from 'node:child_process';
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { applicationActivity, studyOpened, type AuditContext } from '../../../../common/audit/builders';
+import { summarizeAuditXml } from '../../../../common/audit/summary';
 import { parseXml } from '../../../../common/audit/xml';
 import { auditCommand, type AuditListEntry } from '../../../../electron/cli/auditCommands';
 import { CliUsageError } from '../../../../electron/cli/pacsCommands';
 import { AuditLog } from '../../../../electron/services/audit/auditLog';
+import { writeForwardingState } from '../../../../electron/services/audit/forwarding/forwardingState';
+import { outcomeDescription, participantsWithRole, validateAuditXml } from '../../../support/auditTrail';
 import { demoCtDir, dicomFilesIn, repoRoot } from '../../../support/data';
 import { testArchiveEnv, testKeyProvider } from '../../../support/testArchive';
 import { makeTempDir, removeDir } from '../../../support/tempDir';
@@ -70,6 +74,30 @@ describe('auditCommand', () => {
     expect(parseXml(await fs.readFile(out, 'utf8')).children.length).toBeGreaterThan(4);
   });
 
+  it('export --out is an Export of the patients and studies the copy names, to the file; stdout is not', async () => {
+    const before = (await log.records()).length;
+    expect(await auditCommand(log, ctx, ['export'], { json: false }, capture().io)).toBe(0);
+    expect((await log.records()).slice(before).map((r) => r.eventId)).toEqual(['110101']);
+
+    const out = path.join(dataDir, '監査 export.xml');
+    expect(await auditCommand(log, ctx, ['export'], { json: false, out }, capture().io)).toBe(0);
+    const [used, exported, ...more] = (await log.records()).slice(before + 1);
+    expect([used!.eventId, exported!.eventId, more]).toEqual(['110101', '110106', []]);
+    validateAuditXml(exported!.xml);
+    expect(summarizeAuditXml(exported!.xml)).toMatchObject({ action: 'R', outcome: 0, user: 'reader', patientIds: ['P<1>'], studyUids: ['1.2.3'] });
+    expect(participantsWithRole(exported!.xml, '110154')).toEqual([pathToFileURL(out).href]);
+    expect(exported!.xml).toContain('<ParticipantObjectName>山田^太郎</ParticipantObjectName>');
+    expect(exported!.xml).toContain(`ParticipantObjectID="${log.uri}"`);
+
+    // A write that fails is recorded too, as a failed Export, and the command fails.
+    const nowhere = path.join(dataDir, 'no such folder', 'export.xml');
+    await expect(auditCommand(log, ctx, ['export'], { json: false, out: nowhere }, capture().io)).rejects.toThrow(/ENOENT/);
+    const failed = (await log.records()).at(-1)!;
+    validateAuditXml(failed.xml);
+    expect(summarizeAuditXml(failed.xml)).toMatchObject({ eventId: '110106', outcome: 4 });
+    expect(outcomeDescription(failed.xml)).toMatch(/^could not write .*no such folder/);
+  });
+
   it('verify --json prints exactly ok, records and problems', async () => {
     const c = capture();
     expect(await auditCommand(log, ctx, ['verify'], { json: true }, c.io)).toBe(0);
@@ -77,6 +105,34 @@ describe('auditCommand', () => {
     expect(Object.keys(report)).toEqual(['ok', 'records', 'problems']);
     expect(report).toMatchObject({ ok: true, problems: [] });
     expect(report.records).toBe((await log.records()).length);
+  });
+
+  it('forwarding --json says where forwarding stands: settings, cursor, queued records, last error; and reading it is not an Audit Log Used', async () => {
+    const count = async () => (await log.records()).length;
+    const n = await count();
+    const off = capture();
+    expect(await auditCommand(log, ctx, ['forwarding'], { json: true, forwarding: null }, off.io)).toBe(0);
+    expect(JSON.parse(off.lines.join('\n'))).toEqual({ enabled: false, target: null, cursor: null, queued: n, forwarderPid: null });
+    expect(await count()).toBe(n);
+
+    const records = await log.records();
+    await writeForwardingState(log.dir, {
+      cursor: { index: records[1]!.index, hash: records[1]!.hash, offset: 0 },
+      target: 'arr.hospital.example:6514',
+      lastDeliveredAt: '2026-12-06T10:00:00.000Z',
+      lastError: 'The audit repository arr.hospital.example:6514 refused the connection (is it running and listening there?)',
+      lastErrorAt: '2026-12-06T10:05:00.000Z',
+    });
+    // Settings from the data folder's settings.json, as the command reads them.
+    await fs.writeFile(path.join(dataDir, 'settings.json'), JSON.stringify({ audit: { forwarding: { enabled: true, host: 'arr.hospital.example', caFile: '/etc/dokuei/arr-ca.pem' } } }));
+    const on = capture();
+    expect(await auditCommand(log, ctx, ['forwarding'], { json: true }, on.io)).toBe(0);
+    expect(JSON.parse(on.lines.join('\n'))).toMatchObject({ enabled: true, target: 'arr.hospital.example:6514', cursor: 1, queued: n - 2, forwarderPid: null, lastError: expect.stringMatching(/refused/) });
+    const text = capture();
+    expect(await auditCommand(log, ctx, ['forwarding'], { json: false }, text.io)).toBe(0);
+    expect(text.lines.join('\n')).toContain('Forwarding:  on, to arr.hospital.example:6514');
+    expect(text.lines.join('\n')).toContain(`Queued:      ${n - 2} record(s)`);
+    expect(text.lines.join('\n')).toContain('Last error:  The audit repository arr.hospital.example:6514 refused the connection');
   });
 });
 
@@ -104,9 +160,14 @@ describe('dokuei audit (the command, after dokuei import)', () => {
     expect(ls.code).toBe(0);
     const list = JSON.parse(ls.stdout) as AuditListEntry[];
     expect(list).toEqual([expect.objectContaining({ index: 0, eventId: '110107', outcome: 0, patientIds: ['LIDC-IDRI-0314'], studyUids: [expect.stringMatching(/^[0-9.]+$/)] })]);
+    // The import record as the command wrote it is a valid DICOM audit message.
+    const shown = await dokuei(['audit', 'show', '0']);
+    expect(shown.code).toBe(0);
+    validateAuditXml(shown.stdout);
     const ok = await dokuei(['audit', 'verify', '--json']);
     expect(ok.code).toBe(0);
-    expect(JSON.parse(ok.stdout)).toEqual({ ok: true, records: 2, problems: [] });
+    // The import, and the two reads of the log (ls, show).
+    expect(JSON.parse(ok.stdout)).toEqual({ ok: true, records: 3, problems: [] });
 
     // Cut the first record (the import) out of the file.
     const file = path.join(dataDir, 'audit', 'audit.log');
@@ -114,7 +175,7 @@ describe('dokuei audit (the command, after dokuei import)', () => {
     await fs.writeFile(file, bytes.subarray(4 + bytes.readUInt32LE(0)));
     const bad = await dokuei(['audit', 'verify', '--json']);
     expect(bad.code).toBe(1);
-    expect(JSON.parse(bad.stdout)).toEqual({ ok: false, records: 1, problems: [{ index: 0, reason: expect.stringMatching(/^removed/) }] });
+    expect(JSON.parse(bad.stdout)).toEqual({ ok: false, records: 2, problems: [{ index: 0, reason: expect.stringMatching(/^removed/) }] });
   });
 
   it('a command that opens the app services records Application Start and Application Stop', async () => {

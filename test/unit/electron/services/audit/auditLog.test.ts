@@ -168,6 +168,22 @@ describe('AuditLog', () => {
     });
   });
 
+  it('readFrom reads the records after a byte offset with their spans, leaves out a torn tail, and always moves on', async () => {
+    await appendN(3);
+    const all = await log.readFrom(0);
+    expect(all.frames.map((f) => f.record?.index)).toEqual([0, 1, 2]);
+    expect(all.frames[0]!.start).toBe(0);
+    expect(all.frames[2]!.end).toBe(all.size);
+    const rest = await log.readFrom(all.frames[0]!.end);
+    expect(rest.frames.map((f) => f.record?.hash)).toEqual(all.frames.slice(1).map((f) => f.record?.hash));
+    // A budget smaller than one frame still yields that frame.
+    expect((await log.readFrom(all.frames[1]!.start, 8)).frames.map((f) => f.record?.index)).toEqual([1]);
+    // Half a frame at the end (an append in progress) is not a record yet.
+    await fs.appendFile(log.file, (await fs.readFile(log.file)).subarray(0, 20));
+    expect((await log.readFrom(all.frames[1]!.end)).frames.map((f) => f.record?.index)).toEqual([2]);
+    expect((await log.readFrom(all.size + 20)).frames).toEqual([]);
+  });
+
   it('refuses to open a log whose key is gone rather than start a new key over it', async () => {
     await appendN(1);
     await log.close();

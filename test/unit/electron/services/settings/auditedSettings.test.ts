@@ -41,4 +41,13 @@ describe('settings audit', () => {
     expect(detail(records[2]!.xml)).toBe('Settings changed: nodes');
     expect(records[2]!.xml).not.toContain('onsite-password');
   });
+
+  it('records turning audit forwarding on or retargeting it as a Security Configuration change', async () => {
+    const settings = auditedSettings(new MemorySettingsStore({}), audit.sink);
+    settings.set({ ...settings.get(), audit: { forwarding: { enabled: true, host: 'arr.example', caFile: '/ca.pem' } } });
+    settings.set({ ...settings.get(), audit: { forwarding: { enabled: true, host: 'rogue.example', caFile: '/ca.pem' } } });
+    const records = await audit.records();
+    expect(records.map((r) => r.eventType)).toEqual(['Security Configuration', 'Security Configuration']);
+    expect(records[1]!.xml).not.toContain('rogue.example');
+  });
 });

@@ -144,3 +144,25 @@ describe('shortcuts.get / shortcuts.set', () => {
     await expect(handlersWith(undefined).shortcuts.set({ overrides: {} }, ctx)).rejects.toMatchObject({ code: ErrorCode.Internal });
   });
 });
+
+describe('settings.audit.forwarding', () => {
+  it('is off unless set, and defaults the port to 6514 (syslog over TLS)', () => {
+    expect(parseSettings({}, 'x').audit).toBeUndefined();
+    expect(parseSettings({ audit: { forwarding: { enabled: true, host: 'arr.hospital.example', caFile: '/etc/dokuei/arr-ca.pem' } } }, 'x').audit?.forwarding).toEqual({
+      enabled: true,
+      host: 'arr.hospital.example',
+      port: 6514,
+      caFile: '/etc/dokuei/arr-ca.pem',
+    });
+    expect(parseSettings({ audit: { forwarding: {} } }, 'x').audit?.forwarding).toEqual({ enabled: false, port: 6514 });
+  });
+
+  it('refuses enabled forwarding without a host or a CA, and a client certificate without its key, saying which', () => {
+    expect(() => parseSettings({ audit: { forwarding: { enabled: true, caFile: '/ca.pem' } } }, 'settings.json')).toThrow(
+      "Settings in settings.json are invalid: audit.forwarding.host: Audit forwarding needs the audit repository's host name or address",
+    );
+    expect(() => parseSettings({ audit: { forwarding: { enabled: true, host: 'arr' } } }, 'x')).toThrow(/audit\.forwarding\.caFile: Audit forwarding needs caFile/);
+    expect(() => parseSettings({ audit: { forwarding: { enabled: true, host: 'arr', caFile: '/ca.pem', certFile: '/me.pem' } } }, 'x')).toThrow(/audit\.forwarding\.keyFile: certFile and keyFile go together/);
+    expect(() => parseSettings({ audit: { forwarding: { enabled: true, host: 'arr', caFile: '/ca.pem', port: 70000 } } }, 'x')).toThrow(/audit\.forwarding\.port: The audit repository port is 1–65535/);
+  });
+});
