@@ -6,6 +6,7 @@
  * go through it and so get the node's auth (basic, bearer, OAuth2), TLS trust and client certificate;
  * without one, a plain global fetch with `headers` is used, as before.
  */
+import { fetch as undiciFetch } from 'undici';
 import type { NodeFetcher } from './dicomweb/http';
 import { PacsError } from './pacsNode';
 
@@ -72,10 +73,12 @@ export class DicomwebUpstream {
     const combined = signal ? AbortSignal.any([signal, timeout]) : timeout;
     let res: Response;
     try {
-      res = await fetch(`${this.baseUrl}${pathAndQuery}`, {
+      // The undici package (patched: patches/undici+6.29.1.patch), not Node 20's bundled copy: a slow reader of
+      // a body the node sends with `Connection: close` crashes the process in the bundled one (undici#5360).
+      res = (await undiciFetch(`${this.baseUrl}${pathAndQuery}`, {
         headers: { ...this.headers, Accept: accept, 'Accept-Encoding': 'identity' },
         signal: combined,
-      });
+      })) as unknown as Response;
     } catch (err) {
       const why = timeout.aborted
         ? `no answer within ${this.timeoutMs} ms`
