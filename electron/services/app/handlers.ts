@@ -29,6 +29,7 @@ import { studyQueryToFilters } from '../../../common/dicom/studyQuery';
 import type { AuditSink } from '../audit/auditSink';
 import { recordSearches } from './searchAudit';
 import { createAuditHandlers, type AuditLogReader } from './auditHandlers';
+import { escapeLogText } from './logText';
 
 /** What the storage panel needs from the archive (EncryptedArchive provides it). */
 export interface ArchiveView {
@@ -180,7 +181,9 @@ export function createHandlers(deps: HandlerDeps): Handlers {
         upstreams: deps.upstreams.map((u) => ({ name: u.name, kind: 'dicomweb' as const, url: u.baseUrl })),
       }),
       log: async ({ level, message }, ctx) => {
-        deps.log(`[renderer ${ctx.windowId}] ${level}: ${message}`);
+        // The page's text is one line of the host's log: control characters (a newline would let the page
+        // forge a line of its own) are written as escapes.
+        deps.log(`[renderer ${ctx.windowId}] ${level}: ${escapeLogText(message)}`);
         return { ok: true as const };
       },
     },
