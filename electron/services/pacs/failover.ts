@@ -3,8 +3,10 @@
  * skipped (not waited on), and a node that fails — before the answer or in the middle of its body
  * (connection refused or reset, timeout, 5xx) — hands the request to the next node. Answers are read whole
  * before they are returned, so a node dying mid-body never reaches the renderer as a truncated frame:
- * the bytes returned are exactly one node's complete answer.
+ * the bytes returned are exactly one node's complete answer. A multipart answer must also end with its closing
+ * delimiter (a body cut mid-part can still be well-formed HTTP).
  */
+import { boundaryOf } from '../../../common/dicom/multipart';
 import type { FailureKind, NodeHealth } from './nodeHealth';
 import { type DicomwebUpstream, UpstreamError } from './upstream';
 
@@ -40,12 +42,30 @@ function kindOf(err: unknown, deadlineFired: boolean): FailureKind | 'cancelled'
   return 'unreachable';
 }
 
+/** The first `code` along an error's cause chain (undici wraps its errors in a TypeError "terminated"). */
+function causeCode(err: unknown): string | undefined {
+  for (let e = err, depth = 0; e && typeof e === 'object' && depth < 5; e = (e as { cause?: unknown }).cause, depth++) {
+    const code = (e as { code?: unknown }).code;
+    if (typeof code === 'string') return code;
+  }
+  return undefined;
+}
+
 function messageOf(err: unknown): string {
   if (err instanceof Error) {
     const cause = (err.cause as Error | undefined)?.message;
     return cause && !err.message.includes(cause) ? `${err.message} (${cause})` : err.message;
   }
   return String(err);
+}
+
+/** True when a multipart/related body lacks its closing delimiter (so its last part may be partial). */
+function multipartCut(contentType: string, body: Uint8Array): boolean {
+  if (!/^\s*multipart\//i.test(contentType)) return false;
+  const boundary = boundaryOf(contentType);
+  if (!boundary) return false; // not ours to judge: the caller reports a multipart answer without a boundary
+  // Every part ends where the next delimiter starts: with the closing delimiter there, all parts are whole.
+  return Buffer.from(body.buffer, body.byteOffset, body.byteLength).lastIndexOf(`--${boundary}--`) < 0;
 }
 
 export async function fetchWithFailover(
@@ -83,9 +103,27 @@ export async function fetchWithFailover(
       }
       stage = 'body';
       const body = new Uint8Array(await res.arrayBuffer());
+      // Well-formed HTTP can still carry a cut multipart (a node whose generator died mid-part, a proxy that
+      // ends the chunked body early): without its closing delimiter the last part may be partial, and the
+      // viewer would draw or store a short frame. Such an answer is a failure of that node, like a reset.
+      const cut = multipartCut(res.headers.get('content-type') ?? '', body);
+      if (cut) {
+        const line = `${up.name} sent a multipart answer that ends before its closing boundary (${body.byteLength} bytes): it was cut short`;
+        failures.push(line);
+        health.recordFailure(up.name, 'server', line);
+        continue;
+      }
       health.recordSuccess(up.name);
       return { kind: 'ok', answer: { node: up, status: res.status, contentType: res.headers.get('content-type') ?? '', body } };
     } catch (err) {
+      // A body that stops coming (undici's body timeout, the node's timeoutMs between two chunks) is a stall, not
+      // a cut: say so in words, and count it as a timeout (the node may be busy, it is not gone).
+      if (stage === 'body' && causeCode(err) === 'UND_ERR_BODY_TIMEOUT' && !options.signal?.aborted) {
+        const line = `${up.name}: the answer stalled for more than ${up.timeoutMs} ms`;
+        failures.push(line);
+        health.recordFailure(up.name, 'timeout', line);
+        continue;
+      }
       const kind = kindOf(err, !!deadline?.aborted);
       if (kind === 'cancelled' || (options.signal?.aborted && !deadline?.aborted)) break;
       const line =

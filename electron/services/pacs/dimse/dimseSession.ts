@@ -129,6 +129,8 @@ export class DimseSession {
     // already hold the error's code.
     network.socket.prependListener('error', (err: NodeJS.ErrnoException) => (this.socketError ??= err));
     network.socket.prependListener('connect', () => (this.tcpConnected = true));
+    // The Client does not pass a peer's A-ABORT on: without this, the user read only "closed the connection".
+    (network as unknown as { on(event: 'abort', listener: (a: { source?: number; reason?: number }) => void): void }).on('abort', (a) => this.onPeerAbort(a));
     // The library numbers requests from 1 on every association; start where we want ours to be.
     network.messageId = this.messageId - 1;
     if (this.options.onStore) keepRawStoreDatasets(network);
@@ -214,6 +216,14 @@ export class DimseSession {
       return;
     }
     this.options.onStore(request).then(answer, () => answer(STATUS_CANNOT_UNDERSTAND));
+  }
+
+  /** A-ABORT from the peer (PS3.8 9.3.8): the operation is over, and what it had not finished is lost. */
+  private onPeerAbort({ source, reason }: { source?: number; reason?: number }): void {
+    if (this.settled) return;
+    const by = source === 2 ? 'its DICOM service provider' : source === 0 ? 'the PACS application' : `source ${source ?? '?'}`;
+    const when = this.associated ? `during ${this.options.operation}` : 'before accepting the association';
+    this.fail(pacsError(this.target, 'protocol', `aborted the association (A-ABORT from ${by}, reason ${reason ?? 0}) ${when}. Try again; if it keeps happening, check the PACS log.`));
   }
 
   private onClosed(): void {

@@ -26,7 +26,7 @@ const files = dicomFilesIn(demoCtDir()).slice(0, 3).map((p) => {
 const S = files[0]!.study;
 const SE = files[0]!.series;
 
-type Behaviour = 'ok' | 'refuse' | 'hang' | 'cut';
+type Behaviour = 'ok' | 'refuse' | 'hang' | 'cut' | 'truncated';
 
 /** A node serving the three demo instances from memory; `behaviour` decides how it fails. */
 class FakeNode extends DicomwebUpstream {
@@ -67,6 +67,8 @@ class FakeNode extends DicomwebUpstream {
       });
       return new Response(stream, { status: 200, headers: { 'content-type': contentType } });
     }
+    // Well-formed HTTP, but the multipart ends in the middle of its part (no closing delimiter).
+    if (this.behaviour === 'truncated') return new Response(encoded.slice(0, encoded.length - 40), { status: 200, headers: { 'content-type': contentType } });
     return new Response(encoded, { status: 200, headers: { 'content-type': contentType } });
   }
 }
@@ -117,6 +119,16 @@ describe('gateway read path with failover', () => {
     a.behaviour = 'cut';
     expect(await firstPart(await get(framesPath(files[0]!.sop)))).toEqual(b.frameBytes(files[0]!.sop));
     expect(gateway.health.state('Off-site')).toBe('offline');
+  });
+
+  it('a complete HTTP answer whose multipart is cut mid-part is never served: the next node answers, or a 502 says so', async () => {
+    gateway = createGateway({ store, upstreams: [a, b], basePath: '/dicomweb', storeThrough: false });
+    a.behaviour = 'truncated';
+    expect(await firstPart(await get(framesPath(files[0]!.sop)))).toEqual(b.frameBytes(files[0]!.sop));
+    b.behaviour = 'truncated';
+    const res = await get(framesPath(files[1]!.sop));
+    expect(res.status).toBe(502);
+    expect(((await res.json()) as { error: string }).error).toMatch(/On-site sent a multipart answer that ends before its closing boundary/);
   });
 
   it('a node that does not answer is given up after its timeout, and the next node answers', async () => {
