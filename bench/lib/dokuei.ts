@@ -4,6 +4,8 @@
  * Timings are taken in the page: a 10 ms poller over `window.__dokueiVolumes.list()`
  * (renderer/imaging/volume/volumeMemory.ts) records when the first slice is in and when all are.
  */
+import { randomBytes } from 'node:crypto';
+import { EnvKeyProvider } from '../../electron/services/archive/keyProvider';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { startBrowserHost, type BrowserHost } from '../../electron/browser-host/server';
 import { MemorySettingsStore } from '../../electron/services/settings/settings';
@@ -29,6 +31,8 @@ export async function startDokuei(nodes: { name: string; url: string }[]): Promi
     dataDir,
     settings: new MemorySettingsStore({ nodes: nodes.map((n) => ({ name: n.name, kind: 'dicomweb' as const, url: n.url })), seedDemo: false }),
     rendererDir,
+    // A fresh key per bench folder (a temp folder, deleted at close): no passphrase to ask for.
+    keyProvider: new EnvKeyProvider({ DOKUEI_ARCHIVE_KEY: randomBytes(32).toString('base64') }),
     log: () => {},
   });
   return {

@@ -3,6 +3,8 @@
  * over three DICOMweb nodes of which one is down (its Orthanc stopped: connection refused), against the same
  * search with only one node configured. Wired by createServices, as every host wires it.
  */
+import { randomBytes } from 'node:crypto';
+import { EnvKeyProvider } from '../../electron/services/archive/keyProvider';
 import { StudyQuery } from '../../common/dicom/studyQuery';
 import { createServices, type Services } from '../../electron/services/app/createServices';
 import { MemorySecretStore } from '../../electron/services/secrets/secretStore';
@@ -38,6 +40,8 @@ export const querySuite: Suite = {
           dataDir,
           settings: new MemorySettingsStore(settings),
           secrets: new MemorySecretStore(),
+          // A fresh key per bench folder: the bench measures queries, not key custody.
+          keyProvider: new EnvKeyProvider({ DOKUEI_ARCHIVE_KEY: randomBytes(32).toString('base64') }),
           host: 'browser',
           version: 'bench',
           dataPlaneBaseUrl: 'http://127.0.0.1:1/dicomweb',

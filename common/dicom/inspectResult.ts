@@ -37,6 +37,8 @@ export const InspectResult = z.object({
    */
   frames: z.array(z.object({ sha256: z.string(), min: z.number(), max: z.number(), modalityMin: z.number(), modalityMax: z.number() })).nullable(),
   framesError: nullableString,
+  /** The raw library message behind `error` or `framesError` (those are sentences for people); for tools only. */
+  errorDetail: nullableString.optional(),
   /**
    * Only when several files are inspected together: for a file that is not lossless, the largest absolute
    * difference in modality values (stored × each frame's Rescale Slope + Intercept) from a lossless file among the inputs

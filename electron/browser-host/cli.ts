@@ -1,7 +1,11 @@
 /**
  * `npm run start:browser`: runs the browser host and prints the URL to open in Chromium.
  * Options: --data-dir DIR (default: per-user data folder), --port N (default: ephemeral),
- * --upstream NAME=URL (repeatable; otherwise the nodes from settings), --no-open.
+ * --upstream NAME=URL (repeatable; otherwise the nodes from settings), --no-open,
+ * --key-file FILE (the data folder's key file, kept outside it; created at a first start).
+ * The data folder's key (see ../services/custody/custody.ts): --key-file, DOKUEI_ARCHIVE_KEY, DOKUEI_PASSPHRASE,
+ * or a passphrase typed in the terminal (asked twice at a first start). Without any of them and no terminal,
+ * the start stops with the "locked" message.
  */
 import path from 'node:path';
 import { parseArgs } from 'node:util';
@@ -9,6 +13,7 @@ import { fileURLToPath } from 'node:url';
 import { defaultDataDir } from '../services/dataDir';
 import { ConfSettingsStore, MemorySettingsStore, type SettingsStore } from '../services/settings/settings';
 import { startBrowserHost } from './server';
+import { terminalKeySources } from '../services/custody/terminal';
 
 async function main(): Promise<void> {
   const { values } = parseArgs({
@@ -16,11 +21,12 @@ async function main(): Promise<void> {
       'data-dir': { type: 'string' },
       port: { type: 'string' },
       upstream: { type: 'string', multiple: true },
+      'key-file': { type: 'string' },
       help: { type: 'boolean', short: 'h' },
     },
   });
   if (values.help) {
-    console.log('Usage: npm run start:browser -- [--data-dir DIR] [--port N] [--upstream NAME=URL]...');
+    console.log('Usage: npm run start:browser -- [--data-dir DIR] [--port N] [--upstream NAME=URL]... [--key-file FILE]\nThe data folder key: --key-file FILE, DOKUEI_ARCHIVE_KEY, DOKUEI_PASSPHRASE, or a passphrase asked in the terminal.');
     return;
   }
   const dataDir = path.resolve(values['data-dir'] ?? (process.env.DOKUEI_DATA_DIR || defaultDataDir()));
@@ -41,6 +47,7 @@ async function main(): Promise<void> {
     settings,
     rendererDir,
     port: values.port ? Number(values.port) : 0,
+    keySources: terminalKeySources({ dataDir, ...(values['key-file'] ? { keyFile: path.resolve(values['key-file']) } : {}) }),
     log: (m) => console.error(m),
   });
   console.log(`Dokuei browser host is running (data: ${dataDir}).`);

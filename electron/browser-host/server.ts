@@ -11,20 +11,33 @@ import { PassThrough, Readable } from 'node:stream';
 import type { AddressInfo } from 'node:net';
 import { createServices, type Services } from '../services/app/createServices';
 import type { SettingsStore } from '../services/settings/settings';
-import { FileSecretStore, type SecretStore } from '../services/secrets/secretStore';
+import { openSecretStore, type SecretStore } from '../services/secrets/secretStore';
+import type { KeyProvider } from '../services/archive/keyProvider';
+import { keySourcesFromEnv, type KeySources } from '../services/custody/custody';
+import { openDataFolder } from '../services/custody/openFolder';
 import { VERSION } from '../services/version';
 import { HttpBridge } from './httpBridge';
 import { nodeHealthRows } from '../services/app/handlers';
 import { contentSecurityPolicy } from '../../common/security/csp';
 import { RENDERER_MIME_TYPES as MIME } from '../services/app/mimeTypes';
 
+/** The page's policy; sent with every answer (see the request handler). */
+const APP_CSP = contentSecurityPolicy({ connectSrc: ["'self'"] });
+
 export const DATA_PLANE_PREFIX = '/dicomweb';
 
 export interface BrowserHostOptions {
   dataDir: string;
   settings: SettingsStore;
-  /** Defaults to the encrypted secrets file in dataDir. */
+  /** Defaults to the encrypted secrets file in dataDir (its key wrapped under the folder's custody). */
   secrets?: SecretStore;
+  /**
+   * Where the data folder's key comes from (default: DOKUEI_ARCHIVE_KEY / DOKUEI_PASSPHRASE, nothing asked).
+   * A folder they cannot open fails the start with the "locked" message, before any port is opened.
+   */
+  keySources?: KeySources;
+  /** An already unlocked key provider (tests, the bench): custody is not consulted. */
+  keyProvider?: KeyProvider;
   rendererDir: string;
   port?: number;
   token?: string;
@@ -77,6 +90,22 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
   const log = options.log ?? ((m: string) => console.error(m));
   const token = options.token ?? randomBytes(32).toString('base64url');
   const tokenBytes = Buffer.from(token);
+  // The keys first: a locked data folder stops the start before anything listens.
+  let keyProvider: KeyProvider;
+  let secrets: SecretStore;
+  let keyNotices: string[];
+  if (options.keyProvider) {
+    keyProvider = options.keyProvider;
+    const opened = options.secrets ? undefined : await openSecretStore(options.dataDir, keyProvider);
+    secrets = options.secrets ?? opened!.store;
+    keyNotices = opened?.notices ?? [];
+  } else {
+    const archiveDir = options.settings.get().archive?.dir;
+    const opened = await openDataFolder(options.dataDir, options.keySources ?? keySourcesFromEnv(), archiveDir ? { archiveDirs: [archiveDir] } : {});
+    keyProvider = opened.folder.provider;
+    secrets = options.secrets ?? opened.secrets;
+    keyNotices = opened.notices;
+  }
   const server = createServer();
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
@@ -87,7 +116,9 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
   const services = await createServices({
     dataDir: options.dataDir,
     settings: options.settings,
-    secrets: options.secrets ?? FileSecretStore.open(options.dataDir),
+    secrets,
+    keyProvider,
+    keyNotices,
     host: 'browser',
     version: VERSION,
     dataPlaneBaseUrl: `${origin}${DATA_PLANE_PREFIX}`,
@@ -131,7 +162,6 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
       'X-Content-Type-Options': 'nosniff',
     };
     if (file.endsWith('.html')) {
-      headers['Content-Security-Policy'] = contentSecurityPolicy({ connectSrc: ["'self'"] });
       headers['Cache-Control'] = 'no-store';
     }
     res.writeHead(200, headers);
@@ -179,6 +209,10 @@ export async function startBrowserHost(options: BrowserHostOptions): Promise<Bro
   }
 
   server.on('request', (req, res) => {
+    // Every answer carries the CSP, not only the page: a JSON, DICOM or error body opened as a document (a
+    // link, a redirect, a sniffing client) must not run anything either.
+    res.setHeader('Content-Security-Policy', APP_CSP);
+    res.setHeader('X-Content-Type-Options', 'nosniff');
     onRequest(req, res).catch((err) => {
       log(`browser host: ${err instanceof Error ? err.stack : String(err)}`);
       if (!res.headersSent) deny(res, 500, 'Internal error');

@@ -11,7 +11,7 @@ import { CliUsageError, type CliIo } from './pacsCommands';
 
 export const ARCHIVE_USAGE = `  dokuei archive ls [--json]              studies in the encrypted archive (pinned, open, last access)
   dokuei archive usage [--json]           bytes in use, by modality and per study (LRU order)
-  dokuei archive verify [--json]          check every file's authentication tag and the index
+  dokuei archive verify [--json]          check every file's authentication tag, completeness and hash, and the index
   dokuei archive pin|unpin STUDY_UID      keep a study from (or return it to) quota eviction
   dokuei archive evict STUDY_UID          remove a study from the archive now`;
 
@@ -56,13 +56,18 @@ export async function archiveCommand(archive: EncryptedArchive, args: string[], 
     }
     case 'verify': {
       const report = await archive.verify();
-      const bad = report.corrupt.length + report.missing.length + report.orphans.length;
+      // Conflicting copies kept aside are reported but are no fault of the archive: they wait for a person.
+      const bad = report.corrupt.length + report.missing.length + report.orphans.length + report.incomplete.length;
       if (json) io.out(JSON.stringify({ root: archive.root, ...report, ok: bad === 0 }, null, 2));
       else {
-        io.out(`Checked ${report.checked} files: ${report.corrupt.length} corrupt, ${report.missing.length} missing, ${report.orphans.length} not in the index.`);
-        for (const p of report.corrupt) io.out(`  corrupt  ${p.file}  ${p.instance ?? ''}: ${p.reason}`);
-        for (const p of report.missing) io.out(`  missing  ${p.file}  ${p.instance ?? ''}`);
-        for (const p of report.orphans) io.out(`  orphan   ${p.file}`);
+        io.out(
+          `Checked ${report.checked} files: ${report.corrupt.length} corrupt, ${report.incomplete.length} incomplete, ${report.missing.length} missing, ${report.orphans.length} not in the index, ${report.conflicts.length} conflicting copies kept aside.`,
+        );
+        for (const p of report.corrupt) io.out(`  corrupt    ${p.file}  ${p.instance ?? ''}: ${p.reason}`);
+        for (const p of report.incomplete) io.out(`  incomplete ${p.file}  ${p.instance ?? ''}: ${p.reason}`);
+        for (const p of report.missing) io.out(`  missing    ${p.file}  ${p.instance ?? ''}`);
+        for (const p of report.orphans) io.out(`  orphan     ${p.file}`);
+        for (const p of report.conflicts) io.out(`  conflict   ${p.file}  ${p.instance ?? ''}: ${p.reason}`);
       }
       return bad ? 1 : 0;
     }
@@ -95,6 +100,6 @@ export async function archiveCommand(archive: EncryptedArchive, args: string[], 
       return 0;
     }
     default:
-      throw new CliUsageError(`unknown archive command "${sub ?? ''}" (try: ls, usage, verify, pin, unpin, evict)`);
+      throw new CliUsageError(`unknown archive command "${sub ?? ''}" (try: ls, usage, verify, pin, unpin, evict, rekey, reset)`);
   }
 }

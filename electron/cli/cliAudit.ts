@@ -4,20 +4,20 @@
  * the log closed (pending records written) when the command is done. A log that cannot be opened is reported
  * on stderr and the command runs unrecorded.
  */
-import { defaultKeyProvider } from '../services/archive/keyProvider';
 import { AuditLog } from '../services/audit/auditLog';
 import { auditSink, type AuditSink } from '../services/audit/auditSink';
 import { processAuditContext } from '../services/audit/processContext';
+import type { CliFolder } from './cliKeys';
 
-export async function withCliAudit<T>(dataDir: string, run: (audit: AuditSink | undefined) => Promise<T>): Promise<T> {
+export async function withCliAudit<T>(folder: CliFolder, run: (audit: AuditSink | undefined) => Promise<T>): Promise<T> {
   const context = processAuditContext();
   const warn = (m: string) => void process.stderr.write(`dokuei: ${m}\n`);
   let log: AuditLog | undefined;
   try {
-    log = await AuditLog.open(dataDir, { keyProvider: defaultKeyProvider(dataDir), context });
+    log = await AuditLog.open(folder.dataDir, { keyProvider: (await folder.open()).folder.provider, context });
   } catch (err) {
     // The command still runs (an audit failure never stops the user's action), and says it went unrecorded.
-    warn(`the audit log in ${dataDir} cannot be opened (${err instanceof Error ? err.message : String(err)}): this command is not recorded`);
+    warn(`the audit log in ${folder.dataDir} cannot be opened (${err instanceof Error ? err.message : String(err)}): this command is not recorded`);
   }
   try {
     return await run(log && auditSink(log, context, (m) => warn(m)));

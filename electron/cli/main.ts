@@ -5,6 +5,7 @@
  *   dokuei store ls [--data-dir DIR] [--json]
  *   dokuei nodes list|echo NAME, dokuei query …, dokuei retrieve STUDY_UID [--node NAME]
  *   dokuei archive ls|usage|verify|pin STUDY|unpin STUDY|evict STUDY [--archive DIR] [--json]
+ *   dokuei archive rekey [--new-passphrase-stdin | --new-key-file FILE] [--json], dokuei archive reset --yes [--json]
  *   dokuei audit ls|show INDEX|verify|export [--out FILE] [--data-dir DIR] [--json]
  *   dokuei prefetch --rule today|priors|pinned [--patient-id ID] [--count N] [--study UID ...] [--wait] [--json]
  *   dokuei suv FILE_OR_DIR... [--weight KG] [--height CM] [--sex M|F|O] [--dose BQ] [--injection ISO] [--half-life S] [--seg SEG] [--json]
@@ -21,17 +22,17 @@ import { inspectFiles } from '../services/dicom/inspect';
 import { CliUsageError, nodesCommand, queryCommand, retrieveCommand, secretsCommand } from './pacsCommands';
 import { ARCHIVE_USAGE, archiveCommand } from './archiveCommands';
 import { PREFETCH_USAGE, prefetchCommand } from './prefetchCommands';
-import { FileSecretStore } from '../services/secrets/secretStore';
 import { openCliServices } from './cliServices';
 import { REGISTER_USAGE, registerCommand } from './registerCommand';
 import { SUV_USAGE, suvCommand } from './suvCommand';
 import { EncryptedArchive } from '../services/archive/encryptedArchive';
-import { defaultKeyProvider } from '../services/archive/keyProvider';
 import { AuditLog } from '../services/audit/auditLog';
 import { processAuditContext } from '../services/audit/processContext';
 import { AUDIT_USAGE, auditCommand } from './auditCommands';
 import { archiveCensus, importAuditEvent } from './importAudit';
 import { withCliAudit } from './cliAudit';
+import { cliFolder } from './cliKeys';
+import { CUSTODY_USAGE, rekeyCommand, resetCommand } from './custodyCommands';
 import type { AuditSink } from '../services/audit/auditSink';
 
 const USAGE = `dokuei ${VERSION} — Dokuei command line
@@ -56,6 +57,7 @@ Usage:
   dokuei retrieve STUDY_UID [--node NAME] [--series SERIES_UID] [--json]
                                           retrieve into the local store, with a progress bar
 ${ARCHIVE_USAGE}
+${CUSTODY_USAGE}
 ${AUDIT_USAGE}
 ${PREFETCH_USAGE}
 ${REGISTER_USAGE}
@@ -63,8 +65,10 @@ ${SUV_USAGE}
 Options:
   --data-dir DIR   local data folder (default: $DOKUEI_DATA_DIR or ${defaultDataDir()});
                    nodes are read from DIR/settings.json, secrets from DIR/secrets.enc
-  --archive DIR    the local archive folder (default: DIR/archive of the data folder);
-                   its key: $DOKUEI_ARCHIVE_KEY, else the data folder's archive.key
+  --archive DIR    the local archive folder (default: DIR/archive of the data folder)
+  --key-file FILE  the data folder's key file (kept outside it; created at a first start)
+                   Other key sources: $DOKUEI_ARCHIVE_KEY (a 32-byte key, base64), $DOKUEI_PASSPHRASE,
+                   or the passphrase typed in the terminal (asked twice at a first start)
   --json           machine-readable output
   -h, --help       this text`;
 
@@ -105,6 +109,10 @@ export async function run(argv: string[]): Promise<number> {
       injection: { type: 'string' },
       'half-life': { type: 'string' },
       out: { type: 'string' },
+      'key-file': { type: 'string' },
+      'new-key-file': { type: 'string' },
+      'new-passphrase-stdin': { type: 'boolean', default: false },
+      yes: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h', default: false },
       version: { type: 'boolean', default: false },
     },
@@ -114,10 +122,13 @@ export async function run(argv: string[]): Promise<number> {
   if (values.help || !command) return out(USAGE), command || values.help ? 0 : 2;
   const dataDir = path.resolve(values['data-dir'] ?? (process.env.DOKUEI_DATA_DIR || defaultDataDir()));
   const archiveDir = path.resolve(values.archive ?? path.join(dataDir, 'archive'));
-  const openAudit = () => AuditLog.open(dataDir, { keyProvider: defaultKeyProvider(dataDir), context: processAuditContext() });
-  const openArchive = (audit?: AuditSink) =>
+  // The data folder's keys, unlocked once and only by the commands that need them.
+  const folder = cliFolder(dataDir, archiveDir, values['key-file']);
+  const keyProvider = async () => (await folder.open()).folder.provider;
+  const openAudit = async () => AuditLog.open(dataDir, { keyProvider: await keyProvider(), context: processAuditContext() });
+  const openArchive = async (audit?: AuditSink) =>
     EncryptedArchive.open(archiveDir, {
-      keyProvider: defaultKeyProvider(dataDir),
+      keyProvider: await keyProvider(),
       onSkip: (file, reason) => process.stderr.write(`Quarantined ${file}: ${reason}\n`),
       ...(audit ? { audit } : {}),
     });
@@ -159,8 +170,12 @@ export async function run(argv: string[]): Promise<number> {
       await audit.close();
       if (values.json) out(JSON.stringify(result, null, 2));
       else {
-        out(`Imported ${result.imported}, skipped ${result.skipped} already stored, ${result.failed.length} failed.`);
+        const replaced = result.replaced ? `, replaced ${result.replaced} incomplete` : '';
+        const conflicts = result.conflicts.length ? `, ${result.conflicts.length} conflicting (kept aside)` : '';
+        out(`Imported ${result.imported}, skipped ${result.skipped} already stored${replaced}${conflicts}, ${result.failed.length} failed.`);
+        // The reason only: a library's raw message (detail) is for --json.
         for (const f of result.failed) out(`  ${f.path}: ${f.reason}`);
+        for (const c of result.conflicts) out(`  ${c.path}: ${c.reason}${c.keptAs ? ` (${c.keptAs})` : ''}`);
       }
       return result.failed.length ? 1 : 0;
     }
@@ -179,17 +194,13 @@ export async function run(argv: string[]): Promise<number> {
       return 0;
     }
     case 'secrets': {
-      const readStdin = async () => {
-        const chunks: Buffer[] = [];
-        for await (const c of process.stdin) chunks.push(c as Buffer);
-        return Buffer.concat(chunks).toString('utf8');
-      };
-      return secretsCommand(FileSecretStore.open(dataDir), rest, readStdin, { out, err: (t) => void process.stderr.write(t), isTty: false });
+      const readStdin = readStdinText;
+      return secretsCommand((await folder.open()).secrets, rest, readStdin, { out, err: (t) => void process.stderr.write(t), isTty: false });
     }
     case 'nodes':
     case 'query':
     case 'retrieve': {
-      const services = await openCliServices(dataDir, archiveDir);
+      const services = await openCliServices(folder);
       const io = { out, err: (t: string) => void process.stderr.write(t), isTty: !!process.stderr.isTTY };
       const ctl = new AbortController();
       const onSigint = () => ctl.abort();
@@ -204,7 +215,7 @@ export async function run(argv: string[]): Promise<number> {
       }
     }
     case 'prefetch': {
-      const services = await openCliServices(dataDir, archiveDir);
+      const services = await openCliServices(folder);
       const ctl = new AbortController();
       const onSigint = () => ctl.abort();
       process.once('SIGINT', onSigint);
@@ -218,10 +229,17 @@ export async function run(argv: string[]): Promise<number> {
     }
     case 'suv':
       // Reading PET headers is access to patient data: one record per series read.
-      return withCliAudit(dataDir, (audit) => suvCommand(rest, values, values.json ?? false, { out, err: (t) => void process.stderr.write(t), isTty: false }, audit));
-    case 'archive':
+      return withCliAudit(folder, (audit) => suvCommand(rest, values, values.json ?? false, { out, err: (t) => void process.stderr.write(t), isTty: false }, audit));
+    case 'archive': {
+      const io = { out, err: (t: string) => void process.stderr.write(t), isTty: false };
+      if (rest[0] === 'rekey') {
+        const readNewPassphrase = values['new-passphrase-stdin'] ? () => readStdinText() : undefined;
+        return rekeyCommand(folder, { json: values.json ?? false, ...(values['new-key-file'] ? { newKeyFile: values['new-key-file'] } : {}), ...(readNewPassphrase ? { readNewPassphrase } : {}) }, io);
+      }
+      if (rest[0] === 'reset') return resetCommand(folder, { yes: values.yes ?? false, json: values.json ?? false }, io);
+      await folder.open(); // a locked folder says so once, before anything else
       // Pins, unpins, evictions and files failing authentication are recorded by the archive itself.
-      return withCliAudit(dataDir, async (audit) => {
+      return withCliAudit(folder, async (audit) => {
         const archive = await openArchive(audit);
         try {
           return await archiveCommand(archive, rest, values.json ?? false, { out, err: (t) => void process.stderr.write(t), isTty: false });
@@ -229,6 +247,7 @@ export async function run(argv: string[]): Promise<number> {
           await archive.close();
         }
       });
+    }
     case 'audit': {
       const audit = await openAudit();
       try {
@@ -242,6 +261,12 @@ export async function run(argv: string[]): Promise<number> {
     default:
       throw new UsageError(`unknown command "${command}"`);
   }
+}
+
+async function readStdinText(): Promise<string> {
+  const chunks: Buffer[] = [];
+  for await (const c of process.stdin) chunks.push(c as Buffer);
+  return Buffer.concat(chunks).toString('utf8');
 }
 
 async function registerWithSigint(args: string[]): Promise<number> {

@@ -22,12 +22,14 @@
  */
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { parseArgs } from 'node:util';
 import { RegistrationError, registerRigid, type Initialization, type RegistrationOptions, type RoiBox } from '../../common/registration';
 import { loadSeriesVolume, parseSeriesArgument, SeriesVolumeError } from '../services/registration/loadSeriesVolume';
-import { newUid, seriesRefFromFolder, SpatialRegistrationError, writeSpatialRegistration } from '../services/registration/spatialRegistration';
+import { newUid, seriesRefFromFolder, SPATIAL_REGISTRATION_SOP_CLASS, SpatialRegistrationError, writeSpatialRegistration } from '../services/registration/spatialRegistration';
+import { exportInstances } from '../../common/audit/builders';
+import { formatPersonName } from '../../common/dicom/dicomJson';
 import { EncryptedArchive } from '../services/archive/encryptedArchive';
-import { defaultKeyProvider } from '../services/archive/keyProvider';
 import { defaultDataDir } from '../services/dataDir';
 import { sendAfterSave, type SendOutcome } from '../services/pacs/sendInstances';
 import { openCliServices } from './cliServices';
@@ -35,6 +37,7 @@ import { CliUsageError, type CliIo } from './pacsCommands';
 import { recordRegistrationSaved } from '../services/registration/saveRegistration';
 import type { StudyInstanceUid } from '../../common/dicom/uid';
 import { withCliAudit } from './cliAudit';
+import { cliFolder, type CliFolder } from './cliKeys';
 
 export const REGISTER_USAGE = `  dokuei register FIXED_DIR[#SERIES] MOVING_DIR[#SERIES] [--roi x0,y0,z0,x1,y1,z1] [--json]
                  [--fixed-series S] [--moving-series S] [--init auto|identity|centers|moments|global] [--seed N]
@@ -67,8 +70,8 @@ const round = (x: number, digits: number) => Number(x.toFixed(digits));
  * --save --send: stores the object through the app's services (the same archive, settings and nodes) and sends it.
  * The store comes first and is not undone: a send failure is reported in the outcome, never thrown.
  */
-async function saveAndSend(dataDir: string, archiveDir: string, bytes: Uint8Array, studyInstanceUid: string, sopInstanceUid: string, nodeName: string, signal?: AbortSignal): Promise<SendOutcome> {
-  const services = await openCliServices(dataDir, archiveDir);
+async function saveAndSend(folder: CliFolder, bytes: Uint8Array, studyInstanceUid: string, sopInstanceUid: string, nodeName: string, signal?: AbortSignal): Promise<SendOutcome> {
+  const services = await openCliServices(folder);
   try {
     await services.store.put(bytes);
     recordRegistrationSaved(services.auditSink, studyInstanceUid, services.store.instances(studyInstanceUid as StudyInstanceUid)?.[0]);
@@ -95,6 +98,7 @@ export async function registerCommand(argv: string[], io: CliIo, signal?: AbortS
       'save-file': { type: 'string' },
       'data-dir': { type: 'string' },
       archive: { type: 'string' },
+      'key-file': { type: 'string' },
       send: { type: 'string' },
     },
   });
@@ -144,17 +148,33 @@ export async function registerCommand(argv: string[], io: CliIo, signal?: AbortS
         const file = path.resolve(values['save-file']);
         await fs.writeFile(file, bytes);
         saved.file = file;
+        // The file carries the patient's identity out of the archive: an Export (PS3.15 A.5.3.4) in the data
+        // folder's trail (a folder that cannot be opened says so on stderr; the file is written either way).
+        const dataDir = path.resolve(values['data-dir'] ?? (process.env.DOKUEI_DATA_DIR || defaultDataDir()));
+        const archiveDir = path.resolve(values.archive ?? path.join(dataDir, 'archive'));
+        const patientName = typeof fixedRef.patientName === 'string' ? fixedRef.patientName : formatPersonName(fixedRef.patientName);
+        await withCliAudit(cliFolder(dataDir, archiveDir, values['key-file']), async (audit) =>
+          audit?.record((ctx) =>
+            exportInstances(ctx, {
+              destination: pathToFileURL(file).href,
+              studies: [{ uid: fixedRef.studyInstanceUid, sopClasses: [{ uid: SPATIAL_REGISTRATION_SOP_CLASS, numberOfInstances: 1 }] }],
+              patients: fixedRef.patientId ? [{ id: fixedRef.patientId, ...(patientName ? { name: patientName } : {}) }] : [],
+            }),
+          ),
+        );
       }
       if (values.save && values.send !== undefined) {
         const dataDir = path.resolve(values['data-dir'] ?? (process.env.DOKUEI_DATA_DIR || defaultDataDir()));
         const archiveDir = path.resolve(values.archive ?? path.join(dataDir, 'archive'));
         saved.archive = archiveDir;
-        saved.send = await saveAndSend(dataDir, archiveDir, bytes, fixedRef.studyInstanceUid, sopInstanceUid, values.send, signal);
+        saved.send = await saveAndSend(cliFolder(dataDir, archiveDir, values['key-file']), bytes, fixedRef.studyInstanceUid, sopInstanceUid, values.send, signal);
       } else if (values.save) {
         const dataDir = path.resolve(values['data-dir'] ?? (process.env.DOKUEI_DATA_DIR || defaultDataDir()));
         const archiveDir = path.resolve(values.archive ?? path.join(dataDir, 'archive'));
-        await withCliAudit(dataDir, async (audit) => {
-          const store = await EncryptedArchive.open(archiveDir, { keyProvider: defaultKeyProvider(dataDir), ...(audit ? { audit } : {}) });
+        const folder = cliFolder(dataDir, archiveDir, values['key-file']);
+        const keyProvider = (await folder.open()).folder.provider; // a locked folder stops here, with its message
+        await withCliAudit(folder, async (audit) => {
+          const store = await EncryptedArchive.open(archiveDir, { keyProvider, ...(audit ? { audit } : {}) });
           try {
             await store.put(bytes);
             recordRegistrationSaved(audit, fixedRef.studyInstanceUid, store.instances(fixedRef.studyInstanceUid as StudyInstanceUid)?.[0]);

@@ -11,8 +11,8 @@ import { createServices } from '../services/app/createServices';
 import { nodeHealthRows } from '../services/app/handlers';
 import { VERSION } from '../services/version';
 import { ElectronStoreSettings } from './electronStoreSettings';
-import { SafeStorageSecretStore } from './safeStorageSecrets';
-import { SafeStorageKeyProvider } from '../services/archive/keyProvider';
+import { appKeySources, migrateSafeStorageSecrets } from './safeStorageSecrets';
+import { openDataFolder } from '../services/custody/openFolder';
 import {
   EXTERNAL_URL_ALLOW_LIST,
   isAllowedExternalUrl,
@@ -79,12 +79,19 @@ function lockDownSession(): void {
 async function start(): Promise<void> {
   lockDownSession();
   const settings = new ElectronStoreSettings(new ElectronStore<Record<string, unknown>>({ name: 'settings' }));
+  const dataDir = app.getPath('userData');
+  // The data folder's keys: the OS keyring (never its basic_text fallback), or a passphrase / key file when
+  // given. A folder that cannot be opened stops the start with the "locked" message (shown by the catch below).
+  const archiveDir = settings.get().archive?.dir;
+  const opened = await openDataFolder(dataDir, await appKeySources(safeStorage), archiveDir ? { archiveDirs: [archiveDir] } : {});
+  const movedSecrets = await migrateSafeStorageSecrets(safeStorage, dataDir, opened.secrets);
+  if (movedSecrets) opened.notices.push(`Moved ${movedSecrets} stored secret(s) into the data folder's secret store.`);
   const services = await createServices({
-    dataDir: app.getPath('userData'),
+    dataDir,
     settings,
-    secrets: new SafeStorageSecretStore(safeStorage, app.getPath('userData')),
-    // The archive's data key is wrapped by the OS keychain in the app (a key file only in the browser host/CLI).
-    keyProvider: new SafeStorageKeyProvider(safeStorage),
+    secrets: opened.secrets,
+    keyProvider: opened.folder.provider,
+    keyNotices: opened.notices,
     host: 'electron',
     version: VERSION,
     dataPlaneBaseUrl: DATA_PLANE_BASE_URL,

@@ -20,10 +20,19 @@ describe('npm run start:browser on a fresh install', () => {
 
   beforeAll(async () => {
     home = await makeTempDir('dokuei-home-');
-    // A fresh user: empty HOME and XDG folders, so no settings and no data from earlier runs.
+    // A fresh user: empty HOME and XDG folders, so no settings and no data from earlier runs. The first start
+    // chooses the data folder's passphrase: asked in a terminal, here (no terminal) from DOKUEI_PASSPHRASE.
     child = spawn('npm', ['run', 'start:browser'], {
       cwd: repoRoot,
-      env: { ...process.env, HOME: home, XDG_CONFIG_HOME: path.join(home, '.config'), XDG_DATA_HOME: path.join(home, '.local/share'), DOKUEI_DATA_DIR: '' },
+      env: {
+        ...process.env,
+        HOME: home,
+        XDG_CONFIG_HOME: path.join(home, '.config'),
+        XDG_DATA_HOME: path.join(home, '.local/share'),
+        DOKUEI_DATA_DIR: '',
+        DOKUEI_ARCHIVE_KEY: '',
+        DOKUEI_PASSPHRASE: 'a newcomer passphrase',
+      },
       stdio: ['ignore', 'pipe', 'pipe'],
       detached: true,
     });

@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
 import { getString } from '../../common/dicom/dicomJson';
 import type { SeriesInstanceUid, SopInstanceUid, StudyInstanceUid } from '../../common/dicom/uid';
-import { defaultKeyProvider } from '../../electron/services/archive/keyProvider';
+import { testKeyProvider } from '../support/testArchive';
 import { SuvCorrections } from '../../electron/services/suv/corrections';
 import { RWVM_SOP_CLASS_UID } from '../../electron/services/suv/rwvm';
 import { dciodvfy } from '../integration/suv/dciodvfy';
@@ -48,7 +48,7 @@ describe('SUV recalculation in the stack viewer (PET/CT phantom, weight 66.2 →
   let hot: [number, number];
 
   /** The corrections history as the app saved it, read (decrypted) with the key provider the browser host uses. */
-  const savedHistory = () => new SuvCorrections({ dataDir: session.dataDir, store: session.host.services.store, keyProvider: defaultKeyProvider(session.dataDir) }).history();
+  const savedHistory = () => new SuvCorrections({ dataDir: session.dataDir, store: session.host.services.store, keyProvider: testKeyProvider() }).history();
 
   /** Opens the PET at the sphere slice: first from the launch URL, then by reloading the page (a new page state). */
   async function openPetAtSphere(reload = false): Promise<void> {

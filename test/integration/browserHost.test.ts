@@ -18,6 +18,7 @@ import { allKeys, FRAMES_ACCEPT, multipartParts, RETRIEVE_URL, stringValue } fro
 import { rawRequest } from '../support/http';
 import { startOrthanc, type OrthancInstance } from '../support/orthanc';
 import { makeTempDir, removeDir } from '../support/tempDir';
+import { testKeyProvider, testKeySources } from '../support/testArchive';
 
 const INDEX_HTML = '<!doctype html><html><head><title>Dokuei test bundle</title></head><body><div id="root">dokuei-test-bundle</div></body></html>\n';
 const KNOWN_CODES = new Set<string>(Object.values(ErrorCode));
@@ -58,6 +59,7 @@ describe('browser host with a real Orthanc node', () => {
       dataDir,
       settings: new MemorySettingsStore({ nodes: [{ name: 'TestPACS', kind: 'dicomweb', url: orthanc.dicomwebUrl }] }),
       rendererDir,
+      keyProvider: testKeyProvider(),
       log: (m) => logs.push(m),
     });
   }, 180_000);
@@ -240,6 +242,32 @@ describe('browser host with a real Orthanc node', () => {
       expect(res.status).toBe(404);
       await res.text();
     });
+
+    it('app.log from the page is one line of the host log: a newline cannot forge a line of its own', async () => {
+      const res = await ipc(host!, 'app.log', { level: 'info', message: 'opened\n[renderer 9] error: forged line' });
+      expect(res.status).toBe(200);
+      const line = logs.find((l) => l.includes('forged line'));
+      expect(line).toBeDefined();
+      expect(line).toContain('opened\\n[renderer 9] error: forged line');
+      expect(line!.split('\n')).toHaveLength(1);
+    });
+
+    it('every answer carries the CSP and nosniff, not only the page: data plane, IPC, errors, refusals', async () => {
+      const auth = { Authorization: `Bearer ${host!.token}` };
+      const answers = [
+        await fetch(`${host!.origin}/dicomweb/studies`, { headers: auth }),
+        await fetch(`${host!.origin}/dicomweb/studies`),
+        await ipc(host!, 'app.getInfo', {}),
+        await ipc(host!, 'no.such', {}),
+        await fetch(`${host!.origin}/no-such-file.js`),
+      ];
+      expect(answers.map((r) => r.status)).toEqual([200, 401, 200, 404, 404]);
+      for (const res of answers) {
+        expect(res.headers.get('content-security-policy'), res.url).toContain("default-src 'self'");
+        expect(res.headers.get('x-content-type-options'), res.url).toBe('nosniff');
+        await res.arrayBuffer();
+      }
+    });
   });
 });
 
@@ -253,7 +281,8 @@ describe('browser host on a first run without PACS', () => {
     const rendererDir = await writeRenderer();
     dirs.push(dataDir, rendererDir);
     // No demoDir: the host must find resources/demo by itself, as it does for a user.
-    host = await startBrowserHost({ dataDir, settings: new MemorySettingsStore({}), rendererDir, log: (m) => logs.push(m) });
+    // The key as a user gives it (DOKUEI_ARCHIVE_KEY): the first start sets up the folder's custody.
+    host = await startBrowserHost({ dataDir, settings: new MemorySettingsStore({}), rendererDir, keySources: testKeySources(), log: (m) => logs.push(m) });
   }, 180_000);
 
   afterAll(async () => {

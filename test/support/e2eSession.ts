@@ -14,6 +14,7 @@ import { repoRoot } from './data';
 import { ensureRendererBuilt } from './renderer';
 import { makeTempDir, removeDir } from './tempDir';
 import { waitForRenderedImage } from './viewerPage';
+import { testKeySources } from './testArchive';
 
 export const shotsDir = path.join(repoRoot, 'test-results');
 
@@ -41,8 +42,8 @@ export interface E2eSessionOptions {
   seedDemo?: boolean;
   /** The test's own settings store instead of the in-memory one made from `nodes` and `seedDemo`. */
   settings?: SettingsStore | ((dataDir: string) => SettingsStore);
-  /** More browser-host options: a secret store (default: the encrypted file in dataDir), the demo folder. */
-  hostOptions?: Pick<BrowserHostOptions, 'secrets' | 'demoDir'>;
+  /** More browser-host options: a secret store (default: the encrypted file in dataDir), the demo folder, key sources (default: the test key). */
+  hostOptions?: Pick<BrowserHostOptions, 'secrets' | 'demoDir' | 'keySources'>;
   /** Record each page error with its stack, not just its message. */
   errorStacks?: boolean;
 }
@@ -63,7 +64,9 @@ export async function startE2eSession(options: E2eSessionOptions): Promise<E2eSe
       typeof options.settings === 'function'
         ? options.settings(dataDir)
         : (options.settings ?? new MemorySettingsStore({ nodes: options.nodes ?? [], seedDemo: options.seedDemo ?? false }));
-    host = await startBrowserHost({ ...options.hostOptions, dataDir, settings, rendererDir, log: () => {} });
+    // The test key as DOKUEI_ARCHIVE_KEY would give it (the folder gets its custody.json, as a user's does),
+    // unless the test brings its own key sources.
+    host = await startBrowserHost({ keySources: testKeySources(), ...options.hostOptions, dataDir, settings, rendererDir, log: () => {} });
     if (files.length > 0) {
       const imported = await importPaths(host.services.store, files);
       const failed = options.skipNotDicom ? imported.failed.filter((f) => !/^Not a DICOM Part 10 file/.test(f.reason)) : imported.failed;

@@ -11,6 +11,7 @@ import { seriesUid, sopUid, studyUid, type SeriesInstanceUid, type SopInstanceUi
 import { EncryptedArchive, type ArchiveOptions } from '../../electron/services/archive/encryptedArchive';
 import { EnvKeyProvider, type KeyProvider } from '../../electron/services/archive/keyProvider';
 import { listFilesRecursively } from '../../electron/services/store/listFiles';
+import type { KeySources } from '../../electron/services/custody/custody';
 
 const TEST_ARCHIVE_KEY = randomBytes(32).toString('base64');
 
@@ -20,6 +21,14 @@ export const testArchiveEnv = { DOKUEI_ARCHIVE_KEY: TEST_ARCHIVE_KEY } as const;
 export function testKeyProvider(): KeyProvider {
   return new EnvKeyProvider(testArchiveEnv);
 }
+
+/** The test key as a user would give it (DOKUEI_ARCHIVE_KEY), for what resolves the data folder's custody. */
+export function testKeySources(): KeySources {
+  return { envKey: TEST_ARCHIVE_KEY };
+}
+
+/** A cheap scrypt cost for tests that set a passphrase (the stored parameters say which cost was used). */
+export const TEST_SCRYPT_COST = { N: 1024, r: 8, p: 1 } as const;
 
 /** Opens (creating if needed) an encrypted archive in `dir` with the test key. */
 export function openTestArchive(dir: string, options: Omit<ArchiveOptions, 'keyProvider'> = {}): Promise<EncryptedArchive> {

@@ -19,7 +19,7 @@ import type { PacsNode } from '../pacs/pacsNode';
 import type { SecretStore } from '../secrets/secretStore';
 import { quotaGbToBytes, type SettingsStore } from '../settings/settings';
 import { EncryptedArchive } from '../archive/encryptedArchive';
-import { defaultKeyProvider, type KeyProvider } from '../archive/keyProvider';
+import type { KeyProvider } from '../archive/keyProvider';
 import type { InstanceStore } from '../store/instanceStore';
 import { importPaths } from '../store/importPaths';
 import { SuvCorrections } from '../suv/corrections';
@@ -47,8 +47,13 @@ export interface ServicesOptions {
   demoDir?: string;
   /** The encrypted archive folder (default `<dataDir>/archive`). */
   archiveDir?: string;
-  /** Protects the archive's data key: Electron passes a SafeStorageKeyProvider; default DOKUEI_ARCHIVE_KEY, else `<dataDir>/archive.key`. */
-  keyProvider?: KeyProvider;
+  /**
+   * Wraps the data keys of the archive, audit log and SUV corrections: the data folder's key once its custody
+   * is unlocked (../custody/openFolder.ts). Never a key stored in the data folder.
+   */
+  keyProvider: KeyProvider;
+  /** What the key custody has to say on every start (a legacy key beside the data): added to the notices. */
+  keyNotices?: readonly string[];
   /** How often nodes that are not online are probed (default 30 s). */
   probeIntervalMs?: number;
   /** The CLI never seeds the demo study, whatever the settings say. */
@@ -86,9 +91,9 @@ export interface Services {
 export async function createServices(options: ServicesOptions): Promise<Services> {
   const log = options.log ?? (() => {});
   const settings = options.settings.get();
-  const notices: string[] = [];
+  const notices: string[] = [...(options.keyNotices ?? [])];
   const archiveDir = options.archiveDir ?? settings.archive?.dir ?? path.join(options.dataDir, 'archive');
-  const keyProvider = options.keyProvider ?? defaultKeyProvider(options.dataDir);
+  const keyProvider = options.keyProvider;
   const quotaGb = settings.archive?.quotaGb;
   // The audit log first (its key is its own, not the archive's): the archive records pins, evictions and
   // tampered files through the sink. Application Start is still the first record, once the archive opened.

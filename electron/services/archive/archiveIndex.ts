@@ -26,6 +26,8 @@ export interface InstanceEntry {
   storedAt: number;
   node?: string;
   metadata: DicomJsonDataset;
+  /** Content hash of the instance, checked complete when stored; undefined for entries of older versions. */
+  hash?: string;
 }
 export interface SeriesEntry {
   instances: Map<string, InstanceEntry>;
@@ -126,6 +128,7 @@ export class ArchiveIndex {
         if (!se) st.series.set(rec.se, (se = { instances: new Map() }));
         const entry: InstanceEntry = { file: rec.f, size: rec.size, stored: rec.stored, storedAt: rec.storedAt ?? this.createdAt, metadata: rec.md };
         if (rec.node) entry.node = rec.node;
+        if (rec.h) entry.hash = rec.h;
         se.instances.set(rec.sop, entry);
         this.files.set(rec.f, { st: rec.st, se: rec.se, sop: rec.sop });
         this.plainBytes += rec.size;

@@ -7,7 +7,8 @@
  *   archiveIndex.ts  the in-memory index and its queries
  *   eviction.ts      quota, LRU order, pins and studies in use
  *   usage.ts         the usage report and its history (usageHistory.ts: the arithmetic)
- *   verify.ts        authenticating every file against the index
+ *   verify.ts        authenticating every file against the index, completeness and content hash
+ *   duplicates.ts    a second copy of a stored instance: skipped, replacing an incomplete one, or a conflict
  *   archiveLock.ts   one process per archive folder
  *   keyCustody.ts    the data key (keyProvider.ts: how it is wrapped)
  *
@@ -18,6 +19,7 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import type { DicomJsonDataset } from '../../../common/dicom/dicomJson';
 import type { SeriesInstanceUid, SopInstanceUid, StudyInstanceUid } from '../../../common/dicom/uid';
+import { assertComplete, contentHash } from '../dicom/completeness';
 import { readPart10Header } from '../dicom/part10';
 import type { InstanceStore, PutOutcome, StoreCounts } from '../store/instanceStore';
 import { ArchiveIndex, instanceUids, type StudyCompleteness } from './archiveIndex';
@@ -27,7 +29,8 @@ import { checkQuota, Eviction, type SetQuotaResult } from './eviction';
 import { Journal, putRecord } from './journal';
 import type { KeyProvider } from './keyProvider';
 import { archiveCreatedAt, loadDataKey } from './keyCustody';
-import { newObjectId, readObject, writeObject } from './objectFiles';
+import { CONFLICTS_DIR, decideDuplicate, keepAside } from './duplicates';
+import { newObjectId, objectPath, readObject, writeObject } from './objectFiles';
 import { emptyStartupReport, recover, type StartupReport } from './recovery';
 import { archiveUsage, type ArchiveUsage } from './usage';
 import { verifyArchive, type VerifyReport } from './verify';
@@ -89,7 +92,7 @@ export class EncryptedArchive implements InstanceStore {
   /** Opens (creating if needed) an archive folder and runs the start-up recovery pass. */
   static async open(dir: string, options: ArchiveOptions): Promise<EncryptedArchive> {
     const root = path.resolve(dir);
-    for (const d of ['objects', 'tmp', 'quarantine']) await fs.mkdir(path.join(root, d), { recursive: true, mode: 0o700 });
+    for (const d of ['objects', 'tmp', 'quarantine', CONFLICTS_DIR]) await fs.mkdir(path.join(root, d), { recursive: true, mode: 0o700 });
     await takeLock(root);
     try {
       const key = await loadDataKey(root, options.keyProvider);
@@ -121,20 +124,34 @@ export class EncryptedArchive implements InstanceStore {
    * Crash-safe order: encrypt → temp file → fsync → rename into objects/ → fsync dir (writeObject) →
    * journal frame → fsync. What a crash between two steps leaves is cleaned up at open (recovery.ts).
    */
+  /**
+   * An incomplete instance (dicom/completeness.ts) is refused with IncompleteInstanceError. A second copy of
+   * a stored instance is skipped (identical, or in another transfer syntax), replaces an incomplete stored
+   * copy, or is kept aside as a conflict
+   * (duplicates.ts); a replacement is journalled as the old file's removal and the new put in one write.
+   */
   async put(bytes: Uint8Array, options: PutOptions = {}): Promise<PutOutcome> {
-    const { dataset } = readPart10Header(bytes);
+    const { dataset, transferSyntaxUid } = readPart10Header(bytes);
     const { study, series, instance } = instanceUids(dataset);
+    assertComplete(bytes, dataset);
+    const hash = contentHash(bytes);
     return this.serial(async () => {
       if (this.closed) throw new Error('The archive is closed');
-      if (this.index.entry(study, series, instance)) return { kind: 'duplicate', study, series, instance } as const;
+      const existing = this.index.entry(study, series, instance);
+      const decision = existing && (await decideDuplicate(this.root, this.key, existing, hash, transferSyntaxUid));
+      if (decision === 'duplicate') return { kind: 'duplicate', study, series, instance } as const;
+      if (decision === 'conflict') return { kind: 'conflict', study, series, instance, keptAs: await keepAside(this.root, this.key, bytes, hash) } as const;
       const id = newObjectId();
       const blob = encryptFile(this.key, id, bytes);
       await this.eviction.makeRoom(blob.byteLength, study);
       await writeObject(this.root, id, blob);
-      await this.journal.append([putRecord(this.index, id, study, series, instance, bytes.byteLength, blob.byteLength, dataset, options.sourceNode)], true);
+      const put = putRecord(this.index, id, study, series, instance, bytes.byteLength, blob.byteLength, dataset, options.sourceNode, hash);
+      await this.journal.append(existing ? [{ t: 'del', f: existing.file, at: Date.now() }, put] : [put], true);
+      // The old file goes after the journal says so: a crash before leaves it an orphan, removed at open (recovery.ts).
+      if (existing) await fs.rm(objectPath(this.root, existing.file), { force: true });
       this.eviction.touchJournalled(study);
       this.emitChange();
-      return { kind: 'stored', study, series, instance } as const;
+      return { kind: existing ? 'replaced' : 'stored', study, series, instance } as const;
     });
   }
 

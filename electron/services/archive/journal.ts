@@ -33,6 +33,9 @@ export interface PutRecord {
   seq: number;
   /** When the instance was stored (epoch ms); absent in records of older versions. */
   storedAt?: number;
+  /** Content hash (completeness.ts contentHash) of a complete instance; absent in records of older versions,
+   *  whose file was not checked for completeness when stored. */
+  h?: string;
 }
 export interface TouchRecord {
   t: 'touch';
@@ -49,11 +52,12 @@ export type JournalRecord =
   | { t: 'snap'; seq: number; meta: [string, StudyMeta][]; puts: PutRecord[]; removed?: readonly RemovedSpan[] };
 
 /** The record of a new instance: stored now, and the most recently used study from now on. */
-export function putRecord(index: ArchiveIndex, f: string, st: string, se: string, sop: string, size: number, stored: number, md: DicomJsonDataset, node?: string): PutRecord {
+export function putRecord(index: ArchiveIndex, f: string, st: string, se: string, sop: string, size: number, stored: number, md: DicomJsonDataset, node?: string, hash?: string): PutRecord {
   const seq = index.nextSeq();
   const now = Date.now();
   const rec: PutRecord = { t: 'put', f, st, se, sop, size, stored, md, at: now, seq, storedAt: now };
   if (node) rec.node = node;
+  if (hash) rec.h = hash;
   return rec;
 }
 
@@ -119,6 +123,7 @@ export class Journal {
       const e = this.index.entry(w.st, w.se, w.sop)!;
       const rec: PutRecord = { t: 'put', f, st: w.st, se: w.se, sop: w.sop, size: e.size, stored: e.stored, md: e.metadata, at: 0, seq: 0, storedAt: e.storedAt };
       if (e.node) rec.node = e.node;
+      if (e.hash) rec.h = e.hash;
       puts.push(rec);
     }
     // Pins outlive their study (a study may be pinned before it arrives); other metadata does not.

@@ -7,6 +7,7 @@
  *   index.journal                 encrypted append-only journal of index changes (journal.ts)
  *   tmp/                          writes in progress (already-encrypted bytes), emptied at open (recovery.ts)
  *   quarantine/                   files that failed authentication at open, kept encrypted for inspection
+ *   conflicts/<32 hex>.dka        a second, different copy of a stored instance, kept aside (duplicates.ts)
  *   lock                          the pid of the process that has the folder open (archiveLock.ts)
  *
  * An instance file is named by a random id, not by its UIDs: the name leaks nothing, and the id is bound

@@ -10,6 +10,7 @@
 import { promises as fs } from 'node:fs';
 import { randomBytes } from 'node:crypto';
 import path from 'node:path';
+import { assertComplete, contentHash } from '../dicom/completeness';
 import { readPart10Header } from '../dicom/part10';
 import { instanceUids, type ArchiveIndex } from './archiveIndex';
 import { decryptFile } from './crypto';
@@ -98,7 +99,9 @@ async function reindexOrphan(ctx: RecoveryContext, file: string, id: string): Pr
       await fs.rm(file, { force: true });
       return false;
     }
-    await journal.append([putRecord(index, id, st, se, sop, plain.byteLength, blob.byteLength, header.dataset)], true);
+    // Only complete instances enter the index, whichever way they come (completeness.ts).
+    assertComplete(plain, header.dataset);
+    await journal.append([putRecord(index, id, st, se, sop, plain.byteLength, blob.byteLength, header.dataset, undefined, contentHash(plain))], true);
     startup.reindexed++;
     return true;
   } catch (err) {

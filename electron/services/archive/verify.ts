@@ -1,12 +1,16 @@
 /**
  * `dokuei archive verify`: authenticates every instance file (GCM tag, which also catches a file swapped
- * for another one) and checks that files and index agree. It reports and repairs nothing: repairs happen at
+ * for another one), checks that files and index agree, that each instance is complete (completeness.ts) and
+ * still has the content hash recorded when it was stored, and lists the conflicting copies kept aside. It reports and repairs nothing: repairs happen at
  * open (recovery.ts), and a report names what a reader may want to re-retrieve.
  */
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
-import type { ArchiveIndex } from './archiveIndex';
+import { checkCompleteness, contentHash } from '../dicom/completeness';
+import { readPart10Header } from '../dicom/part10';
+import { instanceUids, type ArchiveIndex } from './archiveIndex';
 import { decryptFile } from './crypto';
+import { keptAside } from './duplicates';
 import { FILE_NAME, objectFolders, objectRelPath } from './objectFiles';
 
 export interface VerifyProblem {
@@ -21,10 +25,14 @@ export interface VerifyReport {
   corrupt: VerifyProblem[];
   missing: VerifyProblem[];
   orphans: VerifyProblem[];
+  /** Instances whose pixel data is not all there (stored before completeness was checked at put). */
+  incomplete: VerifyProblem[];
+  /** Second, different copies of stored instances kept aside at put (duplicates.ts): for a person to decide. */
+  conflicts: VerifyProblem[];
 }
 
 export async function verifyArchive(root: string, key: Buffer, index: ArchiveIndex): Promise<VerifyReport> {
-  const report: VerifyReport = { checked: 0, corrupt: [], missing: [], orphans: [] };
+  const report: VerifyReport = { checked: 0, corrupt: [], missing: [], orphans: [], incomplete: [], conflicts: [] };
   const seen = new Set<string>();
   for await (const { sub, names } of objectFolders(root, true)) {
     for (const name of names) {
@@ -42,6 +50,11 @@ export async function verifyArchive(root: string, key: Buffer, index: ArchiveInd
         const plain = decryptFile(key, id, await fs.readFile(path.join(root, rel)));
         const entry = index.fileEntry(id)!;
         if (plain.byteLength !== entry.size) report.corrupt.push({ ...problem, reason: `size ${plain.byteLength} differs from the index (${entry.size})` });
+        else if (entry.hash && contentHash(plain) !== entry.hash) report.corrupt.push({ ...problem, reason: 'content differs from the hash recorded when it was stored' });
+        else {
+          const c = checkCompleteness(plain, readPart10Header(plain).dataset);
+          if (!c.complete) report.incomplete.push({ ...problem, reason: `Incomplete instance: ${c.reason}` });
+        }
       } catch (err) {
         report.corrupt.push({ ...problem, reason: err instanceof Error ? err.message : String(err) });
       }
@@ -49,6 +62,14 @@ export async function verifyArchive(root: string, key: Buffer, index: ArchiveInd
   }
   for (const [id, w] of index.files) {
     if (!seen.has(id)) report.missing.push({ file: objectRelPath(id), study: w.st, series: w.se, instance: w.sop, reason: 'file missing' });
+  }
+  for (const { file, id } of await keptAside(root)) {
+    try {
+      const { study, series, instance } = instanceUids(readPart10Header(decryptFile(key, id, await fs.readFile(path.join(root, file)))).dataset);
+      report.conflicts.push({ file, study, series, instance, reason: 'a different copy of a stored instance, kept aside' });
+    } catch (err) {
+      report.conflicts.push({ file, reason: `a copy kept aside that cannot be read: ${err instanceof Error ? err.message : String(err)}` });
+    }
   }
   return report;
 }

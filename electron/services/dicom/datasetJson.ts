@@ -18,10 +18,15 @@ import { constants as zlibConstants, inflateRawSync, inflateSync } from 'node:zl
 import dcmjs from 'dcmjs';
 import { decodeDicomText, decodePersonName, trimPadding } from '../../../common/dicom/charset';
 import type { DicomJsonDataset, DicomJsonElement, DicomJsonValue } from '../../../common/dicom/dicomJson';
+import { userSentence } from './readErrors';
 
 /** The bytes are not a DICOM dataset we can read; the message says why, in words a user can act on. */
 export class DicomDataError extends Error {
-  constructor(message: string) {
+  constructor(
+    message: string,
+    /** The library's own message this one replaces (readErrors.ts): shown in `--json` outputs only. */
+    readonly detail?: string,
+  ) {
     super(message);
     this.name = 'DicomDataError';
   }
@@ -79,7 +84,7 @@ function inflate(deflated: Uint8Array): Uint8Array {
     try {
       return inflateSync(deflated, options); // some writers wrap the stream in a zlib header, against the standard
     } catch {
-      throw new DicomDataError(`The deflated dataset cannot be inflated: ${raw instanceof Error ? raw.message : String(raw)}`);
+      throw new DicomDataError('The deflated dataset cannot be inflated: it is damaged or cut short', raw instanceof Error ? raw.message : String(raw));
     }
   }
 }
@@ -426,7 +431,8 @@ function walk(bytes: Uint8Array, start: number, syntax: Syntax): RawElement[] {
 
 function asDataError(err: unknown): DicomDataError {
   if (err instanceof DicomDataError) return err;
-  return new DicomDataError(`Unreadable DICOM dataset: ${err instanceof Error ? err.message : String(err)}`);
+  const raw = err instanceof Error ? err.message : String(err);
+  return new DicomDataError(userSentence(raw, 'The DICOM dataset cannot be read'), raw);
 }
 
 /**
@@ -449,25 +455,62 @@ export function datasetToDicomJson(bytes: Uint8Array, transferSyntaxUid: string,
  * result). The file meta group is not part of the result except the Transfer Syntax UID (0002,0010).
  * Throws DicomDataError.
  */
-export function part10ToDicomJson(bytes: Uint8Array): { transferSyntaxUid: string; dataset: DicomJsonDataset } {
+/** The file meta group: the Transfer Syntax UID and where the dataset starts. Throws DicomDataError. */
+function readFileMeta(bytes: Uint8Array): { transferSyntaxUid: string; datasetStart: number } {
   if (bytes.byteLength < 132 || bytes[128] !== 0x44 || bytes[129] !== 0x49 || bytes[130] !== 0x43 || bytes[131] !== 0x4d) {
     throw new DicomDataError('Not a DICOM Part 10 file (no "DICM" preamble)');
   }
+  // The meta group is explicit VR little endian. Its elements are read while the group is 0002 rather than by
+  // the group length, which some writers leave out or get wrong.
+  const walker = new Walker(bytes, true);
+  let pos = 132;
+  let transferSyntaxUid = '';
+  while (bytes.byteLength - pos >= 8 && walker.u16(pos, true) === 0x0002) {
+    const tag = ((0x0002 << 16) | walker.u16(pos + 2, true)) >>> 0;
+    const h = walker.header(pos, tag, EXPLICIT_LITTLE, bytes.byteLength);
+    const valueEnd = h.valueStart + h.length;
+    if (h.length === UNDEFINED_LENGTH || valueEnd > bytes.byteLength) throw new DicomDataError(`The file meta information is truncated at ${tagName(tag)}`);
+    if (tag === TAG_TRANSFER_SYNTAX_UID) transferSyntaxUid = trimPadding(decodeDicomText(bytes.subarray(h.valueStart, valueEnd), [], 'UI'));
+    pos = valueEnd;
+  }
+  if (!transferSyntaxUid) throw new DicomDataError('File meta information has no Transfer Syntax UID');
+  return { transferSyntaxUid, datasetStart: pos };
+}
+
+/** Where a Part 10 file's top-level pixel data element lies (completeness.ts reads it from there). */
+export interface PixelDataLocation {
+  transferSyntaxUid: string;
+  /** The dataset's bytes: the file itself, or the inflated dataset of a deflated transfer syntax. */
+  data: Uint8Array;
+  /** Where the dataset starts in `data` (after the file meta group). */
+  datasetStart: number;
+  /** The position of the first top-level (7FE0,0008/0009/0010) element header, or of fewer than 8 bytes left
+   *  after the last element (which may be a pixel data header cut short); undefined when the data ends there. */
+  pixelDataAt: number | undefined;
+  explicit: boolean;
+  little: boolean;
+}
+
+/** Walks a Part 10 file up to its pixel data. Throws DicomDataError where the walk itself fails. */
+export function locatePixelData(bytes: Uint8Array): PixelDataLocation {
   try {
-    // The meta group is explicit VR little endian. Its elements are read while the group is 0002 rather than by
-    // the group length, which some writers leave out or get wrong.
-    const walker = new Walker(bytes, true);
-    let pos = 132;
-    let transferSyntaxUid = '';
-    while (bytes.byteLength - pos >= 8 && walker.u16(pos, true) === 0x0002) {
-      const tag = ((0x0002 << 16) | walker.u16(pos + 2, true)) >>> 0;
-      const h = walker.header(pos, tag, EXPLICIT_LITTLE, bytes.byteLength);
-      const valueEnd = h.valueStart + h.length;
-      if (h.length === UNDEFINED_LENGTH || valueEnd > bytes.byteLength) throw new DicomDataError(`The file meta information is truncated at ${tagName(tag)}`);
-      if (tag === TAG_TRANSFER_SYNTAX_UID) transferSyntaxUid = trimPadding(decodeDicomText(bytes.subarray(h.valueStart, valueEnd), [], 'UI'));
-      pos = valueEnd;
-    }
-    if (!transferSyntaxUid) throw new DicomDataError('File meta information has no Transfer Syntax UID');
+    const { transferSyntaxUid, datasetStart } = readFileMeta(bytes);
+    const syntax = syntaxOf(transferSyntaxUid);
+    const data = syntax.deflated ? inflate(bytes.subarray(datasetStart)) : bytes;
+    const start = syntax.deflated ? 0 : datasetStart;
+    const corrected = correctedSyntax(data, start, syntax);
+    const { next } = new Walker(data, true).dataset(start, data.byteLength, corrected, 0, false);
+    // Fewer than 8 bytes left after the last element: no element, but maybe the start of one (a cut header).
+    const pixelDataAt = next < data.byteLength ? next : undefined;
+    return { transferSyntaxUid, data, datasetStart: start, pixelDataAt, explicit: corrected.explicit, little: corrected.little };
+  } catch (err) {
+    throw asDataError(err);
+  }
+}
+
+export function part10ToDicomJson(bytes: Uint8Array): { transferSyntaxUid: string; dataset: DicomJsonDataset } {
+  try {
+    const { transferSyntaxUid, datasetStart: pos } = readFileMeta(bytes);
     const syntax = syntaxOf(transferSyntaxUid);
     const data = syntax.deflated ? inflate(bytes.subarray(pos)) : bytes;
     const elements = walk(data, syntax.deflated ? 0 : pos, syntax);

@@ -2,11 +2,13 @@
  * What a file is, without opening a viewer: `dokuei inspect` and the UI's file inspector. The JSON shape is an
  * interface other tools rely on: extend it, never rename fields (common/dicom/inspectResult.ts validates it).
  */
-import { promises as fs } from 'node:fs';
+import { readRegularFile } from '../store/regularFile';
 import { joinPersonNameGroups } from '../../../common/dicom/charset';
 import { getString, getPersonName, type DicomJsonDataset, type PersonNameValue } from '../../../common/dicom/dicomJson';
 import { Tag } from '../../../common/dicom/tags';
+import { checkCompleteness } from './completeness';
 import { readPart10Header } from './part10';
+import { describeFailure, userSentence } from './readErrors';
 import { isLosslessPixelData, maxModalityDifference, pixelModuleOf, summarizeFrames } from './pixelDecode/frames';
 import type { InspectResult } from '../../../common/dicom/inspectResult';
 
@@ -61,7 +63,7 @@ export async function inspectFiles(files: readonly string[]): Promise<InspectRes
     if (!ref) continue;
     try {
       const load = async (f: string) => {
-        const bytes = new Uint8Array(await fs.readFile(f));
+        const bytes = new Uint8Array(await readRegularFile(f));
         const pixel = pixelModuleOf(readPart10Header(bytes).dataset);
         if (typeof pixel === 'string') throw new Error(pixel);
         return { bytes, pixel };
@@ -79,14 +81,15 @@ async function inspectOne(file: string): Promise<Inspected> {
   const empty: InspectResult = {
     file, ok: false, error: null, transferSyntaxUID: null, sopClassUID: null, sopInstanceUID: null, studyInstanceUID: null,
     seriesInstanceUID: null, modality: null, patientName: null, patientNameGroups: null, patientId: null, rows: null, columns: null, numberOfFrames: null,
-    bitsAllocated: null, pixelRepresentation: null, lossless: null, frames: null, framesError: null, maxDifferenceFromLossless: null, losslessReference: null, personNames: [],
+    bitsAllocated: null, pixelRepresentation: null, lossless: null, frames: null, framesError: null, errorDetail: null, maxDifferenceFromLossless: null, losslessReference: null, personNames: [],
   };
   let bytes: Uint8Array;
   try {
-    bytes = await fs.readFile(file);
+    // Only regular files: a FIFO or device is refused at once instead of blocking a read (regularFile.ts).
+    bytes = await readRegularFile(file);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
-    return { result: { ...empty, error: code === 'ENOENT' ? 'No such file' : code === 'EISDIR' ? 'Is a folder' : String(err) }, sourceUids: [] };
+    return { result: { ...empty, error: code === 'ENOENT' ? 'No such file' : describeFailure(err).reason }, sourceUids: [] };
   }
   try {
     const { transferSyntaxUid, dataset } = readPart10Header(bytes);
@@ -96,7 +99,14 @@ async function inspectOne(file: string): Promise<Inspected> {
       return Number.isFinite(v) && getString(dataset, tag) !== undefined ? v : null;
     };
     const hasPixelData = Boolean(dataset[Tag.Rows]);
-    const pixels = hasPixelData ? await summarizeFrames(bytes, dataset) : { frames: null, error: 'No pixel data: the dataset has no image (Rows/Columns absent)' };
+    const completeness = checkCompleteness(bytes, dataset);
+    const pixels = !completeness.complete
+      ? { frames: null, error: `Incomplete instance: ${completeness.reason}` }
+      : hasPixelData
+        ? await summarizeFrames(bytes, dataset)
+        : { frames: null, error: 'No pixel data: the dataset has no image (Rows/Columns absent)' };
+    // A decoder's own message is for --json only (errorDetail); the user reads a sentence.
+    const framesFailure = pixels.error === null ? undefined : 'detail' in pixels && pixels.detail ? { reason: pixels.error, detail: pixels.detail } : readableFramesError(pixels.error);
     const result: InspectResult = {
       ...empty,
       ok: true,
@@ -116,7 +126,8 @@ async function inspectOne(file: string): Promise<Inspected> {
       pixelRepresentation: num(Tag.PixelRepresentation),
       lossless: hasPixelData ? isLosslessPixelData(transferSyntaxUid, dataset) : null,
       frames: pixels.frames,
-      framesError: pixels.error,
+      framesError: framesFailure?.reason ?? null,
+      errorDetail: framesFailure?.detail ?? null,
       personNames: (() => {
         const names: { path: string; value: string }[] = [];
         collectPersonNames(dataset, '', names);
@@ -125,6 +136,17 @@ async function inspectOne(file: string): Promise<Inspected> {
     };
     return { result, sourceUids: sourceSopInstanceUids(dataset) };
   } catch (err) {
-    return { result: { ...empty, error: err instanceof Error ? err.message : String(err) }, sourceUids: [] };
+    const failure = describeFailure(err);
+    return { result: { ...empty, error: failure.reason, errorDetail: failure.detail ?? null }, sourceUids: [] };
   }
+}
+
+/** A frames error as a sentence: our own messages stay, a library's ("Frame 1: start offset of …") is replaced. */
+function readableFramesError(text: string): { reason: string; detail?: string } {
+  const frame = /^(Frame \d+): (.*)$/s.exec(text);
+  const body = frame ? frame[2]! : text;
+  const raw = /^\w+:\w+|multiple of|buffer overrun|Unreadable pixel data|\[object Object\]|Offset is outside|out of (range|bounds)|is not a function|undefined/i.test(body);
+  if (!raw) return { reason: text };
+  const reason = userSentence(body.replace(/^Unreadable pixel data \(truncated or malformed file\): /, ''), 'The pixel data cannot be read: the file is damaged or cut short');
+  return { reason: frame ? `${frame[1]}: ${reason}` : reason, detail: text };
 }

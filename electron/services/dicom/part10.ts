@@ -7,6 +7,7 @@ import { inflateRawSync } from 'node:zlib';
 import dicomParser from 'dicom-parser';
 import type { DicomJsonDataset } from '../../../common/dicom/dicomJson';
 import { DicomDataError, part10ToDicomJson } from './datasetJson';
+import { userSentence } from './readErrors';
 
 export const TransferSyntax = {
   ImplicitLittle: '1.2.840.10008.1.2',
@@ -22,10 +23,23 @@ export function isNativeTransferSyntax(ts: string): boolean {
 }
 
 export class Part10Error extends Error {
-  constructor(message: string) {
+  constructor(
+    message: string,
+    /** The library's own message this one replaces (readErrors.ts): shown in `--json` outputs only. */
+    readonly detail?: string,
+  ) {
     super(message);
     this.name = 'Part10Error';
   }
+}
+
+/** A Part10Error for a library's failure: a sentence for the user, the raw text as detail. */
+function libraryError(err: unknown): Part10Error {
+  if (err instanceof Part10Error) return err;
+  // dicom-parser throws plain objects: { exception: 'dicomParser:…: buffer overrun', dataSet }.
+  const exception = err && typeof err === 'object' && 'exception' in err ? (err as { exception: unknown }).exception : undefined;
+  const raw = err instanceof Error ? err.message : exception !== undefined ? String(exception) : String(err);
+  return new Part10Error(userSentence(raw), raw);
 }
 
 export interface Part10Header {
@@ -39,8 +53,8 @@ export function readPart10Header(bytes: Uint8Array): Part10Header {
   try {
     return part10ToDicomJson(bytes);
   } catch (err) {
-    if (err instanceof DicomDataError) throw new Part10Error(err.message);
-    throw new Part10Error(`Unreadable DICOM dataset: ${err instanceof Error ? err.message : String(err)}`);
+    if (err instanceof DicomDataError) throw new Part10Error(err.message, err.detail);
+    throw libraryError(err);
   }
 }
 
@@ -70,7 +84,7 @@ export function extractFrames(bytes: Uint8Array, frameNumbers: number[] | 'all')
   try {
     ds = dicomParser.parseDicom(bytes, { inflater } as dicomParser.ParseDicomOptions);
   } catch (err) {
-    throw new Part10Error(`Unreadable DICOM file: ${err instanceof Error ? err.message : String(err)}`);
+    throw libraryError(err);
   }
   const ts = (ds.string('x00020010') ?? '').trim();
   const pixel = ds.elements['x7fe00010'] ?? ds.elements['x7fe00008'] ?? ds.elements['x7fe00009'];
@@ -141,7 +155,7 @@ export function readBinaryElements(bytes: Uint8Array, tags: readonly string[]): 
   try {
     ds = dicomParser.parseDicom(bytes, { inflater } as dicomParser.ParseDicomOptions);
   } catch (err) {
-    throw new Part10Error(`Unreadable DICOM file: ${err instanceof Error ? err.message : String(err)}`);
+    throw libraryError(err);
   }
   const out: Record<string, { bytes: Uint8Array; words: Uint16Array } | undefined> = {};
   for (const tag of tags) {

@@ -12,7 +12,8 @@
  * (block 0x10, so the tags read 0009,10xx):
  *   (0009,1001) LT  in each FailedSOPSequence item: the reason in words.
  *   (0009,1002) UL  in each Referenced/Failed item: the 1-based number of the part in the request.
- *   (0009,1003) CS  in each ReferencedSOPSequence item: STORED or DUPLICATE.
+ *   (0009,1003) CS  in each ReferencedSOPSequence item: STORED, DUPLICATE (an identical copy was there) or REPLACED (it replaced an incomplete copy);
+ *                   an incomplete instance, or a different copy of a stored one (kept aside), is a failure.
  *   (0009,1004) LT  at the top level: why the request as a whole failed (truncated body, limits…).
  * Clients that do not know them ignore them, as PS3.18 asks of unknown private attributes.
  */
@@ -21,6 +22,7 @@ import { getString } from '../../../common/dicom/dicomJson';
 import { Tag } from '../../../common/dicom/tags';
 import type { StudyInstanceUid } from '../../../common/dicom/uid';
 import { Part10Error, readPart10Header } from '../dicom/part10';
+import { describeFailure } from '../dicom/readErrors';
 import { MultipartStreamError, MultipartStreamParser, multipartBoundary, type StreamedPart } from '../pacs/dicomweb/multipartStream';
 import type { InstanceStore } from '../store/instanceStore';
 import type { AuditSink } from '../audit/auditSink';
@@ -147,18 +149,24 @@ export async function handleStow(
     }
     try {
       const outcome = await store.put(part.body);
+      if (outcome.kind === 'conflict') {
+        // Not stored as the archive's copy: the sender must learn its instance is not the one served.
+        Object.assign(ref, { sop: outcome.instance });
+        return fail(FailureReason.ProcessingFailure, `A different copy of instance ${outcome.instance} is already stored; this one was kept aside, not stored`);
+      }
       receipts?.stored(outcome);
       const item: DicomJsonDataset = {
         [STOW_PRIVATE.creator]: el('LO', STOW_PRIVATE.creatorName),
         [T.ReferencedSOPInstanceUID]: el('UI', outcome.instance),
         [T.RetrieveURL]: el('UR', `${ourBase}/studies/${outcome.study}/series/${outcome.series}/instances/${outcome.instance}`),
         [STOW_PRIVATE.partNumber]: el('UL', ref.part),
-        [STOW_PRIVATE.outcome]: el('CS', outcome.kind === 'stored' ? 'STORED' : 'DUPLICATE'),
+        [STOW_PRIVATE.outcome]: el('CS', outcome.kind === 'stored' ? 'STORED' : outcome.kind === 'replaced' ? 'REPLACED' : 'DUPLICATE'),
       };
       if (ref.sopClass) item[T.ReferencedSOPClassUID] = el('UI', ref.sopClass);
       referenced.push(item);
     } catch (err) {
-      const message = err instanceof Error ? err.message : String(err);
+      // An incomplete instance is a Part10Error ("Incomplete instance: …", completeness.ts): Cannot Understand.
+      const message = describeFailure(err).reason;
       const code =
         err instanceof Part10Error ? FailureReason.CannotUnderstand : /quota|space|ENOSPC/i.test(`${(err as Error)?.name} ${message}`) ? FailureReason.OutOfResources : FailureReason.ProcessingFailure;
       fail(code, message);

@@ -42,7 +42,7 @@ export async function prefetchQueueKey(archiveDir: string, provider: KeyProvider
     throw new ArchiveKeyError(`The archive key file ${file} cannot be read (open the archive first): ${err instanceof Error ? err.message : String(err)}`);
   }
   if (typeof stored.wrapped !== 'string') throw new ArchiveKeyError(`The archive key file ${file} is damaged`);
-  const dataKey = provider.unwrap(Buffer.from(stored.wrapped, 'base64'));
+  const dataKey = await provider.unwrap(Buffer.from(stored.wrapped, 'base64'));
   if (dataKey.length !== 32) throw new ArchiveKeyError('The archive data key is damaged');
   return queueKeyFromDataKey(dataKey);
 }

@@ -1,21 +1,47 @@
 /**
- * Imports files and folders into a store: every readable DICOM instance is stored, duplicates are
- * counted as skipped, and every file that fails is reported with its reason (nothing is dropped silently).
+ * Imports files and folders into a store: every readable, complete DICOM instance is stored, identical copies
+ * are counted as skipped, complete copies replacing incomplete ones as replaced, different copies as
+ * conflicts, and every file that fails is reported with its reason (nothing is dropped silently): incomplete
+ * instances (completeness.ts), files that are not regular files, broken links and symbolic link loops.
  *
  * A DICOMDIR (Media Storage SOP Class 1.2.840.10008.1.3.10) is an index of the media it sits on, not an
  * instance: given as a path, the folder tree it indexes (its own folder) is imported instead, and that
  * DICOMDIR itself is neither imported nor reported. (A DICOMDIR met inside a folder being imported is
  * reported like any other file that is not an instance.)
  */
-import { promises as fs } from 'node:fs';
+import { constants, promises as fs } from 'node:fs';
 import path from 'node:path';
+import { describeFailure } from '../dicom/readErrors';
 import type { InstanceStore } from './instanceStore';
-import { listFilesRecursively } from './listFiles';
+import { listImportFiles } from './listFiles';
+import { fileKind, fileSystemReason, readRegularFile } from './regularFile';
+
+export interface ImportFailure {
+  path: string;
+  /** A sentence for the user; an incomplete instance's reason starts with "Incomplete instance". */
+  reason: string;
+  /** The raw library message the reason replaces (readErrors.ts): for `--json`, not for people. */
+  detail?: string;
+}
+
+export interface ImportConflict {
+  path: string;
+  sopInstanceUID: string;
+  reason: string;
+  /** Where the conflicting copy is kept (encrypted), relative to the archive folder. */
+  keptAs?: string;
+}
 
 export interface ImportOutcome {
+  /** Instances stored that were not there. */
   imported: number;
+  /** Identical copies of instances already stored. */
   skipped: number;
-  failed: { path: string; reason: string }[];
+  /** Complete copies that replaced an incomplete stored copy. */
+  replaced: number;
+  /** Complete copies that differ from the complete copy already stored: kept aside, not served. */
+  conflicts: ImportConflict[];
+  failed: ImportFailure[];
 }
 
 export const MEDIA_STORAGE_DIRECTORY_SOP_CLASS = '1.2.840.10008.1.3.10';
@@ -52,11 +78,13 @@ export function mediaStorageSopClass(bytes: Uint8Array): string | undefined {
   return undefined;
 }
 
-/** Whether the file is a DICOMDIR (reads its first 64 KiB at most). */
+/** Whether the file is a DICOMDIR (reads its first 64 KiB at most; anything but a regular file is not). */
 export async function isDicomdir(file: string): Promise<boolean> {
   let handle: fs.FileHandle | undefined;
   try {
-    handle = await fs.open(file, 'r');
+    // O_NONBLOCK: a FIFO must not block here (regularFile.ts); it is refused when read.
+    handle = await fs.open(file, constants.O_RDONLY | constants.O_NONBLOCK);
+    if (!(await handle.stat()).isFile()) return false;
     const buf = Buffer.alloc(64 * 1024);
     const { bytesRead } = await handle.read(buf, 0, buf.length, 0);
     return mediaStorageSopClass(buf.subarray(0, bytesRead)) === MEDIA_STORAGE_DIRECTORY_SOP_CLASS;
@@ -67,6 +95,10 @@ export async function isDicomdir(file: string): Promise<boolean> {
   }
 }
 
+/**
+ * Every file of `paths` (folders walked, symbolic links followed with loop protection) put into the store,
+ * one at a time. Only regular files are read; every file that is not stored is counted or reported.
+ */
 export async function importPaths(
   store: InstanceStore,
   paths: readonly string[],
@@ -74,6 +106,7 @@ export async function importPaths(
 ): Promise<ImportOutcome> {
   const files: string[] = [];
   const seen = new Set<string>();
+  const failed: ImportFailure[] = [];
   const add = (list: string[]) => {
     for (const f of list) {
       const key = path.resolve(f);
@@ -83,34 +116,49 @@ export async function importPaths(
       }
     }
   };
-  const failed: ImportOutcome['failed'] = [];
+  const addFolder = async (dir: string) => {
+    const listing = await listImportFiles(dir);
+    add(listing.files.sort());
+    failed.push(...listing.problems);
+  };
   const indexes = new Set<string>(); // the DICOMDIRs given as paths
   for (const p of paths) {
+    let st;
     try {
-      const st = await fs.stat(p);
-      if (st.isDirectory()) add((await listFilesRecursively(p)).sort());
-      else if (await isDicomdir(p)) {
-        indexes.add(path.resolve(p));
-        add((await listFilesRecursively(path.dirname(p))).sort());
-      }
-      else add([p]);
+      st = await fs.stat(p);
     } catch (err) {
-      failed.push({ path: p, reason: (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'No such file or folder' : String(err) });
+      failed.push({ path: p, reason: fileSystemReason(err) ?? String(err) });
+      continue;
     }
+    if (st.isDirectory()) await addFolder(p);
+    else if (!st.isFile()) failed.push({ path: p, reason: `Only regular files are read: this is ${fileKind(st)}` });
+    else if (await isDicomdir(p)) {
+      indexes.add(path.resolve(p));
+      await addFolder(path.dirname(p));
+    } else add([p]);
   }
-  let imported = 0;
-  let skipped = 0;
+  const outcome: ImportOutcome = { imported: 0, skipped: 0, replaced: 0, conflicts: [], failed };
   for (const [i, file] of files.entries()) {
     try {
       if (!indexes.has(path.resolve(file))) {
-        const outcome = await store.put(await fs.readFile(file));
-        if (outcome.kind === 'stored') imported++;
-        else skipped++;
+        const put = await store.put(await readRegularFile(file));
+        if (put.kind === 'stored') outcome.imported++;
+        else if (put.kind === 'replaced') outcome.replaced++;
+        else if (put.kind === 'duplicate') outcome.skipped++;
+        else {
+          const conflict: ImportConflict = {
+            path: file,
+            sopInstanceUID: put.instance,
+            reason: 'A different copy of this instance (same SOP Instance UID, other content) is already stored; this one was kept aside',
+          };
+          if (put.keptAs) conflict.keptAs = put.keptAs;
+          outcome.conflicts.push(conflict);
+        }
       }
     } catch (err) {
-      failed.push({ path: file, reason: err instanceof Error ? err.message : String(err) });
+      failed.push({ path: file, ...describeFailure(err) });
     }
     onProgress?.(i + 1, files.length);
   }
-  return { imported, skipped, failed };
+  return outcome;
 }

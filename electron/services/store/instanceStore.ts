@@ -6,11 +6,18 @@
 import type { DicomJsonDataset } from '../../../common/dicom/dicomJson';
 import type { SeriesInstanceUid, SopInstanceUid, StudyInstanceUid } from '../../../common/dicom/uid';
 
+/**
+ * What a put did. 'duplicate': an identical copy (same content hash) was already stored; 'replaced': it
+ * replaced an incomplete stored copy; 'conflict': a different complete copy is stored, so this one was kept
+ * aside (`keptAs`, a path in the store's folder) and not served. An incomplete instance is never stored: put
+ * throws (dicom/completeness.ts IncompleteInstanceError).
+ */
 export interface PutOutcome {
-  kind: 'stored' | 'duplicate';
+  kind: 'stored' | 'duplicate' | 'replaced' | 'conflict';
   study: StudyInstanceUid;
   series: SeriesInstanceUid;
   instance: SopInstanceUid;
+  keptAs?: string;
 }
 
 export interface StoreCounts {

@@ -16,7 +16,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { getNumber, getPersonName, getString, type DicomJsonDataset } from '../../../common/dicom/dicomJson';
 import { computeSeriesSuv, parseIsoDateTime, type SuvOverrides, type SuvResult } from '../../../common/suv';
-import { defaultKeyProvider, type KeyProvider } from '../archive/keyProvider';
+import type { KeyProvider } from '../archive/keyProvider';
 import type { InstanceStore } from '../store/instanceStore';
 import {
   CORRECTIONS_FILE,
@@ -82,8 +82,8 @@ interface SeriesFile extends StoredSeries {
 export interface SuvCorrectionsOptions {
   dataDir: string;
   store: InstanceStore;
-  /** Wraps the corrections' key: the archive's provider (default as createServices: DOKUEI_ARCHIVE_KEY, else `<dataDir>/archive.key`). */
-  keyProvider?: KeyProvider;
+  /** Wraps the corrections' key: the data folder's provider (the one the archive's key is wrapped by). */
+  keyProvider: KeyProvider;
   /** Where the import of plaintext files from an earlier version is reported (one line, no patient data). */
   log?: (message: string) => void;
   /** Who corrects (a configured name); default DOKUEI_USER, else the OS user name. */
@@ -220,7 +220,7 @@ export class SuvCorrections {
   }
 
   private async openStore(): Promise<EncryptedCorrectionsFile> {
-    const key = await loadCorrectionsKey(this.suvDir, this.options.keyProvider ?? defaultKeyProvider(this.options.dataDir));
+    const key = await loadCorrectionsKey(this.suvDir, this.options.keyProvider);
     const file = new EncryptedCorrectionsFile(this.file, key);
     await file.removeTempFiles();
     // Read (and so authenticate) before importing: the plaintext is removed only once merged into a good file.

@@ -2,12 +2,15 @@
 import { createServices } from '../../../electron/services/app/createServices';
 import { MemorySecretStore } from '../../../electron/services/secrets/secretStore';
 import { MemorySettingsStore } from '../../../electron/services/settings/settings';
+import { EnvKeyProvider } from '../../../electron/services/archive/keyProvider';
 
 export async function openCrashServices(dataDir: string, url: string) {
   return createServices({
     dataDir,
     settings: new MemorySettingsStore({ nodes: [{ id: 'offsite', name: 'Off-site archive', role: 'offsite', kind: 'dicomweb', url }] }),
     secrets: new MemorySecretStore(),
+    // The child gets the test key as DOKUEI_ARCHIVE_KEY (testArchiveEnv).
+    keyProvider: new EnvKeyProvider(),
     host: 'cli',
     version: 'test',
     dataPlaneBaseUrl: '',

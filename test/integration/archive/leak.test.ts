@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getString } from '../../../common/dicom/dicomJson';
 import { Tag } from '../../../common/dicom/tags';
 import { EncryptedArchive } from '../../../electron/services/archive/encryptedArchive';
-import { FileKeyProvider } from '../../../electron/services/archive/keyProvider';
+import { testKeyProvider } from '../../support/testArchive';
 import { readPart10Header } from '../../../electron/services/dicom/part10';
 import { listFilesRecursively } from '../../../electron/services/store/listFiles';
 import { importPaths } from '../../../electron/services/store/importPaths';
@@ -41,7 +41,7 @@ describe('archive leak test', () => {
     const ct = dicomFilesIn(realCtDir());
     const japanese = path.join(repoRoot, 'test/fixtures/charsets/chrH31.dcm');
     const root = path.join(dir, 'archive');
-    const archive = await EncryptedArchive.open(root, { keyProvider: new FileKeyProvider(root) });
+    const archive = await EncryptedArchive.open(root, { keyProvider: testKeyProvider() });
     const result = await importPaths(archive, [...ct, japanese]);
     expect(result).toMatchObject({ imported: ct.length + 1, failed: [] });
     await archive.close();

@@ -7,10 +7,11 @@ import { createServices } from '../../../electron/services/app/createServices';
 import { MemorySecretStore } from '../../../electron/services/secrets/secretStore';
 import { MemorySettingsStore } from '../../../electron/services/settings/settings';
 import { makeTempDir, removeDir } from '../../support/tempDir';
+import { testKeyProvider } from '../../support/testArchive';
 
 const ctx = { windowId: 't', emit: () => {} };
 const open = (dataDir: string, settings: MemorySettingsStore) =>
-  createServices({ dataDir, settings, secrets: new MemorySecretStore(), host: 'cli', version: 't', dataPlaneBaseUrl: '', gatewayBasePath: '', seedDemo: false });
+  createServices({ dataDir, settings, secrets: new MemorySecretStore(), keyProvider: testKeyProvider(), host: 'cli', version: 't', dataPlaneBaseUrl: '', gatewayBasePath: '', seedDemo: false });
 
 describe('archive location', () => {
   let dir: string;

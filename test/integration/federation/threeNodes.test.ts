@@ -19,6 +19,7 @@ import { startDcmqrscp, type DcmqrscpInstance } from '../../support/dcmqrscp';
 import { freePort } from '../../support/freePort';
 import { startOrthanc, type OrthancInstance } from '../../support/orthanc';
 import { makeTempDir, removeDir } from '../../support/tempDir';
+import { testArchiveEnv, testKeyProvider } from '../../support/testArchive';
 
 const run = promisify(execFile);
 const CT_STUDY = '1.3.6.1.4.1.14519.5.2.1.6279.6001.265704884949271879044145982159';
@@ -56,6 +57,7 @@ describe('federated search and retrieve over three real nodes', () => {
       dataDir,
       settings: new MemorySettingsStore(settings),
       secrets: new MemorySecretStore(),
+      keyProvider: testKeyProvider(),
       host: 'browser',
       version: 'test',
       dataPlaneBaseUrl: 'http://127.0.0.1:1/dicomweb',
@@ -134,7 +136,7 @@ describe('federated search and retrieve over three real nodes', () => {
     try {
       writeFileSync(path.join(cliDir, 'settings.json'), JSON.stringify({ ...settings, localScp: { aeTitle: 'DOKUEI', port: 0 } }));
       const cli = (args: string[]) =>
-        run(process.execPath, [path.join(repoRoot, 'bin/dokuei.mjs'), ...args, '--data-dir', cliDir], { timeout: 60000 }).then(
+        run(process.execPath, [path.join(repoRoot, 'bin/dokuei.mjs'), ...args, '--data-dir', cliDir], { timeout: 60000, env: { ...process.env, ...testArchiveEnv } }).then(
           (r) => ({ code: 0, ...r }),
           (e: { code: number; stdout: string; stderr: string }) => e,
         );

@@ -8,7 +8,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EncryptedArchive } from '../../../electron/services/archive/encryptedArchive';
-import { FileKeyProvider } from '../../../electron/services/archive/keyProvider';
+import { testKeyProvider } from '../../support/testArchive';
 import { importPaths } from '../../../electron/services/store/importPaths';
 import { repoRoot, sharedDataDir } from '../../support/data';
 import { makeTempDir, removeDir } from '../../support/tempDir';
@@ -20,7 +20,7 @@ describe('importing malformed files', () => {
 
   beforeAll(async () => {
     dir = await makeTempDir('dokuei-import-');
-    archive = await EncryptedArchive.open(path.join(dir, 'archive'), { keyProvider: new FileKeyProvider(dir) });
+    archive = await EncryptedArchive.open(path.join(dir, 'archive'), { keyProvider: testKeyProvider() });
     brokenDir = path.join(dir, 'broken');
     mkdirSync(brokenDir);
     const good = readFileSync(path.join(repoRoot, 'test/fixtures/ts/CTImage.dcm_LittleEndianExplicitTransferSyntax_1.2.840.10008.1.2.1.dcm'));

@@ -19,6 +19,7 @@ import { demoCtDir, dicomFilesIn } from '../../support/data';
 import { readDicomFile } from '../../support/dicomFiles';
 import { startOrthanc, type OrthancInstance } from '../../support/orthanc';
 import { makeTempDir, removeDir } from '../../support/tempDir';
+import { testKeyProvider } from '../../support/testArchive';
 
 const CT_STUDY = '1.3.6.1.4.1.14519.5.2.1.6279.6001.265704884949271879044145982159';
 const UID_PREFIX = Buffer.from('1.3.6.1.4.1.14519.5.2.1.6279.6001.');
@@ -51,6 +52,7 @@ describe('prefetch of priors against a real Orthanc', () => {
       dataDir,
       settings: new MemorySettingsStore(settings),
       secrets: new MemorySecretStore(),
+      keyProvider: testKeyProvider(),
       host: 'browser',
       version: 'test',
       dataPlaneBaseUrl: 'http://127.0.0.1:1/dicomweb',

@@ -178,5 +178,15 @@ describe.skipIf(!mrDir)('dokuei register --save / --save-file (mr_brain_siemens_
     } finally {
       await store.close();
     }
+    // The trail: the object saved into the archive (Instances Accessed, C) and the file written out (Export).
+    const ls = await promisify(execFile)(process.execPath, [path.join(repoRoot, 'bin', 'dokuei.mjs'), 'audit', 'ls', '--json', '--data-dir', tmp], {
+      timeout: 60_000,
+      env: { ...process.env, DOKUEI_ARCHIVE_KEY: key },
+    });
+    const trail = JSON.parse(ls.stdout) as { eventId: string; studyUids?: string[] }[];
+    const exported = trail.filter((r) => r.eventId === '110106');
+    expect(exported).toHaveLength(1);
+    expect(exported[0]!.studyUids).toEqual([fromFile.studyInstanceUid]);
+    expect(trail.some((r) => r.eventId === '110103' && r.studyUids?.includes(fromFile.studyInstanceUid))).toBe(true);
   }, 180_000);
 });

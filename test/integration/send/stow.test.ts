@@ -27,7 +27,7 @@ import { readDicomFile, type DicomFileInfo } from '../../support/dicomFiles';
 import { stringValue } from '../../support/dicomweb';
 import { startOrthanc, type OrthancInstance } from '../../support/orthanc';
 import { makeTempDir, removeDir } from '../../support/tempDir';
-import { openTestArchive } from '../../support/testArchive';
+import { openTestArchive, testKeyProvider } from '../../support/testArchive';
 import { nodeSettings, pacsErrorOf } from '../dicomweb/helpers';
 
 // The T2 registered to itself: a quick real registration for the CLI (the demo CT's slices are unevenly spaced).
@@ -169,7 +169,7 @@ describe('STOW-RS sending to a real Orthanc', () => {
     expect((await importPaths(petStore, phantom.petFiles)).failed).toEqual([]);
     const down = new DicomwebPacsNode(nodeSettings({ id: 'down', name: 'DownPACS', url: 'http://127.0.0.1:9/dicom-web', timeoutMs: 5000, connectTimeoutMs: 2000 }), { secrets: new MemorySecretStore() });
     try {
-      const handlers = createHandlers({ store: petStore, nodes: () => [node, down], suvCorrections: new SuvCorrections({ dataDir: path.join(dir, 'data'), store: petStore, user: 'dr.a' }) } as unknown as HandlerDeps);
+      const handlers = createHandlers({ store: petStore, nodes: () => [node, down], suvCorrections: new SuvCorrections({ dataDir: path.join(dir, 'data'), store: petStore, keyProvider: testKeyProvider(), user: 'dr.a' }) } as unknown as HandlerDeps);
       const ctx = { windowId: 't', emit: () => {} };
       const ids = { studyInstanceUid: phantom.truth.studyInstanceUid, seriesInstanceUid: phantom.truth.pet.seriesInstanceUid };
       const saved = await handlers.suv['corrections.save']({ ...ids, field: 'weight', value: 70, reason: 'Weighed again', sendTo: node.settings.id }, ctx);

@@ -100,8 +100,10 @@ export function message(err: unknown): string {
 export async function decodeFrame(imageFrame: LoaderImageFrame, transferSyntax: string, frame: Uint8Array): Promise<ArrayLike<number>> {
   const loader = await loadLoader();
   await startCodec(loader, transferSyntax);
-  // A copy: the loader views native frames in place and sign-extends them in place.
-  const decoded = await loader.decodeImageFrame({ ...imageFrame }, transferSyntax, frame.slice(), {}, { preScale: { enabled: false } });
+  // A copy, at offset 0 of its own buffer: the loader views native frames in place (a Uint32Array view needs an
+  // offset that is a multiple of 4) and sign-extends them in place. Not frame.slice(): on a Node Buffer (what
+  // fs.readFile gives) slice is a view of the same memory, at the same odd offset.
+  const decoded = await loader.decodeImageFrame({ ...imageFrame }, transferSyntax, new Uint8Array(frame), {}, { preScale: { enabled: false } });
   if (!decoded?.pixelData) throw new Error('The decoder returned no pixels');
   return decoded.pixelData;
 }

@@ -14,8 +14,7 @@ import { createHash } from 'node:crypto';
 import { endianness } from 'node:os';
 import { getNumber, getString, type DicomJsonDataset } from '../../../../common/dicom/dicomJson';
 import { Tag } from '../../../../common/dicom/tags';
-import dicomParser from 'dicom-parser';
-import { extractFrames, isNativeTransferSyntax, Part10Error } from '../part10';
+import { extractFrames, isNativeTransferSyntax } from '../part10';
 import { decodeFrame, message, type LoaderImageFrame } from './codecs';
 
 export type NativeArray = Uint8Array | Int8Array | Uint16Array | Int16Array | Uint32Array | Int32Array;
@@ -193,13 +192,8 @@ export async function* decodedFrames(bytes: Uint8Array, pixel: PixelModule, fram
  */
 export async function* decodedSamples(bytes: Uint8Array, pixel: PixelModule, frameNumbers?: readonly number[]): AsyncGenerator<{ values: ArrayLike<number>; transferSyntaxUid: string }> {
   const numbers = frameNumbers ? [...frameNumbers] : Array.from({ length: pixel.numberOfFrames }, (_, i) => i + 1);
-  let extracted: ReturnType<typeof extractFrames>;
-  try {
-    extracted = extractFrames(bytes, numbers);
-  } catch (err) {
-    throw new Error(parseFailureReason(bytes, err), { cause: err });
-  }
-  const { transferSyntaxUid, frames } = extracted;
+  // A Part10Error: a sentence for the user, and dicom-parser's own words as its detail (part10.ts).
+  const { transferSyntaxUid, frames } = extractFrames(bytes, numbers);
   const expected = pixel.rows * pixel.columns * pixel.samplesPerPixel;
   const half422 = pixel.photometricInterpretation === 'YBR_FULL_422' && pixel.samplesPerPixel === 3 && isNativeTransferSyntax(transferSyntaxUid) ? pixel.rows * pixel.columns * 2 : -1;
   for (let i = 0; i < frames.length; i++) {
@@ -217,23 +211,17 @@ export async function* decodedSamples(bytes: Uint8Array, pixel: PixelModule, fra
   }
 }
 
-/**
- * dicom-parser throws plain objects ({ exception, dataSet }), which part10.extractFrames reports as
- * "[object Object]"; parse again to recover its reason ("buffer overrun" and the like: a truncated file).
- */
-function parseFailureReason(bytes: Uint8Array, err: unknown): string {
-  const text = message(err);
-  if (!(err instanceof Part10Error) || !text.includes('[object Object]')) return text;
-  try {
-    dicomParser.parseDicom(bytes);
-  } catch (e) {
-    const reason = e && typeof e === 'object' && 'exception' in e ? String((e as { exception: unknown }).exception) : message(e);
-    return `Unreadable pixel data (truncated or malformed file): ${reason}`;
-  }
-  return text;
-}
+/** `detail`: the raw library message behind `error` (which is a sentence), for --json outputs only. */
+export type FramesOutcome = { frames: FrameSummary[]; error: null } | { frames: null; error: string; detail?: string };
 
-export type FramesOutcome = { frames: FrameSummary[]; error: null } | { frames: null; error: string };
+/** The raw library message an error (or the error it wraps) carries as `detail` (part10.ts, readErrors.ts). */
+function detailOf(err: unknown): string | undefined {
+  for (let e = err, depth = 0; e && typeof e === 'object' && depth < 4; e = (e as { cause?: unknown }).cause, depth++) {
+    const detail = (e as { detail?: unknown }).detail;
+    if (typeof detail === 'string' && detail) return detail;
+  }
+  return undefined;
+}
 
 /** sha256/min/max of every frame, or why they cannot be computed. Never throws. */
 export async function summarizeFrames(bytes: Uint8Array, dataset: DicomJsonDataset): Promise<FramesOutcome> {
@@ -244,7 +232,8 @@ export async function summarizeFrames(bytes: Uint8Array, dataset: DicomJsonDatas
     for await (const frame of decodedFrames(bytes, pixel)) out.push(summarizeFrame(frame, pixel.frameRescales[out.length]));
     return { frames: out, error: null };
   } catch (err) {
-    return { frames: null, error: message(err) };
+    const detail = detailOf(err);
+    return detail ? { frames: null, error: message(err), detail } : { frames: null, error: message(err) };
   }
 }
 

@@ -113,7 +113,7 @@ export async function cMove(ctx: RetrieveContext, scp: StoreScp | undefined): Pr
     scope: { studyInstanceUid, ...(seriesInstanceUid ? { seriesInstanceUid } : {}), ...(sopInstanceUids?.length ? { sopInstanceUids } : {}) },
     accept: (part10) => {
       session?.touch();
-      return tracker.accept(part10);
+      return tracker.acceptWithReason(part10);
     },
   });
   try {
@@ -154,6 +154,17 @@ async function run(ctx: RetrieveContext, tracker: RetrieveTracker, options: Sess
   const progress = tracker.progress();
   if (status === 0xfe00) throw pacsError(ctx.target, 'cancelled', `cancelled the retrieve of ${describe(ctx.request)} itself (status ${describeStatus(status)}).`);
   if (!isSuccessOrWarning(status) && progress.completed === 0) throw statusError(ctx.target, options.operation, status, final.getErrorComment());
+  if (!isSuccessOrWarning(status)) {
+    // A failure after some instances came (Orthanc answers 0xC000 when its sub-association to us breaks, and
+    // its final counts are not reliable): what arrived is stored and whole, but the retrieve did not complete.
+    // Returning the progress would have read as "done" and marked the study complete with instances missing.
+    const comment = final.getErrorComment()?.trim();
+    throw pacsError(
+      ctx.target,
+      'protocol',
+      `${options.operation} failed with status ${describeStatus(status)}${comment ? ` ("${comment}")` : ''} after ${progress.completed} instance(s) of ${describe(ctx.request)} had arrived; the rest did not come. Retrieve again to fetch them.`,
+    );
+  }
   if (progress.completed === 0 && progress.failed === 0 && tracker.peerCompleted === 0) {
     throw pacsError(ctx.target, 'not-found', `has nothing to send for ${describe(ctx.request)}.`);
   }

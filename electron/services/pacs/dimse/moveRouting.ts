@@ -25,8 +25,8 @@ export interface MoveReceiver {
   originatorAeTitle: string;
   messageId: number;
   scope: MoveScope;
-  /** Stores the instance; resolves with the C-STORE status to answer. */
-  accept(part10: Uint8Array): Promise<number>;
+  /** Stores the instance; resolves with the C-STORE status to answer (and why, when it failed). */
+  accept(part10: Uint8Array): Promise<number | { status: number; comment?: string }>;
 }
 
 /** The UIDs of an arriving instance, as its dataset and C-STORE command give them. */

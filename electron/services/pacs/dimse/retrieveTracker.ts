@@ -4,6 +4,7 @@
  * progress, and after a cancel refuses further instances while letting the ones being written finish, so
  * a cancelled retrieve never leaves a half-written instance behind.
  */
+import { describeFailure } from '../../dicom/readErrors';
 import type { InstanceSink, RetrieveProgress } from '../pacsNode';
 import { STATUS_REFUSED, STATUS_SUCCESS, sinkFailureStatus } from './dimseErrors';
 
@@ -37,20 +38,28 @@ export class RetrieveTracker {
   }
 
   /** Stores one instance; resolves with the C-STORE status to answer. Never rejects. */
-  accept(part10: Uint8Array): Promise<number> {
-    const run = async (): Promise<number> => {
-      if (this.cancelledFlag) return STATUS_REFUSED;
+  async accept(part10: Uint8Array): Promise<number> {
+    return (await this.acceptWithReason(part10)).status;
+  }
+
+  /**
+   * Stores one instance; resolves with the C-STORE status and, on failure, the reason for the Error Comment
+   * (an incomplete instance says so: completeness.ts). Never rejects.
+   */
+  acceptWithReason(part10: Uint8Array): Promise<{ status: number; comment?: string }> {
+    const run = async (): Promise<{ status: number; comment?: string }> => {
+      if (this.cancelledFlag) return { status: STATUS_REFUSED, comment: 'The retrieve was cancelled' };
       try {
         await this.sink(part10);
       } catch (err) {
         this.failedHere++;
         this.emit();
-        return sinkFailureStatus(err);
+        return { status: sinkFailureStatus(err), comment: describeFailure(err).reason };
       }
       this.completed++;
       this.bytes += part10.byteLength;
       this.emit();
-      return STATUS_SUCCESS;
+      return { status: STATUS_SUCCESS };
     };
     // Serialized: a peer may pipeline sub-operations, and the sink sees instances in arrival order.
     const result = this.chain.then(run);

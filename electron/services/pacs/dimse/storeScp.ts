@@ -229,8 +229,9 @@ export class StoreScp {
       this.securityAlert({ kind: 'instance-refused', callingAe: callingAeTitle, address, sopInstanceUid, ...(study ? { studyInstanceUid: study } : {}), reason: `not part of the C-MOVE in progress: ${route.reason}` });
       return { status: STATUS_NOT_IN_MOVE, comment: 'Instance is not part of the C-MOVE in progress' };
     }
-    const status = await route.receiver.accept(part10);
-    return status === 0 ? { status } : { status, comment: 'Dokuei could not store the instance' };
+    const answer = await route.receiver.accept(part10);
+    const { status, comment } = typeof answer === 'number' ? { status: answer, comment: undefined } : answer;
+    return status === 0 ? { status } : { status, comment: comment ?? 'Dokuei could not store the instance' };
   }
 }
 

@@ -7,13 +7,15 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listFilesRecursively } from '../../../../electron/services/store/listFiles';
 import { demoCtDir, dicomFilesIn, repoRoot } from '../../../support/data';
 import { makeTempDir, removeDir } from '../../../support/tempDir';
+import { testArchiveEnv } from '../../../support/testArchive';
 
 const run = promisify(execFile);
 const bin = path.join(repoRoot, 'bin', 'dokuei.mjs');
 
 async function dokuei(args: string[], env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
-  const clean = { ...process.env, ...env };
-  if (!('DOKUEI_ARCHIVE_KEY' in env)) delete clean.DOKUEI_ARCHIVE_KEY;
+  // The key as a headless user gives it; nothing else from the caller's environment.
+  const clean: NodeJS.ProcessEnv = { ...process.env, ...testArchiveEnv, ...env };
+  delete clean.DOKUEI_PASSPHRASE;
   try {
     const { stdout, stderr } = await run(process.execPath, [bin, ...args], { env: clean, timeout: 60000 });
     return { code: 0, stdout, stderr };
@@ -35,7 +37,7 @@ describe('dokuei archive', () => {
     const files = dicomFilesIn(demoCtDir()).slice(0, 3);
     const imported = await dokuei(['import', '--json', '--data-dir', dataDir, ...files]);
     expect(imported.code).toBe(0);
-    expect(JSON.parse(imported.stdout)).toEqual({ imported: 3, skipped: 0, failed: [] });
+    expect(JSON.parse(imported.stdout)).toEqual({ imported: 3, skipped: 0, replaced: 0, conflicts: [], failed: [] });
     const ls = await dokuei(['archive', 'ls', '--json', '--data-dir', dataDir]);
     expect(ls.code).toBe(0);
     const listing = JSON.parse(ls.stdout) as { root: string; instances: number; studies: { studyInstanceUid: string; patientId: string; pinned: boolean; bytes: number }[] };
@@ -43,7 +45,11 @@ describe('dokuei archive', () => {
     expect(listing.instances).toBe(3);
     expect(listing.studies).toMatchObject([{ patientId: 'LIDC-IDRI-0314', pinned: false }]);
     study = listing.studies[0]!.studyInstanceUid;
-    expect((await fs.stat(path.join(dataDir, 'archive.key'))).mode & 0o777).toBe(0o600);
+    // No key beside the data: the custody file names what protects it (DOKUEI_ARCHIVE_KEY here), never the key.
+    await expect(fs.stat(path.join(dataDir, 'archive.key'))).rejects.toThrow();
+    const custody = await fs.readFile(path.join(dataDir, 'custody.json'), 'utf8');
+    expect(JSON.parse(custody)).toMatchObject({ v: 1, kind: 'key' });
+    expect(custody).not.toContain(testArchiveEnv.DOKUEI_ARCHIVE_KEY);
   });
 
   it('pins, reports usage, refuses to evict a pinned study, then evicts it', async () => {

@@ -5,13 +5,14 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { demoCtDir, dicomFilesIn, repoRoot } from '../../../support/data';
 import { makeTempDir, removeDir } from '../../../support/tempDir';
+import { testArchiveEnv } from '../../../support/testArchive';
 
 const run = promisify(execFile);
 const bin = path.join(repoRoot, 'bin', 'dokuei.mjs');
 
 async function dokuei(args: string[], env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
   try {
-    const { stdout, stderr } = await run(process.execPath, [bin, ...args], { env: { ...process.env, ...env }, timeout: 60000 });
+    const { stdout, stderr } = await run(process.execPath, [bin, ...args], { env: { ...process.env, ...testArchiveEnv, ...env }, timeout: 60000 });
     return { code: 0, stdout, stderr };
   } catch (err) {
     const e = err as { code: number; stdout: string; stderr: string };
@@ -50,7 +51,7 @@ describe('dokuei CLI', () => {
     const files = dicomFilesIn(demoCtDir()).slice(0, 2);
     const imported = await dokuei(['import', '--json', '--data-dir', dataDir, ...files]);
     expect(imported.code).toBe(0);
-    expect(JSON.parse(imported.stdout)).toEqual({ imported: 2, skipped: 0, failed: [] });
+    expect(JSON.parse(imported.stdout)).toEqual({ imported: 2, skipped: 0, replaced: 0, conflicts: [], failed: [] });
     const again = await dokuei(['import', '--data-dir', dataDir, files[0]!]);
     expect(again.stdout).toContain('Imported 0, skipped 1');
     const ls = await dokuei(['store', 'ls', '--json'], { DOKUEI_DATA_DIR: dataDir });

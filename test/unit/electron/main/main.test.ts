@@ -115,10 +115,12 @@ const fake = vi.hoisted(() => {
     },
     shell: { openExternal: async (url: string) => void s.opened.push(url) },
     // A reversible stand-in for the OS keychain: enough to prove secrets are never written in plain text.
+    // The async API only (the sync one is deprecated), on a real keyring backend (never basic_text).
     safeStorage: {
-      isEncryptionAvailable: () => true,
-      encryptString: (plain: string) => Buffer.from(`enc:${Buffer.from(plain).toString('base64')}`),
-      decryptString: (data: Buffer) => Buffer.from(data.toString().slice(4), 'base64').toString(),
+      isAsyncEncryptionAvailable: async () => true,
+      encryptStringAsync: async (plain: string) => Buffer.from(`enc:${Buffer.from(plain).toString('base64')}`),
+      decryptStringAsync: async (data: Buffer) => ({ result: Buffer.from(data.toString().slice(4), 'base64').toString(), shouldReEncrypt: false }),
+      getSelectedStorageBackend: () => 'gnome_libsecret',
     },
     dialog: { showErrorBox: (_title: string, message: string) => s.errorBoxes.push(message) },
     BrowserWindow,

@@ -7,7 +7,7 @@ import { getString, type DicomJsonDataset } from '../../../../../common/dicom/di
 import { Tag } from '../../../../../common/dicom/tags';
 import { seriesUid, sopUid, studyUid, type SeriesInstanceUid, type SopInstanceUid, type StudyInstanceUid } from '../../../../../common/dicom/uid';
 import { ArchiveCorruptError, ArchiveQuotaError, ArchiveBusyError, EncryptedArchive } from '../../../../../electron/services/archive/encryptedArchive';
-import { ArchiveKeyError, EnvKeyProvider, FileKeyProvider, SafeStorageKeyProvider, type SafeStorageLike } from '../../../../../electron/services/archive/keyProvider';
+import { ArchiveKeyError, EnvKeyProvider, KeyFileProvider, SafeStorageKeyProvider, type SafeStorageLike } from '../../../../../electron/services/archive/keyProvider';
 import { readPart10Header } from '../../../../../electron/services/dicom/part10';
 import { importPaths } from '../../../../../electron/services/store/importPaths';
 import { listFilesRecursively } from '../../../../../electron/services/store/listFiles';
@@ -72,7 +72,7 @@ describe('EncryptedArchive', () => {
     const files = [...evenlySpaced(dicomFilesIn(demoCtDir()), 5), charset('chrH31.dcm'), charset('chrX1.dcm')];
     const archive = await EncryptedArchive.open(path.join(dir, 'archive'), { keyProvider: envKey() });
     const plain = plainIndexOf(files);
-    expect(await importPaths(archive, files)).toEqual({ imported: 7, skipped: 0, failed: [] });
+    expect(await importPaths(archive, files)).toEqual({ imported: 7, skipped: 0, replaced: 0, conflicts: [], failed: [] });
     expect((await archive.put(readFileSync(files[0]!))).kind).toBe('duplicate');
     expect(archive.counts()).toEqual({ ...plain.counts() });
     const sortByUid = (a: object[]) => [...a].sort((x, y) => JSON.stringify(x).localeCompare(JSON.stringify(y)));
@@ -233,8 +233,8 @@ describe('EncryptedArchive', () => {
     const demo = dicomFilesIn(demoCtDir());
     const japanese = charset('chrH31.dcm');
     const root = path.join(dir, 'archive');
-    // The key file is kept inside the archive folder here, so it is searched too.
-    const archive = await EncryptedArchive.open(root, { keyProvider: new FileKeyProvider(root) });
+    // Everything in the folder is searched; its key is kept elsewhere, as key custody requires.
+    const archive = await EncryptedArchive.open(root, { keyProvider: envKey() });
     const result = await importPaths(archive, [...demo, japanese]);
     expect(result.imported).toBe(demo.length + 1);
     await archive.pin(uidsOf(japanese).st);
@@ -298,13 +298,14 @@ describe('archive key providers', () => {
     await expect(EncryptedArchive.open(root, { keyProvider: envKey() })).rejects.toBeInstanceOf(ArchiveKeyError);
   });
 
-  it('FileKeyProvider keeps a 0600 key file and reopens with it', async () => {
+  it('KeyFileProvider keeps a 0600 key file outside the archive and reopens with it', async () => {
     const root = path.join(dir, 'archive');
-    const a = await EncryptedArchive.open(root, { keyProvider: new FileKeyProvider(dir) });
+    const keyFile = path.join(dir, 'elsewhere', 'dokuei.key');
+    const a = await EncryptedArchive.open(root, { keyProvider: KeyFileProvider.open(keyFile, { protects: [root], create: true }) });
     await a.put(readFileSync(charset('chrH31.dcm')));
     await a.close();
-    if (process.platform !== 'win32') expect(statSync(path.join(dir, 'archive.key')).mode & 0o777).toBe(0o600);
-    const b = await EncryptedArchive.open(root, { keyProvider: new FileKeyProvider(dir) });
+    if (process.platform !== 'win32') expect(statSync(keyFile).mode & 0o777).toBe(0o600);
+    const b = await EncryptedArchive.open(root, { keyProvider: KeyFileProvider.open(keyFile, { protects: [root] }) });
     expect(b.counts().instances).toBe(1);
     await b.close();
     expect(() => new EnvKeyProvider({ DOKUEI_ARCHIVE_KEY: 'c2hvcnQ=' })).toThrow(ArchiveKeyError);
@@ -314,9 +315,10 @@ describe('archive key providers', () => {
     const secret = randomBytes(32);
     let available = true;
     const fake: SafeStorageLike = {
-      isEncryptionAvailable: () => available,
-      encryptString: (s) => Buffer.concat([Buffer.from('v10'), Buffer.from(s).map((x, i) => x ^ secret[i % 32]!)]),
-      decryptString: (b) => Buffer.from(b.subarray(3).map((x, i) => x ^ secret[i % 32]!)).toString(),
+      isAsyncEncryptionAvailable: () => Promise.resolve(available),
+      encryptStringAsync: (s) => Promise.resolve(Buffer.concat([Buffer.from('v10'), Buffer.from(s).map((x, i) => x ^ secret[i % 32]!)])),
+      decryptStringAsync: (b) => Promise.resolve({ result: Buffer.from(b.subarray(3).map((x, i) => x ^ secret[i % 32]!)).toString(), shouldReEncrypt: false }),
+      getSelectedStorageBackend: () => 'gnome_libsecret',
     };
     const root = path.join(dir, 'archive');
     const a = await EncryptedArchive.open(root, { keyProvider: new SafeStorageKeyProvider(fake) });

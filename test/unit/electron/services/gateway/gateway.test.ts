@@ -47,7 +47,7 @@ describe('gateway over the local store', () => {
     dir = await makeTempDir();
     store = await openTestArchive(dir);
     const result = await importPaths(store, files);
-    expect(result).toEqual({ imported: 3, skipped: 0, failed: [] });
+    expect(result).toEqual({ imported: 3, skipped: 0, replaced: 0, conflicts: [], failed: [] });
     const c = counting(store);
     calls = c.calls;
     gateway = createGateway({ store: c.store, upstreams: [], basePath: '/dicomweb' });
@@ -155,6 +155,8 @@ describe('gateway over the local store', () => {
       expect(await importPaths(again, [files[0]!, '/nonexistent/file.dcm'])).toEqual({
         imported: 0,
         skipped: 1,
+        replaced: 0,
+        conflicts: [],
         failed: [{ path: '/nonexistent/file.dcm', reason: 'No such file or folder' }],
       });
     } finally {

@@ -14,6 +14,7 @@ import { createGateway, type DataPlaneGateway } from '../../../../../electron/se
 import { handleStow, STOW_PRIVATE } from '../../../../../electron/services/gateway/stow';
 import { readPart10Header } from '../../../../../electron/services/dicom/part10';
 import { repoRoot } from '../../../../support/data';
+import { cutShort, MR_SOP, nativeMr } from '../../../../support/incompleteInstances';
 import { makeTempDir, removeDir } from '../../../../support/tempDir';
 
 const charset = (name: string) => readFileSync(path.join(repoRoot, 'test/fixtures/charsets', name));
@@ -90,6 +91,27 @@ describe('STOW-RS', () => {
     expect(str(failed[0]!, '00081197')).toBe(0xc000);
     expect(String(str(failed[1]!, STOW_PRIVATE.reasonText))).toMatch(/truncated|runs past|end of/i);
     expect(String(str(failed[2]!, STOW_PRIVATE.reasonText))).toMatch(/text\/plain/);
+    expect(archive.counts().instances).toBe(1);
+  });
+
+  it('refuses an incomplete instance with its reason, then takes the intact copy; a different copy is a conflict', async () => {
+    const intact = nativeMr({ seed: 1 });
+    const res = await gateway(post(body(cutShort(intact, 1000))));
+    expect(res.status).toBe(409);
+    const [failed] = seq((await res.json()) as DicomJsonDataset, '00081198');
+    expect(str(failed!, '00081197')).toBe(0xc000);
+    expect(String(str(failed!, STOW_PRIVATE.reasonText))).toMatch(/^Incomplete instance: the file is truncated/);
+    expect(archive.counts().instances).toBe(0);
+
+    const ok = await gateway(post(body(intact)));
+    expect(ok.status).toBe(200);
+    expect(seq((await ok.json()) as DicomJsonDataset, '00081199').map((r) => str(r, STOW_PRIVATE.outcome))).toEqual(['STORED']);
+
+    const other = await gateway(post(body(nativeMr({ seed: 2 }))));
+    expect(other.status).toBe(409);
+    const [conflict] = seq((await other.json()) as DicomJsonDataset, '00081198');
+    expect(str(conflict!, '00081155')).toBe(MR_SOP);
+    expect(String(str(conflict!, STOW_PRIVATE.reasonText))).toMatch(/different copy .* kept aside/);
     expect(archive.counts().instances).toBe(1);
   });
 

@@ -6,7 +6,7 @@ import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { EncryptedArchive } from '../../../../../electron/services/archive/encryptedArchive';
-import { FileKeyProvider } from '../../../../../electron/services/archive/keyProvider';
+import { EnvKeyProvider } from '../../../../../electron/services/archive/keyProvider';
 import { RetrieveJobs } from '../../../../../electron/services/jobs/retrieveJobs';
 import { Prefetcher } from '../../../../../electron/services/prefetch/prefetcher';
 import { prefetchQueueKey } from '../../../../../electron/services/prefetch/queueFile';
@@ -134,11 +134,12 @@ describe('prefetch queue persistence', () => {
   });
 
   it('derives the queue key from the archive data key through the same KeyProvider', async () => {
-    const provider = new FileKeyProvider(dir);
+    const env = { DOKUEI_ARCHIVE_KEY: randomBytes(32).toString('base64') };
+    const provider = new EnvKeyProvider(env);
     const archive = await EncryptedArchive.open(path.join(dir, 'archive'), { keyProvider: provider });
     await archive.close();
     const k1 = await prefetchQueueKey(path.join(dir, 'archive'), provider);
-    const k2 = await prefetchQueueKey(path.join(dir, 'archive'), new FileKeyProvider(dir));
+    const k2 = await prefetchQueueKey(path.join(dir, 'archive'), new EnvKeyProvider(env));
     expect(k1).toHaveLength(32);
     expect(k1.equals(k2)).toBe(true);
     await expect(prefetchQueueKey(path.join(dir, 'nowhere'), provider)).rejects.toThrow(/open the archive first/);

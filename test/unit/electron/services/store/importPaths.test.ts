@@ -74,9 +74,9 @@ describe('importPaths and DICOMDIR', () => {
     expect(await isDicomdir(path.join(media, 'IM2'))).toBe(false);
     const archive = await EncryptedArchive.open(path.join(dir, 'archive'), { keyProvider: envKey() });
     try {
-      expect(await importPaths(archive, [dicomdir])).toEqual({ imported: 2, skipped: 0, failed: [] });
+      expect(await importPaths(archive, [dicomdir])).toEqual({ imported: 2, skipped: 0, replaced: 0, conflicts: [], failed: [] });
       // Given together with its own folder: each file once, the DICOMDIR still not reported.
-      expect(await importPaths(archive, [media, dicomdir])).toEqual({ imported: 0, skipped: 2, failed: [] });
+      expect(await importPaths(archive, [media, dicomdir])).toEqual({ imported: 0, skipped: 2, replaced: 0, conflicts: [], failed: [] });
     } finally {
       await archive.close();
     }

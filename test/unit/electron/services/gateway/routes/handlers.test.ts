@@ -45,7 +45,7 @@ describe('route handlers called directly', () => {
   beforeAll(async () => {
     dir = await makeTempDir();
     store = await openTestArchive(dir);
-    expect(await importPaths(store, files)).toEqual({ imported: 3, skipped: 0, failed: [] });
+    expect(await importPaths(store, files)).toEqual({ imported: 3, skipped: 0, replaced: 0, conflicts: [], failed: [] });
     node = await startStubServer(invalidJson);
   });
   afterAll(async () => {
