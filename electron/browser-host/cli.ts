@@ -1,7 +1,7 @@
 /**
  * `npm run start:browser`: runs the browser host and prints the URL to open in Chromium.
  * Options: --data-dir DIR (default: per-user data folder), --port N (default: ephemeral),
- * --upstream NAME=URL (repeatable; otherwise the nodes from settings), --no-open,
+ * --upstream NAME=URL (repeatable; otherwise the nodes from settings),
  * --key-file FILE (the data folder's key file, kept outside it; created at a first start).
  * The data folder's key (see ../services/custody/custody.ts): --key-file, DOKUEI_ARCHIVE_KEY, DOKUEI_PASSPHRASE,
  * or a passphrase typed in the terminal (asked twice at a first start). Without any of them and no terminal,
