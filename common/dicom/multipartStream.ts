@@ -12,7 +12,10 @@
 export interface StreamedPart {
   /** Header names in lower case. */
   headers: Record<string, string>;
+  /** The part's bytes; when some were handed over earlier by takePartialBody(), only the bytes after them. */
   body: Uint8Array;
+  /** How many of the part's first bytes takePartialBody() handed over before it completed (absent: none). */
+  taken?: number;
 }
 
 export class MultipartStreamError extends Error {
@@ -74,7 +77,10 @@ export class MultipartStreamParser {
   private preambleBytes = 0;
   private headers: Record<string, string> = {};
   private bodyChunks: Uint8Array[] = [];
+  /** Bytes of the current part's body so far, those handed over by takePartialBody() included. */
   private bodyBytes = 0;
+  /** Of bodyBytes, those already handed over by takePartialBody(). */
+  private takenBytes = 0;
   /** The part's Content-Length, when it gave one: the body is not scanned for a delimiter before that. */
   private expected: number | undefined;
 
@@ -155,6 +161,7 @@ export class MultipartStreamParser {
           pos = end + HEADER_END.length;
           this.bodyChunks = [];
           this.bodyBytes = 0;
+          this.takenBytes = 0;
           this.state = 'body';
           break;
         }
@@ -174,7 +181,9 @@ export class MultipartStreamParser {
           if (this.expected !== undefined && this.bodyBytes !== this.expected) {
             throw new MultipartStreamError(`A part of ${this.bodyBytes} bytes said its Content-Length was ${this.expected}`, false);
           }
-          out.push({ headers: this.headers, body: this.takeBody() });
+          const taken = this.takenBytes;
+          const body = this.takeBody();
+          out.push(taken > 0 ? { headers: this.headers, body, taken } : { headers: this.headers, body });
           pos = i + this.delimiter.length;
           this.state = 'delimiter';
           break;
@@ -185,12 +194,28 @@ export class MultipartStreamParser {
     }
   }
 
+  /**
+   * Hands over the bytes of the part being received that are known to be body (not the held-back tail that
+   * could start a delimiter) and forgets them, so a caller can move a large part out of memory (STOW-RS
+   * spools it to disk) while it arrives. The part, once complete, carries only the bytes after the last take
+   * and says in `taken` how many came before. The views may point into the chunks given to push(): use them
+   * before pushing again. Empty between parts.
+   */
+  takePartialBody(): Uint8Array[] {
+    if (this.state !== 'body' || this.bodyChunks.length === 0) return [];
+    const chunks = this.bodyChunks;
+    this.bodyChunks = [];
+    for (const c of chunks) this.takenBytes += c.length;
+    return chunks;
+  }
+
   /** The body has ended: throws if the closing delimiter never came (the last part, if any, is dropped). */
   end(): void {
     if (this.state === 'epilogue') return;
     const inPart = this.state === 'body' || this.state === 'headers';
     const where = inPart ? `in the middle of a part (${this.partialBytes} bytes of it received)` : this.state === 'preamble' ? 'before the first part' : 'after a part';
     this.bodyChunks = [];
+    this.takenBytes = 0;
     this.pending = EMPTY;
     throw new MultipartStreamError(`The multipart body ended ${where}, without its closing boundary`, true);
   }
@@ -212,6 +237,7 @@ export class MultipartStreamParser {
     const chunks = this.bodyChunks;
     this.bodyChunks = [];
     this.bodyBytes = 0;
+    this.takenBytes = 0;
     if (chunks.length === 1) return chunks[0]!;
     return concatBytes(chunks);
   }

@@ -325,8 +325,21 @@ export const contract = {
       importPaths: request(ImportRequest, ImportResult),
     },
     files: {
-      /** Paths on the computer running the services (the reader's own machine). */
+      /**
+       * Paths on the computer running the services (the reader's own machine). Only paths the reader picked for
+       * this window (files.choose, or typed and confirmed: files.grant) and what is under them; any other path
+       * is refused with PATH_NOT_PICKED naming it, before anything is read. store.importPaths likewise.
+       */
       inspect: request(z.object({ paths: z.array(z.string().min(1).max(4096)).min(1).max(200) }).strict(), z.array(InspectResult)),
+      /**
+       * Typed paths the reader confirmed may be read (absolute; a folder covers what is under it). In Electron, main
+       * asks the reader itself in a native dialog before granting (`granted` is empty when the reader declines); in
+       * the browser host the page sends it only after its own confirm step: see electron/services/app/pathGrants.ts
+       * for what that can and cannot stop. Answers the paths as resolved (links followed).
+       */
+      grant: request(z.object({ paths: z.array(z.string().min(1).max(4096)).min(1).max(200) }).strict(), z.object({ granted: z.array(z.string()) })),
+      /** Electron only: the native open dialog (files, or folders); what the reader picks is granted. Empty: cancelled. */
+      choose: request(z.object({ folders: z.boolean() }).strict(), z.object({ paths: z.array(z.string()) })),
     },
     nodes: {
       list: request(Empty, z.array(NodeInfo)),

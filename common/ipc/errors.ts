@@ -7,6 +7,8 @@ export const ErrorCode = {
   InvalidResponse: 'INVALID_RESPONSE',
   UnknownChannel: 'UNKNOWN_CHANNEL',
   Forbidden: 'FORBIDDEN',
+  /** files.inspect / store.importPaths named a path the reader did not pick (dialog, drop, confirmed typed path). */
+  PathNotPicked: 'PATH_NOT_PICKED',
   NotFound: 'NOT_FOUND',
   UpstreamUnreachable: 'UPSTREAM_UNREACHABLE',
   UpstreamError: 'UPSTREAM_ERROR',

@@ -6,7 +6,7 @@
 import { formatDicomDate } from '../../common/dicom/dicomJson';
 import { studyFromDicomJson } from '../../common/dicom/model';
 import { studyUid, type StudyInstanceUid } from '../../common/dicom/uid';
-import type { EncryptedArchive } from '../services/archive/encryptedArchive';
+import { describeJournalDamage, type EncryptedArchive } from '../services/archive/encryptedArchive';
 import { CliUsageError, type CliIo } from './pacsCommands';
 
 export const ARCHIVE_USAGE = `  dokuei archive ls [--json]              studies in the encrypted archive (pinned, open, last access)
@@ -57,12 +57,13 @@ export async function archiveCommand(archive: EncryptedArchive, args: string[], 
     case 'verify': {
       const report = await archive.verify();
       // Conflicting copies kept aside are reported but are no fault of the archive: they wait for a person.
-      const bad = report.corrupt.length + report.missing.length + report.orphans.length + report.incomplete.length;
+      const bad = report.corrupt.length + report.missing.length + report.orphans.length + report.incomplete.length + report.journal.length;
       if (json) io.out(JSON.stringify({ root: archive.root, ...report, ok: bad === 0 }, null, 2));
       else {
         io.out(
-          `Checked ${report.checked} files: ${report.corrupt.length} corrupt, ${report.incomplete.length} incomplete, ${report.missing.length} missing, ${report.orphans.length} not in the index, ${report.conflicts.length} conflicting copies kept aside.`,
+          `Checked ${report.checked} files: ${report.corrupt.length} corrupt, ${report.incomplete.length} incomplete, ${report.missing.length} missing, ${report.orphans.length} not in the index, ${report.conflicts.length} conflicting copies kept aside, ${report.journal.length} damaged in the index journal.`,
         );
+        for (const p of report.journal) io.out(`  journal    ${describeJournalDamage(p)}`);
         for (const p of report.corrupt) io.out(`  corrupt    ${p.file}  ${p.instance ?? ''}: ${p.reason}`);
         for (const p of report.incomplete) io.out(`  incomplete ${p.file}  ${p.instance ?? ''}: ${p.reason}`);
         for (const p of report.missing) io.out(`  missing    ${p.file}  ${p.instance ?? ''}`);

@@ -4,11 +4,13 @@
  * Anything with logic lives in those modules, where plain-Node tests can reach it.
  */
 import path from 'node:path';
-import { app, BrowserWindow, dialog, ipcMain, protocol, safeStorage, session, shell, type WebContents } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, protocol, safeStorage, session, shell, type OpenDialogOptions, type WebContents } from 'electron';
 import ElectronStore from 'electron-store';
 import { electronEventChannel } from '../../common/ipc/contract';
 import { createServices } from '../services/app/createServices';
 import { nodeHealthRows } from '../services/app/handlers';
+import { PathGrants } from '../services/app/pathGrants';
+import { confirmPathsMessage, withNativeFileGrants, type NativeFileDialogs } from './pathGrantsIpc';
 import { VERSION } from '../services/version';
 import { ElectronStoreSettings } from './electronStoreSettings';
 import { appKeySources, migrateSafeStorageSecrets } from './safeStorageSecrets';
@@ -34,6 +36,28 @@ protocol.registerSchemesAsPrivileged(PRIVILEGED_SCHEMES);
 
 let mainWindow: BrowserWindow | undefined;
 
+/** What each window may read from disk: only what the reader picked in a dialog of ours (see pathGrantsIpc.ts). */
+const pathGrants = new PathGrants();
+
+/** The window whose page has this IPC window id (its WebContents id); dialogs are modal to it. */
+const windowOf = (windowId: string): BrowserWindow | undefined => BrowserWindow.getAllWindows().find((w) => String(w.webContents.id) === windowId);
+
+const nativeFileDialogs: NativeFileDialogs = {
+  async confirmPaths(windowId, paths) {
+    const { message, detail } = confirmPathsMessage(paths);
+    const options = { type: 'question' as const, buttons: ['Allow', 'Cancel'], defaultId: 1, cancelId: 1, noLink: true, title: 'Read files', message, detail };
+    const win = windowOf(windowId);
+    const { response } = win ? await dialog.showMessageBox(win, options) : await dialog.showMessageBox(options);
+    return response === 0;
+  },
+  async choosePaths(windowId, folders) {
+    const options: OpenDialogOptions = { properties: folders ? ['openDirectory', 'multiSelections'] : ['openFile', 'multiSelections'] };
+    const win = windowOf(windowId);
+    const result = win ? await dialog.showOpenDialog(win, options) : await dialog.showOpenDialog(options);
+    return result.canceled ? [] : result.filePaths;
+  },
+};
+
 function createWindow(): BrowserWindow {
   const win = new BrowserWindow({
     width: 1440,
@@ -45,8 +69,10 @@ function createWindow(): BrowserWindow {
     webPreferences: secureWebPreferences(path.join(app.getAppPath(), 'dist/electron/preload.cjs'), { devTools: !app.isPackaged }),
   });
   win.once('ready-to-show', () => win.show());
+  const ipcWindowId = String(win.webContents.id);
   win.on('closed', () => {
     if (mainWindow === win) mainWindow = undefined;
+    pathGrants.revoke(ipcWindowId);
   });
   void win.loadURL(APP_ENTRY_URL);
   return win;
@@ -97,11 +123,12 @@ async function start(): Promise<void> {
     dataPlaneBaseUrl: DATA_PLANE_BASE_URL,
     gatewayBasePath: '',
     demoDir: path.join(app.getAppPath(), 'resources/demo'),
+    pathGrants,
     log,
   });
   protocol.handle(DATA_PLANE_SCHEME, createDataPlaneHandler(services.gateway));
   protocol.handle(APP_SCHEME, createAppHandler({ rendererDir: path.join(app.getAppPath(), 'dist/renderer') }));
-  bindIpc(ipcMain, services.handlers, { isTrustedSender: isTrustedIpcSender });
+  bindIpc(ipcMain, withNativeFileGrants(services.handlers, pathGrants, nativeFileDialogs), { isTrustedSender: isTrustedIpcSender });
   // Like the browser host: every window hears about store changes and retrieves, not only the one that asked.
   const broadcast = (channel: string, payload: unknown) => {
     for (const win of BrowserWindow.getAllWindows()) win.webContents.send(channel, payload);

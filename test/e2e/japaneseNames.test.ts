@@ -73,6 +73,8 @@ describe('person names in the study list', () => {
     const files = ['chrSQEncoding.dcm', 'chrSQEncoding1.dcm', 'chrH32.dcm'].map((f) => path.join(FIXTURES, f));
     await page.fill('textarea[name="paths"]', [...files, '/no/such/file.dcm'].join('\n'));
     await page.click('button:has-text("Inspect")');
+    // Typed paths are read only once the reader allowed them (issue #16).
+    await page.click('button:has-text("Allow reading")');
     const sqRow = page.locator(`tr[data-file="${files[0]}"]`);
     await sqRow.waitFor({ timeout: 30000 });
     const item = '(0032,1064)[1].(0010,0010)';

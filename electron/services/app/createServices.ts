@@ -18,12 +18,13 @@ import { createPacsNodes, type PacsNodeSet } from '../pacs/nodeFactory';
 import type { PacsNode } from '../pacs/pacsNode';
 import type { SecretStore } from '../secrets/secretStore';
 import { quotaGbToBytes, type SettingsStore } from '../settings/settings';
-import { EncryptedArchive } from '../archive/encryptedArchive';
+import { describeJournalDamage, EncryptedArchive } from '../archive/encryptedArchive';
 import type { KeyProvider } from '../archive/keyProvider';
 import type { InstanceStore } from '../store/instanceStore';
 import { importPaths } from '../store/importPaths';
 import { SuvCorrections } from '../suv/corrections';
 import { createHandlers } from './handlers';
+import type { PathGrants } from './pathGrants';
 import { applicationActivity } from '../../../common/audit/builders';
 import { AuditLog } from '../audit/auditLog';
 import { processAuditContext } from '../audit/processContext';
@@ -58,6 +59,8 @@ export interface ServicesOptions {
   probeIntervalMs?: number;
   /** The CLI never seeds the demo study, whatever the settings say. */
   seedDemo?: boolean;
+  /** What each window may read from disk (files.inspect, import); Electron's main grants its dialogs' picks into it. */
+  pathGrants?: PathGrants;
   log?: (message: string) => void;
 }
 
@@ -106,6 +109,9 @@ export async function createServices(options: ServicesOptions): Promise<Services
     ...(quotaGb !== undefined ? { quotaBytes: quotaGbToBytes(quotaGb) } : {}),
     onSkip: (file, reason) => notices.push(`Quarantined an unreadable file in the local archive: ${file} (${reason})`),
   });
+  // Damage in the archive's index journal: repaired at open, said here (and in the audit trail, by the archive).
+  for (const d of store.startup.journalDamage) notices.push(describeJournalDamage(d));
+  if (store.startup.userStateRestored) notices.push("The local archive's pins, access times and study states were taken from their second copy (state.enc), as its index journal had lost records.");
   // Opened with the archive, under the same key provider (its own key): the start is the first thing recorded.
   await audit.append(applicationActivity(auditContext, { kind: 'start' }));
   // The foundation's unencrypted store is left untouched: nothing reads it any more.
@@ -162,6 +168,7 @@ export async function createServices(options: ServicesOptions): Promise<Services
     dataPlaneBaseUrl: options.dataPlaneBaseUrl,
     log,
     suvCorrections,
+    ...(options.pathGrants ? { pathGrants: options.pathGrants } : {}),
   });
   for (const n of notices) log(n);
   // Last, so a failed start leaves nothing running; what was recorded meanwhile waits in the log (the queue).

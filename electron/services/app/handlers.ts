@@ -30,6 +30,7 @@ import type { AuditSink } from '../audit/auditSink';
 import { recordSearches } from './searchAudit';
 import { createAuditHandlers, type AuditLogReader } from './auditHandlers';
 import { escapeLogText } from './logText';
+import { PathGrants } from './pathGrants';
 
 /** What the storage panel needs from the archive (EncryptedArchive provides it). */
 export interface ArchiveView {
@@ -73,6 +74,11 @@ export interface HandlerDeps {
   audit?: AuditSink;
   /** The audit log the audit panel reads (absent: its channels say there is none). */
   auditLog?: AuditLogReader;
+  /**
+   * What each window may read from disk (files.inspect, store.importPaths); absent: a set of its own. The Electron
+   * host grants dialog picks into the same set and puts a native confirm in front of files.grant (electron/main).
+   */
+  pathGrants?: PathGrants;
 }
 
 function endpointOf(node: PacsNode): string {
@@ -142,6 +148,7 @@ function canonicalOverrides(overrides: ShortcutOverrides): Record<string, string
 }
 
 export function createHandlers(deps: HandlerDeps): Handlers {
+  const grants = deps.pathGrants ?? new PathGrants();
   const nodeById = (id: string): PacsNode => {
     const node = deps.nodes().find((n) => n.settings.id === id);
     if (!node) throw new DokueiError(ErrorCode.NotFound, `No node with id "${id}"`);
@@ -190,6 +197,7 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     store: {
       summary: async () => ({ root: deps.store.root, ...deps.store.counts() }),
       importPaths: async ({ paths }, ctx) => {
+        await grants.check(ctx.windowId, paths);
         const result = await importPaths(deps.store, paths);
         const c = deps.store.counts();
         ctx.emit('storeChanged', { studies: c.studies, instances: c.instances });
@@ -197,10 +205,18 @@ export function createHandlers(deps: HandlerDeps): Handlers {
       },
     },
     files: {
-      inspect: async ({ paths }) => {
+      inspect: async ({ paths }, ctx) => {
+        // Every path checked before any is read: a refused call reads nothing at all.
+        await grants.check(ctx.windowId, paths);
         const out = [];
         for (const p of paths) out.push(await inspectFile(p));
         return out;
+      },
+      // The browser host's page asks only after the reader confirmed (FilePanel); Electron replaces this handler
+      // with one that asks the reader in a native dialog first (electron/main/pathGrantsIpc.ts).
+      grant: async ({ paths }, ctx) => ({ granted: await grants.grant(ctx.windowId, paths) }),
+      choose: async () => {
+        throw new DokueiError(ErrorCode.InvalidRequest, 'There is no file dialog in the browser host: type the paths and confirm them');
       },
     },
     nodes: {

@@ -13,7 +13,7 @@ import { Tag } from '../../../common/dicom/tags';
 import { seriesUid, sopUid, studyUid, type SeriesInstanceUid, type SopInstanceUid, type StudyInstanceUid } from '../../../common/dicom/uid';
 import type { StoreCounts } from '../store/instanceStore';
 import { instanceDatasets, seriesDatasets, studyDatasets } from '../store/studyIndexViews';
-import type { JournalRecord } from './journal';
+import type { JournalRecord, NewerThanCopy, UserState } from './journal';
 import { compactRemoved, type RemovedSpan } from './usage';
 
 export type StudyCompleteness = 'complete' | 'partial';
@@ -115,6 +115,30 @@ export class ArchiveIndex {
   /** Forgets a removed study's pin, access time and state. */
   forgetStudy(st: string): void {
     this.meta.delete(st);
+  }
+
+  /**
+   * Takes pins, study states, access order and removals from the copy of the user state (journal.ts
+   * state.enc) after the journal lost records: the copy wins, except for the pins and study states that
+   * records newer than the copy set; the later of two access times wins; removals are merged.
+   */
+  restoreUserState(copy: UserState, newer: NewerThanCopy): void {
+    const saved = new Map(copy.meta);
+    for (const st of new Set([...this.meta.keys(), ...saved.keys()])) {
+      const s = saved.get(st);
+      const m = this.metaFor(st);
+      if (!newer.pins.has(st)) m.pinned = s?.pinned ?? false;
+      if (!newer.states.has(st)) {
+        if (s?.state) m.state = s.state;
+        else delete m.state;
+      }
+      if (s && s.seq > m.seq) Object.assign(m, { seq: s.seq, lastAccess: s.lastAccess });
+      // Instances may still come back from their files (recovery.ts): keep what the copy knew of the study.
+      if (!m.pinned && !s && !this.byStudy.has(st)) this.meta.delete(st);
+    }
+    this.lastSeq = Math.max(this.lastSeq, copy.seq);
+    const known = new Set(this.removedSpans.map((r) => r.join()));
+    for (const r of copy.removed) if (!known.has(r.join())) this.removedSpans.push(r);
   }
 
   /** Applies one journal record to the in-memory index (records are idempotent). */

@@ -2,7 +2,8 @@
  * The encrypted local archive: the InstanceStore the gateway, jobs, federation and CLI use. This class is
  * a facade over one module per job, each of which explains its part:
  *   objectFiles.ts   the folder layout and the instance files (crypto.ts: their format)
- *   journal.ts       the encrypted index journal: records, append, compaction, replay
+ *   journal.ts       the encrypted index journal: records, numbers and chain, damage, append, compaction,
+ *                    replay, and the copy of the user state (state.enc)
  *   recovery.ts      the start-up pass after a crash: temp files, orphans, quarantine, dropped entries
  *   archiveIndex.ts  the in-memory index and its queries
  *   eviction.ts      quota, LRU order, pins and studies in use
@@ -42,6 +43,7 @@ export { ArchiveBusyError } from './archiveLock';
 export { ArchiveQuotaError, type SetQuotaResult } from './eviction';
 export type { StudyCompleteness } from './archiveIndex';
 export type { StartupReport } from './recovery';
+export { describeJournalDamage, type JournalDamage } from './journal';
 export type { ArchiveUsage, StudyUsage } from './usage';
 export type { VerifyProblem, VerifyReport } from './verify';
 
@@ -99,6 +101,7 @@ export class EncryptedArchive implements InstanceStore {
       const archive = new EncryptedArchive(root, key, checkQuota(options.quotaBytes), await archiveCreatedAt(root), options.audit);
       const { index, journal, startup } = archive;
       await recover({ root, key, index, journal, startup, onSkip: options.onSkip ?? (() => {}) });
+      for (const d of startup.journalDamage) archive.audit.journalDamaged(d);
       return archive;
     } catch (err) {
       await releaseLock(root);
@@ -282,9 +285,12 @@ export class EncryptedArchive implements InstanceStore {
     return archiveUsage(this.index, this.eviction, this.root, now);
   }
 
-  /** Authenticates every file (GCM tag) and checks that files and index agree. Reports; repairs nothing. */
+  /**
+   * Authenticates every file (GCM tag) and checks that files and index agree, and the journal: the damage
+   * found at open (already repaired) and any in the journal now. Reports; repairs nothing.
+   */
   verify(): Promise<VerifyReport> {
-    return this.serial(() => verifyArchive(this.root, this.key, this.index));
+    return this.serial(() => verifyArchive(this.root, this.key, this.index, this.startup.journalDamage));
   }
 
   /** Persists pending access times, compacts a long journal and closes the journal file. */

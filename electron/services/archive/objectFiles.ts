@@ -5,8 +5,10 @@
  *   key.json                      the random 32-byte data key, wrapped by a KeyProvider (keyCustody.ts)
  *   objects/<2 hex>/<32 hex>.dka  one Part 10 instance each, AES-256-GCM (see crypto.ts)
  *   index.journal                 encrypted append-only journal of index changes (journal.ts)
+ *   state.enc                     encrypted second copy of pins, access times and study states (journal.ts)
  *   tmp/                          writes in progress (already-encrypted bytes), emptied at open (recovery.ts)
- *   quarantine/                   files that failed authentication at open, kept encrypted for inspection
+ *   quarantine/                   files that failed authentication at open, and damaged journals, kept
+ *                                 encrypted for inspection
  *   conflicts/<32 hex>.dka        a second, different copy of a stored instance, kept aside (duplicates.ts)
  *   lock                          the pid of the process that has the folder open (archiveLock.ts)
  *

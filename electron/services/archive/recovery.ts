@@ -4,8 +4,10 @@
  * Crash safety, per put: encrypt → temp file → fsync → rename into objects/ → fsync dir → journal frame
  * → fsync. A crash before the rename leaves only a temp file (deleted here); after the rename but before
  * the journal frame, an orphan object, re-indexed here (quarantined if it does not authenticate). A torn
- * journal tail is cut at the last authenticated frame (journal.ts). Index entries whose file is gone, or
- * whose file has another size than the index says, are dropped.
+ * journal tail is cut at the last authenticated frame (journal.ts). Damage inside the journal is reported
+ * (`journalDamage`), the records after it kept, the user state taken from its copy where records were lost,
+ * and the journal rewritten. Index entries whose file is gone, or whose file has another size than the index
+ * says, are dropped; an instance re-indexed from its file keeps the study's access time from the copy.
  */
 import { promises as fs } from 'node:fs';
 import { randomBytes } from 'node:crypto';
@@ -14,11 +16,15 @@ import { assertComplete, contentHash } from '../dicom/completeness';
 import { readPart10Header } from '../dicom/part10';
 import { instanceUids, type ArchiveIndex } from './archiveIndex';
 import { decryptFile } from './crypto';
-import { putRecord, type Journal } from './journal';
+import { putRecord, type Journal, type JournalDamage } from './journal';
 import { FILE_NAME, objectFolders } from './objectFiles';
 
 export interface StartupReport {
   journalTruncated: boolean;
+  /** Damage found in the journal (or its copy of the user state) at open; empty when none. */
+  journalDamage: JournalDamage[];
+  /** Pins, access times and study states were taken from the copy (state.enc): the journal had lost records. */
+  userStateRestored: boolean;
   tempFilesRemoved: number;
   reindexed: number;
   dropped: number;
@@ -36,7 +42,7 @@ export interface RecoveryContext {
 }
 
 export function emptyStartupReport(): StartupReport {
-  return { journalTruncated: false, tempFilesRemoved: 0, reindexed: 0, dropped: 0, quarantined: 0 };
+  return { journalTruncated: false, journalDamage: [], userStateRestored: false, tempFilesRemoved: 0, reindexed: 0, dropped: 0, quarantined: 0 };
 }
 
 /** Removes temp files, replays the journal, then makes the index and objects/ agree. */
@@ -48,6 +54,8 @@ export async function recover(ctx: RecoveryContext): Promise<void> {
     startup.tempFilesRemoved++;
   }
   if (await journal.load()) startup.journalTruncated = true;
+  startup.journalDamage.push(...journal.damage);
+  startup.userStateRestored = journal.restored;
 
   // Files and index must agree.
   const onDisk = new Set<string>();
@@ -80,7 +88,8 @@ export async function recover(ctx: RecoveryContext): Promise<void> {
     await journal.drop(gone);
     startup.dropped += gone.length;
   }
-  if (startup.journalTruncated || journal.needsCompaction) await journal.compact();
+  // Rewritten after damage or a restore (what was read is all that is known now), and once for an older journal.
+  if (startup.journalTruncated || journal.damage.length || journal.restored || journal.needsMigration || journal.needsCompaction) await journal.compact();
 }
 
 /**
@@ -101,7 +110,12 @@ async function reindexOrphan(ctx: RecoveryContext, file: string, id: string): Pr
     }
     // Only complete instances enter the index, whichever way they come (completeness.ts).
     assertComplete(plain, header.dataset);
-    await journal.append([putRecord(index, id, st, se, sop, plain.byteLength, blob.byteLength, header.dataset, undefined, contentHash(plain))], true);
+    const put = putRecord(index, id, st, se, sop, plain.byteLength, blob.byteLength, header.dataset, undefined, contentHash(plain));
+    // After a restore the index is rebuilt from the files: found again, not used, so the study keeps the
+    // access time of the copy (after a crash mid-put, the orphan is the put itself: a use, as before).
+    const known = journal.restored ? index.meta.get(st) : undefined;
+    if (known?.lastAccess) Object.assign(put, { at: known.lastAccess, seq: known.seq });
+    await journal.append([put], true);
     startup.reindexed++;
     return true;
   } catch (err) {

@@ -1,7 +1,9 @@
 /**
  * STOW-RS (PS3.18 §10.5) into the local store: `POST {base}/studies` or `{base}/studies/{study}` with a
  * `multipart/related; type="application/dicom"` body. The body is parsed as a stream, one part at a time
- * (only the part being received is held), and each part is put in the store as it completes.
+ * (only the part being received is held), and each part is put in the store as it completes. A part over a few
+ * MB (spoolAboveBytes) is not held in memory while it arrives: it goes to a temp file encrypted under a key of
+ * this request only (stowSpool.ts), deleted when the request ends, error or not.
  *
  * Status: 200 every instance stored (duplicates count as stored), 202 some failed, 409 none stored,
  * 400 a malformed or truncated body, 413 over a limit, 415 another content type.
@@ -27,6 +29,7 @@ import { MultipartStreamError, MultipartStreamParser, multipartBoundary, type St
 import type { InstanceStore } from '../store/instanceStore';
 import type { AuditSink } from '../audit/auditSink';
 import { StowAudit } from './stowAudit';
+import { StowSpool, type SpooledPart } from './stowSpool';
 
 export interface StowLimits {
   /** Total request body, default 2 GiB. */
@@ -35,7 +38,13 @@ export interface StowLimits {
   maxParts?: number;
   /** One part, default 1 GiB. */
   maxPartBytes?: number;
+  /** A part that grows past this many bytes goes to an encrypted temp file while it arrives (default 4 MiB). */
+  spoolAboveBytes?: number;
+  /** Where the request's temp folder goes (default the OS temp folder). */
+  spoolDir?: string;
 }
+
+export const SPOOL_ABOVE_BYTES = 4 * 1024 * 1024;
 
 export const STOW_PRIVATE = {
   creator: '00090010',
@@ -175,6 +184,10 @@ export async function handleStow(
 
   const parser = new MultipartStreamParser(boundary);
   const reader = request.body.getReader();
+  const spoolAbove = limits.spoolAboveBytes ?? SPOOL_ABOVE_BYTES;
+  const spool = new StowSpool(limits.spoolDir);
+  /** The temp file of the part being received, once it grew past spoolAbove. */
+  let spooled: SpooledPart | undefined;
   let received = 0;
   try {
     for (;;) {
@@ -193,16 +206,31 @@ export async function handleStow(
           requestError = { status: 413, message: `More than ${maxParts} parts in one request` };
           break;
         }
-        if (part.body.length > maxPart) {
+        if ((part.taken ?? 0) + part.body.length > maxPart) {
           requestError = { status: 413, message: `Part ${parts + 1} is over the ${maxPart}-byte limit` };
           break;
         }
-        await onPart(part);
+        let bytes = part.body;
+        // `taken`: the part's start is in the temp file (only the part that was being received can have it).
+        if (part.taken && spooled) {
+          const file = spooled;
+          spooled = undefined;
+          bytes = await file.finish(part.body);
+        }
+        await onPart({ headers: part.headers, body: bytes });
       }
       if (requestError) break;
       if (parser.partialBytes > maxPart) {
         requestError = { status: 413, message: `Part ${parts + 1} is over the ${maxPart}-byte limit` };
         break;
+      }
+      if (spooled || parser.partialBytes > spoolAbove) {
+        // Before the next push: the chunks taken may be views of this network chunk.
+        const chunks = parser.takePartialBody();
+        if (chunks.length) {
+          spooled ??= await spool.open();
+          await spooled.append(chunks);
+        }
       }
       if (parser.complete) break;
     }
@@ -212,6 +240,9 @@ export async function handleStow(
   } finally {
     if (requestError) await reader.cancel().catch(() => {});
     reader.releaseLock();
+    // A part cut short, refused or failed leaves no temp file behind.
+    await spooled?.close().catch(() => {});
+    await spool.dispose().catch(() => {});
   }
   if (!requestError && parts === 0) requestError = { status: 400, message: 'The multipart body has no parts' };
 

@@ -96,7 +96,7 @@ describe('archive crash safety', () => {
     expect(exit, w.output().stderr).toEqual({ code: 0, signal: null });
     expect(await checkArchive()).toBe(sources.size);
     // And the command a person runs says the same.
-    const cli = spawnSync(process.execPath, [path.join(repoRoot, 'bin/dokuei.mjs'), 'archive', 'verify', '--json', '--archive', path.join(dir, 'archive')], { env, encoding: 'utf8', timeout: 60000 });
+    const cli = spawnSync(process.execPath, [path.join(repoRoot, 'bin/dokuei.mjs'), 'archive', 'verify', '--json', '--archive', path.join(dir, 'archive'), '--data-dir', dir], { env, encoding: 'utf8', timeout: 60000 });
     expect(cli.status, cli.stderr).toBe(0);
     expect(JSON.parse(cli.stdout)).toMatchObject({ checked: sources.size, corrupt: [], missing: [], orphans: [] });
   }, 120_000);

@@ -1,12 +1,17 @@
 /**
  * Files on this computer: inspect them (what they are, whose they are, every name decoded, sequence items
  * included) and import them into the local store, with each refused file and its reason listed.
+ *
+ * The services read only paths the reader picked: chosen in the desktop app's file dialog, or typed here and
+ * confirmed. A typed path the services refuse (PATH_NOT_PICKED) is put to the reader once; in the browser host
+ * this panel's dialog is that confirm step, in Electron main asks in a native dialog when files.grant arrives.
  */
-import { useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import type { InspectResult } from '../../../../common/dicom/inspectResult';
 import type { DokueiApi } from '../../../../common/ipc/contract';
 import type { DataPlane } from '../../../platform/platform';
 import { parsePathList } from '../model/paths';
+import { withConfirmedPaths } from '../model/pickedPaths';
 import { DropImport } from './DropImport';
 
 type ImportOutcome = Awaited<ReturnType<DokueiApi['store']['importPaths']>>;
@@ -18,6 +23,31 @@ export function FilePanel({ api, plane, onClose }: { api: DokueiApi; plane: Data
   const [error, setError] = useState<string>();
   const [inspected, setInspected] = useState<InspectResult[]>();
   const [imported, setImported] = useState<ImportOutcome>();
+  const [host, setHost] = useState<'electron' | 'browser'>();
+  /** The typed paths waiting for the reader's answer in the page's confirm dialog (browser host). */
+  const [asking, setAsking] = useState<readonly string[]>();
+  const answer = useRef<(allowed: boolean) => void>(undefined);
+
+  useEffect(() => {
+    let live = true;
+    api.app.getInfo({}).then(
+      (info) => live && setHost(info.host),
+      () => live && setHost('browser'),
+    );
+    return () => {
+      live = false;
+    };
+  }, [api]);
+
+  const confirmInPage = (paths: readonly string[]) =>
+    new Promise<boolean>((resolve) => {
+      answer.current = (allowed) => {
+        answer.current = undefined;
+        setAsking(undefined);
+        resolve(allowed);
+      };
+      setAsking(paths);
+    });
 
   const run = async (what: 'inspect' | 'import') => {
     const paths = parsePathList(text);
@@ -27,13 +57,28 @@ export function FilePanel({ api, plane, onClose }: { api: DokueiApi; plane: Data
     }
     setBusy(true);
     setError(undefined);
+    const steps = {
+      // In Electron the native dialog main shows on files.grant is the confirm step: no second one here.
+      confirm: host === 'electron' ? async () => true : confirmInPage,
+      grant: (p: readonly string[]) => api.files.grant({ paths: [...p] }),
+    };
     try {
-      if (what === 'inspect') setInspected(await api.files.inspect({ paths }));
-      else setImported(await api.store.importPaths({ paths }));
+      if (what === 'inspect') setInspected(await withConfirmedPaths(paths, () => api.files.inspect({ paths }), steps));
+      else setImported(await withConfirmedPaths(paths, () => api.store.importPaths({ paths }), steps));
     } catch (err) {
       setError((err as Error).message);
     } finally {
       setBusy(false);
+    }
+  };
+
+  const choose = async (folders: boolean) => {
+    setError(undefined);
+    try {
+      const { paths } = await api.files.choose({ folders });
+      if (paths.length) setText((t) => [...parsePathList(t), ...paths].join('\n'));
+    } catch (err) {
+      setError((err as Error).message);
     }
   };
 
@@ -46,6 +91,16 @@ export function FilePanel({ api, plane, onClose }: { api: DokueiApi; plane: Data
         </button>
       </div>
       <DropImport plane={plane} />
+      {host === 'electron' ? (
+        <div className="file-choose">
+          <button type="button" onClick={() => void choose(false)} disabled={busy}>
+            Choose files…
+          </button>
+          <button type="button" onClick={() => void choose(true)} disabled={busy}>
+            Choose folders…
+          </button>
+        </div>
+      ) : null}
       <label className="paths">
         Paths (files or folders, one per line)
         <textarea name="paths" rows={4} value={text} onChange={(e) => setText(e.target.value)} spellCheck={false} />
@@ -59,6 +114,26 @@ export function FilePanel({ api, plane, onClose }: { api: DokueiApi; plane: Data
         </button>
         {busy ? <span aria-live="polite">Working…</span> : null}
       </div>
+      {asking ? (
+        <div className="confirm-paths" role="alertdialog" aria-label="Allow reading typed paths" aria-describedby="confirm-paths-list">
+          <p>Allow Dokuei to read {asking.length === 1 ? 'this path' : `these ${asking.length} paths`}? A folder includes everything in it.</p>
+          <ul id="confirm-paths-list">
+            {asking.map((p) => (
+              <li key={p}>
+                <code>{p}</code>
+              </li>
+            ))}
+          </ul>
+          <div className="file-actions">
+            <button type="button" className="primary" onClick={() => answer.current?.(true)}>
+              Allow reading
+            </button>
+            <button type="button" onClick={() => answer.current?.(false)}>
+              Cancel
+            </button>
+          </div>
+        </div>
+      ) : null}
       {error ? (
         <div className="banner error" role="alert">
           {error}

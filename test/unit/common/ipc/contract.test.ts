@@ -24,6 +24,8 @@ function handlers(overrides: Partial<{ summary: () => Promise<unknown> }> = {}):
     },
     files: {
       inspect: async (req) => (calls.push(req), []),
+      grant: async (req) => (calls.push(req), { granted: req.paths }),
+      choose: async (req) => (calls.push(req), { paths: [] }),
     },
     nodes: {
       list: async () => [],

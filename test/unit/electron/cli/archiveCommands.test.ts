@@ -6,6 +6,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listFilesRecursively } from '../../../../electron/services/store/listFiles';
 import { demoCtDir, dicomFilesIn, repoRoot } from '../../../support/data';
+import { flipJournalByte } from '../../../support/journalFrames';
 import { makeTempDir, removeDir } from '../../../support/tempDir';
 import { testArchiveEnv } from '../../../support/testArchive';
 
@@ -82,5 +83,27 @@ describe('dokuei archive', () => {
     expect(bad.code).toBe(1);
     expect(bad.stdout).toContain('1 corrupt');
     expect(bad.stdout).toContain(path.relative(other, victim!));
+  });
+
+  it('verify reports a damaged journal frame by its number in a `journal` list, keeps the pin, and is clean once repaired', async () => {
+    const other = path.join(dataDir, 'journaled');
+    const files = dicomFilesIn(demoCtDir()).slice(0, 2);
+    expect((await dokuei(['import', '--archive', other, '--data-dir', dataDir, ...files])).code).toBe(0);
+    const listed = JSON.parse((await dokuei(['archive', 'ls', '--json', '--archive', other, '--data-dir', dataDir])).stdout) as { studies: { studyInstanceUid: string }[] };
+    const pinned = listed.studies[0]!.studyInstanceUid;
+    expect((await dokuei(['archive', 'pin', pinned, '--archive', other, '--data-dir', dataDir])).code).toBe(0);
+    await flipJournalByte(other, 1);
+    const bad = await dokuei(['archive', 'verify', '--json', '--archive', other, '--data-dir', dataDir]);
+    expect(bad.code).toBe(1);
+    const report = JSON.parse(bad.stdout) as { ok: boolean; checked: number; corrupt: unknown[]; journal: { file: string; frame: number; keptAfter: number; reason: string; copy: string }[] };
+    expect(report).toMatchObject({ ok: false, checked: 2, corrupt: [] });
+    expect(report.journal).toEqual([expect.objectContaining({ file: 'index.journal', frame: 1, reason: expect.stringMatching(/fails authentication/) as string })]);
+    expect(report.journal[0]!.keptAfter).toBeGreaterThan(0);
+    await expect(fs.stat(path.join(other, report.journal[0]!.copy))).resolves.toBeTruthy();
+    const ls = JSON.parse((await dokuei(['archive', 'ls', '--json', '--archive', other, '--data-dir', dataDir])).stdout) as { instances: number; studies: { pinned: boolean }[] };
+    expect(ls).toMatchObject({ instances: 2, studies: [{ pinned: true }] });
+    const clean = await dokuei(['archive', 'verify', '--archive', other, '--data-dir', dataDir]);
+    expect(clean.code).toBe(0);
+    expect(clean.stdout).toContain('0 damaged in the index journal');
   });
 });

@@ -41,6 +41,10 @@ const fake = vi.hoisted(() => {
     permissionCheck: undefined as Fn | undefined,
     devicePermission: undefined as Fn | undefined,
     opened: [] as string[],
+    /** What the fake open dialog answers, and the native confirm's button (0 Allow, 1 Cancel); what each showed. */
+    dialogPicks: [] as string[],
+    confirmResponse: 1,
+    messageBoxes: [] as Array<{ message: string; detail: string }>,
   };
   class BrowserWindow {
     static getAllWindows = () => s.windows;
@@ -122,7 +126,17 @@ const fake = vi.hoisted(() => {
       decryptStringAsync: async (data: Buffer) => ({ result: Buffer.from(data.toString().slice(4), 'base64').toString(), shouldReEncrypt: false }),
       getSelectedStorageBackend: () => 'gnome_libsecret',
     },
-    dialog: { showErrorBox: (_title: string, message: string) => s.errorBoxes.push(message) },
+    dialog: {
+      showErrorBox: (_title: string, message: string) => s.errorBoxes.push(message),
+      showOpenDialog: async (...args: unknown[]) => {
+        void args;
+        return { canceled: s.dialogPicks.length === 0, filePaths: s.dialogPicks };
+      },
+      showMessageBox: async (...args: unknown[]) => {
+        s.messageBoxes.push(args[args.length - 1] as { message: string; detail: string });
+        return { response: s.confirmResponse };
+      },
+    },
     BrowserWindow,
   };
   return { s, electron };
@@ -171,6 +185,9 @@ describe('electron main', () => {
     s.ipcHandlers.clear();
     s.windows.length = 0;
     s.opened.length = 0;
+    s.dialogPicks = [];
+    s.confirmResponse = 1;
+    s.messageBoxes.length = 0;
     s.permissionRequest = s.permissionCheck = s.devicePermission = undefined;
     vi.spyOn(console, 'error').mockImplementation(() => {});
   });
@@ -285,9 +302,36 @@ describe('electron main', () => {
     await startApp();
     const handler = s.ipcHandlers.get(electronRequestChannel('store.importPaths'))!;
     const demo = path.join(repoRoot, 'resources/demo/ct_000176.dcm');
+    // Picked in the (fake) open dialog first: import reads only what the reader picked.
+    s.dialogPicks = [demo];
+    await s.ipcHandlers.get(electronRequestChannel('files.choose'))!(fakeInvokeEvent('app://dokuei/index.html').event, { folders: false });
     const result = await handler(fakeInvokeEvent('app://dokuei/index.html').event, { paths: [demo] });
     expect(result).toMatchObject({ ok: true, value: { imported: 1 } });
     // Store changes are batched (a retrieve stores instances one by one), so the event follows shortly.
     await expect.poll(() => s.windows[0]!.sent).toContainEqual([electronEventChannel('storeChanged'), { studies: 1, instances: 1 }]);
+  });
+  it('reads only paths the reader picked: an open-dialog pick, or a typed path allowed in the native dialog', async () => {
+    await startApp();
+    const call = (channel: Parameters<typeof electronRequestChannel>[0], req: unknown, windowId = 7) =>
+      s.ipcHandlers.get(electronRequestChannel(channel))!(fakeInvokeEvent('app://dokuei/index.html', windowId).event, req) as Promise<{ ok: boolean; value?: unknown; error?: { code: string; message: string } }>;
+    const demoDir = path.join(repoRoot, 'resources/demo');
+    const demo = path.join(demoDir, 'ct_000176.dcm');
+
+    const refused = await call('files.inspect', { paths: ['/etc/passwd'] });
+    expect(refused).toMatchObject({ ok: false, error: { code: ErrorCode.PathNotPicked } });
+    expect(refused.error!.message).toContain('/etc/passwd');
+
+    // A typed path the reader declines in main's own dialog is not granted, whatever the page asked.
+    s.confirmResponse = 1;
+    expect(await call('files.grant', { paths: ['/etc'] })).toEqual({ ok: true, value: { granted: [] } });
+    expect(s.messageBoxes.at(-1)!.detail).toContain('/etc');
+    expect(await call('files.inspect', { paths: ['/etc/passwd'] })).toMatchObject({ ok: false, error: { code: ErrorCode.PathNotPicked } });
+
+    // Allowed: the folder and what is in it, for this window only.
+    s.confirmResponse = 0;
+    expect(await call('files.grant', { paths: [demoDir] })).toMatchObject({ ok: true, value: { granted: [demoDir] } });
+    expect(await call('files.inspect', { paths: [demo] })).toMatchObject({ ok: true, value: [{ file: demo, ok: true }] });
+    expect(await call('files.inspect', { paths: [demo] }, 8)).toMatchObject({ ok: false, error: { code: ErrorCode.PathNotPicked } });
+    expect(await call('files.inspect', { paths: [`${demoDir}/../../../../etc/passwd`] })).toMatchObject({ ok: false, error: { code: ErrorCode.PathNotPicked } });
   });
 });

@@ -1,7 +1,8 @@
 /**
  * The archive's own audit records, read back from the real audit log: pin and unpin (Instances Accessed, U),
  * a study evicted by the user or by the quota (Study Deleted), and an instance file that fails authentication
- * (Security Alert). Data: the PET/CT phantom, one study per import (UIDs rewritten for the second).
+ * (Security Alert), and damage in the index journal found at open (Security Alert). Data: the PET/CT phantom,
+ * one study per import (UIDs rewritten for the second).
  */
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
@@ -14,6 +15,7 @@ import { listFilesRecursively } from '../../../../../electron/services/store/lis
 import { openTestAudit, outcomeDescription, type TestAudit } from '../../../../support/auditTrail';
 import { writePetCtPhantom, type PetCtPhantom } from '../../../../support/petCtPhantom';
 import { makeTempDir, removeDir } from '../../../../support/tempDir';
+import { flipJournalByte } from '../../../../support/journalFrames';
 import { openTestArchive } from '../../../../support/testArchive';
 
 const PATIENT = 'DOKUEI-PETCT-PHANTOM';
@@ -88,5 +90,19 @@ describe('archive audit records', () => {
     expect(r!.xml).toContain(`file://${path.join(dir, 'archive', 'objects')}`);
     const detail = /type="Alert Description" value="([^"]+)"/.exec(r!.xml)?.[1] ?? '';
     expect(Buffer.from(detail, 'base64').toString('utf8')).toContain(`Archived instance ${sop} is corrupt`);
+  });
+
+  it('records a Security Alert naming the damaged journal frame when the archive opens', async () => {
+    await archive.pin(study());
+    await archive.close();
+    await flipJournalByte(path.join(dir, 'archive'), 2);
+    archive = await openTestArchive(path.join(dir, 'archive'), { audit: audit.sink });
+    expect(archive.isPinned(study())).toBe(true);
+    const alerts = (await audit.records()).filter((r) => r.eventId === '110113');
+    expect(alerts).toHaveLength(1);
+    expect(alerts[0]).toMatchObject({ eventType: 'Use of Restricted Function', outcome: 8 });
+    expect(alerts[0]!.xml).toContain(`file://${path.join(dir, 'archive', 'index.journal')}`);
+    const detail = /type="Alert Description" value="([^"]+)"/.exec(alerts[0]!.xml)?.[1] ?? '';
+    expect(Buffer.from(detail, 'base64').toString('utf8')).toMatch(/^The archive index journal is damaged at frame 2 \(byte \d+, \d+ bytes\): it fails authentication/);
   });
 });

@@ -14,6 +14,7 @@ import { listFilesRecursively } from '../../../../../electron/services/store/lis
 import type { StoreCounts } from '../../../../../electron/services/store/instanceStore';
 import { instanceDatasets, seriesDatasets, studyDatasets, type IndexedStudy } from '../../../../../electron/services/store/studyIndexViews';
 import { demoCtDir, dicomFilesIn, evenlySpaced, repoRoot } from '../../../../support/data';
+import { flipJournalByte } from '../../../../support/journalFrames';
 import { makeTempDir, removeDir } from '../../../../support/tempDir';
 
 const charset = (name: string) => path.join(repoRoot, 'test/fixtures/charsets', name);
@@ -113,6 +114,62 @@ describe('EncryptedArchive', () => {
     expect(c.counts()).toEqual(before.counts);
     expect(await c.verify()).toMatchObject({ checked: 5, corrupt: [], missing: [], orphans: [] });
     await c.close();
+  });
+
+  it('a flipped byte in a journal frame: reported at open and by verify, the records after it kept, pins before and after kept', async () => {
+    const files = evenlySpaced(dicomFilesIn(demoCtDir()), 3);
+    const key = envKey();
+    const root = path.join(dir, 'archive');
+    const a = await EncryptedArchive.open(root, { keyProvider: key });
+    await importPaths(a, files); // frames 1–3
+    const { st } = uidsOf(files[0]!);
+    await a.pin(st); // frame 4: before the damage
+    await a.setStudyState(st, 'partial'); // frame 5: damaged below
+    await a.pin('1.2.3.4'); // frame 6: after it, a study not here yet
+    const before = { studies: a.studies(), counts: a.counts(), usage: a.usage() };
+    await a.close();
+    expect(await flipJournalByte(root, 5)).toBeGreaterThanOrEqual(6);
+    const b = await EncryptedArchive.open(root, { keyProvider: key });
+    expect(b.startup.journalDamage).toEqual([expect.objectContaining({ file: 'index.journal', frame: 5, lost: 1, keptAfter: expect.any(Number) as number })]);
+    expect(b.startup.userStateRestored).toBe(true);
+    // The index is not rebuilt from the files: nothing to re-index, the same answers, the pins and state kept.
+    expect(b.startup.reindexed).toBe(0);
+    expect(b.counts()).toEqual(before.counts);
+    expect(b.usage()).toEqual(before.usage);
+    expect(b.isPinned(st) && b.isPinned('1.2.3.4')).toBe(true);
+    expect(b.studyState(st)).toBe('partial');
+    const report = await b.verify();
+    expect(report.journal).toEqual(b.startup.journalDamage);
+    expect(report.journal[0]!.copy).toMatch(/^quarantine/);
+    await b.close();
+    // Repaired at that open (the journal rewritten): the next open and verify find nothing.
+    const c = await EncryptedArchive.open(root, { keyProvider: key });
+    expect(c.startup.journalDamage).toEqual([]);
+    expect((await c.verify()).journal).toEqual([]);
+    expect(c.isPinned(st)).toBe(true);
+    await c.close();
+  });
+
+  it('keeps pins, study states and access times when the index is rebuilt from the files (the journal lost)', async () => {
+    const files = evenlySpaced(dicomFilesIn(demoCtDir()), 3);
+    const key = envKey();
+    const root = path.join(dir, 'archive');
+    const a = await EncryptedArchive.open(root, { keyProvider: key });
+    await importPaths(a, files);
+    const { st, se, sop } = uidsOf(files[1]!);
+    await a.pin(st);
+    await a.pin('1.2.3.4');
+    await a.setStudyState(st, 'complete');
+    await a.readInstance(st, se, sop);
+    const usage = a.usage();
+    await a.close();
+    await fs.rm(path.join(root, 'index.journal'));
+    const b = await EncryptedArchive.open(root, { keyProvider: key });
+    expect(b.startup).toMatchObject({ reindexed: 3, userStateRestored: true, journalDamage: [] });
+    expect(b.isPinned(st) && b.isPinned('1.2.3.4')).toBe(true);
+    expect(b.studyState(st)).toBe('complete');
+    expect(b.usage().studies.map((s) => [s.study, s.pinned, s.lastAccess])).toEqual(usage.studies.map((s) => [s.study, s.pinned, s.lastAccess]));
+    await b.close();
   });
 
   it('re-indexes orphan files, drops entries whose file is gone, and removes temp files at open', async () => {

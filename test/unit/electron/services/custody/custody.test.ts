@@ -254,7 +254,7 @@ describe('key custody of a data folder', () => {
     const archiveDir = path.join(dataDir, 'archive');
 
     const kept = await planReset(dataDir, [archiveDir], false);
-    expect(kept.remove.map((f) => path.relative(dataDir, f)).sort()).toEqual(['archive/index.journal', 'archive/key.json', 'archive/objects', 'archive/quarantine', 'archive/tmp'].map((f) => path.normalize(f)));
+    expect(kept.remove.map((f) => path.relative(dataDir, f)).sort()).toEqual(['archive/index.journal', 'archive/key.json', 'archive/objects', 'archive/quarantine', 'archive/state.enc', 'archive/tmp'].map((f) => path.normalize(f)));
     expect(kept.moveAside).toEqual([]);
 
     const lost = await planReset(dataDir, [archiveDir], true, new Date('2026-01-02T03:04:05Z'));
