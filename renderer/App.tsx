@@ -22,6 +22,8 @@ export function App() {
   const [study, setStudy] = useState<FederatedStudy>();
   const [series, setSeries] = useState<SeriesSummary>();
   const [notice, setNotice] = useState<string>();
+  /** The services' start-up alerts, until the reader dismisses them. */
+  const [alertsSeen, setAlertsSeen] = useState(false);
   const [summary, setSummary] = useState<Summary>();
   const [refreshKey, setRefreshKey] = useState(0);
   const [jobs, setJobs] = useState<Map<string, RetrieveJob>>(new Map());
@@ -167,7 +169,19 @@ export function App() {
       </header>
       <div className="app-main">
         <section className="side" aria-label="Study browser">
-          {notice ? <Banner kind="info" onDismiss={() => setNotice(undefined)}>{notice}</Banner> : <div />}
+          {/* One grid row for the banners (the side is banners / study browser / series strip). */}
+          <div>
+            {platform.alerts.length > 0 && !alertsSeen ? (
+              <Banner kind="warn" onDismiss={() => setAlertsSeen(true)}>
+                <span data-testid="startup-alerts">{platform.alerts.join(' ')}</span>
+              </Banner>
+            ) : null}
+            {notice ? (
+              <Banner kind="info" onDismiss={() => setNotice(undefined)}>
+                {notice}
+              </Banner>
+            ) : null}
+          </div>
           <StudyBrowser
             api={platform.api}
             selected={study?.studyInstanceUid}

@@ -114,6 +114,11 @@ export const AppInfo = z.object({
   /** Base URL of the DICOMweb data plane as the renderer must use it (no trailing slash). */
   dataPlaneBaseUrl: z.string(),
   upstreams: z.array(UpstreamNodeInfo),
+  /**
+   * What the reader must know from this start and may not see in a log: damage found in the archive's index,
+   * user state taken from its second copy, files set aside, a key lying beside the data. Absent: none.
+   */
+  alerts: z.array(z.string()).optional(),
 });
 
 export const StoreSummary = z.object({

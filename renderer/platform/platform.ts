@@ -26,6 +26,8 @@ export interface Platform {
   host: 'electron' | 'browser';
   version: string;
   upstreams: { name: string; url: string }[];
+  /** What the services found at start that the reader must see (damage in the archive's index, a key beside the data). */
+  alerts: string[];
 }
 
 export class PlatformError extends Error {}
@@ -64,7 +66,7 @@ export async function connectPlatform(): Promise<Platform> {
   if (window.dokuei) {
     const api = buildClient(bridgedTransport(window.dokuei));
     const info = await api.app.getInfo({});
-    return { api, dataPlane: { baseUrl: info.dataPlaneBaseUrl, headers: {} }, host: info.host, version: info.version, upstreams: info.upstreams };
+    return { api, dataPlane: { baseUrl: info.dataPlaneBaseUrl, headers: {} }, host: info.host, version: info.version, upstreams: info.upstreams, alerts: info.alerts ?? [] };
   }
   const token = takeToken();
   if (!token) {
@@ -79,5 +81,6 @@ export async function connectPlatform(): Promise<Platform> {
     host: info.host,
     version: info.version,
     upstreams: info.upstreams,
+    alerts: info.alerts ?? [],
   };
 }

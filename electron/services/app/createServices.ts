@@ -95,6 +95,9 @@ export async function createServices(options: ServicesOptions): Promise<Services
   const log = options.log ?? (() => {});
   const settings = options.settings.get();
   const notices: string[] = [...(options.keyNotices ?? [])];
+  // The notices the reader must see in the app too, not only in a log (AppInfo.alerts): a key beside the data,
+  // files set aside, damage in the archive's index.
+  const alerts: string[] = [...(options.keyNotices ?? [])];
   const archiveDir = options.archiveDir ?? settings.archive?.dir ?? path.join(options.dataDir, 'archive');
   const keyProvider = options.keyProvider;
   const quotaGb = settings.archive?.quotaGb;
@@ -107,11 +110,17 @@ export async function createServices(options: ServicesOptions): Promise<Services
     keyProvider,
     audit: auditSinkOf,
     ...(quotaGb !== undefined ? { quotaBytes: quotaGbToBytes(quotaGb) } : {}),
-    onSkip: (file, reason) => notices.push(`Quarantined an unreadable file in the local archive: ${file} (${reason})`),
+    onSkip: (file, reason) => {
+      const text = `Quarantined an unreadable file in the local archive: ${file} (${reason})`;
+      notices.push(text);
+      alerts.push(text);
+    },
   });
   // Damage in the archive's index journal: repaired at open, said here (and in the audit trail, by the archive).
-  for (const d of store.startup.journalDamage) notices.push(describeJournalDamage(d));
-  if (store.startup.userStateRestored) notices.push("The local archive's pins, access times and study states were taken from their second copy (state.enc), as its index journal had lost records.");
+  const archiveAlerts = store.startup.journalDamage.map(describeJournalDamage);
+  if (store.startup.userStateRestored) archiveAlerts.push("The local archive's pins, access times and study states were taken from their second copy (state.enc), as its index journal had lost records.");
+  notices.push(...archiveAlerts);
+  alerts.push(...archiveAlerts);
   // Opened with the archive, under the same key provider (its own key): the start is the first thing recorded.
   await audit.append(applicationActivity(auditContext, { kind: 'start' }));
   // The foundation's unencrypted store is left untouched: nothing reads it any more.
@@ -164,6 +173,7 @@ export async function createServices(options: ServicesOptions): Promise<Services
     nodes: () => pacs.nodes,
     jobs,
     host: options.host === 'cli' ? 'browser' : options.host,
+    alerts,
     version: options.version,
     dataPlaneBaseUrl: options.dataPlaneBaseUrl,
     log,

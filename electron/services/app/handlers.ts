@@ -67,6 +67,8 @@ export interface HandlerDeps {
   host: 'electron' | 'browser';
   version: string;
   dataPlaneBaseUrl: string;
+  /** Start-up alerts for the reader (AppInfo.alerts); read at each getInfo, so later ones show too. */
+  alerts?: readonly string[];
   log: (message: string) => void;
   /** SUV recalculation: corrected inputs with provenance, audit log, RWVM instances (absent: not in this host). */
   suvCorrections?: SuvCorrections;
@@ -186,6 +188,7 @@ export function createHandlers(deps: HandlerDeps): Handlers {
         host: deps.host,
         dataPlaneBaseUrl: deps.dataPlaneBaseUrl,
         upstreams: deps.upstreams.map((u) => ({ name: u.name, kind: 'dicomweb' as const, url: u.baseUrl })),
+        ...(deps.alerts?.length ? { alerts: [...deps.alerts] } : {}),
       }),
       log: async ({ level, message }, ctx) => {
         // The page's text is one line of the host's log: control characters (a newline would let the page
