@@ -122,6 +122,11 @@ export function readSegHeader(ds: DicomJsonDataset): SegHeader {
   const shared = items(ds, T.SharedFunctionalGroupsSequence)[0];
   const perFrame = items(ds, T.PerFrameFunctionalGroupsSequence);
   const count = getNumber(ds, T.NumberOfFrames) ?? 1;
+  // Found by the parse-boundary fuzzing (issue 16): a header with Number of Frames 1e9 and no per-frame groups
+  // looped a billion times (the viewer hung). Frames are described by their per-frame groups, so without them
+  // only one frame can be; a count that is no whole number is no count.
+  if (!Number.isInteger(count) || count < 1) throw new SegError(`The SEG's Number of Frames (${count}) is not a whole number of frames`);
+  if (!perFrame.length && count > 1) throw new SegError(`The SEG has ${count} frames but no per-frame functional groups to place them`);
   if (perFrame.length && perFrame.length !== count) {
     throw new SegError(`The SEG has ${count} frames but ${perFrame.length} per-frame functional groups`);
   }
@@ -177,15 +182,16 @@ export function binaryFrameBitOffsets(byteLength: number, rows: number, columns:
 /** One frame's values, row by row: 0/1 for BINARY, 0…Maximum Fractional Value for FRACTIONAL. */
 export function segFrameValues(pixelData: Uint8Array, header: Pick<SegHeader, 'type' | 'rows' | 'columns' | 'frames'>, frame: number): Uint8Array {
   const pixels = header.rows * header.columns;
-  const out = new Uint8Array(pixels);
+  // The frame is checked against the Pixel Data before its buffer is allocated: a header claiming 65535 × 65535
+  // pixels must fail as a SegError, not as a 4 GiB allocation (issue 16's fuzzing).
   if (header.type === 'FRACTIONAL') {
     const start = frame * pixels;
-    if (start + pixels > pixelData.byteLength) throw new SegError(`The SEG's Pixel Data ends before frame ${frame + 1}`);
-    out.set(pixelData.subarray(start, start + pixels));
-    return out;
+    if (start < 0 || start + pixels > pixelData.byteLength) throw new SegError(`The SEG's Pixel Data ends before frame ${frame + 1}`);
+    return pixelData.slice(start, start + pixels);
   }
   const offset = binaryFrameBitOffsets(pixelData.byteLength, header.rows, header.columns, header.frames.length)[frame];
   if (offset === undefined) throw new SegError(`The SEG has no frame ${frame + 1}`);
+  const out = new Uint8Array(pixels);
   for (let p = 0; p < pixels; p++) {
     const bit = offset + p;
     out[p] = (pixelData[bit >> 3]! >> (bit & 7)) & 1;

@@ -183,7 +183,20 @@ describe('SUV recalculation in the stack viewer (PET/CT phantom, weight 66.2 →
     await page.getByRole('button', { name: 'SUV…' }).click();
     await expect.poll(() => page.locator('[data-testid="suv-input"][data-field="weight"] [data-testid="suv-input-value"]').textContent(), { timeout: 15000 }).toBe('70 kg');
     expect(await panelFactor()).toBeCloseTo(factorBefore * RATIO, 12);
-    // The panel takes room from the canvas: find the sphere again.
+    // The panel takes room from the canvas: once the canvas has its new size (a busy machine lays out late),
+    // find the sphere again.
+    let lastBox = '';
+    await expect
+      .poll(
+        async () => {
+          const box = JSON.stringify(await canvasBox(page));
+          const stable = box === lastBox;
+          lastBox = box;
+          return stable;
+        },
+        { timeout: 15000, interval: 400 },
+      )
+      .toBe(true);
     hot = await hottestPoint();
     await measure();
     const roiAgain = await settledRoiSuv();

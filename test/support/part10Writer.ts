@@ -151,7 +151,8 @@ function writeElements(els: El[], explicit: boolean, little: boolean): Uint8Arra
   return concat(parts);
 }
 
-function concat(parts: Uint8Array[]): Uint8Array {
+/** The parts one after another in one new array. */
+export function concat(parts: readonly Uint8Array[]): Uint8Array {
   const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
   let at = 0;
   for (const p of parts) {

@@ -16,7 +16,7 @@ import { createHash } from 'node:crypto';
 import { getString, type DicomJsonDataset } from '../../../common/dicom/dicomJson';
 import { Tag } from '../../../common/dicom/tags';
 import { locatePixelData, type PixelDataLocation } from './datasetJson';
-import { Part10Error } from './part10';
+import { isNativeTransferSyntax, Part10Error } from './part10';
 
 export type Completeness = { complete: true } | { complete: false; reason: string };
 
@@ -44,6 +44,26 @@ function intOf(ds: DicomJsonDataset, tag: string): number | undefined {
   return Number.isFinite(n) ? n : undefined;
 }
 
+/** Why the Image Pixel module describes no image pixel data can hold, or undefined when it could be real. */
+function impossiblePixelDescription(ds: DicomJsonDataset, pixelTag: number): string | undefined {
+  // An IS value that is no number ("many", "1e309") reads as no value (datasetJson.ts): present, but unreadable.
+  // Number of Frames is type 1 where present, so an empty one is as unreadable.
+  const frames = ds[NumberOfFrames]?.Value?.[0];
+  const frameCount = typeof frames === 'number' ? frames : typeof frames === 'string' && /^\s*\+?\d+\s*$/.test(frames) ? Number(frames) : NaN;
+  if (ds[NumberOfFrames] && !(Number.isSafeInteger(frameCount) && frameCount >= 1)) {
+    return `Number of Frames is ${typeof frames === 'number' || typeof frames === 'string' ? `"${String(frames).slice(0, 32)}"` : 'unreadable'}, not a whole number of frames (1 or more)`;
+  }
+  const rows = intOf(ds, Tag.Rows);
+  const columns = intOf(ds, Tag.Columns);
+  if (rows === 0 || columns === 0) return `the image has ${rows} rows × ${columns} columns: no pixel at all`;
+  // Pixel Data (7FE0,0010) samples are 1 bit or whole bytes, at most 64 bits (PS3.5 8.1.1); the float forms fix their own.
+  const bits = intOf(ds, BitsAllocated);
+  if (pixelTag !== FLOAT_PIXEL_DATA && pixelTag !== DOUBLE_PIXEL_DATA && bits !== undefined && !(bits === 1 || (bits >= 8 && bits <= 64 && bits % 8 === 0))) {
+    return `Bits Allocated is ${bits}: pixel data samples are 1 bit or 8, 16, 32 or 64 bits`;
+  }
+  return undefined;
+}
+
 /** The completeness of a Part 10 instance whose header (`dataset`, from readPart10Header) was already read. */
 export function checkCompleteness(bytes: Uint8Array, dataset: DicomJsonDataset): Completeness {
   let loc: PixelDataLocation;
@@ -66,12 +86,22 @@ export function checkCompleteness(bytes: Uint8Array, dataset: DicomJsonDataset):
     return group === 0x7fe0 ? { complete: false, reason: 'the file is truncated inside the pixel data header' } : { complete: true };
   }
   const tag = ((view.getUint16(at, little) << 16) | view.getUint16(at + 2, little)) >>> 0;
+  // Issue 16's bad-input corpus: with Number of Frames "many", "0" or "1e309", Rows 0 or Bits Allocated 0 or 7, the
+  // size below was NaN or 0 and every such file passed as complete. A pixel description no image can have means
+  // completeness cannot be judged: refused, with what is wrong.
+  const impossible = impossiblePixelDescription(dataset, tag);
+  if (impossible) return { complete: false, reason: impossible };
   // Pixel data is OB/OW/OF/OD: in explicit VR a 4-byte length after 2 reserved bytes.
   const explicitHere = loc.explicit && data[at + 4]! >= 0x41 && data[at + 4]! <= 0x5a;
   const headerLength = explicitHere ? 12 : 8;
   if (at + headerLength > data.byteLength) return { complete: false, reason: 'the file is truncated inside the pixel data header' };
   const length = view.getUint32(at + headerLength - 4, little);
   const valueStart = at + headerLength;
+  // A compressed (or unknown) transfer syntax over native pixel data: the frames would be served as something
+  // they are not (extractFrames treats a defined-length value as native whatever the syntax says).
+  if (length !== UNDEFINED_LENGTH && !isNativeTransferSyntax(loc.transferSyntaxUid)) {
+    return { complete: false, reason: `the pixel data is not encapsulated, as its transfer syntax (${loc.transferSyntaxUid}) requires` };
+  }
   if (length === UNDEFINED_LENGTH) return checkFragments(view, valueStart, little, Math.max(1, intOf(dataset, NumberOfFrames) ?? 1));
 
   const available = data.byteLength - valueStart;

@@ -339,7 +339,22 @@ export function StackViewport(props: StackViewportProps) {
           }
         };
 
-        await viewport.setStack(imageIds, Math.floor(imageIds.length / 2));
+        // Issue 16's bad-input corpus: a frame no decoder can read (random bytes in a JPEG, JPEG-LS or JPEG 2000
+        // fragment) left the cell empty without a word, setStack never settling. The load error of this stack's
+        // first image ends the setup with a sentence (the lifecycle shows it); the decoder's own words go to the console.
+        const ours = new Set(imageIds);
+        let loadFailed: (err: Error) => void = () => {};
+        const failed = new Promise<never>((_, reject) => (loadFailed = reject));
+        failed.catch(() => undefined);
+        const onLoadError = (e: Event) => {
+          const detail = (e as CustomEvent<{ imageId?: string; error?: unknown }>).detail;
+          if (!detail?.imageId || !ours.has(detail.imageId)) return;
+          console.warn('Image load error', detail.imageId, detail.error);
+          loadFailed(new Error(`image ${imageIds.indexOf(detail.imageId) + 1} of ${imageIds.length} cannot be decoded: its data is damaged or in a form the decoder does not know`));
+        };
+        eventTarget.addEventListener(Enums.Events.IMAGE_LOAD_ERROR, onLoadError);
+        build.onTeardown(() => eventTarget.removeEventListener(Enums.Events.IMAGE_LOAD_ERROR, onLoadError));
+        await Promise.race([viewport.setStack(imageIds, Math.floor(imageIds.length / 2)), failed]);
         if (build.disposed) return;
         const initial = callbacks.current.initialWindow;
         if (initial) viewport.setProperties({ voiRange: utilities.windowLevel.toLowHighRange(initial.windowWidth, initial.windowCenter) });

@@ -177,6 +177,25 @@ function roundMicro(v: number): number {
   return Math.round(v * 1e6) / 1e6 + 0; // + 0: no -0
 }
 
+const RLE_LOSSLESS = '1.2.840.10008.1.2.5';
+
+/** What is wrong with an RLE frame's 64-byte header (PS3.5 G.5), or undefined: segment count and offsets. */
+export function rleHeaderProblem(frame: Uint8Array, pixel: Pick<PixelModule, 'samplesPerPixel' | 'bitsAllocated'>): string | undefined {
+  const damaged = 'The RLE compressed data is damaged';
+  if (frame.byteLength < 64) return `${damaged}: the frame is shorter than its header`;
+  const view = new DataView(frame.buffer, frame.byteOffset, frame.byteLength);
+  const segments = view.getUint32(0, true);
+  const needed = pixel.samplesPerPixel * Math.ceil(pixel.bitsAllocated / 8);
+  if (segments !== needed) return `${damaged}: its header lists ${segments} segments where ${needed} are needed`;
+  let previous = 63;
+  for (let s = 0; s < segments; s++) {
+    const offset = view.getUint32(4 + s * 4, true);
+    if (offset <= previous || offset >= frame.byteLength) return `${damaged}: segment ${s + 1} starts outside the frame`;
+    previous = offset;
+  }
+  return undefined;
+}
+
 /**
  * Every frame of the file, decoded, one at a time (so a 1000-frame file is never all in memory).
  * Throws with a reason a user can act on: no pixel data, truncated, unsupported transfer syntax, codec error.
@@ -199,6 +218,10 @@ export async function* decodedSamples(bytes: Uint8Array, pixel: PixelModule, fra
   for (let i = 0; i < frames.length; i++) {
     const n = numbers[i]!;
     let decoded: ArrayLike<number>;
+    // The loader's RLE decoder reads whatever its header says, past the data or not, and returns zeros for what
+    // it cannot find: a damaged RLE frame gave a fingerprint without a word (issue 16's corpus). Checked here.
+    const rle = transferSyntaxUid === RLE_LOSSLESS ? rleHeaderProblem(frames[i]!, pixel) : undefined;
+    if (rle) throw new Error(`Frame ${n}: ${rle}`);
     try {
       decoded = await decodeFrame(pixel, transferSyntaxUid, frames[i]!);
     } catch (err) {
