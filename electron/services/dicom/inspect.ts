@@ -145,7 +145,7 @@ async function inspectOne(file: string): Promise<Inspected> {
 function readableFramesError(text: string): { reason: string; detail?: string } {
   const frame = /^(Frame \d+): (.*)$/s.exec(text);
   const body = frame ? frame[2]! : text;
-  const raw = /^\w+:\w+|multiple of|buffer overrun|Unreadable pixel data|\[object Object\]|Offset is outside|out of (range|bounds)|is not a function|undefined/i.test(body);
+  const raw = /^\w+:\w+|multiple of|buffer overrun|Unreadable pixel data|\[object Object\]|Offset is outside|out of (range|bounds)|is not a function|undefined|unsupported pixel format/i.test(body);
   if (!raw) return { reason: text };
   const reason = userSentence(body.replace(/^Unreadable pixel data \(truncated or malformed file\): /, ''), 'The pixel data cannot be read: the file is damaged or cut short');
   return { reason: frame ? `${frame[1]}: ${reason}` : reason, detail: text };

@@ -17,6 +17,7 @@ const KNOWN: [RegExp, string][] = [
   [/should be a multiple of|byte length of \w+Array|length of \w+Array/i, 'The file is damaged: a value has a length its type cannot have'],
   [/invalid (typed )?array length|allocation failed|Array buffer allocation/i, 'The image is too large to read: its rows × columns × frames are out of range'],
   [/incorrect header check|invalid (stored|block|distance|code)|unexpected end of file|zlib|inflat/i, 'The compressed data cannot be decompressed: it is damaged or cut short'],
+  [/unsupported pixel format|pixel format .*not supported/i, 'The image uses a pixel format the decoder does not support (such as 32-bit RLE): it cannot be shown'],
   [/decod|codec|jpeg|j2k|jpx|openjpeg|charls|huffman|marker/i, 'The compressed image cannot be decoded: its data is damaged or in a form the decoder does not know'],
 ];
 

@@ -44,6 +44,12 @@ describe('inspect: input hygiene', () => {
     expect(r).toMatchObject({ ok: true, frames: null, framesError: expect.stringMatching(/^Incomplete instance: the file is truncated/) });
   });
 
+  it.skipIf(!sharedDataDir('pydicom_testfiles_bad_rt'))("says a 32-bit RLE image cannot be shown, in a sentence, not in the loader's words (pydicom SC_rgb_rle_32bit)", async () => {
+    const r = await inspectFile(path.join(sharedDataDir('pydicom_testfiles_bad_rt')!, 'SC_rgb_rle_32bit.dcm'));
+    expect(r.framesError).toBe('Frame 1: The image uses a pixel format the decoder does not support (such as 32-bit RLE): it cannot be shown');
+    expect(r.errorDetail).toBe('Frame 1: unsupported pixel format for RLE');
+  });
+
   it('decodes 32-bit pixel data that lies at an offset not a multiple of 4 in the file (no "Uint32Array" error)', async () => {
     // Before, the decoder got a Buffer view at the file's own offset (Buffer.slice copies nothing) and failed
     // with "start offset of Uint32Array should be a multiple of 4" (pydicom's rtdose_1frame.dcm did).

@@ -20,6 +20,13 @@ describe('describeFailure', () => {
     });
   });
 
+  it("names a pixel format the loader cannot decode (32-bit RLE) instead of the loader's words", () => {
+    expect(describeFailure(new Error('unsupported pixel format for RLE'))).toEqual({
+      reason: 'The image uses a pixel format the decoder does not support (such as 32-bit RLE): it cannot be shown',
+      detail: 'unsupported pixel format for RLE',
+    });
+  });
+
   it('passes our own sentences through, with the detail they carry', () => {
     expect(describeFailure(new IncompleteInstanceError('the file is truncated'))).toEqual({ reason: 'Incomplete instance: the file is truncated' });
     expect(describeFailure(new Part10Error('The file is truncated or damaged: a value runs past the end of the data', 'raw'))).toEqual({
