@@ -375,7 +375,7 @@ export interface ResetPlan {
 }
 
 /** The archive's own entries (a user-chosen archive folder may hold other things: only these go). */
-const ARCHIVE_ENTRIES = ['key.json', 'objects', 'index.journal', 'state.enc', 'tmp', 'quarantine', 'lock'];
+const ARCHIVE_ENTRIES = ['key.json', 'objects', 'index.journal', 'state.enc', 'tmp', 'quarantine', 'conflicts', 'lock'];
 
 /**
  * What `dokuei archive reset` deletes. With the folder unlocked only the archive (a cache of the PACS) and the

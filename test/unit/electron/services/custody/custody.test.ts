@@ -252,9 +252,11 @@ describe('key custody of a data folder', () => {
     await populate(folder.folder.provider);
     await fs.writeFile(path.join(dataDir, 'settings.json'), '{}');
     const archiveDir = path.join(dataDir, 'archive');
+    // Copies kept aside as conflicts (a different instance under a known UID) are archive content too.
+    await fs.mkdir(path.join(archiveDir, 'conflicts'), { recursive: true });
 
     const kept = await planReset(dataDir, [archiveDir], false);
-    expect(kept.remove.map((f) => path.relative(dataDir, f)).sort()).toEqual(['archive/index.journal', 'archive/key.json', 'archive/objects', 'archive/quarantine', 'archive/state.enc', 'archive/tmp'].map((f) => path.normalize(f)));
+    expect(kept.remove.map((f) => path.relative(dataDir, f)).sort()).toEqual(['archive/conflicts', 'archive/index.journal', 'archive/key.json', 'archive/objects', 'archive/quarantine', 'archive/state.enc', 'archive/tmp'].map((f) => path.normalize(f)));
     expect(kept.moveAside).toEqual([]);
 
     const lost = await planReset(dataDir, [archiveDir], true, new Date('2026-01-02T03:04:05Z'));
