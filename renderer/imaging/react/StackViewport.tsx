@@ -352,8 +352,22 @@ export function StackViewport(props: StackViewportProps) {
           console.warn('Image load error', detail.imageId, detail.error);
           loadFailed(new Error(`image ${imageIds.indexOf(detail.imageId) + 1} of ${imageIds.length} cannot be decoded: its data is damaged or in a form the decoder does not know`));
         };
+        // A JPEG 2000 / HTJ2K decoder fed garbage returns without an error but without the image (fewer values
+        // than rows × columns): cornerstone then never draws it. Such a load counts as failed too.
+        const onLoaded = (e: Event) => {
+          const image = (e as CustomEvent<{ image?: { imageId?: string; rows: number; columns: number; getPixelData(): ArrayLike<number> } }>).detail?.image;
+          if (!image?.imageId || !ours.has(image.imageId)) return;
+          const values = image.getPixelData()?.length ?? 0;
+          if (image.rows > 0 && image.columns > 0 && values >= image.rows * image.columns) return;
+          console.warn('Image decoded short', image.imageId, `${values} values for ${image.rows}×${image.columns}`);
+          loadFailed(new Error(`image ${imageIds.indexOf(image.imageId) + 1} of ${imageIds.length} cannot be decoded: its data is damaged or in a form the decoder does not know`));
+        };
         eventTarget.addEventListener(Enums.Events.IMAGE_LOAD_ERROR, onLoadError);
-        build.onTeardown(() => eventTarget.removeEventListener(Enums.Events.IMAGE_LOAD_ERROR, onLoadError));
+        eventTarget.addEventListener(Enums.Events.IMAGE_LOADED, onLoaded);
+        build.onTeardown(() => {
+          eventTarget.removeEventListener(Enums.Events.IMAGE_LOAD_ERROR, onLoadError);
+          eventTarget.removeEventListener(Enums.Events.IMAGE_LOADED, onLoaded);
+        });
         await Promise.race([viewport.setStack(imageIds, Math.floor(imageIds.length / 2)), failed]);
         if (build.disposed) return;
         const initial = callbacks.current.initialWindow;

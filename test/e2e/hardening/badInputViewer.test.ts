@@ -1,11 +1,12 @@
 /**
  * Issue 16, bad-input corpus in the viewer: corpus files the store keeps but no decoder can show (random bytes where
- * a JPEG or JPEG-LS frame should be) each in a series of its own, next to a good series. Opening each bad series
+ * a JPEG, JPEG-LS, JPEG 2000 or HTJ2K frame should be) each in a series of its own, next to a good series. Opening each bad series
  * shows a clear message in the viewer; the good one still renders; the page throws nothing. Prints a
  * `corpus (viewer):` figures line for `npm run test:hardening`.
  *
- * Not here yet: garbage JPEG 2000 / HTJ2K frames, which the decoders turn into no error and no image (the cell stays
- * empty without a word), and garbage RLE frames, which decode to noise: see the issue.
+ * Garbage JPEG 2000 / HTJ2K frames decode without an error but without the image (fewer values than rows × columns):
+ * the viewer counts that as a failed load too. Not here: garbage RLE frames, which decode to noise (inspect checks
+ * their headers; the viewer shows the noise).
  */
 import { writeFileSync } from 'node:fs';
 import path from 'node:path';
@@ -18,7 +19,7 @@ import { waitForRenderedImage } from '../../support/viewerPage';
 
 const ROOT = '1.2.826.0.1.3680043.9.7777.1617';
 const STUDY = `${ROOT}.1`;
-const BAD = ['garbage-frames-jpeg-random.dcm', 'garbage-frames-jpeg-ls-random.dcm', 'garbage-frames-jpeg-sof-lies.dcm'];
+const BAD = ['garbage-frames-jpeg-random.dcm', 'garbage-frames-jpeg-ls-random.dcm', 'garbage-frames-jpeg-sof-lies.dcm', 'garbage-frames-j2k-random.dcm', 'garbage-frames-htj2k-random.dcm'];
 const GOOD_SERIES = `${ROOT}.2.100`;
 const seriesOf = (i: number) => `${ROOT}.2.${i + 1}`;
 
