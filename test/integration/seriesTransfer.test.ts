@@ -7,34 +7,26 @@
  *    open reads the archive only (no request upstream);
  *  - a reader that goes away mid-series leaves the archive verify-clean, every stored instance whole.
  */
-import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MultipartStreamParser, multipartBoundary, type StreamedPart } from '../../common/dicom/multipartStream';
+import type { StreamedPart } from '../../common/dicom/multipartStream';
 import type { EncryptedArchive } from '../../electron/services/archive/encryptedArchive';
-import { extractFrames, readPart10Header } from '../../electron/services/dicom/part10';
+import { extractFrames } from '../../electron/services/dicom/part10';
 import { createGateway, type DataPlaneGateway } from '../../electron/services/gateway/gateway';
 import { OCTET_STREAM_ACCEPT } from '../../electron/services/gateway/seriesRetrieve';
 import { DicomwebUpstream } from '../../electron/services/pacs/upstream';
 import { demoCtDir, dicomFilesIn } from '../support/data';
+import { streamedParts } from '../support/dicomweb';
 import { startOrthanc, type OrthancInstance } from '../support/orthanc';
 import { passThroughTo, startStubServer, type StubServer } from '../support/stubServers';
+import { sourceSetOf } from '../support/sourceFrames';
 import { openTestArchive } from '../support/testArchive';
 import { makeTempDir, removeDir } from '../support/tempDir';
 
 const BASE = 'http://127.0.0.1:1/dicomweb';
 const files = dicomFilesIn(demoCtDir());
 
-/** SOP Instance UID → the pixel data of its (single) frame, from the files Orthanc was given. */
-const framesOfFiles = new Map<string, Uint8Array>();
-let study = '';
-let series = '';
-for (const f of files) {
-  const bytes = new Uint8Array(readFileSync(f));
-  const ds = readPart10Header(bytes).dataset;
-  study = String(ds['0020000D']!.Value![0]);
-  series = String(ds['0020000E']!.Value![0]);
-  framesOfFiles.set(String(ds['00080018']!.Value![0]), extractFrames(bytes, [1]).frames[0]!);
-}
+/** The files Orthanc was given: SOP Instance UID → the pixel data of its (single) frame. */
+const { study, series, frames: framesOfFiles } = sourceSetOf(files);
 
 describe('series transfer through the gateway from a PACS', () => {
   let orthanc: OrthancInstance;
@@ -70,20 +62,7 @@ describe('series transfer through the gateway from a PACS', () => {
 
   async function parts(res: Response, stopAfter = Infinity): Promise<StreamedPart[]> {
     expect(res.status).toBe(200);
-    const parser = new MultipartStreamParser(multipartBoundary(res.headers.get('content-type') ?? '')!);
-    const out: StreamedPart[] = [];
-    const reader = res.body!.getReader();
-    for (;;) {
-      const { value, done } = await reader.read();
-      if (done) break;
-      out.push(...parser.push(value));
-      if (out.length >= stopAfter) {
-        await reader.cancel();
-        return out;
-      }
-    }
-    parser.end();
-    return out;
+    return streamedParts(res, stopAfter);
   }
 
   /** Upstream requests that name an instance, by SOP Instance UID (instance or frames). */

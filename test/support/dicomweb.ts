@@ -1,6 +1,7 @@
 /** Small DICOMweb helpers for tests: DICOM JSON walking and multipart frame bodies. */
 import type { DicomJsonDataset } from '../../common/dicom/dicomJson';
 import { boundaryOf, decodeMultipart, type MultipartPart } from '../../common/dicom/multipart';
+import { MultipartStreamParser, multipartBoundary, type StreamedPart } from '../../common/dicom/multipartStream';
 
 export const FRAMES_ACCEPT = 'multipart/related; type="application/octet-stream"; transfer-syntax=*';
 export const RETRIEVE_URL = '00081190';
@@ -53,4 +54,22 @@ export async function multipartParts(res: Response, what: string): Promise<Multi
   const boundary = boundaryOf(contentType);
   if (!/^multipart\/related/i.test(contentType) || !boundary) throw new Error(`${what}: not multipart/related with a boundary: "${contentType}"`);
   return decodeMultipart(body, boundary);
+}
+
+/** The parts of a streamed multipart answer as they arrive; after `stopAfter` parts the rest is cancelled. */
+export async function streamedParts(res: Response, stopAfter = Infinity): Promise<StreamedPart[]> {
+  const parser = new MultipartStreamParser(multipartBoundary(res.headers.get('content-type') ?? '')!);
+  const out: StreamedPart[] = [];
+  const reader = res.body!.getReader();
+  for (;;) {
+    const { value, done } = await reader.read();
+    if (done) break;
+    out.push(...parser.push(value));
+    if (out.length >= stopAfter) {
+      await reader.cancel();
+      return out;
+    }
+  }
+  parser.end();
+  return out;
 }

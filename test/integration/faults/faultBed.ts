@@ -5,15 +5,15 @@
  * followed by: the archive verifies clean, every stored instance is byte-complete against the source files,
  * and none is missing once the final retrieve is done.
  */
-import { readFileSync } from 'node:fs';
 import { createServices, type Services } from '../../../electron/services/app/createServices';
 import type { EncryptedArchive } from '../../../electron/services/archive/encryptedArchive';
-import { extractFrames, readPart10Header } from '../../../electron/services/dicom/part10';
+import { extractFrames } from '../../../electron/services/dicom/part10';
 import { MemorySecretStore } from '../../../electron/services/secrets/secretStore';
 import { MemorySettingsStore, type SettingsInput } from '../../../electron/services/settings/settings';
 import { demoCtDir, dicomFilesIn, evenlySpaced } from '../../support/data';
 import { startFaultProxy, type FaultProxy } from '../../support/faultProxy';
 import { freePort } from '../../support/freePort';
+import { sourceSetOf, type SourceSet } from '../../support/sourceFrames';
 import { makeTempDir, removeDir } from '../../support/tempDir';
 import { archivedInstances, testKeyProvider } from '../../support/testArchive';
 
@@ -22,28 +22,11 @@ export const WEB_NODE_NAME = 'Fault PACS';
 export const DIMSE_NODE_NAME = 'Fault Q/R';
 export const MOVE_NODE_NAME = 'Fault archive';
 
-export interface SourceSet {
-  files: string[];
-  study: string;
-  series: string;
-  /** SOP Instance UID → pixel data of its (single) frame, from the source file. */
-  frames: Map<string, Uint8Array>;
-}
+export type { SourceSet };
 
 /** `count` slices spread over the demo CT (512² × 16 bit, ≈ 0.5 MB each). */
 export function sourceSet(count: number): SourceSet {
-  const files = evenlySpaced(dicomFilesIn(demoCtDir()), count);
-  const frames = new Map<string, Uint8Array>();
-  let study = '';
-  let series = '';
-  for (const f of files) {
-    const bytes = new Uint8Array(readFileSync(f));
-    const ds = readPart10Header(bytes).dataset;
-    study = String(ds['0020000D']!.Value![0]);
-    series = String(ds['0020000E']!.Value![0]);
-    frames.set(String(ds['00080018']!.Value![0]), extractFrames(bytes, [1]).frames[0]!);
-  }
-  return { files, study, series, frames };
+  return sourceSetOf(evenlySpaced(dicomFilesIn(demoCtDir()), count));
 }
 
 export interface NodeEndpoints {

@@ -8,7 +8,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { boundaryOf, decodeMultipart, OCTET_STREAM_ACCEPT } from '../../../common/dicom/multipart';
-import { MultipartStreamParser, multipartBoundary, type StreamedPart } from '../../../common/dicom/multipartStream';
+import { streamedParts } from '../../support/dicomweb';
 import type { FaultProxy, FaultRule } from '../../support/faultProxy';
 import { FaultFigures, type FaultOutcome } from '../../support/hardeningFigures';
 import { startOrthanc, type OrthancInstance } from '../../support/orthanc';
@@ -158,16 +158,3 @@ describe('reading a study through the gateway while the node misbehaves', () => 
     expect(figures.ok()).toBe(true);
   });
 });
-
-async function streamedParts(res: Response): Promise<StreamedPart[]> {
-  const parser = new MultipartStreamParser(multipartBoundary(res.headers.get('content-type') ?? '')!);
-  const out: StreamedPart[] = [];
-  const reader = res.body!.getReader();
-  for (;;) {
-    const { value, done } = await reader.read();
-    if (done) break;
-    out.push(...parser.push(value));
-  }
-  parser.end();
-  return out;
-}
