@@ -5,17 +5,17 @@
  * followed by: the archive verifies clean, every stored instance is byte-complete against the source files,
  * and none is missing once the final retrieve is done.
  */
-import { createServices, type Services } from '../../../electron/services/app/createServices';
+import type { Services } from '../../../electron/services/app/createServices';
 import type { EncryptedArchive } from '../../../electron/services/archive/encryptedArchive';
 import { extractFrames } from '../../../electron/services/dicom/part10';
-import { MemorySecretStore } from '../../../electron/services/secrets/secretStore';
-import { MemorySettingsStore, type SettingsInput } from '../../../electron/services/settings/settings';
+import type { SettingsInput } from '../../../electron/services/settings/settings';
 import { demoCtDir, dicomFilesIn, evenlySpaced } from '../../support/data';
 import { startFaultProxy, type FaultProxy } from '../../support/faultProxy';
 import { freePort } from '../../support/freePort';
 import { sourceSetOf, type SourceSet } from '../../support/sourceFrames';
 import { makeTempDir, removeDir } from '../../support/tempDir';
-import { archivedInstances, testKeyProvider } from '../../support/testArchive';
+import { archivedInstances } from '../../support/testArchive';
+import { createTestServices } from '../../support/testServices';
 
 /** What the node names in messages: a failure must name it. */
 export const WEB_NODE_NAME = 'Fault PACS';
@@ -94,17 +94,7 @@ export async function openBed(nodes: NodeEndpoints, timeoutMs = 3000): Promise<B
   };
   let services: Services;
   try {
-    services = await createServices({
-      dataDir,
-      settings: new MemorySettingsStore(settings),
-      secrets: new MemorySecretStore(),
-      keyProvider: testKeyProvider(),
-      host: 'browser',
-      version: 'test',
-      dataPlaneBaseUrl: 'http://127.0.0.1:1/dicomweb',
-      gatewayBasePath: '/dicomweb',
-      probeIntervalMs: 500,
-    });
+    services = await createTestServices(dataDir, settings, { probeIntervalMs: 500 });
   } catch (err) {
     await removeDir(dataDir);
     throw err;

@@ -11,15 +11,15 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { StudyQuery } from '../../../common/dicom/studyQuery';
-import { createServices, type Services } from '../../../electron/services/app/createServices';
-import { MemorySecretStore } from '../../../electron/services/secrets/secretStore';
-import { MemorySettingsStore, type SettingsInput } from '../../../electron/services/settings/settings';
+import type { Services } from '../../../electron/services/app/createServices';
+import type { SettingsInput } from '../../../electron/services/settings/settings';
 import { demoCtDir, dicomFilesIn, repoRoot } from '../../support/data';
 import { startDcmqrscp, type DcmqrscpInstance } from '../../support/dcmqrscp';
 import { freePort } from '../../support/freePort';
 import { startOrthanc, type OrthancInstance } from '../../support/orthanc';
 import { makeTempDir, removeDir } from '../../support/tempDir';
-import { testArchiveEnv, testKeyProvider } from '../../support/testArchive';
+import { testArchiveEnv } from '../../support/testArchive';
+import { createTestServices } from '../../support/testServices';
 
 const run = promisify(execFile);
 const CT_STUDY = '1.3.6.1.4.1.14519.5.2.1.6279.6001.265704884949271879044145982159';
@@ -53,16 +53,7 @@ describe('federated search and retrieve over three real nodes', () => {
       ],
     };
     dataDir = await makeTempDir('dokuei-fed-');
-    services = await createServices({
-      dataDir,
-      settings: new MemorySettingsStore(settings),
-      secrets: new MemorySecretStore(),
-      keyProvider: testKeyProvider(),
-      host: 'browser',
-      version: 'test',
-      dataPlaneBaseUrl: 'http://127.0.0.1:1/dicomweb',
-      gatewayBasePath: '/dicomweb',
-    });
+    services = await createTestServices(dataDir, settings);
   });
 
   afterAll(async () => {

@@ -12,14 +12,13 @@ import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { RetrieveJob } from '../../../common/dicom/retrieveJob';
 import { studyUid } from '../../../common/dicom/uid';
-import { createServices, type Services } from '../../../electron/services/app/createServices';
-import { MemorySecretStore } from '../../../electron/services/secrets/secretStore';
-import { MemorySettingsStore, type SettingsInput } from '../../../electron/services/settings/settings';
+import type { Services } from '../../../electron/services/app/createServices';
+import type { SettingsInput } from '../../../electron/services/settings/settings';
 import { demoCtDir, dicomFilesIn } from '../../support/data';
 import { readDicomFile } from '../../support/dicomFiles';
 import { startOrthanc, type OrthancInstance } from '../../support/orthanc';
 import { makeTempDir, removeDir } from '../../support/tempDir';
-import { testKeyProvider } from '../../support/testArchive';
+import { createTestServices } from '../../support/testServices';
 
 const CT_STUDY = '1.3.6.1.4.1.14519.5.2.1.6279.6001.265704884949271879044145982159';
 const UID_PREFIX = Buffer.from('1.3.6.1.4.1.14519.5.2.1.6279.6001.');
@@ -48,17 +47,7 @@ describe('prefetch of priors against a real Orthanc', () => {
   const priorUids: string[] = [];
 
   const start = async (dataDir: string) => {
-    const s = await createServices({
-      dataDir,
-      settings: new MemorySettingsStore(settings),
-      secrets: new MemorySecretStore(),
-      keyProvider: testKeyProvider(),
-      host: 'browser',
-      version: 'test',
-      dataPlaneBaseUrl: 'http://127.0.0.1:1/dicomweb',
-      gatewayBasePath: '/dicomweb',
-      seedDemo: false,
-    });
+    const s = await createTestServices(dataDir, settings, { seedDemo: false });
     open.push(s);
     return s;
   };
