@@ -23,7 +23,11 @@ export function initImaging(dataPlaneHeaders: Record<string, string>): Promise<v
   headers = { ...dataPlaneHeaders };
   started ??= (async () => {
     // Half-float volume textures only when the reader chose them (volume/textureChoice.ts).
-    initCore({ rendering: { preferSizeOverAccuracy: halfFloatChosen() } } as never);
+    // One WebGL context per rendering engine. cornerstone's default pool (7 contexts) spreads an engine's views
+    // round-robin over its contexts, and a texture or a compiled program cannot be shared between contexts: MPR 1+3
+    // then compiled the volume shader and converted + uploaded the whole volume once per view (three or four
+    // times: seconds each in software WebGL) and updated every streamed slice in each. One context does it once.
+    initCore({ rendering: { preferSizeOverAccuracy: halfFloatChosen(), webGlContextCount: 1 } } as never);
     dicomImageLoader.init({
       maxWebWorkers: Math.max(1, Math.min(4, (navigator.hardwareConcurrency || 2) - 1)),
       beforeSend: () => ({ ...dataPlaneHeaders }),
