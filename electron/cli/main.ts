@@ -9,6 +9,7 @@
  *   dokuei audit ls|show INDEX|verify|export [--out FILE] [--data-dir DIR] [--json]
  *   dokuei prefetch --rule today|priors|pinned [--patient-id ID] [--count N] [--study UID ...] [--wait] [--json]
  *   dokuei suv FILE_OR_DIR... [--weight KG] [--height CM] [--sex M|F|O] [--dose BQ] [--injection ISO] [--half-life S] [--seg SEG] [--json]
+ *   dokuei dvh RTDOSE RTSTRUCT [--structure NAME] [--v GY[,GY]] [--json]
  * Exit codes: 0 ok, 1 some input failed, 2 usage error, 3 answered but a node was unreachable.
  */
 import path from 'node:path';
@@ -25,6 +26,7 @@ import { PREFETCH_USAGE, prefetchCommand } from './prefetchCommands';
 import { openCliServices } from './cliServices';
 import { REGISTER_USAGE, registerCommand } from './registerCommand';
 import { SUV_USAGE, suvCommand } from './suvCommand';
+import { DVH_USAGE, dvhCommand } from './dvhCommand';
 import { EncryptedArchive } from '../services/archive/encryptedArchive';
 import { AuditLog } from '../services/audit/auditLog';
 import { processAuditContext } from '../services/audit/processContext';
@@ -62,6 +64,7 @@ ${AUDIT_USAGE}
 ${PREFETCH_USAGE}
 ${REGISTER_USAGE}
 ${SUV_USAGE}
+${DVH_USAGE}
 Options:
   --data-dir DIR   local data folder (default: $DOKUEI_DATA_DIR or ${defaultDataDir()});
                    nodes are read from DIR/settings.json, secrets from DIR/secrets.enc
@@ -108,6 +111,8 @@ export async function run(argv: string[]): Promise<number> {
       dose: { type: 'string' },
       injection: { type: 'string' },
       'half-life': { type: 'string' },
+      structure: { type: 'string' },
+      v: { type: 'string' },
       out: { type: 'string' },
       'key-file': { type: 'string' },
       'new-key-file': { type: 'string' },
@@ -230,6 +235,11 @@ export async function run(argv: string[]): Promise<number> {
     case 'suv':
       // Reading PET headers is access to patient data: one record per series read.
       return withCliAudit(folder, (audit) => suvCommand(rest, values, values.json ?? false, { out, err: (t) => void process.stderr.write(t), isTty: false }, audit));
+    case 'dvh':
+      // Reading an RT Dose and Structure Set is access to patient data: recorded.
+      return withCliAudit(folder, (audit) =>
+        dvhCommand(rest, { ...(values.structure !== undefined ? { structure: values.structure } : {}), ...(values.v !== undefined ? { v: values.v } : {}) }, values.json ?? false, { out, err: (t) => void process.stderr.write(t), isTty: false }, audit),
+      );
     case 'archive': {
       const io = { out, err: (t: string) => void process.stderr.write(t), isTty: false };
       if (rest[0] === 'rekey') {

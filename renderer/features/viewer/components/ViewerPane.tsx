@@ -1,7 +1,7 @@
 /** Opens one series: loads its metadata over the data plane, orders it, and shows it with overlays. */
 import { useEffect, useImperativeHandle, useMemo, useRef, useState, type Ref } from 'react';
 import { useShortcutMap } from '../../settings';
-import { nearestPlaneIndex, planeOf, referenceLine, type ImagePlane, type Vec3 } from '../model/imagePlane';
+import { distanceFromPlane, nearestPlaneIndex, planeOf, referenceLine, type ImagePlane, type Vec3 } from '../model/imagePlane';
 import { dicomwebPath } from '../../../../common/dicom/dicomwebPaths';
 import type { SeriesSummary } from '../../../../common/dicom/model';
 import { StackViewport, stackEntries, windowPresetById, sortInstancesForStack, type CineState, type Measurement, type StackEntry, type StackTool, type StackViewportHandle, type ViewState } from '../../../imaging';
@@ -11,6 +11,7 @@ import { StackToolbar } from './StackToolbar';
 import { getDicomJson } from '../../../platform/dicomweb';
 import { SuvPanel, overlayLine, suvReadout, useSeriesSuv } from '../../suv';
 import type { DataPlane } from '../../../platform/platform';
+import { StructureLayer, StructureList, structureCentre, structuresOnPlane, useStructureSets, type LoadedStructureSet, type StructureStyle } from '../../rt';
 
 export interface ViewerPaneProps {
   plane: DataPlane;
@@ -59,6 +60,17 @@ export function ViewerPane({ plane, series, label = 'Main viewport', caption, on
   }, [entries]);
   const shown = useRef({ index: 0, planes });
   shown.current.planes = planes;
+  // RT structure sets of the study drawn over this series (same frame of reference), issue #17.
+  const sliceSpacing = useMemo(() => medianSpacing(planes), [planes]);
+  const structures = useStructureSets(plane, entries ? series?.studyInstanceUid : undefined, planes.find(Boolean)?.frameOfReferenceUid, sliceSpacing);
+  const [structureStyle, setStructureStyle] = useState<StructureStyle>({ fillOpacity: 0.2, outlineWidth: 2, hidden: new Set() });
+  const jumpTo = (set: LoadedStructureSet, roiNumber: number) => {
+    const roi = set.rois.find((r) => r.number === roiNumber);
+    const centre = roi ? structureCentre(roi) : undefined;
+    const target = centre ? nearestPlaneIndex(shown.current.planes, centre) : undefined;
+    const index = viewport.current?.currentIndex() ?? shown.current.index;
+    if (target !== undefined && target !== index) viewport.current?.run({ kind: 'scroll', delta: target - index });
+  };
   useImperativeHandle(
     ref,
     () => ({
@@ -110,8 +122,11 @@ export function ViewerPane({ plane, series, label = 'Main viewport', caption, on
   // Where the other cell's image cuts this one, in canvas pixels; recomputed on every render (zoom, pan, slice).
   const shownPlane = planes[view?.index ?? -1];
   const segment = referencePlane && shownPlane ? referenceLine(referencePlane, shownPlane) : undefined;
-  const from = segment ? viewport.current?.imageToCanvas(segment.from.column, segment.from.row) : undefined;
-  const to = segment ? viewport.current?.imageToCanvas(segment.to.column, segment.to.row) : undefined;
+  // The models count pixels from the first pixel's centre (0, 0 = Image Position); the viewport's image
+  // coordinates from its corner (cornerstone: 0.5, 0.5 = the first pixel's centre).
+  const centreToCanvas = (column: number, row: number) => viewport.current?.imageToCanvas(column + 0.5, row + 0.5);
+  const from = segment ? centreToCanvas(segment.from.column, segment.from.row) : undefined;
+  const to = segment ? centreToCanvas(segment.to.column, segment.to.row) : undefined;
 
   if (!series) return <div className="empty">Select a study, then a series to open it.</div>;
   if (error) return <div className="empty" role="alert">Could not open the series: {error}</div>;
@@ -149,15 +164,41 @@ export function ViewerPane({ plane, series, label = 'Main viewport', caption, on
           />
           <StackOverlay first={first} current={current} view={view} {...(suv ? { suv: overlayLine(suvResult) } : {})} />
           {caption ? <div className="pane-caption">{caption}</div> : null}
+          {shownPlane
+            ? structures.sets.map((set) => (
+                <StructureLayer
+                  key={set.sopInstanceUid}
+                  rois={set.rois}
+                  onPlane={structuresOnPlane(set.rois, shownPlane, sliceSpacing / 2)}
+                  style={structureStyle}
+                  imageToCanvas={centreToCanvas}
+                />
+              ))
+            : null}
           {from && to ? (
             <svg className="reference-line" data-testid="reference-line" aria-hidden="true">
               <line x1={from[0]} y1={from[1]} x2={to[0]} y2={to[1]} />
             </svg>
           ) : null}
         </div>
-        <MeasurementList measurements={measurements} onDelete={(uid) => viewport.current?.deleteMeasurement(uid)} {...(suvOf ? { suvOf } : {})} />
+        <div className="side-column">
+          <MeasurementList measurements={measurements} onDelete={(uid) => viewport.current?.deleteMeasurement(uid)} {...(suvOf ? { suvOf } : {})} />
+          {structures.sets.length || structures.error ? <StructureList sets={structures.sets} style={structureStyle} onStyle={setStructureStyle} onJump={jumpTo} error={structures.error} /> : null}
+        </div>
         {suv && suvOpen ? <SuvPanel suv={suv} {...(suvResult ? { result: suvResult } : {})} onClose={() => setSuvOpen(false)} /> : null}
       </div>
     </div>
   );
+}
+
+/** The median distance between neighbouring slices (mm): contours within half of it are on a slice. 1 mm when unknown. */
+function medianSpacing(planes: readonly (ImagePlane | undefined)[]): number {
+  const gaps: number[] = [];
+  for (let i = 1; i < planes.length; i++) {
+    const a = planes[i - 1];
+    const b = planes[i];
+    if (a && b) gaps.push(Math.abs(distanceFromPlane(b.origin, a)));
+  }
+  const sorted = gaps.filter((g) => g > 1e-3).sort((x, y) => x - y);
+  return sorted.length ? sorted[Math.floor(sorted.length / 2)]! : 1;
 }

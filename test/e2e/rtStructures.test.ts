@@ -1,0 +1,112 @@
+/**
+ * RT structures over the CT in a stack cell (issue #17), on the phantom RT set (test/support/rtPhantom.ts): every
+ * ROI's contours drawn where their points say, in the colours the RT Structure Set stores (screenshot pixels at the
+ * contour vertices), the structure list with each ROI's volume, visibility and "Go" to a structure.
+ */
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { decodePng } from '../support/png';
+import { readDicomFile } from '../support/dicomFiles';
+import { openSeries, shotsDir, startE2eSession, type E2eSession } from '../support/e2eSession';
+import { writeRtPhantom, type RtPhantom } from '../support/rtPhantom';
+import { hookCall } from '../support/viewerPage';
+
+describe('RT structures over the images', () => {
+  let s: E2eSession;
+  let phantom: RtPhantom;
+  let ctSeries: string;
+
+  beforeAll(async () => {
+    s = await startE2eSession({
+      prefix: 'dokuei-e2e-rt-',
+      files: async (dataDir) => {
+        phantom = await writeRtPhantom(path.join(dataDir, 'phantom'));
+        ctSeries = (await readDicomFile(phantom.files.ct[0]!)).series;
+        return [...phantom.files.ct, phantom.files.rtstruct, phantom.files.rtplan, phantom.files.rtdose];
+      },
+    });
+  });
+  afterAll(async () => {
+    await s?.close();
+  });
+
+  it('draws every ROI where its points are, in its stored colour, and lists each with its volume', async () => {
+    const { page, host } = s;
+    await openSeries(page, host.url, ctSeries);
+    const list = page.getByRole('region', { name: 'Structures' });
+    await expect.poll(() => list.locator('li[data-roi]').count(), { timeout: 30000 }).toBe(4);
+    // Go to the Sphere: the slice through its centre (z = ±1.25 mm), where all four ROIs have contours.
+    await page.getByRole('button', { name: 'Go to Sphere' }).click();
+    await expect.poll(async () => page.locator('[data-testid="structure-layer"] g[data-roi]').count(), { timeout: 30000 }).toBe(4);
+
+    // The contour vertices of each ROI on this plane, from the RT Structure Set's own geometry (the phantom's truth),
+    // mapped to page pixels through the viewport (image pixel → canvas), then read off a screenshot.
+    const canvasBox = (await page.locator('.viewport[aria-label="Main viewport"] canvas').first().boundingBox())!;
+    // The slice shown: "Pos 1.25 mm" or "Pos -1.25 mm" (both hold every ROI; the circles' radii depend only on |z|).
+    const pos = (await page.getByTestId('overlay-position').textContent()) ?? '';
+    expect(Math.abs(Math.abs(Number(/Pos (-?\d+(?:\.\d+)?)/.exec(pos)?.[1])) - 1.25)).toBeLessThan(0.1); // shown to 0.1 mm
+    const z0 = 1.25;
+    const shot = decodePng(await page.screenshot({ path: path.join(shotsDir, 'e2e-rt-structures.png') }));
+    const colourAt = (x: number, y: number) => {
+      const i = (Math.round(y) * shot.width + Math.round(x)) * shot.channels;
+      return [shot.pixels[i]!, shot.pixels[i + 1]!, shot.pixels[i + 2]!] as const;
+    };
+    const vertices: Record<string, [number, number][]> = {
+      Sphere: circle(0, 0, Math.sqrt(225 - z0 * z0), 16),
+      Small: circle(20, 0, Math.sqrt(36 - z0 * z0), 8),
+      // Corners and points along the edges (not where the Ring's inner circle, drawn after it, crosses them).
+      Box: [[-10, -10], [10, -10], [10, 10], [-10, 10], [5, -10], [10, 5], [-5, 10], [-10, -5]],
+      Ring: [...circle(0, 0, 20, 12)],
+    };
+    const expected: Record<string, [number, number, number]> = { Sphere: [255, 0, 0], Box: [0, 255, 0], Small: [0, 0, 255], Ring: [255, 255, 0] };
+    for (const [name, pts] of Object.entries(vertices)) {
+      let hits = 0;
+      for (const [x, y] of pts) {
+        // CT pixel (column, row) of (x, y) mm: first pixel centre at (−47, −47), 2 mm pixels; +0.5: the viewport counts from the corner.
+        const at = await hookCall<[number, number] | undefined>(page, 'imageToCanvas', (x + 47) / 2 + 0.5, (y + 47) / 2 + 0.5);
+        expect(at).toBeDefined();
+        const [er, eg, eb] = expected[name]!;
+        // The outline is 2 px wide in the ROI's colour: the best-matching pixel within 1 px of the vertex (a vertex
+        // falls between pixels; anti-aliasing and the translucent fills blend the edge ones).
+        let best = Infinity;
+        for (let dy = -1; dy <= 1; dy++)
+          for (let dx = -1; dx <= 1; dx++) {
+            const [r, g, b] = colourAt(canvasBox.x + at![0] + dx, canvasBox.y + at![1] + dy);
+            best = Math.min(best, Math.max(Math.abs(r - er), Math.abs(g - eg), Math.abs(b - eb)));
+          }
+        if (best < 70) hits++;
+      }
+      expect(hits / pts.length, `${name}: ${hits} of ${pts.length} vertices in its colour`).toBeGreaterThanOrEqual(0.9);
+    }
+
+    // Volumes in the list (the DVH's convention) against the phantom's truth: within 2 %.
+    for (const roi of phantom.truth.rois) {
+      const li = list.locator(`li[data-roi="${roi.number}"]`);
+      await expect.poll(() => li.locator('.roi-volume').getAttribute('data-volume-cc'), { timeout: 30000 }).not.toBeNull();
+      const v = Number(await li.locator('.roi-volume').getAttribute('data-volume-cc'));
+      expect(Math.abs(v / roi.volumeCc - 1), `${roi.name} ${v} cm³ vs ${roi.volumeCc}`).toBeLessThan(roi.name === 'Small' ? 0.025 : 0.02);
+    }
+
+    // Hiding a structure removes its outline; showing it brings it back.
+    await page.getByRole('checkbox', { name: 'Show Sphere' }).uncheck();
+    await expect.poll(() => page.locator('[data-testid="structure-layer"] g[data-roi="1"]').count()).toBe(0);
+    await page.getByRole('checkbox', { name: 'Show Sphere' }).check();
+    await expect.poll(() => page.locator('[data-testid="structure-layer"] g[data-roi="1"]').count()).toBe(1);
+    expect(s.pageErrors).toEqual([]);
+  });
+
+  it('draws nothing on a slice no contour lies on', async () => {
+    const { page } = s;
+    // Far below the structures (the phantom's contours span z −13.75…13.75 mm): End goes to the last slice.
+    await page.locator('.viewport[aria-label="Main viewport"]').click();
+    await page.keyboard.press('End');
+    await page.keyboard.press('Home');
+    await expect.poll(() => page.locator('[data-testid="structure-layer"] g[data-roi]').count(), { timeout: 10000 }).toBe(0);
+    expect(s.pageErrors).toEqual([]);
+  });
+});
+
+function circle(cx: number, cy: number, r: number, n: number): [number, number][] {
+  // The phantom draws 64-point circles starting at angle 0: every (64/n)-th of its vertices.
+  return Array.from({ length: n }, (_, i) => [cx + r * Math.cos((2 * Math.PI * i) / n), cy + r * Math.sin((2 * Math.PI * i) / n)] as [number, number]);
+}
