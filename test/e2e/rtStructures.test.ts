@@ -1,7 +1,9 @@
 /**
- * RT structures over the CT in a stack cell (issue #17), on the phantom RT set (test/support/rtPhantom.ts): every
- * ROI's contours drawn where their points say, in the colours the RT Structure Set stores (screenshot pixels at the
- * contour vertices), the structure list with each ROI's volume, visibility and "Go" to a structure.
+ * RT structures and dose over the CT in a stack cell (issue #17), on the phantom RT set (test/support/rtPhantom.ts):
+ * every ROI's contours drawn where their points say, in the colours the RT Structure Set stores (screenshot pixels at
+ * the contour vertices), the structure list with each ROI's volume, visibility and "Go" to a structure; isodose lines
+ * at their analytic radii on a dose grid offset from the CT by a fraction of a voxel, the colour wash, the dose under
+ * the cursor and the plan's prescription and beams.
  */
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -92,6 +94,60 @@ describe('RT structures over the images', () => {
     await expect.poll(() => page.locator('[data-testid="structure-layer"] g[data-roi="1"]').count()).toBe(0);
     await page.getByRole('checkbox', { name: 'Show Sphere' }).check();
     await expect.poll(() => page.locator('[data-testid="structure-layer"] g[data-roi="1"]').count()).toBe(1);
+    expect(s.pageErrors).toEqual([]);
+  });
+
+  it('draws isodose lines at the analytic radii, the wash, the dose under the cursor, and the plan', async () => {
+    const { page } = s;
+    await page.getByRole('button', { name: 'Go to Sphere' }).click();
+    const panel = page.getByRole('region', { name: 'Dose' });
+    // The reference is the plan's prescription (50 Gy): 95 % = 47.5 Gy, 80 % = 40 Gy, 50 % = 25 Gy.
+    await expect.poll(() => panel.getByRole('list', { name: 'Isodose legend' }).textContent(), { timeout: 30000 }).toContain('95 %  47.5 Gy');
+    await expect.poll(() => page.locator('[data-testid="dose-lines"] path').count(), { timeout: 30000 }).toBe(6);
+    await expect.poll(() => panel.getByTestId('plan-summary').textContent()).toContain('Prescription 50 Gy in 25 fractions');
+    expect(await panel.locator('li[data-beam]').allTextContents()).toEqual([expect.stringContaining('G0'), expect.stringContaining('G120'), expect.stringContaining('G240')]);
+    expect(await panel.locator('li[data-beam="2"]').textContent()).toContain('gantry 120.0° · coll 0.0° · couch 0.0° · 110.0 MU');
+
+    // Each line's points (image pixel coordinates, 2 mm pixels from −47 mm) at the radius where the analytic
+    // Gaussian has that dose on this plane (z = ±1.25 mm): within one dose-grid voxel (3 mm).
+    const z = 1.25;
+    for (const [gy, label] of [[47.5, '95 %'], [40, '80 %'], [25, '50 %']] as const) {
+      const d = (await page.locator(`[data-testid="dose-lines"] path[data-gy="${gy.toFixed(3)}"]`).getAttribute('d')) ?? '';
+      const nums = [...d.matchAll(/-?\d+(?:\.\d+)?/g)].map((m) => Number(m[0]));
+      expect(nums.length, label).toBeGreaterThan(40);
+      const expected = Math.sqrt(2 * phantom.truth.sigmaMm ** 2 * Math.log(phantom.truth.peakGy / gy) - z * z);
+      let worst = 0;
+      for (let i = 0; i < nums.length; i += 2) worst = Math.max(worst, Math.abs(Math.hypot(-47 + 2 * nums[i]!, -47 + 2 * nums[i + 1]!) - expected));
+      expect(worst, `${label}: worst radius error ${worst.toFixed(2)} mm of ${expected.toFixed(2)} mm`).toBeLessThan(3);
+    }
+    // And on the screen: the 95 % line (orange) where it crosses the −x axis.
+    const canvasBox = (await page.locator('.viewport[aria-label="Main viewport"] canvas').first().boundingBox())!;
+    const r95 = Math.sqrt(2 * phantom.truth.sigmaMm ** 2 * Math.log(60 / 47.5) - z * z);
+    const at = (await hookCall<[number, number]>(page, 'imageToCanvas', (-r95 + 47) / 2 + 0.5, 47 / 2 + 0.5))!;
+    const shot = decodePng(await page.screenshot({ path: path.join(shotsDir, 'e2e-rt-isodose.png') }));
+    let best = Infinity;
+    for (let dy = -2; dy <= 2; dy++)
+      for (let dx = -2; dx <= 2; dx++) {
+        const i = (Math.round(canvasBox.y + at[1] + dy) * shot.width + Math.round(canvasBox.x + at[0] + dx)) * shot.channels;
+        best = Math.min(best, Math.max(Math.abs(shot.pixels[i]! - 255), Math.abs(shot.pixels[i + 1]! - 0x90), shot.pixels[i + 2]!));
+      }
+    expect(best, 'the 95 % line in orange on the screen').toBeLessThan(70);
+
+    // The dose under the cursor at (−10, 0) mm equals the analytic dose there (trilinear on the 3 mm grid: < 1 %).
+    const p = (await hookCall<[number, number]>(page, 'imageToCanvas', 37 / 2 + 0.5, 47 / 2 + 0.5))!;
+    await page.mouse.move(canvasBox.x + p[0], canvasBox.y + p[1]);
+    await expect.poll(() => page.getByTestId('dose-at-cursor').getAttribute('data-gy')).not.toBeNull();
+    const cursorGy = Number(await page.getByTestId('dose-at-cursor').getAttribute('data-gy'));
+    expect(Math.abs(cursorGy - phantom.truth.doseAt([-10, 0, z])) / phantom.truth.peakGy).toBeLessThan(0.01);
+
+    // The wash: red at the peak, nothing far from it.
+    await panel.getByRole('checkbox', { name: 'Colour wash' }).check();
+    await expect.poll(() => page.getByTestId('dose-wash').count()).toBe(1);
+    await page.waitForTimeout(300);
+    const washed = decodePng(await page.screenshot({ path: path.join(shotsDir, 'e2e-rt-wash.png') }));
+    const c = (await hookCall<[number, number]>(page, 'imageToCanvas', 47 / 2 + 0.5, 47 / 2 + 0.5))!;
+    const i = (Math.round(canvasBox.y + c[1]) * washed.width + Math.round(canvasBox.x + c[0] + 2)) * washed.channels;
+    expect(washed.pixels[i]!, 'red at the peak').toBeGreaterThan(washed.pixels[i + 2]! + 60);
     expect(s.pageErrors).toEqual([]);
   });
 

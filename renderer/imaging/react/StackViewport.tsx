@@ -50,7 +50,10 @@ export interface StackViewportHandle {
   deleteMeasurement(uid: string): void;
   focus(): void;
   /** Canvas point (CSS px) of an image pixel position in the current image, for overlays drawn by features. */
-  imageToCanvas(column: number, row: number): [number, number] | undefined;  /** The index of the image shown now (not the last one reported: a scroll may be on its way). */
+  imageToCanvas(column: number, row: number): [number, number] | undefined;
+  /** The patient-space point (mm) under a canvas point (CSS px) on the image shown: readouts of other data there (dose). */
+  canvasToWorld(x: number, y: number): [number, number, number] | undefined;
+  /** The index of the image shown now (not the last one reported: a scroll may be on its way). */
   currentIndex(): number | undefined;
 }
 
@@ -445,6 +448,12 @@ export function StackViewport(props: StackViewportProps) {
         if (!viewport || !world) return undefined;
         const [x, y] = viewport.worldToCanvas(world);
         return [x, y];
+      },
+      canvasToWorld: (x, y) => {
+        const viewport = live.current?.viewport;
+        if (!viewport?.getCurrentImageId()) return undefined;
+        const [a, b, c] = viewport.canvasToWorld([x, y]);
+        return [a, b, c];
       },
     }),
     [],

@@ -11,7 +11,7 @@ import { StackToolbar } from './StackToolbar';
 import { getDicomJson } from '../../../platform/dicomweb';
 import { SuvPanel, overlayLine, suvReadout, useSeriesSuv } from '../../suv';
 import type { DataPlane } from '../../../platform/platform';
-import { StructureLayer, StructureList, structureCentre, structuresOnPlane, useStructureSets, type LoadedStructureSet, type StructureStyle } from '../../rt';
+import { useRtReview } from '../../rt';
 
 export interface ViewerPaneProps {
   plane: DataPlane;
@@ -60,17 +60,7 @@ export function ViewerPane({ plane, series, label = 'Main viewport', caption, on
   }, [entries]);
   const shown = useRef({ index: 0, planes });
   shown.current.planes = planes;
-  // RT structure sets of the study drawn over this series (same frame of reference), issue #17.
   const sliceSpacing = useMemo(() => medianSpacing(planes), [planes]);
-  const structures = useStructureSets(plane, entries ? series?.studyInstanceUid : undefined, planes.find(Boolean)?.frameOfReferenceUid, sliceSpacing);
-  const [structureStyle, setStructureStyle] = useState<StructureStyle>({ fillOpacity: 0.2, outlineWidth: 2, hidden: new Set() });
-  const jumpTo = (set: LoadedStructureSet, roiNumber: number) => {
-    const roi = set.rois.find((r) => r.number === roiNumber);
-    const centre = roi ? structureCentre(roi) : undefined;
-    const target = centre ? nearestPlaneIndex(shown.current.planes, centre) : undefined;
-    const index = viewport.current?.currentIndex() ?? shown.current.index;
-    if (target !== undefined && target !== index) viewport.current?.run({ kind: 'scroll', delta: target - index });
-  };
   useImperativeHandle(
     ref,
     () => ({
@@ -122,6 +112,21 @@ export function ViewerPane({ plane, series, label = 'Main viewport', caption, on
   // Where the other cell's image cuts this one, in canvas pixels; recomputed on every render (zoom, pan, slice).
   const shownPlane = planes[view?.index ?? -1];
   const segment = referencePlane && shownPlane ? referenceLine(referencePlane, shownPlane) : undefined;
+  // RT structure sets, doses and plans of the study over this series (same frame of reference), issue #17.
+  const rt = useRtReview({
+    plane,
+    studyUid: entries ? series?.studyInstanceUid : undefined,
+    frameOfReferenceUid: planes.find(Boolean)?.frameOfReferenceUid,
+    sliceSpacingMm: sliceSpacing,
+    shown: shownPlane,
+    imageToCanvas: (c, r) => viewport.current?.imageToCanvas(c, r),
+    canvasToWorld: (x, y) => viewport.current?.canvasToWorld(x, y),
+    showNearest: (point) => {
+      const target = nearestPlaneIndex(shown.current.planes, point);
+      const index = viewport.current?.currentIndex() ?? shown.current.index;
+      if (target !== undefined && target !== index) viewport.current?.run({ kind: 'scroll', delta: target - index });
+    },
+  });
   // The models count pixels from the first pixel's centre (0, 0 = Image Position); the viewport's image
   // coordinates from its corner (cornerstone: 0.5, 0.5 = the first pixel's centre).
   const centreToCanvas = (column: number, row: number) => viewport.current?.imageToCanvas(column + 0.5, row + 0.5);
@@ -146,7 +151,13 @@ export function ViewerPane({ plane, series, label = 'Main viewport', caption, on
         </button>
       ) : null}
       <div className="stack-body">
-        <div className="stack-canvas">
+        <div
+          className="stack-canvas"
+          onPointerMove={(e) => {
+            const r = e.currentTarget.getBoundingClientRect();
+            rt.onPointerMove(e.clientX - r.left, e.clientY - r.top);
+          }}
+        >
           <StackViewport
             ref={viewport}
             entries={entries}
@@ -164,17 +175,7 @@ export function ViewerPane({ plane, series, label = 'Main viewport', caption, on
           />
           <StackOverlay first={first} current={current} view={view} {...(suv ? { suv: overlayLine(suvResult) } : {})} />
           {caption ? <div className="pane-caption">{caption}</div> : null}
-          {shownPlane
-            ? structures.sets.map((set) => (
-                <StructureLayer
-                  key={set.sopInstanceUid}
-                  rois={set.rois}
-                  onPlane={structuresOnPlane(set.rois, shownPlane, sliceSpacing / 2)}
-                  style={structureStyle}
-                  imageToCanvas={centreToCanvas}
-                />
-              ))
-            : null}
+          {rt.layers}
           {from && to ? (
             <svg className="reference-line" data-testid="reference-line" aria-hidden="true">
               <line x1={from[0]} y1={from[1]} x2={to[0]} y2={to[1]} />
@@ -183,7 +184,7 @@ export function ViewerPane({ plane, series, label = 'Main viewport', caption, on
         </div>
         <div className="side-column">
           <MeasurementList measurements={measurements} onDelete={(uid) => viewport.current?.deleteMeasurement(uid)} {...(suvOf ? { suvOf } : {})} />
-          {structures.sets.length || structures.error ? <StructureList sets={structures.sets} style={structureStyle} onStyle={setStructureStyle} onJump={jumpTo} error={structures.error} /> : null}
+          {rt.panels}
         </div>
         {suv && suvOpen ? <SuvPanel suv={suv} {...(suvResult ? { result: suvResult } : {})} onClose={() => setSuvOpen(false)} /> : null}
       </div>
