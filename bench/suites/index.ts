@@ -11,6 +11,7 @@ import { failoverSuite } from './failover';
 import { querySuite } from './query';
 import { registrationSuite } from './registration';
 import { suvSuite } from './suv';
+import { rtSuite } from './rt';
 
 export const SUITES: readonly Suite[] = [
   dataPlaneSuite,
@@ -21,4 +22,5 @@ export const SUITES: readonly Suite[] = [
   archiveSuite,
   registrationSuite,
   suvSuite,
+  rtSuite,
 ];

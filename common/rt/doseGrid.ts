@@ -54,8 +54,6 @@ export interface DoseGrid {
   maxGy: number;
 }
 
-const sub = (a: readonly number[], b: readonly number[]) => [a[0]! - b[0]!, a[1]! - b[1]!, a[2]! - b[2]!] as [number, number, number];
-const dot = (a: readonly number[], b: readonly number[]) => a[0]! * b[0]! + a[1]! * b[1]! + a[2]! * b[2]!;
 
 /**
  * @param stored every frame's stored values, frames one after another (the decoder's output, unsigned or signed
@@ -118,55 +116,87 @@ export function parseDoseGrid(ds: DicomJsonDataset, stored: ArrayLike<number>): 
   };
 }
 
-/** Where `w` falls among ascending or descending offsets: [index, fraction] of the lower neighbour, or undefined outside. */
-function frameAt(offsets: Float64Array, w: number): [number, number] | undefined {
-  const n = offsets.length;
-  if (n === 1) return Math.abs(w - offsets[0]!) < 1e-6 ? [0, 0] : undefined;
-  const asc = offsets[n - 1]! > offsets[0]!;
-  const first = offsets[0]!;
-  const last = offsets[n - 1]!;
-  if (asc ? w < first || w > last : w > first || w < last) return undefined;
-  let lo = 0;
-  let hi = n - 1;
-  while (hi - lo > 1) {
-    const mid = (lo + hi) >> 1;
-    if (asc ? offsets[mid]! <= w : offsets[mid]! >= w) lo = mid;
-    else hi = mid;
-  }
-  const span = offsets[hi]! - offsets[lo]!;
-  return [lo, span === 0 ? 0 : (w - offsets[lo]!) / span];
-}
-
 /**
- * The dose at a point (Gy), trilinear between the eight voxel centres around it; undefined outside the grid (beyond
- * its outermost voxel centres: the grid says nothing there).
+ * A function giving the dose at a point (Gy), trilinear between the eight voxel centres around it; NaN outside the
+ * grid (beyond its outermost voxel centres: the grid says nothing there). Made once per grid: the DVH samples
+ * millions of points and the image overlay hundreds of thousands, so the geometry is precomputed and nothing is
+ * allocated per point; evenly spaced frames (the usual case) are found by division, others by binary search.
  */
-export function doseAt(grid: DoseGrid, p: readonly [number, number, number]): number | undefined {
-  const d = sub(p, grid.origin);
-  const x = dot(d, grid.rowDir) / grid.spacing[0];
-  const y = dot(d, grid.colDir) / grid.spacing[1];
-  const [nx, ny] = grid.size;
-  const eps = 1e-6;
-  if (x < -eps || y < -eps || x > nx - 1 + eps || y > ny - 1 + eps) return undefined;
-  const f = frameAt(grid.frameOffsets, dot(d, grid.normal));
-  if (!f) return undefined;
-  const i0 = Math.min(nx - 1, Math.max(0, Math.floor(x)));
-  const j0 = Math.min(ny - 1, Math.max(0, Math.floor(y)));
-  const i1 = Math.min(nx - 1, i0 + 1);
-  const j1 = Math.min(ny - 1, j0 + 1);
-  const k0 = f[0];
-  const k1 = Math.min(grid.size[2] - 1, k0 + 1);
-  const fx = Math.min(1, Math.max(0, x - i0));
-  const fy = Math.min(1, Math.max(0, y - j0));
-  const fz = f[1];
+export function doseSampler(grid: DoseGrid): (x: number, y: number, z: number) => number {
+  const [ox, oy, oz] = grid.origin;
+  const [rx, ry, rz] = grid.rowDir;
+  const [cx, cy, cz] = grid.colDir;
+  const [qx, qy, qz] = grid.normal;
+  const isx = 1 / grid.spacing[0];
+  const isy = 1 / grid.spacing[1];
+  const [nx, ny, nz] = grid.size;
   const plane = nx * ny;
   const g = grid.gy;
-  const at = (i: number, j: number, k: number) => g[k * plane + j * nx + i]!;
-  const c00 = at(i0, j0, k0) * (1 - fx) + at(i1, j0, k0) * fx;
-  const c10 = at(i0, j1, k0) * (1 - fx) + at(i1, j1, k0) * fx;
-  const c01 = at(i0, j0, k1) * (1 - fx) + at(i1, j0, k1) * fx;
-  const c11 = at(i0, j1, k1) * (1 - fx) + at(i1, j1, k1) * fx;
-  return (c00 * (1 - fy) + c10 * fy) * (1 - fz) + (c01 * (1 - fy) + c11 * fy) * fz;
+  const o = grid.frameOffsets;
+  const step = nz > 1 ? (o[nz - 1]! - o[0]!) / (nz - 1) : 0;
+  let even = nz > 1 && step !== 0;
+  for (let k = 0; k < nz && even; k++) if (Math.abs(o[k]! - o[0]! - k * step) > 1e-4 * Math.abs(step)) even = false;
+  const asc = nz > 1 && o[nz - 1]! > o[0]!;
+  const eps = 1e-6;
+  return (x, y, z) => {
+    const dx = x - ox;
+    const dy = y - oy;
+    const dz = z - oz;
+    const fxAll = (dx * rx + dy * ry + dz * rz) * isx;
+    const fyAll = (dx * cx + dy * cy + dz * cz) * isy;
+    if (!(fxAll >= -eps && fyAll >= -eps && fxAll <= nx - 1 + eps && fyAll <= ny - 1 + eps)) return NaN;
+    const w = dx * qx + dy * qy + dz * qz;
+    let k0: number;
+    let fz: number;
+    if (nz === 1) {
+      if (Math.abs(w - o[0]!) > eps) return NaN;
+      k0 = 0;
+      fz = 0;
+    } else if (even) {
+      const f = (w - o[0]!) / step;
+      if (!(f >= -eps && f <= nz - 1 + eps)) return NaN;
+      k0 = Math.min(nz - 2, Math.max(0, Math.floor(f)));
+      fz = Math.min(1, Math.max(0, f - k0));
+    } else {
+      const first = o[0]!;
+      const last = o[nz - 1]!;
+      if (asc ? w < first - eps || w > last + eps : w > first + eps || w < last - eps) return NaN;
+      let lo = 0;
+      let hi = nz - 1;
+      while (hi - lo > 1) {
+        const mid = (lo + hi) >> 1;
+        if (asc ? o[mid]! <= w : o[mid]! >= w) lo = mid;
+        else hi = mid;
+      }
+      k0 = lo;
+      const span = o[hi]! - o[lo]!;
+      fz = span === 0 ? 0 : Math.min(1, Math.max(0, (w - o[lo]!) / span));
+    }
+    const i0 = Math.min(nx - 1, Math.max(0, Math.floor(fxAll)));
+    const j0 = Math.min(ny - 1, Math.max(0, Math.floor(fyAll)));
+    const i1 = i0 + 1 < nx ? i0 + 1 : i0;
+    const j1 = j0 + 1 < ny ? j0 + 1 : j0;
+    const k1 = k0 + 1 < nz ? k0 + 1 : k0;
+    const fx = Math.min(1, Math.max(0, fxAll - i0));
+    const fy = Math.min(1, Math.max(0, fyAll - j0));
+    const a = k0 * plane;
+    const b = k1 * plane;
+    const r0 = j0 * nx;
+    const r1 = j1 * nx;
+    const c00 = g[a + r0 + i0]! + (g[a + r0 + i1]! - g[a + r0 + i0]!) * fx;
+    const c10 = g[a + r1 + i0]! + (g[a + r1 + i1]! - g[a + r1 + i0]!) * fx;
+    const c01 = g[b + r0 + i0]! + (g[b + r0 + i1]! - g[b + r0 + i0]!) * fx;
+    const c11 = g[b + r1 + i0]! + (g[b + r1 + i1]! - g[b + r1 + i0]!) * fx;
+    const lower = c00 + (c10 - c00) * fy;
+    const upper = c01 + (c11 - c01) * fy;
+    return lower + (upper - lower) * fz;
+  };
+}
+
+/** The dose at one point (Gy), or undefined outside the grid (see doseSampler, for many points). */
+export function doseAt(grid: DoseGrid, p: readonly [number, number, number]): number | undefined {
+  const v = doseSampler(grid)(p[0], p[1], p[2]);
+  return Number.isNaN(v) ? undefined : v;
 }
 
 /** The smallest voxel edge of the grid (mm): the DVH samples finer than this. */

@@ -18,7 +18,7 @@
  * Points outside the dose grid count as 0 Gy and their volume is reported (`outsideGridCc`).
  */
 import type { ContourPlane } from './structureSet';
-import { doseAt, doseVoxelMm, type DoseGrid } from './doseGrid';
+import { doseSampler, doseVoxelMm, type DoseGrid } from './doseGrid';
 
 export const DX_LEVELS = ['99', '98', '95', '50', '5', '2', '1'] as const;
 export type DxLevel = (typeof DX_LEVELS)[number];
@@ -157,15 +157,28 @@ export function computeDvh(planes: readonly ContourPlane[], grid: DoseGrid, opti
   if (slabsOf(planes, thickness).length === 0) throw new Error('the structure has no closed contours: it encloses no volume');
   const maxStep = Math.max(MIN_STEP_MM, Math.min(voxel[0], voxel[1], voxel[2]) / 2);
   const step = stepFor(planes, thickness, maxStep, options.maxSamples ?? DEFAULT_MAX_SAMPLES);
-  const doses: number[] = [];
-  const weights: number[] = [];
+  // Growable typed buffers: millions of points, no per-point objects.
+  let doses = new Float32Array(1 << 16);
+  let weights = new Float32Array(1 << 16);
+  let n = 0;
   let outsideMm3 = 0;
+  const dose = doseSampler(grid);
   sampleStructure(planes, step, thickness, (x, y, z, w) => {
-    const d = doseAt(grid, [x, y, z]);
-    if (d === undefined) outsideMm3 += w;
-    doses.push(d ?? 0);
-    weights.push(w);
+    if (n === doses.length) {
+      const d2 = new Float32Array(n * 2);
+      d2.set(doses);
+      doses = d2;
+      const w2 = new Float32Array(n * 2);
+      w2.set(weights);
+      weights = w2;
+    }
+    const d = dose(x, y, z);
+    if (Number.isNaN(d)) outsideMm3 += w;
+    doses[n] = Number.isNaN(d) ? 0 : d;
+    weights[n++] = w;
   });
+  doses = doses.subarray(0, n);
+  weights = weights.subarray(0, n);
   if (doses.length === 0) throw new Error('the structure is thinner than the sampling step: no point falls inside it');
 
   let min = Infinity;

@@ -7,7 +7,7 @@
  * level, as segments in the image's pixel coordinates (column, row; 0, 0 = the first pixel's centre). The
  * saddle cases are resolved by the cell's centre value, so lines never cross.
  */
-import { doseAt, type DoseGrid } from './doseGrid';
+import { doseSampler, type DoseGrid } from './doseGrid';
 
 export interface PlaneSampling {
   /** Centre of the first pixel, and the unit directions of increasing column and row (patient mm). */
@@ -24,12 +24,12 @@ export interface PlaneSampling {
 /** Gy at each pixel centre (row-major), NaN where the image lies outside the dose grid. */
 export function doseOnPlane(grid: DoseGrid, plane: PlaneSampling): Float32Array {
   const out = new Float32Array(plane.rows * plane.columns);
-  const p: [number, number, number] = [0, 0, 0];
+  const dose = doseSampler(grid);
+  const [ox, oy, oz] = plane.origin;
+  const [ux, uy, uz] = plane.rowDirection.map((v) => v * plane.columnSpacing);
+  const [vx, vy, vz] = plane.columnDirection.map((v) => v * plane.rowSpacing);
   for (let r = 0; r < plane.rows; r++) {
-    for (let c = 0; c < plane.columns; c++) {
-      for (let a = 0; a < 3; a++) p[a] = plane.origin[a]! + plane.rowDirection[a]! * c * plane.columnSpacing + plane.columnDirection[a]! * r * plane.rowSpacing;
-      out[r * plane.columns + c] = doseAt(grid, p) ?? NaN;
-    }
+    for (let c = 0; c < plane.columns; c++) out[r * plane.columns + c] = dose(ox + ux! * c + vx! * r, oy + uy! * c + vy! * r, oz + uz! * c + vz! * r);
   }
   return out;
 }
