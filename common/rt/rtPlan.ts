@@ -28,6 +28,8 @@ const T = {
   BeamLimitingDeviceAngle: '300A0120',
   PatientSupportAngle: '300A0122',
   IsocenterPosition: '300A012C',
+  PatientSetupSequence: '300A0180',
+  PatientPosition: '00185100',
 } as const;
 
 export interface PlanBeam {
@@ -48,6 +50,8 @@ export interface RtPlan {
   /** Gy, from the Dose Reference Sequence's Target Prescription Dose (else its Delivery Maximum Dose). */
   prescriptionGy?: number;
   fractions?: number;
+  /** Patient Position of the (first) patient setup: HFS, FFS, HFP… */
+  patientPosition?: string;
   beams: PlanBeam[];
 }
 
@@ -87,5 +91,12 @@ export function parseRtPlan(ds: DicomJsonDataset): RtPlan {
   });
   const label = getString(ds, T.RTPlanLabel)?.trim();
   const fractions = group ? getNumber(group, T.NumberOfFractionsPlanned) : undefined;
-  return { ...(label ? { label } : {}), ...(prescription !== undefined ? { prescriptionGy: prescription } : {}), ...(fractions !== undefined ? { fractions } : {}), beams };
+  const patientPosition = getString(items(ds, T.PatientSetupSequence)[0] ?? {}, T.PatientPosition)?.trim();
+  return {
+    ...(label ? { label } : {}),
+    ...(prescription !== undefined ? { prescriptionGy: prescription } : {}),
+    ...(fractions !== undefined ? { fractions } : {}),
+    ...(patientPosition ? { patientPosition } : {}),
+    beams,
+  };
 }

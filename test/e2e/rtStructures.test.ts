@@ -12,6 +12,7 @@ import { readDicomFile } from '../support/dicomFiles';
 import { openSeries, shotsDir, startE2eSession, type E2eSession } from '../support/e2eSession';
 import { writeRtPhantom, type RtPhantom } from '../support/rtPhantom';
 import { hookCall } from '../support/viewerPage';
+import { dvhCommand, type DvhLine } from '../../electron/cli/dvhCommand';
 
 describe('RT structures over the images', () => {
   let s: E2eSession;
@@ -108,6 +109,30 @@ describe('RT structures over the images', () => {
     expect(await panel.locator('li[data-beam]').allTextContents()).toEqual([expect.stringContaining('G0'), expect.stringContaining('G120'), expect.stringContaining('G240')]);
     expect(await panel.locator('li[data-beam="2"]').textContent()).toContain('gantry 120.0° · coll 0.0° · couch 0.0° · 110.0 MU');
 
+    // The isocentre (0, 0, 0) lies half a slice from this plane: its mark and the three beam axes (gantry 0°, 120°,
+    // 240°, couch 0°: in the axial plane) are drawn; white pixels along each axis, 30 and 38 mm from the isocentre
+    // towards the source (head-first supine: the source of gantry θ is at (sin θ, −cos θ, 0)).
+    await expect.poll(() => page.locator('[data-testid="beam-layer"] [data-beam-axis]').count(), { timeout: 30000 }).toBe(3);
+    expect(await page.locator('[data-testid="beam-layer"] [data-isocentre]').count()).toBe(1);
+    {
+      const box = (await page.locator('.viewport[aria-label="Main viewport"] canvas').first().boundingBox())!;
+      const beamShot = decodePng(await page.screenshot({ path: path.join(shotsDir, 'e2e-rt-beams.png') }));
+      for (const gantry of [0, 120, 240]) {
+        const t = (gantry * Math.PI) / 180;
+        for (const d of [30, 38]) {
+          const [x, y] = [Math.sin(t) * d, -Math.cos(t) * d];
+          const c = (await hookCall<[number, number]>(page, 'imageToCanvas', (x + 47) / 2 + 0.5, (y + 47) / 2 + 0.5))!;
+          let best = 0;
+          for (let dy = -1; dy <= 1; dy++)
+            for (let dx = -1; dx <= 1; dx++) {
+              const i = (Math.round(box.y + c[1] + dy) * beamShot.width + Math.round(box.x + c[0] + dx)) * beamShot.channels;
+              best = Math.max(best, Math.min(beamShot.pixels[i]!, beamShot.pixels[i + 1]!, beamShot.pixels[i + 2]!));
+            }
+          expect(best, `gantry ${gantry}°, ${d} mm from the isocentre: white`).toBeGreaterThan(215);
+        }
+      }
+    }
+
     // Each line's points (image pixel coordinates, 2 mm pixels from −47 mm) at the radius where the analytic
     // Gaussian has that dose on this plane (z = ±1.25 mm): within one dose-grid voxel (3 mm).
     const z = 1.25;
@@ -140,14 +165,80 @@ describe('RT structures over the images', () => {
     const cursorGy = Number(await page.getByTestId('dose-at-cursor').getAttribute('data-gy'));
     expect(Math.abs(cursorGy - phantom.truth.doseAt([-10, 0, z])) / phantom.truth.peakGy).toBeLessThan(0.01);
 
+    // The DVH panel computes with the CLI's engine: the same numbers as `dokuei dvh --json` on the files.
+    await page.getByRole('button', { name: 'Compute DVH' }).click();
+    const dvhRows = page.getByRole('region', { name: 'DVH' }).locator('tr[data-roi][data-volume-cc]');
+    await expect.poll(() => dvhRows.count(), { timeout: 60000 }).toBe(4);
+    const out: string[] = [];
+    await dvhCommand([phantom.files.rtdose, phantom.files.rtstruct], {}, true, { out: (t) => out.push(t), err: () => undefined, isTty: false });
+    const cli = JSON.parse(out.join('')) as Extract<DvhLine, { volumeCc: number }>[];
+    for (const line of cli) {
+      const row = page.getByRole('region', { name: 'DVH' }).locator(`tr[data-roi="${line.roiNumber}"]`);
+      expect(Number(await row.getAttribute('data-volume-cc')), line.structure).toBeCloseTo(line.volumeCc, 3);
+      expect(Number(await row.getAttribute('data-d95')), line.structure).toBeCloseTo(line.D['95'], 3);
+      expect(Number(await row.getAttribute('data-mean')), line.structure).toBeCloseTo(line.meanGy, 3);
+    }
+    expect(await page.getByRole('img', { name: /Cumulative DVH/ }).locator('g[data-roi] path').count()).toBe(8); // computed + stored, per ROI
+
     // The wash: red at the peak, nothing far from it.
     await panel.getByRole('checkbox', { name: 'Colour wash' }).check();
     await expect.poll(() => page.getByTestId('dose-wash').count()).toBe(1);
     await page.waitForTimeout(300);
     const washed = decodePng(await page.screenshot({ path: path.join(shotsDir, 'e2e-rt-wash.png') }));
-    const c = (await hookCall<[number, number]>(page, 'imageToCanvas', 47 / 2 + 0.5, 47 / 2 + 0.5))!;
-    const i = (Math.round(canvasBox.y + c[1]) * washed.width + Math.round(canvasBox.x + c[0] + 2)) * washed.channels;
-    expect(washed.pixels[i]!, 'red at the peak').toBeGreaterThan(washed.pixels[i + 2]! + 60);
+    // (−6, −6) mm: 54.8 Gy, above the 50 Gy reference (red); off the isocentre mark and the beam axes.
+    const c = (await hookCall<[number, number]>(page, 'imageToCanvas', 41 / 2 + 0.5, 41 / 2 + 0.5))!;
+    const i = (Math.round(canvasBox.y + c[1]) * washed.width + Math.round(canvasBox.x + c[0])) * washed.channels;
+    expect(washed.pixels[i]!, 'red near the peak').toBeGreaterThan(washed.pixels[i + 2]! + 60);
+    // At (−46, 0) mm the dose is 4.3 Gy, under 10 % of the reference (5 Gy): no wash, the CT shows as it is (grey).
+    const far = (await hookCall<[number, number]>(page, 'imageToCanvas', 1 / 2 + 0.5, 47 / 2 + 0.5))!;
+    const j = (Math.round(canvasBox.y + far[1]) * washed.width + Math.round(canvasBox.x + far[0])) * washed.channels;
+    expect(Math.abs(washed.pixels[j]! - washed.pixels[j + 2]!), 'grey far from the peak').toBeLessThan(12);
+    expect(s.pageErrors).toEqual([]);
+  });
+
+  it('MPR: isodose lines and structures cut by sagittal and oblique planes, at their analytic radii', async () => {
+    const { page } = s;
+    await page.getByRole('button', { name: 'MPR 1+3', exact: true }).click();
+    await page.locator('.mpr[data-state="ready"]').waitFor({ timeout: 120000 });
+    // A path's points (canvas px of its plane) → patient mm through the plane's own probe → distance from the
+    // Gaussian's centre (0, 0, 0), where every plane here passes (the volume's centre).
+    const radii = (plane: string, selector: string) =>
+      page.evaluate(
+        ([pl, sel]) => {
+          const path = document.querySelector(`[data-plane="${pl}"] [data-testid="rt-plane-layer"] ${sel}`);
+          const nums = [...(path?.getAttribute('d') ?? '').matchAll(/-?\d+(?:\.\d+)?/g)].map((m) => Number(m[0]));
+          const hook = (window as unknown as { __dokueiViewports: Record<string, { probeAt(x: number, y: number): { world: number[] } | undefined }> }).__dokueiViewports[`MPR ${pl}`]!;
+          const out: number[] = [];
+          for (let i = 0; i < nums.length; i += 2) {
+            const w = hook.probeAt(nums[i]!, nums[i + 1]!)?.world;
+            if (w) out.push(Math.hypot(w[0]!, w[1]!, w[2]!));
+          }
+          return out;
+        },
+        [plane, selector] as const,
+      );
+    const level = (gy: number) => Math.sqrt(2 * phantom.truth.sigmaMm ** 2 * Math.log(phantom.truth.peakGy / gy));
+    const check = async (plane: string, what: string) => {
+      for (const gy of [47.5, 40, 25]) {
+        await expect.poll(async () => (await radii(plane, `path[data-gy="${gy.toFixed(3)}"]`)).length, { timeout: 30000 }).toBeGreaterThan(20);
+        const r = await radii(plane, `path[data-gy="${gy.toFixed(3)}"]`);
+        const worst = Math.max(...r.map((x) => Math.abs(x - level(gy))));
+        expect(worst, `${what} ${plane}: ${gy} Gy line, worst radius error ${worst.toFixed(2)} mm of ${level(gy).toFixed(2)}`).toBeLessThan(3);
+      }
+      // The Sphere (R 15 mm, drawn on 2.5 mm planes, extruded with end caps): its cut within one plane spacing.
+      const sphere = await radii(plane, 'path[data-roi="1"]');
+      expect(sphere.length).toBeGreaterThan(20);
+      expect(Math.max(...sphere.map((x) => Math.abs(x - 15))), `${what} ${plane}: Sphere outline`).toBeLessThan(3);
+    };
+    await check('sagittal', 'straight');
+    await check('coronal', 'straight');
+    await page.getByLabel('Oblique angle (degrees)').fill('30');
+    await page.waitForTimeout(500);
+    await check('sagittal', 'oblique 30°');
+    await page.screenshot({ path: path.join(shotsDir, 'e2e-rt-mpr.png') });
+    await page.getByLabel('Oblique angle (degrees)').fill('0');
+    await page.getByRole('button', { name: '1×1', exact: true }).click();
+    await page.locator('.viewport[data-state="ready"]').first().waitFor({ timeout: 60000 });
     expect(s.pageErrors).toEqual([]);
   });
 

@@ -4,7 +4,7 @@
  * and a 3D view (VR presets, 3D MIP, crop box, fast quality while the camera moves).
  * The large cell shows the plane chosen by the reader; double-click a small one to make it large.
  */
-import { useEffect, useRef, useState } from 'react';
+import { useEffect, useRef, useState, type ReactNode } from 'react';
 import { CONSTANTS, Enums, RenderingEngine, setVolumesForViewports, utilities, type Types } from '@cornerstonejs/core';
 import {
   CrosshairsTool,
@@ -54,6 +54,8 @@ export interface MprViewportsProps {
   initialWindow?: WindowLevel;
   onError?: (message: string) => void;
   onState?: (state: MprViewState) => void;
+  /** Drawn inside each of the three planes' cells (over the image): layers of features (RT structures and dose). */
+  planeOverlay?: (plane: Exclude<MprPlane, '3d'>) => ReactNode;
 }
 
 interface MprProbe {
@@ -72,7 +74,7 @@ interface MprSession {
 
 const { MouseBindings } = ToolEnums;
 
-export function MprViewports({ plan, dataPlaneHeaders, label, vrPreset = 'CT-Bone', initialWindow, onError, onState }: MprViewportsProps) {
+export function MprViewports({ plan, dataPlaneHeaders, label, vrPreset = 'CT-Bone', initialWindow, onError, onState, planeOverlay }: MprViewportsProps) {
   const refs = useRef<Record<MprPlane, HTMLDivElement | null>>({ axial: null, sagittal: null, coronal: null, '3d': null });
   const [large, setLarge] = useState<MprPlane>('axial');
   const [progress, setProgress] = useState<LoadProgress>({ loaded: 0, total: plan.slots.length });
@@ -313,6 +315,7 @@ export function MprViewports({ plan, dataPlaneHeaders, label, vrPreset = 'CT-Bon
       <span className="mpr-tag" style={{ color: LINE_COLORS[p] ?? '#9cf' }}>
         {p === '3d' ? (mip3d ? '3D MIP' : `3D ${preset}`) : p[0]!.toUpperCase() + p.slice(1)}
       </span>
+      {p !== '3d' && planeOverlay ? planeOverlay(p) : null}
     </div>
   );
 

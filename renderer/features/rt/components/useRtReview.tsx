@@ -10,7 +10,9 @@ import { doseOnPlane } from '../../../../common/rt/isodose';
 import type { DataPlane } from '../../../platform/platform';
 import { DEFAULT_LEVELS_PERCENT, isodoseLevels } from '../model/doseDisplay';
 import { structureCentre, structuresOnPlane, type PlaneGeometry, type Vec3 } from '../model/structuresOnPlane';
+import { BeamLayer, drawablePlan } from './BeamLayer';
 import { DoseLayer } from './DoseLayer';
+import { DvhPanel } from './DvhPanel';
 import { DosePanel, type DoseView } from './DosePanel';
 import { StructureLayer, type StructureStyle } from './StructureLayer';
 import { StructureList } from './StructureList';
@@ -82,6 +84,7 @@ export function useRtReview(input: RtReviewInput): RtReview {
       {shown
         ? structures.sets.map((set) => <StructureLayer key={set.sopInstanceUid} rois={set.rois} onPlane={structuresOnPlane(set.rois, shown, sliceSpacingMm / 2)} style={style} imageToCanvas={centreToCanvas} />)
         : null}
+      {shown && rt.plans.length ? <BeamLayer plans={rt.plans} shown={shown} halfSliceMm={sliceSpacingMm / 2} centreToCanvas={centreToCanvas} /> : null}
       {grid.grid && cursor !== undefined ? (
         <div className="overlay dose-readout" data-testid="dose-at-cursor" data-gy={cursor.toFixed(4)}>
           Dose {cursor.toFixed(2)} Gy{referenceGy ? ` (${((cursor / referenceGy) * 100).toFixed(1)} %)` : ''}
@@ -104,7 +107,19 @@ export function useRtReview(input: RtReviewInput): RtReview {
           error={structures.error}
         />
       ) : null}
-      {rt.doses.length || rt.error ? <DosePanel doses={rt.doses} plans={rt.plans} view={view} onView={setView} levels={levels} referenceGy={referenceGy} maxGy={grid.grid?.maxGy} status={rt.error ?? grid.status} /> : null}
+      {rt.doses.length || rt.plans.length || rt.error ? (
+        <DosePanel
+          doses={rt.doses}
+          plans={rt.plans}
+          view={view}
+          onView={setView}
+          levels={levels}
+          referenceGy={referenceGy}
+          maxGy={grid.grid?.maxGy}
+          status={rt.error ?? grid.status ?? (rt.plans.some((p) => !drawablePlan(p)) ? 'Beam axes are drawn for head-first supine plans only.' : undefined)}
+        />
+      ) : null}
+      {grid.grid && dose && structures.sets.length ? <DvhPanel rois={structures.sets.flatMap((s) => s.rois)} grid={grid.grid} doseDataset={dose.dataset} /> : null}
     </>
   );
   return {

@@ -8,6 +8,9 @@ import { chooseHalfFloatTextures, halfFloatChosen, MprViewports, VR_PRESETS, win
 import { useVolumePlan } from './useVolumePlan';
 import { ViewerPane } from './ViewerPane';
 import type { DataPlane } from '../../../platform/platform';
+import { getString } from '../../../../common/dicom/dicomJson';
+import { Tag } from '../../../../common/dicom/tags';
+import { RtPlaneLayer, useRtVolumeData } from '../../rt';
 
 export interface MprPaneProps {
   plane: DataPlane;
@@ -29,6 +32,10 @@ export function MprPane({ plane, series, label = 'MPR', preset, vrPreset }: MprP
   const error = loadError ?? viewError;
 
   const plan = useMemo(() => (result?.ok ? result.plan : undefined), [result]);
+  // RT structures and dose of the study over the three planes (issue #17).
+  const firstEntry = plan?.slots.find((s) => 'entry' in s);
+  const frameOfReferenceUid = firstEntry && 'entry' in firstEntry ? getString(firstEntry.entry.metadata, Tag.FrameOfReferenceUID) : undefined;
+  const rt = useRtVolumeData(plane, plan ? series.studyInstanceUid : undefined, frameOfReferenceUid, 2.5);
   if (error) return <div className="empty" role="alert">Could not open the series: {error}</div>;
   if (!result) return <div className="empty">Preparing the volume…</div>;
   if (!result.ok) {
@@ -65,6 +72,7 @@ export function MprPane({ plane, series, label = 'MPR', preset, vrPreset }: MprP
         vrPreset={vrPreset && VR_PRESETS.some((p) => p.id === vrPreset) ? vrPreset : modality === 'MR' ? 'MR-Default' : 'CT-Bone'}
         initialWindow={windowPresetById(preset)}
         onError={setError}
+        {...(rt.any ? { planeOverlay: () => <RtPlaneLayer sets={rt.sets} grid={rt.grid} levels={rt.levels} sliceSpacingMm={2.5} /> } : {})}
       />
     </>
   );
