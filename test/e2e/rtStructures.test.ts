@@ -9,7 +9,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodePng } from '../support/png';
 import { readDicomFile } from '../support/dicomFiles';
-import { openSeries, shotsDir, startE2eSession, type E2eSession } from '../support/e2eSession';
+import { openSeries, openStudyByEnter, shotsDir, startE2eSession, type E2eSession } from '../support/e2eSession';
 import { writeRtPhantom, type RtPhantom } from '../support/rtPhantom';
 import { hookCall } from '../support/viewerPage';
 import { dvhCommand, type DvhLine } from '../../electron/cli/dvhCommand';
@@ -249,6 +249,34 @@ describe('RT structures over the images', () => {
     await page.keyboard.press('End');
     await page.keyboard.press('Home');
     await expect.poll(() => page.locator('[data-testid="structure-layer"] g[data-roi]').count(), { timeout: 10000 }).toBe(0);
+    expect(s.pageErrors).toEqual([]);
+  });
+});
+
+
+describe('RT review hanging protocol', () => {
+  let s: E2eSession;
+  beforeAll(async () => {
+    s = await startE2eSession({
+      prefix: 'dokuei-e2e-rt-hang-',
+      files: async (dataDir) => {
+        const p = await writeRtPhantom(path.join(dataDir, 'phantom'));
+        return [...p.files.ct, p.files.rtstruct, p.files.rtplan, p.files.rtdose];
+      },
+    });
+  });
+  afterAll(async () => {
+    await s?.close();
+  });
+
+  it('Enter on a study with a plan and a dose opens the planning CT as a stack with the structures, dose, plan and DVH panels', async () => {
+    const { page, host } = s;
+    await openStudyByEnter(page, host.url);
+    await expect.poll(() => page.locator('.workspace').getAttribute('data-layout'), { timeout: 30000 }).toBe('1x1');
+    await page.locator('.viewport[data-state="ready"]').first().waitFor({ timeout: 60000 });
+    await expect.poll(() => page.getByTestId('overlay-series').first().textContent()).toContain('CT');
+    for (const name of ['Structures', 'Dose', 'DVH']) await expect.poll(() => page.getByRole('region', { name }).count(), { timeout: 30000 }).toBe(1);
+    await expect.poll(() => page.locator('[data-testid="dose-lines"] path').count(), { timeout: 30000 }).toBeGreaterThan(0);
     expect(s.pageErrors).toEqual([]);
   });
 });

@@ -9,11 +9,12 @@ import ctMpr from '../../../../resources/hanging-protocols/ct-mpr.json';
 import defaultProtocol from '../../../../resources/hanging-protocols/default.json';
 import mrBrain from '../../../../resources/hanging-protocols/mr-brain.json';
 import petCt from '../../../../resources/hanging-protocols/pet-ct.json';
+import rtReview from '../../../../resources/hanging-protocols/rt-review.json';
 import type { SeriesSummary, StudySummary } from '../../../../common/dicom/model';
 import { chooseHangingProtocol, parseHangingProtocol, type HangingProtocol, type Layout } from '../../../../common/viewer/hangingProtocols';
 import { imageSeriesOnly, isImageSeries, noImageSeriesMessage } from './nonImageSeries';
 
-const FILES: Record<string, unknown> = { 'cr-dx.json': crDx, 'ct-chest.json': ctChest, 'ct-mpr.json': ctMpr, 'default.json': defaultProtocol, 'mr-brain.json': mrBrain, 'pet-ct.json': petCt };
+const FILES: Record<string, unknown> = { 'cr-dx.json': crDx, 'ct-chest.json': ctChest, 'ct-mpr.json': ctMpr, 'default.json': defaultProtocol, 'mr-brain.json': mrBrain, 'pet-ct.json': petCt, 'rt-review.json': rtReview };
 
 export interface LoadedProtocols {
   protocols: HangingProtocol[];

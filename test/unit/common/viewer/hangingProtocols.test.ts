@@ -131,6 +131,18 @@ describe('chooseHangingProtocol with the built-in protocols', () => {
     expect(choice.viewports.map((v) => v.series)).toEqual([t1, t2, undefined, dwi]);
   });
 
+  it('a planning CT with its RT Plan or Dose opens in RT review (before the chest protocol), the CT as a stack', () => {
+    const ct = series('CT', 'Planning CT 2.5mm', 120, { sliceThickness: 2.5 });
+    const scout = series('CT', 'Topogram', 1);
+    const rt = [series('RTSTRUCT', 'Structures', 1), series('RTPLAN', 'Plan', 1), series('RTDOSE', 'Dose', 1)];
+    const choice = chooseHangingProtocol({ modalities: ['CT', 'RTSTRUCT', 'RTPLAN', 'RTDOSE'], bodyPart: 'CHEST' }, [scout, ...rt, ct], builtIn);
+    expect(choice.protocol.id).toBe('rt-review');
+    expect(choice.viewports.map((v) => [v.spec.view, v.series])).toEqual([['stack', ct]]);
+    expect(chooseHangingProtocol({ modalities: ['CT', 'RTDOSE'] }, [ct, rt[2]!], builtIn).protocol.id).toBe('rt-review');
+    // Structures alone are not a plan review.
+    expect(chooseHangingProtocol({ modalities: ['CT', 'RTSTRUCT'], bodyPart: 'CHEST' }, [ct, rt[0]!], builtIn).protocol.id).toBe('ct-chest');
+  });
+
   it('PET/CT needs both modalities', () => {
     const ct = series('CT', 'CT AC', 300);
     const pt = series('PT', 'PET AC', 300);
