@@ -2,3 +2,5 @@
 export { SuvPanel, type SuvPanelProps } from './components/SuvPanel';
 export { useSeriesSuv, type SeriesSuv, type SuvField } from './components/useSeriesSuv';
 export { suvReadout, overlayLine, formatFactor, formatSuv } from './model/suvModel';
+export { SegOutlineLayer } from './components/SegOutlineLayer';
+export { useLoadedSeg, type LoadedSeg } from './components/useSegmentSuv';

@@ -31,7 +31,7 @@ export interface SegmentSuvState {
   tables: SegSuvTable[];
 }
 
-interface LoadedSeg {
+export interface LoadedSeg {
   grid: PetGrid;
   segs: { sop: string; description: string; masks: SegmentMask[]; warnings: string[] }[];
 }
@@ -115,15 +115,14 @@ function loadOnce(key: string, start: () => Promise<LoadedSeg | undefined>): Pro
 }
 
 /**
- * @param metadata the PET instances in stack order; `results` the SUV engine's result for each (with corrections).
- * Only runs while `enabled` (the panel is open).
+ * The SEGs of the study that segment this PET series, as masks on the PET grid (and the PET voxels), loaded once
+ * and shared by the SUV panel's table and the outlines over the PET/CT planes. Only while `enabled`.
  */
-export function useSegmentSuv(
+export function useLoadedSeg(
   ids: { studyInstanceUid: string; seriesInstanceUid: string } | undefined,
   metadata: readonly DicomJsonDataset[] | undefined,
-  results: readonly SuvResult[],
   enabled: boolean,
-): SegmentSuvState {
+): { loaded?: LoadedSeg; loading: boolean; error?: string } {
   const [loaded, setLoaded] = useState<LoadedSeg>();
   const [loading, setLoading] = useState(false);
   const [error, setError] = useState<string>();
@@ -144,6 +143,20 @@ export function useSegmentSuv(
       .finally(() => !ctl.signal.aborted && setLoading(false));
     return () => ctl.abort();
   }, [enabled, studyUid, seriesUid, metadata]);
+  return { ...(loaded ? { loaded } : {}), loading, ...(error ? { error } : {}) };
+}
+
+/**
+ * @param metadata the PET instances in stack order; `results` the SUV engine's result for each (with corrections).
+ * Only runs while `enabled` (the panel is open).
+ */
+export function useSegmentSuv(
+  ids: { studyInstanceUid: string; seriesInstanceUid: string } | undefined,
+  metadata: readonly DicomJsonDataset[] | undefined,
+  results: readonly SuvResult[],
+  enabled: boolean,
+): SegmentSuvState {
+  const { loaded, loading, error } = useLoadedSeg(ids, metadata, enabled);
   const tables = useMemo(() => {
     if (!loaded || !metadata) return [];
     const factors = sliceFactorsOf(loaded.grid, metadata, results);

@@ -13,7 +13,7 @@ import type { Vec3, Volume } from '../../../../common/registration/types';
 import { FUSION_COLORMAPS, FusionViewports, PetMipViewports, planeProjectionOf, setViewportWindow, viewportWindow, windowPresetById, type FusionSettings } from '../../../imaging';
 import { getDicomJson } from '../../../platform/dicomweb';
 import type { DataPlane } from '../../../platform/platform';
-import { SuvPanel, useSeriesSuv } from '../../suv';
+import { SegOutlineLayer, SuvPanel, useLoadedSeg, useSeriesSuv } from '../../suv';
 import { measurePetCtRoi, type PetCtRoi, type PetCtRoiShape, type RoiTool } from '../model/petCtRoi';
 import {
   DEFAULT_FUSION_WINDOW_BQML,
@@ -81,6 +81,8 @@ export function PetCtPane({ plane, ct, pet, ctPreset }: PetCtPaneProps) {
   const petPlan = useVolumePlan(plane, pet, 'PET/CT PET');
   const instances = usePetInstances(plane, pet);
   const suv = useSeriesSuv(pet, instances);
+  // The study's SEGs of this PET (a tumour contour), outlined on the fused planes; the SUV panel tabulates the same masks.
+  const seg = useLoadedSeg(pet, instances, true);
   const factorInfo = useMemo(() => seriesBwFactor(suv?.results ?? []), [suv?.results]);
   const factor = factorInfo.factor;
   const unit = factor === null ? 'Bq/ml' : 'SUV';
@@ -248,7 +250,12 @@ export function PetCtPane({ plane, ct, pet, ctPreset }: PetCtPaneProps) {
             label="PET/CT fused"
             onError={setError}
             onVolumes={onVolumes}
-            cellOverlay={(p) => <PetCtRoiLayer plane={p} tool={tool} rois={rois} selected={selected} onCreate={addRoi} onElement={(name, el) => name === 'axial' && setAxialElement(el)} />}
+            cellOverlay={(p) => (
+              <>
+                <PetCtRoiLayer plane={p} tool={tool} rois={rois} selected={selected} onCreate={addRoi} onElement={(name, el) => name === 'axial' && setAxialElement(el)} />
+                {seg.loaded ? <SegOutlineLayer loaded={seg.loaded} /> : null}
+              </>
+            )}
           />
         </div>
         <PetMipViewports plan={plans.pet} dataPlaneHeaders={plane.headers} voi={petStored} playing={playing} follow={axialElement} onError={setError} onAngle={(a) => (angle.current = a)} />

@@ -151,6 +151,8 @@ describe('chooseHangingProtocol with the built-in protocols', () => {
     expect(choice.protocol.id).toBe('pet-ct');
     expect(choice.viewports.map((v) => v.series)).toEqual([ct, pt]);
     expect(chooseHangingProtocol({ modalities: ['PT'] }, [pt], builtIn).protocol.id).toBe('default');
+    // A PET/CT of the thorax is read as PET/CT, not as a chest CT.
+    expect(chooseHangingProtocol({ modalities: ['PT', 'CT'], description: 'Thorax^1HEADNECKPETCT', bodyPart: 'CHEST' }, [ct, pt], builtIn).protocol.id).toBe('pet-ct');
   });
 
   it('radiographs: the prior study beside the current one, or the second view without a prior', () => {
