@@ -1,5 +1,5 @@
 /**
- * RT dose review (issue #17): the dose-volume histograms of every structure of an RT Structure Set on an RT Dose,
+ * RT dose review (issue #17): the time to isodose lines after opening an RT study, and the dose-volume histograms of every structure of an RT Structure Set on an RT Dose,
  * Dokuei's engine (common/rt/dvh.ts: slabs with end caps, sub-voxel sampling, trilinear dose) against the DVH simple
  * tools compute — each dose-grid voxel centre tested against the contours of the nearest plane (ray casting), the
  * voxel's own dose, the voxel's whole volume — on the same parsed inputs, in the same run. Speed alone would flatter
@@ -17,6 +17,7 @@ import { readDoseGrid } from '../../electron/cli/dvhCommand';
 import { part10ToDicomJson } from '../../electron/services/dicom/datasetJson';
 import { writeRtPhantom, type RtPhantom } from '../../test/support/rtPhantom';
 import { makeTempDir, removeDir } from '../../test/support/tempDir';
+import { startE2eSession } from '../../test/support/e2eSession';
 import { barChart } from '../lib/plots';
 import { median } from '../lib/stats';
 import type { Suite } from '../lib/types';
@@ -174,6 +175,51 @@ export const rtSuite: Suite = {
       }
       ctx.record('rt.dvhSmallVolumeErrorPct', '%', rows.map((r) => volErr(r.small[0])), rows.map((r) => volErr(r.small[1])), { better: 'lower', baselineIs: 'per-voxel point-in-polygon DVH, same inputs' });
       ctx.record('rt.dvhSphereD95ErrorPct', '% of peak', rows.map((r) => d95Err(r.d95[0])), rows.map((r) => d95Err(r.d95[1])), { better: 'lower', baselineIs: 'per-voxel point-in-polygon DVH, same inputs' });
+
+      // Time to isodose lines after opening the RT study (Enter on it in the study list: the RT review protocol hangs
+      // the planning CT with its dose), against the time to the CT's first image in the same open.
+      const session = await startE2eSession({ prefix: 'dokuei-bench-rt-open-', files: () => [...phantom.files.ct, phantom.files.rtstruct, phantom.files.rtplan, phantom.files.rtdose] });
+      const isoS: number[] = [];
+      const imageS: number[] = [];
+      try {
+        const { page, host } = session;
+        for (let i = -ctx.options.warmups; i < (ctx.options.quick ? 2 : ctx.options.runs); i++) {
+          await page.goto(host.url);
+          const row = page.locator('tr[data-study-uid]').first();
+          await row.waitFor({ timeout: 60000 });
+          // From the reader's first action on the study (the click that selects it; Enter then hangs it), whichever
+          // shows the images first.
+          await page.evaluate(() => {
+            const w = window as unknown as { __benchRt: { t0?: number; image?: number; iso?: number } };
+            const st = (w.__benchRt = {} as { t0?: number; image?: number; iso?: number });
+            document.addEventListener('pointerdown', () => (st.t0 ??= performance.now()), { capture: true, once: true });
+            const timer = setInterval(() => {
+              if (st.t0 === undefined) return;
+              if (st.image === undefined && document.querySelector('.viewport[data-state="ready"] canvas')) st.image = performance.now();
+              const path = document.querySelector('[data-testid="dose-lines"] path[d^="M"]');
+              if (st.iso === undefined && path) st.iso = performance.now();
+              if (st.image !== undefined && st.iso !== undefined) clearInterval(timer);
+            }, 5);
+          });
+          await row.click();
+          await page.keyboard.press('Enter');
+          const got = await page.waitForFunction(() => {
+            const st = (window as unknown as { __benchRt: { t0?: number; image?: number; iso?: number } }).__benchRt;
+            return st.iso !== undefined && st.image !== undefined ? { image: st.image - st.t0!, iso: st.iso - st.t0! } : undefined;
+          }, undefined, { timeout: 120000, polling: 50 });
+          const { image, iso } = (await got.jsonValue()) as { image: number; iso: number };
+          if (i >= 0) {
+            imageS.push(image / 1000);
+            isoS.push(iso / 1000);
+          }
+        }
+      } finally {
+        await session.close();
+      }
+      ctx.record('rt.isodoseAfterOpenS', 's', isoS, imageS, { better: 'lower', baselineIs: "the CT's first image in the same open" });
+      ctx.note(
+        '`rt.isodoseAfterOpenS`: Chromium (SwiftShader), the phantom study in the local archive, a fresh page each time; from the click on the study in the list (then Enter: the RT review protocol hangs the planning CT as a stack with its structures and dose) to the first isodose line on the screen. Baseline: the same open, to the CT\'s first image (so the ratio is what the structure sets, the dose grid and its lines add).',
+      );
 
       const [gx, gy, gz] = grid.size;
       ctx.note(
