@@ -232,6 +232,20 @@ describe('RT structures over the images', () => {
     };
     await check('sagittal', 'straight');
     await check('coronal', 'straight');
+    // Beam axes: all three (couch 0°) lie in the axial plane through the isocentre; the gantry 0° one also in the
+    // sagittal plane x = 0.
+    await expect.poll(() => page.locator('[data-plane="axial"] [data-testid="rt-plane-layer"] [data-beam-axis]').count(), { timeout: 30000 }).toBe(3);
+    await expect.poll(() => page.locator('[data-plane="sagittal"] [data-testid="rt-plane-layer"] [data-beam-axis="1"]').count()).toBe(1);
+    // The dose under the pointer on the axial MPR plane equals the analytic dose at the point the plane shows there.
+    const axialBox = (await page.locator('[data-plane="axial"]').boundingBox())!;
+    const px = axialBox.width / 2 + 25;
+    const py = axialBox.height / 2 + 10;
+    await page.mouse.move(axialBox.x + px, axialBox.y + py);
+    await expect.poll(() => page.getByTestId('mpr-dose-at-cursor').getAttribute('data-gy'), { timeout: 10000 }).not.toBeNull();
+    const mprGy = Number(await page.getByTestId('mpr-dose-at-cursor').getAttribute('data-gy'));
+    const world = await page.evaluate(([x, y]) => (window as unknown as { __dokueiViewports: Record<string, { probeAt(x: number, y: number): { world: number[] } | undefined }> }).__dokueiViewports['MPR axial']!.probeAt(x!, y!)?.world, [px, py] as const);
+    expect(world).toBeDefined();
+    expect(Math.abs(mprGy - phantom.truth.doseAt(world as [number, number, number])) / phantom.truth.peakGy).toBeLessThan(0.01);
     await page.getByLabel('Oblique angle (degrees)').fill('30');
     await page.waitForTimeout(500);
     await check('sagittal', 'oblique 30°');

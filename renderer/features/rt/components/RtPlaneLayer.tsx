@@ -5,12 +5,15 @@
  * camera moves (scroll, rotate, pan, zoom), at most once per frame. Never takes the mouse.
  */
 import { useEffect, useRef, useState } from 'react';
-import type { DoseGrid } from '../../../../common/rt/doseGrid';
+import { sourceDirectionHfs } from '../../../../common/rt/beamGeometry';
+import { doseSampler, type DoseGrid } from '../../../../common/rt/doseGrid';
+import type { RtPlan } from '../../../../common/rt/rtPlan';
 import { doseOnPlane, isodoseSegments, type PlaneSampling } from '../../../../common/rt/isodose';
 import { closedPlanes } from '../../../../common/rt/structureSet';
 import { structureMaskOnPlane } from '../../../../common/rt/structureMask';
 import { onPlaneChange, planeProjectionOf } from '../../../imaging';
 import type { IsodoseLevel } from '../model/doseDisplay';
+import { drawablePlan } from './BeamLayer';
 import { roiColour } from './StructureLayer';
 import type { LoadedStructureSet } from './useStructureSets';
 
@@ -22,10 +25,21 @@ export interface RtPlaneLayerProps {
   levels: readonly IsodoseLevel[];
   /** Plane spacing for structures drawn on one plane only. */
   sliceSpacingMm: number;
+  /** Plans whose beam axes and isocentres are drawn where they lie in the plane (within BEAM_TOL_MM; head-first supine). */
+  plans?: readonly RtPlan[];
+  /** For the readout's % (the prescription, else the dose maximum). */
+  referenceGy?: number | undefined;
 }
+
+/** A beam axis or isocentre is drawn on a plane it lies within this distance of (mm). */
+const BEAM_TOL_MM = 1.5;
+const AXIS_MM = 150;
+const NO_PLANS: readonly RtPlan[] = [];
 
 interface Drawn {
   lines: { key: string; colour: string; d: string; roi?: number; gy?: number }[];
+  beams: { key: string; beam: number; from: [number, number]; to: [number, number] }[];
+  isocentres: { key: string; at: [number, number] }[];
 }
 
 function pathOf(s: Float32Array): string {
@@ -34,9 +48,10 @@ function pathOf(s: Float32Array): string {
   return d;
 }
 
-export function RtPlaneLayer({ sets, grid, levels, sliceSpacingMm }: RtPlaneLayerProps) {
+export function RtPlaneLayer({ sets, grid, levels, sliceSpacingMm, plans = NO_PLANS, referenceGy }: RtPlaneLayerProps) {
   const ref = useRef<SVGSVGElement | null>(null);
-  const [drawn, setDrawn] = useState<Drawn>({ lines: [] });
+  const [drawn, setDrawn] = useState<Drawn>({ lines: [], beams: [], isocentres: [] });
+  const [cursor, setCursor] = useState<number>();
   useEffect(() => {
     const element = ref.current?.parentElement;
     if (!element) return;
@@ -75,26 +90,89 @@ export function RtPlaneLayer({ sets, grid, levels, sliceSpacingMm }: RtPlaneLaye
           lines.push({ key: `${set.sopInstanceUid}-${roi.number}`, colour: roiColour(roi), d: pathOf(isodoseSegments(mask, sampling.columns, sampling.rows, 0.5)), roi: roi.number });
         }
       }
-      setDrawn({ lines });
+      // Beam axes and isocentres lying in (within BEAM_TOL_MM of) the plane.
+      const normal = [
+        sampling.rowDirection[1] * sampling.columnDirection[2] - sampling.rowDirection[2] * sampling.columnDirection[1],
+        sampling.rowDirection[2] * sampling.columnDirection[0] - sampling.rowDirection[0] * sampling.columnDirection[2],
+        sampling.rowDirection[0] * sampling.columnDirection[1] - sampling.rowDirection[1] * sampling.columnDirection[0],
+      ];
+      const off = (p: readonly number[]) => (p[0]! - o[0]!) * normal[0]! + (p[1]! - o[1]!) * normal[1]! + (p[2]! - o[2]!) * normal[2]!;
+      const beams: Drawn['beams'] = [];
+      const isocentres = new Map<string, [number, number]>();
+      plans.filter(drawablePlan).forEach((plan, pi) => {
+        for (const b of plan.beams) {
+          if (!b.isocentre) continue;
+          const iso = b.isocentre;
+          if (Math.abs(off(iso)) <= BEAM_TOL_MM) isocentres.set(iso.join(','), vp.worldToCanvas(iso));
+          const dir = sourceDirectionHfs(b.gantryDeg ?? NaN, b.couchDeg ?? 0);
+          if (!dir) continue;
+          const rate = dir[0] * normal[0]! + dir[1] * normal[1]! + dir[2] * normal[2]!;
+          const o0 = off(iso);
+          let t0 = 0;
+          let t1 = AXIS_MM;
+          if (Math.abs(rate) < 1e-9) {
+            if (Math.abs(o0) > BEAM_TOL_MM) continue;
+          } else {
+            const a = (-BEAM_TOL_MM - o0) / rate;
+            const c = (BEAM_TOL_MM - o0) / rate;
+            t0 = Math.max(0, Math.min(a, c));
+            t1 = Math.min(AXIS_MM, Math.max(a, c));
+            if (t1 <= t0) continue;
+          }
+          const at = (t: number) => vp.worldToCanvas([iso[0] + dir[0] * t, iso[1] + dir[1] * t, iso[2] + dir[2] * t]);
+          beams.push({ key: `${pi}-${b.number}`, beam: b.number, from: at(t0), to: at(t1) });
+        }
+      });
+      setDrawn({ lines, beams, isocentres: [...isocentres].map(([key, at]) => ({ key, at })) });
     };
     const schedule = () => {
       if (!frame) frame = requestAnimationFrame(compute);
     };
     const off = onPlaneChange(element, schedule);
     schedule();
+    // The dose under the pointer, read where the plane shows it (a listener only: the plane's tools keep the mouse).
+    const sample = grid ? doseSampler(grid) : undefined;
+    const onMove = (e: PointerEvent) => {
+      const vp = planeProjectionOf(element);
+      if (!vp || !sample) return;
+      const r = element.getBoundingClientRect();
+      const w = vp.canvasToWorld([e.clientX - r.left, e.clientY - r.top]);
+      const v = sample(w[0], w[1], w[2]);
+      setCursor(Number.isNaN(v) ? undefined : v);
+    };
+    const onLeave = () => setCursor(undefined);
+    element.addEventListener('pointermove', onMove);
+    element.addEventListener('pointerleave', onLeave);
     // The plane is enabled after this layer mounts: look again until it is.
     const timer = window.setInterval(() => planeProjectionOf(element) && schedule(), 1000);
     return () => {
       off();
       window.clearInterval(timer);
       if (frame) cancelAnimationFrame(frame);
+      element.removeEventListener('pointermove', onMove);
+      element.removeEventListener('pointerleave', onLeave);
     };
-  }, [sets, grid, levels, sliceSpacingMm]);
+  }, [sets, grid, levels, sliceSpacingMm, plans]);
   return (
-    <svg ref={ref} className="rt-plane-layer" data-testid="rt-plane-layer" aria-hidden="true">
-      {drawn.lines.map((l) => (
-        <path key={l.key} d={l.d} stroke={l.colour} strokeWidth={l.roi !== undefined ? 2 : 1.5} fill="none" {...(l.roi !== undefined ? { 'data-roi': l.roi } : { 'data-gy': l.gy!.toFixed(3) })} />
-      ))}
-    </svg>
+    <>
+      <svg ref={ref} className="rt-plane-layer" data-testid="rt-plane-layer" aria-hidden="true">
+        {drawn.lines.map((l) => (
+          <path key={l.key} d={l.d} stroke={l.colour} strokeWidth={l.roi !== undefined ? 2 : 1.5} fill="none" {...(l.roi !== undefined ? { 'data-roi': l.roi } : { 'data-gy': l.gy!.toFixed(3) })} />
+        ))}
+        {drawn.beams.map((b) => (
+          <line key={b.key} data-beam-axis={b.beam} x1={b.from[0]} y1={b.from[1]} x2={b.to[0]} y2={b.to[1]} className="beam-axis" />
+        ))}
+        {drawn.isocentres.map((i) => (
+          <g key={i.key} data-isocentre={i.key} className="isocentre">
+            <circle cx={i.at[0]} cy={i.at[1]} r={5} />
+          </g>
+        ))}
+      </svg>
+      {cursor !== undefined ? (
+        <div className="overlay dose-readout mpr-dose-readout" data-testid="mpr-dose-at-cursor" data-gy={cursor.toFixed(4)}>
+          Dose {cursor.toFixed(2)} Gy{referenceGy ? ` (${((cursor / referenceGy) * 100).toFixed(1)} %)` : ''}
+        </div>
+      ) : null}
+    </>
   );
 }

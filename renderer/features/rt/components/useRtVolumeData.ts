@@ -5,6 +5,7 @@
  */
 import { useEffect, useMemo, useState } from 'react';
 import type { DoseGrid } from '../../../../common/rt/doseGrid';
+import type { RtPlan } from '../../../../common/rt/rtPlan';
 import type { DataPlane } from '../../../platform/platform';
 import { DEFAULT_LEVELS_PERCENT, isodoseLevels, type IsodoseLevel } from '../model/doseDisplay';
 import { loadDoseGrid, useRtDoses } from './useRtDoses';
@@ -14,6 +15,8 @@ export interface RtVolumeData {
   sets: LoadedStructureSet[];
   grid: DoseGrid | undefined;
   levels: IsodoseLevel[];
+  plans: RtPlan[];
+  referenceGy: number | undefined;
   any: boolean;
 }
 
@@ -33,5 +36,5 @@ export function useRtVolumeData(plane: DataPlane, studyUid: string | undefined, 
   }, [plane, studyUid, dose]);
   const reference = rt.plans.find((p) => p.prescriptionGy !== undefined)?.prescriptionGy ?? grid?.maxGy;
   const levels = useMemo(() => (reference ? isodoseLevels(DEFAULT_LEVELS_PERCENT, 'percent', reference) : []), [reference]);
-  return { sets: structures.sets, grid, levels, any: structures.sets.length > 0 || grid !== undefined };
+  return { sets: structures.sets, grid, levels, plans: rt.plans, referenceGy: reference, any: structures.sets.length > 0 || grid !== undefined || rt.plans.length > 0 };
 }

@@ -72,7 +72,7 @@ export function MprPane({ plane, series, label = 'MPR', preset, vrPreset }: MprP
         vrPreset={vrPreset && VR_PRESETS.some((p) => p.id === vrPreset) ? vrPreset : modality === 'MR' ? 'MR-Default' : 'CT-Bone'}
         initialWindow={windowPresetById(preset)}
         onError={setError}
-        {...(rt.any ? { planeOverlay: () => <RtPlaneLayer sets={rt.sets} grid={rt.grid} levels={rt.levels} sliceSpacingMm={2.5} /> } : {})}
+        {...(rt.any ? { planeOverlay: () => <RtPlaneLayer sets={rt.sets} grid={rt.grid} levels={rt.levels} sliceSpacingMm={2.5} plans={rt.plans} referenceGy={rt.referenceGy} /> } : {})}
       />
     </>
   );
