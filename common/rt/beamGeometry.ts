@@ -21,3 +21,17 @@ export function sourceDirectionHfs(gantryDeg: number, couchDeg = 0): Vec3 | unde
   // IEC patient (X left, Y head, Z anterior) → DICOM LPS (x left, y posterior, z head).
   return [x + 0, -z + 0, y + 0];
 }
+
+/**
+ * The part [t0, t1] of a beam axis iso + t·dir (0 ≤ t ≤ lengthMm) that lies within `tolMm` of a plane, given the
+ * isocentre's signed distance from the plane and the plane's unit normal; undefined when none of it does.
+ */
+export function axisWithinPlane(isoOffsetMm: number, dir: Vec3, normal: readonly number[], tolMm: number, lengthMm: number): [number, number] | undefined {
+  const rate = dir[0] * normal[0]! + dir[1] * normal[1]! + dir[2] * normal[2]!;
+  if (Math.abs(rate) < 1e-9) return Math.abs(isoOffsetMm) > tolMm ? undefined : [0, lengthMm];
+  const a = (-tolMm - isoOffsetMm) / rate;
+  const b = (tolMm - isoOffsetMm) / rate;
+  const t0 = Math.max(0, Math.min(a, b));
+  const t1 = Math.min(lengthMm, Math.max(a, b));
+  return t1 > t0 ? [t0, t1] : undefined;
+}

@@ -98,3 +98,10 @@ export function isodoseSegments(values: Float32Array, columns: number, rows: num
   }
   return Float32Array.from(out);
 }
+
+/** SVG path data for segments from isodoseSegments, scaled by `scale` (e.g. sample spacing in canvas px). */
+export function segmentsPath(s: Float32Array, scale = 1, digits = 2): string {
+  let d = '';
+  for (let i = 0; i < s.length; i += 4) d += `M${(s[i]! * scale).toFixed(digits)} ${(s[i + 1]! * scale).toFixed(digits)}L${(s[i + 2]! * scale).toFixed(digits)} ${(s[i + 3]! * scale).toFixed(digits)}`;
+  return d;
+}

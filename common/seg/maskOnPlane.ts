@@ -4,18 +4,10 @@
  * 0 outside the volume. The outline is then the 0.5 isoline (common/rt/isodose.ts's marching squares).
  */
 import type { Volume } from '../registration/types';
+import type { PlaneSampling } from '../rt/isodose';
 
-export interface PlaneGrid {
-  origin: readonly [number, number, number];
-  rowDirection: readonly [number, number, number];
-  columnDirection: readonly [number, number, number];
-  rowSpacing: number;
-  columnSpacing: number;
-  rows: number;
-  columns: number;
-}
 
-export function maskOnPlane(mask: Uint8Array, grid: Pick<Volume, 'dims' | 'spacing' | 'origin' | 'direction'>, plane: PlaneGrid): Float32Array {
+export function maskOnPlane(mask: Uint8Array, grid: Pick<Volume, 'dims' | 'spacing' | 'origin' | 'direction'>, plane: PlaneSampling): Float32Array {
   const out = new Float32Array(plane.rows * plane.columns);
   const [nx, ny, nz] = grid.dims;
   const d = grid.direction;

@@ -3,6 +3,7 @@
  * PET/CT ROI layer): the plane's camera, the two mappings, and a subscription to its camera changes.
  */
 import { Enums, getEnabledElement, type Types } from '@cornerstonejs/core';
+import type { PlaneSampling } from '../../../common/rt/isodose';
 
 type Vec3 = [number, number, number];
 
@@ -48,5 +49,51 @@ export function onPlaneChange(element: HTMLElement, callback: () => void): () =>
   for (const e of events) element.addEventListener(e, callback);
   return () => {
     for (const e of events) element.removeEventListener(e, callback);
+  };
+}
+
+/**
+ * Calls `onSampling` with the plane as it is shown, as a grid of patient points every `stepPx` canvas pixels (origin
+ * at canvas 0, 0), for layers computed on the plane (RT structure cuts, isodose lines, SEG outlines): when the
+ * element is enabled and after each camera change, at most once per animation frame. Returns the unsubscribe.
+ */
+export function watchPlaneSampling(element: HTMLElement, stepPx: number, onSampling: (sampling: PlaneSampling, projection: PlaneProjection) => void): () => void {
+  let frame = 0;
+  const compute = () => {
+    frame = 0;
+    const vp = planeProjectionOf(element);
+    const width = element.clientWidth;
+    const height = element.clientHeight;
+    if (!vp || width < 2 || height < 2) return;
+    const o = vp.canvasToWorld([0, 0]);
+    const ex = vp.canvasToWorld([stepPx, 0]).map((v, i) => v - o[i]!);
+    const ey = vp.canvasToWorld([0, stepPx]).map((v, i) => v - o[i]!);
+    const lx = Math.hypot(ex[0]!, ex[1]!, ex[2]!);
+    const ly = Math.hypot(ey[0]!, ey[1]!, ey[2]!);
+    if (!(lx > 0 && ly > 0)) return;
+    onSampling(
+      {
+        origin: o,
+        rowDirection: ex.map((v) => v / lx) as Vec3,
+        columnDirection: ey.map((v) => v / ly) as Vec3,
+        columnSpacing: lx,
+        rowSpacing: ly,
+        columns: Math.ceil(width / stepPx) + 1,
+        rows: Math.ceil(height / stepPx) + 1,
+      },
+      vp,
+    );
+  };
+  const schedule = () => {
+    if (!frame) frame = requestAnimationFrame(compute);
+  };
+  const off = onPlaneChange(element, schedule);
+  schedule();
+  // The element is enabled after the layer mounts: look again until it is.
+  const timer = window.setInterval(() => planeProjectionOf(element) && schedule(), 1000);
+  return () => {
+    off();
+    window.clearInterval(timer);
+    if (frame) cancelAnimationFrame(frame);
   };
 }

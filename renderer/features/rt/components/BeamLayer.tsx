@@ -5,7 +5,7 @@
  * the axis is then in the axial plane). Directions from the gantry and couch angles for a head-first supine patient
  * (common/rt/beamGeometry.ts); plans in another patient position are listed, not drawn.
  */
-import { sourceDirectionHfs } from '../../../../common/rt/beamGeometry';
+import { axisWithinPlane, sourceDirectionHfs } from '../../../../common/rt/beamGeometry';
 import type { RtPlan } from '../../../../common/rt/rtPlan';
 import { toPixel, type PlaneGeometry } from '../model/structuresOnPlane';
 
@@ -33,20 +33,10 @@ export function BeamLayer({ plans, shown, halfSliceMm, centreToCanvas }: BeamLay
       isocentres.set(beam.isocentre.join(','), beam.isocentre);
       const dir = sourceDirectionHfs(beam.gantryDeg ?? NaN, beam.couchDeg ?? 0);
       if (!dir) continue;
-      // The part of the axis iso + t·dir (0 ≤ t ≤ AXIS_MM) within half a slice of the image plane.
-      const off0 = toPixel(shown, beam.isocentre).off;
-      const rate = dir[0] * shown.normal[0] + dir[1] * shown.normal[1] + dir[2] * shown.normal[2];
-      let t0 = 0;
-      let t1 = AXIS_MM;
-      if (Math.abs(rate) < 1e-9) {
-        if (Math.abs(off0) > tol) continue;
-      } else {
-        const a = (-tol - off0) / rate;
-        const b = (tol - off0) / rate;
-        t0 = Math.max(0, Math.min(a, b));
-        t1 = Math.min(AXIS_MM, Math.max(a, b));
-        if (t1 <= t0) continue;
-      }
+      // The part of the axis within half a slice of the image plane.
+      const span = axisWithinPlane(toPixel(shown, beam.isocentre).off, dir, shown.normal, tol, AXIS_MM);
+      if (!span) continue;
+      const [t0, t1] = span;
       const at = (t: number) => {
         const p = toPixel(shown, [beam.isocentre![0] + dir[0] * t, beam.isocentre![1] + dir[1] * t, beam.isocentre![2] + dir[2] * t]);
         return centreToCanvas(p.column, p.row);

@@ -5,7 +5,7 @@
  * them with the image. Never takes the mouse.
  */
 import { useEffect, useMemo, useRef } from 'react';
-import { isodoseSegments } from '../../../../common/rt/isodose';
+import { isodoseSegments, segmentsPath } from '../../../../common/rt/isodose';
 import { washColour, type IsodoseLevel } from '../model/doseDisplay';
 
 export interface DoseLayerProps {
@@ -23,12 +23,7 @@ export interface DoseLayerProps {
 export function DoseLayer({ values, columns, rows, levels, showLines, wash, imageToCanvas }: DoseLayerProps) {
   const paths = useMemo(
     () =>
-      levels.map((l) => {
-        const s = isodoseSegments(values, columns, rows, l.gy);
-        let d = '';
-        for (let i = 0; i < s.length; i += 4) d += `M${s[i]!.toFixed(2)} ${s[i + 1]!.toFixed(2)}L${s[i + 2]!.toFixed(2)} ${s[i + 3]!.toFixed(2)}`;
-        return { level: l, d };
-      }),
+      levels.map((l) => ({ level: l, d: segmentsPath(isodoseSegments(values, columns, rows, l.gy)) })),
     [values, columns, rows, levels],
   );
   const canvas = useRef<HTMLCanvasElement>(null);

@@ -5,13 +5,13 @@
  * camera moves (scroll, rotate, pan, zoom), at most once per frame. Never takes the mouse.
  */
 import { useEffect, useRef, useState } from 'react';
-import { sourceDirectionHfs } from '../../../../common/rt/beamGeometry';
+import { axisWithinPlane, sourceDirectionHfs } from '../../../../common/rt/beamGeometry';
 import { doseSampler, type DoseGrid } from '../../../../common/rt/doseGrid';
 import type { RtPlan } from '../../../../common/rt/rtPlan';
-import { doseOnPlane, isodoseSegments, type PlaneSampling } from '../../../../common/rt/isodose';
+import { doseOnPlane, isodoseSegments, segmentsPath } from '../../../../common/rt/isodose';
 import { closedPlanes } from '../../../../common/rt/structureSet';
 import { structureMaskOnPlane } from '../../../../common/rt/structureMask';
-import { onPlaneChange, planeProjectionOf } from '../../../imaging';
+import { planeProjectionOf, watchPlaneSampling } from '../../../imaging';
 import type { IsodoseLevel } from '../model/doseDisplay';
 import { drawablePlan } from './BeamLayer';
 import { roiColour } from './StructureLayer';
@@ -42,11 +42,6 @@ interface Drawn {
   isocentres: { key: string; at: [number, number] }[];
 }
 
-function pathOf(s: Float32Array): string {
-  let d = '';
-  for (let i = 0; i < s.length; i += 4) d += `M${(s[i]! * SAMPLE_PX).toFixed(1)} ${(s[i + 1]! * SAMPLE_PX).toFixed(1)}L${(s[i + 2]! * SAMPLE_PX).toFixed(1)} ${(s[i + 3]! * SAMPLE_PX).toFixed(1)}`;
-  return d;
-}
 
 export function RtPlaneLayer({ sets, grid, levels, sliceSpacingMm, plans = NO_PLANS, referenceGy }: RtPlaneLayerProps) {
   const ref = useRef<SVGSVGElement | null>(null);
@@ -55,39 +50,19 @@ export function RtPlaneLayer({ sets, grid, levels, sliceSpacingMm, plans = NO_PL
   useEffect(() => {
     const element = ref.current?.parentElement;
     if (!element) return;
-    let frame = 0;
-    const compute = () => {
-      frame = 0;
-      const vp = planeProjectionOf(element);
-      const width = element.clientWidth;
-      const height = element.clientHeight;
-      if (!vp || width < 2 || height < 2) return;
-      const o = vp.canvasToWorld([0, 0]);
-      const ex = vp.canvasToWorld([SAMPLE_PX, 0]).map((v, i) => v - o[i]!);
-      const ey = vp.canvasToWorld([0, SAMPLE_PX]).map((v, i) => v - o[i]!);
-      const lx = Math.hypot(ex[0]!, ex[1]!, ex[2]!);
-      const ly = Math.hypot(ey[0]!, ey[1]!, ey[2]!);
-      if (!(lx > 0 && ly > 0)) return;
-      const sampling: PlaneSampling = {
-        origin: o,
-        rowDirection: ex.map((v) => v / lx) as [number, number, number],
-        columnDirection: ey.map((v) => v / ly) as [number, number, number],
-        columnSpacing: lx,
-        rowSpacing: ly,
-        columns: Math.ceil(width / SAMPLE_PX) + 1,
-        rows: Math.ceil(height / SAMPLE_PX) + 1,
-      };
+    const stop = watchPlaneSampling(element, SAMPLE_PX, (sampling, vp) => {
+      const o = sampling.origin;
       const lines: Drawn['lines'] = [];
       if (grid && levels.length) {
         const dose = doseOnPlane(grid, sampling);
-        for (const l of levels) lines.push({ key: `dose-${l.gy}`, colour: l.colour, d: pathOf(isodoseSegments(dose, sampling.columns, sampling.rows, l.gy)), gy: l.gy });
+        for (const l of levels) lines.push({ key: `dose-${l.gy}`, colour: l.colour, d: segmentsPath(isodoseSegments(dose, sampling.columns, sampling.rows, l.gy), SAMPLE_PX, 1), gy: l.gy });
       }
       for (const set of sets) {
         for (const roi of set.rois) {
           const { planes } = closedPlanes(roi);
           if (!planes.length) continue;
           const mask = structureMaskOnPlane(planes, sliceSpacingMm, sampling);
-          lines.push({ key: `${set.sopInstanceUid}-${roi.number}`, colour: roiColour(roi), d: pathOf(isodoseSegments(mask, sampling.columns, sampling.rows, 0.5)), roi: roi.number });
+          lines.push({ key: `${set.sopInstanceUid}-${roi.number}`, colour: roiColour(roi), d: segmentsPath(isodoseSegments(mask, sampling.columns, sampling.rows, 0.5), SAMPLE_PX, 1), roi: roi.number });
         }
       }
       // Beam axes and isocentres lying in (within BEAM_TOL_MM of) the plane.
@@ -106,30 +81,15 @@ export function RtPlaneLayer({ sets, grid, levels, sliceSpacingMm, plans = NO_PL
           if (Math.abs(off(iso)) <= BEAM_TOL_MM) isocentres.set(iso.join(','), vp.worldToCanvas(iso));
           const dir = sourceDirectionHfs(b.gantryDeg ?? NaN, b.couchDeg ?? 0);
           if (!dir) continue;
-          const rate = dir[0] * normal[0]! + dir[1] * normal[1]! + dir[2] * normal[2]!;
-          const o0 = off(iso);
-          let t0 = 0;
-          let t1 = AXIS_MM;
-          if (Math.abs(rate) < 1e-9) {
-            if (Math.abs(o0) > BEAM_TOL_MM) continue;
-          } else {
-            const a = (-BEAM_TOL_MM - o0) / rate;
-            const c = (BEAM_TOL_MM - o0) / rate;
-            t0 = Math.max(0, Math.min(a, c));
-            t1 = Math.min(AXIS_MM, Math.max(a, c));
-            if (t1 <= t0) continue;
-          }
+          const span = axisWithinPlane(off(iso), dir, normal, BEAM_TOL_MM, AXIS_MM);
+          if (!span) continue;
+          const [t0, t1] = span;
           const at = (t: number) => vp.worldToCanvas([iso[0] + dir[0] * t, iso[1] + dir[1] * t, iso[2] + dir[2] * t]);
           beams.push({ key: `${pi}-${b.number}`, beam: b.number, from: at(t0), to: at(t1) });
         }
       });
       setDrawn({ lines, beams, isocentres: [...isocentres].map(([key, at]) => ({ key, at })) });
-    };
-    const schedule = () => {
-      if (!frame) frame = requestAnimationFrame(compute);
-    };
-    const off = onPlaneChange(element, schedule);
-    schedule();
+    });
     // The dose under the pointer, read where the plane shows it (a listener only: the plane's tools keep the mouse).
     const sample = grid ? doseSampler(grid) : undefined;
     const onMove = (e: PointerEvent) => {
@@ -143,12 +103,8 @@ export function RtPlaneLayer({ sets, grid, levels, sliceSpacingMm, plans = NO_PL
     const onLeave = () => setCursor(undefined);
     element.addEventListener('pointermove', onMove);
     element.addEventListener('pointerleave', onLeave);
-    // The plane is enabled after this layer mounts: look again until it is.
-    const timer = window.setInterval(() => planeProjectionOf(element) && schedule(), 1000);
     return () => {
-      off();
-      window.clearInterval(timer);
-      if (frame) cancelAnimationFrame(frame);
+      stop();
       element.removeEventListener('pointermove', onMove);
       element.removeEventListener('pointerleave', onLeave);
     };
