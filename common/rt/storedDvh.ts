@@ -10,6 +10,7 @@
  * volume when the caller knows it.
  */
 import { getNumber, getNumbers, getString, type DicomJsonDataset, type DicomJsonValue } from '../dicom/dicomJson';
+import { volumeAtDose, type Dvh } from './dvh';
 
 const T = {
   DVHSequence: '30040050',
@@ -75,4 +76,34 @@ export function storedDvhs(ds: DicomJsonDataset): { dvhs: StoredDvh[]; skipped: 
     dvhs.push({ roiNumber, type, volumeUnits: getString(item, T.DVHVolumeUnits)?.trim().toUpperCase() ?? 'CM3', cumulative: edges.map((e, i) => [e, vols[i]!]) });
   }
   return { dvhs, skipped };
+}
+
+export interface StoredComparison {
+  type: StoredDvh['type'];
+  /** Largest |computed − stored| volume over the stored curve's doses (cm³), its share of the structure, and where. */
+  maxVolumeDifferenceCc: number;
+  maxVolumeDifferencePercent: number;
+  atGy: number;
+  /** The stored curve in [Gy, cm³] (PERCENT volumes converted with the computed volume). */
+  cumulative: [number, number][];
+}
+
+/** The computed DVH against the stored one (`dokuei dvh`'s `stored`, the viewer's DVH panel); null without one. */
+export function compareWithStored(dvh: Pick<Dvh, 'volumeCc' | 'maxGy' | 'cumulative'>, stored: StoredDvh | undefined): StoredComparison | null {
+  if (!stored) return null;
+  const toCc = (v: number) => (stored.volumeUnits === 'PERCENT' ? (v / 100) * dvh.volumeCc : v);
+  const cumulative = stored.cumulative.map(([d, v]) => [d, toCc(v)] as [number, number]);
+  let worst = { cc: 0, at: 0 };
+  for (const [d, v] of cumulative) {
+    if (d > dvh.maxGy + 1e-9 && v === 0) continue;
+    const diff = Math.abs(volumeAtDose(dvh.cumulative, d) - v);
+    if (diff > worst.cc) worst = { cc: diff, at: d };
+  }
+  return {
+    type: stored.type,
+    maxVolumeDifferenceCc: worst.cc,
+    maxVolumeDifferencePercent: dvh.volumeCc > 0 ? (worst.cc / dvh.volumeCc) * 100 : 0,
+    atGy: worst.at,
+    cumulative,
+  };
 }

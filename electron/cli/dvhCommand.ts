@@ -17,7 +17,9 @@ import { Tag } from '../../common/dicom/tags';
 import { closedPlanes, parseStructureSet, type Roi } from '../../common/rt/structureSet';
 import { parseDoseGrid, type DoseGrid } from '../../common/rt/doseGrid';
 import { computeDvh, DX_LEVELS, volumeAtDose, type Dvh } from '../../common/rt/dvh';
-import { storedDvhs, type StoredDvh } from '../../common/rt/storedDvh';
+import { compareWithStored, storedDvhs, type StoredComparison, type StoredDvh } from '../../common/rt/storedDvh';
+
+export type { StoredComparison };
 import { part10ToDicomJson } from '../services/dicom/datasetJson';
 import { decodedFrames, pixelModuleOf } from '../services/dicom/pixelDecode/frames';
 import { CliUsageError, type CliIo } from './pacsCommands';
@@ -35,14 +37,6 @@ export interface DvhCommandOptions {
   v?: string;
 }
 
-export interface StoredComparison {
-  type: StoredDvh['type'];
-  /** Largest |computed − stored| volume over the stored curve's doses (cm³), its share of the structure, and where. */
-  maxVolumeDifferenceCc: number;
-  maxVolumeDifferencePercent: number;
-  atGy: number;
-  cumulative: [number, number][];
-}
 
 export type DvhLine =
   | ({ structure: string; roiNumber: number } & Omit<Dvh, 'sampling'> & { V?: Record<string, number>; stored: StoredComparison | null; warnings: string[] })
@@ -76,24 +70,6 @@ export async function readDoseGrid(dataset: DicomJsonDataset, bytes: Uint8Array)
   return parseDoseGrid(dataset, values);
 }
 
-function compare(dvh: Dvh, stored: StoredDvh | undefined): StoredComparison | null {
-  if (!stored) return null;
-  const toCc = (v: number) => (stored.volumeUnits === 'PERCENT' ? (v / 100) * dvh.volumeCc : v);
-  const cumulative = stored.cumulative.map(([d, v]) => [d, toCc(v)] as [number, number]);
-  let worst = { cc: 0, at: 0 };
-  for (const [d, v] of cumulative) {
-    if (d > dvh.maxGy + 1e-9 && v === 0) continue;
-    const diff = Math.abs(volumeAtDose(dvh.cumulative, d) - v);
-    if (diff > worst.cc) worst = { cc: diff, at: d };
-  }
-  return {
-    type: stored.type,
-    maxVolumeDifferenceCc: worst.cc,
-    maxVolumeDifferencePercent: dvh.volumeCc > 0 ? (worst.cc / dvh.volumeCc) * 100 : 0,
-    atGy: worst.at,
-    cumulative,
-  };
-}
 
 export function dvhLine(roi: Roi, grid: DoseGrid, stored: StoredDvh | undefined, vLevels: readonly number[]): DvhLine {
   const { planes, skipped } = closedPlanes(roi);
@@ -105,7 +81,7 @@ export function dvhLine(roi: Roi, grid: DoseGrid, stored: StoredDvh | undefined,
     const { sampling: _sampling, ...dvh } = computeDvh(planes, grid);
     const warnings = [...skipped];
     if (dvh.outsideGridCc > 0.0005) warnings.push(`${dvh.outsideGridCc.toFixed(3)} cm³ of the structure lies outside the dose grid and counts as 0 Gy.`);
-    const line: DvhLine = { structure: roi.name, roiNumber: roi.number, ...dvh, stored: compare({ ...dvh, sampling: _sampling }, stored), warnings };
+    const line: DvhLine = { structure: roi.name, roiNumber: roi.number, ...dvh, stored: compareWithStored(dvh, stored), warnings };
     if (vLevels.length) line.V = Object.fromEntries(vLevels.map((g) => [String(g), volumeAtDose(dvh.cumulative, g)]));
     return line;
   } catch (err) {

@@ -7,8 +7,8 @@
  */
 import { useEffect, useState } from 'react';
 import type { DoseGrid } from '../../../../common/rt/doseGrid';
-import { computeDvh, volumeAtDose, type Dvh } from '../../../../common/rt/dvh';
-import { storedDvhs, type StoredDvh } from '../../../../common/rt/storedDvh';
+import { computeDvh, type Dvh } from '../../../../common/rt/dvh';
+import { compareWithStored, storedDvhs, type StoredComparison } from '../../../../common/rt/storedDvh';
 import { closedPlanes, type Roi } from '../../../../common/rt/structureSet';
 import type { DicomJsonDataset } from '../../../../common/dicom/dicomJson';
 import { roiColour } from './StructureLayer';
@@ -24,8 +24,8 @@ interface Row {
   roi: Roi;
   dvh?: Dvh;
   error?: string;
-  stored?: StoredDvh;
-  maxDiffPct?: number;
+  /** The planning system's curve in cm³ and the largest difference from it (the CLI's `stored`). */
+  stored?: StoredComparison;
 }
 
 const W = 170;
@@ -55,12 +55,8 @@ export function DvhPanel({ rois, grid, doseDataset }: DvhPanelProps) {
       else {
         try {
           const dvh = computeDvh(planes, grid);
-          let maxDiffPct: number | undefined;
-          if (s && dvh.volumeCc > 0) {
-            const cc = (v: number) => (s.volumeUnits === 'PERCENT' ? (v / 100) * dvh.volumeCc : v);
-            maxDiffPct = Math.max(...s.cumulative.map(([d, v]) => (Math.abs(volumeAtDose(dvh.cumulative, d) - cc(v)) / dvh.volumeCc) * 100));
-          }
-          out.push({ roi, dvh, ...(s ? { stored: s } : {}), ...(maxDiffPct !== undefined ? { maxDiffPct } : {}) });
+          const comparison = compareWithStored(dvh, s);
+          out.push({ roi, dvh, ...(comparison ? { stored: comparison } : {}) });
         } catch (err) {
           out.push({ roi, error: err instanceof Error ? err.message : String(err) });
         }
@@ -89,7 +85,7 @@ export function DvhPanel({ rois, grid, doseDataset }: DvhPanelProps) {
               r.dvh ? (
                 <g key={r.roi.number} data-roi={r.roi.number}>
                   <path d={curve(r.dvh.cumulative, r.dvh.volumeCc)} stroke={roiColour(r.roi)} fill="none" strokeWidth={1.5} />
-                  {r.stored ? <path d={curve(r.stored.cumulative.map(([d, v]) => [d, r.stored!.volumeUnits === 'PERCENT' ? (v / 100) * r.dvh!.volumeCc : v] as const), r.dvh.volumeCc)} stroke={roiColour(r.roi)} fill="none" strokeWidth={1} strokeDasharray="3 2" /> : null}
+                  {r.stored ? <path d={curve(r.stored.cumulative, r.dvh.volumeCc)} stroke={roiColour(r.roi)} fill="none" strokeWidth={1} strokeDasharray="3 2" /> : null}
                 </g>
               ) : null,
             )}
@@ -116,7 +112,7 @@ export function DvhPanel({ rois, grid, doseDataset }: DvhPanelProps) {
                       <td>{r.dvh.meanGy.toFixed(2)}</td>
                       <td>{r.dvh.D['95'].toFixed(2)}</td>
                       <td>{r.dvh.D['2'].toFixed(2)}</td>
-                      <td>{r.maxDiffPct !== undefined ? `${r.maxDiffPct.toFixed(1)} %` : '—'}</td>
+                      <td>{r.stored ? `${r.stored.maxVolumeDifferencePercent.toFixed(1)} %` : '—'}</td>
                     </>
                   ) : (
                     <td colSpan={5}>{r.error}</td>
