@@ -14,6 +14,8 @@ export { planVolume, planVolumeForViewer, volumeBudgetBytes, type VolumePlanResu
 export { VR_PRESETS, defaultVrPreset, type SlabMode } from './volume/renderPresets';
 export type { VolumeMemoryReport, TextureFormat } from './volume/volumeMemory';
 export { halfFloatChosen, chooseHalfFloatTextures } from './volume/textureChoice';
+// Decoded modality values of frames for views drawn on the CPU (the 4DCT phases).
+export { loadFrameValues, type FrameValues } from './volume/phasePixels';
 // Fusion of two series, and rigid registration in a worker.
 export { FusionViewports, FUSION_COLORMAPS, type FusionMode, type FusionPlane, type FusionSettings } from './react/FusionViewports';
 // PET/CT: the PET alone and its rotating MIP; canvas ↔ patient mm for layers over a plane (ROIs).

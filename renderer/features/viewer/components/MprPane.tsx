@@ -11,6 +11,8 @@ import type { DataPlane } from '../../../platform/platform';
 import { getString } from '../../../../common/dicom/dicomJson';
 import { Tag } from '../../../../common/dicom/tags';
 import { RtPlaneLayer, useRtVolumeData } from '../../rt';
+import { PhasesPane } from '../../phases';
+import { splitPhases } from '../../../../common/volume/respiratoryPhases';
 
 export interface MprPaneProps {
   plane: DataPlane;
@@ -25,19 +27,27 @@ export interface MprPaneProps {
 export function MprPane({ plane, series, label = 'MPR', preset, vrPreset }: MprPaneProps) {
   const [halfFloat, setHalfFloat] = useState(halfFloatChosen);
   // The plan depends on the texture choice: a new plan rebuilds the volume with it.
-  const { result, modality, error: loadError } = useVolumePlan(plane, series, label, halfFloat);
+  const { result, entries, modality, error: loadError } = useVolumePlan(plane, series, label, halfFloat);
   const [viewError, setError] = useState<string>();
   // A viewer error belongs to the series it happened on.
   useEffect(() => setError(undefined), [series]);
   const error = loadError ?? viewError;
 
   const plan = useMemo(() => (result?.ok ? result.plan : undefined), [result]);
+  // A series refused as "several images at each position" may be a 4DCT: its respiratory phases, each a volume.
+  const phases = useMemo(() => {
+    if (!result || result.ok || !entries) return undefined;
+    const datasets = [...new Set(entries.map((e) => e.metadata))];
+    const split = splitPhases(datasets.map((dataset) => ({ seriesUid: series.seriesInstanceUid, seriesDescription: series.seriesDescription, dataset })));
+    return split.kind === 'phases' ? split : undefined;
+  }, [result, entries, series]);
   // RT structures and dose of the study over the three planes (issue #17).
   const firstEntry = plan?.slots.find((s) => 'entry' in s);
   const frameOfReferenceUid = firstEntry && 'entry' in firstEntry ? getString(firstEntry.entry.metadata, Tag.FrameOfReferenceUID) : undefined;
   const rt = useRtVolumeData(plane, plan ? series.studyInstanceUid : undefined, frameOfReferenceUid, 2.5);
   if (error) return <div className="empty" role="alert">Could not open the series: {error}</div>;
   if (!result) return <div className="empty">Preparing the volume…</div>;
+  if (!result.ok && phases && entries) return <PhasesPane phases={phases.phases} entries={entries} splitWarnings={phases.warnings} />;
   if (!result.ok) {
     // Say why, and still show the images: the reader keeps reading the series as a stack.
     return (

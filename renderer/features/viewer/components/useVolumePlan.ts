@@ -14,6 +14,8 @@ import type { DataPlane } from '../../../platform/platform';
 
 export interface VolumePlanState {
   result?: VolumePlanResult;
+  /** The series' frames (for what a refused plan can still show: a 4DCT's phases). */
+  entries?: StackEntry[];
   modality?: string;
   error?: string;
 }
@@ -39,5 +41,5 @@ export function useVolumePlan(plane: DataPlane, series: SeriesSummary, label: st
     if (loaded.entries) setResult(planVolumeForViewer(series.seriesInstanceUid, label, loaded.entries));
   }, [loaded, textureChoice, series, label]);
 
-  return { result, modality: loaded.modality, error: loaded.error };
+  return { result, entries: loaded.entries, modality: loaded.modality, error: loaded.error };
 }
