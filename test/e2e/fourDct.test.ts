@@ -9,7 +9,8 @@ import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodePng } from '../support/png';
-import { openSeries, shotsDir, startE2eSession, type E2eSession } from '../support/e2eSession';
+import { shotsDir, startE2eSession, type E2eSession } from '../support/e2eSession';
+import { waitForRenderedImage } from '../support/viewerPage';
 import { writeFourDct, type FourDct } from '../support/fourDct';
 
 interface SphereRows {
@@ -60,16 +61,47 @@ async function sphereInCoronal(page: Page, fourDct: FourDct, shot?: string): Pro
   return total === 0 ? undefined : { top, bottom, centre: weighted / total, brightest };
 }
 
+/** Steps through every phase with → from the first, checking the sphere's centre in the coronal plane at each. */
+async function checkEveryPhase(page: Page, fourDct: FourDct, shotPrefix: string): Promise<void> {
+  const pane = page.getByTestId('phases-layout');
+  await pane.focus();
+  for (const phase of fourDct.truth.phases) {
+    await expect.poll(() => pane.getAttribute('data-phase')).toBe(String(phase.index));
+    const overlay = page.getByTestId('phase-overlay-row');
+    expect(await overlay.textContent()).toContain(`Phase ${phase.percent} % (${phase.index + 1} of 10)`);
+    const found = await sphereInCoronal(page, fourDct, phase.index === 5 ? `${shotPrefix}-phase50.png` : undefined);
+    expect(found, `phase ${phase.percent} %: sphere visible`).toBeDefined();
+    expect(Math.abs(found!.centre - phase.sphereCentreZ), `phase ${phase.percent} %: centre ${found!.centre} vs ${phase.sphereCentreZ}`).toBeLessThanOrEqual(fourDct.truth.sliceSpacingMm);
+    await page.keyboard.press('ArrowRight');
+  }
+  // → past the last phase wraps to the first.
+  await expect.poll(() => pane.getAttribute('data-phase')).toBe('0');
+}
+
+/** From the study list to one series of one study (the store holds both layouts, with the same patient). */
+async function openStudySeries(page: Page, url: string, studyUid: string, seriesUid: string): Promise<void> {
+  await page.goto(url);
+  const row = page.locator(`tr[data-study-uid="${studyUid}"]`);
+  await row.waitFor({ timeout: 60000 });
+  await row.click();
+  const series = page.locator(`li[data-series-uid="${seriesUid}"]`);
+  await series.waitFor({ timeout: 60000 });
+  await series.click();
+  await waitForRenderedImage(page);
+}
+
 describe('4DCT phases in the viewer', () => {
   let s: E2eSession;
   let fourDct: FourDct;
+  let perPhase: FourDct;
 
   beforeAll(async () => {
     s = await startE2eSession({
       prefix: 'dokuei-e2e-4dct-',
       files: async (dataDir) => {
         fourDct = await writeFourDct(path.join(dataDir, '4dct'), { layout: 'one-series' });
-        return fourDct.files;
+        perPhase = await writeFourDct(path.join(dataDir, '4dct-series'), { layout: 'series-per-phase' });
+        return [...fourDct.files, ...perPhase.files];
       },
     });
   });
@@ -80,7 +112,7 @@ describe('4DCT phases in the viewer', () => {
   it('opens the series as ten phases and shows the sphere at each phase’s position, the MIP spanning the motion', async () => {
     const { page, host } = s;
     const { truth } = fourDct;
-    await openSeries(page, host.url, truth.seriesUids[0]!);
+    await openStudySeries(page, host.url, truth.studyUid, truth.seriesUids[0]!);
     await page.getByRole('button', { name: 'MPR 1+3' }).click();
     const pane = page.getByTestId('phases-layout');
     await expect.poll(() => pane.getAttribute('data-state'), { timeout: 120000 }).toBe('ready');
@@ -95,18 +127,7 @@ describe('4DCT phases in the viewer', () => {
     // Without the reference lines, so that every screen row shows the image alone.
     await page.getByRole('checkbox', { name: 'Reference lines' }).uncheck();
     // The cine, a phase at a time (→), at the fixed position through the middle of the volume.
-    await pane.focus();
-    for (const phase of truth.phases) {
-      await expect.poll(() => pane.getAttribute('data-phase')).toBe(String(phase.index));
-      const overlay = page.getByTestId('phase-overlay-row');
-      expect(await overlay.textContent()).toContain(`Phase ${phase.percent} % (${phase.index + 1} of 10)`);
-      const found = await sphereInCoronal(page, fourDct, phase.index === 5 ? 'e2e-4dct-phase50.png' : undefined);
-      expect(found, `phase ${phase.percent} %: sphere visible`).toBeDefined();
-      expect(Math.abs(found!.centre - phase.sphereCentreZ), `phase ${phase.percent} %: centre ${found!.centre} vs ${phase.sphereCentreZ}`).toBeLessThanOrEqual(truth.sliceSpacingMm);
-      await page.keyboard.press('ArrowRight');
-    }
-    // → past the last phase wraps to the first.
-    await expect.poll(() => pane.getAttribute('data-phase')).toBe('0');
+    await checkEveryPhase(page, fourDct, 'e2e-4dct');
 
     // The sphere's extent in one phase vs the MIP over phases: the MIP reaches from the lowest phase's bottom to the
     // highest phase's top (the whole motion plus the sphere), within a slice at each end.
@@ -143,6 +164,25 @@ describe('4DCT phases in the viewer', () => {
     const stopped = await pane.getAttribute('data-phase');
     await page.waitForTimeout(800);
     expect(await pane.getAttribute('data-phase')).toBe(stopped);
+    expect(s.pageErrors).toEqual([]);
+  });
+
+  it('offers the phases of a 4DCT exported one series per phase, and shows each at its position', async () => {
+    const { page, host } = s;
+    const { truth } = perPhase;
+    // Open the 30 % series: on its own it is one volume, shown in MPR as usual, with the offer of all ten phases.
+    await openStudySeries(page, host.url, truth.studyUid, truth.phases[3]!.seriesUid);
+    await page.getByRole('button', { name: 'MPR 1+3' }).click();
+    const offer = page.getByTestId('study-phases');
+    await expect.poll(() => offer.textContent(), { timeout: 60000 }).toContain('the study holds 10 phase series');
+    await offer.getByRole('button', { name: 'Open the 10 phases' }).click();
+    const pane = page.getByTestId('phases-layout');
+    await expect.poll(() => pane.getAttribute('data-state'), { timeout: 120000 }).toBe('ready');
+    await page.getByRole('checkbox', { name: 'Reference lines' }).uncheck();
+    await checkEveryPhase(page, perPhase, 'e2e-4dct-series');
+    // Back to the series opened, as one volume.
+    await page.getByRole('button', { name: 'Back to one series' }).click();
+    await expect.poll(() => page.getByTestId('mpr-layout').count(), { timeout: 30000 }).toBe(1);
     expect(s.pageErrors).toEqual([]);
   });
 });

@@ -23,6 +23,8 @@ export interface PhasesPaneProps {
   entries: readonly StackEntry[];
   /** splitPhases' warnings (phases left out and why). */
   splitWarnings: readonly string[];
+  /** Phases gathered from several series: a way back to the series the reader opened. */
+  onClose?: () => void;
 }
 
 const AXES: PlaneAxis[] = ['row', 'slice', 'column'];
@@ -50,7 +52,7 @@ function imageWindow(ds: DicomJsonDataset | undefined): { center: number; width:
   return center !== undefined && width !== undefined && width > 0 ? { center, width } : { center: 40, width: 400 };
 }
 
-export function PhasesPane({ phases, entries, splitWarnings }: PhasesPaneProps) {
+export function PhasesPane({ phases, entries, splitWarnings, onClose }: PhasesPaneProps) {
   const entryOf = useMemo(() => {
     const byDataset = new Map<DicomJsonDataset, StackEntry>();
     // The first frame of each image: a phase's images are single-frame slices.
@@ -178,6 +180,11 @@ export function PhasesPane({ phases, entries, splitWarnings }: PhasesPaneProps) 
   return (
     <div className="mpr phases" data-testid="phases-layout" data-state={status} data-phase={phase} tabIndex={0} onKeyDown={onKey} aria-label="4DCT phases">
       <div className="mpr-toolbar" role="toolbar" aria-label="4DCT phases">
+        {onClose ? (
+          <button type="button" onClick={onClose} title="Back to the series opened, as one volume">
+            Back to one series
+          </button>
+        ) : null}
         <button type="button" aria-pressed={playing} onClick={() => play(!playing)} title="Play or pause the cine through the phases (Space)">
           {playing ? 'Pause' : 'Play'}
         </button>

@@ -11,7 +11,7 @@ import type { DataPlane } from '../../../platform/platform';
 import { getString } from '../../../../common/dicom/dicomJson';
 import { Tag } from '../../../../common/dicom/tags';
 import { RtPlaneLayer, useRtVolumeData } from '../../rt';
-import { PhasesPane } from '../../phases';
+import { PhasesPane, useStudyPhases } from '../../phases';
 import { splitPhases } from '../../../../common/volume/respiratoryPhases';
 
 export interface MprPaneProps {
@@ -45,6 +45,11 @@ export function MprPane({ plane, series, label = 'MPR', preset, vrPreset }: MprP
   const firstEntry = plan?.slots.find((s) => 'entry' in s);
   const frameOfReferenceUid = firstEntry && 'entry' in firstEntry ? getString(firstEntry.entry.metadata, Tag.FrameOfReferenceUID) : undefined;
   const rt = useRtVolumeData(plane, plan ? series.studyInstanceUid : undefined, frameOfReferenceUid, 2.5);
+  // A phase of a 4DCT exported one series per phase: the study's other phases, on request.
+  const studyPhases = useStudyPhases(plane, series);
+  if (studyPhases.state === 'ready' && studyPhases.phases && studyPhases.entries) {
+    return <PhasesPane phases={studyPhases.phases} entries={studyPhases.entries} splitWarnings={studyPhases.warnings ?? []} onClose={studyPhases.close} />;
+  }
   if (error) return <div className="empty" role="alert">Could not open the series: {error}</div>;
   if (!result) return <div className="empty">Preparing the volume…</div>;
   if (!result.ok && phases && entries) return <PhasesPane phases={phases.phases} entries={entries} splitWarnings={phases.warnings} />;
@@ -74,6 +79,15 @@ export function MprPane({ plane, series, label = 'MPR', preset, vrPreset }: MprP
         />{' '}
         Half-float textures
       </label>
+      {studyPhases.candidates.length >= 2 ? (
+        <div className="volume-notices study-phases" role="status" data-testid="study-phases">
+          This series is one phase of a 4DCT: the study holds {studyPhases.candidates.length} phase series.{' '}
+          <button type="button" onClick={studyPhases.open} disabled={studyPhases.state === 'loading'}>
+            {studyPhases.state === 'loading' ? 'Gathering the phases…' : `Open the ${studyPhases.candidates.length} phases`}
+          </button>
+          {studyPhases.error ? <span role="alert"> The phases could not be gathered: {studyPhases.error}</span> : null}
+        </div>
+      ) : null}
       <MprViewports
         key={plan!.key}
         plan={plan!}
