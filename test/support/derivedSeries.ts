@@ -120,3 +120,21 @@ export function writeEvenlySpacedCopy(files: readonly string[], dir: string, uid
     return out;
   });
 }
+
+/**
+ * The series again as a second series of the same study and frame of reference (new series and instance UIDs, its
+ * own description and number): what a fusion of two series sharing the planning CT's frame needs in a test.
+ */
+export function writeSeriesCopy(files: readonly string[], dir: string, uidRoot: string, description: string): string[] {
+  mkdirSync(dir, { recursive: true });
+  return files.map((f, i) => {
+    const { ds, meta } = read(f);
+    ds.SeriesInstanceUID = `${uidRoot}.2`;
+    ds.SOPInstanceUID = `${uidRoot}.4.${i + 1}`;
+    ds.SeriesDescription = description;
+    ds.SeriesNumber = '77';
+    const out = path.join(dir, `copy${String(i + 1).padStart(4, '0')}.dcm`);
+    write(out, ds, meta);
+    return out;
+  });
+}

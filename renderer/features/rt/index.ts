@@ -2,3 +2,4 @@
 export { useRtReview, type RtReview, type RtReviewInput, type ShownPlane } from './components/useRtReview';
 export { RtPlaneLayer } from './components/RtPlaneLayer';
 export { useRtVolumeData, type RtVolumeData } from './components/useRtVolumeData';
+export { useRtOverPlan, type RtOverPlan } from './components/useRtOverPlan';

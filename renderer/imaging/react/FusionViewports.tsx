@@ -72,7 +72,7 @@ type FusionCamera = Pick<Types.ICamera, 'parallelScale' | 'focalPoint' | 'positi
 declare global {
   interface Window {
     /** Test hook: each fusion's cameras by label, e.g. to see that moving the overlay keeps the reader's place. */
-    __dokueiFusionViews?: Record<string, { camera(layer: 'base' | 'overlay', plane: FusionPlane): FusionCamera }>;
+    __dokueiFusionViews?: Record<string, { camera(layer: 'base' | 'overlay', plane: FusionPlane): FusionCamera; canvasToWorld(plane: FusionPlane, x: number, y: number): [number, number, number] }>;
   }
 }
 
@@ -144,7 +144,10 @@ export function FusionViewports({ base, overlay, transform, settings, dataPlaneH
           const { parallelScale, focalPoint, position, viewPlaneNormal } = (engine.getViewport(id) as Types.IVolumeViewport).getCamera();
           return { parallelScale, focalPoint, position, viewPlaneNormal };
         };
-        build.expose('__dokueiFusionViews', label, { camera: (layer, p) => cameraOf(layer === 'base' ? baseIds[p] : overIds[p]) });
+        build.expose('__dokueiFusionViews', label, {
+          camera: (layer, p) => cameraOf(layer === 'base' ? baseIds[p] : overIds[p]),
+          canvasToWorld: (p, x, y) => (engine.getViewport(baseIds[p]) as Types.IVolumeViewport).canvasToWorld([x, y]) as [number, number, number],
+        });
         build.ready({ engine, overIds, overVolume });
         const g = baseVolume.geometry();
         // Centre of the base volume in patient mm: where manual rotations turn about.

@@ -48,8 +48,10 @@ export function RtPlaneLayer({ sets, grid, levels, sliceSpacingMm, plans = NO_PL
   const [drawn, setDrawn] = useState<Drawn>({ lines: [], beams: [], isocentres: [] });
   const [cursor, setCursor] = useState<number>();
   useEffect(() => {
-    const element = ref.current?.parentElement;
-    if (!element) return;
+    // The plane's viewport: the cell itself in MPR; in a fusion cell, its base layer (the overlay layer copies its camera).
+    const host = ref.current?.parentElement;
+    const element = host?.querySelector<HTMLElement>('[data-layer="base"]') ?? host;
+    if (!host || !element) return;
     const stop = watchPlaneSampling(element, SAMPLE_PX, (sampling, vp) => {
       const o = sampling.origin;
       const lines: Drawn['lines'] = [];
@@ -101,12 +103,13 @@ export function RtPlaneLayer({ sets, grid, levels, sliceSpacingMm, plans = NO_PL
       setCursor(Number.isNaN(v) ? undefined : v);
     };
     const onLeave = () => setCursor(undefined);
-    element.addEventListener('pointermove', onMove);
-    element.addEventListener('pointerleave', onLeave);
+    // On the cell: in a fusion the overlay layer lies over the base and takes the pointer.
+    host.addEventListener('pointermove', onMove);
+    host.addEventListener('pointerleave', onLeave);
     return () => {
       stop();
-      element.removeEventListener('pointermove', onMove);
-      element.removeEventListener('pointerleave', onLeave);
+      host.removeEventListener('pointermove', onMove);
+      host.removeEventListener('pointerleave', onLeave);
     };
   }, [sets, grid, levels, sliceSpacingMm, plans]);
   return (

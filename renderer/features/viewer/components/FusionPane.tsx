@@ -16,6 +16,7 @@ import { findStudyRegistration } from './foundRegistration';
 import { ColormapSelect, FractionSlider } from './OverlayControls';
 import { pacsApi, useSendTargets } from '../../pacs/useSendTargets';
 import { useVolumePlan } from './useVolumePlan';
+import { useRtOverPlan } from '../../rt';
 import type { DataPlane } from '../../../platform/platform';
 
 export interface FusionPaneProps {
@@ -162,6 +163,8 @@ export function FusionPane({ plane, base, overlay }: FusionPaneProps) {
   };
 
   const plans = useMemo(() => (basePlan.result?.ok && overPlan.result?.ok ? { base: basePlan.result.plan, overlay: overPlan.result.plan } : undefined), [basePlan.result, overPlan.result]);
+  // RT structures, dose and plan of the base's frame of reference over the fused planes (issue #17).
+  const rt = useRtOverPlan(plane, base.studyInstanceUid, plans?.base);
   const problem = error ?? basePlan.error ?? overPlan.error ?? (basePlan.result && !basePlan.result.ok ? `Base: ${basePlan.result.refusal}` : undefined) ?? (overPlan.result && !overPlan.result.ok ? `Overlay: ${overPlan.result.refusal}` : undefined);
   if (problem) return <div className="empty" role="alert">Fusion is not available: {problem}</div>;
   if (!plans || !found.searched) return <div className="empty">Preparing the fusion…</div>;
@@ -273,7 +276,7 @@ export function FusionPane({ plane, base, overlay }: FusionPaneProps) {
           </button>
         </div>
       ) : null}
-      <FusionViewports base={plans.base} overlay={plans.overlay} transform={transform} settings={settings} dataPlaneHeaders={plane.headers} label="Fusion" onError={setError} onVolumes={setVolumes} onAdjust={onAdjust} />
+      <FusionViewports base={plans.base} overlay={plans.overlay} transform={transform} settings={settings} dataPlaneHeaders={plane.headers} label="Fusion" onError={setError} onVolumes={setVolumes} onAdjust={onAdjust} {...(rt.layer ? { cellOverlay: rt.layer } : {})} />
     </div>
   );
 }

@@ -8,9 +8,7 @@ import { chooseHalfFloatTextures, halfFloatChosen, MprViewports, VR_PRESETS, win
 import { useVolumePlan } from './useVolumePlan';
 import { ViewerPane } from './ViewerPane';
 import type { DataPlane } from '../../../platform/platform';
-import { getString } from '../../../../common/dicom/dicomJson';
-import { Tag } from '../../../../common/dicom/tags';
-import { RtPlaneLayer, useRtVolumeData } from '../../rt';
+import { useRtOverPlan } from '../../rt';
 import { PhasesPane, useStudyPhases } from '../../phases';
 import { splitPhases } from '../../../../common/volume/respiratoryPhases';
 
@@ -42,9 +40,7 @@ export function MprPane({ plane, series, label = 'MPR', preset, vrPreset }: MprP
     return split.kind === 'phases' ? split : undefined;
   }, [result, entries, series]);
   // RT structures and dose of the study over the three planes (issue #17).
-  const firstEntry = plan?.slots.find((s) => 'entry' in s);
-  const frameOfReferenceUid = firstEntry && 'entry' in firstEntry ? getString(firstEntry.entry.metadata, Tag.FrameOfReferenceUID) : undefined;
-  const rt = useRtVolumeData(plane, plan ? series.studyInstanceUid : undefined, frameOfReferenceUid, 2.5);
+  const rt = useRtOverPlan(plane, series.studyInstanceUid, plan);
   // A phase of a 4DCT exported one series per phase: the study's other phases, on request.
   const studyPhases = useStudyPhases(plane, series);
   if (studyPhases.state === 'ready' && studyPhases.phases && studyPhases.entries) {
@@ -96,7 +92,7 @@ export function MprPane({ plane, series, label = 'MPR', preset, vrPreset }: MprP
         vrPreset={vrPreset && VR_PRESETS.some((p) => p.id === vrPreset) ? vrPreset : modality === 'MR' ? 'MR-Default' : 'CT-Bone'}
         initialWindow={windowPresetById(preset)}
         onError={setError}
-        {...(rt.any ? { planeOverlay: () => <RtPlaneLayer sets={rt.sets} grid={rt.grid} levels={rt.levels} sliceSpacingMm={2.5} plans={rt.plans} referenceGy={rt.referenceGy} /> } : {})}
+        {...(rt.layer ? { planeOverlay: rt.layer } : {})}
       />
     </>
   );

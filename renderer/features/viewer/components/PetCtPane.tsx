@@ -28,6 +28,7 @@ import { ColormapSelect, FractionSlider } from './OverlayControls';
 import { PetCtRoiLayer } from './PetCtRoiLayer';
 import { PetCtRoiList, type MeasuredRoi } from './PetCtRoiList';
 import { useVolumePlan } from './useVolumePlan';
+import { useRtOverPlan } from '../../rt';
 
 export interface PetCtPaneProps {
   plane: DataPlane;
@@ -170,6 +171,8 @@ export function PetCtPane({ plane, ct, pet, ctPreset }: PetCtPaneProps) {
   }, [state, unit, petWindow, fusionWindow, petStored, fusionStored, factor, measured, playing]);
 
   const plans = useMemo(() => (ctPlan.result?.ok && petPlan.result?.ok ? { ct: ctPlan.result.plan, pet: petPlan.result.plan } : undefined), [ctPlan.result, petPlan.result]);
+  // RT structures, dose and plan in the CT's frame of reference over the fused planes (issue #17).
+  const rt = useRtOverPlan(plane, ct.studyInstanceUid, plans?.ct);
   const problem = error ?? ctPlan.error ?? petPlan.error ?? (ctPlan.result && !ctPlan.result.ok ? `CT: ${ctPlan.result.refusal}` : undefined) ?? (petPlan.result && !petPlan.result.ok ? `PET: ${petPlan.result.refusal}` : undefined);
   if (problem) return <div className="empty" role="alert">PET/CT is not available: {problem}</div>;
   if (!plans) return <div className="empty">Preparing PET/CT…</div>;
@@ -254,6 +257,7 @@ export function PetCtPane({ plane, ct, pet, ctPreset }: PetCtPaneProps) {
               <>
                 <PetCtRoiLayer plane={p} tool={tool} rois={rois} selected={selected} onCreate={addRoi} onElement={(name, el) => name === 'axial' && setAxialElement(el)} />
                 {seg.loaded ? <SegOutlineLayer loaded={seg.loaded} /> : null}
+                {rt.layer?.()}
               </>
             )}
           />
