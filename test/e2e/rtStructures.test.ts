@@ -251,8 +251,38 @@ describe('RT structures over the images', () => {
     await check('sagittal', 'oblique 30°');
     await page.screenshot({ path: path.join(shotsDir, 'e2e-rt-mpr.png') });
     await page.getByLabel('Oblique angle (degrees)').fill('0');
+
+    // The Dose panel over MPR: levels typed in Gy replace the default ones on every plane, at their analytic radius;
+    // the colour wash fills the planes (red at the prescription and above, blue at 10 % of it, nothing below).
+    const panel = page.getByTestId('rt-volume-panel');
+    await panel.locator('summary').click();
+    await panel.getByLabel('Level unit').selectOption('gy');
+    await panel.getByLabel('Isodose levels').fill('30');
+    await expect.poll(() => page.locator('[data-plane="sagittal"] [data-testid="rt-plane-layer"] path[data-gy]').evaluateAll((ps) => ps.map((p) => p.getAttribute('data-gy'))), { timeout: 30000 }).toEqual(['30.000']);
+    const r30 = await radii('coronal', 'path[data-gy="30.000"]');
+    expect(Math.max(...r30.map((x) => Math.abs(x - level(30)))), 'coronal: the typed 30 Gy line').toBeLessThan(3);
+    await panel.getByRole('checkbox', { name: 'Colour wash' }).check();
+    const washAt = (fx: number, fy: number) =>
+      page.evaluate(([x, y]) => {
+        const c = document.querySelector<HTMLCanvasElement>('[data-plane="axial"] [data-testid="rt-plane-wash"]');
+        if (!c || c.width === 0) return undefined;
+        return Array.from(c.getContext('2d')!.getImageData(Math.floor(c.width * x!), Math.floor(c.height * y!), 1, 1).data);
+      }, [fx, fy] as const);
+    // The plane's centre (the dose peak, 60 Gy, above the 50 Gy prescription): red; a corner (air, far outside): none.
+    await expect.poll(() => washAt(0.5, 0.5), { timeout: 30000 }).toEqual([255, 0, 0, 110]);
+    expect((await washAt(0.02, 0.02))?.[3]).toBe(0);
+    await page.screenshot({ path: path.join(shotsDir, 'e2e-rt-mpr-wash.png') });
+
+    // The choice is the study's: the stack cell's Dose panel shows the same levels and wash; put the defaults back there.
     await page.getByRole('button', { name: '1×1', exact: true }).click();
     await page.locator('.viewport[data-state="ready"]').first().waitFor({ timeout: 60000 });
+    const stackPanel = page.getByRole('region', { name: 'Dose' });
+    await expect.poll(() => stackPanel.getByRole('list', { name: 'Isodose legend' }).textContent(), { timeout: 30000 }).toBe('30 Gy');
+    expect(await stackPanel.getByRole('checkbox', { name: 'Colour wash' }).isChecked()).toBe(true);
+    await stackPanel.getByRole('checkbox', { name: 'Colour wash' }).uncheck();
+    await stackPanel.getByLabel('Level unit').selectOption('percent');
+    await stackPanel.getByLabel('Isodose levels').fill('107, 100, 95, 80, 50, 30');
+    await expect.poll(() => stackPanel.getByRole('list', { name: 'Isodose legend' }).textContent()).toContain('95 %  47.5 Gy');
     expect(s.pageErrors).toEqual([]);
   });
 

@@ -12,7 +12,7 @@ import { doseOnPlane, isodoseSegments, segmentsPath } from '../../../../common/r
 import { closedPlanes } from '../../../../common/rt/structureSet';
 import { structureMaskOnPlane } from '../../../../common/rt/structureMask';
 import { planeProjectionOf, watchPlaneSampling } from '../../../imaging';
-import type { IsodoseLevel } from '../model/doseDisplay';
+import { washColour, type IsodoseLevel } from '../model/doseDisplay';
 import { drawablePlan } from './BeamLayer';
 import { roiColour } from './StructureLayer';
 import type { LoadedStructureSet } from './useStructureSets';
@@ -29,6 +29,8 @@ export interface RtPlaneLayerProps {
   plans?: readonly RtPlan[];
   /** For the readout's % (the prescription, else the dose maximum). */
   referenceGy?: number | undefined;
+  /** The colour wash (as in the stack cell), drawn under the lines; none when undefined. */
+  wash?: { referenceGy: number; fromFraction: number } | undefined;
 }
 
 /** A beam axis or isocentre is drawn on a plane it lies within this distance of (mm). */
@@ -43,8 +45,11 @@ interface Drawn {
 }
 
 
-export function RtPlaneLayer({ sets, grid, levels, sliceSpacingMm, plans = NO_PLANS, referenceGy }: RtPlaneLayerProps) {
+export function RtPlaneLayer({ sets, grid, levels, sliceSpacingMm, plans = NO_PLANS, referenceGy, wash }: RtPlaneLayerProps) {
   const ref = useRef<SVGSVGElement | null>(null);
+  const washRef = useRef<HTMLCanvasElement | null>(null);
+  const washFrom = wash?.fromFraction;
+  const washReference = wash?.referenceGy;
   const [drawn, setDrawn] = useState<Drawn>({ lines: [], beams: [], isocentres: [] });
   const [cursor, setCursor] = useState<number>();
   useEffect(() => {
@@ -55,9 +60,23 @@ export function RtPlaneLayer({ sets, grid, levels, sliceSpacingMm, plans = NO_PL
     const stop = watchPlaneSampling(element, SAMPLE_PX, (sampling, vp) => {
       const o = sampling.origin;
       const lines: Drawn['lines'] = [];
-      if (grid && levels.length) {
-        const dose = doseOnPlane(grid, sampling);
+      const dose = grid && (levels.length || washReference !== undefined) ? doseOnPlane(grid, sampling) : undefined;
+      if (dose) {
         for (const l of levels) lines.push({ key: `dose-${l.gy}`, colour: l.colour, d: segmentsPath(isodoseSegments(dose, sampling.columns, sampling.rows, l.gy), SAMPLE_PX, 1), gy: l.gy });
+      }
+      // The wash: one canvas pixel per sample, stretched over the plane (each sample at the centre of its square).
+      const canvas = washRef.current;
+      if (canvas && dose && washReference !== undefined) {
+        canvas.width = sampling.columns;
+        canvas.height = sampling.rows;
+        canvas.style.width = `${sampling.columns * SAMPLE_PX}px`;
+        canvas.style.height = `${sampling.rows * SAMPLE_PX}px`;
+        const ctx = canvas.getContext('2d');
+        if (ctx) {
+          const img = ctx.createImageData(sampling.columns, sampling.rows);
+          for (let i = 0; i < dose.length; i++) img.data.set(washColour(dose[i]!, washReference, washFrom ?? 0, 110), i * 4);
+          ctx.putImageData(img, 0, 0);
+        }
       }
       for (const set of sets) {
         for (const roi of set.rois) {
@@ -111,9 +130,10 @@ export function RtPlaneLayer({ sets, grid, levels, sliceSpacingMm, plans = NO_PL
       host.removeEventListener('pointermove', onMove);
       host.removeEventListener('pointerleave', onLeave);
     };
-  }, [sets, grid, levels, sliceSpacingMm, plans]);
+  }, [sets, grid, levels, sliceSpacingMm, plans, washReference, washFrom]);
   return (
     <>
+      {wash ? <canvas ref={washRef} className="rt-plane-wash" data-testid="rt-plane-wash" aria-hidden="true" /> : null}
       <svg ref={ref} className="rt-plane-layer" data-testid="rt-plane-layer" aria-hidden="true">
         {drawn.lines.map((l) => (
           <path key={l.key} d={l.d} stroke={l.colour} strokeWidth={l.roi !== undefined ? 2 : 1.5} fill="none" {...(l.roi !== undefined ? { 'data-roi': l.roi } : { 'data-gy': l.gy!.toFixed(3) })} />

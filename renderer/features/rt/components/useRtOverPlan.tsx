@@ -7,6 +7,7 @@ import type { ReactNode } from 'react';
 import { getString } from '../../../../common/dicom/dicomJson';
 import { Tag } from '../../../../common/dicom/tags';
 import type { DataPlane } from '../../../platform/platform';
+import { DosePanel } from './DosePanel';
 import { RtPlaneLayer } from './RtPlaneLayer';
 import { useRtVolumeData, type RtVolumeData } from './useRtVolumeData';
 
@@ -22,6 +23,8 @@ export interface RtOverPlan {
   rt: RtVolumeData;
   /** The layer for one plane's cell, or undefined when the study has no RT object in the volume's frame. */
   layer: (() => ReactNode) | undefined;
+  /** The Dose panel (which dose, lines, wash, reference, levels, the plan), folded over the planes; null without a dose or plan. */
+  panel: ReactNode;
 }
 
 export function useRtOverPlan(plane: DataPlane, studyUid: string, plan: PlanSlots | undefined): RtOverPlan {
@@ -29,7 +32,14 @@ export function useRtOverPlan(plane: DataPlane, studyUid: string, plan: PlanSlot
   const frameOfReferenceUid = first ? getString(first.entry.metadata, Tag.FrameOfReferenceUID) : undefined;
   const rt = useRtVolumeData(plane, plan ? studyUid : undefined, frameOfReferenceUid, SINGLE_PLANE_SPACING_MM);
   const layer = rt.any
-    ? () => <RtPlaneLayer sets={rt.sets} grid={rt.grid} levels={rt.levels} sliceSpacingMm={SINGLE_PLANE_SPACING_MM} plans={rt.plans} referenceGy={rt.referenceGy} />
+    ? () => <RtPlaneLayer sets={rt.sets} grid={rt.grid} levels={rt.levels} sliceSpacingMm={SINGLE_PLANE_SPACING_MM} plans={rt.plans} referenceGy={rt.referenceGy} wash={rt.wash} />
     : undefined;
-  return { rt, layer };
+  const panel =
+    rt.doses.length || rt.plans.length ? (
+      <details className="rt-volume-panel" data-testid="rt-volume-panel">
+        <summary>Dose and plan</summary>
+        <DosePanel doses={rt.doses} plans={rt.plans} view={rt.view} onView={rt.setView} levels={rt.legend} referenceGy={rt.referenceGy} maxGy={rt.grid?.maxGy} status={rt.status} />
+      </details>
+    ) : null;
+  return { rt, layer, panel };
 }

@@ -8,12 +8,13 @@ import { useEffect, useMemo, useState, type ReactNode } from 'react';
 import { doseAt, type DoseGrid } from '../../../../common/rt/doseGrid';
 import { doseOnPlane } from '../../../../common/rt/isodose';
 import type { DataPlane } from '../../../platform/platform';
-import { DEFAULT_LEVELS_PERCENT, isodoseLevels } from '../model/doseDisplay';
+import { isodoseLevels } from '../model/doseDisplay';
 import { structureCentre, structuresOnPlane, type PlaneGeometry, type Vec3 } from '../model/structuresOnPlane';
 import { BeamLayer, drawablePlan } from './BeamLayer';
 import { DoseLayer } from './DoseLayer';
 import { DvhPanel } from './DvhPanel';
-import { DosePanel, type DoseView } from './DosePanel';
+import { DosePanel } from './DosePanel';
+import { useDoseView } from './useDoseView';
 import { StructureLayer, type StructureStyle } from './StructureLayer';
 import { StructureList } from './StructureList';
 import { loadDoseGrid, useRtDoses } from './useRtDoses';
@@ -47,7 +48,7 @@ export function useRtReview(input: RtReviewInput): RtReview {
   const structures = useStructureSets(plane, studyUid, frameOfReferenceUid, sliceSpacingMm);
   const [style, setStyle] = useState<StructureStyle>({ fillOpacity: 0.2, outlineWidth: 2, hidden: new Set() });
   const rt = useRtDoses(plane, studyUid, frameOfReferenceUid);
-  const [view, setView] = useState<DoseView>({ doseIndex: 0, lines: true, wash: false, unit: 'percent', levels: DEFAULT_LEVELS_PERCENT });
+  const [view, setView] = useDoseView(studyUid);
   const [grid, setGrid] = useState<{ grid?: DoseGrid; status?: string }>({});
   const [cursor, setCursor] = useState<number | undefined>();
 

@@ -1,40 +1,73 @@
 /**
- * The RT data an MPR shows over its planes (issue #17): the structure sets and the plan-sum dose of the study in the
- * volume's frame of reference, with isodose lines at the default levels of the prescription (else the dose maximum).
- * The stack cell's panel (useRtReview) is where they are chosen and styled.
+ * The RT data a volume view (MPR, fusion) shows over its planes (issue #17): the structure sets, the doses and plans of
+ * the study in the volume's frame of reference, and the dose chosen in the study's dose view (useDoseView: the same
+ * choices as the stack cell's Dose panel) with its isodose levels and wash.
  */
 import { useEffect, useMemo, useState } from 'react';
 import type { DoseGrid } from '../../../../common/rt/doseGrid';
 import type { RtPlan } from '../../../../common/rt/rtPlan';
 import type { DataPlane } from '../../../platform/platform';
-import { DEFAULT_LEVELS_PERCENT, isodoseLevels, type IsodoseLevel } from '../model/doseDisplay';
-import { loadDoseGrid, useRtDoses } from './useRtDoses';
+import { isodoseLevels, type IsodoseLevel } from '../model/doseDisplay';
+import type { DoseView } from './DosePanel';
+import { useDoseView } from './useDoseView';
+import { loadDoseGrid, useRtDoses, type DoseChoice } from './useRtDoses';
 import { useStructureSets, type LoadedStructureSet } from './useStructureSets';
 
 export interface RtVolumeData {
   sets: LoadedStructureSet[];
   grid: DoseGrid | undefined;
+  /** The isodose levels to draw (none when the lines are off). */
   levels: IsodoseLevel[];
+  /** All the levels chosen, for the legend. */
+  legend: IsodoseLevel[];
+  /** The colour wash's scale, when the wash is on. */
+  wash: { referenceGy: number; fromFraction: number } | undefined;
   plans: RtPlan[];
+  doses: DoseChoice[];
   referenceGy: number | undefined;
+  view: DoseView;
+  setView: (view: DoseView) => void;
+  /** Why the dose is not shown, or what to know about it. */
+  status: string | undefined;
   any: boolean;
 }
+
+/** The wash starts at this fraction of the reference dose (as in the stack cell). */
+const WASH_FROM = 0.1;
 
 export function useRtVolumeData(plane: DataPlane, studyUid: string | undefined, frameOfReferenceUid: string | undefined, sliceSpacingMm: number): RtVolumeData {
   const structures = useStructureSets(plane, studyUid, frameOfReferenceUid, sliceSpacingMm);
   const rt = useRtDoses(plane, studyUid, frameOfReferenceUid);
-  const [grid, setGrid] = useState<DoseGrid>();
-  const dose = rt.doses[0];
+  const [view, setView] = useDoseView(studyUid);
+  const [loaded, setLoaded] = useState<{ grid?: DoseGrid; status?: string }>({});
+  const dose = rt.doses[Math.min(view.doseIndex, rt.doses.length - 1)];
   useEffect(() => {
-    if (!dose || !studyUid) return void setGrid(undefined);
+    if (!dose || !studyUid) return void setLoaded({});
     const ctl = new AbortController();
+    setLoaded({ status: 'Loading the dose…' });
     loadDoseGrid(plane, studyUid, dose, ctl.signal).then(
-      (g) => !ctl.signal.aborted && setGrid(g),
-      () => undefined, // the stack cell's panel says why a dose cannot be shown
+      (g) => !ctl.signal.aborted && setLoaded(g.units === 'GY' ? { grid: g } : { grid: g, status: `The dose is in ${g.units || 'no'} units, not Gy: levels in % of its maximum.` }),
+      (err: unknown) => !ctl.signal.aborted && setLoaded({ status: `Could not show the dose: ${err instanceof Error ? err.message : String(err)}` }),
     );
     return () => ctl.abort();
   }, [plane, studyUid, dose]);
-  const reference = rt.plans.find((p) => p.prescriptionGy !== undefined)?.prescriptionGy ?? grid?.maxGy;
-  const levels = useMemo(() => (reference ? isodoseLevels(DEFAULT_LEVELS_PERCENT, 'percent', reference) : []), [reference]);
-  return { sets: structures.sets, grid, levels, plans: rt.plans, referenceGy: reference, any: structures.sets.length > 0 || grid !== undefined || rt.plans.length > 0 };
+  const grid = loaded.grid;
+  const reference = view.referenceGy ?? rt.plans.find((p) => p.prescriptionGy !== undefined)?.prescriptionGy ?? grid?.maxGy;
+  const legend = useMemo(() => (reference ? isodoseLevels(view.levels, view.unit, reference) : []), [view.levels, view.unit, reference]);
+  const levels = useMemo(() => (view.lines ? legend : []), [view.lines, legend]);
+  const wash = useMemo(() => (view.wash && reference ? { referenceGy: reference, fromFraction: WASH_FROM } : undefined), [view.wash, reference]);
+  return {
+    sets: structures.sets,
+    grid,
+    levels,
+    legend,
+    wash,
+    plans: rt.plans,
+    doses: rt.doses,
+    referenceGy: reference,
+    view,
+    setView,
+    status: rt.error ?? loaded.status,
+    any: structures.sets.length > 0 || rt.doses.length > 0 || rt.plans.length > 0,
+  };
 }

@@ -276,6 +276,7 @@ export function FusionPane({ plane, base, overlay }: FusionPaneProps) {
           </button>
         </div>
       ) : null}
+      {rt.panel}
       <FusionViewports base={plans.base} overlay={plans.overlay} transform={transform} settings={settings} dataPlaneHeaders={plane.headers} label="Fusion" onError={setError} onVolumes={setVolumes} onAdjust={onAdjust} {...(rt.layer ? { cellOverlay: rt.layer } : {})} />
     </div>
   );

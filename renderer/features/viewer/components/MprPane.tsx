@@ -75,6 +75,7 @@ export function MprPane({ plane, series, label = 'MPR', preset, vrPreset }: MprP
         />{' '}
         Half-float textures
       </label>
+      {rt.panel}
       {studyPhases.candidates.length >= 2 ? (
         <div className="volume-notices study-phases" role="status" data-testid="study-phases">
           This series is one phase of a 4DCT: the study holds {studyPhases.candidates.length} phase series.{' '}
