@@ -256,6 +256,30 @@ describe('RT structures over the images', () => {
     // the colour wash fills the planes (red at the prescription and above, blue at 10 % of it, nothing below).
     const panel = page.getByTestId('rt-volume-panel');
     await panel.locator('summary').click();
+    // Its structure list: hiding the Sphere removes its cut from the planes; Go to Small slides the sagittal plane
+    // (through x = 0, clear of Small: a 6 mm sphere at (20, 0, 0)) to Small's centre, where its cut is a 6 mm circle.
+    const sagittalRoi = (n: number) => page.locator(`[data-plane="sagittal"] [data-testid="rt-plane-layer"] path[data-roi="${n}"]`);
+    await panel.getByRole('checkbox', { name: 'Show Sphere' }).uncheck();
+    await expect.poll(() => sagittalRoi(1).count()).toBe(0);
+    await panel.getByRole('checkbox', { name: 'Show Sphere' }).check();
+    await expect.poll(() => sagittalRoi(1).count()).toBe(1);
+    expect(((await sagittalRoi(3).getAttribute('d')) ?? '').length).toBe(0);
+    await panel.getByRole('button', { name: 'Go to Small' }).click();
+    await expect.poll(async () => ((await sagittalRoi(3).getAttribute('d')) ?? '').length, { timeout: 30000 }).toBeGreaterThan(20);
+    {
+      const pts = await page.evaluate(() => {
+        const d = document.querySelector('[data-plane="sagittal"] [data-testid="rt-plane-layer"] path[data-roi="3"]')?.getAttribute('d') ?? '';
+        const nums = [...d.matchAll(/-?\d+(?:\.\d+)?/g)].map((m) => Number(m[0]));
+        const hook = (window as unknown as { __dokueiViewports: Record<string, { probeAt(x: number, y: number): { world: number[] } | undefined }> }).__dokueiViewports['MPR sagittal']!;
+        const out: number[][] = [];
+        for (let i = 0; i < nums.length; i += 2) out.push(hook.probeAt(nums[i]!, nums[i + 1]!)?.world ?? []);
+        return out;
+      });
+      for (const w of pts) {
+        expect(Math.abs(w[0]! - 20), 'the sagittal plane is at Small (x = 20 mm)').toBeLessThan(1.5);
+        expect(Math.abs(Math.hypot(w[0]! - 20, w[1]!, w[2]!) - 6)).toBeLessThan(3);
+      }
+    }
     await panel.getByLabel('Level unit').selectOption('gy');
     await panel.getByLabel('Isodose levels').fill('30');
     await expect.poll(() => page.locator('[data-plane="sagittal"] [data-testid="rt-plane-layer"] path[data-gy]').evaluateAll((ps) => ps.map((p) => p.getAttribute('data-gy'))), { timeout: 30000 }).toEqual(['30.000']);

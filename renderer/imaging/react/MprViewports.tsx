@@ -56,6 +56,8 @@ export interface MprViewportsProps {
   onState?: (state: MprViewState) => void;
   /** Drawn inside each of the three planes' cells (over the image): layers of features (RT structures and dose). */
   planeOverlay?: (plane: Exclude<MprPlane, '3d'>) => ReactNode;
+  /** Moves the three planes (each along its normal, no pan) through this patient point; a new object moves again. */
+  centreOn?: { point: readonly [number, number, number] } | undefined;
 }
 
 interface MprProbe {
@@ -74,7 +76,7 @@ interface MprSession {
 
 const { MouseBindings } = ToolEnums;
 
-export function MprViewports({ plan, dataPlaneHeaders, label, vrPreset = 'CT-Bone', initialWindow, onError, onState, planeOverlay }: MprViewportsProps) {
+export function MprViewports({ plan, dataPlaneHeaders, label, vrPreset = 'CT-Bone', initialWindow, onError, onState, planeOverlay, centreOn }: MprViewportsProps) {
   const refs = useRef<Record<MprPlane, HTMLDivElement | null>>({ axial: null, sagittal: null, coronal: null, '3d': null });
   const [large, setLarge] = useState<MprPlane>('axial');
   const [progress, setProgress] = useState<LoadProgress>({ loaded: 0, total: plan.slots.length });
@@ -295,6 +297,22 @@ export function MprViewports({ plan, dataPlaneHeaders, label, vrPreset = 'CT-Bon
   useEffect(() => {
     callbacks.current.onState?.({ progress, windowWidth: voi.ww, windowCenter: voi.wc, slab, vrPreset: mip3d ? '3D MIP' : preset, obliqueDeg: oblique });
   }, [progress, voi, slab, preset, mip3d, oblique]);
+
+  // "Go to" a point (a structure's centre): each plane slides along its own normal to pass through it.
+  useEffect(() => {
+    const s = session.current;
+    if (!s || status !== 'ready' || !centreOn) return;
+    const [px, py, pz] = centreOn.point;
+    for (const p of PLANES) {
+      if (p === '3d') continue;
+      const vp = s.engine.getViewport(s.ids[p]) as Types.IVolumeViewport;
+      const { focalPoint: f, position: o, viewPlaneNormal: n } = vp.getCamera();
+      if (!f || !o || !n) continue;
+      const d = (px - f[0]) * n[0] + (py - f[1]) * n[1] + (pz - f[2]) * n[2];
+      vp.setCamera({ focalPoint: [f[0] + n[0] * d, f[1] + n[1] * d, f[2] + n[2] * d], position: [o[0] + n[0] * d, o[1] + n[1] * d, o[2] + n[2] * d] });
+      vp.render();
+    }
+  }, [centreOn, status]);
 
   const small = PLANES.filter((p) => p !== large);
   const cell = (p: MprPlane, big: boolean) => (

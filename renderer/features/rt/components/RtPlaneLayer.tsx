@@ -14,7 +14,7 @@ import { structureMaskOnPlane } from '../../../../common/rt/structureMask';
 import { planeProjectionOf, watchPlaneSampling } from '../../../imaging';
 import { washColour, type IsodoseLevel } from '../model/doseDisplay';
 import { drawablePlan } from './BeamLayer';
-import { roiColour } from './StructureLayer';
+import { roiColour, type StructureStyle } from './StructureLayer';
 import type { LoadedStructureSet } from './useStructureSets';
 
 const SAMPLE_PX = 2;
@@ -29,6 +29,8 @@ export interface RtPlaneLayerProps {
   plans?: readonly RtPlan[];
   /** For the readout's % (the prescription, else the dose maximum). */
   referenceGy?: number | undefined;
+  /** Which structures are hidden and the outline width (the structure list's choices). */
+  style?: StructureStyle | undefined;
   /** The colour wash (as in the stack cell), drawn under the lines; none when undefined. */
   wash?: { referenceGy: number; fromFraction: number } | undefined;
 }
@@ -45,7 +47,8 @@ interface Drawn {
 }
 
 
-export function RtPlaneLayer({ sets, grid, levels, sliceSpacingMm, plans = NO_PLANS, referenceGy, wash }: RtPlaneLayerProps) {
+export function RtPlaneLayer({ sets, grid, levels, sliceSpacingMm, plans = NO_PLANS, referenceGy, wash, style }: RtPlaneLayerProps) {
+  const hidden = style?.hidden;
   const ref = useRef<SVGSVGElement | null>(null);
   const washRef = useRef<HTMLCanvasElement | null>(null);
   const washFrom = wash?.fromFraction;
@@ -80,6 +83,7 @@ export function RtPlaneLayer({ sets, grid, levels, sliceSpacingMm, plans = NO_PL
       }
       for (const set of sets) {
         for (const roi of set.rois) {
+          if (hidden?.has(roi.number)) continue;
           const { planes } = closedPlanes(roi);
           if (!planes.length) continue;
           const mask = structureMaskOnPlane(planes, sliceSpacingMm, sampling);
@@ -130,13 +134,13 @@ export function RtPlaneLayer({ sets, grid, levels, sliceSpacingMm, plans = NO_PL
       host.removeEventListener('pointermove', onMove);
       host.removeEventListener('pointerleave', onLeave);
     };
-  }, [sets, grid, levels, sliceSpacingMm, plans, washReference, washFrom]);
+  }, [sets, grid, levels, sliceSpacingMm, plans, washReference, washFrom, hidden]);
   return (
     <>
       {wash ? <canvas ref={washRef} className="rt-plane-wash" data-testid="rt-plane-wash" aria-hidden="true" /> : null}
       <svg ref={ref} className="rt-plane-layer" data-testid="rt-plane-layer" aria-hidden="true">
         {drawn.lines.map((l) => (
-          <path key={l.key} d={l.d} stroke={l.colour} strokeWidth={l.roi !== undefined ? 2 : 1.5} fill="none" {...(l.roi !== undefined ? { 'data-roi': l.roi } : { 'data-gy': l.gy!.toFixed(3) })} />
+          <path key={l.key} d={l.d} stroke={l.colour} strokeWidth={l.roi !== undefined ? (style?.outlineWidth ?? 2) : 1.5} fill="none" {...(l.roi !== undefined ? { 'data-roi': l.roi } : { 'data-gy': l.gy!.toFixed(3) })} />
         ))}
         {drawn.beams.map((b) => (
           <line key={b.key} data-beam-axis={b.beam} x1={b.from[0]} y1={b.from[1]} x2={b.to[0]} y2={b.to[1]} className="beam-axis" />

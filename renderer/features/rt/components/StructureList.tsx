@@ -10,7 +10,8 @@ export interface StructureListProps {
   sets: readonly LoadedStructureSet[];
   style: StructureStyle;
   onStyle: (style: StructureStyle) => void;
-  onJump: (set: LoadedStructureSet, roiNumber: number) => void;
+  /** Shows the structure's centre; without it the list has no Go buttons. */
+  onJump?: ((set: LoadedStructureSet, roiNumber: number) => void) | undefined;
   error?: string | undefined;
 }
 
@@ -43,9 +44,11 @@ export function StructureList({ sets, style, onStyle, onJump, error }: Structure
                 <span className="roi-volume" data-volume-cc={set.volumes[r.number]?.toFixed(3)}>
                   {set.volumes[r.number] !== undefined ? `${set.volumes[r.number]!.toFixed(1)} cm³` : r.contours.length ? '' : 'no contours'}
                 </span>
-                <button type="button" className="roi-jump" onClick={() => onJump(set, r.number)} aria-label={`Go to ${r.name}`} disabled={!r.contours.length}>
-                  Go
-                </button>
+                {onJump ? (
+                  <button type="button" className="roi-jump" onClick={() => onJump(set, r.number)} aria-label={`Go to ${r.name}`} disabled={!r.contours.length}>
+                    Go
+                  </button>
+                ) : null}
               </li>
             ))}
           </ol>

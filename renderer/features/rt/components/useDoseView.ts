@@ -1,15 +1,18 @@
 /**
- * The reader's dose display choices (which dose, lines, wash, reference, levels; issue #17) per study, shared by every
- * view of it: the stack cell's Dose panel, the MPR planes and the fused planes show the same dose the same way, and
- * a choice survives a change of layout (the stack cell is unmounted while MPR shows). Kept in memory for the session.
+ * The reader's RT display choices per study (issue #17), shared by every view of it: the stack cell's panels, the MPR
+ * planes and the fused planes show the same dose the same way (which dose, lines, wash, reference, levels) and the
+ * same structures (visibility, outline width, fill), and a choice survives a change of layout (the stack cell is
+ * unmounted while MPR shows). Kept in memory for the session.
  */
 import { useCallback, useSyncExternalStore } from 'react';
 import { DEFAULT_LEVELS_PERCENT } from '../model/doseDisplay';
 import type { DoseView } from './DosePanel';
+import type { StructureStyle } from './StructureLayer';
 
 export const DEFAULT_DOSE_VIEW: DoseView = { doseIndex: 0, lines: true, wash: false, unit: 'percent', levels: DEFAULT_LEVELS_PERCENT };
+export const DEFAULT_STRUCTURE_STYLE: StructureStyle = { fillOpacity: 0.2, outlineWidth: 2, hidden: new Set() };
 
-const views = new Map<string, DoseView>();
+const choices = new Map<string, unknown>();
 const listeners = new Set<() => void>();
 
 function subscribe(listener: () => void): () => void {
@@ -17,16 +20,20 @@ function subscribe(listener: () => void): () => void {
   return () => listeners.delete(listener);
 }
 
-/** The study's dose view and its setter (undefined study: the defaults, and changes are dropped). */
-export function useDoseView(studyUid: string | undefined): [DoseView, (view: DoseView) => void] {
-  const view = useSyncExternalStore(subscribe, () => (studyUid ? views.get(studyUid) : undefined) ?? DEFAULT_DOSE_VIEW);
+/** One kind of choice for a study, and its setter (undefined study: the default, and changes are dropped). */
+function useStudyChoice<T>(kind: string, studyUid: string | undefined, fallback: T): [T, (value: T) => void] {
+  const key = studyUid ? `${kind}:${studyUid}` : undefined;
+  const value = useSyncExternalStore(subscribe, () => ((key ? choices.get(key) : undefined) as T | undefined) ?? fallback);
   const set = useCallback(
-    (next: DoseView) => {
-      if (!studyUid) return;
-      views.set(studyUid, next);
+    (next: T) => {
+      if (!key) return;
+      choices.set(key, next);
       for (const l of listeners) l();
     },
-    [studyUid],
+    [key],
   );
-  return [view, set];
+  return [value, set];
 }
+
+export const useDoseView = (studyUid: string | undefined) => useStudyChoice('dose', studyUid, DEFAULT_DOSE_VIEW);
+export const useStructureStyle = (studyUid: string | undefined) => useStudyChoice('structures', studyUid, DEFAULT_STRUCTURE_STYLE);

@@ -14,8 +14,8 @@ import { BeamLayer, drawablePlan } from './BeamLayer';
 import { DoseLayer } from './DoseLayer';
 import { DvhPanel } from './DvhPanel';
 import { DosePanel } from './DosePanel';
-import { useDoseView } from './useDoseView';
-import { StructureLayer, type StructureStyle } from './StructureLayer';
+import { useDoseView, useStructureStyle } from './useDoseView';
+import { StructureLayer } from './StructureLayer';
 import { StructureList } from './StructureList';
 import { loadDoseGrid, useRtDoses } from './useRtDoses';
 import { useStructureSets } from './useStructureSets';
@@ -46,7 +46,7 @@ export interface RtReview {
 export function useRtReview(input: RtReviewInput): RtReview {
   const { plane, studyUid, frameOfReferenceUid, sliceSpacingMm, shown, imageToCanvas, canvasToWorld } = input;
   const structures = useStructureSets(plane, studyUid, frameOfReferenceUid, sliceSpacingMm);
-  const [style, setStyle] = useState<StructureStyle>({ fillOpacity: 0.2, outlineWidth: 2, hidden: new Set() });
+  const [style, setStyle] = useStructureStyle(studyUid);
   const rt = useRtDoses(plane, studyUid, frameOfReferenceUid);
   const [view, setView] = useDoseView(studyUid);
   const [grid, setGrid] = useState<{ grid?: DoseGrid; status?: string }>({});

@@ -9,7 +9,8 @@ import type { RtPlan } from '../../../../common/rt/rtPlan';
 import type { DataPlane } from '../../../platform/platform';
 import { isodoseLevels, type IsodoseLevel } from '../model/doseDisplay';
 import type { DoseView } from './DosePanel';
-import { useDoseView } from './useDoseView';
+import { useDoseView, useStructureStyle } from './useDoseView';
+import type { StructureStyle } from './StructureLayer';
 import { loadDoseGrid, useRtDoses, type DoseChoice } from './useRtDoses';
 import { useStructureSets, type LoadedStructureSet } from './useStructureSets';
 
@@ -27,6 +28,10 @@ export interface RtVolumeData {
   referenceGy: number | undefined;
   view: DoseView;
   setView: (view: DoseView) => void;
+  /** The dose shown (for its stored DVH). */
+  dose: DoseChoice | undefined;
+  style: StructureStyle;
+  setStyle: (style: StructureStyle) => void;
   /** Why the dose is not shown, or what to know about it. */
   status: string | undefined;
   any: boolean;
@@ -39,6 +44,7 @@ export function useRtVolumeData(plane: DataPlane, studyUid: string | undefined, 
   const structures = useStructureSets(plane, studyUid, frameOfReferenceUid, sliceSpacingMm);
   const rt = useRtDoses(plane, studyUid, frameOfReferenceUid);
   const [view, setView] = useDoseView(studyUid);
+  const [style, setStyle] = useStructureStyle(studyUid);
   const [loaded, setLoaded] = useState<{ grid?: DoseGrid; status?: string }>({});
   const dose = rt.doses[Math.min(view.doseIndex, rt.doses.length - 1)];
   useEffect(() => {
@@ -67,6 +73,9 @@ export function useRtVolumeData(plane: DataPlane, studyUid: string | undefined, 
     referenceGy: reference,
     view,
     setView,
+    dose,
+    style,
+    setStyle,
     status: rt.error ?? loaded.status,
     any: structures.sets.length > 0 || rt.doses.length > 0 || rt.plans.length > 0,
   };

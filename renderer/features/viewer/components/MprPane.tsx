@@ -40,7 +40,7 @@ export function MprPane({ plane, series, label = 'MPR', preset, vrPreset }: MprP
     return split.kind === 'phases' ? split : undefined;
   }, [result, entries, series]);
   // RT structures and dose of the study over the three planes (issue #17).
-  const rt = useRtOverPlan(plane, series.studyInstanceUid, plan);
+  const rt = useRtOverPlan(plane, series.studyInstanceUid, plan, true);
   // A phase of a 4DCT exported one series per phase: the study's other phases, on request.
   const studyPhases = useStudyPhases(plane, series);
   if (studyPhases.state === 'ready' && studyPhases.phases && studyPhases.entries) {
@@ -94,6 +94,7 @@ export function MprPane({ plane, series, label = 'MPR', preset, vrPreset }: MprP
         initialWindow={windowPresetById(preset)}
         onError={setError}
         {...(rt.layer ? { planeOverlay: rt.layer } : {})}
+        {...(rt.centreOn ? { centreOn: rt.centreOn } : {})}
       />
     </>
   );
