@@ -177,7 +177,7 @@ export const rtSuite: Suite = {
       ctx.record('rt.dvhSphereD95ErrorPct', '% of peak', rows.map((r) => d95Err(r.d95[0])), rows.map((r) => d95Err(r.d95[1])), { better: 'lower', baselineIs: 'per-voxel point-in-polygon DVH, same inputs' });
 
       // Time to isodose lines after opening the RT study (Enter on it in the study list: the RT review protocol hangs
-      // the planning CT with its dose), against the time to the CT's first image in the same open.
+      // the planning CT in MPR with its dose), against the time to the CT's first image in the same open.
       const session = await startE2eSession({ prefix: 'dokuei-bench-rt-open-', files: () => [...phantom.files.ct, phantom.files.rtstruct, phantom.files.rtplan, phantom.files.rtdose] });
       const isoS: number[] = [];
       const imageS: number[] = [];
@@ -196,7 +196,8 @@ export const rtSuite: Suite = {
             const timer = setInterval(() => {
               if (st.t0 === undefined) return;
               if (st.image === undefined && document.querySelector('.viewport[data-state="ready"] canvas')) st.image = performance.now();
-              const path = document.querySelector('[data-testid="dose-lines"] path[d^="M"]');
+              // The RT review protocol hangs MPR 1+3: the first isodose line on any plane (or in a stack cell).
+              const path = document.querySelector('[data-testid="rt-plane-layer"] path[data-gy][d^="M"], [data-testid="dose-lines"] path[d^="M"]');
               if (st.iso === undefined && path) st.iso = performance.now();
               if (st.image !== undefined && st.iso !== undefined) clearInterval(timer);
             }, 5);
@@ -218,7 +219,7 @@ export const rtSuite: Suite = {
       }
       ctx.record('rt.isodoseAfterOpenS', 's', isoS, imageS, { better: 'lower', baselineIs: "the CT's first image in the same open" });
       ctx.note(
-        '`rt.isodoseAfterOpenS`: Chromium (SwiftShader), the phantom study in the local archive, a fresh page each time; from the click on the study in the list (then Enter: the RT review protocol hangs the planning CT as a stack with its structures and dose) to the first isodose line on the screen. Baseline: the same open, to the CT\'s first image (so the ratio is what the structure sets, the dose grid and its lines add).',
+        '`rt.isodoseAfterOpenS`: Chromium (SwiftShader), the phantom study in the local archive, a fresh page each time; from the click on the study in the list (then Enter: the RT review protocol hangs the planning CT in MPR 1+3 with its structures and dose) to the first isodose line on the screen. Baseline: the same open, to the CT\'s first image (so the ratio is what the structure sets, the dose grid and its lines add).',
       );
 
       const [gx, gy, gz] = grid.size;

@@ -254,8 +254,7 @@ describe('RT structures over the images', () => {
 
     // The Dose panel over MPR: levels typed in Gy replace the default ones on every plane, at their analytic radius;
     // the colour wash fills the planes (red at the prescription and above, blue at 10 % of it, nothing below).
-    const panel = page.getByTestId('rt-volume-panel');
-    await panel.locator('summary').click();
+    const panel = page.getByRole('complementary', { name: 'RT' });
     // Its structure list: hiding the Sphere removes its cut from the planes; Go to Small slides the sagittal plane
     // (through x = 0, clear of Small: a 6 mm sphere at (20, 0, 0)) to Small's centre, where its cut is a 6 mm circle.
     const sagittalRoi = (n: number) => page.locator(`[data-plane="sagittal"] [data-testid="rt-plane-layer"] path[data-roi="${n}"]`);
@@ -337,14 +336,24 @@ describe('RT review hanging protocol', () => {
     await s?.close();
   });
 
-  it('Enter on a study with a plan and a dose opens the planning CT as a stack with the structures, dose, plan and DVH panels', async () => {
+  it('Enter on a study with a plan and a dose opens the planning CT in MPR 1+3 with the structures, dose, plan and DVH panels', async () => {
     const { page, host } = s;
     await openStudyByEnter(page, host.url);
-    await expect.poll(() => page.locator('.workspace').getAttribute('data-layout'), { timeout: 30000 }).toBe('1x1');
-    await page.locator('.viewport[data-state="ready"]').first().waitFor({ timeout: 60000 });
-    await expect.poll(() => page.getByTestId('overlay-series').first().textContent()).toContain('CT');
-    for (const name of ['Structures', 'Dose', 'DVH']) await expect.poll(() => page.getByRole('region', { name }).count(), { timeout: 30000 }).toBe(1);
-    await expect.poll(() => page.locator('[data-testid="dose-lines"] path').count(), { timeout: 30000 }).toBeGreaterThan(0);
+    await expect.poll(() => page.locator('.workspace').getAttribute('data-layout'), { timeout: 30000 }).toBe('mpr1+3');
+    await page.locator('.mpr[data-state="ready"]').waitFor({ timeout: 120000 });
+    const side = page.getByRole('complementary', { name: 'RT' });
+    for (const name of ['Structures', 'Dose', 'DVH']) await expect.poll(() => side.getByRole('region', { name }).count(), { timeout: 30000 }).toBe(1);
+    await expect.poll(() => side.getByTestId('plan-summary').textContent()).toContain('Prescription 50 Gy in 25 fractions');
+    for (const p of ['axial', 'sagittal', 'coronal']) {
+      await expect.poll(() => page.locator(`[data-plane="${p}"] [data-testid="rt-plane-layer"] path[data-gy][d^="M"]`).count(), { timeout: 30000 }).toBeGreaterThan(0);
+      await expect.poll(() => page.locator(`[data-plane="${p}"] [data-testid="rt-plane-layer"] path[data-roi][d^="M"]`).count(), { timeout: 30000 }).toBeGreaterThan(0);
+    }
+    await page.screenshot({ path: path.join(shotsDir, 'e2e-rt-review-mpr.png') });
+    // The panels fold away and come back.
+    await side.getByRole('button', { name: 'Hide RT panels ›' }).click();
+    expect(await page.getByRole('complementary', { name: 'RT' }).count()).toBe(0);
+    await page.getByRole('button', { name: '‹ RT' }).click();
+    await expect.poll(() => page.getByRole('complementary', { name: 'RT' }).count()).toBe(1);
     expect(s.pageErrors).toEqual([]);
   });
 });

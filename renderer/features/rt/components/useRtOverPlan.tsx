@@ -27,7 +27,9 @@ export interface RtOverPlan {
   rt: RtVolumeData;
   /** The layer for one plane's cell, or undefined when the study has no RT object in the volume's frame. */
   layer: (() => ReactNode) | undefined;
-  /** The RT panel, folded over the planes; null when the study has no RT object in the volume's frame. */
+  /** The RT panels (structure list, dose and plan, DVH), for the view to place; null when the study has no RT object in the volume's frame. */
+  panels: ReactNode;
+  /** The same panels folded over the planes (for views with no room beside them: fusion). */
   panel: ReactNode;
   /** Where "Go to" a structure asked the planes to go (a new object each time), for views that can move there. */
   centreOn: { point: Vec3 } | undefined;
@@ -46,9 +48,8 @@ export function useRtOverPlan(plane: DataPlane, studyUid: string, plan: PlanSlot
         <RtPlaneLayer sets={rt.sets} grid={rt.grid} levels={rt.levels} sliceSpacingMm={SINGLE_PLANE_SPACING_MM} plans={rt.plans} referenceGy={rt.referenceGy} wash={rt.wash} style={rt.style} />
       )
     : undefined;
-  const panel = rt.any ? (
-    <details className="rt-volume-panel" data-testid="rt-volume-panel">
-      <summary>RT: structures, dose, plan, DVH</summary>
+  const panels = rt.any ? (
+    <>
       {rt.sets.length ? (
         <StructureList
           sets={rt.sets}
@@ -69,7 +70,13 @@ export function useRtOverPlan(plane: DataPlane, studyUid: string, plan: PlanSlot
         <DosePanel doses={rt.doses} plans={rt.plans} view={rt.view} onView={rt.setView} levels={rt.legend} referenceGy={rt.referenceGy} maxGy={rt.grid?.maxGy} status={rt.status} />
       ) : null}
       {rt.grid && rt.dose && rt.sets.length ? <DvhPanel rois={rt.sets.flatMap((s) => s.rois)} grid={rt.grid} doseDataset={rt.dose.dataset} /> : null}
+    </>
+  ) : null;
+  const panel = panels ? (
+    <details className="rt-volume-panel" data-testid="rt-volume-panel">
+      <summary>RT: structures, dose, plan, DVH</summary>
+      {panels}
     </details>
   ) : null;
-  return { rt, layer, panel, centreOn };
+  return { rt, layer, panels, panel, centreOn };
 }

@@ -27,6 +27,7 @@ export function MprPane({ plane, series, label = 'MPR', preset, vrPreset }: MprP
   // The plan depends on the texture choice: a new plan rebuilds the volume with it.
   const { result, entries, modality, error: loadError } = useVolumePlan(plane, series, label, halfFloat);
   const [viewError, setError] = useState<string>();
+  const [rtSide, setRtSide] = useState(true);
   // A viewer error belongs to the series it happened on.
   useEffect(() => setError(undefined), [series]);
   const error = loadError ?? viewError;
@@ -62,7 +63,7 @@ export function MprPane({ plane, series, label = 'MPR', preset, vrPreset }: MprP
       </div>
     );
   }
-  return (
+  const views = (
     <>
       <label className="texture-choice" title="Half the GPU memory of 32-bit float textures where 16-bit textures are not available; values beyond ±2048 are rounded on screen.">
         <input
@@ -75,7 +76,6 @@ export function MprPane({ plane, series, label = 'MPR', preset, vrPreset }: MprP
         />{' '}
         Half-float textures
       </label>
-      {rt.panel}
       {studyPhases.candidates.length >= 2 ? (
         <div className="volume-notices study-phases" role="status" data-testid="study-phases">
           This series is one phase of a 4DCT: the study holds {studyPhases.candidates.length} phase series.{' '}
@@ -97,5 +97,24 @@ export function MprPane({ plane, series, label = 'MPR', preset, vrPreset }: MprP
         {...(rt.centreOn ? { centreOn: rt.centreOn } : {})}
       />
     </>
+  );
+  if (!rt.panels) return views;
+  // An RT study: the structure list, dose and plan and DVH panels beside the planes (the RT review layout).
+  return (
+    <div className="mpr-rt-split">
+      <div className="mpr-rt-main">{views}</div>
+      {rtSide ? (
+        <aside className="rt-volume-side" aria-label="RT">
+          <button type="button" className="rt-side-toggle" onClick={() => setRtSide(false)} title="Hide the RT panels (the planes widen)">
+            Hide RT panels ›
+          </button>
+          {rt.panels}
+        </aside>
+      ) : (
+        <button type="button" className="rt-side-show" onClick={() => setRtSide(true)}>
+          ‹ RT
+        </button>
+      )}
+    </div>
   );
 }

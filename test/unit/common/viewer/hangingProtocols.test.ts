@@ -131,13 +131,14 @@ describe('chooseHangingProtocol with the built-in protocols', () => {
     expect(choice.viewports.map((v) => v.series)).toEqual([t1, t2, undefined, dwi]);
   });
 
-  it('a planning CT with its RT Plan or Dose opens in RT review (before the chest protocol), the CT as a stack', () => {
+  it('a planning CT with its RT Plan or Dose opens in RT review (before the chest protocol), the CT in MPR 1+3', () => {
     const ct = series('CT', 'Planning CT 2.5mm', 120, { sliceThickness: 2.5 });
     const scout = series('CT', 'Topogram', 1);
     const rt = [series('RTSTRUCT', 'Structures', 1), series('RTPLAN', 'Plan', 1), series('RTDOSE', 'Dose', 1)];
     const choice = chooseHangingProtocol({ modalities: ['CT', 'RTSTRUCT', 'RTPLAN', 'RTDOSE'], bodyPart: 'CHEST' }, [scout, ...rt, ct], builtIn);
     expect(choice.protocol.id).toBe('rt-review');
-    expect(choice.viewports.map((v) => [v.spec.view, v.series])).toEqual([['stack', ct]]);
+    expect(choice.protocol.layout).toBe('mpr1+3');
+    expect(choice.viewports.map((v) => [v.spec.view, v.series])).toEqual([['axial', ct], ['sagittal', ct], ['coronal', ct], ['3d', ct]]);
     expect(chooseHangingProtocol({ modalities: ['CT', 'RTDOSE'] }, [ct, rt[2]!], builtIn).protocol.id).toBe('rt-review');
     // Structures alone are not a plan review.
     expect(chooseHangingProtocol({ modalities: ['CT', 'RTSTRUCT'], bodyPart: 'CHEST' }, [ct, rt[0]!], builtIn).protocol.id).toBe('ct-chest');
