@@ -184,6 +184,9 @@ export const rtSuite: Suite = {
       try {
         const { page, host } = session;
         for (let i = -ctx.options.warmups; i < (ctx.options.quick ? 2 : ctx.options.runs); i++) {
+          // The host's URL carries the token in its fragment: going to it again from itself is a same-document
+          // navigation (the page stays, the study stays open). A blank page in between makes each open a fresh page.
+          await page.goto('about:blank');
           await page.goto(host.url);
           const row = page.locator('tr[data-study-uid]').first();
           await row.waitFor({ timeout: 60000 });

@@ -20,7 +20,7 @@ export { loadFrameValues, type FrameValues } from './volume/phasePixels';
 export { FusionViewports, FUSION_COLORMAPS, type FusionMode, type FusionPlane, type FusionSettings } from './react/FusionViewports';
 // PET/CT: the PET alone and its rotating MIP; canvas ↔ patient mm for layers over a plane (ROIs).
 export { PetMipViewports } from './react/PetMipViewports';
-export { planeProjectionOf, onPlaneChange, watchPlaneSampling, type PlaneProjection } from './react/planeProjection';
+export { planeProjectionOf, onPlaneChange, watchPlaneSampling, viewportElementIn, type PlaneProjection } from './react/planeProjection';
 export { setViewportWindow, viewportWindow } from './volume/volumeWindow';
 export { registerInWorker, type RegistrationRun } from './registration/registerInWorker';
 export type { RegistrationVolume } from './volume/registrationVolume';

@@ -3,4 +3,4 @@ export { SuvPanel, type SuvPanelProps } from './components/SuvPanel';
 export { useSeriesSuv, type SeriesSuv, type SuvField } from './components/useSeriesSuv';
 export { suvReadout, overlayLine, formatFactor, formatSuv } from './model/suvModel';
 export { SegOutlineLayer } from './components/SegOutlineLayer';
-export { useLoadedSeg, type LoadedSeg } from './components/useSegmentSuv';
+export { useLoadedSeg, useSeriesSeg, type LoadedSeg } from './components/useSegmentSuv';

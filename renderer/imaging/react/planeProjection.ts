@@ -41,6 +41,15 @@ export function planeProjectionOf(element: HTMLElement | null | undefined): Plan
 }
 
 /**
+ * The cornerstone element a layer placed in `host` draws over: a fusion cell's base layer, the host itself when it is
+ * a viewport (an MPR plane's cell), or the viewport inside it (a stack cell's canvas area).
+ */
+export function viewportElementIn(host: HTMLElement | null | undefined): HTMLElement | undefined {
+  if (!host) return undefined;
+  return host.querySelector<HTMLElement>('[data-layer="base"]') ?? (host.classList.contains('viewport') ? host : (host.querySelector<HTMLElement>('.viewport') ?? host));
+}
+
+/**
  * Calls back when the element's camera changes (scroll, pan, zoom), it becomes enabled or it renders again (a
  * resize re-centres the image without a camera event); returns the unsubscribe.
  */

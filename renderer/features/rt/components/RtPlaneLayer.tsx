@@ -11,7 +11,7 @@ import type { RtPlan } from '../../../../common/rt/rtPlan';
 import { doseOnPlane, isodoseSegments, segmentsPath } from '../../../../common/rt/isodose';
 import { closedPlanes } from '../../../../common/rt/structureSet';
 import { structureMaskOnPlane } from '../../../../common/rt/structureMask';
-import { planeProjectionOf, watchPlaneSampling } from '../../../imaging';
+import { planeProjectionOf, viewportElementIn, watchPlaneSampling } from '../../../imaging';
 import { washColour, type IsodoseLevel } from '../model/doseDisplay';
 import { drawablePlan } from './BeamLayer';
 import { roiColour, type StructureStyle } from './StructureLayer';
@@ -58,7 +58,7 @@ export function RtPlaneLayer({ sets, grid, levels, sliceSpacingMm, plans = NO_PL
   useEffect(() => {
     // The plane's viewport: the cell itself in MPR; in a fusion cell, its base layer (the overlay layer copies its camera).
     const host = ref.current?.parentElement;
-    const element = host?.querySelector<HTMLElement>('[data-layer="base"]') ?? host;
+    const element = viewportElementIn(host);
     if (!host || !element) return;
     const stop = watchPlaneSampling(element, SAMPLE_PX, (sampling, vp) => {
       const o = sampling.origin;

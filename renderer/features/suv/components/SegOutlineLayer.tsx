@@ -1,12 +1,13 @@
 /**
- * The outlines of a PET's DICOM SEG segments over one fused PET/CT plane (issue #17): each segment's mask (on the
- * PET grid, the one the SUV table counts: common/seg) sampled on the plane as it is shown and outlined by marching
- * squares, in the segment's colour; recomputed when the camera moves. Never takes the mouse.
+ * The outlines of DICOM SEG segments over one plane (issue #17): a fused PET/CT plane, an MPR plane, a fused plane or
+ * a stack cell's image. Each segment's mask (on its series' grid — for a PET, the one the SUV table counts:
+ * common/seg) sampled on the plane as it is shown and outlined by marching squares, in the segment's colour;
+ * recomputed when the camera moves or the image changes. Never takes the mouse.
  */
 import { useEffect, useRef, useState } from 'react';
 import { isodoseSegments, segmentsPath } from '../../../../common/rt/isodose';
 import { maskOnPlane } from '../../../../common/seg/maskOnPlane';
-import { watchPlaneSampling } from '../../../imaging';
+import { viewportElementIn, watchPlaneSampling } from '../../../imaging';
 import type { LoadedSeg } from './useSegmentSuv';
 
 const SAMPLE_PX = 2;
@@ -16,7 +17,7 @@ export function SegOutlineLayer({ loaded }: { loaded: LoadedSeg | undefined }) {
   const ref = useRef<SVGSVGElement | null>(null);
   const [paths, setPaths] = useState<{ key: string; segment: number; colour: string; d: string }[]>([]);
   useEffect(() => {
-    const element = ref.current?.parentElement?.querySelector<HTMLElement>('[data-layer="base"]') ?? undefined;
+    const element = viewportElementIn(ref.current?.parentElement);
     if (!element || !loaded) return;
     return watchPlaneSampling(element, SAMPLE_PX, (plane) => {
       const out: typeof paths = [];

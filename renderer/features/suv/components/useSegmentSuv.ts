@@ -82,6 +82,11 @@ async function load(plane: DataPlane, studyUid: string, seriesUid: string, metad
     }
   };
   await Promise.all(Array.from({ length: 6 }, worker));
+  return { grid, segs: await segMasks(plane, studyUid, segs, grid, signal) };
+}
+
+/** Each SEG instance's segments as masks on `grid` (its slices' SOP Instance UIDs place the frames). */
+async function segMasks(plane: DataPlane, studyUid: string, segs: readonly DicomJsonDataset[], grid: PetGrid, signal?: AbortSignal): Promise<LoadedSeg['segs']> {
   const loaded: LoadedSeg['segs'] = [];
   for (const segDs of segs) {
     const sop = getString(segDs, Tag.SOPInstanceUID)!;
@@ -93,7 +98,34 @@ async function load(plane: DataPlane, studyUid: string, seriesUid: string, metad
     const { segments, warnings } = segToMasks(segDs, findPixelData(bytes), { ...grid.volume, sopInstanceUids: uids });
     loaded.push({ sop, description: getString(segDs, Tag.SeriesDescription)?.trim() ?? '', masks: segments, warnings });
   }
-  return { grid, segs: loaded };
+  return loaded;
+}
+
+/**
+ * The SEGs of the study that segment a series (a CT, an MR …), as masks on its grid, for outlines over its stack, MPR
+ * and fused planes (issue #17). Only the geometry of the series is used: its voxels are not fetched. Undefined while
+ * loading, when the study has none, or when they cannot be placed (`error` says why).
+ */
+export function useSeriesSeg(plane: DataPlane, ids: { studyInstanceUid: string; seriesInstanceUid: string } | undefined, metadata: readonly DicomJsonDataset[] | undefined): { loaded?: LoadedSeg; error?: string } {
+  const [state, setState] = useState<{ loaded?: LoadedSeg; error?: string }>({});
+  const studyUid = ids?.studyInstanceUid;
+  const seriesUid = ids?.seriesInstanceUid;
+  useEffect(() => {
+    setState({});
+    if (!studyUid || !seriesUid || !metadata?.length) return;
+    const ctl = new AbortController();
+    (async () => {
+      const segs = await segsOf(plane, studyUid, seriesUid, ctl.signal);
+      if (!segs.length) return undefined;
+      const grid = petGrid(metadata, false);
+      return { grid, segs: await segMasks(plane, studyUid, segs, grid, ctl.signal) };
+    })().then(
+      (loaded) => !ctl.signal.aborted && setState(loaded ? { loaded } : {}),
+      (err: Error) => !ctl.signal.aborted && err.name !== 'AbortError' && setState({ error: `The segmentation could not be shown: ${err.message}` }),
+    );
+    return () => ctl.abort();
+  }, [plane, studyUid, seriesUid, metadata]);
+  return state;
 }
 
 /**

@@ -16,8 +16,11 @@ export interface PetGrid {
   instances: DicomJsonDataset[];
 }
 
-/** The grid (and an empty Float32 volume) of a PET series; throws with a reason the panel shows. */
-export function petGrid(metadata: readonly DicomJsonDataset[]): PetGrid {
+/**
+ * The grid (and an empty Float32 volume) of a PET series; throws with a reason the panel shows. `voxels` false: the
+ * geometry only (an empty data array), for SEG outlines over a series whose voxels are never read here.
+ */
+export function petGrid(metadata: readonly DicomJsonDataset[], voxels = true): PetGrid {
   const g = analyzeSeriesGeometry(metadata);
   if (!g.ok) throw new Error(g.refusal ?? 'The PET series does not form a volume');
   if (!g.orientation) throw new Error('The PET series has no Image Orientation (Patient)');
@@ -37,7 +40,7 @@ export function petGrid(metadata: readonly DicomJsonDataset[]): PetGrid {
       spacing: [g.spacing.column, g.spacing.row, len],
       origin: [first[0], first[1], first[2]],
       direction: [row[0], col[0], kDir[0]!, row[1], col[1], kDir[1]!, row[2], col[2], kDir[2]!],
-      data: new Float32Array(g.columns * g.rows * nz),
+      data: new Float32Array(voxels ? g.columns * g.rows * nz : 0),
     },
     instances: slices.map((s) => s.instance),
   };

@@ -17,6 +17,7 @@ import { ColormapSelect, FractionSlider } from './OverlayControls';
 import { pacsApi, useSendTargets } from '../../pacs/useSendTargets';
 import { useVolumePlan } from './useVolumePlan';
 import { useRtOverPlan } from '../../rt';
+import { SegOutlineLayer, useSeriesSeg } from '../../suv';
 import type { DataPlane } from '../../../platform/platform';
 
 export interface FusionPaneProps {
@@ -165,6 +166,18 @@ export function FusionPane({ plane, base, overlay }: FusionPaneProps) {
   const plans = useMemo(() => (basePlan.result?.ok && overPlan.result?.ok ? { base: basePlan.result.plan, overlay: overPlan.result.plan } : undefined), [basePlan.result, overPlan.result]);
   // RT structures, dose and plan of the base's frame of reference over the fused planes (issue #17).
   const rt = useRtOverPlan(plane, base.studyInstanceUid, plans?.base);
+  // DICOM SEGs of the base series, outlined on the fused planes.
+  const baseMetadata = useMemo(() => (basePlan.entries ? [...new Set(basePlan.entries.map((e) => e.metadata))] : undefined), [basePlan.entries]);
+  const seg = useSeriesSeg(plane, plans ? base : undefined, baseMetadata);
+  const cellOverlay =
+    rt.layer || seg.loaded
+      ? () => (
+          <>
+            {rt.layer?.()}
+            {seg.loaded ? <SegOutlineLayer loaded={seg.loaded} /> : null}
+          </>
+        )
+      : undefined;
   const problem = error ?? basePlan.error ?? overPlan.error ?? (basePlan.result && !basePlan.result.ok ? `Base: ${basePlan.result.refusal}` : undefined) ?? (overPlan.result && !overPlan.result.ok ? `Overlay: ${overPlan.result.refusal}` : undefined);
   if (problem) return <div className="empty" role="alert">Fusion is not available: {problem}</div>;
   if (!plans || !found.searched) return <div className="empty">Preparing the fusion…</div>;
@@ -277,7 +290,7 @@ export function FusionPane({ plane, base, overlay }: FusionPaneProps) {
         </div>
       ) : null}
       {rt.panel}
-      <FusionViewports base={plans.base} overlay={plans.overlay} transform={transform} settings={settings} dataPlaneHeaders={plane.headers} label="Fusion" onError={setError} onVolumes={setVolumes} onAdjust={onAdjust} {...(rt.layer ? { cellOverlay: rt.layer } : {})} />
+      <FusionViewports base={plans.base} overlay={plans.overlay} transform={transform} settings={settings} dataPlaneHeaders={plane.headers} label="Fusion" onError={setError} onVolumes={setVolumes} onAdjust={onAdjust} {...(cellOverlay ? { cellOverlay } : {})} />
     </div>
   );
 }

@@ -9,6 +9,7 @@ import { useVolumePlan } from './useVolumePlan';
 import { ViewerPane } from './ViewerPane';
 import type { DataPlane } from '../../../platform/platform';
 import { useRtOverPlan } from '../../rt';
+import { SegOutlineLayer, useSeriesSeg } from '../../suv';
 import { PhasesPane, useStudyPhases } from '../../phases';
 import { splitPhases } from '../../../../common/volume/respiratoryPhases';
 
@@ -42,6 +43,18 @@ export function MprPane({ plane, series, label = 'MPR', preset, vrPreset }: MprP
   }, [result, entries, series]);
   // RT structures and dose of the study over the three planes (issue #17).
   const rt = useRtOverPlan(plane, series.studyInstanceUid, plan, true);
+  // DICOM SEGs of this series, outlined on the planes.
+  const seriesMetadata = useMemo(() => (entries ? [...new Set(entries.map((e) => e.metadata))] : undefined), [entries]);
+  const seg = useSeriesSeg(plane, plan ? series : undefined, seriesMetadata);
+  const planeOverlay =
+    rt.layer || seg.loaded
+      ? () => (
+          <>
+            {rt.layer?.()}
+            {seg.loaded ? <SegOutlineLayer loaded={seg.loaded} /> : null}
+          </>
+        )
+      : undefined;
   // A phase of a 4DCT exported one series per phase: the study's other phases, on request.
   const studyPhases = useStudyPhases(plane, series);
   if (studyPhases.state === 'ready' && studyPhases.phases && studyPhases.entries) {
@@ -93,7 +106,7 @@ export function MprPane({ plane, series, label = 'MPR', preset, vrPreset }: MprP
         vrPreset={vrPreset && VR_PRESETS.some((p) => p.id === vrPreset) ? vrPreset : modality === 'MR' ? 'MR-Default' : 'CT-Bone'}
         initialWindow={windowPresetById(preset)}
         onError={setError}
-        {...(rt.layer ? { planeOverlay: rt.layer } : {})}
+        {...(planeOverlay ? { planeOverlay } : {})}
         {...(rt.centreOn ? { centreOn: rt.centreOn } : {})}
       />
     </>

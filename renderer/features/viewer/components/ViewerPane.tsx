@@ -9,7 +9,7 @@ import { MeasurementList } from './MeasurementList';
 import { StackOverlay } from './StackOverlay';
 import { StackToolbar } from './StackToolbar';
 import { getDicomJson } from '../../../platform/dicomweb';
-import { SuvPanel, overlayLine, suvReadout, useSeriesSuv } from '../../suv';
+import { SegOutlineLayer, SuvPanel, overlayLine, suvReadout, useSeriesSeg, useSeriesSuv } from '../../suv';
 import type { DataPlane } from '../../../platform/platform';
 import { useRtReview } from '../../rt';
 
@@ -127,6 +127,9 @@ export function ViewerPane({ plane, series, label = 'Main viewport', caption, on
       if (target !== undefined && target !== index) viewport.current?.run({ kind: 'scroll', delta: target - index });
     },
   });
+  // DICOM SEGs of this series, outlined on the image shown.
+  const seriesMetadata = useMemo(() => (entries ? [...new Set(entries.map((e) => e.metadata))] : undefined), [entries]);
+  const seg = useSeriesSeg(plane, entries ? series : undefined, seriesMetadata);
   // The models count pixels from the first pixel's centre (0, 0 = Image Position); the viewport's image
   // coordinates from its corner (cornerstone: 0.5, 0.5 = the first pixel's centre).
   const centreToCanvas = (column: number, row: number) => viewport.current?.imageToCanvas(column + 0.5, row + 0.5);
@@ -176,6 +179,7 @@ export function ViewerPane({ plane, series, label = 'Main viewport', caption, on
           <StackOverlay first={first} current={current} view={view} {...(suv ? { suv: overlayLine(suvResult) } : {})} />
           {caption ? <div className="pane-caption">{caption}</div> : null}
           {rt.layers}
+          {seg.loaded ? <SegOutlineLayer loaded={seg.loaded} /> : null}
           {from && to ? (
             <svg className="reference-line" data-testid="reference-line" aria-hidden="true">
               <line x1={from[0]} y1={from[1]} x2={to[0]} y2={to[1]} />
