@@ -9,8 +9,7 @@ import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { decodePng } from '../support/png';
-import { shotsDir, startE2eSession, type E2eSession } from '../support/e2eSession';
-import { waitForRenderedImage } from '../support/viewerPage';
+import { openSeries, shotsDir, startE2eSession, type E2eSession } from '../support/e2eSession';
 import { writeFourDct, type FourDct } from '../support/fourDct';
 
 interface SphereRows {
@@ -78,18 +77,6 @@ async function checkEveryPhase(page: Page, fourDct: FourDct, shotPrefix: string)
   await expect.poll(() => pane.getAttribute('data-phase')).toBe('0');
 }
 
-/** From the study list to one series of one study (the store holds both layouts, with the same patient). */
-async function openStudySeries(page: Page, url: string, studyUid: string, seriesUid: string): Promise<void> {
-  await page.goto(url);
-  const row = page.locator(`tr[data-study-uid="${studyUid}"]`);
-  await row.waitFor({ timeout: 60000 });
-  await row.click();
-  const series = page.locator(`li[data-series-uid="${seriesUid}"]`);
-  await series.waitFor({ timeout: 60000 });
-  await series.click();
-  await waitForRenderedImage(page);
-}
-
 describe('4DCT phases in the viewer', () => {
   let s: E2eSession;
   let fourDct: FourDct;
@@ -112,7 +99,7 @@ describe('4DCT phases in the viewer', () => {
   it('opens the series as ten phases and shows the sphere at each phase’s position, the MIP spanning the motion', async () => {
     const { page, host } = s;
     const { truth } = fourDct;
-    await openStudySeries(page, host.url, truth.studyUid, truth.seriesUids[0]!);
+    await openSeries(page, host.url, truth.seriesUids[0]!, false, truth.studyUid);
     await page.getByRole('button', { name: 'MPR 1+3' }).click();
     const pane = page.getByTestId('phases-layout');
     await expect.poll(() => pane.getAttribute('data-state'), { timeout: 120000 }).toBe('ready');
@@ -171,7 +158,7 @@ describe('4DCT phases in the viewer', () => {
     const { page, host } = s;
     const { truth } = perPhase;
     // Open the 30 % series: on its own it is one volume, shown in MPR as usual, with the offer of all ten phases.
-    await openStudySeries(page, host.url, truth.studyUid, truth.phases[3]!.seriesUid);
+    await openSeries(page, host.url, truth.phases[3]!.seriesUid, false, truth.studyUid);
     await page.getByRole('button', { name: 'MPR 1+3' }).click();
     const offer = page.getByTestId('study-phases');
     await expect.poll(() => offer.textContent(), { timeout: 60000 }).toContain('the study holds 10 phase series');

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readDicomFile } from '../support/dicomFiles';
 import { writeSeriesCopy } from '../support/derivedSeries';
 import { shotsDir, startE2eSession, type E2eSession } from '../support/e2eSession';
-import { waitForFusionReady } from '../support/fusionPage';
+import { fuseSeries } from '../support/fusionPage';
 import { writeRtPhantom, type RtPhantom } from '../support/rtPhantom';
 
 const COPY_ROOT = '2.25.1732050807568877293527.17.9';
@@ -57,15 +57,7 @@ describe('RT over a fusion', () => {
     const { page, host } = s;
     await page.goto(host.url);
     await page.locator('tr[data-study-uid]').first().click();
-    await page.getByRole('button', { name: '1×2', exact: true }).click();
-    await page.locator('[data-cell="0"]').click();
-    await page.locator(`li[data-series-uid="${ctSeries}"]`).click();
-    await page.locator('[data-cell="0"] .viewport[data-state="ready"]').waitFor({ timeout: 60000 });
-    await page.locator('[data-cell="1"]').click({ position: { x: 50, y: 100 } });
-    await page.locator(`li[data-series-uid="${COPY_ROOT}.2"]`).click();
-    await page.locator('[data-cell="1"] .viewport[data-state="ready"]').waitFor({ timeout: 60000 });
-    await page.getByRole('button', { name: 'Fusion', exact: true }).click();
-    await waitForFusionReady(page);
+    await fuseSeries(page, ctSeries, `${COPY_ROOT}.2`);
 
     const { sigmaMm, peakGy } = phantom.truth;
     const level = (gy: number) => Math.sqrt(2 * sigmaMm ** 2 * Math.log(peakGy / gy));

@@ -9,7 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readDicomFile } from '../support/dicomFiles';
 import { writeSeriesCopy } from '../support/derivedSeries';
 import { openSeries, shotsDir, startE2eSession, type E2eSession } from '../support/e2eSession';
-import { waitForFusionReady } from '../support/fusionPage';
+import { fuseSeries } from '../support/fusionPage';
 import { writeRtPhantom } from '../support/rtPhantom';
 import { writeSphereSeg, type SegPhantom } from '../support/segPhantom';
 import { hookCall } from '../support/viewerPage';
@@ -86,15 +86,7 @@ describe('SEG outlines over a CT in every view', () => {
     await page.screenshot({ path: path.join(shotsDir, 'e2e-seg-mpr.png') });
 
     // Fusion of the CT (base) with a second series of its frame: the base's SEG on the fused planes.
-    await page.getByRole('button', { name: '1×2', exact: true }).click();
-    await page.locator('[data-cell="0"]').click();
-    await page.locator(`li[data-series-uid="${ctSeries}"]`).click();
-    await page.locator('[data-cell="0"] .viewport[data-state="ready"]').waitFor({ timeout: 60000 });
-    await page.locator('[data-cell="1"]').click({ position: { x: 50, y: 100 } });
-    await page.locator(`li[data-series-uid="${copyRoot}.2"]`).click();
-    await page.locator('[data-cell="1"] .viewport[data-state="ready"]').waitFor({ timeout: 60000 });
-    await page.getByRole('button', { name: 'Fusion', exact: true }).click();
-    await waitForFusionReady(page);
+    await fuseSeries(page, ctSeries, `${copyRoot}.2`);
     for (const plane of ['axial', 'coronal']) {
       const sel = `.fusion-cell[aria-label="Fusion ${plane}"] [data-testid="seg-outline-layer"] path[data-segment="1"]`;
       await expect.poll(async () => (await pathPoints(page, sel)).length, { timeout: 60000 }).toBeGreaterThan(20);

@@ -85,10 +85,11 @@ export async function startE2eSession(options: E2eSessionOptions): Promise<E2eSe
 }
 
 /** From the study list (first study) to the series shown in the main viewport with a rendered image. */
-export async function openSeries(page: Page, url: string, seriesInstanceUid: string, reload = false): Promise<void> {
+export async function openSeries(page: Page, url: string, seriesInstanceUid: string, reload = false, studyInstanceUid?: string): Promise<void> {
   if (reload) await page.reload();
   else await page.goto(url);
-  const row = page.locator('tr[data-study-uid]').first();
+  // The first study, or the one named (a store with several studies of one patient).
+  const row = studyInstanceUid ? page.locator(`tr[data-study-uid="${studyInstanceUid}"]`) : page.locator('tr[data-study-uid]').first();
   await row.waitFor({ timeout: 60000 });
   await row.click();
   const series = page.locator(`li[data-series-uid="${seriesInstanceUid}"]`);

@@ -16,8 +16,7 @@ import { findStudyRegistration } from './foundRegistration';
 import { ColormapSelect, FractionSlider } from './OverlayControls';
 import { pacsApi, useSendTargets } from '../../pacs/useSendTargets';
 import { useVolumePlan } from './useVolumePlan';
-import { useRtOverPlan } from '../../rt';
-import { SegOutlineLayer, useSeriesSeg } from '../../suv';
+import { usePlaneLayers } from './usePlaneLayers';
 import type { DataPlane } from '../../../platform/platform';
 
 export interface FusionPaneProps {
@@ -164,20 +163,8 @@ export function FusionPane({ plane, base, overlay }: FusionPaneProps) {
   };
 
   const plans = useMemo(() => (basePlan.result?.ok && overPlan.result?.ok ? { base: basePlan.result.plan, overlay: overPlan.result.plan } : undefined), [basePlan.result, overPlan.result]);
-  // RT structures, dose and plan of the base's frame of reference over the fused planes (issue #17).
-  const rt = useRtOverPlan(plane, base.studyInstanceUid, plans?.base);
-  // DICOM SEGs of the base series, outlined on the fused planes.
-  const baseMetadata = useMemo(() => (basePlan.entries ? [...new Set(basePlan.entries.map((e) => e.metadata))] : undefined), [basePlan.entries]);
-  const seg = useSeriesSeg(plane, plans ? base : undefined, baseMetadata);
-  const cellOverlay =
-    rt.layer || seg.loaded
-      ? () => (
-          <>
-            {rt.layer?.()}
-            {seg.loaded ? <SegOutlineLayer loaded={seg.loaded} /> : null}
-          </>
-        )
-      : undefined;
+  // RT structures, dose and plan of the base's frame of reference, and the base's SEGs, over the fused planes (#17).
+  const { rt, overlay: cellOverlay } = usePlaneLayers(plane, base, plans?.base, basePlan.entries);
   const problem = error ?? basePlan.error ?? overPlan.error ?? (basePlan.result && !basePlan.result.ok ? `Base: ${basePlan.result.refusal}` : undefined) ?? (overPlan.result && !overPlan.result.ok ? `Overlay: ${overPlan.result.refusal}` : undefined);
   if (problem) return <div className="empty" role="alert">Fusion is not available: {problem}</div>;
   if (!plans || !found.searched) return <div className="empty">Preparing the fusion…</div>;

@@ -8,8 +8,7 @@ import { chooseHalfFloatTextures, halfFloatChosen, MprViewports, VR_PRESETS, win
 import { useVolumePlan } from './useVolumePlan';
 import { ViewerPane } from './ViewerPane';
 import type { DataPlane } from '../../../platform/platform';
-import { useRtOverPlan } from '../../rt';
-import { SegOutlineLayer, useSeriesSeg } from '../../suv';
+import { usePlaneLayers } from './usePlaneLayers';
 import { PhasesPane, useStudyPhases } from '../../phases';
 import { splitPhases } from '../../../../common/volume/respiratoryPhases';
 
@@ -41,20 +40,8 @@ export function MprPane({ plane, series, label = 'MPR', preset, vrPreset }: MprP
     const split = splitPhases(datasets.map((dataset) => ({ seriesUid: series.seriesInstanceUid, seriesDescription: series.seriesDescription, dataset })));
     return split.kind === 'phases' ? split : undefined;
   }, [result, entries, series]);
-  // RT structures and dose of the study over the three planes (issue #17).
-  const rt = useRtOverPlan(plane, series.studyInstanceUid, plan, true);
-  // DICOM SEGs of this series, outlined on the planes.
-  const seriesMetadata = useMemo(() => (entries ? [...new Set(entries.map((e) => e.metadata))] : undefined), [entries]);
-  const seg = useSeriesSeg(plane, plan ? series : undefined, seriesMetadata);
-  const planeOverlay =
-    rt.layer || seg.loaded
-      ? () => (
-          <>
-            {rt.layer?.()}
-            {seg.loaded ? <SegOutlineLayer loaded={seg.loaded} /> : null}
-          </>
-        )
-      : undefined;
+  // RT structures and dose of the study, and the series' SEGs, over the three planes (issue #17).
+  const { rt, overlay: planeOverlay } = usePlaneLayers(plane, series, plan, entries, true);
   // A phase of a 4DCT exported one series per phase: the study's other phases, on request.
   const studyPhases = useStudyPhases(plane, series);
   if (studyPhases.state === 'ready' && studyPhases.phases && studyPhases.entries) {
