@@ -1,7 +1,8 @@
 /**
  * The `dokuei` command. Runs the same services as the app, in plain Node.
  *   dokuei inspect FILE... [--json]
- *   dokuei import PATH... [--data-dir DIR] [--json]
+ *   dokuei import PATH... [--study UID]... [--data-dir DIR] [--json]
+ *   dokuei dicomdir DICOMDIR [--json]
  *   dokuei store ls [--data-dir DIR] [--json]
  *   dokuei nodes list|echo NAME, dokuei query …, dokuei retrieve STUDY_UID [--node NAME]
  *   dokuei archive ls|usage|verify|pin STUDY|unpin STUDY|evict STUDY [--archive DIR] [--json]
@@ -17,6 +18,7 @@ import { parseArgs } from 'node:util';
 import { formatDicomDate } from '../../common/dicom/dicomJson';
 import { studyFromDicomJson } from '../../common/dicom/model';
 import { importPaths } from '../services/store/importPaths';
+import { dicomdirInstances, readDicomdir } from '../services/store/dicomdir';
 import { defaultDataDir } from '../services/dataDir';
 import { VERSION } from '../services/version';
 import { inspectFiles } from '../services/dicom/inspect';
@@ -46,7 +48,12 @@ Usage:
                                           given with a lossless file of the same image (same SOP Instance UID
                                           or its Source Image Sequence), also gets maxDifferenceFromLossless
                                           (modality values) and losslessReference
-  dokuei import PATH... [--json]          import files/folders into the local (encrypted) archive
+  dokuei import PATH... [--study UID]... [--json]
+                                          import files/folders into the local (encrypted) archive; a
+                                          DICOMDIR imports the files its records name (--study: only those
+                                          studies) and reports the ones missing from the media
+  dokuei dicomdir DICOMDIR [--json]       what a DICOMDIR holds (patients, studies, series, images) and the
+                                          files it names that the media lacks; imports nothing
   dokuei store ls [--json]                list the studies in the local store
   dokuei nodes list [--json]              the configured PACS nodes
   dokuei nodes echo NAME [--json]         C-ECHO / DICOMweb ping of one node
@@ -165,9 +172,15 @@ export async function run(argv: string[]): Promise<number> {
       const audit = await openAudit();
       const before = archiveCensus(store);
       const tty = process.stderr.isTTY && !values.json;
-      const result = await importPaths(store, rest, (done, total) => {
-        if (tty) process.stderr.write(`\rImporting ${done}/${total}…`);
-      });
+      const studies = values.study?.length ? new Set(values.study.flatMap((v) => v.split(',')).map((v) => v.trim()).filter(Boolean)) : undefined;
+      const result = await importPaths(
+        store,
+        rest,
+        (done, total) => {
+          if (tty) process.stderr.write(`\rImporting ${done}/${total}…`);
+        },
+        studies ? { studies } : {},
+      );
       if (tty) process.stderr.write('\n');
       const event = importAuditEvent(processAuditContext(), store, before, archiveCensus(store), rest.map((p) => path.resolve(p)), result);
       await store.close();
@@ -183,6 +196,26 @@ export async function run(argv: string[]): Promise<number> {
         for (const c of result.conflicts) out(`  ${c.path}: ${c.reason}${c.keptAs ? ` (${c.keptAs})` : ''}`);
       }
       return result.failed.length ? 1 : 0;
+    }
+    case 'dicomdir': {
+      if (rest.length !== 1) throw new UsageError('dicomdir needs one DICOMDIR path');
+      const contents = await readDicomdir(rest[0]!);
+      if (values.json) out(JSON.stringify(contents, null, 2));
+      else {
+        const count = dicomdirInstances(contents).length;
+        out(`${contents.dicomdir}${contents.fileSetId ? ` (${contents.fileSetId})` : ''}: ${contents.patients.length} patients, ${count} images${contents.missing.length ? `, ${contents.missing.length} missing from the media` : ''}`);
+        for (const p of contents.patients) {
+          out(`  ${p.patientId}  ${p.patientName || '(no name)'}`);
+          for (const st of p.studies) {
+            const images = st.series.reduce((n, se) => n + se.instances.length, 0);
+            out(`    ${formatDicomDate(st.studyDate)}  ${st.studyDescription ?? ''}  ${st.series.length} series, ${images} images  ${st.studyInstanceUid}`);
+            for (const se of st.series) out(`      ${se.modality} #${se.seriesNumber ?? '?'}  ${se.instances.length} images${se.instances.some((i) => !i.exists) ? ` (${se.instances.filter((i) => !i.exists).length} missing)` : ''}`);
+          }
+        }
+        for (const m of contents.missing) out(`  missing: ${m}`);
+        for (const w of contents.warnings) out(`  warning: ${w}`);
+      }
+      return contents.missing.length ? 1 : 0;
     }
     case 'store': {
       if (rest[0] !== 'ls') throw new UsageError(`unknown store command "${rest[0] ?? ''}" (try: dokuei store ls)`);

@@ -5,13 +5,16 @@
  * instances (completeness.ts), files that are not regular files, broken links and symbolic link loops.
  *
  * A DICOMDIR (Media Storage SOP Class 1.2.840.10008.1.3.10) is an index of the media it sits on, not an
- * instance: given as a path, the folder tree it indexes (its own folder) is imported instead, and that
- * DICOMDIR itself is neither imported nor reported. (A DICOMDIR met inside a folder being imported is
- * reported like any other file that is not an instance.)
+ * instance: given as a path, the files its records name are imported (dicomdir.ts; `studies` narrows them to the
+ * studies chosen), each file the index names but the media lacks is reported as failed, and the DICOMDIR itself is
+ * neither imported nor reported. A DICOMDIR that names no instance (an empty or unreadable index) has its folder
+ * tree imported instead. (A DICOMDIR met inside a folder being imported is reported like any other file that is
+ * not an instance.)
  */
 import { constants, promises as fs } from 'node:fs';
 import path from 'node:path';
 import { describeFailure } from '../dicom/readErrors';
+import { dicomdirInstances, readDicomdir } from './dicomdir';
 import type { InstanceStore } from './instanceStore';
 import { listImportFiles } from './listFiles';
 import { fileKind, fileSystemReason, readRegularFile } from './regularFile';
@@ -42,6 +45,11 @@ export interface ImportOutcome {
   /** Complete copies that differ from the complete copy already stored: kept aside, not served. */
   conflicts: ImportConflict[];
   failed: ImportFailure[];
+}
+
+export interface ImportOptions {
+  /** For a DICOMDIR given as a path: import only these studies' instances (all when absent). */
+  studies?: ReadonlySet<string>;
 }
 
 export const MEDIA_STORAGE_DIRECTORY_SOP_CLASS = '1.2.840.10008.1.3.10';
@@ -103,6 +111,7 @@ export async function importPaths(
   store: InstanceStore,
   paths: readonly string[],
   onProgress?: (done: number, total: number) => void,
+  options: ImportOptions = {},
 ): Promise<ImportOutcome> {
   const files: string[] = [];
   const seen = new Set<string>();
@@ -134,7 +143,15 @@ export async function importPaths(
     else if (!st.isFile()) failed.push({ path: p, reason: `Only regular files are read: this is ${fileKind(st)}` });
     else if (await isDicomdir(p)) {
       indexes.add(path.resolve(p));
-      await addFolder(path.dirname(p));
+      const contents = await readDicomdir(p).catch(() => undefined);
+      const listed = contents ? dicomdirInstances(contents) : [];
+      if (!contents || listed.length === 0) {
+        await addFolder(path.dirname(p));
+        continue;
+      }
+      const chosen = dicomdirInstances(contents, options.studies);
+      add(chosen.filter((i) => i.exists).map((i) => i.file));
+      for (const i of chosen) if (!i.exists) failed.push({ path: path.join(path.dirname(p), ...i.referencedFileId.split('/')), reason: `Listed in the DICOMDIR (${i.referencedFileId}) but not on the media` });
     } else add([p]);
   }
   const outcome: ImportOutcome = { imported: 0, skipped: 0, replaced: 0, conflicts: [], failed };
