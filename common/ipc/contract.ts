@@ -132,8 +132,40 @@ export const StoreSummary = z.object({
 export const ImportRequest = z
   .object({
     paths: z.array(z.string().min(1).max(4096)).min(1).max(1000),
+    /** For a DICOMDIR among the paths: import only these studies (all when absent). */
+    studies: z.array(Uid).min(1).max(1000).optional(),
   })
   .strict();
+
+/** What a DICOMDIR holds, record by record (electron/services/store/dicomdir.ts; `dokuei dicomdir --json` is the same). */
+export const DicomdirListing = z.object({
+  dicomdir: z.string(),
+  fileSetId: z.string().optional(),
+  patients: z.array(
+    z.object({
+      patientId: z.string(),
+      patientName: z.string(),
+      studies: z.array(
+        z.object({
+          studyInstanceUid: z.string(),
+          studyDate: z.string().optional(),
+          studyDescription: z.string().optional(),
+          accessionNumber: z.string().optional(),
+          series: z.array(
+            z.object({
+              seriesInstanceUid: z.string(),
+              modality: z.string(),
+              seriesNumber: z.number().optional(),
+              instances: z.array(z.object({ file: z.string(), referencedFileId: z.string(), sopInstanceUid: z.string().optional(), recordType: z.string(), exists: z.boolean() })),
+            }),
+          ),
+        }),
+      ),
+    }),
+  ),
+  missing: z.array(z.string()),
+  warnings: z.array(z.string()),
+});
 
 export const ImportResult = z.object({
   imported: z.number().int().nonnegative(),
@@ -345,6 +377,8 @@ export const contract = {
       grant: request(z.object({ paths: z.array(z.string().min(1).max(4096)).min(1).max(200) }).strict(), z.object({ granted: z.array(z.string()) })),
       /** Electron only: the native open dialog (files, or folders); what the reader picks is granted. Empty: cancelled. */
       choose: request(z.object({ folders: z.boolean() }).strict(), z.object({ paths: z.array(z.string()) })),
+      /** A DICOMDIR's records (patients, studies, series, images, the files the media lacks), before any import. Picked paths only, as inspect. */
+      readDicomdir: request(z.object({ path: z.string().min(1).max(4096) }).strict(), DicomdirListing),
     },
     nodes: {
       list: request(Empty, z.array(NodeInfo)),

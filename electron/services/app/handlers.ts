@@ -17,7 +17,8 @@ import { isInsecureNode } from '../pacs/dicomweb/transportPolicy';
 import type { InstanceStore } from '../store/instanceStore';
 import type { NodeHealth } from '../pacs/nodeHealth';
 import type { NodeHealthRow } from '../../../common/ipc/contract';
-import { importPaths } from '../store/importPaths';
+import { importPaths, isDicomdir } from '../store/importPaths';
+import { readDicomdir } from '../store/dicomdir';
 import { inspectFile } from '../dicom/inspect';
 import { SuvCorrectionError, SuvSeriesNotFoundError, type SuvCorrections } from '../suv/corrections';
 import { PacsError } from '../pacs/pacsNode';
@@ -199,9 +200,9 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     },
     store: {
       summary: async () => ({ root: deps.store.root, ...deps.store.counts() }),
-      importPaths: async ({ paths }, ctx) => {
+      importPaths: async ({ paths, studies }, ctx) => {
         await grants.check(ctx.windowId, paths);
-        const result = await importPaths(deps.store, paths);
+        const result = await importPaths(deps.store, paths, undefined, studies ? { studies: new Set(studies) } : {});
         const c = deps.store.counts();
         ctx.emit('storeChanged', { studies: c.studies, instances: c.instances });
         return result;
@@ -220,6 +221,11 @@ export function createHandlers(deps: HandlerDeps): Handlers {
       grant: async ({ paths }, ctx) => ({ granted: await grants.grant(ctx.windowId, paths) }),
       choose: async () => {
         throw new DokueiError(ErrorCode.InvalidRequest, 'There is no file dialog in the browser host: type the paths and confirm them');
+      },
+      readDicomdir: async ({ path: file }, ctx) => {
+        await grants.check(ctx.windowId, [file]);
+        if (!(await isDicomdir(file))) throw new DokueiError(ErrorCode.InvalidRequest, `${file} is not a DICOMDIR (a DICOM media directory)`);
+        return readDicomdir(file);
       },
     },
     nodes: {

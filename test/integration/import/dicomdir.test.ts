@@ -6,7 +6,7 @@
  * still found; `dokuei dicomdir --json` and `dokuei import DICOMDIR --study` do the same from the command line.
  */
 import { execFile } from 'node:child_process';
-import { copyFileSync, mkdirSync, renameSync, rmSync } from 'node:fs';
+import { renameSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -14,7 +14,7 @@ import { EncryptedArchive } from '../../../electron/services/archive/encryptedAr
 import { dicomdirInstances, readDicomdir, type DicomdirContents } from '../../../electron/services/store/dicomdir';
 import { importPaths } from '../../../electron/services/store/importPaths';
 import { repoRoot } from '../../support/data';
-import { writeSyntheticSphereSeries } from '../../support/syntheticSeries';
+import { writeDicomdirMedia } from '../../support/dicomdirMedia';
 import { testArchiveEnv, testKeyProvider } from '../../support/testArchive';
 import { makeTempDir, removeDir } from '../../support/tempDir';
 
@@ -35,16 +35,7 @@ describe('DICOMDIR import', () => {
 
   beforeAll(async () => {
     dir = await makeTempDir('dokuei-dicomdir-');
-    media = path.join(dir, 'MEDIA');
-    STUDIES.forEach((s, k) => {
-      const files = writeSyntheticSphereSeries(path.join(dir!, `src${k}`), { slices: s.slices, rows: 16, columns: 16, pixelSpacing: 2, sliceSpacing: 3, patientId: s.patientId, uidRoot: s.root });
-      mkdirSync(path.join(media, `ST${k}`), { recursive: true });
-      // Media file IDs: upper case, at most 8 characters, no extension (PS3.10 8.5).
-      files.forEach((f, i) => copyFileSync(f, path.join(media, `ST${k}`, `IM${i}`)));
-    });
-    // +r: the folders' files; +I: invent the attributes a General Purpose CD profile wants and the synthetic files lack.
-    await run('dcmmkdir', ['+r', '+I', '--output-file', 'DICOMDIR', 'ST0', 'ST1', 'ST2'], { cwd: media, timeout: 60000 });
-    dicomdir = path.join(media, 'DICOMDIR');
+    ({ media, dicomdir } = await writeDicomdirMedia(dir, STUDIES));
     // The media lose one file after indexing; another's name changes case (as Windows-burned CDs read on Linux do).
     rmSync(path.join(media, 'ST1', 'IM2'));
     renameSync(path.join(media, 'ST2', 'IM0'), path.join(media, 'ST2', 'im0'));

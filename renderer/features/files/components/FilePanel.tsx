@@ -1,6 +1,7 @@
 /**
  * Files on this computer: inspect them (what they are, whose they are, every name decoded, sequence items
- * included) and import them into the local store, with each refused file and its reason listed.
+ * included) and import them into the local store, with each refused file and its reason listed. A CD's DICOMDIR
+ * can be read first (its studies listed, the files the media lacks named) and only the chosen studies imported.
  *
  * The services read only paths the reader picked: chosen in the desktop app's file dialog, or typed here and
  * confirmed. A typed path the services refuse (PATH_NOT_PICKED) is put to the reader once; in the browser host
@@ -10,8 +11,9 @@ import { useEffect, useRef, useState } from 'react';
 import type { InspectResult } from '../../../../common/dicom/inspectResult';
 import type { DokueiApi } from '../../../../common/ipc/contract';
 import type { DataPlane } from '../../../platform/platform';
-import { parsePathList } from '../model/paths';
+import { dicomdirPathOf, parsePathList } from '../model/paths';
 import { withConfirmedPaths } from '../model/pickedPaths';
+import { DicomdirChoice, type DicomdirListing } from './DicomdirChoice';
 import { DropImport } from './DropImport';
 
 type ImportOutcome = Awaited<ReturnType<DokueiApi['store']['importPaths']>>;
@@ -23,6 +25,7 @@ export function FilePanel({ api, plane, onClose }: { api: DokueiApi; plane: Data
   const [error, setError] = useState<string>();
   const [inspected, setInspected] = useState<InspectResult[]>();
   const [imported, setImported] = useState<ImportOutcome>();
+  const [listing, setListing] = useState<DicomdirListing>();
   const [host, setHost] = useState<'electron' | 'browser'>();
   /** The typed paths waiting for the reader's answer in the page's confirm dialog (browser host). */
   const [asking, setAsking] = useState<readonly string[]>();
@@ -49,10 +52,14 @@ export function FilePanel({ api, plane, onClose }: { api: DokueiApi; plane: Data
       setAsking(paths);
     });
 
-  const run = async (what: 'inspect' | 'import') => {
+  const run = async (what: 'inspect' | 'import' | 'dicomdir', studies?: string[]) => {
     const paths = parsePathList(text);
     if (paths.length === 0) {
       setError('Enter at least one file or folder path, one per line.');
+      return;
+    }
+    if (what === 'dicomdir' && paths.length !== 1) {
+      setError('Enter one DICOMDIR (or the folder holding it) to see what it holds.');
       return;
     }
     setBusy(true);
@@ -64,7 +71,14 @@ export function FilePanel({ api, plane, onClose }: { api: DokueiApi; plane: Data
     };
     try {
       if (what === 'inspect') setInspected(await withConfirmedPaths(paths, () => api.files.inspect({ paths }), steps));
-      else setImported(await withConfirmedPaths(paths, () => api.store.importPaths({ paths }), steps));
+      else if (what === 'dicomdir') {
+        const file = dicomdirPathOf(paths[0]!);
+        setImported(undefined);
+        setListing(await withConfirmedPaths([file], () => api.files.readDicomdir({ path: file }), steps));
+      } else if (studies && listing) {
+        // The chosen studies of the DICOMDIR shown.
+        setImported(await withConfirmedPaths([listing.dicomdir], () => api.store.importPaths({ paths: [listing.dicomdir], studies }), steps));
+      } else setImported(await withConfirmedPaths(paths, () => api.store.importPaths({ paths }), steps));
     } catch (err) {
       setError((err as Error).message);
     } finally {
@@ -112,6 +126,9 @@ export function FilePanel({ api, plane, onClose }: { api: DokueiApi; plane: Data
         <button type="button" className="primary" onClick={() => void run('import')} disabled={busy}>
           Import into the local archive
         </button>
+        <button type="button" onClick={() => void run('dicomdir')} disabled={busy} title="A CD or DVD: list the studies its DICOMDIR holds, then import the ones you choose">
+          Show DICOMDIR contents
+        </button>
         {busy ? <span aria-live="polite">Working…</span> : null}
       </div>
       {asking ? (
@@ -139,6 +156,7 @@ export function FilePanel({ api, plane, onClose }: { api: DokueiApi; plane: Data
           {error}
         </div>
       ) : null}
+      {listing ? <DicomdirChoice key={listing.dicomdir} listing={listing} busy={busy} onImport={(studies) => void run('import', studies)} /> : null}
       {imported ? (
         <div className="import-result" role="status">
           Imported {imported.imported}, skipped {imported.skipped} already stored, {imported.failed.length} refused.

@@ -5,3 +5,11 @@ export function parsePathList(text: string): string[] {
     .map((l) => l.trim().replace(/^(["'])(.*)\1$/, '$2'))
     .filter((l) => l.length > 0);
 }
+
+/** The DICOMDIR a typed path means: the path itself when it names a DICOMDIR, else the DICOMDIR in that folder. Pure. */
+export function dicomdirPathOf(typed: string): string {
+  const separator = typed.includes('\\') && !typed.includes('/') ? '\\' : '/';
+  const trimmed = typed.replace(/[\\/]+$/, '');
+  if (/(^|[\\/])DICOMDIR$/i.test(trimmed)) return trimmed;
+  return `${trimmed}${separator}DICOMDIR`;
+}

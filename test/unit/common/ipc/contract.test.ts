@@ -26,6 +26,7 @@ function handlers(overrides: Partial<{ summary: () => Promise<unknown> }> = {}):
       inspect: async (req) => (calls.push(req), []),
       grant: async (req) => (calls.push(req), { granted: req.paths }),
       choose: async (req) => (calls.push(req), { paths: [] }),
+      readDicomdir: async (req) => (calls.push(req), { dicomdir: req.path, patients: [], missing: [], warnings: [] }),
     },
     nodes: {
       list: async () => [],

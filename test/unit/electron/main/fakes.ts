@@ -42,6 +42,7 @@ export function fakeHandlers(record: HandlerCalls = { calls: [], contexts: [] })
       inspect: async (req, ctx) => (record.calls.push(`files.inspect:${req.paths.join(',')}`), record.contexts.push(ctx), []),
       grant: async (req, ctx) => (record.calls.push(`files.grant:${req.paths.join(',')}`), record.contexts.push(ctx), { granted: req.paths }),
       choose: async (req, ctx) => (record.calls.push(`files.choose:${req.folders}`), record.contexts.push(ctx), { paths: [] }),
+      readDicomdir: async (req, ctx) => (record.calls.push(`files.readDicomdir:${req.path}`), record.contexts.push(ctx), { dicomdir: req.path, patients: [], missing: [], warnings: [] }),
     },
     nodes: {
       list: async (_req, ctx) => (record.calls.push('nodes.list'), record.contexts.push(ctx), []),
