@@ -8,6 +8,35 @@ const NODE_BUILTINS = ['node:*', 'fs', 'fs/*', 'path', 'os', 'child_process', 'c
 const nodeBuiltinPatterns = NODE_BUILTINS.map((p) => ({ group: [p], message: 'Node built-ins are not available here.' }));
 const noElectron = { group: ['electron', 'electron/*', 'electron-store'], message: "Only electron/main and electron/preload may import 'electron'." };
 
+// User-facing text comes from the i18n files (renderer/ui/i18n, issue #18), never a literal in a component: any
+// letter (Latin, kana, kanji) in JSX text or in a label-like attribute is reported. On the components translated so
+// far (TRANSLATED below); each one translated joins the list, until it covers renderer/.
+const USER_TEXT = /[A-Za-z\u3040-\u30ff\u3400-\u9fff]/;
+const LABEL_ATTRIBUTES = new Set(['title', 'aria-label', 'placeholder', 'alt', 'aria-valuetext']);
+const i18nPlugin = {
+  rules: {
+    'no-literal-ui-text': {
+      meta: { type: 'problem', messages: { literal: 'User-facing text "{{text}}" must come from the i18n files: t(\'…\') (renderer/ui/i18n).' } },
+      create(context) {
+        const report = (node, text) => context.report({ node, messageId: 'literal', data: { text: text.trim().slice(0, 40) } });
+        return {
+          JSXText(node) {
+            if (USER_TEXT.test(node.value)) report(node, node.value);
+          },
+          JSXAttribute(node) {
+            if (!LABEL_ATTRIBUTES.has(node.name.name)) return;
+            const v = node.value;
+            if (v?.type === 'Literal' && typeof v.value === 'string' && USER_TEXT.test(v.value)) report(node, v.value);
+            if (v?.type === 'JSXExpressionContainer' && v.expression.type === 'Literal' && typeof v.expression.value === 'string' && USER_TEXT.test(v.expression.value)) report(node, v.expression.value);
+            if (v?.type === 'JSXExpressionContainer' && v.expression.type === 'TemplateLiteral' && v.expression.quasis.some((q) => USER_TEXT.test(q.value.cooked ?? ''))) report(node, v.expression.quasis.map((q) => q.value.cooked).join('…'));
+          },
+        };
+      },
+    },
+  },
+};
+const TRANSLATED = ['renderer/App.tsx', 'renderer/ui/i18n/**/*.tsx', 'renderer/features/worklist/components/**/*.tsx'];
+
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', 'scratch/**', 'test-results/**', 'bench-results/**', 'resources/**'] },
   js.configs.recommended,
@@ -105,6 +134,11 @@ export default tseslint.config(
     rules: {
       'no-restricted-imports': ['error', { patterns: [...nodeBuiltinPatterns, noElectron, { group: ['react', 'react-dom', 'react/*'], message: 'model/ is pure: no React.' }, { group: ['@cornerstonejs/*'], message: 'model/ is pure.' }] }],
     },
+  },
+  {
+    files: TRANSLATED,
+    plugins: { 'dokuei-i18n': i18nPlugin },
+    rules: { 'dokuei-i18n/no-literal-ui-text': 'error' },
   },
   {
     files: ['test/**/*.ts', 'scripts/**/*.mjs', 'bench/**/*.ts'],

@@ -12,10 +12,12 @@ import { hangStudy, loadBuiltInProtocols, matchPriorSeries, pickPrior, SeriesStr
 import { StudyBrowser } from './features/worklist';
 import { connectPlatform, type Platform } from './platform/platform';
 import { Banner } from './ui/Banner';
+import { LanguageSwitch, useTranslation } from './ui/i18n';
 
 type Summary = { studies: number; instances: number; bytes: number };
 
 export function App() {
+  const { t } = useTranslation();
   const [platform, setPlatform] = useState<Platform>();
   const [fatal, setFatal] = useState<string>();
   const [nodes, setNodes] = useState<NodeInfo[]>([]);
@@ -143,32 +145,33 @@ export function App() {
     void platform.api.retrieve.start({ studyInstanceUid: study.studyInstanceUid }).catch((err: Error) => setNotice(`Retrieve failed: ${err.message}`));
   };
 
-  if (fatal) return <div className="empty" role="alert">Dokuei could not start: {fatal}</div>;
-  if (!platform) return <div className="empty">Starting Dokuei…</div>;
+  if (fatal) return <div className="empty" role="alert">{t('app.couldNotStart', { reason: fatal })}</div>;
+  if (!platform) return <div className="empty">{t('app.starting')}</div>;
 
   return (
     <ShortcutsProvider api={platform.api} onKeysHotkey={() => setPanel('keys')}>
     <AuditHotkey onOpen={() => setPanel('audit')} />
     <div className="app">
       <header className="app-header">
-        <h1>Dokuei 読影</h1>
+        <h1>{t('app.title')}</h1>
         <NodeHealthBar rows={health.length ? health : nodes.map((n) => ({ nodeId: n.id, name: n.name, state: 'unknown' as const }))} insecure={insecureNodes} />
         <span className="header-actions">
           {(['files', 'jobs', 'storage'] as const).map((p) => (
             <button key={p} type="button" onClick={() => setPanel((cur) => (cur === p ? 'none' : p))} aria-pressed={panel === p}>
-              {p === 'files' ? 'Files…' : p === 'jobs' ? `Jobs${[...jobs.values()].some((j) => j.state === 'running' || j.state === 'queued') ? ' ●' : ''}` : 'Storage'}
+              {p === 'files' ? t('app.files') : p === 'jobs' ? `${t('app.jobs')}${[...jobs.values()].some((j) => j.state === 'running' || j.state === 'queued') ? ' ●' : ''}` : t('app.storage')}
             </button>
           ))}
-          <button type="button" onClick={() => setPanel((cur) => (cur === 'keys' ? 'none' : 'keys'))} aria-pressed={panel === 'keys'} title="Viewer keys (?)">
-            Keys
+          <button type="button" onClick={() => setPanel((cur) => (cur === 'keys' ? 'none' : 'keys'))} aria-pressed={panel === 'keys'} title={t('app.keysTitle')}>
+            {t('app.keys')}
           </button>
           <button type="button" onClick={() => setPanel((cur) => (cur === 'audit' ? 'none' : 'audit'))} aria-pressed={panel === 'audit'} title={AUDIT_TEXT.toolbarTitle}>
-            {AUDIT_TEXT.toolbarButton}
+            {t('app.audit')}
           </button>
+          <LanguageSwitch />
         </span>
       </header>
       <div className="app-main">
-        <section className="side" aria-label="Study browser">
+        <section className="side" aria-label={t('app.studyBrowser')}>
           {/* One grid row for the banners (the side is banners / study browser / series strip). */}
           <div>
             {platform.alerts.length > 0 && !alertsSeen ? (
@@ -204,7 +207,7 @@ export function App() {
             <div />
           )}
         </section>
-        <section className="viewer" aria-label="Viewer">
+        <section className="viewer" aria-label={t('app.viewer')}>
           <ViewerWorkspace plane={platform.dataPlane} series={series} hanging={hanging} onComparePrior={(s) => void comparePrior(s)} />
           {panel === 'files' ? <FilePanel api={platform.api} plane={platform.dataPlane} onClose={() => setPanel('none')} /> : null}
           {panel === 'jobs' ? <JobsPanel api={platform.api} jobs={[...jobs.values()]} onClose={() => setPanel('none')} /> : null}
@@ -215,13 +218,13 @@ export function App() {
         {panel === 'audit' ? <AuditPanel api={platform.api} onClose={() => setPanel('none')} /> : null}
       </div>
       <footer className="status">
-        <span>Dokuei {platform.version} ({platform.host})</span>
+        <span>{t('app.footerVersion', { version: platform.version, host: platform.host })}</span>
         {summary ? (
           <span>
-            Local archive: {summary.studies} studies, {summary.instances} images, {(summary.bytes / 1048576).toFixed(1)} MB
+            {t('app.footerArchive', { studies: summary.studies, images: summary.instances, mb: (summary.bytes / 1048576).toFixed(1) })}
           </span>
         ) : null}
-        <span>Keys: ↑/↓ study · Enter series · R retrieve · Esc cancel · in a viewport: wheel/arrows slice · right-drag W/L · Ctrl+wheel zoom · 1–5 W/L presets · Alt+1–4 layout · ? keys · {AUDIT_HOTKEY} audit</span>
+        <span>{t('app.footerKeys', { audit: AUDIT_HOTKEY })}</span>
       </footer>
     </div>
     </ShortcutsProvider>

@@ -38,6 +38,8 @@ export interface E2eSessionOptions {
   /** PACS nodes in the settings (none: local archive only). */
   nodes?: unknown[];
   viewport?: { width: number; height: number };
+  /** The browser's language (e.g. 'ja-JP'): navigator.language and the Accept-Language the page sees. */
+  locale?: string;
   /** Seed the demo CT into an empty store when there are no nodes (default false). Ignored with `settings`. */
   seedDemo?: boolean;
   /** The test's own settings store instead of the in-memory one made from `nodes` and `seedDemo`. */
@@ -73,7 +75,7 @@ export async function startE2eSession(options: E2eSessionOptions): Promise<E2eSe
       if (failed.length > 0) throw new Error(`Fixture files did not import: ${JSON.stringify(failed)}`);
     }
     browser = await launchChromium();
-    const page = await browser.newPage({ viewport: options.viewport ?? { width: 1500, height: 900 } });
+    const page = await browser.newPage({ viewport: options.viewport ?? { width: 1500, height: 900 }, ...(options.locale ? { locale: options.locale } : {}) });
     const pageErrors: string[] = [];
     page.on('pageerror', (e) => pageErrors.push(options.errorStacks ? `${e.message}\n${e.stack ?? ''}` : e.message));
     mkdirSync(shotsDir, { recursive: true });

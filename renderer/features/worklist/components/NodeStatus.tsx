@@ -1,12 +1,14 @@
 /** One chip per node with its outcome for the last search; the reason is in the tooltip and in text. */
 import type { NodeOutcome } from '../../../../common/dicom/federation';
 import { nodeChips } from '../model/availability';
+import { useTranslation } from '../../../ui/i18n';
 
 export function NodeStatus({ outcomes }: { outcomes: readonly NodeOutcome[] }) {
+  const { t } = useTranslation();
   const chips = nodeChips(outcomes);
   const problems = chips.filter((c) => c.state === 'unreachable' || c.state === 'error');
   return (
-    <div className="node-status" aria-label="Nodes">
+    <div className="node-status" aria-label={t('browser.nodes')}>
       {chips.map((c) => (
         <span key={c.nodeId} className={`chip ${c.state}`} title={c.title} data-node-id={c.nodeId} data-state={c.state}>
           {c.label}: {c.state}

@@ -1,5 +1,6 @@
 /** Study search filters. Enter anywhere searches; the date chips fill the range. */
 import type { DatePreset } from '../../../../common/dicom/studyQuery';
+import { useTranslation } from '../../../ui/i18n';
 import { applyDatePreset, MODALITIES, type SearchFormState } from '../model/searchForm';
 
 export interface SearchFormProps {
@@ -10,13 +11,14 @@ export interface SearchFormProps {
 }
 
 const PRESETS: { key: DatePreset | 'any'; label: string }[] = [
-  { key: 'today', label: 'Today' },
-  { key: 'yesterday', label: 'Yesterday' },
-  { key: 'last7days', label: 'Last 7 days' },
-  { key: 'any', label: 'Any date' },
+  { key: 'today', label: 'search.today' },
+  { key: 'yesterday', label: 'search.yesterday' },
+  { key: 'last7days', label: 'search.last7days' },
+  { key: 'any', label: 'search.anyDate' },
 ];
 
 export function SearchForm({ value, onChange, onSearch, busy }: SearchFormProps) {
+  const { t } = useTranslation();
   const field = (key: keyof SearchFormState) => ({
     value: value[key],
     onChange: (e: React.ChangeEvent<HTMLInputElement | HTMLSelectElement>) => onChange({ ...value, [key]: e.target.value }),
@@ -24,28 +26,28 @@ export function SearchForm({ value, onChange, onSearch, busy }: SearchFormProps)
   return (
     <form
       className="search-form"
-      aria-label="Study search"
+      aria-label={t('search.form')}
       onSubmit={(e) => {
         e.preventDefault();
         onSearch();
       }}
     >
       <label>
-        Patient ID
+        {t('search.patientId')}
         <input name="patientId" {...field('patientId')} autoComplete="off" />
       </label>
       <label>
-        Name
-        <input name="patientName" placeholder="YAMADA* / 山田* / やまだ*" {...field('patientName')} autoComplete="off" />
+        {t('search.name')}
+        <input name="patientName" placeholder={t('search.namePlaceholder')} {...field('patientName')} autoComplete="off" />
       </label>
       <label>
-        Birth date
+        {t('search.birthDate')}
         <input name="patientBirthDate" type="date" {...field('patientBirthDate')} />
       </label>
       <label>
-        Modality
+        {t('search.modality')}
         <select name="modality" {...field('modality')}>
-          <option value="">Any</option>
+          <option value="">{t('search.anyModality')}</option>
           {MODALITIES.map((m) => (
             <option key={m} value={m}>
               {m}
@@ -54,29 +56,29 @@ export function SearchForm({ value, onChange, onSearch, busy }: SearchFormProps)
         </select>
       </label>
       <label>
-        Study from
+        {t('search.dateFrom')}
         <input name="dateFrom" type="date" {...field('dateFrom')} />
       </label>
       <label>
-        to
+        {t('search.dateTo')}
         <input name="dateTo" type="date" {...field('dateTo')} />
       </label>
       <label>
-        Accession
+        {t('search.accession')}
         <input name="accessionNumber" {...field('accessionNumber')} autoComplete="off" />
       </label>
       <label>
-        Description
+        {t('search.description')}
         <input name="studyDescription" {...field('studyDescription')} autoComplete="off" />
       </label>
-      <div className="presets" role="group" aria-label="Study date">
+      <div className="presets" role="group" aria-label={t('search.studyDate')}>
         {PRESETS.map((p) => (
           <button type="button" key={p.key} onClick={() => onChange(applyDatePreset(value, p.key, new Date()))}>
-            {p.label}
+            {t(p.label)}
           </button>
         ))}
         <button type="submit" className="primary" disabled={busy}>
-          {busy ? 'Searching…' : 'Search'}
+          {busy ? t('search.searching') : t('search.search')}
         </button>
       </div>
     </form>

@@ -4,7 +4,6 @@
  * Keyboard: ↑/↓ moves, Enter opens, R retrieves, Esc cancels the selected study's retrieve.
  */
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
-import { formatDicomDate } from '../../../../common/dicom/dicomJson';
 import type { FederatedSearchResult, FederatedStudy } from '../../../../common/dicom/federation';
 import type { RetrieveJob } from '../../../../common/dicom/retrieveJob';
 import type { DokueiApi } from '../../../../common/ipc/contract';
@@ -12,6 +11,7 @@ import { jobFraction, jobProgressText, locationBadges } from '../model/availabil
 import { emptySearch, toStudyQuery, type SearchFormState } from '../model/searchForm';
 import { moveSelection, sortStudies, toggleSort, type StudySort, type StudySortKey } from '../model/studyTable';
 import { NodeStatus } from './NodeStatus';
+import { displayDate, displayPersonName, personNameTooltip, useLanguage, useTranslation } from '../../../ui/i18n';
 import { SearchForm } from './SearchForm';
 
 export interface StudyBrowserProps {
@@ -23,19 +23,22 @@ export interface StudyBrowserProps {
   refreshKey: number;
 }
 
+/** Column → its header's i18n key. */
 const COLUMNS: { key: StudySortKey; label: string }[] = [
-  { key: 'patientNameText', label: 'Patient' },
-  { key: 'patientId', label: 'ID' },
-  { key: 'studyDate', label: 'Date' },
-  { key: 'modalities', label: 'Mod.' },
-  { key: 'studyDescription', label: 'Description' },
-  { key: 'accessionNumber', label: 'Accession' },
+  { key: 'patientNameText', label: 'browser.patient' },
+  { key: 'patientId', label: 'browser.id' },
+  { key: 'studyDate', label: 'browser.date' },
+  { key: 'modalities', label: 'browser.modalities' },
+  { key: 'studyDescription', label: 'browser.description' },
+  { key: 'accessionNumber', label: 'browser.accession' },
 ];
 
 /** Fixed proportions keep the list inside its panel: long values are cut with an ellipsis (full text on hover). */
 const COLUMN_WIDTHS = ['21%', '13%', '11%', '6%', '10%', '8%', '11%', '6%', '14%'];
 
 export function StudyBrowser({ api, selected, onSelect, onOpen, jobs, refreshKey }: StudyBrowserProps) {
+  const { t } = useTranslation();
+  const language = useLanguage();
   const [form, setForm] = useState<SearchFormState>(emptySearch);
   const [result, setResult] = useState<FederatedSearchResult>();
   const [busy, setBusy] = useState(false);
@@ -73,14 +76,14 @@ export function StudyBrowser({ api, selected, onSelect, onOpen, jobs, refreshKey
     try {
       await api.retrieve.start({ studyInstanceUid: study.studyInstanceUid });
     } catch (err) {
-      setActionError(`Retrieve failed to start: ${(err as Error).message}`);
+      setActionError(t('browser.retrieveFailed', { reason: (err as Error).message }));
     }
   };
   const cancel = async (job: RetrieveJob) => {
     try {
       await api.retrieve.cancel({ jobId: job.jobId });
     } catch (err) {
-      setActionError(`Cancel failed: ${(err as Error).message}`);
+      setActionError(t('browser.cancelFailed', { reason: (err as Error).message }));
     }
   };
 
@@ -108,7 +111,7 @@ export function StudyBrowser({ api, selected, onSelect, onOpen, jobs, refreshKey
       {result ? <NodeStatus outcomes={result.nodes} /> : null}
       {error ? (
         <div className="banner error" role="alert">
-          Search failed: {error}
+          {t('browser.searchFailed', { reason: error })}
         </div>
       ) : null}
       {actionError ? (
@@ -117,7 +120,7 @@ export function StudyBrowser({ api, selected, onSelect, onOpen, jobs, refreshKey
         </div>
       ) : null}
       <div className="scroll">
-        <table aria-label="Studies" className="studies">
+        <table aria-label={t('browser.studies')} className="studies">
           <colgroup>
             {COLUMN_WIDTHS.map((w, i) => (
               <col key={i} style={{ width: w }} />
@@ -127,13 +130,13 @@ export function StudyBrowser({ api, selected, onSelect, onOpen, jobs, refreshKey
             <tr>
               {COLUMNS.map((c) => (
                 <th key={c.key} onClick={() => setSort(toggleSort(sort, c.key))} aria-sort={sort.key === c.key ? (sort.direction === 'asc' ? 'ascending' : 'descending') : 'none'}>
-                  {c.label}
+                  {t(c.label)}
                   {sort.key === c.key ? (sort.direction === 'asc' ? ' ▲' : ' ▼') : ''}
                 </th>
               ))}
-              <th>Where</th>
-              <th title="Images: local / on the node">Img</th>
-              <th aria-label="Actions" />
+              <th>{t('browser.where')}</th>
+              <th title={t('browser.imagesTitle')}>{t('browser.images')}</th>
+              <th aria-label={t('browser.actions')} />
             </tr>
           </thead>
           <tbody ref={bodyRef} onKeyDown={onKeyDown}>
@@ -152,11 +155,11 @@ export function StudyBrowser({ api, selected, onSelect, onOpen, jobs, refreshKey
                   onFocus={(e) => e.target === e.currentTarget && s.studyInstanceUid !== selected && onSelect(s)}
                   onDoubleClick={() => onOpen(s)}
                 >
-                  <td className="patient-name" title={[s.patientName.Alphabetic, s.patientName.Ideographic, s.patientName.Phonetic].filter(Boolean).join(' = ')}>
-                    {s.patientNameText || '(no name)'}
+                  <td className="patient-name" title={personNameTooltip(s.patientName)}>
+                    {displayPersonName(s.patientName, language) || t('browser.noName')}
                   </td>
                   <td title={s.patientId}>{s.patientId}</td>
-                  <td>{formatDicomDate(s.studyDate)}</td>
+                  <td>{displayDate(s.studyDate, language)}</td>
                   <td title={s.modalities.join('/')}>{s.modalities.join('/')}</td>
                   <td title={s.studyDescription}>{s.studyDescription}</td>
                   <td title={s.accessionNumber}>{s.accessionNumber}</td>
@@ -173,12 +176,12 @@ export function StudyBrowser({ api, selected, onSelect, onOpen, jobs, refreshKey
                   </td>
                   <td className="actions">
                     {active ? (
-                      <button type="button" onClick={() => void cancel(job)} aria-label={`Cancel retrieve of ${s.patientId}`}>
-                        Cancel
+                      <button type="button" onClick={() => void cancel(job)} aria-label={t('browser.cancelOf', { patientId: s.patientId })}>
+                        {t('browser.cancel')}
                       </button>
                     ) : !s.availability.local || (s.numberOfInstances ?? 0) > s.localInstances ? (
-                      <button type="button" onClick={() => void retrieve(s)} aria-label={`Retrieve ${s.patientId}`}>
-                        Retrieve
+                      <button type="button" onClick={() => void retrieve(s)} aria-label={t('browser.retrieveOf', { patientId: s.patientId })}>
+                        {t('browser.retrieve')}
                       </button>
                     ) : null}
                     {job ? (
@@ -195,7 +198,7 @@ export function StudyBrowser({ api, selected, onSelect, onOpen, jobs, refreshKey
             })}
           </tbody>
         </table>
-        {result && rows.length === 0 && !busy ? <div className="empty">No studies match.</div> : null}
+        {result && rows.length === 0 && !busy ? <div className="empty">{t('browser.noMatch')}</div> : null}
       </div>
     </div>
   );
