@@ -4,11 +4,13 @@
  */
 import type { NodeHealthRow } from '../../../../common/ipc/contract';
 import { insecureNodeWarning } from '../model/insecureNodes';
+import { useTranslation } from '../../../ui/i18n';
 
 export function NodeHealthBar({ rows, insecure }: { rows: readonly NodeHealthRow[]; insecure?: ReadonlySet<string> }) {
-  if (rows.length === 0) return <span className="sub">Local archive only (no PACS configured)</span>;
+  const { t } = useTranslation();
+  if (rows.length === 0) return <span className="sub">{t('health.localOnly')}</span>;
   return (
-    <span className="health-bar" aria-label="Node health">
+    <span className="health-bar" aria-label={t('health.nodeHealth')}>
       {rows.map((r) => (
         <span
           key={r.nodeId}

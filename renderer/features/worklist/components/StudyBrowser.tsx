@@ -165,8 +165,8 @@ export function StudyBrowser({ api, selected, onSelect, onOpen, jobs, refreshKey
                   <td title={s.accessionNumber}>{s.accessionNumber}</td>
                   <td className="where">
                     {locationBadges(s).map((b) => (
-                      <span key={b.key} className={`badge ${b.key}`} title={b.title}>
-                        {b.label}
+                      <span key={b.key} className={`badge ${b.key}`} title={t(b.title, { ...b.values })}>
+                        {t(b.label, { ...b.values })}
                       </span>
                     ))}
                   </td>

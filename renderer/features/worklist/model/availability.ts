@@ -4,8 +4,10 @@ import type { RetrieveJob } from '../../../../common/dicom/retrieveJob';
 
 export interface LocationBadge {
   key: 'local' | 'onsite' | 'offsite' | 'other';
+  /** i18n keys (renderer/ui/i18n) of the badge's text and tooltip, and the numbers they take. */
   label: string;
   title: string;
+  values?: { local: number; total?: number };
 }
 
 export function locationBadges(study: FederatedStudy): LocationBadge[] {
@@ -14,13 +16,14 @@ export function locationBadges(study: FederatedStudy): LocationBadge[] {
   if (study.availability.local) {
     out.push({
       key: 'local',
-      label: partial ? 'Local (partial)' : 'Local',
-      title: partial ? `${study.localInstances} of ${study.numberOfInstances} images in the local archive` : `All ${study.localInstances} images in the local archive: readable offline`,
+      label: partial ? 'badges.localPartial' : 'badges.local',
+      title: partial ? 'badges.localPartialTitle' : 'badges.localTitle',
+      values: { local: study.localInstances, ...(study.numberOfInstances !== undefined ? { total: study.numberOfInstances } : {}) },
     });
   }
-  if (study.availability.onsite) out.push({ key: 'onsite', label: 'On-site', title: 'On the on-site PACS' });
-  if (study.availability.offsite) out.push({ key: 'offsite', label: 'Off-site', title: 'In the off-site archive' });
-  if (study.availability.other) out.push({ key: 'other', label: 'Other', title: 'On another node' });
+  if (study.availability.onsite) out.push({ key: 'onsite', label: 'badges.onsite', title: 'badges.onsiteTitle' });
+  if (study.availability.offsite) out.push({ key: 'offsite', label: 'badges.offsite', title: 'badges.offsiteTitle' });
+  if (study.availability.other) out.push({ key: 'other', label: 'badges.other', title: 'badges.otherTitle' });
   return out;
 }
 

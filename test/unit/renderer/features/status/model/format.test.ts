@@ -20,7 +20,7 @@ describe('status formatting', () => {
       studyDescription: '', accessionNumber: '', modalities: [], locations: ['local', 'offsite'], numberOfInstances: 10,
       availability: { local: true, onsite: false, offsite: true, other: false },
     };
-    expect(locationBadges({ ...base, localInstances: 10 })[0]).toMatchObject({ label: 'Local', title: expect.stringContaining('readable offline') });
-    expect(locationBadges({ ...base, localInstances: 4 })[0]).toMatchObject({ label: 'Local (partial)', title: '4 of 10 images in the local archive' });
+    expect(locationBadges({ ...base, localInstances: 10 })[0]).toMatchObject({ label: 'badges.local', title: 'badges.localTitle', values: { local: 10, total: 10 } });
+    expect(locationBadges({ ...base, localInstances: 4 })[0]).toMatchObject({ label: 'badges.localPartial', title: 'badges.localPartialTitle', values: { local: 4, total: 10 } });
   });
 });
