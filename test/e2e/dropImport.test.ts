@@ -3,7 +3,7 @@
  * data plane's STOW-RS endpoint, the result lists what was imported and each refused file with its reason,
  * and the study list shows the new patients.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MemorySecretStore } from '../../electron/services/secrets/secretStore';
@@ -55,5 +55,16 @@ describe('drop to import', () => {
     // Again: both are duplicates now.
     await input.setInputFiles([charset('chrH31.dcm'), charset('chrX1.dcm')]);
     await expect.poll(async () => result.textContent(), { timeout: 30000 }).toMatch(/^Imported 0, 2 already stored, 0 refused\./);
+  });
+
+  it('imports a whole chosen folder (its subfolders too), as a CD’s contents are', async () => {
+    const folder = path.join(tmp, 'cd');
+    mkdirSync(path.join(folder, 'SUB'), { recursive: true });
+    copyFileSync(charset('chrH32.dcm'), path.join(folder, 'IM1'));
+    copyFileSync(charset('chrFren.dcm'), path.join(folder, 'SUB', 'IM2'));
+    const { page } = session;
+    await page.locator('input[type="file"][name="dropFolder"]').setInputFiles(folder);
+    await expect.poll(async () => page.locator('.drop-result').textContent(), { timeout: 30000 }).toMatch(/^Imported 2, 0 already stored, 0 refused\./);
+    await page.locator('tr[data-study-uid]', { has: page.locator('td[title="H32EXAMPLE"]') }).waitFor({ timeout: 30000 });
   });
 });

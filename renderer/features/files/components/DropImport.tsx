@@ -95,6 +95,22 @@ export function DropImport({ plane }: { plane: DataPlane }) {
               void importFiles(files);
             }}
           />
+        </label>{' '}
+        or{' '}
+        <label className="drop-choose">
+          a folder…
+          <input
+            type="file"
+            name="dropFolder"
+            // A whole folder (a CD's contents) in the browser; React does not know the attribute, so it is set here.
+            ref={(el) => el?.setAttribute('webkitdirectory', '')}
+            multiple
+            onChange={(e) => {
+              const files = [...(e.target.files ?? [])];
+              e.target.value = '';
+              void importFiles(files);
+            }}
+          />
         </label>
       </p>
       {progress ? (
