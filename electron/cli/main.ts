@@ -19,6 +19,10 @@ import { formatDicomDate } from '../../common/dicom/dicomJson';
 import { studyFromDicomJson } from '../../common/dicom/model';
 import { importPaths } from '../services/store/importPaths';
 import { dicomdirInstances, readDicomdir } from '../services/store/dicomdir';
+import { ConfSettingsStore } from '../services/settings/settings';
+import { changedSettings, settingsArea } from '../services/settings/auditedSettings';
+import { settingsChanged } from '../../common/audit/builders';
+import { settingsCommand } from './settingsCommand';
 import { defaultDataDir } from '../services/dataDir';
 import { VERSION } from '../services/version';
 import { inspectFiles } from '../services/dicom/inspect';
@@ -54,6 +58,10 @@ Usage:
                                           studies) and reports the ones missing from the media
   dokuei dicomdir DICOMDIR [--json]       what a DICOMDIR holds (patients, studies, series, images) and the
                                           files it names that the media lacks; imports nothing
+  dokuei settings export [FILE] [--json]  the settings (nodes, local SCP, archive, keys, audit) as a file,
+                                          without secrets; the secret refs to set on the next machine
+  dokuei settings import FILE [--json]    set this workstation up from an export (validated, migrated,
+                                          recorded in the audit trail)
   dokuei store ls [--json]                list the studies in the local store
   dokuei nodes list [--json]              the configured PACS nodes
   dokuei nodes echo NAME [--json]         C-ECHO / DICOMweb ping of one node
@@ -230,6 +238,19 @@ export async function run(argv: string[]): Promise<number> {
         }
       }
       return 0;
+    }
+    case 'settings': {
+      // An import changes the workstation's settings: the audit trail is opened first, so that without its key
+      // nothing is changed unrecorded.
+      const audit = rest[0] === 'import' ? await openAudit() : undefined;
+      try {
+        const result = await settingsCommand(new ConfSettingsStore(dataDir), rest, values.json ?? false, { out, err: (t) => void process.stderr.write(t) });
+        const changed = result.before && result.after ? changedSettings(result.before, result.after) : [];
+        if (audit && changed.length) await audit.append(settingsChanged(processAuditContext(), { area: settingsArea(result.before!, result.after!, changed), changed }));
+        return result.code;
+      } finally {
+        await audit?.close();
+      }
     }
     case 'secrets': {
       const readStdin = readStdinText;
