@@ -170,7 +170,7 @@ export function App() {
           <LanguageSwitch />
         </span>
       </header>
-      <div className="app-main">
+      <main className="app-main">
         <section className="side" aria-label={t('app.studyBrowser')}>
           {/* One grid row for the banners (the side is banners / study browser / series strip). */}
           <div>
@@ -216,7 +216,7 @@ export function App() {
         </section>
         {/* Over the study browser and the viewer both: the trail's table wants the width. */}
         {panel === 'audit' ? <AuditPanel api={platform.api} onClose={() => setPanel('none')} /> : null}
-      </div>
+      </main>
       <footer className="status">
         <span>{t('app.footerVersion', { version: platform.version, host: platform.host })}</span>
         {summary ? (
