@@ -98,9 +98,12 @@ function personName(ds: DicomJsonDataset): string {
   return [v.Alphabetic ?? '', v.Ideographic ?? '', v.Phonetic ?? ''].join('=').replace(/=+$/, '');
 }
 
-/** Each file of a folder once, by lower-case name, for media whose names differ in case from their index. */
-const folderCache = new Map<string, Map<string, string> | null>();
-async function resolveInsensitive(base: string, parts: readonly string[]): Promise<string> {
+/**
+ * The file a Referenced File ID names under `base`, each component matched without case when the exact name is
+ * absent (media whose names differ in case from their index). `folders` holds each folder's names, lower-cased, read
+ * once per DICOMDIR.
+ */
+async function resolveInsensitive(base: string, parts: readonly string[], folders: Map<string, Map<string, string> | null>): Promise<string> {
   let dir = base;
   for (const part of parts) {
     const exact = path.join(dir, part);
@@ -111,14 +114,14 @@ async function resolveInsensitive(base: string, parts: readonly string[]): Promi
     } catch {
       // try the folder's names without case
     }
-    let names = folderCache.get(dir);
+    let names = folders.get(dir);
     if (names === undefined) {
       try {
         names = new Map((await fs.readdir(dir)).map((n) => [n.toLowerCase(), n]));
       } catch {
         names = null;
       }
-      folderCache.set(dir, names);
+      folders.set(dir, names);
     }
     const found = names?.get(part.toLowerCase());
     dir = path.join(dir, found ?? part);
@@ -203,6 +206,7 @@ export async function readDicomdir(dicomdirPath: string): Promise<DicomdirConten
   }
 
   const base = path.dirname(path.resolve(dicomdirPath));
+  const folders = new Map<string, Map<string, string> | null>();
   const inUse = (r: DirRecord) => (getNumber(r.ds, T.RecordInUseFlag) ?? 0xffff) !== 0;
   const missing: string[] = [];
   const patients: DicomdirPatient[] = [];
@@ -241,7 +245,7 @@ export async function readDicomdir(dicomdirPath: string): Promise<DicomdirConten
           const parts = (leaf.record.ds[T.ReferencedFileID]?.Value ?? []).map(String).filter(Boolean);
           if (!parts.length) continue;
           const referencedFileId = parts.join('/');
-          const file = await resolveInsensitive(base, parts);
+          const file = await resolveInsensitive(base, parts, folders);
           const present = await exists(file);
           if (!present) missing.push(referencedFileId);
           const sop = str(leaf.record.ds, T.ReferencedSOPInstanceUIDInFile);
@@ -253,7 +257,6 @@ export async function readDicomdir(dicomdirPath: string): Promise<DicomdirConten
     }
     patients.push(patient);
   }
-  folderCache.clear();
   const fileSetId = str(dataset, T.FileSetID);
   return { dicomdir: path.resolve(dicomdirPath), ...(fileSetId ? { fileSetId } : {}), patients, missing, warnings };
 }

@@ -1,7 +1,8 @@
 /**
- * The RT data a volume view (MPR, fusion) shows over its planes (issue #17): the structure sets, the doses and plans of
- * the study in the volume's frame of reference, and the dose chosen in the study's dose view (useDoseView: the same
- * choices as the stack cell's Dose panel) with its isodose levels and wash.
+ * The RT data a view shows over its images (issue #17) — a stack cell (useRtReview) or the planes of a volume (MPR,
+ * fusion): the structure sets, the doses and plans of the study in the images' frame of reference, and the dose
+ * chosen in the study's dose view (useDoseView: one set of choices for every view) loaded, with its isodose levels
+ * and wash.
  */
 import { useEffect, useMemo, useState } from 'react';
 import type { DoseGrid } from '../../../../common/rt/doseGrid';
@@ -16,6 +17,8 @@ import { useStructureSets, type LoadedStructureSet } from './useStructureSets';
 
 export interface RtVolumeData {
   sets: LoadedStructureSet[];
+  /** Why the study's structure sets could not be read. */
+  structuresError: string | undefined;
   grid: DoseGrid | undefined;
   /** The isodose levels to draw (none when the lines are off). */
   levels: IsodoseLevel[];
@@ -64,6 +67,7 @@ export function useRtVolumeData(plane: DataPlane, studyUid: string | undefined, 
   const wash = useMemo(() => (view.wash && reference ? { referenceGy: reference, fromFraction: WASH_FROM } : undefined), [view.wash, reference]);
   return {
     sets: structures.sets,
+    structuresError: structures.error,
     grid,
     levels,
     legend,
