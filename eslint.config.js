@@ -35,7 +35,13 @@ const i18nPlugin = {
     },
   },
 };
-const TRANSLATED = ['renderer/App.tsx', 'renderer/ui/i18n/**/*.tsx', 'renderer/features/worklist/components/**/*.tsx'];
+const TRANSLATED = [
+  'renderer/App.tsx',
+  'renderer/ui/i18n/**/*.tsx',
+  'renderer/features/worklist/components/**/*.tsx',
+  'renderer/features/settings/components/SettingsPanel.tsx',
+  'renderer/features/settings/components/NodeEditor.tsx',
+];
 
 export default tseslint.config(
   { ignores: ['dist/**', 'node_modules/**', 'scratch/**', 'test-results/**', 'bench-results/**', 'resources/**'] },

@@ -6,7 +6,7 @@ import type { RetrieveJob } from '../common/dicom/retrieveJob';
 import type { NodeHealthRow, NodeInfo } from '../common/ipc/contract';
 import { AUDIT_HOTKEY, AUDIT_TEXT, AuditHotkey, AuditPanel } from './features/audit';
 import { FilePanel } from './features/files';
-import { KeysPanel, ShortcutsProvider } from './features/settings';
+import { KeysPanel, SettingsPanel, ShortcutsProvider } from './features/settings';
 import { insecureNodeIds, JobsPanel, NodeHealthBar, StoragePanel } from './features/status';
 import { hangStudy, loadBuiltInProtocols, matchPriorSeries, pickPrior, SeriesStrip, ViewerWorkspace, type Hanging } from './features/viewer';
 import { StudyBrowser } from './features/worklist';
@@ -29,7 +29,7 @@ export function App() {
   const [summary, setSummary] = useState<Summary>();
   const [refreshKey, setRefreshKey] = useState(0);
   const [jobs, setJobs] = useState<Map<string, RetrieveJob>>(new Map());
-  const [panel, setPanel] = useState<'none' | 'files' | 'jobs' | 'storage' | 'keys' | 'audit'>('none');
+  const [panel, setPanel] = useState<'none' | 'files' | 'jobs' | 'storage' | 'keys' | 'audit' | 'settings'>('none');
   const [health, setHealth] = useState<NodeHealthRow[]>([]);
   const refreshTimer = useRef<ReturnType<typeof setTimeout>>(undefined);
   const [hanging, setHanging] = useState<Hanging>();
@@ -45,6 +45,10 @@ export function App() {
     if (protocols.errors.length) setNotice(protocols.errors.join(' '));
   }, [protocols]);
 
+  const reloadNodes = useCallback((api: Platform['api']) => {
+    api.nodes.list({}).then(setNodes, (err: Error) => setNotice(`Could not list the nodes: ${err.message}`));
+  }, []);
+
   useEffect(() => {
     connectPlatform().then(setPlatform, (err: Error) => setFatal(err.message));
   }, []);
@@ -54,7 +58,7 @@ export function App() {
     const { api } = platform;
     const refreshSummary = () => api.store.summary({}).then(setSummary, () => undefined);
     void refreshSummary();
-    api.nodes.list({}).then(setNodes, (err: Error) => setNotice(`Could not list the nodes: ${err.message}`));
+    reloadNodes(api);
     api.retrieve.list({}).then((list) => setJobs(new Map(list.map((j) => [j.studyInstanceUid, j]))), () => undefined);
     const offStore = api.on.storeChanged(() => {
       void refreshSummary();
@@ -71,7 +75,27 @@ export function App() {
       offHealth();
       clearTimeout(refreshTimer.current);
     };
+  }, [platform, reloadNodes]);
+
+  /** The settings window saved new nodes: the health bar, node kinds and the study list follow. */
+  const onNodesChanged = useCallback(() => {
+    if (!platform) return;
+    reloadNodes(platform.api);
+    platform.api.nodes.health({}).then(setHealth, () => undefined);
+    setRefreshKey((k) => k + 1);
   }, [platform]);
+
+  useEffect(() => {
+    // Ctrl+, (Cmd+, on a Mac) opens the settings, as in most desktop applications.
+    const onKey = (e: KeyboardEvent) => {
+      if (e.key === ',' && (e.ctrlKey || e.metaKey) && !e.altKey) {
+        e.preventDefault();
+        setPanel('settings');
+      }
+    };
+    window.addEventListener('keydown', onKey);
+    return () => window.removeEventListener('keydown', onKey);
+  }, []);
 
   const nodeKinds = useMemo(() => new Map(nodes.map((n) => [n.id, n.kind])), [nodes]);
   const insecureNodes = useMemo(() => insecureNodeIds(nodes), [nodes]);
@@ -164,6 +188,9 @@ export function App() {
           <button type="button" onClick={() => setPanel((cur) => (cur === 'keys' ? 'none' : 'keys'))} aria-pressed={panel === 'keys'} title={t('app.keysTitle')}>
             {t('app.keys')}
           </button>
+          <button type="button" onClick={() => setPanel((cur) => (cur === 'settings' ? 'none' : 'settings'))} aria-pressed={panel === 'settings'} title={t('app.settingsTitle')}>
+            {t('app.settings')}
+          </button>
           <button type="button" onClick={() => setPanel((cur) => (cur === 'audit' ? 'none' : 'audit'))} aria-pressed={panel === 'audit'} title={AUDIT_TEXT.toolbarTitle}>
             {t('app.audit')}
           </button>
@@ -216,6 +243,15 @@ export function App() {
         </section>
         {/* Over the study browser and the viewer both: the trail's table wants the width. */}
         {panel === 'audit' ? <AuditPanel api={platform.api} onClose={() => setPanel('none')} /> : null}
+        {panel === 'settings' ? (
+          <SettingsPanel
+            api={platform.api}
+            onClose={() => setPanel('none')}
+            onNodesChanged={onNodesChanged}
+            archivePage={<StoragePanel api={platform.api} refreshKey={refreshKey} onClose={() => setPanel('none')} />}
+            keysPage={<KeysPanel onClose={() => setPanel('none')} />}
+          />
+        ) : null}
       </main>
       <footer className="status">
         <span>{t('app.footerVersion', { version: platform.version, host: platform.host })}</span>

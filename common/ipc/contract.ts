@@ -9,6 +9,7 @@ import { InspectResult } from '../dicom/inspectResult';
 import { RetrieveJob } from '../dicom/retrieveJob';
 import { StudyQuery } from '../dicom/studyQuery';
 import { SHORTCUT_ACTION_IDS, type ShortcutAction } from '../viewer/shortcuts';
+import { AeTitle, NodeSettings } from '../settings/nodeSettings';
 
 export interface RequestDef<Req extends z.ZodType = z.ZodType, Res extends z.ZodType = z.ZodType> {
   readonly kind: 'request';
@@ -348,6 +349,33 @@ export const AuditVerifyResult = z.object({
 });
 export type AuditVerifyResult = z.infer<typeof AuditVerifyResult>;
 
+/**
+ * The settings window's PACS page. Secrets never travel back: the state says only which secret refs are stored.
+ * Typed secrets travel once, to be stored in the secret store (settings.nodes.save) or used for one test.
+ */
+const SecretValues = z.record(z.string().min(1).max(200), z.string().min(1).max(65536));
+const LocalScpEdit = z.object({ aeTitle: AeTitle, port: z.number().int().min(0).max(65535) }).strict();
+export const NodeSettingsState = z.object({
+  nodes: z.array(NodeSettings),
+  /** Secret ref → whether the secret store holds a value for it (the refs the nodes name). */
+  secretsStored: z.record(z.string(), z.boolean()),
+  localScp: LocalScpEdit,
+  /** Where the settings are saved (settings.json), for the reader and IT; absent when they live in memory. */
+  settingsFile: z.string().optional(),
+  /** What applying the nodes had to say (a C-MOVE SCP that could not start). */
+  notices: z.array(z.string()),
+});
+export type NodeSettingsState = z.infer<typeof NodeSettingsState>;
+export const NodeTestStep = z.object({
+  step: z.enum(['echo', 'query']),
+  ok: z.boolean(),
+  ms: z.number().nonnegative().optional(),
+  message: z.string(),
+});
+export type NodeTestStep = z.infer<typeof NodeTestStep>;
+export const NodeTestResult = z.object({ ok: z.boolean(), steps: z.array(NodeTestStep) });
+export type NodeTestResult = z.infer<typeof NodeTestResult>;
+
 const SeriesKey = z.object({ studyInstanceUid: Uid, seriesInstanceUid: Uid }).strict();
 const Matrix4Wire = z.array(z.array(z.number().finite()).length(4)).length(4);
 
@@ -405,6 +433,19 @@ export const contract = {
     studies: {
       search: request(StudyQuery, FederatedSearchResult),
       series: request(z.object({ studyInstanceUid: Uid }).strict(), SeriesListResult),
+    },
+    settings: {
+      /** The configured PACS nodes (as settings.json holds them: secret refs, no secrets) and the local SCP. */
+      'nodes.get': request(Empty, NodeSettingsState),
+      /**
+       * Replaces the node list (order = the list's order) and the local SCP's AE title and port; stores the typed
+       * secrets under their refs (each must be named by a node), forgets the secrets only removed nodes named, saves
+       * and applies at once (searches, retrieves and health use the new nodes; a retrieve running on a changed
+       * node stops). Invalid settings: INVALID_REQUEST naming the field, nothing saved.
+       */
+      'nodes.save': request(z.object({ nodes: z.array(NodeSettings).max(100), localScp: LocalScpEdit.optional(), secrets: SecretValues.optional() }).strict(), NodeSettingsState),
+      /** Echo, then a one-study query, against a node as typed (saved or not); typed secrets are used for this test only. */
+      'nodes.test': request(z.object({ node: NodeSettings, secrets: SecretValues.optional() }).strict(), NodeTestResult),
     },
     shortcuts: {
       get: request(Empty, ShortcutsState),

@@ -16,6 +16,10 @@ export interface SettingsBackingStore {
 export class ElectronStoreSettings implements SettingsStore {
   constructor(private readonly backing: SettingsBackingStore) {}
 
+  get path(): string {
+    return this.backing.path;
+  }
+
   get(): Settings {
     return parseSettings(this.backing.store, this.backing.path);
   }

@@ -77,4 +77,29 @@ describe('accessibility (axe)', () => {
     expect(await seriousViolations(page), 'Files panel').toEqual([]);
     await page.context().close();
   });
+
+  it('finds nothing serious on the settings window: each page, in English and Japanese, and a node form showing its field messages', async () => {
+    for (const locale of ['en-US', 'ja-JP']) {
+      const page = await newPage(locale);
+      await page.goto(s.host.url);
+      await page.locator('tr[data-study-uid]').first().waitFor({ timeout: 60000 });
+      // Opened from the keyboard (Ctrl+,), as a keyboard user would.
+      await page.keyboard.press('Control+Comma');
+      const dialog = page.getByRole('dialog').filter({ has: page.getByRole('tablist') });
+      await dialog.waitFor({ timeout: 30000 });
+      const tabs = dialog.getByRole('tab');
+      for (let i = 0; i < (await tabs.count()); i++) {
+        await tabs.nth(i).click();
+        await page.waitForTimeout(300);
+        expect(await seriousViolations(page), `${locale} settings page ${i}`).toEqual([]);
+      }
+      await tabs.first().click();
+      // A new DIMSE node saved empty: every field message shown.
+      await dialog.locator('.file-actions button').nth(1).click();
+      await dialog.locator('form button[type="submit"]').click();
+      await dialog.locator('.field-problem').first().waitFor();
+      expect(await seriousViolations(page), `${locale} node form with its messages`).toEqual([]);
+      await page.context().close();
+    }
+  });
 });

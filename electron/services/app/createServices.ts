@@ -15,6 +15,7 @@ import { DicomwebUpstream } from '../pacs/upstream';
 import { RetrieveJobs } from '../jobs/retrieveJobs';
 import { Prefetcher } from '../prefetch/prefetcher';
 import { createPacsNodes, type PacsNodeSet } from '../pacs/nodeFactory';
+import { FileHttpsMemory } from '../pacs/dicomweb/httpsMemory';
 import type { PacsNode } from '../pacs/pacsNode';
 import type { SecretStore } from '../secrets/secretStore';
 import { quotaGbToBytes, type SettingsStore } from '../settings/settings';
@@ -127,10 +128,19 @@ export async function createServices(options: ServicesOptions): Promise<Services
   if (existsSync(path.join(options.dataDir, 'store'))) {
     notices.push(`An older unencrypted store is still in ${path.join(options.dataDir, 'store')}: import it with 'dokuei import' and then delete it.`);
   }
-  const pacs: PacsNodeSet = await createPacsNodes(settings, { secrets: options.secrets, log, dataDir: options.dataDir, audit: auditSinkOf });
+  // One memory of the nodes used over https for the whole process (the nodes, their tests, their replacements).
+  const httpsMemory = new FileHttpsMemory(options.dataDir);
+  const nodeDeps = { secrets: options.secrets, log, httpsMemory, audit: auditSinkOf };
+  // Replaced as a whole when the settings window saves the nodes (applyNodes): everything that talks to nodes reads
+  // it through `() => pacs.nodes`, and the gateway and handlers share the one `upstreams` array, updated in place.
+  let pacs: PacsNodeSet = await createPacsNodes(settings, nodeDeps);
   notices.push(...pacs.notices);
-  const dicomwebNodes = pacs.nodes.filter((n) => n.settings.enabled && n.settings.kind === 'dicomweb').sort((a, b) => a.settings.priority - b.settings.priority);
-  const upstreams = dicomwebNodes.map((n) => pacs.upstreamFor(n));
+  const upstreamsOf = (set: PacsNodeSet) =>
+    set.nodes
+      .filter((n) => n.settings.enabled && n.settings.kind === 'dicomweb')
+      .sort((a, b) => a.settings.priority - b.settings.priority)
+      .map((n) => set.upstreamFor(n));
+  const upstreams: DicomwebUpstream[] = upstreamsOf(pacs);
   const seedDemo = options.seedDemo ?? settings.seedDemo;
   if (seedDemo && settings.nodes.length === 0 && store.counts().instances === 0) {
     const result = await importPaths(store, [options.demoDir ?? DEMO_DIR]);
@@ -179,6 +189,23 @@ export async function createServices(options: ServicesOptions): Promise<Services
     log,
     suvCorrections,
     ...(options.pathGrants ? { pathGrants: options.pathGrants } : {}),
+    nodeSettings: {
+      settings: auditedSettings(options.settings, auditSinkOf),
+      secrets: options.secrets,
+      httpsMemory,
+      log,
+      ...(options.settings.path ? { settingsFile: options.settings.path } : {}),
+      applyNodes: async (next) => {
+        // The old set first: its SCP holds the port the new one may want. A retrieve running on it fails
+        // (its job says so); the reader saved new nodes and gets them.
+        await pacs.close();
+        pacs = await createPacsNodes(next, nodeDeps);
+        upstreams.splice(0, upstreams.length, ...upstreamsOf(pacs));
+        if (options.host !== 'cli') void probeNodes(pacs.nodes, health, true);
+        for (const n of pacs.notices) log(n);
+        return pacs.notices;
+      },
+    },
   });
   for (const n of notices) log(n);
   // Last, so a failed start leaves nothing running; what was recorded meanwhile waits in the log (the queue).
@@ -188,7 +215,9 @@ export async function createServices(options: ServicesOptions): Promise<Services
     gateway,
     handlers,
     upstreams,
-    nodes: pacs.nodes,
+    get nodes() {
+      return pacs.nodes;
+    },
     jobs,
     prefetch,
     health,

@@ -30,6 +30,7 @@ import { studyQueryToFilters } from '../../../common/dicom/studyQuery';
 import type { AuditSink } from '../audit/auditSink';
 import { recordSearches } from './searchAudit';
 import { createAuditHandlers, type AuditLogReader } from './auditHandlers';
+import { createNodeSettingsHandlers, type NodeSettingsDeps } from './nodeSettingsHandlers';
 import { escapeLogText } from './logText';
 import { PathGrants } from './pathGrants';
 
@@ -82,6 +83,8 @@ export interface HandlerDeps {
    * host grants dialog picks into the same set and puts a native confirm in front of files.grant (electron/main).
    */
   pathGrants?: PathGrants;
+  /** The settings window's PACS page (absent: its channels say this host cannot change nodes). */
+  nodeSettings?: NodeSettingsDeps;
 }
 
 function endpointOf(node: PacsNode): string {
@@ -149,6 +152,10 @@ function canonicalOverrides(overrides: ShortcutOverrides): Record<string, string
   }
   return out;
 }
+
+const noNodeSettings = (): never => {
+  throw new DokueiError(ErrorCode.Internal, 'PACS nodes cannot be changed in this host');
+};
 
 export function createHandlers(deps: HandlerDeps): Handlers {
   const grants = deps.pathGrants ?? new PathGrants();
@@ -333,6 +340,13 @@ export function createHandlers(deps: HandlerDeps): Handlers {
         return { series, source: answer.source, nodes: answer.nodes };
       },
     },
+    settings: deps.nodeSettings
+      ? createNodeSettingsHandlers(deps.nodeSettings)
+      : {
+          'nodes.get': async () => noNodeSettings(),
+          'nodes.save': async () => noNodeSettings(),
+          'nodes.test': async () => noNodeSettings(),
+        },
     shortcuts: {
       get: async () => shortcutsState(deps.settings?.get().shortcuts),
       set: async ({ overrides }) => {

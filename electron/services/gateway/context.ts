@@ -70,8 +70,9 @@ export function createGatewayContext(options: GatewayOptions): GatewayContext {
   const health = options.health ?? new NodeHealth();
   const stOptions = typeof options.storeThrough === 'object' ? options.storeThrough : {};
   const partial = new PartialStudies(store);
+  // Made even without upstreams: nodes added in the settings window join `upstreams` (the same array) later.
   const storeThrough =
-    options.storeThrough === false || upstreams.length === 0
+    options.storeThrough === false
       ? undefined
       : new StoreThrough({ store, upstreams, health, concurrency: stOptions.concurrency, log, onStored: (ref) => partial.stored(ref) });
   // An instance that left the archive must not be answered from memory.

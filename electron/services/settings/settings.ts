@@ -9,87 +9,9 @@ import { isIP } from 'node:net';
 import Conf from 'conf';
 import { z } from 'zod';
 
-/** Where a node sits in the hospital: on-site PACS (recent years), off-site archive (everything), other. */
-export const NodeRole = z.enum(['onsite', 'offsite', 'other']);
-export type NodeRole = z.infer<typeof NodeRole>;
+import { AeTitle, NodeSettings, nodeIdFromName } from '../../../common/settings/nodeSettings';
 
-const AeTitle = z
-  .string()
-  .min(1)
-  .max(16)
-  .regex(/^[\x20-\x5b\x5d-\x7e]+$/, 'AE titles are at most 16 printable ASCII characters, no backslash')
-  .refine((s) => s.trim().length > 0, 'AE title cannot be blank');
-
-const NodeBase = z.object({
-  /** Stable identifier (used in secretRefs, jobs and the CLI's --node); letters, digits, - and _. */
-  id: z.string().regex(/^[A-Za-z0-9_-]{1,40}$/, 'Node ids are 1–40 letters, digits, - or _'),
-  name: z.string().min(1).max(64),
-  role: NodeRole.default('other'),
-  /** Lower is asked first when several nodes hold a study (on-site before the off-site archive). */
-  priority: z.number().int().min(0).max(1000).default(100),
-  enabled: z.boolean().default(true),
-  /** Connection set-up (TCP/TLS/association) must finish within this. */
-  connectTimeoutMs: z.number().int().min(100).max(120000).default(5000),
-  /** A query must answer within this, or the node is reported unreachable for that query. */
-  timeoutMs: z.number().int().min(100).max(600000).default(15000),
-  /** Answers slower than this are shown as "slow". */
-  slowMs: z.number().int().min(10).max(600000).default(3000),
-});
-
-export const DicomwebAuth = z.discriminatedUnion('type', [
-  z.object({ type: z.literal('none') }),
-  z.object({ type: z.literal('basic'), username: z.string().min(1), secretRef: z.string().min(1) }),
-  z.object({ type: z.literal('bearer'), secretRef: z.string().min(1) }),
-  z.object({
-    type: z.literal('oauth2'),
-    /** Authorization code + PKCE (RFC 7636) with a loopback redirect (RFC 8252). */
-    authorizationUrl: z.url({ protocol: /^https?$/ }),
-    tokenUrl: z.url({ protocol: /^https?$/ }),
-    clientId: z.string().min(1),
-    scope: z.string().default('openid'),
-    /** Where the tokens are kept in the SecretStore. */
-    secretRef: z.string().min(1),
-  }),
-]);
-export type DicomwebAuth = z.infer<typeof DicomwebAuth>;
-
-export const TlsSettings = z.object({
-  /** PEM file with the CA(s) to trust in addition to the system's (a hospital's own CA). */
-  caFile: z.string().min(1).optional(),
-  /** PEM client certificate, for nodes that want mutual TLS; its key is a secret. */
-  clientCertFile: z.string().min(1).optional(),
-  clientKeySecretRef: z.string().min(1).optional(),
-});
-export type TlsSettings = z.infer<typeof TlsSettings>;
-
-export const DicomwebNodeSettings = NodeBase.extend({
-  kind: z.literal('dicomweb'),
-  url: z.url({ protocol: /^https?$/ }),
-  auth: DicomwebAuth.default({ type: 'none' }),
-  tls: TlsSettings.optional(),
-  /**
-   * Lets this node's credentials (password, bearer or OAuth tokens, and the OAuth sign-in) travel over plain
-   * http://, readable by anyone on the network path. Absent means false: credentials go over https only.
-   * Not recommended; the UI marks such a node as insecure, and each use is logged. Optional rather than
-   * defaulted so that saving settings does not write it into every node.
-   */
-  allowInsecureCredentials: z.boolean().optional(),
-});
-export type DicomwebNodeSettings = z.infer<typeof DicomwebNodeSettings>;
-
-export const DimseNodeSettings = NodeBase.extend({
-  kind: z.literal('dimse'),
-  host: z.string().min(1).max(253),
-  port: z.number().int().min(1).max(65535),
-  calledAeTitle: AeTitle,
-  /** Our AE title towards this node; defaults to the local SCP's. */
-  callingAeTitle: AeTitle.optional(),
-  retrieve: z.enum(['C-GET', 'C-MOVE']).default('C-GET'),
-});
-export type DimseNodeSettings = z.infer<typeof DimseNodeSettings>;
-
-export const NodeSettings = z.discriminatedUnion('kind', [DicomwebNodeSettings, DimseNodeSettings]);
-export type NodeSettings = z.infer<typeof NodeSettings>;
+export { AeTitle, DicomwebAuth, DicomwebNodeSettings, DimseNodeSettings, NodeBase, NodeRole, NodeSettings, TlsSettings, nodeIdFromName } from '../../../common/settings/nodeSettings';
 
 /**
  * DICOM TLS on our SCP (PS3.15 Annex B): when set, the SCP speaks only TLS (1.2 or later) and refuses plain
@@ -185,8 +107,17 @@ export function shortcutFileFromOverrides(overrides: ShortcutOverrides): { versi
 /** Bytes of a quota given in GB (see ArchiveSettings). */
 export const quotaGbToBytes = (gb: number): number => Math.round(gb * 1024 ** 3);
 
+/**
+ * The settings file's version: 1 since node ids (foundation-era files had none and read as 0). Later additions
+ * (archive, shortcuts, audit, allowInsecureCredentials) were optional fields that older files simply lack, so they
+ * need no step; a change that does gets the next number and a step in SETTINGS_MIGRATIONS.
+ */
+export const SETTINGS_VERSION = 1;
+
 export const Settings = z
   .object({
+    /** Written on every save (see SETTINGS_VERSION); a file without it is from before versions were recorded. */
+    version: z.literal(SETTINGS_VERSION).default(SETTINGS_VERSION),
     nodes: z.array(NodeSettings).default([]),
     localScp: LocalScpSettings.default({ aeTitle: 'DOKUEI', port: 11112, enabled: true }),
     /** Import the bundled demo study into an empty store when no node is configured. */
@@ -209,6 +140,8 @@ export type Settings = z.infer<typeof Settings>;
 export type SettingsInput = z.input<typeof Settings>;
 
 export interface SettingsStore {
+  /** The file the settings are saved in (settings.json); absent for settings held in memory. */
+  readonly path?: string;
   get(): Settings;
   set(settings: SettingsInput): void;
 }
@@ -216,7 +149,7 @@ export interface SettingsStore {
 export class SettingsError extends Error {}
 
 export function parseSettings(raw: unknown, where: string): Settings {
-  const parsed = Settings.safeParse(migrate(raw ?? {}));
+  const parsed = Settings.safeParse(migrateSettings(raw ?? {}, where));
   if (!parsed.success) {
     const detail = parsed.error.issues.map((i) => `${i.path.join('.') || '(root)'}: ${i.message}`).join('; ');
     throw new SettingsError(`Settings in ${where} are invalid: ${detail}`);
@@ -224,16 +157,38 @@ export function parseSettings(raw: unknown, where: string): Settings {
   return parsed.data;
 }
 
-/** Foundation-era settings had nodes without ids: derive one from the name so they keep working. */
-function migrate(raw: unknown): unknown {
-  if (!raw || typeof raw !== 'object' || !Array.isArray((raw as { nodes?: unknown }).nodes)) return raw;
-  const nodes = (raw as { nodes: unknown[] }).nodes.map((n, i) => {
-    if (!n || typeof n !== 'object' || 'id' in n) return n;
-    const name = String((n as { name?: unknown }).name ?? `node-${i + 1}`);
-    const id = name.replace(/[^A-Za-z0-9_-]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 40) || `node-${i + 1}`;
-    return { ...n, id };
-  });
-  return { ...(raw as object), nodes };
+type RawSettings = Record<string, unknown>;
+
+/**
+ * One step per version: SETTINGS_MIGRATIONS[n] turns a version-n file into version n+1. Steps take what a user's
+ * file may hold (hand-edited, partly invalid) and leave validation to the schema.
+ */
+export const SETTINGS_MIGRATIONS: ReadonlyArray<{ to: number; what: string; run(raw: RawSettings): RawSettings }> = [
+  {
+    to: 1,
+    what: 'nodes get ids (derived from their names), used by secret refs, jobs and the CLI',
+    run(raw) {
+      if (!Array.isArray(raw.nodes)) return raw;
+      const nodes = (raw.nodes as unknown[]).map((n, i) => {
+        if (!n || typeof n !== 'object' || 'id' in n) return n;
+        return { ...n, id: nodeIdFromName(String((n as { name?: unknown }).name ?? ''), `node-${i + 1}`) };
+      });
+      return { ...raw, nodes };
+    },
+  },
+];
+
+/** Brings settings of any earlier version to SETTINGS_VERSION; a file from a newer Dokuei is refused, not guessed at. */
+export function migrateSettings(raw: unknown, where = 'the settings'): unknown {
+  if (!raw || typeof raw !== 'object' || Array.isArray(raw)) return raw;
+  let value = raw as RawSettings;
+  const from = value.version === undefined ? 0 : value.version;
+  if (typeof from !== 'number' || !Number.isInteger(from) || from < 0) return raw; // the schema says what is wrong
+  if (from > SETTINGS_VERSION) {
+    throw new SettingsError(`Settings in ${where} are version ${from}, written by a newer Dokuei; this one reads up to version ${SETTINGS_VERSION}. Update Dokuei, or restore a settings file from this version.`);
+  }
+  for (const step of SETTINGS_MIGRATIONS) if (step.to > from) value = { ...step.run(value), version: step.to };
+  return value;
 }
 
 export class ConfSettingsStore implements SettingsStore {

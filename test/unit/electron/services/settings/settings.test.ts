@@ -11,7 +11,7 @@ import { dispatch } from '../../../../../common/ipc/dispatch';
 import { DokueiError, ErrorCode } from '../../../../../common/ipc/errors';
 import { DEFAULT_SHORTCUTS, matchShortcut } from '../../../../../common/viewer/shortcuts';
 import { createHandlers, shortcutOverrideProblems, shortcutsState, type HandlerDeps } from '../../../../../electron/services/app/handlers';
-import { ConfSettingsStore, MemorySettingsStore, parseSettings, type SettingsStore } from '../../../../../electron/services/settings/settings';
+import { ConfSettingsStore, MemorySettingsStore, parseSettings, SETTINGS_MIGRATIONS, SETTINGS_VERSION, type SettingsStore } from '../../../../../electron/services/settings/settings';
 import { makeTempDir, removeDir } from '../../../../support/tempDir';
 
 const ctx: CallContext = { windowId: 'w1', emit: () => {} };
@@ -164,5 +164,91 @@ describe('settings.audit.forwarding', () => {
     expect(() => parseSettings({ audit: { forwarding: { enabled: true, host: 'arr' } } }, 'x')).toThrow(/audit\.forwarding\.caFile: Audit forwarding needs caFile/);
     expect(() => parseSettings({ audit: { forwarding: { enabled: true, host: 'arr', caFile: '/ca.pem', certFile: '/me.pem' } } }, 'x')).toThrow(/audit\.forwarding\.keyFile: certFile and keyFile go together/);
     expect(() => parseSettings({ audit: { forwarding: { enabled: true, host: 'arr', caFile: '/ca.pem', port: 70000 } } }, 'x')).toThrow(/audit\.forwarding\.port: The audit repository port is 1–65535/);
+  });
+});
+
+/**
+ * Every shape settings.json has had, as a workstation that last saved it then would hold it (taken from the
+ * schema at each commit that changed it), loads into the current version with nothing lost; the ConfSettingsStore
+ * then writes the current version.
+ */
+describe('settings migrations', () => {
+  const EARLIER_SHAPES: Array<{ era: string; raw: Record<string, unknown>; check(s: ReturnType<typeof parseSettings>): void }> = [
+    {
+      era: 'foundation (7a73b30): DICOMweb nodes by name only, no ids',
+      raw: { nodes: [{ name: 'On-site PACS', kind: 'dicomweb', url: 'http://pacs.local:8042/dicom-web', timeoutMs: 9000, enabled: true }, { name: '院外 アーカイブ', kind: 'dicomweb', url: 'https://dr.example/dicom-web' }], seedDemo: false },
+      check(s) {
+        expect(s.nodes.map((n) => n.id)).toEqual(['On-site-PACS', 'node-2']);
+        expect(s.nodes[0]).toMatchObject({ kind: 'dicomweb', url: 'http://pacs.local:8042/dicom-web', timeoutMs: 9000, role: 'other', priority: 100, auth: { type: 'none' } });
+        expect(s.seedDemo).toBe(false);
+      },
+    },
+    {
+      era: 'PACS groundwork (5c4236d): ids, roles, auth by secretRef, DIMSE nodes, the local SCP',
+      raw: {
+        nodes: [
+          { id: 'onsite', name: 'On-site', kind: 'dicomweb', url: 'https://pacs/dicom-web', role: 'onsite', priority: 10, auth: { type: 'basic', username: 'reader', secretRef: 'onsite-password' } },
+          { id: 'dr', name: 'Archive', kind: 'dimse', host: 'dr.example', port: 104, calledAeTitle: 'DRARCH', retrieve: 'C-MOVE' },
+        ],
+        localScp: { aeTitle: 'WS12', port: 11113, enabled: true },
+      },
+      check(s) {
+        expect(s.nodes[0]).toMatchObject({ id: 'onsite', auth: { type: 'basic', username: 'reader', secretRef: 'onsite-password' } });
+        expect(s.nodes[1]).toMatchObject({ id: 'dr', kind: 'dimse', retrieve: 'C-MOVE', calledAeTitle: 'DRARCH' });
+        expect(s.localScp).toMatchObject({ aeTitle: 'WS12', port: 11113 });
+      },
+    },
+    {
+      era: 'archive quota and folder (b3414f6, 92fa857)',
+      raw: { nodes: [], archive: { quotaGb: 250, dir: '/srv/dokuei-archive' } },
+      check: (s) => expect(s.archive).toEqual({ quotaGb: 250, dir: '/srv/dokuei-archive' }),
+    },
+    {
+      era: 'viewer keys (9782747)',
+      raw: { nodes: [], shortcuts: { wlPreset2: 'Shift+L', resetView: null } },
+      check: (s) => expect(s.shortcuts).toEqual({ wlPreset2: 'Shift+L', resetView: null }),
+    },
+    {
+      era: 'credentials over http by exception (7869d9f) and audit forwarding (d9508ad)',
+      raw: {
+        nodes: [{ id: 'lab', name: 'Lab', kind: 'dicomweb', url: 'http://lab/dicom-web', auth: { type: 'bearer', secretRef: 'lab-token' }, allowInsecureCredentials: true }],
+        audit: { forwarding: { enabled: true, host: 'arr.hospital', caFile: '/etc/arr-ca.pem' } },
+      },
+      check(s) {
+        expect(s.nodes[0]).toMatchObject({ allowInsecureCredentials: true, auth: { type: 'bearer' } });
+        expect(s.audit?.forwarding).toMatchObject({ enabled: true, host: 'arr.hospital', port: 6514 });
+      },
+    },
+  ];
+
+  for (const shape of EARLIER_SHAPES) {
+    it(`loads a file of the ${shape.era} era into version ${SETTINGS_VERSION}, and saves it as that version`, async () => {
+      const dir = await makeTempDir('dokuei-settings-migrate-');
+      try {
+        writeFileSync(path.join(dir, 'settings.json'), JSON.stringify(shape.raw));
+        const store = new ConfSettingsStore(dir);
+        const loaded = store.get();
+        expect(loaded.version).toBe(SETTINGS_VERSION);
+        shape.check(loaded);
+        store.set(loaded);
+        const written = JSON.parse(readFileSync(path.join(dir, 'settings.json'), 'utf8')) as Record<string, unknown>;
+        expect(written.version).toBe(SETTINGS_VERSION);
+        shape.check(new ConfSettingsStore(dir).get());
+      } finally {
+        await removeDir(dir);
+      }
+    });
+  }
+
+  it('has one step per version, in order, ending at the current version', () => {
+    expect(SETTINGS_MIGRATIONS.map((m) => m.to)).toEqual(Array.from({ length: SETTINGS_VERSION }, (_, i) => i + 1));
+  });
+
+  it('refuses a file written by a newer Dokuei, saying which version, rather than dropping what it does not know', () => {
+    expect(() => parseSettings({ version: SETTINGS_VERSION + 1, nodes: [] }, '/x/settings.json')).toThrow(new RegExp(`/x/settings.json are version ${SETTINGS_VERSION + 1}, written by a newer Dokuei`));
+  });
+
+  it('runs no step on a current file: a node without an id is then an error, not a guess', () => {
+    expect(() => parseSettings({ version: SETTINGS_VERSION, nodes: [{ name: 'X', kind: 'dicomweb', url: 'http://x/' }] }, 'f')).toThrow(/nodes\.0\.id/);
   });
 });
