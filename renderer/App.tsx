@@ -12,12 +12,13 @@ import { hangStudy, loadBuiltInProtocols, matchPriorSeries, pickPrior, SeriesStr
 import { StudyBrowser } from './features/worklist';
 import { connectPlatform, type Platform } from './platform/platform';
 import { Banner } from './ui/Banner';
-import { LanguageSwitch, useTranslation } from './ui/i18n';
+import { displayPersonName, LanguageSwitch, personNameTooltip, useLanguage, useTranslation } from './ui/i18n';
 
 type Summary = { studies: number; instances: number; bytes: number };
 
 export function App() {
   const { t } = useTranslation();
+  const language = useLanguage();
   const [platform, setPlatform] = useState<Platform>();
   const [fatal, setFatal] = useState<string>();
   const [nodes, setNodes] = useState<NodeInfo[]>([]);
@@ -33,6 +34,15 @@ export function App() {
   const [health, setHealth] = useState<NodeHealthRow[]>([]);
   const refreshTimer = useRef<ReturnType<typeof setTimeout>>(undefined);
   const [hanging, setHanging] = useState<Hanging>();
+  /**
+   * Reading mode: once a study is open the study list folds to a strip at the side and the image gets the window;
+   * Ctrl+B (or the strip) brings the list back. Full screen (F11) also hides the header, the toolbars and the status
+   * line: only the images and their overlays remain.
+   */
+  const [listFolded, setListFolded] = useState(false);
+  const [fullscreen, setFullscreen] = useState(false);
+  /** The header's place for the viewer's layout bar in reading mode (one row of bars instead of two). */
+  const [toolSlot, setToolSlot] = useState<HTMLElement | null>(null);
   /**
    * Counts what the reader asked for (select or open a study, open a series, compare with prior). An answer that
    * arrives after the reader asked for something else is dropped: a protocol looked up for the study must not
@@ -86,15 +96,39 @@ export function App() {
   }, [platform]);
 
   useEffect(() => {
-    // Ctrl+, (Cmd+, on a Mac) opens the settings, as in most desktop applications.
     const onKey = (e: KeyboardEvent) => {
+      // Ctrl+, (Cmd+, on a Mac) opens the settings, as in most desktop applications.
       if (e.key === ',' && (e.ctrlKey || e.metaKey) && !e.altKey) {
         e.preventDefault();
         setPanel('settings');
       }
+      // Ctrl+B: the study list, folded or open (the side bar key of many desktop applications).
+      if ((e.key === 'b' || e.key === 'B') && (e.ctrlKey || e.metaKey) && !e.altKey && !e.shiftKey) {
+        e.preventDefault();
+        setListFolded((f) => !f);
+      }
+      if (e.key === 'F11') {
+        e.preventDefault();
+        setFullscreen((f) => !f);
+      }
+      if (e.key === 'Escape') setFullscreen(false);
     };
     window.addEventListener('keydown', onKey);
     return () => window.removeEventListener('keydown', onKey);
+  }, []);
+
+  // The page's own full screen follows (best effort: a browser may refuse it; the bars are hidden either way), and
+  // leaving the browser's full screen (its own Esc) leaves ours.
+  useEffect(() => {
+    if (fullscreen && !document.fullscreenElement) document.documentElement.requestFullscreen?.().catch(() => undefined);
+    if (!fullscreen && document.fullscreenElement) void document.exitFullscreen?.().catch(() => undefined);
+  }, [fullscreen]);
+  useEffect(() => {
+    const onChange = () => {
+      if (!document.fullscreenElement) setFullscreen(false);
+    };
+    document.addEventListener('fullscreenchange', onChange);
+    return () => document.removeEventListener('fullscreenchange', onChange);
   }, []);
 
   const nodeKinds = useMemo(() => new Map(nodes.map((n) => [n.id, n.kind])), [nodes]);
@@ -124,6 +158,7 @@ export function App() {
       if (intent.current !== asked) return;
       if (list.series.length === 0) return setNotice('The study has no series on any node.');
       setHanging(hangStudy(s, list.series, protocols.protocols));
+      setListFolded(true);
       if (s.patientId) void platform.api.prefetch.studyOpened({ studyInstanceUid: s.studyInstanceUid, patientId: s.patientId }).catch(() => undefined);
     } catch (err) {
       setNotice(`Could not open the study: ${(err as Error).message}`);
@@ -161,6 +196,7 @@ export function App() {
     intent.current++;
     if (streamable(study)) {
       setSeries(s);
+      setListFolded(true);
       // Reading a study is the moment to fetch its patient's priors in the background.
       if (study.patientId) void platform.api.prefetch.studyOpened({ studyInstanceUid: study.studyInstanceUid, patientId: study.patientId }).catch(() => undefined);
       return;
@@ -175,10 +211,11 @@ export function App() {
   return (
     <ShortcutsProvider api={platform.api} onKeysHotkey={() => setPanel('keys')}>
     <AuditHotkey onOpen={() => setPanel('audit')} />
-    <div className="app">
+    <div className="app" data-reading={listFolded} data-fullscreen={fullscreen}>
       <header className="app-header">
         <h1>{t('app.title')}</h1>
         <NodeHealthBar rows={health.length ? health : nodes.map((n) => ({ nodeId: n.id, name: n.name, state: 'unknown' as const }))} insecure={insecureNodes} />
+        {listFolded ? <div className="header-tools" ref={setToolSlot} /> : null}
         <span className="header-actions">
           {(['files', 'jobs', 'storage'] as const).map((p) => (
             <button key={p} type="button" onClick={() => setPanel((cur) => (cur === p ? 'none' : p))} aria-pressed={panel === p}>
@@ -198,9 +235,14 @@ export function App() {
         </span>
       </header>
       <main className="app-main">
-        <section className="side" aria-label={t('app.studyBrowser')}>
-          {/* One grid row for the banners (the side is banners / study browser / series strip). */}
-          <div>
+        <section className="side" aria-label={t('app.studyBrowser')} data-folded={listFolded}>
+          {/* One grid row for the banners (the side is banners / study browser / series strip); folded, they lie over the viewer's top. */}
+          <div className="side-banners">
+            {study && !listFolded ? (
+              <button type="button" className="fold-list" onClick={() => setListFolded(true)} title={t('app.hideStudyList')}>
+                {t('app.foldList')}
+              </button>
+            ) : null}
             {platform.alerts.length > 0 && !alertsSeen ? (
               <Banner kind="warn" onDismiss={() => setAlertsSeen(true)}>
                 <span data-testid="startup-alerts">{platform.alerts.join(' ')}</span>
@@ -212,14 +254,30 @@ export function App() {
               </Banner>
             ) : null}
           </div>
-          <StudyBrowser
-            api={platform.api}
-            selected={study?.studyInstanceUid}
-            onSelect={onSelectStudy}
-            onOpen={(s) => void openStudy(s)}
-            jobs={jobs}
-            refreshKey={refreshKey}
-          />
+          {listFolded ? (
+            <nav className="study-strip" data-testid="study-strip" aria-label={t('app.studies')}>
+              <button type="button" aria-expanded={false} title={t('app.showStudyList')} onClick={() => setListFolded(false)}>
+                <span aria-hidden="true">›</span>
+                <span className="study-strip-label">{t('app.studies')}</span>
+              </button>
+              {study ? (
+                <span className="study-strip-patient" title={personNameTooltip(study.patientName)}>
+                  {displayPersonName(study.patientName, language)}
+                </span>
+              ) : null}
+            </nav>
+          ) : null}
+          {/* Kept mounted while folded: the search and its results are there when the list comes back. */}
+          <div className="study-browser-slot" hidden={listFolded}>
+            <StudyBrowser
+              api={platform.api}
+              selected={study?.studyInstanceUid}
+              onSelect={onSelectStudy}
+              onOpen={(s) => void openStudy(s)}
+              jobs={jobs}
+              refreshKey={refreshKey}
+            />
+          </div>
           {study ? (
             <SeriesStrip
               api={platform.api}
@@ -235,7 +293,7 @@ export function App() {
           )}
         </section>
         <section className="viewer" aria-label={t('app.viewer')}>
-          <ViewerWorkspace plane={platform.dataPlane} series={series} hanging={hanging} onComparePrior={(s) => void comparePrior(s)} />
+          <ViewerWorkspace plane={platform.dataPlane} series={series} hanging={hanging} onComparePrior={(s) => void comparePrior(s)} toolbarSlot={listFolded ? toolSlot : null} />
           {panel === 'files' ? <FilePanel api={platform.api} plane={platform.dataPlane} onClose={() => setPanel('none')} /> : null}
           {panel === 'jobs' ? <JobsPanel api={platform.api} jobs={[...jobs.values()]} onClose={() => setPanel('none')} /> : null}
           {panel === 'keys' ? <KeysPanel onClose={() => setPanel('none')} /> : null}
@@ -261,6 +319,7 @@ export function App() {
           </span>
         ) : null}
         <span>{t('app.footerKeys', { audit: AUDIT_HOTKEY })}</span>
+        <span>{t('app.footerReading')}</span>
       </footer>
     </div>
     </ShortcutsProvider>

@@ -76,6 +76,14 @@ export async function startE2eSession(options: E2eSessionOptions): Promise<E2eSe
     }
     browser = await launchChromium();
     const page = await browser.newPage({ viewport: options.viewport ?? { width: 1500, height: 900 }, ...(options.locale ? { locale: options.locale } : {}) });
+    // The host's URL carries its token in the fragment, so a goto to the URL the page is on would be a same-document
+    // navigation that keeps the app's state (an open study, the study list folded in reading mode). Tests mean a
+    // fresh start: such a goto passes by about:blank.
+    const gotoPage = page.goto.bind(page);
+    page.goto = async (url, gotoOptions) => {
+      if (page.url() === url) await gotoPage('about:blank');
+      return gotoPage(url, gotoOptions);
+    };
     const pageErrors: string[] = [];
     page.on('pageerror', (e) => pageErrors.push(options.errorStacks ? `${e.message}\n${e.stack ?? ''}` : e.message));
     mkdirSync(shotsDir, { recursive: true });

@@ -74,7 +74,9 @@ export function useRtReview(input: RtReviewInput): RtReview {
       ) : null}
     </>
   );
-  const panels = (
+  // Null when the series has no RT objects: the pane then shows no side column for them.
+  const hasPanels = !!(rt.sets.length || rt.structuresError || rt.doses.length || rt.plans.length || rt.status);
+  const panels = !hasPanels ? null : (
     <>
       {rt.sets.length || rt.structuresError ? (
         <StructureList

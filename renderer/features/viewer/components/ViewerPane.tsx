@@ -144,6 +144,9 @@ export function ViewerPane({ plane, series, label = 'Main viewport', caption, on
   const first = entries[0]!.metadata;
   const current = entries[view?.index ?? 0]?.metadata ?? first;
   const suvResult = suv?.results[view?.index ?? 0];
+  // The column beside the image appears with its first measurement (or RT panels): an empty list would keep a
+  // tenth of the screen from the image.
+  const hasSide = measurements.length > 0 || (rt.panels !== null && rt.panels !== undefined && rt.panels !== false);
   const suvOf = suv ? (m: Measurement) => suvReadout(m.stats, suv.results[(m.slice ?? 1) - 1]?.factors.bw) : undefined;
   return (
     <div className="stack-pane">
@@ -153,7 +156,7 @@ export function ViewerPane({ plane, series, label = 'Main viewport', caption, on
           SUV…
         </button>
       ) : null}
-      <div className="stack-body">
+      <div className={`stack-body${hasSide ? '' : ' no-side'}`}>
         <div
           className="stack-canvas"
           onPointerMove={(e) => {
@@ -186,10 +189,12 @@ export function ViewerPane({ plane, series, label = 'Main viewport', caption, on
             </svg>
           ) : null}
         </div>
-        <div className="side-column">
-          <MeasurementList measurements={measurements} onDelete={(uid) => viewport.current?.deleteMeasurement(uid)} {...(suvOf ? { suvOf } : {})} />
-          {rt.panels}
-        </div>
+        {hasSide ? (
+          <div className="side-column">
+            <MeasurementList measurements={measurements} onDelete={(uid) => viewport.current?.deleteMeasurement(uid)} {...(suvOf ? { suvOf } : {})} />
+            {rt.panels}
+          </div>
+        ) : null}
         {suv && suvOpen ? <SuvPanel suv={suv} {...(suvResult ? { result: suvResult } : {})} onClose={() => setSuvOpen(false)} /> : null}
       </div>
     </div>

@@ -7,6 +7,7 @@
  * PET/CT reading layout (PetCtPane) of the cells' CT and PET — hung by the PET/CT protocol or chosen by its button.
  */
 import { useCallback, useEffect, useRef, useState } from 'react';
+import { createPortal } from 'react-dom';
 import type { SeriesSummary } from '../../../../common/dicom/model';
 import { VIEWPORTS_PER_LAYOUT, type Layout } from '../../../../common/viewer/hangingProtocols';
 import { matchShortcut, type ShortcutMap } from '../../../../common/viewer/shortcuts';
@@ -41,6 +42,8 @@ export interface ViewerWorkspaceProps {
   shortcuts?: Partial<ShortcutMap>;
   /** Asks App to find the patient's prior study and hang it beside the active series. */
   onComparePrior?: (current: SeriesSummary) => void;
+  /** Where the layout bar goes instead of above the cells (reading mode: the app's header row), so the bars take one row less. */
+  toolbarSlot?: HTMLElement | null | undefined;
 }
 
 function gridOf(layout: LayoutId): { rows: number; columns: number } {
@@ -48,7 +51,7 @@ function gridOf(layout: LayoutId): { rows: number; columns: number } {
   return m ? { rows: Number(m[1]), columns: Number(m[2]) } : { rows: 1, columns: 1 };
 }
 
-export function ViewerWorkspace({ plane, series, hanging, shortcuts: shortcutsOverride, onComparePrior }: ViewerWorkspaceProps) {
+export function ViewerWorkspace({ plane, series, hanging, shortcuts: shortcutsOverride, onComparePrior, toolbarSlot }: ViewerWorkspaceProps) {
   // Start the imaging engine and its decode worker while the reader is still choosing a study, so the first
   // series opened does not wait for them.
   useEffect(() => {
@@ -74,6 +77,8 @@ export function ViewerWorkspace({ plane, series, hanging, shortcuts: shortcutsOv
   const [reference, setReference] = useState<{ cell: number; plane: ImagePlane | undefined }>();
   /** What the viewer says instead of empty cells (a study with no image series). */
   const [message, setMessage] = useState<string>();
+  /** The cell a double-click enlarged to the whole viewer (the others stay loaded, hidden); a second double-click restores. */
+  const [maximised, setMaximised] = useState<number>();
 
   useEffect(() => {
     if (!hanging) return;
@@ -86,6 +91,7 @@ export function ViewerWorkspace({ plane, series, hanging, shortcuts: shortcutsOv
     setViews(hanging.views ?? []);
     if (hanging.syncScroll) setSync(true);
     setActive(0);
+    setMaximised(undefined);
     // lastIndex/lastPlane stay: a cell keeping its series reports no new slice, and its position still counts.
     setReference(undefined);
   }, [hanging]);
@@ -119,6 +125,7 @@ export function ViewerWorkspace({ plane, series, hanging, shortcuts: shortcutsOv
       const found = LAYOUT_BUTTONS.find((l) => l.action === action);
       if (found) {
         setLayout(found.id);
+        setMaximised(undefined);
         e.preventDefault();
       }
     };
@@ -151,8 +158,9 @@ export function ViewerWorkspace({ plane, series, hanging, shortcuts: shortcutsOv
   );
 
   const isMpr = layout.startsWith('mpr');
-  const { rows, columns } = gridOf(layout);
   const count = isMpr || layout === 'fusion' ? 1 : VIEWPORTS_PER_LAYOUT[layout];
+  const enlarged = maximised !== undefined && maximised < count ? maximised : undefined;
+  const { rows, columns } = enlarged !== undefined ? { rows: 1, columns: 1 } : gridOf(layout);
   const activeSeries = cells[active] ?? cells.find(Boolean);
   // PET/CT: the first CT and the first PET among the cells (the protocol puts the CT first, the PET second).
   const petCt = { ct: cells.find((c) => c?.modality === 'CT'), pet: cells.find((c) => c?.modality === 'PT') };
@@ -162,11 +170,19 @@ export function ViewerWorkspace({ plane, series, hanging, shortcuts: shortcutsOv
   // Fusion takes the first two cells: both must hold an image series.
   const fusionWhyNot = fusionRefusal(cells[0], cells[1]);
 
-  return (
-    <div className="workspace" data-layout={layout}>
+  const layoutBar = (
       <div className="layout-bar" role="toolbar" aria-label="Layout">
         {LAYOUT_BUTTONS.map((l) => (
-          <button key={l.id} type="button" aria-pressed={layout === l.id} title={`${l.name} (${(shortcuts as Record<string, string[] | undefined>)[l.action]?.join(', ') ?? ''})`} onClick={() => setLayout(l.id)}>
+          <button
+            key={l.id}
+            type="button"
+            aria-pressed={layout === l.id}
+            title={`${l.name} (${(shortcuts as Record<string, string[] | undefined>)[l.action]?.join(', ') ?? ''})`}
+            onClick={() => {
+              setLayout(l.id);
+              setMaximised(undefined);
+            }}
+          >
             {l.name}
           </button>
         ))}
@@ -196,6 +212,10 @@ export function ViewerWorkspace({ plane, series, hanging, shortcuts: shortcutsOv
           <input type="checkbox" checked={sync} onChange={(e) => setSync(e.target.checked)} /> Sync scroll
         </label>
       </div>
+  );
+  return (
+    <div className="workspace" data-layout={layout}>
+      {toolbarSlot ? createPortal(layoutBar, toolbarSlot) : layoutBar}
       {layout === 'petct' ? (
         <div className="cell mpr-host">
           {petCt.ct && petCt.pet ? <PetCtPane plane={plane} ct={petCt.ct} pet={petCt.pet} ctPreset={ctPreset} /> : <div className="empty">PET/CT needs a CT and a PET series of the study.</div>}
@@ -227,8 +247,10 @@ export function ViewerWorkspace({ plane, series, hanging, shortcuts: shortcutsOv
           {Array.from({ length: count }, (_, i) => (
             <div
               key={i}
-              className={`cell${i === active && count > 1 ? ' active' : ''}`}
+              className={`cell${i === active && count > 1 ? ' active' : ''}${enlarged !== undefined && enlarged !== i ? ' cell-hidden' : ''}`}
               data-cell={i}
+              data-maximised={enlarged === i || undefined}
+              onDoubleClick={() => count > 1 && setMaximised((m) => (m === i ? undefined : i))}
               onMouseDownCapture={() => {
                 userCell.current = i;
                 setActive(i);
