@@ -131,6 +131,17 @@ export function App() {
     return () => document.removeEventListener('fullscreenchange', onChange);
   }, []);
 
+  /** Another window for the images (Electron: on the other monitor, where it was last); in a browser, a tab. */
+  const openWindow = async () => {
+    if (!platform) return;
+    try {
+      const { opened } = await platform.api.app.openWindow({});
+      if (!opened) window.open(window.location.href, '_blank', 'noopener');
+    } catch (err) {
+      setNotice(t('app.newWindowFailed', { reason: (err as Error).message }));
+    }
+  };
+
   const nodeKinds = useMemo(() => new Map(nodes.map((n) => [n.id, n.kind])), [nodes]);
   const insecureNodes = useMemo(() => insecureNodeIds(nodes), [nodes]);
   /** The viewer streams over DICOMweb: from the local store or a DICOMweb node, not from DIMSE-only nodes. */
@@ -224,6 +235,9 @@ export function App() {
           ))}
           <button type="button" onClick={() => setPanel((cur) => (cur === 'keys' ? 'none' : 'keys'))} aria-pressed={panel === 'keys'} title={t('app.keysTitle')}>
             {t('app.keys')}
+          </button>
+          <button type="button" onClick={() => void openWindow()} title={t('app.newWindowTitle')}>
+            {t('app.newWindow')}
           </button>
           <button type="button" onClick={() => setPanel((cur) => (cur === 'settings' ? 'none' : 'settings'))} aria-pressed={panel === 'settings'} title={t('app.settingsTitle')}>
             {t('app.settings')}

@@ -384,6 +384,11 @@ export const contract = {
     app: {
       getInfo: request(Empty, AppInfo),
       log: request(RendererLog, z.object({ ok: z.literal(true) })),
+      /**
+       * Electron: opens another window of the app on the other (largest) monitor, where it was last for this set of
+       * monitors. Answers opened: false in a host that cannot (the browser host: the page opens a tab itself).
+       */
+      openWindow: request(Empty, z.object({ opened: z.boolean() })),
     },
     store: {
       summary: request(Empty, StoreSummary),

@@ -4,7 +4,7 @@
  * Anything with logic lives in those modules, where plain-Node tests can reach it.
  */
 import path from 'node:path';
-import { app, BrowserWindow, dialog, ipcMain, protocol, safeStorage, session, shell, type OpenDialogOptions, type WebContents } from 'electron';
+import { app, BrowserWindow, dialog, ipcMain, protocol, safeStorage, screen, session, shell, type OpenDialogOptions, type WebContents } from 'electron';
 import ElectronStore from 'electron-store';
 import { electronEventChannel } from '../../common/ipc/contract';
 import { createServices } from '../services/app/createServices';
@@ -27,6 +27,7 @@ import { bindIpc } from './ipcBinding';
 import { createAppHandler, createDataPlaneHandler } from './protocolHandlers';
 import { APP_ENTRY_URL, APP_SCHEME, DATA_PLANE_BASE_URL, DATA_PLANE_SCHEME, PRIVILEGED_SCHEMES } from './schemes';
 import { secureWebPreferences } from './webPreferences';
+import { parseSavedPlacements, placementFor, rememberPlacement, type DisplayInfo, type Placement, type WindowRole } from './windowPlacement';
 
 const log = (message: string) => console.error(`[dokuei] ${message}`);
 
@@ -58,17 +59,52 @@ const nativeFileDialogs: NativeFileDialogs = {
   },
 };
 
-function createWindow(): BrowserWindow {
+/** Window placements per set of monitors (window-state.json in userData): UI state, not settings, so never exported. */
+let windowState: ElectronStore<Record<string, unknown>> | undefined;
+const placementStore = () => (windowState ??= new ElectronStore<Record<string, unknown>>({ name: 'window-state' }));
+
+function currentDisplays(): DisplayInfo[] {
+  const primary = screen.getPrimaryDisplay().id;
+  return screen.getAllDisplays().map((d) => ({ id: d.id, bounds: d.bounds, workArea: d.workArea, scaleFactor: d.scaleFactor, primary: d.id === primary }));
+}
+
+/** Where a window of this role opens now: as last time on these monitors, else on its default monitor. */
+function initialPlacement(role: WindowRole): Placement | undefined {
+  try {
+    return placementFor(parseSavedPlacements(placementStore().store.placements), currentDisplays(), role, mainWindow?.getBounds());
+  } catch (err) {
+    log(`Window placement unavailable (${(err as Error).message}): the default size is used.`);
+    return undefined;
+  }
+}
+
+function savePlacement(role: WindowRole, win: BrowserWindow): void {
+  try {
+    const store = placementStore();
+    const placement = { bounds: win.getNormalBounds(), maximized: win.isMaximized(), fullScreen: win.isFullScreen() };
+    store.store = { ...store.store, placements: rememberPlacement(parseSavedPlacements(store.store.placements), currentDisplays(), role, placement) };
+  } catch (err) {
+    log(`Could not remember the window's placement: ${(err as Error).message}`);
+  }
+}
+
+function createWindow(role: WindowRole = 'main'): BrowserWindow {
+  const placement = initialPlacement(role);
   const win = new BrowserWindow({
-    width: 1440,
-    height: 900,
+    ...(placement?.bounds ?? { width: 1440, height: 900 }),
     show: false,
     backgroundColor: '#000000',
     title: 'Dokuei',
     // DevTools only in a development run: a packaged build is what sits in the reading room.
     webPreferences: secureWebPreferences(path.join(app.getAppPath(), 'dist/electron/preload.cjs'), { devTools: !app.isPackaged }),
   });
-  win.once('ready-to-show', () => win.show());
+  win.once('ready-to-show', () => {
+    if (placement?.maximized) win.maximize();
+    if (placement?.fullScreen) win.setFullScreen(true);
+    win.show();
+  });
+  // Remembered for this set of monitors when the window closes (moved, resized, maximised meanwhile).
+  win.on('close', () => savePlacement(role, win));
   const ipcWindowId = String(win.webContents.id);
   win.on('closed', () => {
     if (mainWindow === win) mainWindow = undefined;
@@ -128,7 +164,10 @@ async function start(): Promise<void> {
   });
   protocol.handle(DATA_PLANE_SCHEME, createDataPlaneHandler(services.gateway));
   protocol.handle(APP_SCHEME, createAppHandler({ rendererDir: path.join(app.getAppPath(), 'dist/renderer') }));
-  bindIpc(ipcMain, withNativeFileGrants(services.handlers, pathGrants, nativeFileDialogs), { isTrustedSender: isTrustedIpcSender });
+  const handlers = withNativeFileGrants(services.handlers, pathGrants, nativeFileDialogs);
+  // A second window of the app for the images, on the other monitor (the first keeps the study list).
+  handlers.app = { ...handlers.app, openWindow: async () => (createWindow('viewer'), { opened: true }) };
+  bindIpc(ipcMain, handlers, { isTrustedSender: isTrustedIpcSender });
   // Like the browser host: every window hears about store changes and retrieves, not only the one that asked.
   const broadcast = (channel: string, payload: unknown) => {
     for (const win of BrowserWindow.getAllWindows()) win.webContents.send(channel, payload);

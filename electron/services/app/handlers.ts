@@ -204,6 +204,8 @@ export function createHandlers(deps: HandlerDeps): Handlers {
         deps.log(`[renderer ${ctx.windowId}] ${level}: ${escapeLogText(message)}`);
         return { ok: true as const };
       },
+      // Windows are Electron main's (electron/main/main.ts replaces this handler); the browser page opens a tab.
+      openWindow: async () => ({ opened: false }),
     },
     store: {
       summary: async () => ({ root: deps.store.root, ...deps.store.counts() }),

@@ -59,6 +59,9 @@ const fake = vi.hoisted(() => {
       this.url = url;
       return Promise.resolve();
     }
+    getBounds() {
+      return { x: 0, y: 0, width: 1440, height: 900 };
+    }
     once() {}
     on() {}
     show() {}
@@ -138,6 +141,13 @@ const fake = vi.hoisted(() => {
       },
     },
     BrowserWindow,
+    screen: {
+      getPrimaryDisplay: () => ({ id: 1 }),
+      getAllDisplays: () => [
+        { id: 1, bounds: { x: 0, y: 0, width: 1920, height: 1080 }, workArea: { x: 0, y: 0, width: 1920, height: 1040 }, scaleFactor: 1 },
+        { id: 2, bounds: { x: 1920, y: 0, width: 2560, height: 1440 }, workArea: { x: 1920, y: 0, width: 2560, height: 1440 }, scaleFactor: 1 },
+      ],
+    },
   };
   return { s, electron };
 });
@@ -280,6 +290,20 @@ describe('electron main', () => {
     expect(ok).toMatchObject({ ok: true, value: { name: 'Dokuei', host: 'electron', dataPlaneBaseUrl: 'dicomweb://local' } });
     const refused = await handler(fakeInvokeEvent('https://evil.example/').event, {});
     expect(refused).toMatchObject({ ok: false, error: { code: ErrorCode.Forbidden } });
+  });
+
+  it('opens a second window of the app on the other, larger monitor (multi-monitor reading)', async () => {
+    await startApp();
+    expect(s.windows).toHaveLength(1);
+    // The main window opens centred on the primary monitor (the first start: nothing remembered yet).
+    const main = s.windows[0]!.options as { x?: number; width?: number };
+    expect(main.x).toBeGreaterThanOrEqual(0);
+    expect(main.x! + main.width!).toBeLessThanOrEqual(1920);
+    const result = await s.ipcHandlers.get(electronRequestChannel('app.openWindow'))!(fakeInvokeEvent('app://dokuei/index.html').event, {});
+    expect(result).toMatchObject({ ok: true, value: { opened: true } });
+    expect(s.windows).toHaveLength(2);
+    expect(s.windows[1]!.url).toBe(APP_ENTRY_URL);
+    expect(s.windows[1]!.options).toMatchObject({ x: 1920, y: 0, width: 2560, height: 1440 });
   });
 
   it('serves the data plane from the local store on dicomweb://local', async () => {
