@@ -41,6 +41,9 @@ const TRANSLATED = [
   'renderer/features/worklist/components/**/*.tsx',
   'renderer/features/settings/components/SettingsPanel.tsx',
   'renderer/features/settings/components/NodeEditor.tsx',
+  'renderer/features/settings/components/ProtocolsPage.tsx',
+  'renderer/features/viewer/components/StackToolbar.tsx',
+  'renderer/features/viewer/components/ViewerWorkspace.tsx',
 ];
 
 export default tseslint.config(

@@ -8,7 +8,7 @@ import { AUDIT_HOTKEY, AUDIT_TEXT, AuditHotkey, AuditPanel } from './features/au
 import { FilePanel } from './features/files';
 import { KeysPanel, SettingsPanel, ShortcutsProvider } from './features/settings';
 import { insecureNodeIds, JobsPanel, NodeHealthBar, StoragePanel } from './features/status';
-import { hangStudy, loadBuiltInProtocols, matchPriorSeries, pickPrior, SeriesStrip, ViewerWorkspace, type Hanging } from './features/viewer';
+import { hangStudy, loadBuiltInProtocols, matchPriorSeries, withUserProtocols, pickPrior, SeriesStrip, ViewerWorkspace, type Hanging } from './features/viewer';
 import { StudyBrowser } from './features/worklist';
 import { connectPlatform, type Platform } from './platform/platform';
 import { Banner } from './ui/Banner';
@@ -49,7 +49,10 @@ export function App() {
    * replace the series the reader opened while it was on its way.
    */
   const intent = useRef(0);
-  const protocols = useMemo(() => loadBuiltInProtocols(), []);
+  const builtInProtocols = useMemo(() => loadBuiltInProtocols(), []);
+  /** The reader's own hanging protocols (settings), over the built-in ones. */
+  const [userProtocols, setUserProtocols] = useState<unknown[]>([]);
+  const protocols = useMemo(() => withUserProtocols(builtInProtocols, userProtocols), [builtInProtocols, userProtocols]);
 
   useEffect(() => {
     if (protocols.errors.length) setNotice(protocols.errors.join(' '));
@@ -69,6 +72,7 @@ export function App() {
     const refreshSummary = () => api.store.summary({}).then(setSummary, () => undefined);
     void refreshSummary();
     reloadNodes(api);
+    api.settings['protocols.get']({}).then((r) => setUserProtocols(r.protocols), () => undefined);
     api.retrieve.list({}).then((list) => setJobs(new Map(list.map((j) => [j.studyInstanceUid, j]))), () => undefined);
     const offStore = api.on.storeChanged(() => {
       void refreshSummary();
@@ -320,6 +324,8 @@ export function App() {
             api={platform.api}
             onClose={() => setPanel('none')}
             onNodesChanged={onNodesChanged}
+            builtInProtocols={builtInProtocols.protocols}
+            onProtocolsChanged={() => platform.api.settings['protocols.get']({}).then((r) => setUserProtocols(r.protocols), () => undefined)}
             archivePage={<StoragePanel api={platform.api} refreshKey={refreshKey} onClose={() => setPanel('none')} />}
             keysPage={<KeysPanel onClose={() => setPanel('none')} />}
           />

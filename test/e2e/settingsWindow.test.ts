@@ -4,7 +4,7 @@
  * test names — then saved, and at once its study is found and retrieved. The password is in the encrypted secret
  * store and never in settings.json (the test reads the file). Field checks stand beside their fields.
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
@@ -131,6 +131,49 @@ describe('settings window: a PACS node added, tested, used', () => {
     const file = readFileSync(path.join(session.dataDir, 'settings.json'), 'utf8');
     expect(JSON.parse(file).nodes).toEqual([]);
     expect(host.services.nodes).toHaveLength(0);
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('imports hanging protocols from a file (naming the invalid one), hangs the next study by them, and exports them all', async () => {
+    const { dataDir, pageErrors } = session;
+    const dialog = page.getByRole('dialog', { name: 'Settings' });
+    if (!(await dialog.isVisible())) await page.getByRole('button', { name: 'Settings', exact: true }).click();
+    await dialog.getByRole('tab', { name: 'Hanging protocols' }).click();
+    const file = path.join(dataDir, 'protocols-from-ws1.json');
+    const sideBySide = {
+      id: 'ct-side-by-side',
+      name: 'CT side by side',
+      priority: 1000,
+      match: { modality: ['CT'] },
+      layout: '1x2',
+      viewports: [
+        { seriesSelector: { modality: ['CT'] }, view: 'stack', preset: 'lung' },
+        { seriesSelector: { modality: ['CT'] }, view: 'stack', preset: 'mediastinum' },
+      ],
+    };
+    writeFileSync(file, JSON.stringify({ version: 1, protocols: [sideBySide, { ...sideBySide, id: 'Bad Id', layout: '2x2' }] }));
+    await dialog.locator('[data-testid="protocols-import"]').setInputFiles(file);
+    const status = dialog.locator('[data-testid="protocols-status"]');
+    await expect.poll(() => status.textContent()).toContain('Imported 1 protocol(s) from protocols-from-ws1.json');
+    expect(await status.textContent()).toMatch(/Hanging protocol "Bad Id" is not valid: .*id/);
+    expect(await dialog.locator('tr[data-protocol-id="ct-side-by-side"]').textContent()).toContain('Yours');
+    // Saved in settings.json, for the next start and the settings export.
+    expect(JSON.parse(readFileSync(path.join(dataDir, 'settings.json'), 'utf8')).hangingProtocols).toEqual([sideBySide]);
+
+    // Exported: the reader's protocol and the built-in ones, in one file another workstation imports.
+    const download = page.waitForEvent('download');
+    await dialog.getByRole('button', { name: 'Export all as JSON' }).click();
+    const exported = JSON.parse(readFileSync((await (await download).path())!, 'utf8')) as { protocols: Array<{ id: string }> };
+    expect(exported.protocols.map((p) => p.id)).toEqual(expect.arrayContaining(['ct-side-by-side', 'ct-chest', 'default']));
+
+    // The study retrieved earlier (a CT) now opens in the imported protocol's 1×2 layout.
+    await dialog.getByRole('button', { name: 'Close', exact: true }).first().click();
+    await page.getByRole('button', { name: 'Search', exact: true }).click();
+    const row = page.locator('tr[data-study-uid]').first();
+    await row.waitFor({ timeout: 60000 });
+    await row.click();
+    await page.keyboard.press('Enter');
+    await page.locator('.workspace[data-layout="1x2"] .cell[data-cell="1"]').waitFor({ timeout: 60000 });
     expect(pageErrors).toEqual([]);
   });
 });

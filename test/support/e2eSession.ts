@@ -80,8 +80,10 @@ export async function startE2eSession(options: E2eSessionOptions): Promise<E2eSe
     // navigation that keeps the app's state (an open study, the study list folded in reading mode). Tests mean a
     // fresh start: such a goto passes by about:blank.
     const gotoPage = page.goto.bind(page);
+    // (The page drops the token from its address once read, so the URLs are compared without their fragments.)
+    const withoutFragment = (u: string) => u.replace(/#.*$/, '');
     page.goto = async (url, gotoOptions) => {
-      if (page.url() === url) await gotoPage('about:blank');
+      if (withoutFragment(page.url()) === withoutFragment(url)) await gotoPage('about:blank');
       return gotoPage(url, gotoOptions);
     };
     const pageErrors: string[] = [];

@@ -342,13 +342,27 @@ export function createHandlers(deps: HandlerDeps): Handlers {
         return { series, source: answer.source, nodes: answer.nodes };
       },
     },
-    settings: deps.nodeSettings
-      ? createNodeSettingsHandlers(deps.nodeSettings)
-      : {
-          'nodes.get': async () => noNodeSettings(),
-          'nodes.save': async () => noNodeSettings(),
-          'nodes.test': async () => noNodeSettings(),
-        },
+    settings: {
+      ...(deps.nodeSettings
+        ? createNodeSettingsHandlers(deps.nodeSettings)
+        : {
+            'nodes.get': async () => noNodeSettings(),
+            'nodes.save': async () => noNodeSettings(),
+            'nodes.test': async () => noNodeSettings(),
+          }),
+      'protocols.get': async () => ({ protocols: deps.settings?.get().hangingProtocols ?? [] }),
+      'protocols.set': async ({ protocols }) => {
+        if (!deps.settings) throw new DokueiError(ErrorCode.Internal, 'Hanging protocols cannot be saved in this host');
+        const ids = protocols.map((p) => p.id);
+        const twice = ids.filter((id, i) => ids.indexOf(id) !== i);
+        if (twice.length) throw new DokueiError(ErrorCode.InvalidRequest, `Two hanging protocols have the id "${twice[0]}": give each its own`);
+        const saved = deps.settings.get();
+        const next = { ...saved, hangingProtocols: protocols as Record<string, unknown>[] };
+        if (protocols.length === 0) delete next.hangingProtocols;
+        deps.settings.set(next);
+        return { protocols: deps.settings.get().hangingProtocols ?? [] };
+      },
+    },
     shortcuts: {
       get: async () => shortcutsState(deps.settings?.get().shortcuts),
       set: async ({ overrides }) => {

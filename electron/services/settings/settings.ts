@@ -128,6 +128,12 @@ export const Settings = z
     shortcuts: ShortcutOverrides.optional(),
     /** Audit trail options (forwarding to an audit repository); absent: no forwarding. */
     audit: AuditSettings.optional(),
+    /**
+     * The reader's own hanging protocols (imported in the settings window), over the built-in ones (same id: theirs
+     * wins). Only the shape is checked here, so a hand-edited file still loads: the viewer checks each protocol with
+     * common/viewer/hangingProtocols.ts, uses the valid ones and reports the rest; settings.protocols.set refuses them.
+     */
+    hangingProtocols: z.array(z.record(z.string(), z.unknown())).max(200).optional(),
   })
   .superRefine((s, ctx) => {
     const seen = new Set<string>();

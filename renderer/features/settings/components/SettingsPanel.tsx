@@ -11,8 +11,10 @@ import { AeTitle } from '../../../../common/settings/nodeSettings';
 import { LanguageSwitch, useTranslation } from '../../../ui/i18n';
 import { draftOf, draftProblems, effectiveId, newDraft, nodeInput, typedSecrets, type NodeDraft } from '../model/nodeDraft';
 import { NodeEditor, NodeTestSteps } from './NodeEditor';
+import { ProtocolsPage } from './ProtocolsPage';
+import type { HangingProtocol } from '../../../../common/viewer/hangingProtocols';
 
-export type SettingsPage = 'nodes' | 'archive' | 'language' | 'keys';
+export type SettingsPage = 'nodes' | 'archive' | 'language' | 'keys' | 'protocols';
 
 export interface SettingsPanelProps {
   api: DokueiApi;
@@ -23,6 +25,10 @@ export interface SettingsPanelProps {
   keysPage: ReactNode;
   /** Told when the nodes change, so the study browser and health bar list the new ones. */
   onNodesChanged?(): void;
+  /** The built-in hanging protocols (the viewer's), listed and exported beside the reader's own. */
+  builtInProtocols: readonly HangingProtocol[];
+  /** Told when the reader's hanging protocols change. */
+  onProtocolsChanged?(): void;
   initialPage?: SettingsPage;
 }
 
@@ -35,7 +41,7 @@ interface Editing {
 export function SettingsPanel(props: SettingsPanelProps) {
   const { t } = useTranslation();
   const [page, setPage] = useState<SettingsPage>(props.initialPage ?? 'nodes');
-  const pages: SettingsPage[] = ['nodes', 'archive', 'language', 'keys'];
+  const pages: SettingsPage[] = ['nodes', 'archive', 'protocols', 'language', 'keys'];
   const onTabKey = (e: React.KeyboardEvent) => {
     const i = pages.indexOf(page);
     const next = e.key === 'ArrowRight' ? pages[(i + 1) % pages.length] : e.key === 'ArrowLeft' ? pages[(i + pages.length - 1) % pages.length] : undefined;
@@ -69,6 +75,7 @@ export function SettingsPanel(props: SettingsPanelProps) {
       <div className="settings-page" role="tabpanel" id={`settings-page-${page}`} aria-labelledby={`settings-tab-${page}`}>
         {page === 'nodes' ? <NodesPage api={props.api} onNodesChanged={props.onNodesChanged} /> : null}
         {page === 'archive' ? <div className="settings-embedded">{props.archivePage}</div> : null}
+        {page === 'protocols' ? <ProtocolsPage api={props.api} builtIn={props.builtInProtocols} onChanged={props.onProtocolsChanged} /> : null}
         {page === 'language' ? (
           <div className="settings-language">
             <p>{t('settings.language.help')}</p>

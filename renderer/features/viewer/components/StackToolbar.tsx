@@ -1,4 +1,5 @@
 /** The stack viewer's toolbar: left-button tool, W/L presets, cine, flip/rotate/invert, reset. Titles show the keys. */
+import { useTranslation } from '../../../ui/i18n';
 import { CINE_FPS, keyFor, STACK_TOOLS, TOOLBAR_PRESETS, WL_PRESETS, type CineState, type StackAction, type StackTool, type ViewState } from '../../../imaging';
 
 export interface StackToolbarProps {
@@ -11,53 +12,54 @@ export interface StackToolbarProps {
 }
 
 export function StackToolbar({ tool, onTool, cine, onCine, view, onAction }: StackToolbarProps) {
+  const { t: tr } = useTranslation();
   const active = view ? WL_PRESETS.find((p) => p.windowWidth === view.windowWidth && p.windowCenter === view.windowCenter)?.id : undefined;
   return (
-    <div className="stack-toolbar" role="toolbar" aria-label="Viewer tools">
-      <span className="group" role="group" aria-label="Mouse tool (left button)">
+    <div className="stack-toolbar" role="toolbar" aria-label={tr('viewer.tools.label')}>
+      <span className="group" role="group" aria-label={tr('viewer.tools.mouseGroup')}>
         {STACK_TOOLS.map((t) => (
-          <button key={t.tool} type="button" aria-pressed={tool === t.tool} title={`${t.label} (${keyFor(t.action)})`} onClick={() => onTool(t.tool)}>
-            {t.label}
+          <button key={t.tool} type="button" aria-pressed={tool === t.tool} title={`${tr(`viewer.tool.${t.tool}Title`)} (${keyFor(t.action)})`} onClick={() => onTool(t.tool)}>
+            {tr(`viewer.tool.${t.tool}`)}
           </button>
         ))}
       </span>
-      <span className="group" role="group" aria-label="Window presets">
+      <span className="group" role="group" aria-label={tr('viewer.tools.presetGroup')}>
         {TOOLBAR_PRESETS.map((p) => (
-          <button key={p.id} type="button" aria-pressed={active === p.id} title={`${p.label}: W ${p.windowWidth} L ${p.windowCenter} (${p.key})`} onClick={() => onAction({ kind: 'preset', preset: p })}>
-            {p.label}
+          <button key={p.id} type="button" aria-pressed={active === p.id} title={tr('viewer.tools.presetTitle', { name: tr(`viewer.preset.${p.id}`), w: p.windowWidth, l: p.windowCenter, key: p.key })} onClick={() => onAction({ kind: 'preset', preset: p })}>
+            {tr(`viewer.preset.${p.id}`)}
           </button>
         ))}
-        <button type="button" aria-pressed={false} title={`Automatic window from this image's values (0.5–99.5 % of its histogram); ${keyFor('wlDefault')} restores the image's own window`} onClick={() => onAction({ kind: 'autoWindow' })}>
-          Auto
+        <button type="button" aria-pressed={false} title={tr('viewer.tools.autoTitle', { key: keyFor('wlDefault') })} onClick={() => onAction({ kind: 'autoWindow' })}>
+          {tr('viewer.tools.auto')}
         </button>
       </span>
-      <span className="group" role="group" aria-label="Cine">
-        <button type="button" aria-pressed={cine.playing} title={`${cine.playing ? 'Pause' : 'Play'} cine (${keyFor('cine')})`} onClick={() => onCine({ ...cine, playing: !cine.playing })}>
-          {cine.playing ? '❚❚ Pause' : '▶ Cine'}
+      <span className="group" role="group" aria-label={tr('viewer.tools.cineGroup')}>
+        <button type="button" aria-pressed={cine.playing} title={tr(cine.playing ? 'viewer.tools.pauseTitle' : 'viewer.tools.playTitle', { key: keyFor('cine') })} onClick={() => onCine({ ...cine, playing: !cine.playing })}>
+          {cine.playing ? `❚❚ ${tr('viewer.tools.pause')}` : `▶ ${tr('viewer.tools.cine')}`}
         </button>
-        <select aria-label="Cine frames per second" title="Cine speed (frames per second)" value={cine.fps} onChange={(e) => onCine({ ...cine, fps: Number(e.target.value) })}>
+        <select aria-label={tr('viewer.tools.fpsLabel')} title={tr('viewer.tools.fpsTitle')} value={cine.fps} onChange={(e) => onCine({ ...cine, fps: Number(e.target.value) })}>
           {CINE_FPS.map((f) => (
             <option key={f} value={f}>
-              {f} fps
+              {tr('viewer.tools.fps', { fps: f })}
             </option>
           ))}
         </select>
       </span>
-      <span className="group" role="group" aria-label="Image orientation and display">
-        <button type="button" aria-pressed={!!view?.flipHorizontal} title={`Flip horizontally (${keyFor('flipH')})`} onClick={() => onAction({ kind: 'flipH' })}>
-          Flip H
+      <span className="group" role="group" aria-label={tr('viewer.tools.orientationGroup')}>
+        <button type="button" aria-pressed={!!view?.flipHorizontal} title={tr('viewer.tools.flipHTitle', { key: keyFor('flipH') })} onClick={() => onAction({ kind: 'flipH' })}>
+          {tr('viewer.tools.flipH')}
         </button>
-        <button type="button" aria-pressed={!!view?.flipVertical} title={`Flip vertically (${keyFor('flipV')})`} onClick={() => onAction({ kind: 'flipV' })}>
-          Flip V
+        <button type="button" aria-pressed={!!view?.flipVertical} title={tr('viewer.tools.flipVTitle', { key: keyFor('flipV') })} onClick={() => onAction({ kind: 'flipV' })}>
+          {tr('viewer.tools.flipV')}
         </button>
-        <button type="button" aria-pressed={!!view && view.rotation !== 0} title={`Rotate 90° clockwise (${keyFor('rotateRight')}; ${keyFor('rotateLeft')} counter-clockwise)`} onClick={() => onAction({ kind: 'rotate', degrees: 90 })}>
-          Rotate
+        <button type="button" aria-pressed={!!view && view.rotation !== 0} title={tr('viewer.tools.rotateTitle', { right: keyFor('rotateRight'), left: keyFor('rotateLeft') })} onClick={() => onAction({ kind: 'rotate', degrees: 90 })}>
+          {tr('viewer.tools.rotate')}
         </button>
-        <button type="button" aria-pressed={!!view?.invert} title={`Invert (${keyFor('invert')})`} onClick={() => onAction({ kind: 'invert' })}>
-          Invert
+        <button type="button" aria-pressed={!!view?.invert} title={tr('viewer.tools.invertTitle', { key: keyFor('invert') })} onClick={() => onAction({ kind: 'invert' })}>
+          {tr('viewer.tools.invert')}
         </button>
-        <button type="button" title={`Reset view, window and orientation (${keyFor('reset')})`} onClick={() => onAction({ kind: 'reset' })}>
-          Reset
+        <button type="button" title={tr('viewer.tools.resetTitle', { key: keyFor('reset') })} onClick={() => onAction({ kind: 'reset' })}>
+          {tr('viewer.tools.reset')}
         </button>
       </span>
     </div>

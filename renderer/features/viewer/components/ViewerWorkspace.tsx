@@ -13,6 +13,7 @@ import { VIEWPORTS_PER_LAYOUT, type Layout } from '../../../../common/viewer/han
 import { matchShortcut, type ShortcutMap } from '../../../../common/viewer/shortcuts';
 import { useShortcutMap } from '../../settings';
 import { prepareImaging } from '../../../imaging';
+import { useTranslation } from '../../../ui/i18n';
 import type { DataPlane } from '../../../platform/platform';
 import { mprPresetsFor, type Hanging } from '../model/hanging';
 import { areParallel, centreOf, type ImagePlane } from '../model/imagePlane';
@@ -57,6 +58,7 @@ export function ViewerWorkspace({ plane, series, hanging, shortcuts: shortcutsOv
   useEffect(() => {
     void prepareImaging(plane.headers);
   }, [plane]);
+  const { t } = useTranslation();
   const readerShortcuts = useShortcutMap();
   const shortcuts = shortcutsOverride ?? readerShortcuts;
   const [layout, setLayout] = useState<LayoutId>('1x1');
@@ -171,7 +173,7 @@ export function ViewerWorkspace({ plane, series, hanging, shortcuts: shortcutsOv
   const fusionWhyNot = fusionRefusal(cells[0], cells[1]);
 
   const layoutBar = (
-      <div className="layout-bar" role="toolbar" aria-label="Layout">
+      <div className="layout-bar" role="toolbar" aria-label={t('viewer.layout.label')}>
         {LAYOUT_BUTTONS.map((l) => (
           <button
             key={l.id}
@@ -190,26 +192,26 @@ export function ViewerWorkspace({ plane, series, hanging, shortcuts: shortcutsOv
           type="button"
           aria-pressed={layout === 'fusion'}
           disabled={fusionWhyNot !== undefined}
-          title={fusionWhyNot ?? 'Fuse the series of the first two cells: the first is the base, the second the overlay'}
+          title={fusionWhyNot ?? t('viewer.layout.fusionTitle')}
           onClick={() => setLayout((l) => (l === 'fusion' ? '1x2' : 'fusion'))}
         >
-          Fusion
+          {t('viewer.layout.fusion')}
         </button>
         <button
           type="button"
           aria-pressed={layout === 'petct'}
           disabled={!petCt.ct || !petCt.pet}
-          title="PET/CT reading: CT and PET fused in three planes, the PET alone in SUV and a rotating PET MIP (needs a CT and a PET in the cells)"
+          title={t('viewer.layout.petCtTitle')}
           onClick={() => setLayout((l) => (l === 'petct' ? '1x2' : 'petct'))}
         >
-          PET/CT
+          {t('viewer.layout.petCt')}
         </button>
         <span className="layout-sep" />
-        <button type="button" disabled={!activeSeries || !onComparePrior} onClick={() => activeSeries && onComparePrior?.(activeSeries)} title="Show the patient's previous study beside this one">
-          Compare with prior
+        <button type="button" disabled={!activeSeries || !onComparePrior} onClick={() => activeSeries && onComparePrior?.(activeSeries)} title={t('viewer.layout.priorTitle')}>
+          {t('viewer.layout.prior')}
         </button>
-        <label title="Link the scrolling of cells that show parallel planes: by position within one frame of reference, keeping their offset otherwise (priors)">
-          <input type="checkbox" checked={sync} onChange={(e) => setSync(e.target.checked)} /> Sync scroll
+        <label title={t('viewer.layout.syncTitle')}>
+          <input type="checkbox" checked={sync} onChange={(e) => setSync(e.target.checked)} /> {t('viewer.layout.sync')}
         </label>
       </div>
   );
@@ -218,7 +220,7 @@ export function ViewerWorkspace({ plane, series, hanging, shortcuts: shortcutsOv
       {toolbarSlot ? createPortal(layoutBar, toolbarSlot) : layoutBar}
       {layout === 'petct' ? (
         <div className="cell mpr-host">
-          {petCt.ct && petCt.pet ? <PetCtPane plane={plane} ct={petCt.ct} pet={petCt.pet} ctPreset={ctPreset} /> : <div className="empty">PET/CT needs a CT and a PET series of the study.</div>}
+          {petCt.ct && petCt.pet ? <PetCtPane plane={plane} ct={petCt.ct} pet={petCt.pet} ctPreset={ctPreset} /> : <div className="empty">{t('viewer.layout.petCtNeeds')}</div>}
         </div>
       ) : layout === 'fusion' ? (
         <div className="cell mpr-host">
@@ -240,7 +242,7 @@ export function ViewerWorkspace({ plane, series, hanging, shortcuts: shortcutsOv
         </div>
       ) : isMpr ? (
         <div className="cell mpr-host">
-          {activeSeries ? <MprPane plane={plane} series={activeSeries} preset={mprPresets.window} vrPreset={mprPresets.vr} /> : <div className="empty">Open a series to see it in MPR.</div>}
+          {activeSeries ? <MprPane plane={plane} series={activeSeries} preset={mprPresets.window} vrPreset={mprPresets.vr} /> : <div className="empty">{t('viewer.layout.mprNeeds')}</div>}
         </div>
       ) : (
         <div className="cells" style={{ gridTemplateRows: `repeat(${rows}, 1fr)`, gridTemplateColumns: `repeat(${columns}, 1fr)` }}>
@@ -272,7 +274,7 @@ export function ViewerWorkspace({ plane, series, hanging, shortcuts: shortcutsOv
                 }}
                 plane={plane}
                 series={cells[i]}
-                label={i === 0 ? 'Main viewport' : `Viewport ${i + 1}`}
+                label={i === 0 ? t('viewer.mainViewport') : t('viewer.viewportN', { n: i + 1 })}
                 caption={captions[i]}
                 onIndexChange={(index, p) => onIndex(i, index, p)}
                 referencePlane={reference && reference.cell !== i ? reference.plane : undefined}

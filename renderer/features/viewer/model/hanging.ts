@@ -33,6 +33,23 @@ export function loadBuiltInProtocols(files: Record<string, unknown> = FILES): Lo
   return { protocols, errors };
 }
 
+/**
+ * The reader's own protocols (settings, imported in the settings window) over the built-in ones: a protocol of
+ * theirs with a built-in's id replaces it, and theirs come first (so they win a tie of priority). An invalid one
+ * (a hand-edited settings file) is reported and not used.
+ */
+export function withUserProtocols(builtIn: LoadedProtocols, user: readonly unknown[]): LoadedProtocols {
+  const mine: HangingProtocol[] = [];
+  const errors = [...builtIn.errors];
+  user.forEach((json, i) => {
+    const r = parseHangingProtocol(json);
+    if (r.ok) mine.push(r.protocol);
+    else errors.push(`Your hanging protocol ${i + 1} is not used: ${r.error}`);
+  });
+  const ids = new Set(mine.map((p) => p.id));
+  return { protocols: [...mine, ...builtIn.protocols.filter((p) => !ids.has(p.id))], errors };
+}
+
 export interface Hanging {
   layout: Layout;
   /** The series per cell, in the layout's reading order. */
