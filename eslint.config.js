@@ -42,6 +42,7 @@ const TRANSLATED = [
   'renderer/features/settings/components/SettingsPanel.tsx',
   'renderer/features/settings/components/NodeEditor.tsx',
   'renderer/features/settings/components/ProtocolsPage.tsx',
+  'renderer/features/settings/components/PrefetchPage.tsx',
   'renderer/features/viewer/components/StackToolbar.tsx',
   'renderer/features/viewer/components/ViewerWorkspace.tsx',
 ];

@@ -10,6 +10,7 @@ import { RetrieveJob } from '../dicom/retrieveJob';
 import { StudyQuery } from '../dicom/studyQuery';
 import { SHORTCUT_ACTION_IDS, type ShortcutAction } from '../viewer/shortcuts';
 import { AeTitle, NodeSettings } from '../settings/nodeSettings';
+import { PrefetchSettings } from '../settings/prefetchSettings';
 import { hangingProtocolSchema } from '../viewer/hangingProtocols';
 
 export interface RequestDef<Req extends z.ZodType = z.ZodType, Res extends z.ZodType = z.ZodType> {
@@ -450,6 +451,10 @@ export const contract = {
        * node stops). Invalid settings: INVALID_REQUEST naming the field, nothing saved.
        */
       'nodes.save': request(z.object({ nodes: z.array(NodeSettings).max(100), localScp: LocalScpEdit.optional(), secrets: SecretValues.optional() }).strict(), NodeSettingsState),
+      /** The prefetch rules (defaults filled in). */
+      'prefetch.get': request(Empty, PrefetchSettings),
+      /** Saves them; they apply to the next study opened (and today's studies at the next start). */
+      'prefetch.set': request(PrefetchSettings.strict(), PrefetchSettings),
       /** The reader's own hanging protocols as saved (each checked by the viewer: a hand-edited one may be invalid). */
       'protocols.get': request(Empty, z.object({ protocols: z.array(z.record(z.string(), z.unknown())) })),
       /** Replaces them (the settings window's import and remove); every protocol must be valid, ids unique. */

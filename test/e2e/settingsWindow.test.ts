@@ -176,4 +176,22 @@ describe('settings window: a PACS node added, tested, used', () => {
     await page.locator('.workspace[data-layout="1x2"] .cell[data-cell="1"]').waitFor({ timeout: 60000 });
     expect(pageErrors).toEqual([]);
   });
+
+  it('saves the prefetch rules, refusing a count out of range beside its field', async () => {
+    const { dataDir, pageErrors } = session;
+    await page.getByRole('button', { name: 'Settings', exact: true }).click();
+    const dialog = page.getByRole('dialog', { name: 'Settings' });
+    await dialog.getByRole('tab', { name: 'Prefetch' }).click();
+    const count = field('How many earlier studies');
+    expect(await count.inputValue()).toBe('3');
+    await count.fill('0');
+    expect(await dialog.locator('#prefetch-count-problem').textContent()).toBe('1 to 20.');
+    expect(await dialog.getByRole('button', { name: 'Save the prefetch rules' }).isDisabled()).toBe(true);
+    await count.fill('5');
+    await field("At start, fetch today's studies from the nodes").check();
+    await dialog.getByRole('button', { name: 'Save the prefetch rules' }).click();
+    await expect.poll(() => dialog.locator('[data-testid="prefetch-status"]').textContent()).toContain('Saved');
+    expect(JSON.parse(readFileSync(path.join(dataDir, 'settings.json'), 'utf8')).prefetch).toEqual({ priorsOnOpen: true, priorsCount: 5, todayOnStart: true });
+    expect(pageErrors).toEqual([]);
+  });
 });

@@ -159,6 +159,13 @@ export async function createServices(options: ServicesOptions): Promise<Services
   // After the archive is open (its key.json exists): the queue key is derived from the archive's data key.
   const prefetch = await Prefetcher.openForArchive({ jobs, store, nodes: () => pacs.nodes, dataDir: options.dataDir, archiveDir, keyProvider, log });
   notices.push(...prefetch.notices);
+  // The day's worklist ahead of the reader, when the settings ask for it (never in the short-lived CLI).
+  if (settings.prefetch?.todayOnStart && options.host !== 'cli') {
+    void prefetch.queueToday().then(
+      (o) => log(`Prefetch of today's studies at start: ${o.queued.length} queued, ${o.skipped.length} skipped${o.errors.length ? `; ${o.errors.join('; ')}` : ''}`),
+      (err: unknown) => log(`Prefetch of today's studies at start failed: ${err instanceof Error ? err.message : String(err)}`),
+    );
+  }
   // One view of each node's health: the gateway's reads and the searches both report into it.
   const health = new NodeHealth();
   // Active probes (not in the short-lived CLI): a node coming back or going down shows before a reader needs it.

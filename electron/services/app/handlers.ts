@@ -25,7 +25,7 @@ import { PacsError } from '../pacs/pacsNode';
 import { describeSend, sendAfterSave, sendInstances } from '../pacs/sendInstances';
 import { RegistrationSeriesNotLocalError, saveRegistration } from '../registration/saveRegistration';
 import { SpatialRegistrationError } from '../registration/spatialRegistration';
-import { quotaGbToBytes, SettingsError, shortcutFileFromOverrides, type SettingsStore } from '../settings/settings';
+import { PrefetchSettings, quotaGbToBytes, SettingsError, shortcutFileFromOverrides, type SettingsStore } from '../settings/settings';
 import { studyQueryToFilters } from '../../../common/dicom/studyQuery';
 import type { AuditSink } from '../audit/auditSink';
 import { recordSearches } from './searchAudit';
@@ -51,7 +51,7 @@ export interface ArchiveView {
 
 /** The part of the Prefetcher the handlers use. */
 export interface PrefetchView {
-  onStudyOpened(studyUid: string, patientId: string): Promise<{ queued: unknown[]; skipped: unknown[]; errors: string[] }>;
+  onStudyOpened(studyUid: string, patientId: string, count?: number): Promise<{ queued: unknown[]; skipped: unknown[]; errors: string[] }>;
 }
 
 export interface HandlerDeps {
@@ -267,7 +267,10 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     prefetch: {
       studyOpened: async ({ studyInstanceUid, patientId }) => {
         if (!deps.prefetch) return { queued: 0, skipped: 0, errors: ['Prefetch is not running'] };
-        const outcome = await deps.prefetch.onStudyOpened(studyInstanceUid, patientId);
+        const rules = deps.settings?.get().prefetch;
+        // Turned off in the settings window: nothing is fetched ahead when a study opens.
+        if (rules && !rules.priorsOnOpen) return { queued: 0, skipped: 0, errors: [] };
+        const outcome = await deps.prefetch.onStudyOpened(studyInstanceUid, patientId, rules?.priorsCount);
         return { queued: outcome.queued.length, skipped: outcome.skipped.length, errors: outcome.errors };
       },
     },
@@ -350,6 +353,12 @@ export function createHandlers(deps: HandlerDeps): Handlers {
             'nodes.save': async () => noNodeSettings(),
             'nodes.test': async () => noNodeSettings(),
           }),
+      'prefetch.get': async () => PrefetchSettings.parse(deps.settings?.get().prefetch ?? {}),
+      'prefetch.set': async (rules) => {
+        if (!deps.settings) throw new DokueiError(ErrorCode.Internal, 'Prefetch rules cannot be saved in this host');
+        deps.settings.set({ ...deps.settings.get(), prefetch: rules });
+        return PrefetchSettings.parse(deps.settings.get().prefetch ?? {});
+      },
       'protocols.get': async () => ({ protocols: deps.settings?.get().hangingProtocols ?? [] }),
       'protocols.set': async ({ protocols }) => {
         if (!deps.settings) throw new DokueiError(ErrorCode.Internal, 'Hanging protocols cannot be saved in this host');

@@ -144,8 +144,8 @@ export class Prefetcher {
   }
 
   /** Rule (b), as the viewer calls it when a study is opened. */
-  onStudyOpened(studyUid: string, patientId: string): Promise<PrefetchOutcome> {
-    return this.queuePriors(patientId, { openedStudyUid: studyUid });
+  onStudyOpened(studyUid: string, patientId: string, count?: number): Promise<PrefetchOutcome> {
+    return this.queuePriors(patientId, { openedStudyUid: studyUid, ...(count !== undefined ? { count } : {}) });
   }
 
   /** Rule (c): a pinned list. The studies are also pinned in the archive (unless pinPinned is false). */

@@ -10,6 +10,7 @@ import Conf from 'conf';
 import { z } from 'zod';
 
 import { AeTitle, NodeSettings, nodeIdFromName } from '../../../common/settings/nodeSettings';
+import { PrefetchSettings } from '../../../common/settings/prefetchSettings';
 
 export { AeTitle, DicomwebAuth, DicomwebNodeSettings, DimseNodeSettings, NodeBase, NodeRole, NodeSettings, TlsSettings, nodeIdFromName } from '../../../common/settings/nodeSettings';
 
@@ -104,6 +105,8 @@ export function shortcutFileFromOverrides(overrides: ShortcutOverrides): { versi
   return { version: 1, bindings };
 }
 
+export { PrefetchSettings } from '../../../common/settings/prefetchSettings';
+
 /** Bytes of a quota given in GB (see ArchiveSettings). */
 export const quotaGbToBytes = (gb: number): number => Math.round(gb * 1024 ** 3);
 
@@ -128,6 +131,8 @@ export const Settings = z
     shortcuts: ShortcutOverrides.optional(),
     /** Audit trail options (forwarding to an audit repository); absent: no forwarding. */
     audit: AuditSettings.optional(),
+    /** Prefetch rules (see PrefetchSettings); absent: priors on open (3), nothing at start. */
+    prefetch: PrefetchSettings.optional(),
     /**
      * The reader's own hanging protocols (imported in the settings window), over the built-in ones (same id: theirs
      * wins). Only the shape is checked here, so a hand-edited file still loads: the viewer checks each protocol with

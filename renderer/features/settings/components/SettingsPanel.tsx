@@ -11,10 +11,11 @@ import { AeTitle } from '../../../../common/settings/nodeSettings';
 import { LanguageSwitch, useTranslation } from '../../../ui/i18n';
 import { draftOf, draftProblems, effectiveId, newDraft, nodeInput, typedSecrets, type NodeDraft } from '../model/nodeDraft';
 import { NodeEditor, NodeTestSteps } from './NodeEditor';
+import { PrefetchPage } from './PrefetchPage';
 import { ProtocolsPage } from './ProtocolsPage';
 import type { HangingProtocol } from '../../../../common/viewer/hangingProtocols';
 
-export type SettingsPage = 'nodes' | 'archive' | 'language' | 'keys' | 'protocols';
+export type SettingsPage = 'nodes' | 'archive' | 'prefetch' | 'protocols' | 'language' | 'keys';
 
 export interface SettingsPanelProps {
   api: DokueiApi;
@@ -41,7 +42,7 @@ interface Editing {
 export function SettingsPanel(props: SettingsPanelProps) {
   const { t } = useTranslation();
   const [page, setPage] = useState<SettingsPage>(props.initialPage ?? 'nodes');
-  const pages: SettingsPage[] = ['nodes', 'archive', 'protocols', 'language', 'keys'];
+  const pages: SettingsPage[] = ['nodes', 'archive', 'prefetch', 'protocols', 'language', 'keys'];
   const onTabKey = (e: React.KeyboardEvent) => {
     const i = pages.indexOf(page);
     const next = e.key === 'ArrowRight' ? pages[(i + 1) % pages.length] : e.key === 'ArrowLeft' ? pages[(i + pages.length - 1) % pages.length] : undefined;
@@ -75,6 +76,7 @@ export function SettingsPanel(props: SettingsPanelProps) {
       <div className="settings-page" role="tabpanel" id={`settings-page-${page}`} aria-labelledby={`settings-tab-${page}`}>
         {page === 'nodes' ? <NodesPage api={props.api} onNodesChanged={props.onNodesChanged} /> : null}
         {page === 'archive' ? <div className="settings-embedded">{props.archivePage}</div> : null}
+        {page === 'prefetch' ? <PrefetchPage api={props.api} /> : null}
         {page === 'protocols' ? <ProtocolsPage api={props.api} builtIn={props.builtInProtocols} onChanged={props.onProtocolsChanged} /> : null}
         {page === 'language' ? (
           <div className="settings-language">

@@ -252,3 +252,38 @@ describe('settings migrations', () => {
     expect(() => parseSettings({ version: SETTINGS_VERSION, nodes: [{ name: 'X', kind: 'dicomweb', url: 'http://x/' }] }, 'f')).toThrow(/nodes\.0\.id/);
   });
 });
+
+describe('prefetch rules (settings.prefetch)', () => {
+  const opened: Array<[string, string, number | undefined]> = [];
+  const prefetch = {
+    onStudyOpened: async (study: string, patient: string, count?: number) => {
+      opened.push([study, patient, count]);
+      return { queued: [], skipped: [], errors: [] };
+    },
+  };
+  const handlers = (settings: SettingsStore) => createHandlers({ settings, prefetch } as unknown as HandlerDeps);
+
+  it('default to the priors on open (3) and nothing at start, and saved rules apply to the next study opened', async () => {
+    opened.length = 0;
+    const settings = new MemorySettingsStore({});
+    const h = handlers(settings);
+    expect(await h.settings['prefetch.get']({}, ctx)).toEqual({ priorsOnOpen: true, priorsCount: 3, todayOnStart: false });
+    await h.prefetch.studyOpened({ studyInstanceUid: '1.2.3', patientId: 'P1' }, ctx);
+    expect(opened).toEqual([['1.2.3', 'P1', undefined]]);
+
+    await h.settings['prefetch.set']({ priorsOnOpen: true, priorsCount: 7, todayOnStart: true }, ctx);
+    expect(settings.get().prefetch).toEqual({ priorsOnOpen: true, priorsCount: 7, todayOnStart: true });
+    await h.prefetch.studyOpened({ studyInstanceUid: '1.2.4', patientId: 'P1' }, ctx);
+    expect(opened[1]).toEqual(['1.2.4', 'P1', 7]);
+
+    await h.settings['prefetch.set']({ priorsOnOpen: false, priorsCount: 7, todayOnStart: false }, ctx);
+    expect(await h.prefetch.studyOpened({ studyInstanceUid: '1.2.5', patientId: 'P1' }, ctx)).toEqual({ queued: 0, skipped: 0, errors: [] });
+    expect(opened).toHaveLength(2);
+  });
+
+  it('refuses a count out of range over the wire, saying so', async () => {
+    const result = await dispatch(handlers(new MemorySettingsStore({})), 'settings.prefetch.set', { priorsOnOpen: true, priorsCount: 50, todayOnStart: false }, ctx);
+    expect(result).toMatchObject({ ok: false, error: { code: ErrorCode.InvalidRequest } });
+    expect(JSON.stringify(result)).toContain('At most 20 priors');
+  });
+});
