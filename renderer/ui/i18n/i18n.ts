@@ -12,6 +12,32 @@ import i18next from 'i18next';
 import { initReactI18next } from 'react-i18next';
 import en from './locales/en.json';
 import ja from './locales/ja.json';
+// One file per group beside the two main ones (locales/<lang>/<group>.json, the group as its only key), so that
+// panels can be translated side by side without editing one big file.
+import enFiles from './locales/en/files.json';
+import jaFiles from './locales/ja/files.json';
+import enStatus from './locales/en/status.json';
+import jaStatus from './locales/ja/status.json';
+import enAudit from './locales/en/audit.json';
+import jaAudit from './locales/ja/audit.json';
+import enKeys from './locales/en/keys.json';
+import jaKeys from './locales/ja/keys.json';
+import enCommon from './locales/en/common.json';
+import jaCommon from './locales/ja/common.json';
+import enFusion from './locales/en/fusion.json';
+import jaFusion from './locales/ja/fusion.json';
+import enPetct from './locales/en/petct.json';
+import jaPetct from './locales/ja/petct.json';
+import enMpr from './locales/en/mpr.json';
+import jaMpr from './locales/ja/mpr.json';
+import enStack from './locales/en/stack.json';
+import jaStack from './locales/ja/stack.json';
+import enRt from './locales/en/rt.json';
+import jaRt from './locales/ja/rt.json';
+import enPhases from './locales/en/phases.json';
+import jaPhases from './locales/ja/phases.json';
+import enSuv from './locales/en/suv.json';
+import jaSuv from './locales/ja/suv.json';
 
 export const LANGUAGES = [
   { id: 'ja', label: '日本語' },
@@ -19,7 +45,15 @@ export const LANGUAGES = [
 ] as const;
 export type Language = (typeof LANGUAGES)[number]['id'];
 
-export const RESOURCES = { en, ja } as const;
+const EN_GROUPS = [enFiles, enStatus, enAudit, enKeys, enCommon, enFusion, enPetct, enMpr, enStack, enRt, enPhases, enSuv];
+const JA_GROUPS = [jaFiles, jaStatus, jaAudit, jaKeys, jaCommon, jaFusion, jaPetct, jaMpr, jaStack, jaRt, jaPhases, jaSuv];
+
+/** The main file with each group file's group added (a group is in one file only). */
+function withGroups<T extends object>(main: T, groups: readonly object[]): T {
+  return Object.assign({}, main, ...groups) as T;
+}
+
+export const RESOURCES = { en: withGroups(en, EN_GROUPS), ja: withGroups(ja, JA_GROUPS) } as const;
 
 const STORAGE_KEY = 'dokuei.language';
 
@@ -45,7 +79,7 @@ export function startI18n(): typeof i18next {
   started = true;
   const lng = initialLanguage(globalThis.navigator?.languages ?? [], savedLanguage());
   void i18next.use(initReactI18next).init({
-    resources: { en: { translation: en }, ja: { translation: ja } },
+    resources: { en: { translation: RESOURCES.en }, ja: { translation: RESOURCES.ja } },
     lng,
     fallbackLng: 'en',
     // React escapes what it renders: i18next must not escape it a second time.

@@ -42,6 +42,21 @@ describe('translations', () => {
     }
   });
 
+  it('keep each group in one file: locales/<lang>/<group>.json holds only its group, which the main file lacks', () => {
+    for (const lang of ['en', 'ja']) {
+      const main = JSON.parse(readFileSync(path.join(repoRoot, `renderer/ui/i18n/locales/${lang}.json`), 'utf8')) as Record<string, unknown>;
+      const dir = path.join(repoRoot, `renderer/ui/i18n/locales/${lang}`);
+      for (const file of readdirSync(dir)) {
+        const group = file.replace(/\.json$/, '');
+        const json = JSON.parse(readFileSync(path.join(dir, file), 'utf8')) as Record<string, unknown>;
+        expect(Object.keys(json), `${lang}/${file}`).toEqual([group]);
+        expect(main, `${lang}.json and ${lang}/${file} both hold "${group}"`).not.toHaveProperty(group);
+        // Loaded: what the file holds is what the UI gets.
+        expect((RESOURCES as Record<string, Record<string, unknown>>)[lang]![group]).toEqual(json[group]);
+      }
+    }
+  });
+
   it('are really Japanese in ja: most strings hold kana or kanji', () => {
     const japanese = [...ja.values()].filter((t) => /[\u3040-\u30ff\u3400-\u9fff]/.test(t)).length;
     expect(japanese / ja.size).toBeGreaterThan(0.8);
