@@ -24,7 +24,7 @@ export async function nodesCommand(services: Services, args: string[], json: boo
   const list = await services.handlers.nodes.list({}, { windowId: 'cli', emit: () => {} });
   if (sub === 'list') {
     if (json) io.out(JSON.stringify(list, null, 2));
-    else if (list.length === 0) io.out('No nodes configured: add them in the app's Settings window (PACS nodes), or in settings.json in the data folder (see README).');
+    else if (list.length === 0) io.out('No nodes configured: add them in the app’s Settings window (PACS nodes), or in settings.json in the data folder (see README).');
     else for (const n of list) io.out(`${n.id.padEnd(16)} ${n.name.padEnd(24)} ${n.role.padEnd(8)} ${n.kind.padEnd(8)} prio ${String(n.priority).padEnd(4)} ${n.enabled ? '' : '(disabled) '}${n.endpoint} [${n.retrieve}]${n.insecure ? ' (INSECURE: credentials over plain http, allowInsecureCredentials is set)' : ''}`);
     return 0;
   }

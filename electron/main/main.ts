@@ -164,9 +164,9 @@ async function start(): Promise<void> {
   });
   protocol.handle(DATA_PLANE_SCHEME, createDataPlaneHandler(services.gateway));
   protocol.handle(APP_SCHEME, createAppHandler({ rendererDir: path.join(app.getAppPath(), 'dist/renderer') }));
-  const handlers = withNativeFileGrants(services.handlers, pathGrants, nativeFileDialogs);
+  const withFiles = withNativeFileGrants(services.handlers, pathGrants, nativeFileDialogs);
   // A second window of the app for the images, on the other monitor (the first keeps the study list).
-  handlers.app = { ...handlers.app, openWindow: async () => (createWindow('viewer'), { opened: true }) };
+  const handlers = { ...withFiles, app: { ...withFiles.app, openWindow: async () => (createWindow('viewer'), { opened: true }) } };
   bindIpc(ipcMain, handlers, { isTrustedSender: isTrustedIpcSender });
   // Like the browser host: every window hears about store changes and retrieves, not only the one that asked.
   const broadcast = (channel: string, payload: unknown) => {

@@ -45,7 +45,9 @@ async function sphereInCoronal(page: Page, fourDct: FourDct, shot?: string): Pro
     const row = Math.min(slices - 1, Math.floor(((y + 0.5 - box.y - ry) / rh) * slices));
     const z = sliceZ[slices - 1 - row]!;
     let count = 0;
-    for (let x = Math.ceil(box.x + rx); x < box.x + rx + rw; x++) {
+    // The middle 60 % of the image's width: the sphere is on the axis, and the plane's corner overlays (white text)
+    // stay out of the count even when the image fills the cell's height.
+    for (let x = Math.ceil(box.x + rx + 0.2 * rw); x < box.x + rx + 0.8 * rw; x++) {
       const i = (y * png.width + x) * png.channels;
       const grey = Math.min(png.pixels[i]!, png.pixels[i + 1]!, png.pixels[i + 2]!);
       if (grey > WHITE) count++;

@@ -16,7 +16,7 @@ async function canvasShare(page: Page): Promise<number> {
     const w = window.innerWidth;
     const h = window.innerHeight;
     let area = 0;
-    for (const c of document.querySelectorAll<HTMLCanvasElement>('.viewer canvas')) {
+    for (const c of Array.from(document.querySelectorAll<HTMLCanvasElement>('.viewer canvas'))) {
       const r = c.getBoundingClientRect();
       const style = getComputedStyle(c);
       if (style.visibility === 'hidden' || style.display === 'none' || r.width === 0 || r.height === 0) continue;

@@ -365,10 +365,8 @@ export function createHandlers(deps: HandlerDeps): Handlers {
         const ids = protocols.map((p) => p.id);
         const twice = ids.filter((id, i) => ids.indexOf(id) !== i);
         if (twice.length) throw new DokueiError(ErrorCode.InvalidRequest, `Two hanging protocols have the id "${twice[0]}": give each its own`);
-        const saved = deps.settings.get();
-        const next = { ...saved, hangingProtocols: protocols as Record<string, unknown>[] };
-        if (protocols.length === 0) delete next.hangingProtocols;
-        deps.settings.set(next);
+        const { hangingProtocols: _previous, ...rest } = deps.settings.get();
+        deps.settings.set(protocols.length ? { ...rest, hangingProtocols: protocols as Record<string, unknown>[] } : rest);
         return { protocols: deps.settings.get().hangingProtocols ?? [] };
       },
     },

@@ -23,6 +23,7 @@ import type { WindowLevel } from '../stack/presets';
 import { setVolume3dBlendMode, volume3dBlendMode } from '../volume/volume3dBlend';
 import type { ViewportProbe } from './StackViewport';
 import { useViewportLifecycle } from './useViewportLifecycle';
+import { useTranslation } from '../../ui/i18n';
 
 export type MprPlane = 'axial' | 'sagittal' | 'coronal' | '3d';
 const PLANES: readonly MprPlane[] = ['axial', 'sagittal', 'coronal', '3d'];
@@ -77,6 +78,7 @@ interface MprSession {
 const { MouseBindings } = ToolEnums;
 
 export function MprViewports({ plan, dataPlaneHeaders, label, vrPreset = 'CT-Bone', initialWindow, onError, onState, planeOverlay, centreOn }: MprViewportsProps) {
+  const { t } = useTranslation();
   const refs = useRef<Record<MprPlane, HTMLDivElement | null>>({ axial: null, sagittal: null, coronal: null, '3d': null });
   const [large, setLarge] = useState<MprPlane>('axial');
   const [progress, setProgress] = useState<LoadProgress>({ loaded: 0, total: plan.slots.length });
@@ -98,7 +100,7 @@ export function MprViewports({ plan, dataPlaneHeaders, label, vrPreset = 'CT-Bon
       // A window resize or a layout change resizes the grid: the canvases follow (else the pictures stretch).
       resizeWith: gridRef,
       dataPlaneHeaders,
-      failure: 'Could not build the volume',
+      failure: t('mpr.buildFailed'),
       onError,
       async setup(build) {
         // The rest of the slices are decoded after the axial view's first paint (loadVolume's restAfter): the
@@ -331,7 +333,7 @@ export function MprViewports({ plan, dataPlaneHeaders, label, vrPreset = 'CT-Bon
       onContextMenu={(e) => e.preventDefault()}
     >
       <span className="mpr-tag" style={{ color: LINE_COLORS[p] ?? '#9cf' }}>
-        {p === '3d' ? (mip3d ? '3D MIP' : `3D ${preset}`) : p[0]!.toUpperCase() + p.slice(1)}
+        {p === '3d' ? (mip3d ? t('mpr.tag3dMip') : t('mpr.tag3d', { preset })) : t(`mpr.plane.${p}`)}
       </span>
       {p !== '3d' && planeOverlay ? planeOverlay(p) : null}
     </div>
@@ -339,35 +341,35 @@ export function MprViewports({ plan, dataPlaneHeaders, label, vrPreset = 'CT-Bon
 
   return (
     <div className="mpr" data-testid="mpr-layout" data-state={status}>
-      <div className="mpr-toolbar" role="toolbar" aria-label="MPR and 3D">
+      <div className="mpr-toolbar" role="toolbar" aria-label={t('mpr.toolbar')}>
         <label>
-          Slab{' '}
-          <select aria-label="Slab mode" value={slab.mode} onChange={(e) => setSlab((s) => ({ ...s, mode: e.target.value as SlabMode }))}>
-            <option value="none">Thin</option>
-            <option value="mip">MIP</option>
-            <option value="minip">MinIP</option>
-            <option value="avg">Average</option>
+          {t('mpr.slab')}{' '}
+          <select aria-label={t('mpr.slabMode')} value={slab.mode} onChange={(e) => setSlab((s) => ({ ...s, mode: e.target.value as SlabMode }))}>
+            <option value="none">{t('mpr.slabModes.none')}</option>
+            <option value="mip">{t('mpr.slabModes.mip')}</option>
+            <option value="minip">{t('mpr.slabModes.minip')}</option>
+            <option value="avg">{t('mpr.slabModes.avg')}</option>
           </select>
         </label>
         <label>
           <input
-            aria-label="Slab thickness (mm)"
+            aria-label={t('mpr.slabThickness')}
             type="number"
             min={1}
             max={200}
             step={1}
             value={slab.thicknessMm}
             onChange={(e) => setSlab((s) => ({ ...s, thicknessMm: Math.max(1, Number(e.target.value) || 1) }))}
-          />{' '}
-          mm
+          />
+          {' mm'}
         </label>
         <label>
-          Oblique{' '}
-          <input aria-label="Oblique angle (degrees)" type="number" min={-90} max={90} step={1} value={oblique} onChange={(e) => setOblique(Number(e.target.value) || 0)} />°
+          {t('mpr.oblique')}{' '}
+          <input aria-label={t('mpr.obliqueAngle')} type="number" min={-90} max={90} step={1} value={oblique} onChange={(e) => setOblique(Number(e.target.value) || 0)} />°
         </label>
         <label>
-          3D{' '}
-          <select aria-label="Volume rendering preset" value={preset} onChange={(e) => setPreset(e.target.value)} disabled={mip3d}>
+          {t('mpr.vr')}{' '}
+          <select aria-label={t('mpr.vrPreset')} value={preset} onChange={(e) => setPreset(e.target.value)} disabled={mip3d}>
             {VR_PRESETS.map((p) => (
               <option key={p.id} value={p.id}>
                 {p.name}
@@ -376,10 +378,10 @@ export function MprViewports({ plan, dataPlaneHeaders, label, vrPreset = 'CT-Bon
           </select>
         </label>
         <label>
-          <input type="checkbox" checked={mip3d} onChange={(e) => setMip3d(e.target.checked)} /> 3D MIP
+          <input type="checkbox" checked={mip3d} onChange={(e) => setMip3d(e.target.checked)} /> {t('mpr.mip3d')}
         </label>
         <details className="crop">
-          <summary>Crop</summary>
+          <summary>{t('mpr.crop')}</summary>
           {(['x', 'y', 'z'] as const).map((axis, a) => (
             <div key={axis} className="crop-row">
               {axis}
@@ -389,7 +391,7 @@ export function MprViewports({ plan, dataPlaneHeaders, label, vrPreset = 'CT-Bon
                   type="range"
                   min={0}
                   max={100}
-                  aria-label={`Crop ${axis} ${end === 0 ? 'from' : 'to'}`}
+                  aria-label={t(end === 0 ? 'mpr.cropFrom' : 'mpr.cropTo', { axis })}
                   value={Math.round(crop[a * 2 + end]! * 100)}
                   onChange={(e) => {
                     const v = Number(e.target.value) / 100;
@@ -404,16 +406,16 @@ export function MprViewports({ plan, dataPlaneHeaders, label, vrPreset = 'CT-Bon
             </div>
           ))}
           <button type="button" onClick={() => setCrop([0, 1, 0, 1, 0, 1])}>
-            Reset crop
+            {t('mpr.resetCrop')}
           </button>
         </details>
         <span className="mpr-progress" data-testid="volume-progress" aria-live="polite">
-          {progress.loaded < progress.total ? `Loading ${progress.loaded}/${progress.total}` : `${progress.total} slices`}
+          {progress.loaded < progress.total ? t('mpr.loading', { loaded: progress.loaded, total: progress.total }) : t('mpr.slices', { n: progress.total })}
         </span>
-        <span data-testid="mpr-voi">{voi.ww ? `W ${voi.ww} L ${voi.wc}` : ''}</span>
+        <span data-testid="mpr-voi">{voi.ww ? t('mpr.voi', { ww: voi.ww, wc: voi.wc }) : ''}</span>
         {plan.estimate ? (
-          <span className="mpr-estimate" data-testid="volume-estimate" title="Memory planned for this volume before loading">
-            ≈ {formatMb(plan.estimate.cpuBytes)} CPU · {formatMb(plan.estimate.gpuBytes)} GPU ({plan.estimate.textureFormat})
+          <span className="mpr-estimate" data-testid="volume-estimate" title={t('mpr.estimateTitle')}>
+            {t('mpr.estimate', { cpu: formatMb(plan.estimate.cpuBytes), gpu: formatMb(plan.estimate.gpuBytes), textureFormat: plan.estimate.textureFormat })}
           </span>
         ) : null}
       </div>

@@ -11,6 +11,7 @@ import { Enums as ToolEnums, StackScrollTool } from '@cornerstonejs/tools';
 import type { VolumePlan } from '../volume/loadVolume';
 import { setOpaqueTransferFunction, setVolume3dBlendMode } from '../volume/volume3dBlend';
 import { useViewportLifecycle } from './useViewportLifecycle';
+import { useTranslation } from '../../ui/i18n';
 
 export interface PetMipViewportsProps {
   plan: VolumePlan;
@@ -54,6 +55,7 @@ function rotate(v: Vec3, k: Vec3, rad: number): Vec3 {
 }
 
 export function PetMipViewports({ plan, dataPlaneHeaders, voi, playing, stepDeg = 6, follow, onError, onAngle }: PetMipViewportsProps) {
+  const { t } = useTranslation();
   const axialRef = useRef<HTMLDivElement | null>(null);
   const mipRef = useRef<HTMLDivElement | null>(null);
   const rootRef = useRef<HTMLDivElement | null>(null);
@@ -65,7 +67,7 @@ export function PetMipViewports({ plan, dataPlaneHeaders, voi, playing, stepDeg 
     {
       kind: 'petmip',
       dataPlaneHeaders,
-      failure: 'Could not show the PET',
+      failure: t('petct.mipFailure'),
       onError,
       // The cells change size with the layout around them (the MIP re-centres).
       resizeWith: rootRef,
@@ -165,13 +167,13 @@ export function PetMipViewports({ plan, dataPlaneHeaders, voi, playing, stepDeg 
 
   return (
     <div ref={rootRef} className="petmip" data-testid="pet-mip" data-state={status} style={{ display: 'grid', gridTemplateRows: '1fr 1fr', gap: 2, minHeight: 0, height: '100%', background: '#223' }}>
-      <div className="fusion-cell" aria-label="PET axial">
+      <div className="fusion-cell" aria-label={t('petct.petAxial')}>
         <div
           ref={axialRef}
           className="fusion-layer"
           data-testid="pet-alone"
           tabIndex={0}
-          title="Wheel or ↑/↓: scroll the PET on its own; it returns to the fused plane when that moves"
+          title={t('petct.petAloneTitle')}
           onContextMenu={(e) => e.preventDefault()}
           onKeyDown={(e) => {
             const s = session.current;
@@ -183,13 +185,13 @@ export function PetMipViewports({ plan, dataPlaneHeaders, voi, playing, stepDeg 
           }}
         />
         <span className="mpr-tag" style={{ color: '#000', textShadow: 'none' }}>
-          PET
+          {t('petct.petTag')}
         </span>
       </div>
-      <div className="fusion-cell" aria-label="PET MIP">
+      <div className="fusion-cell" aria-label={t('petct.petMip')}>
         <div ref={mipRef} className="fusion-layer" data-testid="pet-mip-view" onContextMenu={(e) => e.preventDefault()} />
         <span className="mpr-tag" style={{ color: '#000', textShadow: 'none' }}>
-          MIP
+          {t('petct.mipTag')}
         </span>
       </div>
     </div>

@@ -9,8 +9,9 @@
  */
 import { Fragment, useCallback, useEffect, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
 import type { AuditListRequest, AuditListResult, AuditRecordDetail, AuditRow, AuditVerifyResult, DokueiApi } from '../../../../common/ipc/contract';
-import { EMPTY_FORM, eventText, formatLocalTime, moveInTable, patientsText, readErrorText, requestFromForm, userText, verifyLines, type AuditForm } from '../model/auditFilters';
-import { AUDIT_TEXT as T, auditText } from '../model/text';
+import { useTranslation } from '../../../ui/i18n';
+import { EMPTY_FORM, eventText, formatLocalTime, moveInTable, patientsText, requestFromForm, userText, type AuditForm } from '../model/auditFilters';
+import { ACTION_TEXT, AUDIT_TEXT, auditText } from '../model/text';
 import './auditPanel.css';
 
 /** Rows per page: enough to read a day at a glance, few enough to keep the table quick. */
@@ -20,7 +21,38 @@ const DETAIL_DELAY_MS = 120;
 
 const message = (err: unknown) => (err instanceof Error ? err.message : String(err));
 
+type T = ReturnType<typeof useTranslation>['t'];
+
+const OUTCOME_KEYS = new Map([
+  [0, 'audit.outcome.success'],
+  [4, 'audit.outcome.minorFailure'],
+  [8, 'audit.outcome.seriousFailure'],
+  [12, 'audit.outcome.majorFailure'],
+]);
+const ACTIONS = new Set(Object.keys(ACTION_TEXT));
+
+/** The words of model/text.ts's auditText, in the reader's language (the model keeps the English for its tests). */
+function words(t: T) {
+  return {
+    outcome: (o: number | null) => (o === null ? t('audit.outcome.unreadable') : OUTCOME_KEYS.has(o) ? t(OUTCOME_KEYS.get(o)!) : t('audit.outcome.other', { code: o })),
+    action: (a: string | undefined) => (a === undefined ? '' : ACTIONS.has(a) ? t(`audit.action.${a}`) : a),
+    /** "The audit log cannot be read: …" whatever failed (the services' message already says it for a read error). */
+    readError: (m: string) => (m.startsWith(AUDIT_TEXT.cannotRead) ? m : t('audit.cannotRead', { message: m })),
+    /** requestFromForm's sentence for the reader. */
+    formError: (e: string) =>
+      e === auditText.fromAfterTo
+        ? t('audit.form.fromAfterTo')
+        : e === auditText.badDate('From')
+          ? t('audit.form.badDate', { label: t('audit.from') })
+          : e === auditText.badDate('To')
+            ? t('audit.form.badDate', { label: t('audit.to') })
+            : e,
+  };
+}
+
 export function AuditPanel({ api, onClose }: { api: DokueiApi; onClose: () => void }) {
+  const { t } = useTranslation();
+  const w = words(t);
   const [form, setForm] = useState<AuditForm>(EMPTY_FORM);
   const [applied, setApplied] = useState<AuditListRequest>({ order: 'newest' });
   const [result, setResult] = useState<AuditListResult>();
@@ -65,7 +97,7 @@ export function AuditPanel({ api, onClose }: { api: DokueiApi; onClose: () => vo
         }
       } catch (err) {
         if (asked !== seq.current) return;
-        setError(readErrorText(message(err)));
+        setError(message(err));
         if (offset === 0) {
           setResult(undefined);
           setRows([]);
@@ -93,7 +125,7 @@ export function AuditPanel({ api, onClose }: { api: DokueiApi; onClose: () => vo
           setChainError(undefined);
         }
       } catch (err) {
-        if (asked === verifySeq.current) setChainError(readErrorText(message(err)));
+        if (asked === verifySeq.current) setChainError(message(err));
       }
       if (asked === verifySeq.current) await list(request, 0);
     },
@@ -168,31 +200,32 @@ export function AuditPanel({ api, onClose }: { api: DokueiApi; onClose: () => vo
 
   const set = (field: keyof AuditForm) => (e: { target: { value: string } }) => setForm((f) => ({ ...f, [field]: e.target.value }));
   const newest = applied.order !== 'oldest';
-  const chainLines = chain ? verifyLines(chain) : undefined;
+  const chainHead = chain ? (chain.ok ? t('audit.chain.intact', { count: chain.records }) : t('audit.chain.broken', { count: chain.problems.length })) : undefined;
+  const chainProblems = chain && !chain.ok ? chain.problems.map((p) => t('audit.chain.problem', { index: p.index, reason: p.reason })) : [];
   const filtered = !!(applied.patient || applied.user || applied.event || applied.from || applied.to);
 
   return (
-    <div className="file-panel audit-panel" role="dialog" aria-label={T.title} onKeyDown={onDialogKey}>
+    <div className="file-panel audit-panel" role="dialog" aria-label={t('audit.title')} onKeyDown={onDialogKey}>
       <div className="file-panel-head">
-        <h2>{T.title}</h2>
+        <h2>{t('audit.title')}</h2>
         <button type="button" onClick={onClose}>
-          {T.close}
+          {t('audit.close')}
         </button>
       </div>
-      <p className="audit-help">{T.help}</p>
-      <form className="audit-filters" aria-label="Audit filters" onSubmit={apply} onKeyDown={onFormKey} noValidate>
+      <p className="audit-help">{t('audit.help')}</p>
+      <form className="audit-filters" aria-label={t('audit.filters')} onSubmit={apply} onKeyDown={onFormKey} noValidate>
         <label>
-          {T.patient}
-          <input ref={firstField} name="patient" value={form.patient} onChange={set('patient')} placeholder={T.patientPlaceholder} spellCheck={false} maxLength={64} />
+          {t('audit.patient')}
+          <input ref={firstField} name="patient" value={form.patient} onChange={set('patient')} placeholder={t('audit.patientPlaceholder')} spellCheck={false} maxLength={64} />
         </label>
         <label>
-          {T.user}
-          <input name="user" value={form.user} onChange={set('user')} placeholder={T.userPlaceholder} spellCheck={false} maxLength={64} />
+          {t('audit.user')}
+          <input name="user" value={form.user} onChange={set('user')} placeholder={t('audit.userPlaceholder')} spellCheck={false} maxLength={64} />
         </label>
         <label>
-          {T.event}
+          {t('audit.event')}
           <select name="event" value={form.event} onChange={set('event')}>
-            <option value="">{T.anyEvent}</option>
+            <option value="">{t('audit.anyEvent')}</option>
             {(result?.events ?? []).map((ev) => (
               <option key={ev.code} value={ev.code}>
                 {ev.name} ({ev.code}){ev.count ? ` — ${ev.count}` : ''}
@@ -201,32 +234,32 @@ export function AuditPanel({ api, onClose }: { api: DokueiApi; onClose: () => vo
           </select>
         </label>
         <label>
-          {T.from}
+          {t('audit.from')}
           <input name="from" type="date" value={form.from} onChange={set('from')} aria-invalid={formError ? true : undefined} />
         </label>
         <label>
-          {T.to}
+          {t('audit.to')}
           <input name="to" type="date" value={form.to} onChange={set('to')} aria-invalid={formError ? true : undefined} />
         </label>
         <span className="audit-filter-actions">
           <button type="submit" className="primary">
-            {T.apply}
+            {t('audit.apply')}
           </button>
           <button type="button" onClick={clear}>
-            {T.clear}
+            {t('audit.clear')}
           </button>
         </span>
       </form>
       {formError ? (
         <div className="banner error" role="alert" data-testid="audit-form-error">
-          {formError}
+          {w.formError(formError)}
         </div>
       ) : null}
-      <div className={`audit-chain ${chainLines ? (chainLines.ok ? 'ok' : 'broken') : ''}`} role="status" data-testid="audit-chain">
-        {chainError ?? (chainLines ? chainLines.head : T.verifying)}
-        {chainLines && chainLines.problems.length > 0 ? (
+      <div className={`audit-chain ${chain ? (chain.ok ? 'ok' : 'broken') : ''}`} role="status" data-testid="audit-chain">
+        {chainError !== undefined ? w.readError(chainError) : (chainHead ?? t('audit.verifying'))}
+        {chainProblems.length > 0 ? (
           <ul>
-            {chainLines.problems.map((p) => (
+            {chainProblems.map((p) => (
               <li key={p}>{p}</li>
             ))}
           </ul>
@@ -234,27 +267,27 @@ export function AuditPanel({ api, onClose }: { api: DokueiApi; onClose: () => vo
       </div>
       {error ? (
         <div className="banner error" role="alert" data-testid="audit-error">
-          {error}
+          {w.readError(error)}
         </div>
       ) : null}
-      {result && result.unreadable > 0 ? <div className="banner warn">{auditText.unreadable(result.unreadable)}</div> : null}
+      {result && result.unreadable > 0 ? <div className="banner warn">{t('audit.count.unreadable', { count: result.unreadable })}</div> : null}
       <div className="audit-body">
         <div className="audit-list" aria-busy={loading}>
-          <table aria-label="Audit records" className="audit-table">
+          <table aria-label={t('audit.records')} className="audit-table">
             <thead>
               <tr>
                 <th aria-sort={newest ? 'descending' : 'ascending'}>
-                  <button type="button" className="audit-sort" onClick={toggleOrder} title={auditText.sortTitle(newest)}>
-                    {T.columns.time} {newest ? '▼' : '▲'}
+                  <button type="button" className="audit-sort" onClick={toggleOrder} title={newest ? t('audit.sort.newest') : t('audit.sort.oldest')}>
+                    {t('audit.columns.time')} {newest ? '▼' : '▲'}
                   </button>
                 </th>
-                <th>{T.columns.event}</th>
-                <th>{T.columns.action}</th>
-                <th>{T.columns.outcome}</th>
-                <th>{T.columns.user}</th>
-                <th>{T.columns.patients}</th>
-                <th>{T.columns.studies}</th>
-                <th>{T.columns.source}</th>
+                <th>{t('audit.columns.event')}</th>
+                <th>{t('audit.columns.action')}</th>
+                <th>{t('audit.columns.outcome')}</th>
+                <th>{t('audit.columns.user')}</th>
+                <th>{t('audit.columns.patients')}</th>
+                <th>{t('audit.columns.studies')}</th>
+                <th>{t('audit.columns.source')}</th>
               </tr>
             </thead>
             <tbody ref={bodyRef} onKeyDown={onTableKey}>
@@ -272,9 +305,9 @@ export function AuditPanel({ api, onClose }: { api: DokueiApi; onClose: () => vo
                 >
                   <td title={r.time}>{formatLocalTime(r.time)}</td>
                   <td title={`${eventText(r)} (${r.eventId})`}>{eventText(r)}</td>
-                  <td>{auditText.action(r.action)}</td>
+                  <td>{w.action(r.action)}</td>
                   <td className={r.outcome ? 'failure' : undefined} title={r.outcomeDescription}>
-                    {auditText.outcome(r.outcome)}
+                    {w.outcome(r.outcome)}
                   </td>
                   <td title={userText(r)}>{userText(r)}</td>
                   <td title={patientsText(r)} data-testid="audit-patients">
@@ -286,20 +319,24 @@ export function AuditPanel({ api, onClose }: { api: DokueiApi; onClose: () => vo
               ))}
             </tbody>
           </table>
-          {result && rows.length === 0 && !loading && !error ? <div className="empty audit-empty">{filtered || result.records > 0 ? T.noMatch : T.emptyLog}</div> : null}
-          {!result && loading ? <div className="empty audit-empty">{T.loading}</div> : null}
+          {result && rows.length === 0 && !loading && !error ? <div className="empty audit-empty">{filtered || result.records > 0 ? t('audit.noMatch') : t('audit.emptyLog')}</div> : null}
+          {!result && loading ? <div className="empty audit-empty">{t('audit.loading')}</div> : null}
           {result ? (
             <div className="audit-count" data-testid="audit-count">
-              <span>{auditText.shown(rows.length, result.total, result.records)}</span>
+              <span>
+                {result.total === result.records
+                  ? t('audit.count.shown', { shown: rows.length, total: result.total })
+                  : t('audit.count.shownMatching', { shown: rows.length, total: result.total, records: result.records })}
+              </span>
               {result.more > 0 ? (
                 <button type="button" disabled={loading} onClick={() => void list(applied, rows.length)}>
-                  {auditText.more(result.more)}
+                  {t('audit.count.more', { more: result.more })}
                 </button>
               ) : null}
             </div>
           ) : null}
         </div>
-        <aside className="audit-detail" aria-label="Record detail" data-testid="audit-detail">
+        <aside className="audit-detail" aria-label={t('audit.recordDetail')} data-testid="audit-detail">
           {detailError ? (
             <div className="banner error" role="alert">
               {detailError}
@@ -307,7 +344,7 @@ export function AuditPanel({ api, onClose }: { api: DokueiApi; onClose: () => vo
           ) : detail && detail.row.index === selected ? (
             <RecordDetail detail={detail} />
           ) : (
-            <p className="muted">{T.detailEmpty}</p>
+            <p className="muted">{t('audit.detailEmpty')}</p>
           )}
         </aside>
       </div>
@@ -316,52 +353,54 @@ export function AuditPanel({ api, onClose }: { api: DokueiApi; onClose: () => vo
 }
 
 function RecordDetail({ detail }: { detail: AuditRecordDetail }) {
+  const { t } = useTranslation();
+  const w = words(t);
   const r = detail.row;
   return (
     <>
-      <h3>{auditText.recordTitle(r.index)}</h3>
-      {r.unparsable ? <div className="banner warn">{T.unparsable}</div> : null}
+      <h3>{t('audit.recordTitle', { index: r.index })}</h3>
+      {r.unparsable ? <div className="banner warn">{t('audit.unparsable')}</div> : null}
       <dl className="audit-fields">
-        <dt>{T.columns.time}</dt>
+        <dt>{t('audit.columns.time')}</dt>
         <dd>
           {formatLocalTime(r.time)} <span className="muted">({r.time})</span>
         </dd>
-        <dt>{T.columns.event}</dt>
+        <dt>{t('audit.columns.event')}</dt>
         <dd>
           {eventText(r)} <span className="muted">({[r.eventId, r.eventTypeCode].filter(Boolean).join(' / ')})</span>
         </dd>
         {r.action ? (
           <>
-            <dt>{T.columns.action}</dt>
-            <dd>{auditText.action(r.action)}</dd>
+            <dt>{t('audit.columns.action')}</dt>
+            <dd>{w.action(r.action)}</dd>
           </>
         ) : null}
-        <dt>{T.columns.outcome}</dt>
+        <dt>{t('audit.columns.outcome')}</dt>
         <dd>
-          {auditText.outcome(r.outcome)}
+          {w.outcome(r.outcome)}
           {r.outcomeDescription ? ` — ${r.outcomeDescription}` : ''}
         </dd>
         {r.user ? (
           <>
-            <dt>{T.columns.user}</dt>
+            <dt>{t('audit.columns.user')}</dt>
             <dd>{userText(r)}</dd>
           </>
         ) : null}
         {r.patients.length ? (
           <>
-            <dt>{T.columns.patients}</dt>
+            <dt>{t('audit.columns.patients')}</dt>
             <dd>{patientsText(r)}</dd>
           </>
         ) : null}
         {r.studyUids.length ? (
           <>
-            <dt>{T.columns.studies}</dt>
+            <dt>{t('audit.columns.studies')}</dt>
             <dd className="mono">{r.studyUids.join('\n')}</dd>
           </>
         ) : null}
         {r.source ? (
           <>
-            <dt>{T.columns.source}</dt>
+            <dt>{t('audit.columns.source')}</dt>
             <dd>{r.source}</dd>
           </>
         ) : null}
@@ -371,14 +410,14 @@ function RecordDetail({ detail }: { detail: AuditRecordDetail }) {
             <dd className="audit-decoded">{d.value}</dd>
           </Fragment>
         ))}
-        <dt>{T.hash}</dt>
+        <dt>{t('audit.hash')}</dt>
         <dd className="mono" data-testid="audit-hash">
           {detail.hash}
         </dd>
-        <dt>{T.prevHash}</dt>
+        <dt>{t('audit.prevHash')}</dt>
         <dd className="mono">{detail.prevHash}</dd>
       </dl>
-      <h4>{T.message}</h4>
+      <h4>{t('audit.message')}</h4>
       <pre className="audit-xml" data-testid="audit-xml" tabIndex={0}>
         {detail.xml}
       </pre>

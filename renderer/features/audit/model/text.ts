@@ -1,6 +1,7 @@
 /**
- * Every sentence the audit panel shows, in one place (the UI is English today; a translation will replace this
- * table, not the components).
+ * The audit panel's sentences in English, in one place. The panel itself shows them from the i18n group `audit`
+ * (renderer/ui/i18n/locales/<lang>/audit.json, the same English); this table stays for the model (auditFilters.ts:
+ * its error and chain sentences, which the panel maps to their keys) and for the header's audit button.
  */
 export const AUDIT_TEXT = {
   title: 'Audit trail',

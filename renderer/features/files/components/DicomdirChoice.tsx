@@ -4,12 +4,14 @@
  */
 import { useState } from 'react';
 import type { DokueiApi } from '../../../../common/ipc/contract';
+import { useTranslation } from '../../../ui/i18n';
 
 export type DicomdirListing = Awaited<ReturnType<DokueiApi['files']['readDicomdir']>>;
 
 const dateOf = (d: string | undefined) => (d && /^\d{8}$/.test(d) ? `${d.slice(0, 4)}-${d.slice(4, 6)}-${d.slice(6, 8)}` : (d ?? ''));
 
 export function DicomdirChoice({ listing, busy, onImport }: { listing: DicomdirListing; busy: boolean; onImport: (studyUids: string[]) => void }) {
+  const { t } = useTranslation();
   const rows = listing.patients.flatMap((p) => p.studies.map((s) => ({ patient: p, study: s })));
   const [chosen, setChosen] = useState<ReadonlySet<string>>(() => new Set(rows.map((r) => r.study.studyInstanceUid)));
   const toggle = (uid: string) =>
@@ -20,21 +22,21 @@ export function DicomdirChoice({ listing, busy, onImport }: { listing: DicomdirL
       return next;
     });
   return (
-    <section className="dicomdir-choice" aria-label="DICOMDIR contents">
+    <section className="dicomdir-choice" aria-label={t('files.dicomdir.label')}>
       <h3>
         {listing.fileSetId ? `${listing.fileSetId}: ` : ''}
-        {listing.patients.length} patients, {rows.length} studies
+        {t('files.dicomdir.summary', { patients: listing.patients.length, studies: rows.length })}
       </h3>
-      {rows.length === 0 ? <p className="muted">The DICOMDIR lists no study.</p> : null}
+      {rows.length === 0 ? <p className="muted">{t('files.dicomdir.noStudy')}</p> : null}
       <table className="inspect-table">
         <thead>
           <tr>
-            <th>Import</th>
-            <th>Patient</th>
-            <th>Date</th>
-            <th>Study</th>
-            <th>Series</th>
-            <th>Images</th>
+            <th>{t('files.dicomdir.import')}</th>
+            <th>{t('files.dicomdir.patient')}</th>
+            <th>{t('files.dicomdir.date')}</th>
+            <th>{t('files.dicomdir.study')}</th>
+            <th>{t('files.dicomdir.series')}</th>
+            <th>{t('files.dicomdir.images')}</th>
           </tr>
         </thead>
         <tbody>
@@ -45,7 +47,7 @@ export function DicomdirChoice({ listing, busy, onImport }: { listing: DicomdirL
             return (
               <tr key={study.studyInstanceUid} data-study-uid={study.studyInstanceUid}>
                 <td>
-                  <input type="checkbox" checked={chosen.has(study.studyInstanceUid)} onChange={() => toggle(study.studyInstanceUid)} aria-label={`Import ${label}`} />
+                  <input type="checkbox" checked={chosen.has(study.studyInstanceUid)} onChange={() => toggle(study.studyInstanceUid)} aria-label={t('files.dicomdir.importStudy', { label })} />
                 </td>
                 <td>
                   {patient.patientId} {patient.patientName.replace(/\^/g, ' ')}
@@ -55,7 +57,7 @@ export function DicomdirChoice({ listing, busy, onImport }: { listing: DicomdirL
                 <td>{study.series.map((se) => se.modality || '?').join(', ')}</td>
                 <td className={missing ? 'error' : undefined}>
                   {images}
-                  {missing ? ` (${missing} missing)` : ''}
+                  {missing ? ` ${t('files.dicomdir.missing', { missing })}` : ''}
                 </td>
               </tr>
             );
@@ -64,7 +66,7 @@ export function DicomdirChoice({ listing, busy, onImport }: { listing: DicomdirL
       </table>
       {listing.missing.length ? (
         <div className="banner error" role="status" data-testid="dicomdir-missing">
-          {listing.missing.length} {listing.missing.length === 1 ? 'file the DICOMDIR lists is' : 'files the DICOMDIR lists are'} not on the media: {listing.missing.join(', ')}
+          {t('files.dicomdir.notOnMedia', { count: listing.missing.length, files: listing.missing.join(', ') })}
         </div>
       ) : null}
       {listing.warnings.map((w) => (
@@ -74,7 +76,7 @@ export function DicomdirChoice({ listing, busy, onImport }: { listing: DicomdirL
       ))}
       <div className="file-actions">
         <button type="button" className="primary" disabled={busy || chosen.size === 0} onClick={() => onImport([...chosen])}>
-          Import the {chosen.size} chosen {chosen.size === 1 ? 'study' : 'studies'}
+          {t('files.dicomdir.importChosen', { count: chosen.size })}
         </button>
       </div>
     </section>

@@ -5,6 +5,7 @@
 import { useEffect, useRef, useState } from 'react';
 import { postStow } from '../../../platform/dicomweb';
 import type { DataPlane } from '../../../platform/platform';
+import { useTranslation } from '../../../ui/i18n';
 import { importDropped, type DropImportResult } from '../model/dropImport';
 
 /** Files of a drop, folders walked (Chromium's entries API), in a stable order. */
@@ -28,7 +29,20 @@ async function filesOfDrop(dt: DataTransfer): Promise<File[]> {
   return out;
 }
 
+/** The model's own reasons (dropImport.ts, in English) as keys; any other reason (the gateway's) is shown as it came. */
+const MODEL_REASONS = new Map([
+  ['Empty file (or a folder): nothing to import', 'files.drop.reason.empty'],
+  ['Refused', 'files.drop.reason.refused'],
+]);
+
 export function DropImport({ plane }: { plane: DataPlane }) {
+  const { t } = useTranslation();
+  const reasonText = (reason: string) => {
+    const key = MODEL_REASONS.get(reason);
+    if (key) return t(key);
+    const http = /^Not imported \(HTTP (\d+)\)$/.exec(reason);
+    return http ? t('files.drop.reason.notImported', { status: http[1] }) : reason;
+  };
   const [progress, setProgress] = useState<{ sent: number; total: number }>();
   const [result, setResult] = useState<DropImportResult>();
   const [error, setError] = useState<string>();
@@ -80,11 +94,11 @@ export function DropImport({ plane }: { plane: DataPlane }) {
   }, []);
 
   return (
-    <section className={`drop-import${over ? ' over' : ''}`} aria-label="Import dropped files">
+    <section className={`drop-import${over ? ' over' : ''}`} aria-label={t('files.drop.label')}>
       <p>
-        Drop DICOM files or folders anywhere on the window to import them, or{' '}
+        {t('files.drop.intro')}{' '}
         <label className="drop-choose">
-          choose files…
+          {t('files.drop.chooseFiles')}
           <input
             type="file"
             name="dropFiles"
@@ -96,9 +110,9 @@ export function DropImport({ plane }: { plane: DataPlane }) {
             }}
           />
         </label>{' '}
-        or{' '}
+        {t('files.drop.or')}{' '}
         <label className="drop-choose">
-          a folder…
+          {t('files.drop.folder')}
           <input
             type="file"
             name="dropFolder"
@@ -115,7 +129,7 @@ export function DropImport({ plane }: { plane: DataPlane }) {
       </p>
       {progress ? (
         <div className="drop-progress" aria-live="polite">
-          Sent {progress.sent} of {progress.total} files{progress.sent < progress.total ? '…' : '.'}
+          {t(progress.sent < progress.total ? 'files.drop.sending' : 'files.drop.sent', { sent: progress.sent, total: progress.total })}
         </div>
       ) : null}
       {error ? (
@@ -125,11 +139,11 @@ export function DropImport({ plane }: { plane: DataPlane }) {
       ) : null}
       {result ? (
         <div className="import-result drop-result" role="status">
-          Imported {result.imported}, {result.duplicates} already stored, {result.failed.length} refused.
+          {t('files.drop.result', { imported: result.imported, duplicates: result.duplicates, refused: result.failed.length })}
           <ul>
             {result.failed.map((f, i) => (
               <li key={`${i}-${f.name}`} data-file={f.name}>
-                {f.name}: {f.reason}
+                {f.name}: {reasonText(f.reason)}
               </li>
             ))}
           </ul>

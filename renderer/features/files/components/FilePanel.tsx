@@ -11,6 +11,7 @@ import { useEffect, useRef, useState } from 'react';
 import type { InspectResult } from '../../../../common/dicom/inspectResult';
 import type { DokueiApi } from '../../../../common/ipc/contract';
 import type { DataPlane } from '../../../platform/platform';
+import { useTranslation } from '../../../ui/i18n';
 import { dicomdirPathOf, parsePathList } from '../model/paths';
 import { withConfirmedPaths } from '../model/pickedPaths';
 import { DicomdirChoice, type DicomdirListing } from './DicomdirChoice';
@@ -20,6 +21,7 @@ type ImportOutcome = Awaited<ReturnType<DokueiApi['store']['importPaths']>>;
 
 /** `plane`: the data plane dropped files are sent to; without it, it is asked of the host. */
 export function FilePanel({ api, plane, onClose }: { api: DokueiApi; plane: DataPlane; onClose: () => void }) {
+  const { t } = useTranslation();
   const [text, setText] = useState('');
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<string>();
@@ -55,11 +57,11 @@ export function FilePanel({ api, plane, onClose }: { api: DokueiApi; plane: Data
   const run = async (what: 'inspect' | 'import' | 'dicomdir', studies?: string[]) => {
     const paths = parsePathList(text);
     if (paths.length === 0) {
-      setError('Enter at least one file or folder path, one per line.');
+      setError(t('files.error.noPath'));
       return;
     }
     if (what === 'dicomdir' && paths.length !== 1) {
-      setError('Enter one DICOMDIR (or the folder holding it) to see what it holds.');
+      setError(t('files.error.oneDicomdir'));
       return;
     }
     setBusy(true);
@@ -90,50 +92,50 @@ export function FilePanel({ api, plane, onClose }: { api: DokueiApi; plane: Data
     setError(undefined);
     try {
       const { paths } = await api.files.choose({ folders });
-      if (paths.length) setText((t) => [...parsePathList(t), ...paths].join('\n'));
+      if (paths.length) setText((current) => [...parsePathList(current), ...paths].join('\n'));
     } catch (err) {
       setError((err as Error).message);
     }
   };
 
   return (
-    <div className="file-panel" role="dialog" aria-label="Files">
+    <div className="file-panel" role="dialog" aria-label={t('files.title')}>
       <div className="file-panel-head">
-        <h2>Files on this computer</h2>
-        <button type="button" onClick={onClose} aria-label="Close files panel">
-          Close
+        <h2>{t('files.heading')}</h2>
+        <button type="button" onClick={onClose} aria-label={t('files.closeLabel')}>
+          {t('files.close')}
         </button>
       </div>
       <DropImport plane={plane} />
       {host === 'electron' ? (
         <div className="file-choose">
           <button type="button" onClick={() => void choose(false)} disabled={busy}>
-            Choose files…
+            {t('files.chooseFiles')}
           </button>
           <button type="button" onClick={() => void choose(true)} disabled={busy}>
-            Choose folders…
+            {t('files.chooseFolders')}
           </button>
         </div>
       ) : null}
       <label className="paths">
-        Paths (files or folders, one per line)
+        {t('files.paths')}
         <textarea name="paths" rows={4} value={text} onChange={(e) => setText(e.target.value)} spellCheck={false} />
       </label>
       <div className="file-actions">
         <button type="button" onClick={() => void run('inspect')} disabled={busy}>
-          Inspect
+          {t('files.inspect')}
         </button>
         <button type="button" className="primary" onClick={() => void run('import')} disabled={busy}>
-          Import into the local archive
+          {t('files.import')}
         </button>
-        <button type="button" onClick={() => void run('dicomdir')} disabled={busy} title="A CD or DVD: list the studies its DICOMDIR holds, then import the ones you choose">
-          Show DICOMDIR contents
+        <button type="button" onClick={() => void run('dicomdir')} disabled={busy} title={t('files.showDicomdirTitle')}>
+          {t('files.showDicomdir')}
         </button>
-        {busy ? <span aria-live="polite">Working…</span> : null}
+        {busy ? <span aria-live="polite">{t('files.working')}</span> : null}
       </div>
       {asking ? (
-        <div className="confirm-paths" role="alertdialog" aria-label="Allow reading typed paths" aria-describedby="confirm-paths-list">
-          <p>Allow Dokuei to read {asking.length === 1 ? 'this path' : `these ${asking.length} paths`}? A folder includes everything in it.</p>
+        <div className="confirm-paths" role="alertdialog" aria-label={t('files.confirm.label')} aria-describedby="confirm-paths-list">
+          <p>{t('files.confirm.question', { count: asking.length })}</p>
           <ul id="confirm-paths-list">
             {asking.map((p) => (
               <li key={p}>
@@ -143,10 +145,10 @@ export function FilePanel({ api, plane, onClose }: { api: DokueiApi; plane: Data
           </ul>
           <div className="file-actions">
             <button type="button" className="primary" onClick={() => answer.current?.(true)}>
-              Allow reading
+              {t('files.confirm.allow')}
             </button>
             <button type="button" onClick={() => answer.current?.(false)}>
-              Cancel
+              {t('files.confirm.cancel')}
             </button>
           </div>
         </div>
@@ -159,7 +161,7 @@ export function FilePanel({ api, plane, onClose }: { api: DokueiApi; plane: Data
       {listing ? <DicomdirChoice key={listing.dicomdir} listing={listing} busy={busy} onImport={(studies) => void run('import', studies)} /> : null}
       {imported ? (
         <div className="import-result" role="status">
-          Imported {imported.imported}, skipped {imported.skipped} already stored, {imported.failed.length} refused.
+          {t('files.result.imported', { imported: imported.imported, skipped: imported.skipped, refused: imported.failed.length })}
           <ul>
             {imported.failed.map((f) => (
               <li key={f.path}>
@@ -170,14 +172,14 @@ export function FilePanel({ api, plane, onClose }: { api: DokueiApi; plane: Data
         </div>
       ) : null}
       {inspected ? (
-        <table className="inspect-table" aria-label="Inspected files">
+        <table className="inspect-table" aria-label={t('files.inspected.label')}>
           <thead>
             <tr>
-              <th>File</th>
-              <th>Status</th>
-              <th>Modality</th>
-              <th>Patient</th>
-              <th>Names in the file</th>
+              <th>{t('files.inspected.file')}</th>
+              <th>{t('files.inspected.status')}</th>
+              <th>{t('files.inspected.modality')}</th>
+              <th>{t('files.inspected.patient')}</th>
+              <th>{t('files.inspected.names')}</th>
             </tr>
           </thead>
           <tbody>

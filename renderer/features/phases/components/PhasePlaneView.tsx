@@ -13,6 +13,7 @@ import {
   extractPlane, planePixelToVoxel, projectPlanes, lastSliceOnTop, type PhaseGrid, type PhasePlane, type PlaneAxis,
 } from '../../../../common/volume/phaseVolumes';
 import { fitRect, windowToRgba, type DrawRect, type PhaseShow } from '../model/phaseDisplay';
+import { useTranslation } from '../../../ui/i18n';
 
 export type Voxel = [column: number, row: number, slice: number];
 
@@ -56,6 +57,7 @@ function planeOf(grid: PhaseGrid, volumes: readonly Int16Array[], axis: PlaneAxi
 }
 
 export function PhasePlaneView(props: PhasePlaneViewProps) {
+  const { t } = useTranslation();
   const { axis, name, grid, volumes, version, show, phase, at, window: win, overlay, position, large, lines: showLines } = props;
   const hostRef = useRef<HTMLDivElement>(null);
   const canvasRef = useRef<HTMLCanvasElement>(null);
@@ -141,7 +143,7 @@ export function PhasePlaneView(props: PhasePlaneViewProps) {
       ref={hostRef}
       className={`viewport mpr-cell ${large ? 'mpr-large' : 'mpr-small'}`}
       role="img"
-      aria-label={`4DCT ${name}`}
+      aria-label={t('phases.planeLabel', { name })}
       data-axis={axis}
       data-index={index}
       data-phase={show.kind === 'phase' ? phase : show.mode}

@@ -13,7 +13,8 @@ import { Tag } from '../../../../common/dicom/tags';
 import { planeCount, voxelToPatient, type PhaseGrid, type PhaseProjection, type PlaneAxis } from '../../../../common/volume/phaseVolumes';
 import type { RespiratoryPhase } from '../../../../common/volume/respiratoryPhases';
 import { WL_PRESETS, type StackEntry } from '../../../imaging';
-import { CINE_SPEEDS, DEFAULT_CINE_FPS, formatBytes, PROJECTION_LABELS, showLabel, stepPhase, type PhaseShow } from '../model/phaseDisplay';
+import { useTranslation } from '../../../ui/i18n';
+import { CINE_SPEEDS, DEFAULT_CINE_FPS, formatBytes, PROJECTION_LABELS, stepPhase, type PhaseShow } from '../model/phaseDisplay';
 import { PhasePlaneView, type Voxel } from './PhasePlaneView';
 import { usePhaseVolumes } from './usePhaseVolumes';
 
@@ -30,11 +31,11 @@ export interface PhasesPaneProps {
 const AXES: PlaneAxis[] = ['row', 'slice', 'column'];
 const LETTERS = ['x', 'y', 'z'] as const;
 
-/** "Axial", "Coronal" or "Sagittal" by the patient axis a plane's normal is closest to. */
-function planeName(grid: PhaseGrid, axis: PlaneAxis): string {
+/** "axial", "coronal" or "sagittal" (the name's key: phases.plane.*) by the patient axis a plane's normal is closest to. */
+function planeName(grid: PhaseGrid, axis: PlaneAxis): 'axial' | 'coronal' | 'sagittal' {
   const n = axis === 'slice' ? grid.sliceDirection : axis === 'row' ? grid.columnDirection : grid.rowDirection;
   const a = n.map(Math.abs);
-  return a[2]! >= a[0]! && a[2]! >= a[1]! ? 'Axial' : a[1]! >= a[0]! ? 'Coronal' : 'Sagittal';
+  return a[2]! >= a[0]! && a[2]! >= a[1]! ? 'axial' : a[1]! >= a[0]! ? 'coronal' : 'sagittal';
 }
 
 /** "z −12.5 mm": the patient coordinate the plane is at, along the axis its normal is closest to. */
@@ -53,6 +54,7 @@ function imageWindow(ds: DicomJsonDataset | undefined): { center: number; width:
 }
 
 export function PhasesPane({ phases, entries, splitWarnings, onClose }: PhasesPaneProps) {
+  const { t } = useTranslation();
   const entryOf = useMemo(() => {
     const byDataset = new Map<DicomJsonDataset, StackEntry>();
     // The first frame of each image: a phase's images are single-frame slices.
@@ -148,7 +150,11 @@ export function PhasesPane({ phases, entries, splitWarnings, onClose }: PhasesPa
   };
 
   const phaseLabel = phases[phase]?.label ?? '';
-  const overlay = showLabel(show, phaseLabel, phase, count);
+  // The overlay line (as the model's showLabel words it): "Phase 30 % (4 of 10)" or "MIP over 10 phases".
+  const overlay =
+    show.kind === 'projection'
+      ? t('phases.overlayProjection', { projection: t(`phases.projection.${show.mode}`), phases: count })
+      : t('phases.overlayPhase', { label: phaseLabel, number: phase + 1, total: count });
   const status = data.error ? 'error' : data.done ? 'ready' : 'loading';
   const shownValue = show.kind === 'phase' ? 'phase' : show.mode;
 
@@ -157,7 +163,7 @@ export function PhasesPane({ phases, entries, splitWarnings, onClose }: PhasesPa
       <PhasePlaneView
         key={axis}
         axis={axis}
-        name={planeName(grid, axis)}
+        name={t(`phases.plane.${planeName(grid, axis)}`)}
         grid={grid}
         volumes={data.volumes}
         version={data.version}
@@ -178,24 +184,24 @@ export function PhasesPane({ phases, entries, splitWarnings, onClose }: PhasesPa
     ) : null;
 
   return (
-    <div className="mpr phases" data-testid="phases-layout" data-state={status} data-phase={phase} tabIndex={0} onKeyDown={onKey} aria-label="4DCT phases">
-      <div className="mpr-toolbar" role="toolbar" aria-label="4DCT phases">
+    <div className="mpr phases" data-testid="phases-layout" data-state={status} data-phase={phase} tabIndex={0} onKeyDown={onKey} aria-label={t('phases.label')}>
+      <div className="mpr-toolbar" role="toolbar" aria-label={t('phases.label')}>
         {onClose ? (
-          <button type="button" onClick={onClose} title="Back to the series opened, as one volume">
-            Back to one series
+          <button type="button" onClick={onClose} title={t('phases.backTitle')}>
+            {t('phases.back')}
           </button>
         ) : null}
-        <button type="button" aria-pressed={playing} onClick={() => play(!playing)} title="Play or pause the cine through the phases (Space)">
-          {playing ? 'Pause' : 'Play'}
+        <button type="button" aria-pressed={playing} onClick={() => play(!playing)} title={t('phases.playTitle')}>
+          {playing ? t('phases.pause') : t('phases.play')}
         </button>
         <label>
-          Phase{' '}
+          {t('phases.phase')}{' '}
           <input
             type="range"
             min={0}
             max={Math.max(0, count - 1)}
             value={phase}
-            aria-label="Phase"
+            aria-label={t('phases.phase')}
             aria-valuetext={phaseLabel}
             onChange={(e) => {
               setShow({ kind: 'phase' });
@@ -205,17 +211,17 @@ export function PhasesPane({ phases, entries, splitWarnings, onClose }: PhasesPa
           <span data-testid="phase-label">{phaseLabel}</span>
         </label>
         <label>
-          Speed{' '}
-          <select aria-label="Cine speed" value={fps} onChange={(e) => setFps(Number(e.target.value))}>
+          {t('phases.speed')}{' '}
+          <select aria-label={t('phases.speedLabel')} value={fps} onChange={(e) => setFps(Number(e.target.value))}>
             {CINE_SPEEDS.map((s) => (
-              <option key={s} value={s}>{s} phases/s</option>
+              <option key={s} value={s}>{t('phases.speedOption', { fps: s })}</option>
             ))}
           </select>
         </label>
         <label>
-          Show{' '}
+          {t('phases.show')}{' '}
           <select
-            aria-label="Show"
+            aria-label={t('phases.show')}
             value={shownValue}
             onChange={(e) => {
               const v = e.target.value;
@@ -226,16 +232,16 @@ export function PhasesPane({ phases, entries, splitWarnings, onClose }: PhasesPa
               }
             }}
           >
-            <option value="phase">One phase</option>
+            <option value="phase">{t('phases.onePhase')}</option>
             {(Object.keys(PROJECTION_LABELS) as PhaseProjection[]).map((m) => (
-              <option key={m} value={m}>{PROJECTION_LABELS[m]} over phases</option>
+              <option key={m} value={m}>{t('phases.overPhases', { projection: t(`phases.projection.${m}`) })}</option>
             ))}
           </select>
         </label>
         <label>
-          Window{' '}
+          {t('phases.window')}{' '}
           <select
-            aria-label="Window preset"
+            aria-label={t('phases.windowPreset')}
             value=""
             onChange={(e) => {
               const p = WL_PRESETS.find((w) => w.id === e.target.value);
@@ -243,29 +249,36 @@ export function PhasesPane({ phases, entries, splitWarnings, onClose }: PhasesPa
               else if (e.target.value === 'image') setWin(initialWindow);
             }}
           >
-            <option value="">W {Math.round(win.width)} L {Math.round(win.center)}</option>
-            <option value="image">Image's own</option>
+            <option value="">{t('phases.windowCurrent', { width: Math.round(win.width), level: Math.round(win.center) })}</option>
+            <option value="image">{t('phases.imageWindow')}</option>
             {WL_PRESETS.map((p) => (
-              <option key={p.id} value={p.id}>{p.label}</option>
+              <option key={p.id} value={p.id}>{t(`viewer.preset.${p.id}`)}</option>
             ))}
           </select>
         </label>
-        <label title="Lines where the other planes cut each plane">
-          <input type="checkbox" checked={lines} onChange={(e) => setLines(e.target.checked)} /> Reference lines
+        <label title={t('phases.referenceLinesTitle')}>
+          <input type="checkbox" checked={lines} onChange={(e) => setLines(e.target.checked)} /> {t('phases.referenceLines')}
         </label>
         {grid && data.memory ? (
           <span className="mpr-estimate" data-testid="phases-memory" data-bytes-per-voxel={data.memory.bytesPerVoxel} data-total-bytes={data.memory.totalBytes}>
-            {count} phases · {grid.columns} × {grid.rows} × {grid.slices} · {data.memory.bytesPerVoxel} bytes/voxel · {formatBytes(data.memory.totalBytes)}
+            {t('phases.memory', {
+              phases: count,
+              columns: grid.columns,
+              rows: grid.rows,
+              slices: grid.slices,
+              bytesPerVoxel: data.memory.bytesPerVoxel,
+              total: formatBytes(data.memory.totalBytes),
+            })}
           </span>
         ) : null}
         {status === 'loading' ? (
           <span className="mpr-progress" aria-live="polite">
-            <progress max={data.total} value={data.loaded} aria-label="Loading phases" /> {data.loaded}/{data.total} images
+            <progress max={data.total} value={data.loaded} aria-label={t('phases.loading')} /> {t('phases.loadedImages', { loaded: data.loaded, total: data.total })}
           </span>
         ) : null}
       </div>
       {data.error ? (
-        <div className="volume-notices" role="alert" data-testid="phases-error">The phases could not be shown: {data.error}</div>
+        <div className="volume-notices" role="alert" data-testid="phases-error">{t('phases.error', { error: data.error })}</div>
       ) : null}
       {[...splitWarnings, ...data.warnings].length > 0 ? (
         <div className="volume-notices" role="status" data-testid="phases-notices">{[...splitWarnings, ...data.warnings].join(' ')}</div>

@@ -4,6 +4,7 @@
  * and the plan's prescription and beams.
  */
 import { useState } from 'react';
+import { useTranslation } from '../../../ui/i18n';
 import type { RtPlan } from '../../../../common/rt/rtPlan';
 import { parseLevels, type IsodoseLevel } from '../model/doseDisplay';
 import type { DoseChoice } from './useRtDoses';
@@ -32,6 +33,7 @@ export interface DosePanelProps {
 const fmt = (v: number | undefined, digits = 1) => (v === undefined ? '—' : v.toFixed(digits));
 
 export function DosePanel({ doses, plans, view, onView, levels, referenceGy, maxGy, status }: DosePanelProps) {
+  const { t } = useTranslation();
   const [levelText, setLevelText] = useState(view.levels.join(', '));
   const [levelError, setLevelError] = useState<string>();
   const applyLevels = (text: string) => {
@@ -44,10 +46,10 @@ export function DosePanel({ doses, plans, view, onView, levels, referenceGy, max
     }
   };
   return (
-    <section className="dose-panel" aria-label="Dose">
-      <h2>Dose</h2>
+    <section className="dose-panel" aria-label={t('rt.dose')}>
+      <h2>{t('rt.dose')}</h2>
       {doses.length > 1 ? (
-        <select value={view.doseIndex} onChange={(e) => onView({ ...view, doseIndex: Number(e.target.value) })} aria-label="Dose shown">
+        <select value={view.doseIndex} onChange={(e) => onView({ ...view, doseIndex: Number(e.target.value) })} aria-label={t('rt.doseShown')}>
           {doses.map((d, i) => (
             <option key={d.sopInstanceUid} value={i}>
               {d.label}
@@ -64,14 +66,14 @@ export function DosePanel({ doses, plans, view, onView, levels, referenceGy, max
       ) : null}
       <div className="dose-toggles">
         <label>
-          <input type="checkbox" checked={view.lines} onChange={(e) => onView({ ...view, lines: e.target.checked })} /> Isodose lines
+          <input type="checkbox" checked={view.lines} onChange={(e) => onView({ ...view, lines: e.target.checked })} /> {t('rt.isodoseLines')}
         </label>
         <label>
-          <input type="checkbox" checked={view.wash} onChange={(e) => onView({ ...view, wash: e.target.checked })} /> Colour wash
+          <input type="checkbox" checked={view.wash} onChange={(e) => onView({ ...view, wash: e.target.checked })} /> {t('rt.colourWash')}
         </label>
       </div>
       <label className="dose-field">
-        Reference
+        {t('rt.reference')}
         <input
           type="number"
           min={0}
@@ -79,16 +81,16 @@ export function DosePanel({ doses, plans, view, onView, levels, referenceGy, max
           value={view.referenceGy ?? ''}
           placeholder={referenceGy !== undefined ? referenceGy.toFixed(1) : ''}
           onChange={(e) => onView({ ...view, referenceGy: e.target.value === '' ? undefined : Number(e.target.value) || undefined })}
-          aria-label="Reference dose (Gy)"
+          aria-label={t('rt.referenceLabel')}
         />
-        Gy
+        {t('rt.gy')}
       </label>
       <label className="dose-field">
-        Levels
-        <input value={levelText} onChange={(e) => applyLevels(e.target.value)} aria-label="Isodose levels" aria-invalid={levelError ? true : undefined} />
-        <select value={view.unit} onChange={(e) => onView({ ...view, unit: e.target.value as DoseView['unit'] })} aria-label="Level unit">
+        {t('rt.levels')}
+        <input value={levelText} onChange={(e) => applyLevels(e.target.value)} aria-label={t('rt.levelsLabel')} aria-invalid={levelError ? true : undefined} />
+        <select value={view.unit} onChange={(e) => onView({ ...view, unit: e.target.value as DoseView['unit'] })} aria-label={t('rt.levelUnit')}>
           <option value="percent">%</option>
-          <option value="gy">Gy</option>
+          <option value="gy">{t('rt.gy')}</option>
         </select>
       </label>
       {levelError ? (
@@ -96,7 +98,7 @@ export function DosePanel({ doses, plans, view, onView, levels, referenceGy, max
           {levelError}
         </p>
       ) : null}
-      <ol className="dose-legend" aria-label="Isodose legend">
+      <ol className="dose-legend" aria-label={t('rt.legend')}>
         {levels.map((l) => (
           <li key={l.gy} data-gy={l.gy.toFixed(3)}>
             <span className="dose-swatch" style={{ background: l.colour }} aria-hidden="true" />
@@ -104,24 +106,29 @@ export function DosePanel({ doses, plans, view, onView, levels, referenceGy, max
           </li>
         ))}
       </ol>
-      <p className="muted">Max {fmt(maxGy, 2)} Gy</p>
+      <p className="muted">{t('rt.maxDose', { value: fmt(maxGy, 2) })}</p>
       {plans.map((p, i) => (
         <div key={i} className="plan-summary" data-testid="plan-summary">
-          <h3>Plan {p.label ?? ''}</h3>
+          <h3>{t('rt.plan', { label: p.label ?? '' })}</h3>
           <p className="muted">
-            Prescription {p.prescriptionGy !== undefined ? `${p.prescriptionGy} Gy` : 'not stored'}
-            {p.fractions !== undefined ? ` in ${p.fractions} fractions` : ''}
+            {p.prescriptionGy !== undefined
+              ? p.fractions !== undefined
+                ? t('rt.prescriptionFractions', { gy: p.prescriptionGy, fractions: p.fractions })
+                : t('rt.prescription', { gy: p.prescriptionGy })
+              : p.fractions !== undefined
+                ? t('rt.prescriptionNotStoredFractions', { fractions: p.fractions })
+                : t('rt.prescriptionNotStored')}
           </p>
-          <ol className="beam-list" aria-label="Beams">
+          <ol className="beam-list" aria-label={t('rt.beams')}>
             {p.beams.map((b) => (
               <li key={b.number} data-beam={b.number} data-mu={b.mu}>
                 <strong>{b.name}</strong> {[b.radiation, b.energyMeV !== undefined ? `${b.energyMeV} MV` : undefined, b.type].filter(Boolean).join(' ')}
                 <br />
-                gantry {fmt(b.gantryDeg)}° · coll {fmt(b.collimatorDeg)}° · couch {fmt(b.couchDeg)}° · {b.mu !== undefined ? `${fmt(b.mu)} MU` : 'MU —'}
+                {t('rt.beamAngles', { gantry: fmt(b.gantryDeg), collimator: fmt(b.collimatorDeg), couch: fmt(b.couchDeg), mu: b.mu !== undefined ? `${fmt(b.mu)} MU` : 'MU —' })}
               </li>
             ))}
           </ol>
-          {p.beams[0]?.isocentre ? <p className="muted">Isocentre ({p.beams[0].isocentre.map((v) => v.toFixed(1)).join(', ')}) mm</p> : null}
+          {p.beams[0]?.isocentre ? <p className="muted">{t('rt.isocentre', { position: p.beams[0].isocentre.map((v) => v.toFixed(1)).join(', ') })}</p> : null}
         </div>
       ))}
     </section>

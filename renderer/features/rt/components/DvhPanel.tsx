@@ -6,6 +6,7 @@
  * stored curve.
  */
 import { useEffect, useState } from 'react';
+import { useTranslation } from '../../../ui/i18n';
 import type { DoseGrid } from '../../../../common/rt/doseGrid';
 import { computeDvh, type Dvh } from '../../../../common/rt/dvh';
 import { compareWithStored, storedDvhs, type StoredComparison } from '../../../../common/rt/storedDvh';
@@ -24,6 +25,8 @@ interface Row {
   roi: Roi;
   dvh?: Dvh;
   error?: string;
+  /** The structure has no closed contour: nothing to compute. */
+  noClosedContours?: boolean;
   /** The planning system's curve in cm³ and the largest difference from it (the CLI's `stored`). */
   stored?: StoredComparison;
 }
@@ -32,6 +35,7 @@ const W = 170;
 const H = 110;
 
 export function DvhPanel({ rois, grid, doseDataset }: DvhPanelProps) {
+  const { t } = useTranslation();
   const [rows, setRows] = useState<Row[]>();
   const [busy, setBusy] = useState(false);
   // A new dose or structure set: the table is stale.
@@ -51,7 +55,7 @@ export function DvhPanel({ rois, grid, doseDataset }: DvhPanelProps) {
       }
       const { planes } = closedPlanes(roi);
       const s = stored.find((d) => d.roiNumber === roi.number);
-      if (!planes.length) out.push({ roi, error: 'no closed contours' });
+      if (!planes.length) out.push({ roi, noClosedContours: true });
       else {
         try {
           const dvh = computeDvh(planes, grid);
@@ -72,14 +76,14 @@ export function DvhPanel({ rois, grid, doseDataset }: DvhPanelProps) {
     points.map(([d, v], k) => `${k ? 'L' : 'M'}${((d / maxGy) * W).toFixed(1)} ${(H - (v / Math.max(volume, 1e-9)) * H).toFixed(1)}`).join('');
 
   return (
-    <section className="dvh-panel" aria-label="DVH">
-      <h2>DVH</h2>
+    <section className="dvh-panel" aria-label={t('rt.dvh')}>
+      <h2>{t('rt.dvh')}</h2>
       <button type="button" onClick={compute} disabled={busy}>
-        {busy ? `Computing… ${rows?.length ?? 0} / ${rois.length}` : rows ? 'Recompute DVH' : 'Compute DVH'}
+        {busy ? t('rt.computing', { done: rows?.length ?? 0, total: rois.length }) : rows ? t('rt.recomputeDvh') : t('rt.computeDvh')}
       </button>
       {rows ? (
         <>
-          <svg className="dvh-plot" width={W} height={H} role="img" aria-label="Cumulative DVH: volume % against dose">
+          <svg className="dvh-plot" width={W} height={H} role="img" aria-label={t('rt.dvhPlot')}>
             <rect x={0} y={0} width={W} height={H} className="dvh-frame" />
             {rows.map((r) =>
               r.dvh ? (
@@ -90,16 +94,16 @@ export function DvhPanel({ rois, grid, doseDataset }: DvhPanelProps) {
               ) : null,
             )}
           </svg>
-          <p className="muted">0 – {maxGy.toFixed(1)} Gy; dashed: stored in the RT Dose</p>
+          <p className="muted">{t('rt.dvhAxis', { max: maxGy.toFixed(1) })}</p>
           <table className="dvh-table">
             <thead>
               <tr>
-                <th>Structure</th>
-                <th>cm³</th>
-                <th>Mean</th>
-                <th>D95</th>
-                <th>D2</th>
-                <th>Δ stored</th>
+                <th>{t('rt.structure')}</th>
+                <th>{t('rt.cc')}</th>
+                <th>{t('rt.mean')}</th>
+                <th>{t('rt.d95')}</th>
+                <th>{t('rt.d2')}</th>
+                <th>{t('rt.deltaStored')}</th>
               </tr>
             </thead>
             <tbody>
@@ -115,7 +119,7 @@ export function DvhPanel({ rois, grid, doseDataset }: DvhPanelProps) {
                       <td>{r.stored ? `${r.stored.maxVolumeDifferencePercent.toFixed(1)} %` : '—'}</td>
                     </>
                   ) : (
-                    <td colSpan={5}>{r.error}</td>
+                    <td colSpan={5}>{r.noClosedContours ? t('rt.noClosedContours') : r.error}</td>
                   )}
                 </tr>
               ))}

@@ -12,6 +12,7 @@ import { doseOnPlane, isodoseSegments, segmentsPath } from '../../../../common/r
 import { closedPlanes } from '../../../../common/rt/structureSet';
 import { structureMaskOnPlane } from '../../../../common/rt/structureMask';
 import { planeProjectionOf, viewportElementIn, watchPlaneSampling } from '../../../imaging';
+import { useTranslation } from '../../../ui/i18n';
 import { washColour, type IsodoseLevel } from '../model/doseDisplay';
 import { drawablePlan } from './BeamLayer';
 import { roiColour, type StructureStyle } from './StructureLayer';
@@ -48,6 +49,7 @@ interface Drawn {
 
 
 export function RtPlaneLayer({ sets, grid, levels, sliceSpacingMm, plans = NO_PLANS, referenceGy, wash, style }: RtPlaneLayerProps) {
+  const { t } = useTranslation();
   const hidden = style?.hidden;
   const ref = useRef<SVGSVGElement | null>(null);
   const washRef = useRef<HTMLCanvasElement | null>(null);
@@ -153,7 +155,9 @@ export function RtPlaneLayer({ sets, grid, levels, sliceSpacingMm, plans = NO_PL
       </svg>
       {cursor !== undefined ? (
         <div className="overlay dose-readout mpr-dose-readout" data-testid="mpr-dose-at-cursor" data-gy={cursor.toFixed(4)}>
-          Dose {cursor.toFixed(2)} Gy{referenceGy ? ` (${((cursor / referenceGy) * 100).toFixed(1)} %)` : ''}
+          {referenceGy
+            ? t('rt.doseAtCursorPercent', { gy: cursor.toFixed(2), percent: ((cursor / referenceGy) * 100).toFixed(1) })
+            : t('rt.doseAtCursor', { gy: cursor.toFixed(2) })}
         </div>
       ) : null}
     </>

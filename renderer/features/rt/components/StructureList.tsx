@@ -3,6 +3,7 @@
  * volume (cm³, the DVH's convention: common/rt) and a button that shows the slice through its centre; fill opacity
  * and outline width for all. Keyboard: every control is a button, checkbox or slider in tab order.
  */
+import { useTranslation } from '../../../ui/i18n';
 import type { LoadedStructureSet } from './useStructureSets';
 import { roiColour, type StructureStyle } from './StructureLayer';
 
@@ -16,6 +17,7 @@ export interface StructureListProps {
 }
 
 export function StructureList({ sets, style, onStyle, onJump, error }: StructureListProps) {
+  const { t } = useTranslation();
   const toggle = (n: number) => {
     const hidden = new Set(style.hidden);
     if (hidden.has(n)) hidden.delete(n);
@@ -23,8 +25,8 @@ export function StructureList({ sets, style, onStyle, onJump, error }: Structure
     onStyle({ ...style, hidden });
   };
   return (
-    <section className="structure-list" aria-label="Structures">
-      <h2>Structures</h2>
+    <section className="structure-list" aria-label={t('rt.structures')}>
+      <h2>{t('rt.structures')}</h2>
       {error ? (
         <p className="muted" role="alert">
           {error}
@@ -37,16 +39,16 @@ export function StructureList({ sets, style, onStyle, onJump, error }: Structure
             {set.rois.map((r) => (
               <li key={r.number} data-roi={r.number}>
                 <label>
-                  <input type="checkbox" checked={!style.hidden.has(r.number)} onChange={() => toggle(r.number)} aria-label={`Show ${r.name}`} />
+                  <input type="checkbox" checked={!style.hidden.has(r.number)} onChange={() => toggle(r.number)} aria-label={t('rt.showStructure', { name: r.name })} />
                   <span className="roi-swatch" style={{ background: roiColour(r) }} aria-hidden="true" />
                   <span className="roi-name">{r.name}</span>
                 </label>
                 <span className="roi-volume" data-volume-cc={set.volumes[r.number]?.toFixed(3)}>
-                  {set.volumes[r.number] !== undefined ? `${set.volumes[r.number]!.toFixed(1)} cm³` : r.contours.length ? '' : 'no contours'}
+                  {set.volumes[r.number] !== undefined ? `${set.volumes[r.number]!.toFixed(1)} cm³` : r.contours.length ? '' : t('rt.noContours')}
                 </span>
                 {onJump ? (
-                  <button type="button" className="roi-jump" onClick={() => onJump(set, r.number)} aria-label={`Go to ${r.name}`} disabled={!r.contours.length}>
-                    Go
+                  <button type="button" className="roi-jump" onClick={() => onJump(set, r.number)} aria-label={t('rt.goTo', { name: r.name })} disabled={!r.contours.length}>
+                    {t('rt.go')}
                   </button>
                 ) : null}
               </li>
@@ -56,15 +58,15 @@ export function StructureList({ sets, style, onStyle, onJump, error }: Structure
         </div>
       ))}
       <label className="structure-control">
-        Fill
-        <input type="range" min={0} max={0.8} step={0.05} value={style.fillOpacity} onChange={(e) => onStyle({ ...style, fillOpacity: Number(e.target.value) })} aria-label="Structure fill opacity" />
+        {t('rt.fill')}
+        <input type="range" min={0} max={0.8} step={0.05} value={style.fillOpacity} onChange={(e) => onStyle({ ...style, fillOpacity: Number(e.target.value) })} aria-label={t('rt.fillLabel')} />
       </label>
       <label className="structure-control">
-        Outline
-        <select value={style.outlineWidth} onChange={(e) => onStyle({ ...style, outlineWidth: Number(e.target.value) })} aria-label="Structure outline width">
+        {t('rt.outline')}
+        <select value={style.outlineWidth} onChange={(e) => onStyle({ ...style, outlineWidth: Number(e.target.value) })} aria-label={t('rt.outlineLabel')}>
           {[1, 2, 3].map((w) => (
             <option key={w} value={w}>
-              {w} px
+              {t('rt.outlinePx', { width: w })}
             </option>
           ))}
         </select>

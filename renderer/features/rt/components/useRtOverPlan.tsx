@@ -7,6 +7,7 @@
 import { useState, type ReactNode } from 'react';
 import { getString } from '../../../../common/dicom/dicomJson';
 import { Tag } from '../../../../common/dicom/tags';
+import { useTranslation } from '../../../ui/i18n';
 import type { DataPlane } from '../../../platform/platform';
 import { structureCentre, type Vec3 } from '../model/structuresOnPlane';
 import { DosePanel } from './DosePanel';
@@ -39,6 +40,7 @@ export interface RtOverPlan {
  * @param canCentre whether the view moves its planes to a point (MPR): the structure list then has Go buttons.
  */
 export function useRtOverPlan(plane: DataPlane, studyUid: string, plan: PlanSlots | undefined, canCentre = false): RtOverPlan {
+  const { t } = useTranslation();
   const first = plan?.slots.find((s): s is { entry: { metadata: Parameters<typeof getString>[0] } } => 'entry' in s);
   const frameOfReferenceUid = first ? getString(first.entry.metadata, Tag.FrameOfReferenceUID) : undefined;
   const rt = useRtVolumeData(plane, plan ? studyUid : undefined, frameOfReferenceUid, SINGLE_PLANE_SPACING_MM);
@@ -74,7 +76,7 @@ export function useRtOverPlan(plane: DataPlane, studyUid: string, plan: PlanSlot
   ) : null;
   const panel = panels ? (
     <details className="rt-volume-panel" data-testid="rt-volume-panel">
-      <summary>RT: structures, dose, plan, DVH</summary>
+      <summary>{t('rt.volumePanel')}</summary>
       {panels}
     </details>
   ) : null;

@@ -6,6 +6,7 @@
  */
 import { useMemo, useState, type ReactNode } from 'react';
 import { doseAt } from '../../../../common/rt/doseGrid';
+import { useTranslation } from '../../../ui/i18n';
 import { doseOnPlane } from '../../../../common/rt/isodose';
 import type { DataPlane } from '../../../platform/platform';
 import { structureCentre, structuresOnPlane, type PlaneGeometry, type Vec3 } from '../model/structuresOnPlane';
@@ -41,6 +42,7 @@ export interface RtReview {
 }
 
 export function useRtReview(input: RtReviewInput): RtReview {
+  const { t } = useTranslation();
   const { plane, studyUid, frameOfReferenceUid, sliceSpacingMm, shown, imageToCanvas, canvasToWorld } = input;
   // The same data, choices and dose loading as the MPR and fused planes (useRtVolumeData).
   const rt = useRtVolumeData(plane, studyUid, frameOfReferenceUid, sliceSpacingMm);
@@ -69,7 +71,9 @@ export function useRtReview(input: RtReviewInput): RtReview {
       {shown && rt.plans.length ? <BeamLayer plans={rt.plans} shown={shown} halfSliceMm={sliceSpacingMm / 2} centreToCanvas={centreToCanvas} /> : null}
       {grid && cursor !== undefined ? (
         <div className="overlay dose-readout" data-testid="dose-at-cursor" data-gy={cursor.toFixed(4)}>
-          Dose {cursor.toFixed(2)} Gy{referenceGy ? ` (${((cursor / referenceGy) * 100).toFixed(1)} %)` : ''}
+          {referenceGy
+            ? t('rt.doseAtCursorPercent', { gy: cursor.toFixed(2), percent: ((cursor / referenceGy) * 100).toFixed(1) })
+            : t('rt.doseAtCursor', { gy: cursor.toFixed(2) })}
         </div>
       ) : null}
     </>
@@ -100,7 +104,7 @@ export function useRtReview(input: RtReviewInput): RtReview {
           levels={levels}
           referenceGy={referenceGy}
           maxGy={grid?.maxGy}
-          status={rt.status ?? (rt.plans.some((p) => !drawablePlan(p)) ? 'Beam axes are drawn for head-first supine plans only.' : undefined)}
+          status={rt.status ?? (rt.plans.some((p) => !drawablePlan(p)) ? t('rt.beamAxesHfsOnly') : undefined)}
         />
       ) : null}
       {grid && rt.dose && rt.sets.length ? <DvhPanel rois={rt.sets.flatMap((s) => s.rois)} grid={grid} doseDataset={rt.dose.dataset} /> : null}

@@ -4,11 +4,16 @@
  * block saving until resolved. Saved keys go to the settings (`shortcuts` in settings.json) and apply at once.
  */
 import { useEffect, useMemo, useState } from 'react';
-import { SHORTCUT_ACTION_IDS, SHORTCUT_ACTIONS, type ShortcutAction, type ShortcutMap } from '../../../../common/viewer/shortcuts';
-import { conflictMessage, displayKey, draftConflicts, isChanged, keySpecFromEvent, overridesFromDraft, withKeys } from '../model/keysDraft';
+import { Trans } from 'react-i18next';
+import { SHORTCUT_ACTION_IDS, type ShortcutAction, type ShortcutMap } from '../../../../common/viewer/shortcuts';
+import { useTranslation } from '../../../ui/i18n';
+import { displayKey, draftConflicts, isChanged, keySpecFromEvent, overridesFromDraft, withKeys } from '../model/keysDraft';
 import { useShortcuts } from './ShortcutsProvider';
 
 export function KeysPanel({ onClose }: { onClose: () => void }) {
+  const { t } = useTranslation();
+  /** What an action does (common/viewer/shortcuts.ts SHORTCUT_ACTIONS, in the reader's language). */
+  const actionText = (a: ShortcutAction) => t(`keys.action.${a}`);
   const { state, map, loadError, save } = useShortcuts();
   const defaults = state?.defaults ?? map;
   const [draft, setDraft] = useState<ShortcutMap>(map);
@@ -62,7 +67,7 @@ export function KeysPanel({ onClose }: { onClose: () => void }) {
       const next = await save(overridesFromDraft(draft, defaults));
       setDraft(next.map);
       setTouched(false);
-      setSaved(next.notes.length ? `Saved. ${next.notes.join(' ')}` : 'Saved: the new keys apply now.');
+      setSaved(next.notes.length ? t('keys.savedNotes', { notes: next.notes.join(' ') }) : t('keys.saved'));
     } catch (err) {
       setSaveError(err instanceof Error ? err.message : String(err));
     } finally {
@@ -71,50 +76,49 @@ export function KeysPanel({ onClose }: { onClose: () => void }) {
   };
 
   return (
-    <div className="file-panel keys-panel" role="dialog" aria-label="Viewer keys">
+    <div className="file-panel keys-panel" role="dialog" aria-label={t('keys.title')}>
       <div className="file-panel-head">
-        <h2>Viewer keys</h2>
+        <h2>{t('keys.title')}</h2>
         <button type="button" onClick={onClose}>
-          Close
+          {t('keys.close')}
         </button>
       </div>
       <p className="keys-help">
-        These keys apply while an image has focus (click it). Choose <strong>Change</strong> and press the new key or combination (Esc cancels).
-        Your keys are saved in the settings (<code>settings.json</code>, field <code>shortcuts</code>); <kbd>?</kbd> opens this panel.
+        <Trans t={t} i18nKey="keys.help" components={{ strong: <strong />, code: <code />, kbd: <kbd /> }} />
       </p>
       {loadError ? (
         <div className="banner error" role="alert">
-          The saved keys could not be loaded ({loadError}); the default keys apply.
+          {t('keys.loadFailed', { reason: loadError })}
         </div>
       ) : null}
       {state?.errors.length ? (
         <div className="banner error" role="alert" data-testid="keys-saved-errors">
-          Some saved keys were ignored: {state.errors.join(' ')}
+          {t('keys.ignored', { errors: state.errors.join(' ') })}
         </div>
       ) : null}
       {conflicts.length > 0 ? (
         <div className="banner error" role="alert" data-testid="keys-conflicts">
           {conflicts.map((c) => (
-            <div key={`${c.key}-${c.actions.join('-')}`}>{conflictMessage(c)}</div>
+            <div key={`${c.key}-${c.actions.join('-')}`}>{t('keys.conflict', { key: c.key, first: actionText(c.actions[0]), second: actionText(c.actions[1]) })}</div>
           ))}
         </div>
       ) : null}
       <div className="keys-actions">
         <button type="button" className="primary" disabled={saving || !dirty || conflicts.length > 0} onClick={() => void onSave()}>
-          {saving ? 'Saving…' : 'Save'}
+          {saving ? t('keys.saving') : t('keys.save')}
         </button>
         <button type="button" disabled={changedCount === 0} onClick={() => edit(Object.fromEntries(SHORTCUT_ACTION_IDS.map((a) => [a, [...defaults[a]]])) as ShortcutMap)}>
-          Reset all to defaults
+          {t('keys.resetAll')}
         </button>
         <span className="keys-status" role="status" data-testid="keys-status">
-          {saveError ? <span className="keys-error">{saveError}</span> : saved ?? (conflicts.length > 0 ? 'Resolve the conflicts to save.' : dirty ? 'Unsaved changes.' : `${changedCount} of ${SHORTCUT_ACTION_IDS.length} keys changed from the defaults.`)}
+          {saveError ? <span className="keys-error">{saveError}</span> : saved ?? (conflicts.length > 0 ? t('keys.resolve') : dirty ? t('keys.unsaved') : t('keys.changedCount', { changed: changedCount, total: SHORTCUT_ACTION_IDS.length }))}
         </span>
       </div>
       <table className="keys-table">
         <thead>
           <tr>
-            <th>Action</th>
-            <th>Key</th>
+            <th>{t('keys.colAction')}</th>
+            <th>{t('keys.colKey')}</th>
             <th />
           </tr>
         </thead>
@@ -124,19 +128,19 @@ export function KeysPanel({ onClose }: { onClose: () => void }) {
             const changed = isChanged(draft, defaults, a);
             return (
               <tr key={a} data-action={a} data-changed={changed || undefined} data-conflict={inConflict.has(a) || undefined} aria-selected={capturing === a}>
-                <td>{SHORTCUT_ACTIONS[a]}</td>
+                <td>{actionText(a)}</td>
                 <td className="keys-key" data-testid="keys-current">
-                  {capturing === a ? <em>Press a key… (Esc cancels)</em> : keys.length ? keys.map((k) => <kbd key={k}>{displayKey(k)}</kbd>) : <span className="muted">none</span>}
+                  {capturing === a ? <em>{t('keys.pressKey')}</em> : keys.length ? keys.map((k) => <kbd key={k}>{displayKey(k)}</kbd>) : <span className="muted">{t('keys.none')}</span>}
                 </td>
                 <td className="keys-row-actions">
                   <button type="button" aria-pressed={capturing === a} onClick={() => setCapturing(capturing === a ? undefined : a)}>
-                    Change
+                    {t('keys.change')}
                   </button>
                   <button type="button" disabled={keys.length === 0} onClick={() => edit(withKeys(draft, a, []))}>
-                    Clear
+                    {t('keys.clear')}
                   </button>
-                  <button type="button" disabled={!changed} title={`Default: ${defaults[a].map(displayKey).join(', ') || 'none'}`} onClick={() => edit(withKeys(draft, a, defaults[a]))}>
-                    Reset
+                  <button type="button" disabled={!changed} title={t('keys.defaultTitle', { keys: defaults[a].map(displayKey).join(', ') || t('keys.none') })} onClick={() => edit(withKeys(draft, a, defaults[a]))}>
+                    {t('keys.reset')}
                   </button>
                 </td>
               </tr>

@@ -1,14 +1,29 @@
 /** The local archive: how much is stored, over time and by modality, against the quota; where; and the quota setting. */
 import { useEffect, useState, type FormEvent } from 'react';
 import type { ArchiveUsage, DokueiApi } from '../../../../common/ipc/contract';
+import { useTranslation } from '../../../ui/i18n';
 import { formatBytes } from '../model/format';
-import { projectionText } from '../model/usageChart';
+import type { ChartInput } from '../model/usageChart';
 import { UsageChart } from './UsageChart';
 
 const GB = 1024 ** 3;
 const toGbText = (bytes: number | undefined) => (bytes === undefined ? '' : String(Math.round((bytes / GB) * 100) / 100));
 
+type T = ReturnType<typeof useTranslation>['t'];
+
+/** The sentence under the chart (model/usageChart.ts projectionText, in the reader's language): growth per day and, with a quota, when it fills. */
+function projectionLine(usage: { projection?: ChartInput['projection']; quotaBytes?: number | undefined }, t: T): string | undefined {
+  const p = usage.projection;
+  if (!p) return undefined;
+  if (p.bytesPerDay <= 0) return t('status.projection.noGrowth');
+  const rate = t('status.projection.rate', { size: formatBytes(Math.round(p.bytesPerDay)) });
+  if (usage.quotaBytes === undefined) return t('status.projection.noQuota', { rate });
+  if (p.quotaFullOn) return t('status.projection.fillsOn', { rate, date: p.quotaFullOn });
+  return t('status.projection.neverFills', { rate });
+}
+
 export function StoragePanel({ api, refreshKey, onClose }: { api: DokueiApi; refreshKey: number; onClose: () => void }) {
+  const { t } = useTranslation();
   const [usage, setUsage] = useState<ArchiveUsage>();
   const [error, setError] = useState<string>();
   const [quotaText, setQuotaText] = useState('');
@@ -19,7 +34,7 @@ export function StoragePanel({ api, refreshKey, onClose }: { api: DokueiApi; ref
     api.archive.usage({}).then(
       (u) => {
         setUsage(u);
-        setQuotaText((t) => (t === '' ? toGbText(u.quotaBytes) : t));
+        setQuotaText((current) => (current === '' ? toGbText(u.quotaBytes) : current));
       },
       (err: Error) => setError(err.message),
     );
@@ -33,7 +48,7 @@ export function StoragePanel({ api, refreshKey, onClose }: { api: DokueiApi; ref
       const u = await api.archive.setQuota({ quotaGb });
       setUsage(u);
       setQuotaText(toGbText(u.quotaBytes));
-      setSaved(quotaGb === null ? 'Quota removed' : `Quota saved: ${formatBytes(u.quotaBytes ?? 0)}`);
+      setSaved(quotaGb === null ? t('status.storage.quotaRemoved') : t('status.storage.quotaSaved', { quota: formatBytes(u.quotaBytes ?? 0) }));
     } catch (err) {
       setQuotaError(err instanceof Error ? err.message : String(err));
     } finally {
@@ -45,20 +60,20 @@ export function StoragePanel({ api, refreshKey, onClose }: { api: DokueiApi; ref
     const value = Number(quotaText.trim().replace(',', '.'));
     if (quotaText.trim() === '' || !Number.isFinite(value) || value < 0.1 || value > 100000) {
       setSaved(undefined);
-      setQuotaError('Enter a quota between 0.1 and 100000 GB, or choose "No quota".');
+      setQuotaError(t('status.storage.quotaRange'));
       return;
     }
     void applyQuota(value);
   };
 
   const max = Math.max(1, ...(usage?.byModality.map((m) => m.bytes) ?? [1]));
-  const projection = usage ? projectionText(usage) : undefined;
+  const projection = usage ? projectionLine(usage, t) : undefined;
   return (
-    <div className="file-panel storage-panel" role="dialog" aria-label="Storage">
+    <div className="file-panel storage-panel" role="dialog" aria-label={t('status.storage.label')}>
       <div className="file-panel-head">
-        <h2>Local archive</h2>
+        <h2>{t('status.storage.heading')}</h2>
         <button type="button" onClick={onClose}>
-          Close
+          {t('status.storage.close')}
         </button>
       </div>
       {error ? (
@@ -69,8 +84,15 @@ export function StoragePanel({ api, refreshKey, onClose }: { api: DokueiApi; ref
       {usage ? (
         <>
           <p data-testid="archive-total">
-            {formatBytes(usage.totalBytes)} in {usage.studies} studies ({usage.pinnedStudies} pinned), encrypted at rest
-            {usage.quotaBytes ? ` — quota ${formatBytes(usage.quotaBytes)} (${Math.round((100 * usage.totalBytes) / usage.quotaBytes)}% used)` : ' — no quota set'}
+            {usage.quotaBytes
+              ? t('status.storage.totalWithQuota', {
+                  size: formatBytes(usage.totalBytes),
+                  studies: usage.studies,
+                  pinned: usage.pinnedStudies,
+                  quota: formatBytes(usage.quotaBytes),
+                  percent: Math.round((100 * usage.totalBytes) / usage.quotaBytes),
+                })
+              : t('status.storage.totalNoQuota', { size: formatBytes(usage.totalBytes), studies: usage.studies, pinned: usage.pinnedStudies })}
           </p>
           {usage.history && usage.history.length > 0 ? (
             <figure className="usage-history">
@@ -78,7 +100,7 @@ export function StoragePanel({ api, refreshKey, onClose }: { api: DokueiApi; ref
               {projection ? <figcaption data-testid="archive-projection">{projection}</figcaption> : null}
             </figure>
           ) : null}
-          <table className="usage-table" aria-label="Usage by modality">
+          <table className="usage-table" aria-label={t('status.storage.byModality')}>
             <tbody>
               {usage.byModality.map((m) => (
                 <tr key={m.modality} data-modality={m.modality}>
@@ -95,13 +117,13 @@ export function StoragePanel({ api, refreshKey, onClose }: { api: DokueiApi; ref
           </table>
           {usage.location ? (
             <p className="archive-location" data-testid="archive-location">
-              Location: <code>{usage.location}</code>
+              {t('status.storage.location')} <code>{usage.location}</code>
             </p>
           ) : null}
           <LocationForm api={api} />
-          <form className="quota-form" onSubmit={onSubmit} aria-label="Archive quota" noValidate>
+          <form className="quota-form" onSubmit={onSubmit} aria-label={t('status.storage.quotaForm')} noValidate>
             <label>
-              Quota (GB){' '}
+              {t('status.storage.quotaGb')}{' '}
               <input
                 name="quotaGb"
                 type="number"
@@ -110,16 +132,16 @@ export function StoragePanel({ api, refreshKey, onClose }: { api: DokueiApi; ref
                 max={100000}
                 step="any"
                 value={quotaText}
-                placeholder="none"
+                placeholder={t('status.storage.quotaNone')}
                 aria-invalid={quotaError ? true : undefined}
                 onChange={(e) => setQuotaText(e.target.value)}
               />
             </label>
             <button type="submit" disabled={saving}>
-              Save
+              {t('status.storage.save')}
             </button>
             <button type="button" disabled={saving || usage.quotaBytes === undefined} onClick={() => void applyQuota(null)}>
-              No quota
+              {t('status.storage.noQuota')}
             </button>
             {saved ? (
               <span className="quota-saved" role="status">
@@ -140,6 +162,7 @@ export function StoragePanel({ api, refreshKey, onClose }: { api: DokueiApi; ref
 
 /** A new archive folder for the next start. Nothing is moved: the reader is told so, and where the data stays. */
 function LocationForm({ api }: { api: DokueiApi }) {
+  const { t } = useTranslation();
   const [dir, setDir] = useState('');
   const [message, setMessage] = useState<{ kind: 'ok' | 'error'; text: string }>();
   const save = async (value: string | null) => {
@@ -149,8 +172,8 @@ function LocationForm({ api }: { api: DokueiApi }) {
       setMessage({
         kind: 'ok',
         text: r.restartRequired
-          ? `Saved: from the next start the archive is ${r.next}. The current archive stays in ${r.current} (nothing is moved).`
-          : `The archive stays in ${r.current}.`,
+          ? t('status.storage.locationSaved', { next: r.next, current: r.current })
+          : t('status.storage.locationStays', { current: r.current }),
       });
     } catch (err) {
       setMessage({ kind: 'error', text: err instanceof Error ? err.message : String(err) });
@@ -159,19 +182,19 @@ function LocationForm({ api }: { api: DokueiApi }) {
   return (
     <form
       className="location-form"
-      aria-label="Archive location"
+      aria-label={t('status.storage.locationForm')}
       onSubmit={(e) => {
         e.preventDefault();
         void save(dir.trim() || null);
       }}
     >
       <label>
-        New location{' '}
-        <input name="archiveDir" value={dir} onChange={(e) => setDir(e.target.value)} placeholder="/path/to/archive" spellCheck={false} />
+        {t('status.storage.newLocation')}{' '}
+        <input name="archiveDir" value={dir} onChange={(e) => setDir(e.target.value)} placeholder={t('status.storage.locationPlaceholder')} spellCheck={false} />
       </label>{' '}
-      <button type="submit">Save location</button>{' '}
+      <button type="submit">{t('status.storage.saveLocation')}</button>{' '}
       <button type="button" onClick={() => void save(null)}>
-        Default location
+        {t('status.storage.defaultLocation')}
       </button>
       {message ? (
         <div className={message.kind === 'error' ? 'banner error' : 'saved'} role={message.kind === 'error' ? 'alert' : 'status'} data-testid="location-message">

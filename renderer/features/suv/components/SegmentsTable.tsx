@@ -2,43 +2,45 @@
  * The SUV panel's "Segments" table: SUVbw statistics inside each segment of the study's DICOM SEGs that segment
  * this PET series (useSegmentSuv), recomputed with the corrected factor. Shown only when there is such a SEG.
  */
+import { useTranslation } from '../../../ui/i18n';
 import { formatSegmentSuv } from '../model/suvModel';
 import type { SeriesSuv } from './useSeriesSuv';
 import { useSegmentSuv } from './useSegmentSuv';
 
 export function SegmentsTable({ suv }: { suv: SeriesSuv }) {
+  const { t } = useTranslation();
   const state = useSegmentSuv(suv.ids, suv.instances, suv.results, true);
   if (state.error) {
     return (
       <p role="alert" className="suv-error" data-testid="suv-segments-error">
-        Segment statistics unavailable: {state.error}
+        {t('suv.segmentsError', { error: state.error })}
       </p>
     );
   }
-  if (state.loading && !state.tables.length) return <p className="muted" data-testid="suv-segments-loading">Reading segmentations…</p>;
+  if (state.loading && !state.tables.length) return <p className="muted" data-testid="suv-segments-loading">{t('suv.segmentsLoading')}</p>;
   if (!state.tables.length) return null;
   return (
     <>
-      {state.tables.map((t) => (
-        <section key={t.segSopInstanceUid} data-testid="suv-segments" data-seg-uid={t.segSopInstanceUid}>
-          <h3>Segments (SUVbw)</h3>
-          {t.description ? <p className="muted">{t.description}</p> : null}
+      {state.tables.map((table) => (
+        <section key={table.segSopInstanceUid} data-testid="suv-segments" data-seg-uid={table.segSopInstanceUid}>
+          <h3>{t('suv.segmentsTitle')}</h3>
+          {table.description ? <p className="muted">{table.description}</p> : null}
           <table className="suv-segments">
             <thead>
               <tr>
-                <th scope="col">Segment</th>
-                <th scope="col" title="Volume, ml">ml</th>
-                <th scope="col" title="SUVmax">max</th>
-                <th scope="col" title="SUVmean">mean</th>
-                <th scope="col" title="SUVpeak: the highest mean of a 1 ml sphere centred in the segment">peak</th>
+                <th scope="col">{t('suv.segment')}</th>
+                <th scope="col" title={t('suv.volumeTitle')}>{t('suv.ml')}</th>
+                <th scope="col" title={t('suv.maxTitle')}>{t('suv.max')}</th>
+                <th scope="col" title={t('suv.meanTitle')}>{t('suv.mean')}</th>
+                <th scope="col" title={t('suv.peakTitle')}>{t('suv.peak')}</th>
               </tr>
             </thead>
             <tbody>
-              {t.segments.map((s) => (
-                <tr key={s.segmentNumber} data-testid="suv-segment" data-segment={s.segmentNumber} data-voxels={s.voxels} title={s.reason ?? `${s.voxels} voxels`}>
+              {table.segments.map((s) => (
+                <tr key={s.segmentNumber} data-testid="suv-segment" data-segment={s.segmentNumber} data-voxels={s.voxels} title={s.reason ?? t('suv.voxels', { voxels: s.voxels })}>
                   {/* Labels wrap: the panel is narrow and the numbers must stay in view. */}
                   <th scope="row" style={{ whiteSpace: 'normal' }}>
-                    {s.segmentNumber}. {s.label || '(no label)'}
+                    {s.segmentNumber}. {s.label || t('suv.noLabel')}
                   </th>
                   <td>{s.volumeMl.toFixed(2)}</td>
                   <td data-testid="suv-segment-max">{formatSegmentSuv(s.suvbw.max)}</td>
@@ -48,9 +50,9 @@ export function SegmentsTable({ suv }: { suv: SeriesSuv }) {
               ))}
             </tbody>
           </table>
-          {t.warnings.length ? (
+          {table.warnings.length ? (
             <ul className="suv-warnings">
-              {t.warnings.map((w) => (
+              {table.warnings.map((w) => (
                 <li key={w}>{w}</li>
               ))}
             </ul>

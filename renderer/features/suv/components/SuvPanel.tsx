@@ -10,6 +10,7 @@ import { formatFactor, formatInputValue, inputRows, SUV_INPUT_LABELS, SUV_INPUT_
 import type { SeriesSuv, SuvField } from './useSeriesSuv';
 import { SegmentsTable } from './SegmentsTable';
 import { useSendTargets } from '../../pacs/useSendTargets';
+import { useTranslation } from '../../../ui/i18n';
 
 export interface SuvPanelProps {
   suv: SeriesSuv;
@@ -28,6 +29,9 @@ const FACTOR_LABELS: Record<(typeof SUV_TYPES)[number], string> = {
 };
 
 export function SuvPanel({ suv, result, onClose }: SuvPanelProps) {
+  const { t } = useTranslation();
+  /** An input's name in the reader's language (the model's SUV_INPUT_LABELS in English). */
+  const inputLabel = (name: SuvField) => t(`suv.input.${name}`);
   const shown = result ?? suv.results[0];
   const rows = inputRows(shown, suv.corrections);
   const [field, setField] = useState<SuvField>('weight');
@@ -55,7 +59,7 @@ export function SuvPanel({ suv, result, onClose }: SuvPanelProps) {
       const v = numeric && value.trim() !== '' && Number.isFinite(Number(value)) ? Number(value) : value.trim();
       const send = await suv.save(field, v, reason, sendTo || undefined);
       setReason('');
-      const saved = `Saved: ${SUV_INPUT_LABELS[field].label} ${formatInputValue(v)}.`;
+      const saved = t('suv.saved', { input: inputLabel(field), value: formatInputValue(v) });
       setMessage(send && !send.ok ? { kind: 'error', text: `${saved} ${send.message}` } : { kind: 'ok', text: send ? `${saved} ${send.message}` : saved });
     } catch (err) {
       setMessage({ kind: 'error', text: (err as Error).message });
@@ -65,19 +69,19 @@ export function SuvPanel({ suv, result, onClose }: SuvPanelProps) {
   };
 
   return (
-    <aside className="suv-panel" aria-label="SUV inputs" data-testid="suv-panel">
+    <aside className="suv-panel" aria-label={t('suv.panelLabel')} data-testid="suv-panel">
       <header className="suv-panel-head">
-        <h2>SUV</h2>
-        <button type="button" className="suv-close" aria-label="Close SUV panel" onClick={onClose}>
+        <h2>{t('suv.title')}</h2>
+        <button type="button" className="suv-close" aria-label={t('suv.close')} onClick={onClose}>
           ×
         </button>
       </header>
-      {suv.error ? <p role="alert" className="suv-error">Corrections could not be loaded: {suv.error}</p> : null}
+      {suv.error ? <p role="alert" className="suv-error">{t('suv.loadError', { error: suv.error })}</p> : null}
       <table className="suv-inputs">
         <tbody>
           {rows.map((r) => (
             <tr key={r.name} data-testid="suv-input" data-field={r.name} data-corrected={r.corrected ? 'true' : 'false'}>
-              <th scope="row">{r.label}</th>
+              <th scope="row">{inputLabel(r.name)}</th>
               <td className="suv-value" data-testid="suv-input-value">
                 {formatInputValue(r.value)}
                 {r.unit && r.value !== null ? ` ${r.unit}` : ''}
@@ -86,8 +90,8 @@ export function SuvPanel({ suv, result, onClose }: SuvPanelProps) {
                 {r.source}
               </td>
               <td>
-                <button type="button" className="suv-edit" aria-label={`Correct ${r.label.toLowerCase()}`} onClick={() => startEdit(r.name)}>
-                  Correct…
+                <button type="button" className="suv-edit" aria-label={t('suv.correctInput', { input: inputLabel(r.name).toLowerCase() })} onClick={() => startEdit(r.name)}>
+                  {t('suv.correct')}
                 </button>
               </td>
             </tr>
@@ -96,28 +100,28 @@ export function SuvPanel({ suv, result, onClose }: SuvPanelProps) {
       </table>
       <form className="suv-form" onSubmit={submit}>
         <label>
-          Input
-          <select aria-label="Input to correct" value={field} onChange={(e) => startEdit(e.target.value as SuvField)}>
+          {t('suv.inputField')}
+          <select aria-label={t('suv.inputToCorrect')} value={field} onChange={(e) => startEdit(e.target.value as SuvField)}>
             {SUV_INPUT_ORDER.map((n) => (
               <option key={n} value={n}>
-                {SUV_INPUT_LABELS[n].label}
+                {inputLabel(n)}
               </option>
             ))}
           </select>
         </label>
         <label>
-          New value{SUV_INPUT_LABELS[field].unit ? ` (${SUV_INPUT_LABELS[field].unit})` : ''}
-          <input aria-label="New value" value={value} onChange={(e) => setValue(e.target.value)} required />
+          {SUV_INPUT_LABELS[field].unit ? t('suv.newValueUnit', { unit: SUV_INPUT_LABELS[field].unit }) : t('suv.newValue')}
+          <input aria-label={t('suv.newValue')} value={value} onChange={(e) => setValue(e.target.value)} required />
         </label>
         <label>
-          Reason
-          <input aria-label="Reason" value={reason} onChange={(e) => setReason(e.target.value)} required placeholder="Why the header value is wrong" />
+          {t('suv.reason')}
+          <input aria-label={t('suv.reason')} value={reason} onChange={(e) => setReason(e.target.value)} required placeholder={t('suv.reasonPlaceholder')} />
         </label>
         {sendTargets.length > 0 ? (
           <label>
-            Also send to PACS
-            <select aria-label="Also send to PACS" value={sendTo} onChange={(e) => setSendTo(e.target.value)}>
-              <option value="">No</option>
+            {t('suv.alsoSend')}
+            <select aria-label={t('suv.alsoSend')} value={sendTo} onChange={(e) => setSendTo(e.target.value)}>
+              <option value="">{t('suv.noSend')}</option>
               {sendTargets.map((n) => (
                 <option key={n.id} value={n.id}>
                   {n.name}
@@ -127,7 +131,7 @@ export function SuvPanel({ suv, result, onClose }: SuvPanelProps) {
           </label>
         ) : null}
         <button type="submit" disabled={busy || reason.trim() === '' || value.trim() === ''}>
-          Save correction
+          {t('suv.save')}
         </button>
         {message ? (
           <p role={message.kind === 'error' ? 'alert' : 'status'} className={`suv-message ${message.kind}`} data-testid="suv-message">
@@ -135,14 +139,14 @@ export function SuvPanel({ suv, result, onClose }: SuvPanelProps) {
           </p>
         ) : null}
       </form>
-      <h3>Factors (per Bq/ml after rescale)</h3>
+      <h3>{t('suv.factors')}</h3>
       <table className="suv-factors">
         <tbody>
-          {SUV_TYPES.map((t) => (
-            <tr key={t} data-testid="suv-factor" data-type={t} data-value={shown?.factors[t] ?? ''}>
-              <th scope="row">{FACTOR_LABELS[t]}</th>
-              <td>{formatFactor(shown?.factors[t] ?? null)}</td>
-              <td className="muted">{shown?.reasons[t] ?? ''}</td>
+          {SUV_TYPES.map((type) => (
+            <tr key={type} data-testid="suv-factor" data-type={type} data-value={shown?.factors[type] ?? ''}>
+              <th scope="row">{FACTOR_LABELS[type]}</th>
+              <td>{formatFactor(shown?.factors[type] ?? null)}</td>
+              <td className="muted">{shown?.reasons[type] ?? ''}</td>
             </tr>
           ))}
         </tbody>
@@ -156,7 +160,7 @@ export function SuvPanel({ suv, result, onClose }: SuvPanelProps) {
       ) : null}
       {suv.lastRwvm ? (
         <p className="muted" data-testid="suv-rwvm">
-          Written to the study as RWVM {suv.lastRwvm}
+          {t('suv.rwvm', { uid: suv.lastRwvm })}
         </p>
       ) : null}
       <SegmentsTable suv={suv} />

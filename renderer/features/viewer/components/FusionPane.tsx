@@ -8,6 +8,7 @@
  * archive, and optionally sends it to a DICOMweb PACS node.
  */
 import { useEffect, useMemo, useRef, useState } from 'react';
+import type { TFunction } from 'i18next';
 import type { SeriesSummary } from '../../../../common/dicom/model';
 import { affineToMatrix4, composeAffine, matrix4ToAffine, rigidAffine, rotationFromEuler } from '../../../../common/registration';
 import { FUSION_COLORMAPS, FusionViewports, registerInWorker, type FusionSettings, type RegistrationRun, type RegistrationVolume } from '../../../imaging';
@@ -18,6 +19,7 @@ import { pacsApi, useSendTargets } from '../../pacs/useSendTargets';
 import { useVolumePlan } from './useVolumePlan';
 import { usePlaneLayers } from './usePlaneLayers';
 import type { DataPlane } from '../../../platform/platform';
+import { useTranslation } from '../../../ui/i18n';
 
 export interface FusionPaneProps {
   plane: DataPlane;
@@ -26,6 +28,8 @@ export interface FusionPaneProps {
 }
 
 type Matrix = number[][];
+/** A status line, put in words when it is shown (so a language switch rewords it in place). */
+type Say = (t: TFunction) => string;
 /** One mouse or key gesture of manual adjustment, as FusionViewports reports it. */
 type AdjustGesture = Parameters<NonNullable<React.ComponentProps<typeof FusionViewports>['onAdjust']>>[0];
 
@@ -35,14 +39,15 @@ declare global {
   }
 }
 
-function describeTransform(m: Matrix): string {
-  const t = [m[0]![3]!, m[1]![3]!, m[2]![3]!];
+function describeTransform(m: Matrix, t: TFunction): string {
+  const shift = [m[0]![3]!, m[1]![3]!, m[2]![3]!];
   const trace = m[0]![0]! + m[1]![1]! + m[2]![2]!;
   const angle = (Math.acos(Math.min(1, Math.max(-1, (trace - 1) / 2))) * 180) / Math.PI;
-  return `shift ${t.map((v) => v.toFixed(1)).join(', ')} mm · rotation ${angle.toFixed(1)}°`;
+  return t('fusion.transform', { shift: shift.map((v) => v.toFixed(1)).join(', '), angle: angle.toFixed(1) });
 }
 
 export function FusionPane({ plane, base, overlay }: FusionPaneProps) {
+  const { t } = useTranslation();
   const basePlan = useVolumePlan(plane, base, 'Fusion base');
   const overPlan = useVolumePlan(plane, overlay, 'Fusion overlay');
   const [settings, setSettings] = useState<FusionSettings>({ mode: 'blend', opacity: 0.5, tilePx: 48, swipe: 0.5, colormap: FUSION_COLORMAPS[0].id, threshold: 0.1 });
@@ -63,9 +68,10 @@ export function FusionPane({ plane, base, overlay }: FusionPaneProps) {
     changeTransform(affineToMatrix4(composeAffine(manual, current)).map((row) => [...row]));
   };
   // `warnings`: the result's own sentences (headers' orientation wrong, low confidence), shown until the next run.
-  const [registration, setRegistration] = useState<{ state: 'idle' | 'running' | 'done' | 'failed'; message: string; warnings?: string[] }>({ state: 'idle', message: '' });
+  const [registration, setRegistration] = useState<{ state: 'idle' | 'running' | 'done' | 'failed'; message?: Say; warnings?: string[] }>({ state: 'idle' });
   // A saved registration between these series, looked for once before the fusion starts (so it builds once).
-  const [found, setFound] = useState<{ searched: boolean; note: string; matrix?: Matrix }>({ searched: false, note: '' });
+  // `readError`: the saved registrations could not be read (the note says so).
+  const [found, setFound] = useState<{ searched: boolean; note: string; matrix?: Matrix; readError?: string }>({ searched: false, note: '' });
   useEffect(() => {
     const ctl = new AbortController();
     setFound({ searched: false, note: '' });
@@ -79,7 +85,7 @@ export function FusionPane({ plane, base, overlay }: FusionPaneProps) {
         }
         setFound({ searched: true, note: hit?.note ?? '', ...(matrix ? { matrix } : {}) });
       },
-      (err: Error) => !ctl.signal.aborted && setFound({ searched: true, note: `Saved registrations could not be read: ${err.message}` }),
+      (err: Error) => !ctl.signal.aborted && setFound({ searched: true, note: '', readError: err.message }),
     );
     return () => ctl.abort();
   }, [plane, base, overlay]);
@@ -98,10 +104,10 @@ export function FusionPane({ plane, base, overlay }: FusionPaneProps) {
   };
   const sendTargets = useSendTargets();
   const [sendTo, setSendTo] = useState('');
-  const [saveState, setSaveState] = useState<{ busy: boolean; message: string }>({ busy: false, message: '' });
+  const [saveState, setSaveState] = useState<{ busy: boolean; message?: Say }>({ busy: false });
   const saveRegistration = async () => {
     const matrix = transform ?? [[1, 0, 0, 0], [0, 1, 0, 0], [0, 0, 1, 0], [0, 0, 0, 1]];
-    setSaveState({ busy: true, message: 'Saving…' });
+    setSaveState({ busy: true, message: (tr) => tr('fusion.saving') });
     try {
       const api = await pacsApi();
       const saved = await api.registration.save({
@@ -110,138 +116,148 @@ export function FusionPane({ plane, base, overlay }: FusionPaneProps) {
         matrix,
         ...(sendTo ? { sendTo } : {}),
       });
-      setSaveState({ busy: false, message: `Registration saved to the local archive.${saved.send ? ` ${saved.send.ok ? saved.send.message : `Not sent: ${saved.send.message}`}` : ''}` });
+      const send = saved.send;
+      setSaveState({
+        busy: false,
+        message: (tr) => (send ? tr(send.ok ? 'fusion.savedSent' : 'fusion.savedNotSent', { message: send.message }) : tr('fusion.savedLocal')),
+      });
     } catch (err) {
-      setSaveState({ busy: false, message: `Not saved: ${(err as Error).message}` });
+      setSaveState({ busy: false, message: (tr) => tr('fusion.notSaved', { message: (err as Error).message }) });
     }
   };
   const [error, setError] = useState<string>();
   const [warningsDismissed, setWarningsDismissed] = useState(false);
   const run = useRef<RegistrationRun | undefined>(undefined);
 
+  const note = found.readError !== undefined ? t('fusion.savedUnreadable', { message: found.readError }) : found.note;
   useEffect(() => {
-    window.__dokueiFusion = { transform: () => transform, state: () => registration.state, lastGesture: () => lastGesture.current, note: () => found.note };
+    window.__dokueiFusion = { transform: () => transform, state: () => registration.state, lastGesture: () => lastGesture.current, note: () => note };
     return () => {
       delete window.__dokueiFusion;
     };
-  }, [transform, registration.state, found.note]);
+  }, [transform, registration.state, note]);
   useEffect(() => () => run.current?.cancel(), []);
 
   const register = async () => {
     if (!volumes) return;
     // Register right after the fusion opens: the voxels are still streaming in; register once both are whole.
-    setRegistration({ state: 'running', message: 'Registering: waiting for both series to load…' });
+    setRegistration({ state: 'running', message: (tr) => tr('fusion.waiting') });
     setWarningsDismissed(false);
     try {
       await volumes.done;
     } catch (err) {
-      setRegistration({ state: 'failed', message: `A series could not be loaded: ${(err as Error).message}` });
+      setRegistration({ state: 'failed', message: (tr) => tr('fusion.loadFailed', { message: (err as Error).message }) });
       return;
     }
-    setRegistration({ state: 'running', message: 'Registering…' });
+    setRegistration({ state: 'running', message: (tr) => tr('fusion.registering') });
     try {
       // From the current transform when there is one (fine-tuning a manual or earlier result).
       const start = transform ? { initialTransform: transform as never } : { initialize: 'auto' as const };
       const r = registerInWorker(volumes.base(), volumes.overlay(), start, (p) =>
-        setRegistration({ state: 'running', message: `Registering: level ${p.level + 1}/${p.levels}, iteration ${p.totalIterations}` }),
+        setRegistration({ state: 'running', message: (tr) => tr('fusion.progress', { level: p.level + 1, levels: p.levels, iteration: p.totalIterations }) }),
       );
       run.current = r;
       r.result.then(
         (res) => {
           run.current = undefined;
           changeTransform(res.matrix.map((row) => [...row]));
-          setRegistration({ state: 'done', message: `Registered in ${(res.timeMs / 1000).toFixed(1)} s (${res.iterations} iterations, MI ${(-res.metric).toFixed(3)})`, warnings: res.warnings });
+          setRegistration({
+            state: 'done',
+            message: (tr) => tr('fusion.registered', { seconds: (res.timeMs / 1000).toFixed(1), iterations: res.iterations, mi: (-res.metric).toFixed(3) }),
+            warnings: res.warnings,
+          });
         },
         (err: Error) => {
           run.current = undefined;
-          setRegistration({ state: 'failed', message: err.message });
+          setRegistration({ state: 'failed', message: () => err.message });
         },
       );
     } catch (err) {
-      setRegistration({ state: 'failed', message: (err as Error).message });
+      setRegistration({ state: 'failed', message: () => (err as Error).message });
     }
   };
 
   const plans = useMemo(() => (basePlan.result?.ok && overPlan.result?.ok ? { base: basePlan.result.plan, overlay: overPlan.result.plan } : undefined), [basePlan.result, overPlan.result]);
   // RT structures, dose and plan of the base's frame of reference, and the base's SEGs, over the fused planes (#17).
   const { rt, overlay: cellOverlay } = usePlaneLayers(plane, base, plans?.base, basePlan.entries);
-  const problem = error ?? basePlan.error ?? overPlan.error ?? (basePlan.result && !basePlan.result.ok ? `Base: ${basePlan.result.refusal}` : undefined) ?? (overPlan.result && !overPlan.result.ok ? `Overlay: ${overPlan.result.refusal}` : undefined);
-  if (problem) return <div className="empty" role="alert">Fusion is not available: {problem}</div>;
-  if (!plans || !found.searched) return <div className="empty">Preparing the fusion…</div>;
+  const problem = error ?? basePlan.error ?? overPlan.error ?? (basePlan.result && !basePlan.result.ok ? t('fusion.baseRefused', { refusal: basePlan.result.refusal }) : undefined) ?? (overPlan.result && !overPlan.result.ok ? t('fusion.overlayRefused', { refusal: overPlan.result.refusal }) : undefined);
+  if (problem) return <div className="empty" role="alert">{t('fusion.unavailable', { problem })}</div>;
+  if (!plans || !found.searched) return <div className="empty">{t('fusion.preparing')}</div>;
 
   const set = (patch: Partial<FusionSettings>) => setSettings((s) => ({ ...s, ...patch }));
-  const appliedNote = found.matrix && transform === found.matrix && !registration.message ? found.note : '';
+  const message = registration.message?.(t) ?? '';
+  const appliedNote = found.matrix && transform === found.matrix && !message ? found.note : '';
   return (
     <div className="mpr fusion-pane">
-      <div className="mpr-toolbar" role="toolbar" aria-label="Fusion">
-        <span title={`${base.seriesDescription} under ${overlay.seriesDescription}`}>
+      <div className="mpr-toolbar" role="toolbar" aria-label={t('fusion.toolbar')}>
+        <span title={t('fusion.seriesTitle', { base: base.seriesDescription, overlay: overlay.seriesDescription })}>
           {base.modality} {base.seriesDescription || base.seriesNumber} + {overlay.modality} {overlay.seriesDescription || overlay.seriesNumber}
         </span>
         <label>
-          Mode{' '}
-          <select aria-label="Fusion mode" value={settings.mode} onChange={(e) => set({ mode: e.target.value as FusionSettings['mode'] })}>
-            <option value="blend">Blend</option>
-            <option value="colour">Colour overlay</option>
-            <option value="checkerboard">Checkerboard</option>
-            <option value="swipe">Swipe</option>
+          {t('fusion.mode')}{' '}
+          <select aria-label={t('fusion.modeLabel')} value={settings.mode} onChange={(e) => set({ mode: e.target.value as FusionSettings['mode'] })}>
+            <option value="blend">{t('fusion.modes.blend')}</option>
+            <option value="colour">{t('fusion.modes.colour')}</option>
+            <option value="checkerboard">{t('fusion.modes.checkerboard')}</option>
+            <option value="swipe">{t('fusion.modes.swipe')}</option>
           </select>
         </label>
         {settings.mode === 'blend' || settings.mode === 'colour' ? (
-          <FractionSlider text="Opacity" label="Overlay opacity" value={settings.opacity} onChange={(opacity) => set({ opacity })} />
+          <FractionSlider text={t('fusion.opacity')} label={t('fusion.opacityLabel')} value={settings.opacity} onChange={(opacity) => set({ opacity })} />
         ) : null}
         {settings.mode === 'colour' ? (
           <>
-            <ColormapSelect label="Overlay colormap" value={settings.colormap} onChange={(colormap) => set({ colormap })} />
-            <FractionSlider text="Threshold" label="Overlay lower threshold" value={settings.threshold} maxPercent={90} onChange={(threshold) => set({ threshold })} />
+            <ColormapSelect label={t('fusion.colormapLabel')} value={settings.colormap} onChange={(colormap) => set({ colormap })} />
+            <FractionSlider text={t('fusion.threshold')} label={t('fusion.thresholdLabel')} value={settings.threshold} maxPercent={90} onChange={(threshold) => set({ threshold })} />
           </>
         ) : null}
         {settings.mode === 'checkerboard' ? (
           <label>
-            Tile <input aria-label="Checkerboard tile (px)" type="number" min={8} max={256} value={settings.tilePx} onChange={(e) => set({ tilePx: Number(e.target.value) || 48 })} /> px
+            {t('fusion.tile')} <input aria-label={t('fusion.tileLabel')} type="number" min={8} max={256} value={settings.tilePx} onChange={(e) => set({ tilePx: Number(e.target.value) || 48 })} />{' px'}
           </label>
         ) : null}
         {settings.mode === 'swipe' ? (
-          <FractionSlider text="Swipe" label="Swipe position" value={settings.swipe} onChange={(swipe) => set({ swipe })} />
+          <FractionSlider text={t('fusion.modes.swipe')} label={t('fusion.swipeLabel')} value={settings.swipe} onChange={(swipe) => set({ swipe })} />
         ) : null}
         <button type="button" onClick={() => void register()} disabled={!volumes || registration.state === 'running'}>
-          Register
+          {t('fusion.register')}
         </button>
         {registration.state === 'running' ? (
           <button type="button" onClick={() => run.current?.cancel()}>
-            Cancel
+            {t('fusion.cancel')}
           </button>
         ) : null}
         <details className="crop">
-          <summary>Adjust</summary>
+          <summary>{t('fusion.adjust')}</summary>
           {(['tx', 'ty', 'tz'] as const).map((k) => (
             <label key={k} className="crop-row">
-              {k[1]} mm <input aria-label={`Shift ${k[1]} (mm)`} type="number" step={0.5} value={adjust[k]} onChange={(e) => setAdjust((a) => ({ ...a, [k]: Number(e.target.value) || 0 }))} />
+              {k[1]}{' mm '}<input aria-label={t('fusion.shiftLabel', { axis: k[1] })} type="number" step={0.5} value={adjust[k]} onChange={(e) => setAdjust((a) => ({ ...a, [k]: Number(e.target.value) || 0 }))} />
             </label>
           ))}
           {(['rx', 'ry', 'rz'] as const).map((k) => (
             <label key={k} className="crop-row">
-              {k[1]} ° <input aria-label={`Rotate about ${k[1]} (degrees)`} type="number" step={0.5} value={adjust[k]} onChange={(e) => setAdjust((a) => ({ ...a, [k]: Number(e.target.value) || 0 }))} />
+              {k[1]} ° <input aria-label={t('fusion.rotateLabel', { axis: k[1] })} type="number" step={0.5} value={adjust[k]} onChange={(e) => setAdjust((a) => ({ ...a, [k]: Number(e.target.value) || 0 }))} />
             </label>
           ))}
           <button type="button" onClick={applyAdjustment} disabled={!volumes}>
-            Apply
+            {t('fusion.apply')}
           </button>
         </details>
         <button type="button" onClick={() => history.length && (setTransform(history.at(-1)), setHistory((h) => h.slice(0, -1)))} disabled={history.length === 0}>
-          Undo
+          {t('fusion.undo')}
         </button>
         <button type="button" onClick={() => changeTransform(undefined)} disabled={!transform}>
-          Reset
+          {t('fusion.reset')}
         </button>
-        <button type="button" onClick={() => void saveRegistration()} disabled={saveState.busy} title="Store the current transform as a DICOM Spatial Registration object in the base series' study">
-          Save registration
+        <button type="button" onClick={() => void saveRegistration()} disabled={saveState.busy} title={t('fusion.saveTitle')}>
+          {t('fusion.save')}
         </button>
         {sendTargets.length > 0 ? (
-          <select aria-label="Also send to" value={sendTo} onChange={(e) => setSendTo(e.target.value)}>
-            <option value="">Local archive only</option>
+          <select aria-label={t('fusion.sendToLabel')} value={sendTo} onChange={(e) => setSendTo(e.target.value)}>
+            <option value="">{t('fusion.localOnly')}</option>
             {sendTargets.map((n) => (
               <option key={n.id} value={n.id}>
-                Also send to {n.name}
+                {t('fusion.sendTo', { name: n.name })}
               </option>
             ))}
           </select>
@@ -251,14 +267,14 @@ export function FusionPane({ plane, base, overlay }: FusionPaneProps) {
         <div style={{ flexBasis: '100%', display: 'flex', gap: 10, minHeight: '1.4em', alignItems: 'center' }}>
           {saveState.message ? (
             <span data-testid="registration-save-status" role="status">
-              {saveState.message}
+              {saveState.message(t)}
             </span>
           ) : null}
-          <span data-testid="registration-status" aria-live="polite" title="Shift+drag: move the overlay · Ctrl+Shift+drag: rotate it · arrows: 1 mm (Shift 10) · [ ]: 1° (Shift 10)">
+          <span data-testid="registration-status" aria-live="polite" title={t('fusion.statusTitle')}>
             {/* The note stays while the transform is still the one found (not after an adjustment, undo or reset). */}
             {appliedNote}
-            {registration.message}
-            {transform ? `${registration.message || appliedNote ? ' — ' : ''}${describeTransform(transform)}` : ''}
+            {message}
+            {transform ? `${message || appliedNote ? ' — ' : ''}${describeTransform(transform, t)}` : ''}
           </span>
         </div>
       </div>
@@ -271,7 +287,7 @@ export function FusionPane({ plane, base, overlay }: FusionPaneProps) {
               ⚠ {w}
             </div>
           ))}
-          <button type="button" aria-label="Dismiss the registration warnings" onClick={() => setWarningsDismissed(true)}>
+          <button type="button" aria-label={t('fusion.dismissWarnings')} onClick={() => setWarningsDismissed(true)}>
             ×
           </button>
         </div>

@@ -1,5 +1,6 @@
 /** The measurements drawn on this series, with their values, and a delete button each. */
 import type { Measurement } from '../../../imaging';
+import { useTranslation } from '../../../ui/i18n';
 
 export interface MeasurementListProps {
   measurements: readonly Measurement[];
@@ -10,11 +11,12 @@ export interface MeasurementListProps {
 }
 
 export function MeasurementList({ measurements, onDelete, suvOf }: MeasurementListProps) {
+  const { t } = useTranslation();
   return (
-    <aside className="measurement-list" aria-label="Measurements" data-testid="measurement-list">
-      <h2>Measurements</h2>
+    <aside className="measurement-list" aria-label={t('stack.measurements')} data-testid="measurement-list">
+      <h2>{t('stack.measurements')}</h2>
       {measurements.length === 0 ? (
-        <p className="muted">None yet. Pick Length, Angle, Ellipse, Rectangle or Probe and draw on the image.</p>
+        <p className="muted">{t('stack.noMeasurements')}</p>
       ) : (
         <ol>
           {measurements.map((m) => {
@@ -23,7 +25,7 @@ export function MeasurementList({ measurements, onDelete, suvOf }: MeasurementLi
             <li key={m.uid} data-testid="measurement" data-uid={m.uid} data-tool={m.tool}>
               <span className="m-text">
                 <span className="m-num">{m.number}.</span> {m.text}
-                {m.slice !== undefined ? <span className="m-slice"> · Im {m.slice}</span> : null}
+                {m.slice !== undefined ? <span className="m-slice">{` · ${t('stack.measurementSlice', { n: m.slice })}`}</span> : null}
                 {suv ? (
                   <span className="m-suv" data-testid="measurement-suv">
                     {' '}
@@ -31,7 +33,7 @@ export function MeasurementList({ measurements, onDelete, suvOf }: MeasurementLi
                   </span>
                 ) : null}
               </span>
-              <button type="button" className="m-delete" aria-label={`Delete measurement ${m.number}`} title="Delete (or select it and press Delete)" onClick={() => onDelete(m.uid)}>
+              <button type="button" className="m-delete" aria-label={t('stack.deleteMeasurement', { n: m.number })} title={t('stack.deleteTitle')} onClick={() => onDelete(m.uid)}>
                 ×
               </button>
             </li>

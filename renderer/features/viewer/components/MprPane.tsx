@@ -11,6 +11,7 @@ import type { DataPlane } from '../../../platform/platform';
 import { usePlaneLayers } from './usePlaneLayers';
 import { PhasesPane, useStudyPhases } from '../../phases';
 import { splitPhases } from '../../../../common/volume/respiratoryPhases';
+import { useTranslation } from '../../../ui/i18n';
 
 export interface MprPaneProps {
   plane: DataPlane;
@@ -23,6 +24,7 @@ export interface MprPaneProps {
 }
 
 export function MprPane({ plane, series, label = 'MPR', preset, vrPreset }: MprPaneProps) {
+  const { t } = useTranslation();
   const [halfFloat, setHalfFloat] = useState(halfFloatChosen);
   // The plan depends on the texture choice: a new plan rebuilds the volume with it.
   const { result, entries, modality, error: loadError } = useVolumePlan(plane, series, label, halfFloat);
@@ -47,15 +49,15 @@ export function MprPane({ plane, series, label = 'MPR', preset, vrPreset }: MprP
   if (studyPhases.state === 'ready' && studyPhases.phases && studyPhases.entries) {
     return <PhasesPane phases={studyPhases.phases} entries={studyPhases.entries} splitWarnings={studyPhases.warnings ?? []} onClose={studyPhases.close} />;
   }
-  if (error) return <div className="empty" role="alert">Could not open the series: {error}</div>;
-  if (!result) return <div className="empty">Preparing the volume…</div>;
+  if (error) return <div className="empty" role="alert">{t('mpr.openFailed', { error })}</div>;
+  if (!result) return <div className="empty">{t('mpr.preparing')}</div>;
   if (!result.ok && phases && entries) return <PhasesPane phases={phases.phases} entries={entries} splitWarnings={phases.warnings} />;
   if (!result.ok) {
     // Say why, and still show the images: the reader keeps reading the series as a stack.
     return (
       <div className="refused-volume">
         <div className="volume-notices" role="alert" data-testid="volume-refusal">
-          MPR and 3D are not available for this series: {result.refusal}
+          {t('mpr.refused', { refusal: result.refusal })}
         </div>
         <div className="cell refused-stack">
           <ViewerPane plane={plane} series={series} label="Main viewport" />
@@ -65,7 +67,7 @@ export function MprPane({ plane, series, label = 'MPR', preset, vrPreset }: MprP
   }
   const views = (
     <>
-      <label className="texture-choice" title="Half the GPU memory of 32-bit float textures where 16-bit textures are not available; values beyond ±2048 are rounded on screen.">
+      <label className="texture-choice" title={t('mpr.halfFloatTitle')}>
         <input
           type="checkbox"
           checked={halfFloat}
@@ -74,15 +76,15 @@ export function MprPane({ plane, series, label = 'MPR', preset, vrPreset }: MprP
             setHalfFloat(e.target.checked);
           }}
         />{' '}
-        Half-float textures
+        {t('mpr.halfFloat')}
       </label>
       {studyPhases.candidates.length >= 2 ? (
         <div className="volume-notices study-phases" role="status" data-testid="study-phases">
-          This series is one phase of a 4DCT: the study holds {studyPhases.candidates.length} phase series.{' '}
+          {t('mpr.studyPhases', { n: studyPhases.candidates.length })}{' '}
           <button type="button" onClick={studyPhases.open} disabled={studyPhases.state === 'loading'}>
-            {studyPhases.state === 'loading' ? 'Gathering the phases…' : `Open the ${studyPhases.candidates.length} phases`}
+            {studyPhases.state === 'loading' ? t('mpr.gatheringPhases') : t('mpr.openPhases', { n: studyPhases.candidates.length })}
           </button>
-          {studyPhases.error ? <span role="alert"> The phases could not be gathered: {studyPhases.error}</span> : null}
+          {studyPhases.error ? <span role="alert">{` ${t('mpr.phasesFailed', { error: studyPhases.error })}`}</span> : null}
         </div>
       ) : null}
       <MprViewports
@@ -104,15 +106,15 @@ export function MprPane({ plane, series, label = 'MPR', preset, vrPreset }: MprP
     <div className="mpr-rt-split">
       <div className="mpr-rt-main">{views}</div>
       {rtSide ? (
-        <aside className="rt-volume-side" aria-label="RT">
-          <button type="button" className="rt-side-toggle" onClick={() => setRtSide(false)} title="Hide the RT panels (the planes widen)">
-            Hide RT panels ›
+        <aside className="rt-volume-side" aria-label={t('mpr.rtSide')}>
+          <button type="button" className="rt-side-toggle" onClick={() => setRtSide(false)} title={t('mpr.hideRtTitle')}>
+            {t('mpr.hideRt')}
           </button>
           {rt.panels}
         </aside>
       ) : (
         <button type="button" className="rt-side-show" onClick={() => setRtSide(true)}>
-          ‹ RT
+          {t('mpr.showRt')}
         </button>
       )}
     </div>

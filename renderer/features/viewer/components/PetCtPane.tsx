@@ -29,6 +29,7 @@ import { PetCtRoiLayer } from './PetCtRoiLayer';
 import { PetCtRoiList, type MeasuredRoi } from './PetCtRoiList';
 import { useVolumePlan } from './useVolumePlan';
 import { useRtOverPlan } from '../../rt';
+import { useTranslation } from '../../../ui/i18n';
 
 export interface PetCtPaneProps {
   plane: DataPlane;
@@ -78,6 +79,7 @@ const baseElement = (plane: string) => document.querySelector<HTMLElement>(`[dat
 const FUSED_PLANES = ['axial', 'sagittal', 'coronal'] as const;
 
 export function PetCtPane({ plane, ct, pet, ctPreset }: PetCtPaneProps) {
+  const { t } = useTranslation();
   const ctPlan = useVolumePlan(plane, ct, 'PET/CT CT');
   const petPlan = useVolumePlan(plane, pet, 'PET/CT PET');
   const instances = usePetInstances(plane, pet);
@@ -174,17 +176,17 @@ export function PetCtPane({ plane, ct, pet, ctPreset }: PetCtPaneProps) {
   // RT structures, dose and plan in the CT's frame of reference over the fused planes (issue #17).
   const rt = useRtOverPlan(plane, ct.studyInstanceUid, plans?.ct);
   const problem = error ?? ctPlan.error ?? petPlan.error ?? (ctPlan.result && !ctPlan.result.ok ? `CT: ${ctPlan.result.refusal}` : undefined) ?? (petPlan.result && !petPlan.result.ok ? `PET: ${petPlan.result.refusal}` : undefined);
-  if (problem) return <div className="empty" role="alert">PET/CT is not available: {problem}</div>;
-  if (!plans) return <div className="empty">Preparing PET/CT…</div>;
+  if (problem) return <div className="empty" role="alert">{t('petct.unavailable', { problem })}</div>;
+  if (!plans) return <div className="empty">{t('petct.preparing')}</div>;
 
   const set = (patch: Partial<FusionSettings>) => setSettings((s) => ({ ...s, ...patch }));
-  const windowInputs = (name: string, value: SuvWindow, change: (w: SuvWindow) => void) => (
-    <label title={`${name} window, ${unit}`}>
-      {name} {unit}{' '}
+  const windowInputs = (which: 'fusion' | 'pet', value: SuvWindow, change: (w: SuvWindow) => void) => (
+    <label title={t(`petct.window.${which}.title`, { unit })}>
+      {which === 'fusion' ? t('petct.fusion') : t('petct.petTag')} {unit}{' '}
       {(['lower', 'upper'] as const).map((k) => (
         <input
           key={k}
-          aria-label={`${name} window ${k} (${unit})`}
+          aria-label={t(`petct.window.${which}.${k}`, { unit })}
           type="number"
           step={unit === 'SUV' ? 0.5 : 1000}
           value={value[k]}
@@ -208,37 +210,35 @@ export function PetCtPane({ plane, ct, pet, ctPreset }: PetCtPaneProps) {
         } else if (e.key === 'Escape') setTool(undefined);
       }}
     >
-      <div className="mpr-toolbar" role="toolbar" aria-label="PET/CT">
-        <span>
-          CT {ct.seriesDescription || ct.seriesNumber} + PET {pet.seriesDescription || pet.seriesNumber}
-        </span>
-        <ColormapSelect label="PET colormap" value={settings.colormap} onChange={(colormap) => set({ colormap })} />
-        <FractionSlider text="Opacity" label="PET opacity" value={settings.opacity} onChange={(opacity) => set({ opacity })} />
-        <FractionSlider text="Threshold" label="PET lower threshold" value={settings.threshold} maxPercent={90} onChange={(threshold) => set({ threshold })} />
-        {windowInputs('Fusion', fusionWindow, factor === null ? setFusionWindowBq : setFusionWindowSuv)}
-        {windowInputs('PET', petWindow, factor === null ? setPetWindowBq : setPetWindowSuv)}
+      <div className="mpr-toolbar" role="toolbar" aria-label={t('viewer.layout.petCt')}>
+        <span>{t('petct.series', { ct: ct.seriesDescription || (ct.seriesNumber ?? ''), pet: pet.seriesDescription || (pet.seriesNumber ?? '') })}</span>
+        <ColormapSelect label={t('petct.colormapLabel')} value={settings.colormap} onChange={(colormap) => set({ colormap })} />
+        <FractionSlider text={t('petct.opacity')} label={t('petct.opacityLabel')} value={settings.opacity} onChange={(opacity) => set({ opacity })} />
+        <FractionSlider text={t('petct.threshold')} label={t('petct.thresholdLabel')} value={settings.threshold} maxPercent={90} onChange={(threshold) => set({ threshold })} />
+        {windowInputs('fusion', fusionWindow, factor === null ? setFusionWindowBq : setFusionWindowSuv)}
+        {windowInputs('pet', petWindow, factor === null ? setPetWindowBq : setPetWindowSuv)}
         {factor === null ? (
           <span role="note" data-testid="petct-suv-note" style={{ color: '#ffb74d' }}>
-            No SUV ({factorInfo.reason}): PET in Bq/ml
+            {t('petct.noSuv', { reason: factorInfo.reason })}
           </span>
         ) : factorInfo.varies ? (
-          <span role="note" data-testid="petct-suv-note" style={{ color: '#ffb74d' }} title="The SUVbw factor differs between slices; the windows and ROIs use the median.">
-            SUV factor varies by slice (median used)
+          <span role="note" data-testid="petct-suv-note" style={{ color: '#ffb74d' }} title={t('petct.factorVariesTitle')}>
+            {t('petct.factorVaries')}
           </span>
         ) : null}
         <span className="layout-sep" />
-        <button type="button" aria-pressed={tool === 'sphere'} title="Sphere ROI: press at the centre and drag out the radius, in any plane (Esc: stop)" onClick={() => setTool((t) => (t === 'sphere' ? undefined : 'sphere'))}>
-          Sphere ROI
+        <button type="button" aria-pressed={tool === 'sphere'} title={t('petct.sphereTitle')} onClick={() => setTool((was) => (was === 'sphere' ? undefined : 'sphere'))}>
+          {t('petct.sphere')}
         </button>
-        <button type="button" aria-pressed={tool === 'ellipse'} title="Ellipse ROI: drag its box in a plane (Esc: stop)" onClick={() => setTool((t) => (t === 'ellipse' ? undefined : 'ellipse'))}>
-          Ellipse ROI
+        <button type="button" aria-pressed={tool === 'ellipse'} title={t('petct.ellipseTitle')} onClick={() => setTool((was) => (was === 'ellipse' ? undefined : 'ellipse'))}>
+          {t('petct.ellipse')}
         </button>
-        <button type="button" aria-pressed={playing} title="Play or pause the rotating MIP (Space)" onClick={() => setPlaying((p) => !p)}>
-          {playing ? 'Pause MIP' : 'Play MIP'}
+        <button type="button" aria-pressed={playing} title={t('petct.mipTitle')} onClick={() => setPlaying((p) => !p)}>
+          {playing ? t('petct.pauseMip') : t('petct.playMip')}
         </button>
         {suv ? (
-          <button type="button" aria-pressed={suvOpen} onClick={() => setSuvOpen((o) => !o)} title="SUV inputs and corrections">
-            SUV…
+          <button type="button" aria-pressed={suvOpen} onClick={() => setSuvOpen((o) => !o)} title={t('petct.suvTitle')}>
+            {t('petct.suv')}
           </button>
         ) : null}
       </div>

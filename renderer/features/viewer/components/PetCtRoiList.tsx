@@ -4,6 +4,7 @@
  * saved correction shows here at once.
  */
 import type { PetCtRoi, PetCtRoiMeasurement } from '../model/petCtRoi';
+import { useTranslation } from '../../../ui/i18n';
 
 export type MeasuredRoi = PetCtRoi & { stats?: PetCtRoiMeasurement };
 
@@ -17,10 +18,11 @@ export interface PetCtRoiListProps {
 const fmt = (v: number | null | undefined, digits: number) => (v === null || v === undefined || !Number.isFinite(v) ? '—' : v.toFixed(digits));
 
 export function PetCtRoiList({ rois, selected, onSelect, onDelete }: PetCtRoiListProps) {
+  const { t } = useTranslation();
   if (rois.length === 0) {
     return (
       <div className="petct-rois" data-testid="petct-rois" style={{ padding: '3px 6px', fontSize: 12, color: '#8a9aa8', background: '#0c1218' }}>
-        No ROIs: choose Sphere ROI or Ellipse ROI and drag in a fused plane.
+        {t('petct.noRois')}
       </div>
     );
   }
@@ -31,12 +33,12 @@ export function PetCtRoiList({ rois, selected, onSelect, onDelete }: PetCtRoiLis
       <table style={{ borderCollapse: 'collapse', width: '100%' }}>
         <thead>
           <tr style={{ textAlign: 'right' }}>
-            <th style={{ textAlign: 'left' }}>ROI</th>
-            <th>{unit} max</th>
-            <th>{unit} mean</th>
-            <th>{unit} peak</th>
-            <th>Volume (ml)</th>
-            <th>CT mean (HU)</th>
+            <th style={{ textAlign: 'left' }}>{t('petct.roi')}</th>
+            <th>{t('petct.max', { unit })}</th>
+            <th>{t('petct.mean', { unit })}</th>
+            <th>{t('petct.peak', { unit })}</th>
+            <th>{t('petct.volume')}</th>
+            <th>{t('petct.ctMean')}</th>
             <th />
           </tr>
         </thead>
@@ -51,7 +53,9 @@ export function PetCtRoiList({ rois, selected, onSelect, onDelete }: PetCtRoiLis
               style={{ textAlign: 'right', background: r.id === selected ? '#1d2a36' : undefined, cursor: 'pointer' }}
             >
               <td style={{ textAlign: 'left' }}>
-                {i + 1} {r.shape.kind === 'sphere' ? `Sphere r ${r.shape.radiusMm.toFixed(1)} mm` : 'Ellipse'} ({r.plane})
+                {r.shape.kind === 'sphere'
+                  ? t('petct.sphereRow', { n: i + 1, radius: r.shape.radiusMm.toFixed(1), plane: t(`petct.plane.${r.plane}`, { defaultValue: r.plane }) })
+                  : t('petct.ellipseRow', { n: i + 1, plane: t(`petct.plane.${r.plane}`, { defaultValue: r.plane }) })}
               </td>
               {r.stats ? (
                 <>
@@ -62,18 +66,18 @@ export function PetCtRoiList({ rois, selected, onSelect, onDelete }: PetCtRoiLis
                   <td data-stat="hu">{fmt(r.stats.huMean, 0)}</td>
                 </>
               ) : (
-                <td colSpan={5}>measuring once the volumes are loaded…</td>
+                <td colSpan={5}>{t('petct.measuring')}</td>
               )}
               <td>
                 <button
                   type="button"
-                  aria-label={`Delete ROI ${i + 1}`}
+                  aria-label={t('petct.deleteLabel', { n: i + 1 })}
                   onClick={(e) => {
                     e.stopPropagation();
                     onDelete(r.id);
                   }}
                 >
-                  Delete
+                  {t('petct.delete')}
                 </button>
               </td>
             </tr>

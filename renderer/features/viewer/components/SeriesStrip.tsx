@@ -11,6 +11,7 @@ import type { DokueiApi } from '../../../../common/ipc/contract';
 import { getDicomJson, getImageObjectUrl } from '../../../platform/dicomweb';
 import type { DataPlane } from '../../../platform/platform';
 import { nonImageKind, nonImageLabel, whyNotOpened } from '../model/nonImageSeries';
+import { useTranslation } from '../../../ui/i18n';
 
 export interface SeriesStripProps {
   api: DokueiApi;
@@ -24,6 +25,7 @@ export interface SeriesStripProps {
 }
 
 export function SeriesStrip({ api, plane, studyUid, selected, thumbnails, refreshKey, onOpen }: SeriesStripProps) {
+  const { t } = useTranslation();
   const [series, setSeries] = useState<SeriesSummary[]>();
   const [error, setError] = useState<string>();
   const [source, setSource] = useState<string>('');
@@ -45,7 +47,7 @@ export function SeriesStrip({ api, plane, studyUid, selected, thumbnails, refres
         setSeries(r.series);
         setSource(r.source);
         const failed = r.nodes.filter((n) => n.error);
-        if (r.series.length === 0) setError(failed.length ? failed.map((n) => `${n.name}: ${n.error}`).join('; ') : 'No series found on any node');
+        if (r.series.length === 0) setError(failed.length ? failed.map((n) => `${n.name}: ${n.error}`).join('; ') : t('stack.noSeries'));
       })
       .catch((err: Error) => live && setError(err.message));
     return () => {
@@ -57,7 +59,7 @@ export function SeriesStrip({ api, plane, studyUid, selected, thumbnails, refres
     <div className="series-panel">
       {error ? (
         <div className="banner error" role="alert">
-          Series list: {error}
+          {t('stack.seriesListError', { error })}
         </div>
       ) : null}
       {refused ? (
@@ -65,7 +67,7 @@ export function SeriesStrip({ api, plane, studyUid, selected, thumbnails, refres
           {refused}
         </div>
       ) : null}
-      <ul className="series-list" aria-label="Series" data-source={source}>
+      <ul className="series-list" aria-label={t('stack.seriesList')} data-source={source}>
         {(series ?? []).map((s) => (
           <li
             key={s.seriesInstanceUid}
@@ -84,9 +86,9 @@ export function SeriesStrip({ api, plane, studyUid, selected, thumbnails, refres
               <div className="thumb-placeholder" aria-hidden />
             )}
             <span className="caption">
-              {s.modality} #{s.seriesNumber ?? '?'} · {s.numberOfInstances ?? '?'} {nonImageKind(s.modality) ? 'obj' : 'img'}
+              {s.modality} #{s.seriesNumber ?? '?'} · {t(nonImageKind(s.modality) ? 'stack.objects' : 'stack.images', { n: s.numberOfInstances ?? '?' })}
             </span>
-            <span className="caption">{s.seriesDescription || '(no description)'}</span>
+            <span className="caption">{s.seriesDescription || t('stack.noDescription')}</span>
           </li>
         ))}
       </ul>
@@ -95,6 +97,7 @@ export function SeriesStrip({ api, plane, studyUid, selected, thumbnails, refres
 }
 
 function Thumbnail({ plane, series }: { plane: DataPlane; series: SeriesSummary }) {
+  const { t } = useTranslation();
   const [url, setUrl] = useState<string>();
   useEffect(() => {
     const ctl = new AbortController();
@@ -115,7 +118,7 @@ function Thumbnail({ plane, series }: { plane: DataPlane; series: SeriesSummary 
       if (objectUrl) URL.revokeObjectURL(objectUrl);
     };
   }, [plane, series]);
-  return url ? <img src={url} alt={`Series ${series.seriesNumber ?? ''} thumbnail`} /> : <div className="thumb-placeholder" aria-hidden />;
+  return url ? <img src={url} alt={t('stack.thumbnail', { number: series.seriesNumber ?? '' })} /> : <div className="thumb-placeholder" aria-hidden />;
 }
 
 /** In place of a thumbnail: what the series is; a SEG's segments counted from its metadata where it can be read. */

@@ -12,6 +12,7 @@ import { getDicomJson } from '../../../platform/dicomweb';
 import { SegOutlineLayer, SuvPanel, overlayLine, suvReadout, useSeriesSeg, useSeriesSuv } from '../../suv';
 import type { DataPlane } from '../../../platform/platform';
 import { useRtReview } from '../../rt';
+import { useTranslation } from '../../../ui/i18n';
 
 export interface ViewerPaneProps {
   plane: DataPlane;
@@ -38,6 +39,7 @@ export interface ViewerPaneHandle {
 }
 
 export function ViewerPane({ plane, series, label = 'Main viewport', caption, onIndexChange, referencePlane, preset, ref }: ViewerPaneProps) {
+  const { t } = useTranslation();
   const [entries, setEntries] = useState<StackEntry[]>();
   const [error, setError] = useState<string>();
   const [view, setView] = useState<ViewState>();
@@ -102,7 +104,7 @@ export function ViewerPane({ plane, series, label = 'Main viewport', caption, on
     getDicomJson(plane, dicomwebPath.seriesMetadata(series.studyInstanceUid, series.seriesInstanceUid), ctl.signal)
       .then((a) => {
         const list = stackEntries(plane.baseUrl, sortInstancesForStack(a.items));
-        if (list.length === 0) throw new Error('The series has no images');
+        if (list.length === 0) throw new Error(t('stack.noImages'));
         setEntries(list);
       })
       .catch((err: Error) => err.name !== 'AbortError' && setError(err.message));
@@ -136,24 +138,26 @@ export function ViewerPane({ plane, series, label = 'Main viewport', caption, on
   const from = segment ? centreToCanvas(segment.from.column, segment.from.row) : undefined;
   const to = segment ? centreToCanvas(segment.to.column, segment.to.row) : undefined;
 
-  if (!series) return <div className="empty">Select a study, then a series to open it.</div>;
-  if (error) return <div className="empty" role="alert">Could not open the series: {error}</div>;
-  if (!entries) return <div className="empty">Loading series…</div>;
+  if (!series) return <div className="empty">{t('stack.selectSeries')}</div>;
+  if (error) return <div className="empty" role="alert">{t('stack.openFailed', { error })}</div>;
+  if (!entries) return <div className="empty">{t('stack.loading')}</div>;
 
   const initialWindow = windowPresetById(preset);
   const first = entries[0]!.metadata;
   const current = entries[view?.index ?? 0]?.metadata ?? first;
   const suvResult = suv?.results[view?.index ?? 0];
-  // The column beside the image appears with its first measurement (or RT panels): an empty list would keep a
-  // tenth of the screen from the image.
-  const hasSide = measurements.length > 0 || (rt.panels !== null && rt.panels !== undefined && rt.panels !== false);
   const suvOf = suv ? (m: Measurement) => suvReadout(m.stats, suv.results[(m.slice ?? 1) - 1]?.factors.bw) : undefined;
+  // A column beside the image only for RT panels (there from the start). The measurements float over the image's
+  // right edge once there is one: a column would keep a tenth of the screen from the image, and one appearing with
+  // the first measurement would shift the image under the reader's mouse.
+  const hasSide = rt.panels !== null && rt.panels !== undefined && rt.panels !== false;
+  const measurementList = <MeasurementList measurements={measurements} onDelete={(uid) => viewport.current?.deleteMeasurement(uid)} {...(suvOf ? { suvOf } : {})} />;
   return (
     <div className="stack-pane">
       <StackToolbar tool={tool} onTool={setTool} cine={cine} onCine={setCine} view={view} onAction={(a) => viewport.current?.run(a)} />
       {suv ? (
         <button type="button" className="suv-open" aria-pressed={suvOpen} onClick={() => setSuvOpen((o) => !o)}>
-          SUV…
+          {t('stack.suv')}
         </button>
       ) : null}
       <div className={`stack-body${hasSide ? '' : ' no-side'}`}>
@@ -188,10 +192,11 @@ export function ViewerPane({ plane, series, label = 'Main viewport', caption, on
               <line x1={from[0]} y1={from[1]} x2={to[0]} y2={to[1]} />
             </svg>
           ) : null}
+          {!hasSide && measurements.length > 0 ? <div className="measurements-float">{measurementList}</div> : null}
         </div>
         {hasSide ? (
           <div className="side-column">
-            <MeasurementList measurements={measurements} onDelete={(uid) => viewport.current?.deleteMeasurement(uid)} {...(suvOf ? { suvOf } : {})} />
+            {measurementList}
             {rt.panels}
           </div>
         ) : null}

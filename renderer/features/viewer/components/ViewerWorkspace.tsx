@@ -274,7 +274,8 @@ export function ViewerWorkspace({ plane, series, hanging, shortcuts: shortcutsOv
                 }}
                 plane={plane}
                 series={cells[i]}
-                label={i === 0 ? t('viewer.mainViewport') : t('viewer.viewportN', { n: i + 1 })}
+                // The label names the viewport to the imaging engine and the test hooks: the same in every language.
+                label={i === 0 ? 'Main viewport' : `Viewport ${i + 1}`}
                 caption={captions[i]}
                 onIndexChange={(index, p) => onIndex(i, index, p)}
                 referencePlane={reference && reference.cell !== i ? reference.plane : undefined}

@@ -13,6 +13,7 @@ function handlers(overrides: Partial<{ summary: () => Promise<unknown> }> = {}):
     app: {
       getInfo: async (req) => (calls.push(req), { name: 'Dokuei' as const, version: '1', host: 'browser' as const, dataPlaneBaseUrl: 'x', upstreams: [] }),
       log: async (req) => (calls.push(req), { ok: true as const }),
+      openWindow: async (req) => (calls.push(req), { opened: false }),
     },
     store: {
       summary: async (req) => (calls.push(req), (overrides.summary ? await overrides.summary() : { root: '/r', studies: 1, series: 2, instances: 3, bytes: 4 }) as never),
@@ -44,6 +45,15 @@ function handlers(overrides: Partial<{ summary: () => Promise<unknown> }> = {}):
     studies: {
       search: async (req) => (calls.push(req), { studies: [], nodes: [] }),
       series: async (req) => (calls.push(req), { series: [], source: 'none', nodes: [] }),
+    },
+    settings: {
+      'nodes.get': async (req) => (calls.push(req), { nodes: [], secretsStored: {}, localScp: { aeTitle: 'DOKUEI', port: 11112 }, notices: [] }),
+      'nodes.save': async (req) => (calls.push(req), { nodes: req.nodes, secretsStored: {}, localScp: { aeTitle: 'DOKUEI', port: 11112 }, notices: [] }),
+      'nodes.test': async (req) => (calls.push(req), { ok: true, steps: [{ step: 'echo' as const, ok: true, ms: 1, message: 'ok' }] }),
+      'prefetch.get': async (req) => (calls.push(req), { priorsOnOpen: true, priorsCount: 3, todayOnStart: false }),
+      'prefetch.set': async (req) => (calls.push(req), req),
+      'protocols.get': async (req) => (calls.push(req), { protocols: [] }),
+      'protocols.set': async (req) => (calls.push(req), { protocols: req.protocols }),
     },
     shortcuts: {
       get: async (req) => (calls.push(req), { map: DEFAULT_SHORTCUTS, defaults: DEFAULT_SHORTCUTS, errors: [], notes: [] }),

@@ -17,7 +17,7 @@ describe('ElectronStoreSettings', () => {
   });
 
   it('fills in defaults for an empty store', () => {
-    expect(new ElectronStoreSettings(backing({})).get()).toEqual({ nodes: [], localScp: DEFAULT_SCP, seedDemo: true });
+    expect(new ElectronStoreSettings(backing({})).get()).toEqual({ version: 1, nodes: [], localScp: DEFAULT_SCP, seedDemo: true });
   });
 
   it('reads valid settings', () => {
@@ -44,11 +44,11 @@ describe('ElectronStoreSettings', () => {
     const b = backing({});
     const settings = new ElectronStoreSettings(b);
     settings.set({ nodes: [], seedDemo: false });
-    expect(b.store).toEqual({ nodes: [], localScp: DEFAULT_SCP, seedDemo: false });
+    expect(b.store).toEqual({ version: 1, nodes: [], localScp: DEFAULT_SCP, seedDemo: false });
     expect(() => settings.set({ nodes: [], seedDemo: 'yes' } as never)).toThrow(SettingsError);
     const dup: SettingsInput = { nodes: [1, 2].map(() => ({ id: 'a', name: 'A', kind: 'dicomweb' as const, url: 'http://x/dicom-web' })) };
     expect(() => settings.set(dup)).toThrow(/Duplicate node id "a"/);
-    expect(b.store).toEqual({ nodes: [], localScp: DEFAULT_SCP, seedDemo: false });
+    expect(b.store).toEqual({ version: 1, nodes: [], localScp: DEFAULT_SCP, seedDemo: false });
   });
 
   it('round-trips through a real conf store (what electron-store extends)', async () => {
@@ -57,6 +57,6 @@ describe('ElectronStoreSettings', () => {
     const conf = new Conf<Record<string, unknown>>({ projectName: 'dokuei-test', cwd: dir, configName: 'settings' });
     new ElectronStoreSettings(conf).set({ nodes: [], seedDemo: false });
     const reopened = new Conf<Record<string, unknown>>({ projectName: 'dokuei-test', cwd: dir, configName: 'settings' });
-    expect(new ElectronStoreSettings(reopened).get()).toEqual({ nodes: [], localScp: DEFAULT_SCP, seedDemo: false });
+    expect(new ElectronStoreSettings(reopened).get()).toEqual({ version: 1, nodes: [], localScp: DEFAULT_SCP, seedDemo: false });
   });
 });

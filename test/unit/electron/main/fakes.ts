@@ -24,6 +24,7 @@ export function fakeHandlers(record: HandlerCalls = { calls: [], contexts: [] })
         record.contexts.push(ctx);
         return { ok: true };
       },
+      openWindow: async (_req, ctx) => (record.calls.push('app.openWindow'), record.contexts.push(ctx), { opened: false }),
     },
     store: {
       summary: async (_req, ctx) => {
@@ -60,6 +61,15 @@ export function fakeHandlers(record: HandlerCalls = { calls: [], contexts: [] })
     studies: {
       search: async (_req, ctx) => (record.calls.push('studies.search'), record.contexts.push(ctx), { studies: [], nodes: [] }),
       series: async (req, ctx) => (record.calls.push(`studies.series:${req.studyInstanceUid}`), record.contexts.push(ctx), { series: [], source: 'none', nodes: [] }),
+    },
+    settings: {
+      'nodes.get': async (_req, ctx) => (record.calls.push('settings.nodes.get'), record.contexts.push(ctx), { nodes: [], secretsStored: {}, localScp: { aeTitle: 'DOKUEI', port: 11112 }, notices: [] }),
+      'nodes.save': async (req, ctx) => (record.calls.push('settings.nodes.save'), record.contexts.push(ctx), { nodes: req.nodes, secretsStored: {}, localScp: { aeTitle: 'DOKUEI', port: 11112 }, notices: [] }),
+      'nodes.test': async (_req, ctx) => (record.calls.push('settings.nodes.test'), record.contexts.push(ctx), { ok: true, steps: [] }),
+      'prefetch.get': async (_req, ctx) => (record.calls.push('settings.prefetch.get'), record.contexts.push(ctx), { priorsOnOpen: true, priorsCount: 3, todayOnStart: false }),
+      'prefetch.set': async (req, ctx) => (record.calls.push('settings.prefetch.set'), record.contexts.push(ctx), req),
+      'protocols.get': async (_req, ctx) => (record.calls.push('settings.protocols.get'), record.contexts.push(ctx), { protocols: [] }),
+      'protocols.set': async (req, ctx) => (record.calls.push('settings.protocols.set'), record.contexts.push(ctx), { protocols: req.protocols }),
     },
     shortcuts: {
       get: async (_req, ctx) => (record.calls.push('shortcuts.get'), record.contexts.push(ctx), { map: DEFAULT_SHORTCUTS, defaults: DEFAULT_SHORTCUTS, errors: [], notes: [] }),
