@@ -372,7 +372,10 @@ export const NodeTestStep = z.object({
   step: z.enum(['echo', 'query']),
   ok: z.boolean(),
   ms: z.number().nonnegative().optional(),
+  /** In English, as the services say it (the CLI, logs). */
   message: z.string(),
+  /** For a message the UI words itself in the reader's language: settings.test.says.<key> with these values. */
+  says: z.object({ key: z.enum(['dicomwebEcho', 'dimseEcho', 'queryFound', 'queryEmpty']), values: z.record(z.string(), z.union([z.string(), z.number()])) }).optional(),
 });
 export type NodeTestStep = z.infer<typeof NodeTestStep>;
 export const NodeTestResult = z.object({ ok: z.boolean(), steps: z.array(NodeTestStep) });

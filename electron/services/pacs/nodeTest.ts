@@ -45,7 +45,14 @@ export async function testNode(node: NodeSettings, deps: NodeTestDeps): Promise<
     const started = performance.now();
     try {
       const ms = await withDeadline(pacs!, (signal) => pacs!.echo(signal));
-      steps.push({ step: 'echo', ok: true, ms, message: node.kind === 'dimse' ? `C-ECHO answered in ${Math.round(ms)} ms` : `The DICOMweb service answered in ${Math.round(ms)} ms` });
+      const rounded = Math.round(ms);
+      steps.push({
+        step: 'echo',
+        ok: true,
+        ms,
+        message: node.kind === 'dimse' ? `C-ECHO answered in ${rounded} ms` : `The DICOMweb service answered in ${rounded} ms`,
+        says: { key: node.kind === 'dimse' ? 'dimseEcho' : 'dicomwebEcho', values: { ms: rounded } },
+      });
     } catch (err) {
       steps.push({ step: 'echo', ok: false, ms: performance.now() - started, message: describeFailure(err).message });
       // Nothing more to learn from a query to a node that does not answer an echo.
@@ -55,11 +62,13 @@ export async function testNode(node: NodeSettings, deps: NodeTestDeps): Promise<
     try {
       const found = await withDeadline(pacs!, (signal) => pacs!.find({ level: 'STUDY', filters: {}, limit: 1 }, signal));
       const ms = performance.now() - queried;
+      const rounded = Math.round(ms);
       steps.push({
         step: 'query',
         ok: true,
         ms,
-        message: found.length > 0 ? `A study query answered ${plural(found.length, 'study', 'studies')} in ${Math.round(ms)} ms` : `A study query answered in ${Math.round(ms)} ms, with no study (an empty node, or none this account may see)`,
+        message: found.length > 0 ? `A study query answered ${plural(found.length, 'study', 'studies')} in ${rounded} ms` : `A study query answered in ${rounded} ms, with no study (an empty node, or none this account may see)`,
+        says: found.length > 0 ? { key: 'queryFound', values: { count: found.length, ms: rounded } } : { key: 'queryEmpty', values: { ms: rounded } },
       });
     } catch (err) {
       steps.push({ step: 'query', ok: false, ms: performance.now() - queried, message: describeFailure(err).message });

@@ -36,6 +36,8 @@ describe('testNode against Orthanc', () => {
       ['query', true],
     ]);
     expect(result.steps[1]!.message).toMatch(/answered 1 study/);
+    // What the settings window words in the reader's language.
+    expect(result.steps[1]!.says).toEqual({ key: 'queryFound', values: { count: 1, ms: expect.any(Number) } });
     expect(result.ok).toBe(true);
     expect(secrets.get('web-password')).toBeUndefined();
   });

@@ -31,7 +31,7 @@ export function NodeTestSteps({ result }: { result: NodeTestResult }) {
     <ul className={`node-test ${result.ok ? 'ok' : 'failed'}`} data-testid="node-test" data-ok={result.ok}>
       {result.steps.map((s) => (
         <li key={s.step} className={s.ok ? 'ok' : 'error'}>
-          <strong>{s.ok ? '✓ ' : '✗ '}{t(`settings.test.${s.step}`)}</strong> {s.message}
+          <strong>{s.ok ? '✓ ' : '✗ '}{t(`settings.test.${s.step}`)}</strong> {s.says ? t(`settings.test.says.${s.says.key}`, s.says.values) : s.message}
         </li>
       ))}
       {result.ok ? <li className="ok">{t('settings.test.allGood')}</li> : null}
