@@ -176,12 +176,13 @@ export async function createServices(options: ServicesOptions): Promise<Services
   // imported at start; an altered file is reported here and refused by every call, and the app still starts.
   const suvCorrections = new SuvCorrections({ dataDir: options.dataDir, store, keyProvider, log, onCorrection: suvCorrectionRecorder(auditSinkOf) });
   await suvCorrections.ready().catch((err: unknown) => notices.push(`SUV corrections cannot be used: ${err instanceof Error ? err.message : String(err)}`));
+  // Every save through the handlers (quota, archive folder, viewer keys, nodes, prefetch, protocols) is recorded.
+  const recordedSettings = auditedSettings(options.settings, auditSinkOf);
   const handlers = createHandlers({
     store,
     archive: store,
     defaultArchiveDir: path.join(options.dataDir, 'archive'),
-    // Every save through the handlers (quota, archive folder, viewer keys) is recorded.
-    settings: auditedSettings(options.settings, auditSinkOf),
+    settings: recordedSettings,
     audit: auditSinkOf,
     auditLog: audit,
     prefetch,
@@ -197,7 +198,7 @@ export async function createServices(options: ServicesOptions): Promise<Services
     suvCorrections,
     ...(options.pathGrants ? { pathGrants: options.pathGrants } : {}),
     nodeSettings: {
-      settings: auditedSettings(options.settings, auditSinkOf),
+      settings: recordedSettings,
       secrets: options.secrets,
       httpsMemory,
       log,
