@@ -7,7 +7,7 @@
 import { useCallback, useEffect, useMemo, useState, type ReactNode } from 'react';
 import type { DokueiApi, NodeSettingsState, NodeTestResult } from '../../../../common/ipc/contract';
 import type { NodeSettings } from '../../../../common/settings/nodeSettings';
-import { AeTitle } from '../../../../common/settings/nodeSettings';
+import { AeTitle, NodeSettings as NodeSettingsSchema } from '../../../../common/settings/nodeSettings';
 import { LanguageSwitch, useTranslation } from '../../../ui/i18n';
 import { draftOf, draftProblems, effectiveId, newDraft, nodeInput, typedSecrets, type NodeDraft } from '../model/nodeDraft';
 import { NodeEditor, NodeTestSteps } from './NodeEditor';
@@ -138,8 +138,9 @@ function NodesPage({ api, onNodesChanged }: { api: DokueiApi; onNodesChanged?: (
   const problems = editing && state ? draftProblems(editing.draft, editId, others, state.secretsStored) : {};
   const parsedEditing = (): NodeSettings | undefined => {
     if (!editing) return undefined;
-    // The draft passed its checks (problems is empty): the schema's defaults are applied by the services.
-    return nodeInput(editing.draft, editId) as unknown as NodeSettings;
+    // Parsed, not cast: the node sent is the one the services' schema (with its defaults) makes of the draft.
+    const parsed = NodeSettingsSchema.safeParse(nodeInput(editing.draft, editId));
+    return parsed.success ? parsed.data : undefined;
   };
 
   const onSaveNode = async () => {
