@@ -3,6 +3,7 @@
  * where it can be found, and each node's own outcome so a reader sees which PACS answered.
  */
 import { z } from 'zod';
+import { SaysSchema } from '../i18n/saysSchema';
 
 export const NodeState = z.enum(['ok', 'slow', 'unreachable', 'error']);
 export type NodeState = z.infer<typeof NodeState>;
@@ -15,6 +16,8 @@ export const NodeOutcome = z.object({
   ms: z.number().nonnegative(),
   count: z.number().int().nonnegative(),
   error: z.string().optional(),
+  /** The error as a key of the services' catalogue (common/i18n/says), for the UI to word in the reader's language. */
+  says: SaysSchema.optional(),
 });
 export type NodeOutcome = z.infer<typeof NodeOutcome>;
 

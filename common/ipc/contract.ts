@@ -4,6 +4,7 @@
  * Pixel data never appears here: it travels on the DICOMweb data plane.
  */
 import { z } from 'zod';
+import { SaysSchema } from '../i18n/saysSchema';
 import { FederatedSearchResult, NodeOutcome } from '../dicom/federation';
 import { InspectResult } from '../dicom/inspectResult';
 import { RetrieveJob } from '../dicom/retrieveJob';
@@ -173,7 +174,7 @@ export const DicomdirListing = z.object({
 export const ImportResult = z.object({
   imported: z.number().int().nonnegative(),
   skipped: z.number().int().nonnegative(),
-  failed: z.array(z.object({ path: z.string(), reason: z.string() })),
+  failed: z.array(z.object({ path: z.string(), reason: z.string(), says: SaysSchema.optional() })),
 });
 
 export const StoreChanged = z.object({
@@ -376,6 +377,8 @@ export const NodeTestStep = z.object({
   message: z.string(),
   /** For a message the UI words itself in the reader's language: settings.test.says.<key> with these values. */
   says: z.object({ key: z.enum(['dicomwebEcho', 'dimseEcho', 'queryFound', 'queryEmpty']), values: z.record(z.string(), z.union([z.string(), z.number()])) }).optional(),
+  /** A failed step's message as a key of the services' catalogue (services.pacs.<kind>), when the cause is known. */
+  failure: SaysSchema.optional(),
 });
 export type NodeTestStep = z.infer<typeof NodeTestStep>;
 export const NodeTestResult = z.object({ ok: z.boolean(), steps: z.array(NodeTestStep) });

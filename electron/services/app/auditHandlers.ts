@@ -12,6 +12,7 @@ import { auditLogUsed } from '../../../common/audit/builders';
 import type { AuditRecord, ChainReport, LogEntry } from '../../../common/audit/chain';
 import type { AuditRow, Handlers } from '../../../common/ipc/contract';
 import { DokueiError, ErrorCode } from '../../../common/ipc/errors';
+import { says } from '../../../common/i18n/says';
 import type { AuditSink } from '../audit/auditSink';
 import { auditRow, decodedValues, eventChoices, prettyAuditXml, queryAuditRows } from './auditQuery';
 
@@ -41,7 +42,7 @@ export function createAuditHandlers(deps: AuditHandlerDeps): Handlers['audit'] {
    */
   const rowCache = new Map<string, AuditRow>();
   const logOf = (): AuditLogReader => {
-    if (!deps.log) throw new DokueiError(ErrorCode.Internal, 'The audit log cannot be read: there is none in this host');
+    if (!deps.log) throw new DokueiError(ErrorCode.Internal, 'The audit log cannot be read: there is none in this host', says('services.host.noAuditLog'));
     return deps.log;
   };
   const read = async (): Promise<{ records: AuditRecord[]; unreadable: number }> => {
@@ -50,7 +51,7 @@ export function createAuditHandlers(deps: AuditHandlerDeps): Handlers['audit'] {
       ({ entries } = await logOf().readAll());
     } catch (err) {
       if (err instanceof DokueiError) throw err;
-      throw new DokueiError(ErrorCode.Internal, `The audit log cannot be read: ${err instanceof Error ? err.message : String(err)}`);
+      throw new DokueiError(ErrorCode.Internal, `The audit log cannot be read: ${err instanceof Error ? err.message : String(err)}`, says('services.audit.unreadable', { reason: err instanceof Error ? err.message : String(err) }));
     }
     const records = entries.filter(isRecord);
     return { records, unreadable: entries.length - records.length };
@@ -87,7 +88,7 @@ export function createAuditHandlers(deps: AuditHandlerDeps): Handlers['audit'] {
       const { records } = await read();
       // An inserted copy can share an index: show the one stored first, as `dokuei audit show` does.
       const record = records.find((r) => r.index === index);
-      if (!record) throw new DokueiError(ErrorCode.NotFound, `No audit record ${index}`);
+      if (!record) throw new DokueiError(ErrorCode.NotFound, `No audit record ${index}`, says('services.audit.noRecord', { index }));
       recordReading(ctx.windowId, false);
       return { row: rowOf(record), xml: prettyAuditXml(record.xml), hash: record.hash, prevHash: record.prevHash, decoded: decodedValues(record.xml) };
     },
@@ -97,7 +98,7 @@ export function createAuditHandlers(deps: AuditHandlerDeps): Handlers['audit'] {
         return { ok: report.ok, records: report.records, problems: report.problems };
       } catch (err) {
         if (err instanceof DokueiError) throw err;
-        throw new DokueiError(ErrorCode.Internal, `The audit log cannot be read: ${err instanceof Error ? err.message : String(err)}`);
+        throw new DokueiError(ErrorCode.Internal, `The audit log cannot be read: ${err instanceof Error ? err.message : String(err)}`, says('services.audit.unreadable', { reason: err instanceof Error ? err.message : String(err) }));
       }
     },
   };

@@ -6,7 +6,8 @@ import { constants as fsConstants, promises as fs } from 'node:fs';
 import path from 'node:path';
 import type { Handlers, ShortcutOverrides, ShortcutsState } from '../../../common/ipc/contract';
 import { DEFAULT_SHORTCUTS, KeySpecError, mergeShortcuts, normalizeKeySpec, SHORTCUT_ACTION_IDS, SHORTCUT_ACTIONS, type ShortcutAction } from '../../../common/viewer/shortcuts';
-import { DokueiError, ErrorCode } from '../../../common/ipc/errors';
+import { DokueiError, ErrorCode, saysOf } from '../../../common/ipc/errors';
+import { says } from '../../../common/i18n/says';
 import { seriesFromDicomJson, type SeriesSummary } from '../../../common/dicom/model';
 import type { DicomwebUpstream } from '../pacs/upstream';
 import type { RetrieveJobs } from '../jobs/retrieveJobs';
@@ -154,14 +155,14 @@ function canonicalOverrides(overrides: ShortcutOverrides): Record<string, string
 }
 
 const noNodeSettings = (): never => {
-  throw new DokueiError(ErrorCode.Internal, 'PACS nodes cannot be changed in this host');
+  throw new DokueiError(ErrorCode.Internal, 'PACS nodes cannot be changed in this host', says('services.host.nodesReadOnly'));
 };
 
 export function createHandlers(deps: HandlerDeps): Handlers {
   const grants = deps.pathGrants ?? new PathGrants();
   const nodeById = (id: string): PacsNode => {
     const node = deps.nodes().find((n) => n.settings.id === id);
-    if (!node) throw new DokueiError(ErrorCode.NotFound, `No node with id "${id}"`);
+    if (!node) throw new DokueiError(ErrorCode.NotFound, `No node with id "${id}"`, says('services.nodes.noSuchNode', { id }));
     return node;
   };
   const archiveUsage = () => {
@@ -180,12 +181,12 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     };
   };
   const suvCorrections = (): SuvCorrections => {
-    if (!deps.suvCorrections) throw new DokueiError(ErrorCode.Internal, 'SUV corrections are not available in this host');
+    if (!deps.suvCorrections) throw new DokueiError(ErrorCode.Internal, 'SUV corrections are not available in this host', says('services.host.suvReadOnly'));
     return deps.suvCorrections;
   };
   const suvErrors = (err: unknown): never => {
-    if (err instanceof SuvCorrectionError) throw new DokueiError(ErrorCode.InvalidRequest, err.message);
-    if (err instanceof SuvSeriesNotFoundError) throw new DokueiError(ErrorCode.NotFound, err.message);
+    if (err instanceof SuvCorrectionError) throw new DokueiError(ErrorCode.InvalidRequest, err.message, says('services.suv.correctionRefused', { detail: err.message }));
+    if (err instanceof SuvSeriesNotFoundError) throw new DokueiError(ErrorCode.NotFound, err.message, says('services.suv.seriesNotFound', { detail: err.message }));
     throw err;
   };
   return {
@@ -229,11 +230,11 @@ export function createHandlers(deps: HandlerDeps): Handlers {
       // with one that asks the reader in a native dialog first (electron/main/pathGrantsIpc.ts).
       grant: async ({ paths }, ctx) => ({ granted: await grants.grant(ctx.windowId, paths) }),
       choose: async () => {
-        throw new DokueiError(ErrorCode.InvalidRequest, 'There is no file dialog in the browser host: type the paths and confirm them');
+        throw new DokueiError(ErrorCode.InvalidRequest, 'There is no file dialog in the browser host: type the paths and confirm them', says('services.host.noFileDialog'));
       },
       readDicomdir: async ({ path: file }, ctx) => {
         await grants.check(ctx.windowId, [file]);
-        if (!(await isDicomdir(file))) throw new DokueiError(ErrorCode.InvalidRequest, `${file} is not a DICOMDIR (a DICOM media directory)`);
+        if (!(await isDicomdir(file))) throw new DokueiError(ErrorCode.InvalidRequest, `${file} is not a DICOMDIR (a DICOM media directory)`, says('services.files.notDicomdir', { file }));
         return readDicomdir(file);
       },
     },
@@ -259,7 +260,7 @@ export function createHandlers(deps: HandlerDeps): Handlers {
         } catch (err) {
           const { state, message } = describeFailure(err);
           deps.health.recordFailure(node.settings.name, state === 'unreachable' ? 'unreachable' : 'server', message);
-          throw new DokueiError(ErrorCode.UpstreamUnreachable, message);
+          throw new DokueiError(ErrorCode.UpstreamUnreachable, message, saysOf(err) ?? says('services.nodes.echoFailed', { detail: message }));
         }
       },
       health: async () => nodeHealthRows(deps.nodes(), deps.health),
@@ -278,7 +279,7 @@ export function createHandlers(deps: HandlerDeps): Handlers {
       usage: async () => archiveUsage(),
       setQuota: async ({ quotaGb }, ctx) => {
         const archive = deps.archive;
-        if (!archive.setQuota || !deps.settings) throw new DokueiError(ErrorCode.Internal, 'The archive quota cannot be changed in this host');
+        if (!archive.setQuota || !deps.settings) throw new DokueiError(ErrorCode.Internal, 'The archive quota cannot be changed in this host', says('services.host.quotaReadOnly'));
         const current = deps.settings.get();
         const next = { ...current, archive: { ...current.archive } };
         if (quotaGb === null) delete next.archive.quotaGb;
@@ -286,7 +287,7 @@ export function createHandlers(deps: HandlerDeps): Handlers {
         try {
           deps.settings.set(next);
         } catch (err) {
-          if (err instanceof SettingsError) throw new DokueiError(ErrorCode.InvalidRequest, err.message);
+          if (err instanceof SettingsError) throw new DokueiError(ErrorCode.InvalidRequest, err.message, says('services.settings.invalid', { detail: err.message }));
           throw err;
         }
         await archive.setQuota(quotaGb === null ? undefined : quotaGbToBytes(quotaGb));
@@ -295,26 +296,26 @@ export function createHandlers(deps: HandlerDeps): Handlers {
         return archiveUsage();
       },
       setLocation: async ({ dir }) => {
-        if (!deps.settings) throw new DokueiError(ErrorCode.Internal, 'The archive location cannot be changed in this host');
+        if (!deps.settings) throw new DokueiError(ErrorCode.Internal, 'The archive location cannot be changed in this host', says('services.host.locationReadOnly'));
         const current = deps.store.root;
         const saved = deps.settings.get();
         const next = { ...saved, archive: { ...saved.archive } };
         if (dir === null) delete next.archive.dir;
         else {
-          if (!path.isAbsolute(dir)) throw new DokueiError(ErrorCode.InvalidRequest, `The archive folder must be an absolute path (got ${dir})`);
+          if (!path.isAbsolute(dir)) throw new DokueiError(ErrorCode.InvalidRequest, `The archive folder must be an absolute path (got ${dir})`, says('services.settings.archiveNotAbsolute', { dir }));
           // A folder that cannot be created or written would only fail at the next start: check it now.
           try {
             await fs.mkdir(dir, { recursive: true });
             await fs.access(dir, fsConstants.W_OK);
           } catch (err) {
-            throw new DokueiError(ErrorCode.InvalidRequest, `The archive folder ${dir} cannot be used: ${(err as Error).message}`);
+            throw new DokueiError(ErrorCode.InvalidRequest, `The archive folder ${dir} cannot be used: ${(err as Error).message}`, says('services.settings.archiveUnusable', { dir, reason: (err as Error).message }));
           }
           next.archive.dir = dir;
         }
         try {
           deps.settings.set(next);
         } catch (err) {
-          if (err instanceof SettingsError) throw new DokueiError(ErrorCode.InvalidRequest, err.message);
+          if (err instanceof SettingsError) throw new DokueiError(ErrorCode.InvalidRequest, err.message, says('services.settings.invalid', { detail: err.message }));
           throw err;
         }
         const nextDir = next.archive.dir ?? deps.defaultArchiveDir ?? current;
@@ -355,16 +356,16 @@ export function createHandlers(deps: HandlerDeps): Handlers {
           }),
       'prefetch.get': async () => PrefetchSettings.parse(deps.settings?.get().prefetch ?? {}),
       'prefetch.set': async (rules) => {
-        if (!deps.settings) throw new DokueiError(ErrorCode.Internal, 'Prefetch rules cannot be saved in this host');
+        if (!deps.settings) throw new DokueiError(ErrorCode.Internal, 'Prefetch rules cannot be saved in this host', says('services.host.prefetchReadOnly'));
         deps.settings.set({ ...deps.settings.get(), prefetch: rules });
         return PrefetchSettings.parse(deps.settings.get().prefetch ?? {});
       },
       'protocols.get': async () => ({ protocols: deps.settings?.get().hangingProtocols ?? [] }),
       'protocols.set': async ({ protocols }) => {
-        if (!deps.settings) throw new DokueiError(ErrorCode.Internal, 'Hanging protocols cannot be saved in this host');
+        if (!deps.settings) throw new DokueiError(ErrorCode.Internal, 'Hanging protocols cannot be saved in this host', says('services.host.protocolsReadOnly'));
         const ids = protocols.map((p) => p.id);
         const twice = ids.filter((id, i) => ids.indexOf(id) !== i);
-        if (twice.length) throw new DokueiError(ErrorCode.InvalidRequest, `Two hanging protocols have the id "${twice[0]}": give each its own`);
+        if (twice.length) throw new DokueiError(ErrorCode.InvalidRequest, `Two hanging protocols have the id "${twice[0]}": give each its own`, says('services.settings.protocolTwice', { id: twice[0]! }));
         const { hangingProtocols: _previous, ...rest } = deps.settings.get();
         deps.settings.set(protocols.length ? { ...rest, hangingProtocols: protocols as Record<string, unknown>[] } : rest);
         return { protocols: deps.settings.get().hangingProtocols ?? [] };
@@ -373,9 +374,9 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     shortcuts: {
       get: async () => shortcutsState(deps.settings?.get().shortcuts),
       set: async ({ overrides }) => {
-        if (!deps.settings) throw new DokueiError(ErrorCode.Internal, 'The viewer keys cannot be changed in this host');
+        if (!deps.settings) throw new DokueiError(ErrorCode.Internal, 'The viewer keys cannot be changed in this host', says('services.host.keysReadOnly'));
         const problems = shortcutOverrideProblems(overrides);
-        if (problems.length > 0) throw new DokueiError(ErrorCode.InvalidRequest, `The keys were not saved. ${problems.join(' ')}`);
+        if (problems.length > 0) throw new DokueiError(ErrorCode.InvalidRequest, `The keys were not saved. ${problems.join(' ')}`, says('services.settings.keysNotSaved', { problems: problems.join(' ') }));
         const saved = deps.settings.get();
         const next: typeof saved = { ...saved };
         const canonical = canonicalOverrides(overrides);
@@ -384,7 +385,7 @@ export function createHandlers(deps: HandlerDeps): Handlers {
         try {
           deps.settings.set(next);
         } catch (err) {
-          if (err instanceof SettingsError) throw new DokueiError(ErrorCode.InvalidRequest, err.message);
+          if (err instanceof SettingsError) throw new DokueiError(ErrorCode.InvalidRequest, err.message, says('services.settings.invalid', { detail: err.message }));
           throw err;
         }
         return shortcutsState(deps.settings.get().shortcuts);
@@ -411,7 +412,7 @@ export function createHandlers(deps: HandlerDeps): Handlers {
           const result = await sendInstances(node, deps.store, { studyInstanceUid, sopInstanceUids }, undefined, { audit: deps.audit });
           return { ...result, ok: result.failed.length === 0, message: describeSend(result) };
         } catch (err) {
-          if (err instanceof PacsError) throw new DokueiError(err.kind === 'unreachable' || err.kind === 'timeout' ? ErrorCode.UpstreamUnreachable : ErrorCode.UpstreamError, err.message);
+          if (err instanceof PacsError) throw new DokueiError(err.kind === 'unreachable' || err.kind === 'timeout' ? ErrorCode.UpstreamUnreachable : ErrorCode.UpstreamError, err.message, err.says);
           throw err;
         }
       },
@@ -422,8 +423,8 @@ export function createHandlers(deps: HandlerDeps): Handlers {
         try {
           saved = await saveRegistration(deps.store, { fixed, moving, matrix, ...(description ? { description } : {}) }, { audit: deps.audit });
         } catch (err) {
-          if (err instanceof RegistrationSeriesNotLocalError) throw new DokueiError(ErrorCode.NotFound, err.message);
-          if (err instanceof SpatialRegistrationError) throw new DokueiError(ErrorCode.InvalidRequest, err.message);
+          if (err instanceof RegistrationSeriesNotLocalError) throw new DokueiError(ErrorCode.NotFound, err.message, says('services.registration.notLocal', { detail: err.message }));
+          if (err instanceof SpatialRegistrationError) throw new DokueiError(ErrorCode.InvalidRequest, err.message, says('services.registration.refused', { detail: err.message }));
           throw err;
         }
         if (!sendTo) return saved;
@@ -438,7 +439,7 @@ export function createHandlers(deps: HandlerDeps): Handlers {
         try {
           return await deps.jobs.start(request);
         } catch (err) {
-          if (err instanceof RetrieveJobError) throw new DokueiError(ErrorCode.NotFound, err.message);
+          if (err instanceof RetrieveJobError) throw new DokueiError(ErrorCode.NotFound, err.message, says('services.jobs.notFound', { detail: err.message }));
           throw err;
         }
       },

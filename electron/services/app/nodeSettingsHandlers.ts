@@ -5,6 +5,7 @@
  */
 import type { Handlers, NodeSettingsState } from '../../../common/ipc/contract';
 import { DokueiError, ErrorCode } from '../../../common/ipc/errors';
+import { says } from '../../../common/i18n/says';
 import type { NodeSettings } from '../../../common/settings/nodeSettings';
 import type { HttpsMemory } from '../pacs/dicomweb/httpsMemory';
 import { testNode } from '../pacs/nodeTest';
@@ -46,13 +47,13 @@ export function createNodeSettingsHandlers(deps: NodeSettingsDeps): Pick<Handler
       const before = deps.settings.get();
       const named = new Set(nodes.flatMap(secretRefsOf));
       const stray = Object.keys(secrets).filter((ref) => !named.has(ref));
-      if (stray.length > 0) throw new DokueiError(ErrorCode.InvalidRequest, `No node names the secret ${stray.map((r) => `"${r}"`).join(', ')}: it was not saved`);
+      if (stray.length > 0) throw new DokueiError(ErrorCode.InvalidRequest, `No node names the secret ${stray.map((r) => `"${r}"`).join(', ')}: it was not saved`, says('services.nodes.straySecret', { refs: stray.map((r) => `"${r}"`).join(', ') }));
       const next = { ...before, nodes, localScp: { ...before.localScp, ...localScp } };
       try {
         // Validate first (the setter validates again): an invalid list must not leave secrets behind.
         deps.settings.set(next);
       } catch (err) {
-        if (err instanceof SettingsError) throw new DokueiError(ErrorCode.InvalidRequest, err.message);
+        if (err instanceof SettingsError) throw new DokueiError(ErrorCode.InvalidRequest, err.message, says('services.settings.invalid', { detail: err.message }));
         throw err;
       }
       for (const [ref, value] of Object.entries(secrets)) deps.secrets.set(ref, value);

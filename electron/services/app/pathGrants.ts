@@ -17,6 +17,7 @@
 import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { DokueiError, ErrorCode } from '../../../common/ipc/errors';
+import { says } from '../../../common/i18n/says';
 
 /** Grants per window at most: a page looping over files.grant cannot grow the set without bound. */
 const MAX_GRANTS_PER_WINDOW = 1000;
@@ -48,9 +49,9 @@ export class PathGrants {
     const set = this.byWindow.get(windowId) ?? new Set<string>();
     const granted: string[] = [];
     for (const p of paths) {
-      if (!path.isAbsolute(p)) throw new DokueiError(ErrorCode.InvalidRequest, `Give the full path (from the root of the disk): ${p}`);
+      if (!path.isAbsolute(p)) throw new DokueiError(ErrorCode.InvalidRequest, `Give the full path (from the root of the disk): ${p}`, says('services.files.notAbsolute', { path: p }));
       const c = await canonical(p);
-      if (!set.has(c) && set.size >= MAX_GRANTS_PER_WINDOW) throw new DokueiError(ErrorCode.InvalidRequest, `At most ${MAX_GRANTS_PER_WINDOW} picked paths per window`);
+      if (!set.has(c) && set.size >= MAX_GRANTS_PER_WINDOW) throw new DokueiError(ErrorCode.InvalidRequest, `At most ${MAX_GRANTS_PER_WINDOW} picked paths per window`, says('services.files.tooMany', { max: MAX_GRANTS_PER_WINDOW }));
       set.add(c);
       granted.push(c);
     }
@@ -74,6 +75,7 @@ export class PathGrants {
         throw new DokueiError(
           ErrorCode.PathNotPicked,
           `${p} was not picked in Dokuei: choose it in the Files panel (or confirm the typed path there) before it can be read`,
+          says('services.files.notPicked', { path: p }),
         );
       }
     }

@@ -11,6 +11,7 @@ import { resolveTag } from '../../../common/dicom/tags';
 import type { InstanceStore } from '../store/instanceStore';
 import { matchesQido } from '../store/qidoMatch';
 import { PacsError, type PacsNode } from './pacsNode';
+import type { Says } from '../../../common/i18n/says';
 
 export interface SearchOptions {
   signal?: AbortSignal;
@@ -26,9 +27,9 @@ function toTagFilters(filters: Record<string, string>): Map<string, string> {
   return m;
 }
 
-export function describeFailure(err: unknown): { state: 'unreachable' | 'error'; message: string } {
+export function describeFailure(err: unknown): { state: 'unreachable' | 'error'; message: string; says?: Says } {
   if (err instanceof PacsError) {
-    return { state: err.kind === 'unreachable' || err.kind === 'timeout' ? 'unreachable' : 'error', message: err.message };
+    return { state: err.kind === 'unreachable' || err.kind === 'timeout' ? 'unreachable' : 'error', message: err.message, says: err.says };
   }
   return { state: 'error', message: err instanceof Error ? err.message : String(err) };
 }
@@ -78,8 +79,8 @@ export async function federatedStudySearch(
         outcomes.push({ nodeId: node.settings.id, name: node.settings.name, role: node.settings.role, state: ms > node.settings.slowMs ? 'slow' : 'ok', ms, count: items.length });
         return { node, items };
       } catch (err) {
-        const { state, message } = describeFailure(err);
-        outcomes.push({ nodeId: node.settings.id, name: node.settings.name, role: node.settings.role, state, ms: now() - start, count: 0, error: message });
+        const { state, message, says: said } = describeFailure(err);
+        outcomes.push({ nodeId: node.settings.id, name: node.settings.name, role: node.settings.role, state, ms: now() - start, count: 0, error: message, ...(said ? { says: said } : {}) });
         return { node, items: [] as DicomJsonDataset[] };
       }
     }),

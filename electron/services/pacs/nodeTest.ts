@@ -54,7 +54,8 @@ export async function testNode(node: NodeSettings, deps: NodeTestDeps): Promise<
         says: { key: node.kind === 'dimse' ? 'dimseEcho' : 'dicomwebEcho', values: { ms: rounded } },
       });
     } catch (err) {
-      steps.push({ step: 'echo', ok: false, ms: performance.now() - started, message: describeFailure(err).message });
+      const failed = describeFailure(err);
+      steps.push({ step: 'echo', ok: false, ms: performance.now() - started, message: failed.message, ...(failed.says ? { failure: failed.says } : {}) });
       // Nothing more to learn from a query to a node that does not answer an echo.
       return { ok: false, steps };
     }
@@ -71,7 +72,8 @@ export async function testNode(node: NodeSettings, deps: NodeTestDeps): Promise<
         says: found.length > 0 ? { key: 'queryFound', values: { count: found.length, ms: rounded } } : { key: 'queryEmpty', values: { ms: rounded } },
       });
     } catch (err) {
-      steps.push({ step: 'query', ok: false, ms: performance.now() - queried, message: describeFailure(err).message });
+      const failed = describeFailure(err);
+      steps.push({ step: 'query', ok: false, ms: performance.now() - queried, message: failed.message, ...(failed.says ? { failure: failed.says } : {}) });
     }
     return { ok: steps.every((s) => s.ok), steps };
   } finally {

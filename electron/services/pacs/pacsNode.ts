@@ -5,6 +5,7 @@
  */
 import type { DicomJsonDataset } from '../../../common/dicom/dicomJson';
 import type { NodeSettings } from '../settings/settings';
+import { says, type Says } from '../../../common/i18n/says';
 
 export type QueryLevel = 'PATIENT' | 'STUDY' | 'SERIES' | 'IMAGE';
 
@@ -58,6 +59,11 @@ export class PacsError extends Error {
   ) {
     super(message, options);
     this.name = 'PacsError';
+  }
+
+  /** For the UI and the CLI: the kind worded in the reader's language, this message (node and cause) as its detail. */
+  get says(): Says {
+    return says(`services.pacs.${this.kind === 'not-found' ? 'notFound' : this.kind}`, { detail: this.message });
   }
 }
 

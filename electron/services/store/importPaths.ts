@@ -14,6 +14,8 @@
 import { constants, promises as fs } from 'node:fs';
 import path from 'node:path';
 import { describeFailure } from '../dicom/readErrors';
+import type { Says } from '../../../common/i18n/says';
+import { reasonSays } from './reasonSays';
 import { dicomdirInstances, readDicomdir } from './dicomdir';
 import type { InstanceStore } from './instanceStore';
 import { listImportFiles } from './listFiles';
@@ -25,6 +27,8 @@ export interface ImportFailure {
   reason: string;
   /** The raw library message the reason replaces (readErrors.ts): for `--json`, not for people. */
   detail?: string;
+  /** The reason as a key of the services' catalogue, for the UI and CLI to word in the reader's language. */
+  says?: Says;
 }
 
 export interface ImportConflict {
@@ -176,6 +180,10 @@ export async function importPaths(
       failed.push({ path: file, ...describeFailure(err) });
     }
     onProgress?.(i + 1, files.length);
+  }
+  for (const f of failed) {
+    const said = reasonSays(f.reason);
+    if (said) f.says = said;
   }
   return outcome;
 }

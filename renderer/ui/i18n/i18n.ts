@@ -38,6 +38,9 @@ import enPhases from './locales/en/phases.json';
 import jaPhases from './locales/ja/phases.json';
 import enSuv from './locales/en/suv.json';
 import jaSuv from './locales/ja/suv.json';
+// The services' messages (errors, import refusals): one catalogue with the CLI, in common/ (services.* keys).
+import enServices from '../../../common/i18n/locales/en/services.json';
+import jaServices from '../../../common/i18n/locales/ja/services.json';
 
 export const LANGUAGES = [
   { id: 'ja', label: '日本語' },
@@ -45,8 +48,8 @@ export const LANGUAGES = [
 ] as const;
 export type Language = (typeof LANGUAGES)[number]['id'];
 
-const EN_GROUPS = [enFiles, enStatus, enAudit, enKeys, enCommon, enFusion, enPetct, enMpr, enStack, enRt, enPhases, enSuv];
-const JA_GROUPS = [jaFiles, jaStatus, jaAudit, jaKeys, jaCommon, jaFusion, jaPetct, jaMpr, jaStack, jaRt, jaPhases, jaSuv];
+const EN_GROUPS = [enFiles, enStatus, enAudit, enKeys, enCommon, enFusion, enPetct, enMpr, enStack, enRt, enPhases, enSuv, enServices];
+const JA_GROUPS = [jaFiles, jaStatus, jaAudit, jaKeys, jaCommon, jaFusion, jaPetct, jaMpr, jaStack, jaRt, jaPhases, jaSuv, jaServices];
 
 /** The main file with each group file's group added (a group is in one file only). */
 function withGroups<T extends object>(main: T, groups: readonly object[]): T {

@@ -1,0 +1,46 @@
+/**
+ * The sentences import and inspection give for a file they could not read, as keys of the services' catalogue
+ * (common/i18n/locales/<lang>/services.json), so the Files panel and the CLI can word them in the reader's
+ * language. The English sentences stay the interface of `--json` and the logs; this maps them after the fact, in
+ * one place, rather than threading a key through every reader (readErrors.ts, regularFile.ts, importPaths.ts).
+ */
+import { says, type Says } from '../../../common/i18n/says';
+
+const EXACT: Record<string, string> = {
+  'The file is truncated or damaged: a value runs past the end of the data': 'services.read.truncated',
+  'The file is damaged: a value has a length its type cannot have': 'services.read.badLength',
+  'The image is too large to read: its rows × columns × frames are out of range': 'services.read.tooLarge',
+  'The compressed data cannot be decompressed: it is damaged or cut short': 'services.read.decompress',
+  'The image uses a pixel format the decoder does not support (such as 32-bit RLE): it cannot be shown': 'services.read.pixelFormat',
+  'The compressed image cannot be decoded: its data is damaged or in a form the decoder does not know': 'services.read.decode',
+  'The file could not be read as DICOM': 'services.read.notDicom',
+  'A different copy of this instance (same SOP Instance UID, other content) is already stored; this one was kept aside': 'services.read.keptAside',
+  'No such file or folder': 'services.fs.noSuchFile',
+  'A part of the path is not a folder': 'services.fs.notFolder',
+  'Permission denied: this user may not read it': 'services.fs.permission',
+  'A symbolic link loop: the link points back at itself': 'services.fs.loop',
+  'Only regular files are read: this is a socket or a device': 'services.fs.device',
+  'Is a folder': 'services.fs.isFolder',
+  'The path is too long': 'services.fs.tooLong',
+  'The disk reported a read error': 'services.fs.io',
+  'Too many files are open; try again': 'services.fs.tooManyOpen',
+};
+
+const PATTERNS: [RegExp, (m: RegExpExecArray) => Says][] = [
+  [/^Only regular files are read: this is (.+)$/, (m) => says('services.read.notRegularFile', { kind: m[1]! })],
+  [/^Listed in the DICOMDIR \((.+)\) but not on the media$/, (m) => says('services.read.missingFromMedia', { file: m[1]! })],
+];
+
+/** The key for one of our reasons; undefined for any other text (shown as it is). */
+export function reasonSays(reason: string): Says | undefined {
+  const key = EXACT[reason];
+  if (key) return says(key);
+  for (const [pattern, make] of PATTERNS) {
+    const m = pattern.exec(reason);
+    if (m) return make(m);
+  }
+  return undefined;
+}
+
+/** The same keys, for checks that every one exists in both languages. */
+export const REASON_KEYS = [...Object.values(EXACT), 'services.read.notRegularFile', 'services.read.missingFromMedia'];
