@@ -12,7 +12,7 @@ import { hangStudy, loadBuiltInProtocols, matchPriorSeries, withUserProtocols, p
 import { StudyBrowser } from './features/worklist';
 import { connectPlatform, type Platform } from './platform/platform';
 import { Banner } from './ui/Banner';
-import { displayPersonName, LanguageSwitch, personNameTooltip, useLanguage, useTranslation } from './ui/i18n';
+import { displayPersonName, errorText, LanguageSwitch, personNameTooltip, useLanguage, useTranslation } from './ui/i18n';
 
 type Summary = { studies: number; instances: number; bytes: number };
 
@@ -59,11 +59,11 @@ export function App() {
   }, [protocols]);
 
   const reloadNodes = useCallback((api: Platform['api']) => {
-    api.nodes.list({}).then(setNodes, (err: Error) => setNotice(`Could not list the nodes: ${err.message}`));
+    api.nodes.list({}).then(setNodes, (err: Error) => setNotice(t('app.nodesFailed', { reason: errorText(t, err) })));
   }, []);
 
   useEffect(() => {
-    connectPlatform().then(setPlatform, (err: Error) => setFatal(err.message));
+    connectPlatform().then(setPlatform, (err: Error) => setFatal(errorText(t, err)));
   }, []);
 
   useEffect(() => {
@@ -142,7 +142,7 @@ export function App() {
       const { opened } = await platform.api.app.openWindow({});
       if (!opened) window.open(window.location.href, '_blank', 'noopener');
     } catch (err) {
-      setNotice(t('app.newWindowFailed', { reason: (err as Error).message }));
+      setNotice(t('app.newWindowFailed', { reason: errorText(t, err) }));
     }
   };
 
@@ -164,45 +164,45 @@ export function App() {
     const asked = intent.current;
     if (!platform) return;
     if (!streamable(s)) {
-      setNotice('This study is only on DIMSE nodes: retrieving it to the local store; it opens from there.');
-      void platform.api.retrieve.start({ studyInstanceUid: s.studyInstanceUid }).catch((err: Error) => setNotice(`Retrieve failed: ${err.message}`));
+      setNotice(t('app.dimseOnly'));
+      void platform.api.retrieve.start({ studyInstanceUid: s.studyInstanceUid }).catch((err: Error) => setNotice(t('app.retrieveFailed', { reason: errorText(t, err) })));
       return;
     }
     try {
       const list = await platform.api.studies.series({ studyInstanceUid: s.studyInstanceUid });
       if (intent.current !== asked) return;
-      if (list.series.length === 0) return setNotice('The study has no series on any node.');
+      if (list.series.length === 0) return setNotice(t('app.noSeries'));
       setHanging(hangStudy(s, list.series, protocols.protocols));
       setListFolded(true);
       if (s.patientId) void platform.api.prefetch.studyOpened({ studyInstanceUid: s.studyInstanceUid, patientId: s.patientId }).catch(() => undefined);
     } catch (err) {
-      setNotice(`Could not open the study: ${(err as Error).message}`);
+      setNotice(t('app.openFailed', { reason: errorText(t, err) }));
     }
   };
 
   /** The patient's most recent earlier study, its best-matching series beside the one being read. */
   const comparePrior = async (current: SeriesSummary) => {
     if (!platform || !study) return;
-    if (!study.patientId) return setNotice('The study has no patient ID, so its priors cannot be found.');
+    if (!study.patientId) return setNotice(t('app.noPatientId'));
     const asked = ++intent.current;
     try {
       const found = await platform.api.studies.search({ patientId: study.patientId });
       if (intent.current !== asked) return;
       const prior = pickPrior(study, found.studies);
-      if (!prior) return setNotice(`No earlier study of patient ${study.patientId} was found on any node.`);
+      if (!prior) return setNotice(t('app.noPrior', { patientId: study.patientId }));
       if (!streamable(prior)) {
-        setNotice(`The prior of ${prior.studyDate} is only on DIMSE nodes: retrieving it; compare again when it is local.`);
-        void platform.api.retrieve.start({ studyInstanceUid: prior.studyInstanceUid }).catch((err: Error) => setNotice(`Retrieve failed: ${err.message}`));
+        setNotice(t('app.priorDimseOnly', { date: prior.studyDate }));
+        void platform.api.retrieve.start({ studyInstanceUid: prior.studyInstanceUid }).catch((err: Error) => setNotice(t('app.retrieveFailed', { reason: errorText(t, err) })));
         return;
       }
       const priorSeries = await platform.api.studies.series({ studyInstanceUid: prior.studyInstanceUid });
       if (intent.current !== asked) return;
       const match = matchPriorSeries(current, priorSeries.series);
-      if (!match) return setNotice(`The prior of ${prior.studyDate} has no ${current.modality} series to compare with.`);
+      if (!match) return setNotice(t('app.priorNoMatch', { date: prior.studyDate, modality: current.modality }));
       const date = prior.studyDate.replace(/^(\d{4})(\d{2})(\d{2})$/, '$1-$2-$3');
       setHanging({ layout: '1x2', cells: [current, match], syncScroll: true, protocolName: 'Prior comparison', captions: [undefined, `Prior ${date}`] });
     } catch (err) {
-      setNotice(`Could not find the prior study: ${(err as Error).message}`);
+      setNotice(t('app.priorFailed', { reason: errorText(t, err) }));
     }
   };
 
@@ -216,8 +216,8 @@ export function App() {
       if (study.patientId) void platform.api.prefetch.studyOpened({ studyInstanceUid: study.studyInstanceUid, patientId: study.patientId }).catch(() => undefined);
       return;
     }
-    setNotice('This study is only on DIMSE nodes: retrieving it to the local store; it opens from there.');
-    void platform.api.retrieve.start({ studyInstanceUid: study.studyInstanceUid }).catch((err: Error) => setNotice(`Retrieve failed: ${err.message}`));
+    setNotice(t('app.dimseOnly'));
+    void platform.api.retrieve.start({ studyInstanceUid: study.studyInstanceUid }).catch((err: Error) => setNotice(t('app.retrieveFailed', { reason: errorText(t, err) })));
   };
 
   if (fatal) return <div className="empty" role="alert">{t('app.couldNotStart', { reason: fatal })}</div>;

@@ -24,11 +24,24 @@ const EXACT: Record<string, string> = {
   'The path is too long': 'services.fs.tooLong',
   'The disk reported a read error': 'services.fs.io',
   'Too many files are open; try again': 'services.fs.tooManyOpen',
+  'A broken symbolic link: its target does not exist': 'services.read.brokenLink',
+};
+
+/** regularFile.ts's fileKind(), each with a sentence of its own (a kind inside a Japanese sentence would stay English). */
+const FILE_KINDS: Record<string, string> = {
+  'a folder': 'services.read.notRegular.folder',
+  'a FIFO (named pipe)': 'services.read.notRegular.fifo',
+  'a socket': 'services.read.notRegular.socket',
+  'a character device': 'services.read.notRegular.charDevice',
+  'a block device': 'services.read.notRegular.blockDevice',
+  'a symbolic link': 'services.read.notRegular.symlink',
+  'not a regular file': 'services.read.notRegular.other',
 };
 
 const PATTERNS: [RegExp, (m: RegExpExecArray) => Says][] = [
-  [/^Only regular files are read: this is (.+)$/, (m) => says('services.read.notRegularFile', { kind: m[1]! })],
+  [/^Only regular files are read: this is (.+)$/, (m) => (FILE_KINDS[m[1]!] ? says(FILE_KINDS[m[1]!]!) : says('services.read.notRegularFile', { kind: m[1]! }))],
   [/^Listed in the DICOMDIR \((.+)\) but not on the media$/, (m) => says('services.read.missingFromMedia', { file: m[1]! })],
+  [/^A symbolic link loop: it points back at (.+), which is already being imported; not followed$/, (m) => says('services.read.linkLoop', { target: m[1]! })],
 ];
 
 /** The key for one of our reasons; undefined for any other text (shown as it is). */
@@ -43,4 +56,4 @@ export function reasonSays(reason: string): Says | undefined {
 }
 
 /** The same keys, for checks that every one exists in both languages. */
-export const REASON_KEYS = [...Object.values(EXACT), 'services.read.notRegularFile', 'services.read.missingFromMedia'];
+export const REASON_KEYS = [...Object.values(EXACT), ...Object.values(FILE_KINDS), 'services.read.notRegularFile', 'services.read.missingFromMedia', 'services.read.linkLoop'];

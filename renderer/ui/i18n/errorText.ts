@@ -19,3 +19,16 @@ export function errorText(t: TFunction, err: unknown): string {
   const said = err && typeof err === 'object' && 'says' in err ? asSays((err as { says: unknown }).says) : undefined;
   return saysText(t, said, message);
 }
+
+/**
+ * For hooks that keep an error as text in their state (no `t` of their own, and one in an effect's deps would redo
+ * the effect on every language switch): worded in the language of the moment the error came.
+ */
+export function errorTextNow(err: unknown): string {
+  return errorText(i18next.t, err);
+}
+
+/** The same for a key of the UI's catalogue, with values. */
+export function textNow(key: string, values?: Record<string, string | number>): string {
+  return i18next.t(key, values ?? {});
+}

@@ -3,4 +3,4 @@ export { startI18n, setLanguage, initialLanguage, LANGUAGES, RESOURCES, type Lan
 export { displayPersonName, personNameTooltip, displayDate, type PersonNameGroups } from './personName';
 export { LanguageSwitch, useLanguage } from './LanguageSwitch';
 export { useTranslation } from 'react-i18next';
-export { errorText, saysText } from './errorText';
+export { errorText, errorTextNow, saysText, textNow } from './errorText';

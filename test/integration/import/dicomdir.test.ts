@@ -67,7 +67,10 @@ describe('DICOMDIR import', () => {
       expect(archive.studies().map((s) => s['0020000D']?.Value?.[0])).toEqual([studyUid(0)]);
       const all = await importPaths(archive, [dicomdir]);
       expect(all).toMatchObject({ imported: 3 + 2, skipped: 3, replaced: 0, conflicts: [] });
-      expect(all.failed).toEqual([{ path: path.join(media, 'ST1', 'IM2'), reason: 'Listed in the DICOMDIR (ST1/IM2) but not on the media' }]);
+      // The reason in English, and keyed for the Files panel and the CLI to say in Japanese (#18).
+      expect(all.failed).toEqual([
+        { path: path.join(media, 'ST1', 'IM2'), reason: 'Listed in the DICOMDIR (ST1/IM2) but not on the media', says: { key: 'services.read.missingFromMedia', values: { file: 'ST1/IM2' } } },
+      ]);
       expect(archive.counts().instances).toBe(3 + 3 + 2);
     } finally {
       await archive.close();

@@ -9,7 +9,7 @@
  */
 import { Fragment, useCallback, useEffect, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
 import type { AuditListRequest, AuditListResult, AuditRecordDetail, AuditRow, AuditVerifyResult, DokueiApi } from '../../../../common/ipc/contract';
-import { useTranslation } from '../../../ui/i18n';
+import { errorTextNow, useTranslation } from '../../../ui/i18n';
 import { EMPTY_FORM, eventText, formatLocalTime, moveInTable, patientsText, requestFromForm, userText, type AuditForm } from '../model/auditFilters';
 import { ACTION_TEXT, AUDIT_TEXT, auditText } from '../model/text';
 import './auditPanel.css';
@@ -19,7 +19,7 @@ const PAGE = 200;
 /** How long the selection rests on a row before its detail is read. */
 const DETAIL_DELAY_MS = 120;
 
-const message = (err: unknown) => (err instanceof Error ? err.message : String(err));
+const message = (err: unknown) => errorTextNow(err);
 
 type T = ReturnType<typeof useTranslation>['t'];
 

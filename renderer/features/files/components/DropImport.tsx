@@ -5,7 +5,7 @@
 import { useEffect, useRef, useState } from 'react';
 import { postStow } from '../../../platform/dicomweb';
 import type { DataPlane } from '../../../platform/platform';
-import { useTranslation } from '../../../ui/i18n';
+import { errorText, useTranslation } from '../../../ui/i18n';
 import { importDropped, type DropImportResult } from '../model/dropImport';
 
 /** Files of a drop, folders walked (Chromium's entries API), in a stable order. */
@@ -58,7 +58,7 @@ export function DropImport({ plane }: { plane: DataPlane }) {
       const dp = plane;
       setResult(await importDropped(files, (batch) => postStow(dp, batch), (sent, total) => setProgress({ sent, total })));
     } catch (err) {
-      setError((err as Error).message);
+      setError(errorText(t, err));
     } finally {
       busy.current = false;
     }
@@ -81,7 +81,7 @@ export function DropImport({ plane }: { plane: DataPlane }) {
       if (!hasFiles(e) || !e.dataTransfer) return;
       e.preventDefault();
       setOver(false);
-      void filesOfDrop(e.dataTransfer).then((files) => importRef.current(files), (err: Error) => setError(err.message));
+      void filesOfDrop(e.dataTransfer).then((files) => importRef.current(files), (err: Error) => setError(errorText(t, err)));
     };
     window.addEventListener('dragover', onOver);
     window.addEventListener('dragleave', onLeave);

@@ -11,7 +11,7 @@ import { useEffect, useRef, useState } from 'react';
 import type { InspectResult } from '../../../../common/dicom/inspectResult';
 import type { DokueiApi } from '../../../../common/ipc/contract';
 import type { DataPlane } from '../../../platform/platform';
-import { useTranslation } from '../../../ui/i18n';
+import { errorText, saysText, useTranslation } from '../../../ui/i18n';
 import { dicomdirPathOf, parsePathList } from '../model/paths';
 import { withConfirmedPaths } from '../model/pickedPaths';
 import { DicomdirChoice, type DicomdirListing } from './DicomdirChoice';
@@ -82,7 +82,7 @@ export function FilePanel({ api, plane, onClose }: { api: DokueiApi; plane: Data
         setImported(await withConfirmedPaths([listing.dicomdir], () => api.store.importPaths({ paths: [listing.dicomdir], studies }), steps));
       } else setImported(await withConfirmedPaths(paths, () => api.store.importPaths({ paths }), steps));
     } catch (err) {
-      setError((err as Error).message);
+      setError(errorText(t, err));
     } finally {
       setBusy(false);
     }
@@ -94,7 +94,7 @@ export function FilePanel({ api, plane, onClose }: { api: DokueiApi; plane: Data
       const { paths } = await api.files.choose({ folders });
       if (paths.length) setText((current) => [...parsePathList(current), ...paths].join('\n'));
     } catch (err) {
-      setError((err as Error).message);
+      setError(errorText(t, err));
     }
   };
 
@@ -165,7 +165,7 @@ export function FilePanel({ api, plane, onClose }: { api: DokueiApi; plane: Data
           <ul>
             {imported.failed.map((f) => (
               <li key={f.path}>
-                {f.path}: {f.reason}
+                {f.path}: {saysText(t, f.says, f.reason)}
               </li>
             ))}
           </ul>

@@ -8,6 +8,7 @@ import type { DicomJsonDataset } from '../../../../common/dicom/dicomJson';
 import { phaseGrid, putSlice, type PhaseGrid, type PhaseMemory } from '../../../../common/volume/phaseVolumes';
 import type { RespiratoryPhase } from '../../../../common/volume/respiratoryPhases';
 import { loadFrameValues, volumeBudgetBytes, type StackEntry } from '../../../imaging';
+import { errorTextNow } from '../../../ui/i18n';
 
 export interface PhaseVolumes {
   grid?: PhaseGrid;
@@ -84,7 +85,7 @@ export function usePhaseVolumes(phases: readonly RespiratoryPhase[], entryOf: (d
     )
       .then(() => publish(true))
       .catch((err: Error) => {
-        if (err.name !== 'AbortError') publish(true, err.message);
+        if (err.name !== 'AbortError') publish(true, errorTextNow(err));
       });
     return () => ctl.abort();
   }, [planned, phases]);

@@ -10,6 +10,7 @@ import { percentFromDescription, splitPhases, type PhaseInstance, type Respirato
 import { stackEntries, type StackEntry } from '../../../imaging';
 import { getDicomJson } from '../../../platform/dicomweb';
 import type { DataPlane } from '../../../platform/platform';
+import { errorTextNow } from '../../../ui/i18n';
 
 export interface StudyPhases {
   /** The study's series that name a percentage, the opened one included (at least two, else none). */
@@ -57,7 +58,7 @@ export function useStudyPhases(plane: DataPlane, series: SeriesSummary): StudyPh
       const split = splitPhases(instances);
       if (split.kind !== 'phases') throw new Error(split.reason);
       setLoaded({ state: 'ready', phases: split.phases, warnings: split.warnings, entries });
-    })().catch((err: Error) => setLoaded({ state: 'error', error: err.message }));
+    })().catch((err: Error) => setLoaded({ state: 'error', error: errorTextNow(err) }));
   }, [plane, candidates]);
 
   const close = useCallback(() => setLoaded({ state: 'idle' }), []);

@@ -6,7 +6,7 @@
  * stored curve.
  */
 import { useEffect, useState } from 'react';
-import { useTranslation } from '../../../ui/i18n';
+import { errorText, useTranslation } from '../../../ui/i18n';
 import type { DoseGrid } from '../../../../common/rt/doseGrid';
 import { computeDvh, type Dvh } from '../../../../common/rt/dvh';
 import { compareWithStored, storedDvhs, type StoredComparison } from '../../../../common/rt/storedDvh';
@@ -62,7 +62,7 @@ export function DvhPanel({ rois, grid, doseDataset }: DvhPanelProps) {
           const comparison = compareWithStored(dvh, s);
           out.push({ roi, dvh, ...(comparison ? { stored: comparison } : {}) });
         } catch (err) {
-          out.push({ roi, error: err instanceof Error ? err.message : String(err) });
+          out.push({ roi, error: errorText(t, err) });
         }
       }
       setRows([...out]);

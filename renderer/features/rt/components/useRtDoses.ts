@@ -12,6 +12,7 @@ import { parseDoseGrid, type DoseGrid } from '../../../../common/rt/doseGrid';
 import { parseRtPlan, type RtPlan } from '../../../../common/rt/rtPlan';
 import { getDicomJson } from '../../../platform/dicomweb';
 import type { DataPlane } from '../../../platform/platform';
+import { errorTextNow, textNow } from '../../../ui/i18n';
 
 export interface DoseChoice {
   sopInstanceUid: string;
@@ -66,7 +67,7 @@ export function useRtDoses(plane: DataPlane, studyUid: string | undefined, frame
       }
       if (!ctl.signal.aborted) setState({ doses, plans });
     })().catch((err: unknown) => {
-      if (!ctl.signal.aborted) setState({ doses: [], plans: [], error: `Could not read the RT doses and plans: ${err instanceof Error ? err.message : String(err)}` });
+      if (!ctl.signal.aborted) setState({ doses: [], plans: [], error: textNow('rt.load.dosesFailed', { reason: errorTextNow(err) }) });
     });
     return () => ctl.abort();
   }, [plane, studyUid, frameOfReferenceUid]);

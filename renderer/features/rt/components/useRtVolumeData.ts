@@ -14,6 +14,7 @@ import { useDoseView, useStructureStyle } from './useDoseView';
 import type { StructureStyle } from './StructureLayer';
 import { loadDoseGrid, useRtDoses, type DoseChoice } from './useRtDoses';
 import { useStructureSets, type LoadedStructureSet } from './useStructureSets';
+import { errorTextNow, textNow } from '../../../ui/i18n';
 
 export interface RtVolumeData {
   sets: LoadedStructureSet[];
@@ -56,7 +57,7 @@ export function useRtVolumeData(plane: DataPlane, studyUid: string | undefined, 
     setLoaded({ status: 'Loading the dose…' });
     loadDoseGrid(plane, studyUid, dose, ctl.signal).then(
       (g) => !ctl.signal.aborted && setLoaded(g.units === 'GY' ? { grid: g } : { grid: g, status: `The dose is in ${g.units || 'no'} units, not Gy: levels in % of its maximum.` }),
-      (err: unknown) => !ctl.signal.aborted && setLoaded({ status: `Could not show the dose: ${err instanceof Error ? err.message : String(err)}` }),
+      (err: unknown) => !ctl.signal.aborted && setLoaded({ status: textNow('rt.load.doseFailed', { reason: errorTextNow(err) }) }),
     );
     return () => ctl.abort();
   }, [plane, studyUid, dose]);

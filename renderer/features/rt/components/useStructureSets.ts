@@ -11,6 +11,7 @@ import { closedPlanes, parseStructureSet, type Roi } from '../../../../common/rt
 import { structureVolumeCc } from '../../../../common/rt/dvh';
 import { getDicomJson } from '../../../platform/dicomweb';
 import type { DataPlane } from '../../../platform/platform';
+import { errorTextNow, textNow } from '../../../ui/i18n';
 
 export interface LoadedStructureSet {
   sopInstanceUid: string;
@@ -53,7 +54,7 @@ export function useStructureSets(plane: DataPlane, studyUid: string | undefined,
             if (!outlines(set.rois, frameOfReferenceUid)) continue;
             sets.push({ sopInstanceUid: getString(ds, Tag.SOPInstanceUID) ?? '', label: set.label ?? 'Structure set', rois: set.rois, volumes: {}, warnings: set.warnings });
           } catch (err) {
-            problems.push(err instanceof Error ? err.message : String(err));
+            problems.push(errorTextNow(err));
           }
         }
       }
@@ -75,7 +76,7 @@ export function useStructureSets(plane: DataPlane, studyUid: string | undefined,
       }, 50);
     })().catch((err: unknown) => {
       if (ctl.signal.aborted) return;
-      setState({ loading: false, sets: [], error: `Could not read the structure sets: ${err instanceof Error ? err.message : String(err)}` });
+      setState({ loading: false, sets: [], error: textNow('rt.load.structureSetsFailed', { reason: errorTextNow(err) }) });
     });
     return () => {
       ctl.abort();

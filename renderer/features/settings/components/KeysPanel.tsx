@@ -6,7 +6,7 @@
 import { useEffect, useMemo, useState } from 'react';
 import { Trans } from 'react-i18next';
 import { SHORTCUT_ACTION_IDS, type ShortcutAction, type ShortcutMap } from '../../../../common/viewer/shortcuts';
-import { useTranslation } from '../../../ui/i18n';
+import { errorText, useTranslation } from '../../../ui/i18n';
 import { displayKey, draftConflicts, isChanged, keySpecFromEvent, overridesFromDraft, withKeys } from '../model/keysDraft';
 import { useShortcuts } from './ShortcutsProvider';
 
@@ -69,7 +69,7 @@ export function KeysPanel({ onClose }: { onClose: () => void }) {
       setTouched(false);
       setSaved(next.notes.length ? t('keys.savedNotes', { notes: next.notes.join(' ') }) : t('keys.saved'));
     } catch (err) {
-      setSaveError(err instanceof Error ? err.message : String(err));
+      setSaveError(errorText(t, err));
     } finally {
       setSaving(false);
     }

@@ -5,7 +5,7 @@
  */
 import { useId, useState, type ReactNode } from 'react';
 import type { NodeTestResult } from '../../../../common/ipc/contract';
-import { useTranslation } from '../../../ui/i18n';
+import { saysText, useTranslation } from '../../../ui/i18n';
 import type { DraftProblems, NodeDraft, Problem } from '../model/nodeDraft';
 
 export interface NodeEditorProps {
@@ -31,7 +31,7 @@ export function NodeTestSteps({ result }: { result: NodeTestResult }) {
     <ul className={`node-test ${result.ok ? 'ok' : 'failed'}`} data-testid="node-test" data-ok={result.ok}>
       {result.steps.map((s) => (
         <li key={s.step} className={s.ok ? 'ok' : 'error'}>
-          <strong>{s.ok ? '✓ ' : '✗ '}{t(`settings.test.${s.step}`)}</strong> {s.says ? t(`settings.test.says.${s.says.key}`, s.says.values) : s.message}
+          <strong>{s.ok ? '✓ ' : '✗ '}{t(`settings.test.${s.step}`)}</strong> {s.says ? t(`settings.test.says.${s.says.key}`, s.says.values) : saysText(t, s.failure, s.message)}
         </li>
       ))}
       {result.ok ? <li className="ok">{t('settings.test.allGood')}</li> : null}

@@ -2,7 +2,7 @@
 import { useEffect, useState } from 'react';
 import type { DokueiApi } from '../../../../common/ipc/contract';
 import { PrefetchSettings } from '../../../../common/settings/prefetchSettings';
-import { useTranslation } from '../../../ui/i18n';
+import { errorText, useTranslation } from '../../../ui/i18n';
 
 export function PrefetchPage({ api }: { api: DokueiApi }) {
   const { t } = useTranslation();
@@ -12,7 +12,7 @@ export function PrefetchPage({ api }: { api: DokueiApi }) {
   useEffect(() => {
     api.settings['prefetch.get']({}).then(
       (r) => setRules({ ...r, priorsCount: String(r.priorsCount) }),
-      (err: Error) => setStatus({ kind: 'error', text: err.message }),
+      (err: Error) => setStatus({ kind: 'error', text: errorText(t, err) }),
     );
   }, [api]);
   if (!rules) return status ? <div className="banner error" role="alert">{status.text}</div> : <p>{t('settings.loading')}</p>;
@@ -26,7 +26,7 @@ export function PrefetchPage({ api }: { api: DokueiApi }) {
       setRules({ ...saved, priorsCount: String(saved.priorsCount) });
       setStatus({ kind: 'ok', text: t('settings.prefetch.saved') });
     } catch (err) {
-      setStatus({ kind: 'error', text: t('settings.nodes.saveFailed', { reason: (err as Error).message }) });
+      setStatus({ kind: 'error', text: t('settings.nodes.saveFailed', { reason: errorText(t, err) }) });
     }
   };
   return (

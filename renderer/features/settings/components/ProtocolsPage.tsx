@@ -6,7 +6,7 @@
 import { useEffect, useRef, useState } from 'react';
 import type { DokueiApi } from '../../../../common/ipc/contract';
 import { parseHangingProtocol, type HangingProtocol } from '../../../../common/viewer/hangingProtocols';
-import { useTranslation } from '../../../ui/i18n';
+import { errorText, useTranslation } from '../../../ui/i18n';
 
 export interface ProtocolsPageProps {
   api: DokueiApi;
@@ -31,7 +31,7 @@ export function ProtocolsPage({ api, builtIn, onChanged }: ProtocolsPageProps) {
   useEffect(() => {
     api.settings['protocols.get']({}).then(
       (r) => setMine(r.protocols.map((p) => parseHangingProtocol(p)).flatMap((r) => (r.ok ? [r.protocol] : []))),
-      (err: Error) => setStatus({ kind: 'error', lines: [err.message] }),
+      (err: Error) => setStatus({ kind: 'error', lines: [errorText(t, err)] }),
     );
   }, [api]);
 
@@ -42,7 +42,7 @@ export function ProtocolsPage({ api, builtIn, onChanged }: ProtocolsPageProps) {
       setStatus({ kind: problems.length ? 'error' : 'ok', lines: [done, ...problems] });
       onChanged?.();
     } catch (err) {
-      setStatus({ kind: 'error', lines: [t('settings.protocols.saveFailed', { reason: (err as Error).message })] });
+      setStatus({ kind: 'error', lines: [t('settings.protocols.saveFailed', { reason: errorText(t, err) })] });
     }
   };
 
@@ -51,7 +51,7 @@ export function ProtocolsPage({ api, builtIn, onChanged }: ProtocolsPageProps) {
     try {
       json = JSON.parse(await file.text());
     } catch (err) {
-      setStatus({ kind: 'error', lines: [t('settings.protocols.notJson', { file: file.name, reason: (err as Error).message })] });
+      setStatus({ kind: 'error', lines: [t('settings.protocols.notJson', { file: file.name, reason: errorText(t, err) })] });
       return;
     }
     const good: HangingProtocol[] = [];

@@ -8,7 +8,7 @@ import { useCallback, useEffect, useMemo, useState, type ReactNode } from 'react
 import type { DokueiApi, NodeSettingsState, NodeTestResult } from '../../../../common/ipc/contract';
 import type { NodeSettings } from '../../../../common/settings/nodeSettings';
 import { AeTitle, NodeSettings as NodeSettingsSchema } from '../../../../common/settings/nodeSettings';
-import { LanguageSwitch, useTranslation } from '../../../ui/i18n';
+import { errorText, LanguageSwitch, useTranslation } from '../../../ui/i18n';
 import { draftOf, draftProblems, effectiveId, newDraft, nodeInput, typedSecrets, type NodeDraft } from '../model/nodeDraft';
 import { NodeEditor, NodeTestSteps } from './NodeEditor';
 import { PrefetchPage } from './PrefetchPage';
@@ -108,7 +108,7 @@ function NodesPage({ api, onNodesChanged }: { api: DokueiApi; onNodesChanged?: (
         setState(s);
         setScp({ aeTitle: s.localScp.aeTitle, port: String(s.localScp.port) });
       },
-      (err: Error) => setLoadError(err.message),
+      (err: Error) => setLoadError(errorText(t, err)),
     );
   }, [api]);
 
@@ -123,7 +123,7 @@ function NodesPage({ api, onNodesChanged }: { api: DokueiApi; onNodesChanged?: (
         onNodesChanged?.();
         return true;
       } catch (err) {
-        setStatus({ kind: 'error', text: t('settings.nodes.saveFailed', { reason: (err as Error).message }) });
+        setStatus({ kind: 'error', text: t('settings.nodes.saveFailed', { reason: errorText(t, err) }) });
         return false;
       } finally {
         setBusy(false);
@@ -162,7 +162,7 @@ function NodesPage({ api, onNodesChanged }: { api: DokueiApi; onNodesChanged?: (
       if (key) setTests((m) => new Map(m).set(key, result));
       else setEditorTest(result);
     } catch (err) {
-      setStatus({ kind: 'error', text: t('settings.test.failed', { reason: (err as Error).message }) });
+      setStatus({ kind: 'error', text: t('settings.test.failed', { reason: errorText(t, err) }) });
     } finally {
       setBusy(false);
     }

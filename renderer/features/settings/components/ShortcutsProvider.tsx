@@ -7,6 +7,7 @@ import { createContext, useCallback, useContext, useEffect, useMemo, useRef, use
 import type { DokueiApi, ShortcutsState } from '../../../../common/ipc/contract';
 import { DEFAULT_SHORTCUTS, matchShortcut, type ShortcutMap } from '../../../../common/viewer/shortcuts';
 import type { ShortcutOverrides } from '../model/keysDraft';
+import { errorTextNow } from '../../../ui/i18n';
 
 export interface ShortcutsContextValue {
   /** Undefined until shortcuts.get answered. */
@@ -38,7 +39,7 @@ export function ShortcutsProvider({ api, onKeysHotkey, children }: ShortcutsProv
     let live = true;
     api.shortcuts.get({}).then(
       (s) => live && setState(s),
-      (err: Error) => live && setLoadError(err.message),
+      (err: Error) => live && setLoadError(errorTextNow(err)),
     );
     return () => {
       live = false;

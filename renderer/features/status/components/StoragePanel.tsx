@@ -1,7 +1,7 @@
 /** The local archive: how much is stored, over time and by modality, against the quota; where; and the quota setting. */
 import { useEffect, useState, type FormEvent } from 'react';
 import type { ArchiveUsage, DokueiApi } from '../../../../common/ipc/contract';
-import { useTranslation } from '../../../ui/i18n';
+import { errorText, useTranslation } from '../../../ui/i18n';
 import { formatBytes } from '../model/format';
 import type { ChartInput } from '../model/usageChart';
 import { UsageChart } from './UsageChart';
@@ -36,7 +36,7 @@ export function StoragePanel({ api, refreshKey, onClose }: { api: DokueiApi; ref
         setUsage(u);
         setQuotaText((current) => (current === '' ? toGbText(u.quotaBytes) : current));
       },
-      (err: Error) => setError(err.message),
+      (err: Error) => setError(errorText(t, err)),
     );
   }, [api, refreshKey]);
 
@@ -50,7 +50,7 @@ export function StoragePanel({ api, refreshKey, onClose }: { api: DokueiApi; ref
       setQuotaText(toGbText(u.quotaBytes));
       setSaved(quotaGb === null ? t('status.storage.quotaRemoved') : t('status.storage.quotaSaved', { quota: formatBytes(u.quotaBytes ?? 0) }));
     } catch (err) {
-      setQuotaError(err instanceof Error ? err.message : String(err));
+      setQuotaError(errorText(t, err));
     } finally {
       setSaving(false);
     }
@@ -176,7 +176,7 @@ function LocationForm({ api }: { api: DokueiApi }) {
           : t('status.storage.locationStays', { current: r.current }),
       });
     } catch (err) {
-      setMessage({ kind: 'error', text: err instanceof Error ? err.message : String(err) });
+      setMessage({ kind: 'error', text: errorText(t, err) });
     }
   };
   return (

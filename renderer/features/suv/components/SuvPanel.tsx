@@ -10,7 +10,7 @@ import { formatFactor, formatInputValue, inputRows, SUV_INPUT_LABELS, SUV_INPUT_
 import type { SeriesSuv, SuvField } from './useSeriesSuv';
 import { SegmentsTable } from './SegmentsTable';
 import { useSendTargets } from '../../pacs/useSendTargets';
-import { useTranslation } from '../../../ui/i18n';
+import { errorText, useTranslation } from '../../../ui/i18n';
 
 export interface SuvPanelProps {
   suv: SeriesSuv;
@@ -62,7 +62,7 @@ export function SuvPanel({ suv, result, onClose }: SuvPanelProps) {
       const saved = t('suv.saved', { input: inputLabel(field), value: formatInputValue(v) });
       setMessage(send && !send.ok ? { kind: 'error', text: `${saved} ${send.message}` } : { kind: 'ok', text: send ? `${saved} ${send.message}` : saved });
     } catch (err) {
-      setMessage({ kind: 'error', text: (err as Error).message });
+      setMessage({ kind: 'error', text: errorText(t, err) });
     } finally {
       setBusy(false);
     }

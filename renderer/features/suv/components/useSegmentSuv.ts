@@ -16,6 +16,7 @@ import { getDicomJson } from '../../../platform/dicomweb';
 import type { DataPlane } from '../../../platform/platform';
 import { fillSlice, petGrid, sliceFactorsOf, type PetGrid } from '../model/segVolume';
 import { suvDataPlane } from './suvApi';
+import { errorTextNow, textNow } from '../../../ui/i18n';
 
 export interface SegSuvTable {
   segSopInstanceUid: string;
@@ -121,7 +122,7 @@ export function useSeriesSeg(plane: DataPlane, ids: { studyInstanceUid: string; 
       return { grid, segs: await segMasks(plane, studyUid, segs, grid, ctl.signal) };
     })().then(
       (loaded) => !ctl.signal.aborted && setState(loaded ? { loaded } : {}),
-      (err: Error) => !ctl.signal.aborted && err.name !== 'AbortError' && setState({ error: `The segmentation could not be shown: ${err.message}` }),
+      (err: Error) => !ctl.signal.aborted && err.name !== 'AbortError' && setState({ error: textNow('suv.segmentFailed', { reason: errorTextNow(err) }) }),
     );
     return () => ctl.abort();
   }, [plane, studyUid, seriesUid, metadata]);
@@ -170,7 +171,7 @@ export function useLoadedSeg(
     loadOnce(`${studyUid}/${seriesUid}/${metadata.length}`, () => suvDataPlane().then((plane) => load(plane, studyUid, seriesUid, metadata)))
       .then(
         (l) => !ctl.signal.aborted && setLoaded(l),
-        (err: Error) => !ctl.signal.aborted && setError(err.message),
+        (err: Error) => !ctl.signal.aborted && setError(errorTextNow(err)),
       )
       .finally(() => !ctl.signal.aborted && setLoading(false));
     return () => ctl.abort();

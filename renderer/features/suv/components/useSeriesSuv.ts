@@ -9,6 +9,7 @@ import type { SendOutcome, SuvCorrectionField, SuvCorrectionsState } from '../..
 import { computeSeriesSuv, type SuvOverrides, type SuvResult } from '../../../../common/suv';
 import { suvApi } from './suvApi';
 import type { z } from 'zod';
+import { errorTextNow } from '../../../ui/i18n';
 
 export type SuvField = z.infer<typeof SuvCorrectionField>;
 
@@ -47,7 +48,7 @@ export function useSeriesSuv(ids: { studyInstanceUid: string; seriesInstanceUid:
       .then((api) => api.suv['corrections.get']({ seriesInstanceUid: seriesUid }))
       .then(
         (s) => live && setState(s),
-        (err: Error) => live && setError(err.message),
+        (err: Error) => live && setError(errorTextNow(err)),
       )
       .finally(() => live && setLoading(false));
     return () => {

@@ -19,7 +19,7 @@ import { pacsApi, useSendTargets } from '../../pacs/useSendTargets';
 import { useVolumePlan } from './useVolumePlan';
 import { usePlaneLayers } from './usePlaneLayers';
 import type { DataPlane } from '../../../platform/platform';
-import { useTranslation } from '../../../ui/i18n';
+import { errorText, useTranslation } from '../../../ui/i18n';
 
 export interface FusionPaneProps {
   plane: DataPlane;
@@ -85,7 +85,7 @@ export function FusionPane({ plane, base, overlay }: FusionPaneProps) {
         }
         setFound({ searched: true, note: hit?.note ?? '', ...(matrix ? { matrix } : {}) });
       },
-      (err: Error) => !ctl.signal.aborted && setFound({ searched: true, note: '', readError: err.message }),
+      (err: Error) => !ctl.signal.aborted && setFound({ searched: true, note: '', readError: errorText(t, err) }),
     );
     return () => ctl.abort();
   }, [plane, base, overlay]);
@@ -122,7 +122,7 @@ export function FusionPane({ plane, base, overlay }: FusionPaneProps) {
         message: (tr) => (send ? tr(send.ok ? 'fusion.savedSent' : 'fusion.savedNotSent', { message: send.message }) : tr('fusion.savedLocal')),
       });
     } catch (err) {
-      setSaveState({ busy: false, message: (tr) => tr('fusion.notSaved', { message: (err as Error).message }) });
+      setSaveState({ busy: false, message: (tr) => tr('fusion.notSaved', { message: errorText(tr, err) }) });
     }
   };
   const [error, setError] = useState<string>();
@@ -146,7 +146,7 @@ export function FusionPane({ plane, base, overlay }: FusionPaneProps) {
     try {
       await volumes.done;
     } catch (err) {
-      setRegistration({ state: 'failed', message: (tr) => tr('fusion.loadFailed', { message: (err as Error).message }) });
+      setRegistration({ state: 'failed', message: (tr) => tr('fusion.loadFailed', { message: errorText(tr, err) }) });
       return;
     }
     setRegistration({ state: 'running', message: (tr) => tr('fusion.registering') });
@@ -169,11 +169,11 @@ export function FusionPane({ plane, base, overlay }: FusionPaneProps) {
         },
         (err: Error) => {
           run.current = undefined;
-          setRegistration({ state: 'failed', message: () => err.message });
+          setRegistration({ state: 'failed', message: (tr) => errorText(tr, err) });
         },
       );
     } catch (err) {
-      setRegistration({ state: 'failed', message: () => (err as Error).message });
+      setRegistration({ state: 'failed', message: (tr) => errorText(tr, err) });
     }
   };
 

@@ -29,7 +29,7 @@ import { PetCtRoiLayer } from './PetCtRoiLayer';
 import { PetCtRoiList, type MeasuredRoi } from './PetCtRoiList';
 import { useVolumePlan } from './useVolumePlan';
 import { useRtOverPlan } from '../../rt';
-import { useTranslation } from '../../../ui/i18n';
+import { errorText, useTranslation } from '../../../ui/i18n';
 
 export interface PetCtPaneProps {
   plane: DataPlane;
@@ -129,7 +129,7 @@ export function PetCtPane({ plane, ct, pet, ctPreset }: PetCtPaneProps) {
         setVolumes({ ct: v.base(), pet: v.overlay() });
         setState('ready');
       },
-      (err: Error) => setError(err.message),
+      (err: Error) => setError(errorText(t, err)),
     );
   }, []);
 

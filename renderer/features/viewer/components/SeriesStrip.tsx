@@ -11,7 +11,7 @@ import type { DokueiApi } from '../../../../common/ipc/contract';
 import { getDicomJson, getImageObjectUrl } from '../../../platform/dicomweb';
 import type { DataPlane } from '../../../platform/platform';
 import { nonImageKind, nonImageLabel, whyNotOpened } from '../model/nonImageSeries';
-import { useTranslation } from '../../../ui/i18n';
+import { errorText, useTranslation } from '../../../ui/i18n';
 
 export interface SeriesStripProps {
   api: DokueiApi;
@@ -49,7 +49,7 @@ export function SeriesStrip({ api, plane, studyUid, selected, thumbnails, refres
         const failed = r.nodes.filter((n) => n.error);
         if (r.series.length === 0) setError(failed.length ? failed.map((n) => `${n.name}: ${n.error}`).join('; ') : t('stack.noSeries'));
       })
-      .catch((err: Error) => live && setError(err.message));
+      .catch((err: Error) => live && setError(errorText(t, err)));
     return () => {
       live = false;
     };

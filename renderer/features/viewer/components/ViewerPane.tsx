@@ -12,7 +12,7 @@ import { getDicomJson } from '../../../platform/dicomweb';
 import { SegOutlineLayer, SuvPanel, overlayLine, suvReadout, useSeriesSeg, useSeriesSuv } from '../../suv';
 import type { DataPlane } from '../../../platform/platform';
 import { useRtReview } from '../../rt';
-import { useTranslation } from '../../../ui/i18n';
+import { errorText, useTranslation } from '../../../ui/i18n';
 
 export interface ViewerPaneProps {
   plane: DataPlane;
@@ -107,7 +107,7 @@ export function ViewerPane({ plane, series, label = 'Main viewport', caption, on
         if (list.length === 0) throw new Error(t('stack.noImages'));
         setEntries(list);
       })
-      .catch((err: Error) => err.name !== 'AbortError' && setError(err.message));
+      .catch((err: Error) => err.name !== 'AbortError' && setError(errorText(t, err)));
     return () => ctl.abort();
   }, [plane, series]);
 

@@ -11,6 +11,7 @@ import { Tag } from '../../../../common/dicom/tags';
 import { planVolumeForViewer, stackEntries, type StackEntry, type VolumePlanResult } from '../../../imaging';
 import { getDicomJson } from '../../../platform/dicomweb';
 import type { DataPlane } from '../../../platform/platform';
+import { errorTextNow } from '../../../ui/i18n';
 
 export interface VolumePlanState {
   result?: VolumePlanResult;
@@ -33,7 +34,7 @@ export function useVolumePlan(plane: DataPlane, series: SeriesSummary, label: st
         if (a.items.length === 0) throw new Error('The series has no images');
         setLoaded({ entries: stackEntries(plane.baseUrl, a.items), modality: getString(a.items[0]!, Tag.Modality) });
       })
-      .catch((err: Error) => err.name !== 'AbortError' && setLoaded({ error: err.message }));
+      .catch((err: Error) => err.name !== 'AbortError' && setLoaded({ error: errorTextNow(err) }));
     return () => ctl.abort();
   }, [plane, series]);
 

@@ -1,22 +1,24 @@
 /** One chip per node with its outcome for the last search; the reason is in the tooltip and in text. */
 import type { NodeOutcome } from '../../../../common/dicom/federation';
 import { nodeChips } from '../model/availability';
-import { useTranslation } from '../../../ui/i18n';
+import { saysText, useTranslation } from '../../../ui/i18n';
 
 export function NodeStatus({ outcomes }: { outcomes: readonly NodeOutcome[] }) {
   const { t } = useTranslation();
   const chips = nodeChips(outcomes);
   const problems = chips.filter((c) => c.state === 'unreachable' || c.state === 'error');
+  // The reason inside the title: the services' keyed text when they gave one, else their English message.
+  const title = (c: (typeof chips)[number]) => t(c.title.key, { ...c.title.values, ...('reason' in c.title.values ? { reason: saysText(t, c.says, String(c.title.values.reason)) } : {}) });
   return (
     <div className="node-status" aria-label={t('browser.nodes')}>
       {chips.map((c) => (
-        <span key={c.nodeId} className={`chip ${c.state}`} title={c.title} data-node-id={c.nodeId} data-state={c.state}>
-          {c.label}: {c.state}
+        <span key={c.nodeId} className={`chip ${c.state}`} title={title(c)} data-node-id={c.nodeId} data-state={c.state}>
+          {c.label}: {t(`browser.state.${c.state}`)}
         </span>
       ))}
       {problems.map((c) => (
         <div key={c.nodeId} className="node-problem" role="status">
-          {c.label} {c.title}
+          {c.label} {title(c)}
         </div>
       ))}
     </div>

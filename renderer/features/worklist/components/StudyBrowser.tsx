@@ -7,11 +7,11 @@ import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import type { FederatedSearchResult, FederatedStudy } from '../../../../common/dicom/federation';
 import type { RetrieveJob } from '../../../../common/dicom/retrieveJob';
 import type { DokueiApi } from '../../../../common/ipc/contract';
-import { jobFraction, jobProgressText, locationBadges } from '../model/availability';
+import { jobFraction, jobProgress, locationBadges } from '../model/availability';
 import { emptySearch, toStudyQuery, type SearchFormState } from '../model/searchForm';
 import { moveSelection, sortStudies, toggleSort, type StudySort, type StudySortKey } from '../model/studyTable';
 import { NodeStatus } from './NodeStatus';
-import { displayDate, displayPersonName, personNameTooltip, useLanguage, useTranslation } from '../../../ui/i18n';
+import { displayDate, displayPersonName, errorText, personNameTooltip, useLanguage, useTranslation } from '../../../ui/i18n';
 import { SearchForm } from './SearchForm';
 
 export interface StudyBrowserProps {
@@ -58,7 +58,7 @@ export function StudyBrowser({ api, selected, onSelect, onOpen, jobs, refreshKey
       const r = await api.studies.search(toStudyQuery(formRef.current));
       if (seq === searchSeq.current) setResult(r);
     } catch (err) {
-      if (seq === searchSeq.current) setError((err as Error).message);
+      if (seq === searchSeq.current) setError(errorText(t, err));
     } finally {
       if (seq === searchSeq.current) setBusy(false);
     }
@@ -76,14 +76,14 @@ export function StudyBrowser({ api, selected, onSelect, onOpen, jobs, refreshKey
     try {
       await api.retrieve.start({ studyInstanceUid: study.studyInstanceUid });
     } catch (err) {
-      setActionError(t('browser.retrieveFailed', { reason: (err as Error).message }));
+      setActionError(t('browser.retrieveFailed', { reason: errorText(t, err) }));
     }
   };
   const cancel = async (job: RetrieveJob) => {
     try {
       await api.retrieve.cancel({ jobId: job.jobId });
     } catch (err) {
-      setActionError(t('browser.cancelFailed', { reason: (err as Error).message }));
+      setActionError(t('browser.cancelFailed', { reason: errorText(t, err) }));
     }
   };
 
@@ -186,7 +186,7 @@ export function StudyBrowser({ api, selected, onSelect, onOpen, jobs, refreshKey
                     ) : null}
                     {job ? (
                       <div className={`job ${job.state}`} data-job-state={job.state}>
-                        <span>{jobProgressText(job)}</span>
+                        <span>{t(jobProgress(job).key, jobProgress(job).values)}</span>
                         <div className="bar" role="progressbar" aria-valuemin={0} aria-valuemax={100} aria-valuenow={fraction !== undefined ? Math.round(fraction * 100) : undefined}>
                           <div style={{ width: `${Math.round((fraction ?? (job.state === 'done' ? 1 : 0)) * 100)}%` }} />
                         </div>

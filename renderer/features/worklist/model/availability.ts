@@ -1,6 +1,7 @@
 /** How the study list shows where a study is and what a reader can do with it. Pure; no React. */
 import type { FederatedStudy, NodeOutcome } from '../../../../common/dicom/federation';
 import type { RetrieveJob } from '../../../../common/dicom/retrieveJob';
+import type { Says } from '../../../../common/i18n/says';
 
 export interface LocationBadge {
   key: 'local' | 'onsite' | 'offsite' | 'other';
@@ -27,37 +28,49 @@ export function locationBadges(study: FederatedStudy): LocationBadge[] {
   return out;
 }
 
+/** Text the component words in the reader's language: an i18n key (browser.*) and its values. */
+export interface Worded {
+  key: string;
+  values: Record<string, string | number>;
+}
+
 export interface NodeChip {
   nodeId: string;
   label: string;
   state: NodeOutcome['state'];
-  title: string;
+  /** The chip's tooltip and problem line: what the node answered, or why it did not. */
+  title: Worded;
+  /** The node's error as the services keyed it (services.*), for the reason inside `title`; absent: `reason` as given. */
+  says?: Says;
 }
 
 export function nodeChips(outcomes: readonly NodeOutcome[]): NodeChip[] {
   return outcomes.map((n) => {
-    const ms = `${Math.round(n.ms)} ms`;
-    const what =
-      n.state === 'ok' ? `${n.count} studies in ${ms}` : n.state === 'slow' ? `slow: ${n.count} studies in ${ms}` : n.state === 'unreachable' ? `unreachable: ${n.error ?? ''}` : `error: ${n.error ?? ''}`;
-    return { nodeId: n.nodeId, label: n.name, state: n.state, title: what };
+    const ms = Math.round(n.ms);
+    const title: Worded =
+      n.state === 'ok' || n.state === 'slow'
+        ? { key: `browser.node.${n.state}`, values: { count: n.count, ms } }
+        : { key: `browser.node.${n.state}`, values: { reason: n.error ?? '' } };
+    return { nodeId: n.nodeId, label: n.name, state: n.state, title, ...(n.says ? { says: n.says } : {}) };
   });
 }
 
-export function jobProgressText(job: RetrieveJob): string {
+export function jobProgress(job: RetrieveJob): Worded {
   const total = job.total !== undefined ? `/${job.total}` : '';
   const mb = (job.bytes / 1048576).toFixed(1);
-  const rate = job.bytesPerSecond > 0 ? `, ${(job.bytesPerSecond / 1048576).toFixed(1)} MB/s` : '';
   switch (job.state) {
     case 'queued':
-      return `Queued (${job.nodeName})`;
+      return { key: 'browser.job.queued', values: { node: job.nodeName } };
     case 'running':
-      return `${job.completed}${total} images, ${mb} MB${rate}`;
+      return job.bytesPerSecond > 0
+        ? { key: 'browser.job.runningRate', values: { done: `${job.completed}${total}`, mb, rate: (job.bytesPerSecond / 1048576).toFixed(1) } }
+        : { key: 'browser.job.running', values: { done: `${job.completed}${total}`, mb } };
     case 'done':
-      return job.failed ? `Done with ${job.failed} failed: ${job.completed}${total}` : `Retrieved ${job.completed} images`;
+      return job.failed ? { key: 'browser.job.doneFailed', values: { failed: job.failed, done: `${job.completed}${total}` } } : { key: 'browser.job.done', values: { count: job.completed } };
     case 'cancelled':
-      return `Cancelled after ${job.completed} images`;
+      return { key: 'browser.job.cancelled', values: { count: job.completed } };
     case 'failed':
-      return `Failed: ${job.error ?? 'unknown error'}`;
+      return job.error ? { key: 'browser.job.failed', values: { reason: job.error } } : { key: 'browser.job.failedUnknown', values: {} };
   }
 }
 

@@ -129,7 +129,8 @@ describe('audit.show and audit.verify', () => {
     expect(d.xml.split('\n')[0]).toBe('<AuditMessage>');
     expect(d.xml).toMatch(/\n {2}<EventIdentification /);
     expect(d.decoded).toEqual([{ label: 'Query', value: 'PatientID=PID-1' }]);
-    expect(await call('audit.show', { index: 99 })).toMatchObject({ ok: false, error: { code: 'NOT_FOUND', message: 'No audit record 99' } });
+    // The English message for logs and older clients, and the key the UI words in the reader's language (#18).
+    expect(await call('audit.show', { index: 99 })).toMatchObject({ ok: false, error: { code: 'NOT_FOUND', message: 'No audit record 99', says: { key: 'services.audit.noRecord', values: { index: 99 } } } });
   });
 
   it('says the chain is intact, and names the record when a byte of the log was changed', async () => {

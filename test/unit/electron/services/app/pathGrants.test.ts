@@ -38,6 +38,8 @@ describe('PathGrants', () => {
     await grants.check('w1', [picked, path.join(picked, 'series', 'a.dcm'), path.join(picked, 'series', 'not-yet.dcm')]);
     const other = await refusal(grants.check('w2', [path.join(picked, 'series', 'a.dcm')]));
     expect(other.code).toBe(ErrorCode.PathNotPicked);
+    // Keyed for the Files panel to say it in the reader's language (#18), naming the same path.
+    expect(other.says).toEqual({ key: 'services.files.notPicked', values: { path: path.join(picked, 'series', 'a.dcm') } });
     grants.revoke('w1');
     expect((await refusal(grants.check('w1', [picked]))).code).toBe(ErrorCode.PathNotPicked);
   });

@@ -157,7 +157,7 @@ describe('gateway over the local store', () => {
         skipped: 1,
         replaced: 0,
         conflicts: [],
-        failed: [{ path: '/nonexistent/file.dcm', reason: 'No such file or folder' }],
+        failed: [{ path: '/nonexistent/file.dcm', reason: 'No such file or folder', says: { key: 'services.fs.noSuchFile' } }],
       });
     } finally {
       await again.close();

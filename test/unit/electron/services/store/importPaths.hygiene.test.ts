@@ -36,9 +36,9 @@ describe('importPaths: input hygiene', () => {
       const result = await importPaths(archive, [fifo, socketPath, '/dev/null', ct[0]!]);
       expect(result.imported).toBe(1);
       expect(result.failed).toEqual([
-        { path: fifo, reason: 'Only regular files are read: this is a FIFO (named pipe)' },
-        { path: socketPath, reason: 'Only regular files are read: this is a socket' },
-        { path: '/dev/null', reason: 'Only regular files are read: this is a character device' },
+        { path: fifo, reason: 'Only regular files are read: this is a FIFO (named pipe)', says: { key: 'services.read.notRegular.fifo' } },
+        { path: socketPath, reason: 'Only regular files are read: this is a socket', says: { key: 'services.read.notRegular.socket' } },
+        { path: '/dev/null', reason: 'Only regular files are read: this is a character device', says: { key: 'services.read.notRegular.charDevice' } },
       ]);
     } finally {
       await archive.close();
@@ -65,9 +65,13 @@ describe('importPaths: input hygiene', () => {
       const result = await importPaths(archive, [picked]);
       expect(result).toMatchObject({ imported: 3, skipped: 0, replaced: 0, conflicts: [] });
       expect(result.failed).toEqual([
-        { path: path.join(picked, 'broken.dcm'), reason: 'A broken symbolic link: its target does not exist' },
-        { path: path.join(picked, 'sub', 'loop'), reason: expect.stringMatching(/^A symbolic link loop: it points back at .*picked, which is already being imported; not followed$/) },
-        { path: path.join(picked, 'sub', 'pipe'), reason: 'Only regular files are read: this is a FIFO (named pipe)' },
+        { path: path.join(picked, 'broken.dcm'), reason: 'A broken symbolic link: its target does not exist', says: { key: 'services.read.brokenLink' } },
+        {
+          path: path.join(picked, 'sub', 'loop'),
+          reason: expect.stringMatching(/^A symbolic link loop: it points back at .*picked, which is already being imported; not followed$/),
+          says: { key: 'services.read.linkLoop', values: { target: expect.stringMatching(/picked$/) } },
+        },
+        { path: path.join(picked, 'sub', 'pipe'), reason: 'Only regular files are read: this is a FIFO (named pipe)', says: { key: 'services.read.notRegular.fifo' } },
       ]);
     } finally {
       await archive.close();
