@@ -201,7 +201,7 @@ describe('volumes: MPR 1+3 and 3D in Chromium', () => {
   // Each test imports its own series (and checks the count).
   beforeAll(async () => {
     synthDir = await makeTempDir('dokuei-e2e-synth-');
-    session = await startE2eSession({ prefix: 'dokuei-e2e-volume-', viewport: { width: 1400, height: 900 }, errorStacks: true });
+    session = await startE2eSession({ prefix: 'dokuei-e2e-volume-', viewport: { width: 1200, height: 780 }, errorStacks: true });
     ({ host, page, pageErrors } = session);
   });
 

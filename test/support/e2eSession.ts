@@ -75,7 +75,7 @@ export async function startE2eSession(options: E2eSessionOptions): Promise<E2eSe
       if (failed.length > 0) throw new Error(`Fixture files did not import: ${JSON.stringify(failed)}`);
     }
     browser = await launchChromium();
-    const page = await browser.newPage({ viewport: options.viewport ?? { width: 1500, height: 900 }, ...(options.locale ? { locale: options.locale } : {}) });
+    const page = await browser.newPage({ viewport: options.viewport ?? { width: 1280, height: 800 }, ...(options.locale ? { locale: options.locale } : {}) });
     // The host's URL carries its token in the fragment, so a goto to the URL the page is on would be a same-document
     // navigation that keeps the app's state (an open study, the study list folded in reading mode). Tests mean a
     // fresh start: such a goto passes by about:blank.
