@@ -7,6 +7,7 @@ import { useState } from 'react';
 import { useTranslation } from '../../../ui/i18n';
 import type { RtPlan } from '../../../../common/rt/rtPlan';
 import { parseLevels, type IsodoseLevel } from '../model/doseDisplay';
+import { rtText } from '../model/rtWarningText';
 import type { DoseChoice } from './useRtDoses';
 
 export interface DoseView {
@@ -61,7 +62,7 @@ export function DosePanel({ doses, plans, view, onView, levels, referenceGy, max
       )}
       {status ? (
         <p className="muted" role="status">
-          {status}
+          {rtText(t, status)}
         </p>
       ) : null}
       <div className="dose-toggles">
@@ -95,7 +96,7 @@ export function DosePanel({ doses, plans, view, onView, levels, referenceGy, max
       </label>
       {levelError ? (
         <p className="dose-error" role="alert">
-          {levelError}
+          {rtText(t, levelError)}
         </p>
       ) : null}
       <ol className="dose-legend" aria-label={t('rt.legend')}>

@@ -13,6 +13,7 @@ import { compareWithStored, storedDvhs, type StoredComparison } from '../../../.
 import { closedPlanes, type Roi } from '../../../../common/rt/structureSet';
 import type { DicomJsonDataset } from '../../../../common/dicom/dicomJson';
 import { roiColour } from './StructureLayer';
+import { rtText } from '../model/rtWarningText';
 
 export interface DvhPanelProps {
   rois: readonly Roi[];
@@ -119,7 +120,7 @@ export function DvhPanel({ rois, grid, doseDataset }: DvhPanelProps) {
                       <td>{r.stored ? `${r.stored.maxVolumeDifferencePercent.toFixed(1)} %` : '—'}</td>
                     </>
                   ) : (
-                    <td colSpan={5}>{r.noClosedContours ? t('rt.noClosedContours') : r.error}</td>
+                    <td colSpan={5}>{r.noClosedContours ? t('rt.noClosedContours') : rtText(t, r.error ?? '')}</td>
                   )}
                 </tr>
               ))}

@@ -6,6 +6,7 @@
 import { useTranslation } from '../../../ui/i18n';
 import type { LoadedStructureSet } from './useStructureSets';
 import { roiColour, type StructureStyle } from './StructureLayer';
+import { rtText } from '../model/rtWarningText';
 
 export interface StructureListProps {
   sets: readonly LoadedStructureSet[];
@@ -54,7 +55,7 @@ export function StructureList({ sets, style, onStyle, onJump, error }: Structure
               </li>
             ))}
           </ol>
-          {set.warnings.length ? <p className="muted">{set.warnings.join(' ')}</p> : null}
+          {set.warnings.length ? <p className="muted">{set.warnings.map((w) => rtText(t, w)).join(' ')}</p> : null}
         </div>
       ))}
       <label className="structure-control">

@@ -13,6 +13,7 @@ import { parseRtPlan, type RtPlan } from '../../../../common/rt/rtPlan';
 import { getDicomJson } from '../../../platform/dicomweb';
 import type { DataPlane } from '../../../platform/platform';
 import { errorTextNow, textNow } from '../../../ui/i18n';
+import { rtText } from '../model/rtWarningText';
 
 export interface DoseChoice {
   sopInstanceUid: string;
@@ -67,7 +68,7 @@ export function useRtDoses(plane: DataPlane, studyUid: string | undefined, frame
       }
       if (!ctl.signal.aborted) setState({ doses, plans });
     })().catch((err: unknown) => {
-      if (!ctl.signal.aborted) setState({ doses: [], plans: [], error: textNow('rt.load.dosesFailed', { reason: errorTextNow(err) }) });
+      if (!ctl.signal.aborted) setState({ doses: [], plans: [], error: textNow('rt.load.dosesFailed', { reason: rtText(textNow, errorTextNow(err)) }) });
     });
     return () => ctl.abort();
   }, [plane, studyUid, frameOfReferenceUid]);

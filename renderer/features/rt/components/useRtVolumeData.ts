@@ -15,6 +15,7 @@ import type { StructureStyle } from './StructureLayer';
 import { loadDoseGrid, useRtDoses, type DoseChoice } from './useRtDoses';
 import { useStructureSets, type LoadedStructureSet } from './useStructureSets';
 import { errorTextNow, textNow } from '../../../ui/i18n';
+import { rtText } from '../model/rtWarningText';
 
 export interface RtVolumeData {
   sets: LoadedStructureSet[];
@@ -54,10 +55,11 @@ export function useRtVolumeData(plane: DataPlane, studyUid: string | undefined, 
   useEffect(() => {
     if (!dose || !studyUid) return void setLoaded({});
     const ctl = new AbortController();
+    // In English here; DosePanel words these two in the reader's language (model/rtWarningText.ts).
     setLoaded({ status: 'Loading the dose…' });
     loadDoseGrid(plane, studyUid, dose, ctl.signal).then(
       (g) => !ctl.signal.aborted && setLoaded(g.units === 'GY' ? { grid: g } : { grid: g, status: `The dose is in ${g.units || 'no'} units, not Gy: levels in % of its maximum.` }),
-      (err: unknown) => !ctl.signal.aborted && setLoaded({ status: textNow('rt.load.doseFailed', { reason: errorTextNow(err) }) }),
+      (err: unknown) => !ctl.signal.aborted && setLoaded({ status: textNow('rt.load.doseFailed', { reason: rtText(textNow, errorTextNow(err)) }) }),
     );
     return () => ctl.abort();
   }, [plane, studyUid, dose]);

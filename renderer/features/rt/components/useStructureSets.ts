@@ -12,6 +12,7 @@ import { structureVolumeCc } from '../../../../common/rt/dvh';
 import { getDicomJson } from '../../../platform/dicomweb';
 import type { DataPlane } from '../../../platform/platform';
 import { errorTextNow, textNow } from '../../../ui/i18n';
+import { rtText } from '../model/rtWarningText';
 
 export interface LoadedStructureSet {
   sopInstanceUid: string;
@@ -54,7 +55,7 @@ export function useStructureSets(plane: DataPlane, studyUid: string | undefined,
             if (!outlines(set.rois, frameOfReferenceUid)) continue;
             sets.push({ sopInstanceUid: getString(ds, Tag.SOPInstanceUID) ?? '', label: set.label ?? 'Structure set', rois: set.rois, volumes: {}, warnings: set.warnings });
           } catch (err) {
-            problems.push(errorTextNow(err));
+            problems.push(rtText(textNow, errorTextNow(err)));
           }
         }
       }
@@ -76,7 +77,7 @@ export function useStructureSets(plane: DataPlane, studyUid: string | undefined,
       }, 50);
     })().catch((err: unknown) => {
       if (ctl.signal.aborted) return;
-      setState({ loading: false, sets: [], error: textNow('rt.load.structureSetsFailed', { reason: errorTextNow(err) }) });
+      setState({ loading: false, sets: [], error: textNow('rt.load.structureSetsFailed', { reason: rtText(textNow, errorTextNow(err)) }) });
     });
     return () => {
       ctl.abort();

@@ -4,6 +4,7 @@
  */
 import { useTranslation } from '../../../ui/i18n';
 import { formatSegmentSuv } from '../model/suvModel';
+import { suvText } from '../model/suvReasonText';
 import type { SeriesSuv } from './useSeriesSuv';
 import { useSegmentSuv } from './useSegmentSuv';
 
@@ -37,7 +38,7 @@ export function SegmentsTable({ suv }: { suv: SeriesSuv }) {
             </thead>
             <tbody>
               {table.segments.map((s) => (
-                <tr key={s.segmentNumber} data-testid="suv-segment" data-segment={s.segmentNumber} data-voxels={s.voxels} title={s.reason ?? t('suv.voxels', { voxels: s.voxels })}>
+                <tr key={s.segmentNumber} data-testid="suv-segment" data-segment={s.segmentNumber} data-voxels={s.voxels} title={s.reason !== undefined ? suvText(t, s.reason) : t('suv.voxels', { voxels: s.voxels })}>
                   {/* Labels wrap: the panel is narrow and the numbers must stay in view. */}
                   <th scope="row" style={{ whiteSpace: 'normal' }}>
                     {s.segmentNumber}. {s.label || t('suv.noLabel')}
@@ -53,7 +54,7 @@ export function SegmentsTable({ suv }: { suv: SeriesSuv }) {
           {table.warnings.length ? (
             <ul className="suv-warnings">
               {table.warnings.map((w) => (
-                <li key={w}>{w}</li>
+                <li key={w}>{suvText(t, w)}</li>
               ))}
             </ul>
           ) : null}

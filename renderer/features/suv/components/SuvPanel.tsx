@@ -7,6 +7,7 @@
 import { useState, type FormEvent } from 'react';
 import { SUV_TYPES, type SuvResult } from '../../../../common/suv';
 import { formatFactor, formatInputValue, inputRows, SUV_INPUT_LABELS, SUV_INPUT_ORDER } from '../model/suvModel';
+import { suvText } from '../model/suvReasonText';
 import type { SeriesSuv, SuvField } from './useSeriesSuv';
 import { SegmentsTable } from './SegmentsTable';
 import { useSendTargets } from '../../pacs/useSendTargets';
@@ -87,7 +88,7 @@ export function SuvPanel({ suv, result, onClose }: SuvPanelProps) {
                 {r.unit && r.value !== null ? ` ${r.unit}` : ''}
               </td>
               <td className="suv-source" data-testid="suv-input-source">
-                {r.source}
+                {suvText(t, r.source)}
               </td>
               <td>
                 <button type="button" className="suv-edit" aria-label={t('suv.correctInput', { input: inputLabel(r.name).toLowerCase() })} onClick={() => startEdit(r.name)}>
@@ -146,7 +147,7 @@ export function SuvPanel({ suv, result, onClose }: SuvPanelProps) {
             <tr key={type} data-testid="suv-factor" data-type={type} data-value={shown?.factors[type] ?? ''}>
               <th scope="row">{FACTOR_LABELS[type]}</th>
               <td>{formatFactor(shown?.factors[type] ?? null)}</td>
-              <td className="muted">{shown?.reasons[type] ?? ''}</td>
+              <td className="muted">{suvText(t, shown?.reasons[type] ?? '')}</td>
             </tr>
           ))}
         </tbody>
@@ -154,7 +155,7 @@ export function SuvPanel({ suv, result, onClose }: SuvPanelProps) {
       {shown && shown.warnings.length > 0 ? (
         <ul className="suv-warnings" data-testid="suv-warnings">
           {shown.warnings.map((w) => (
-            <li key={w}>{w}</li>
+            <li key={w}>{suvText(t, w)}</li>
           ))}
         </ul>
       ) : null}

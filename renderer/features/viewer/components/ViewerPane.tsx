@@ -9,7 +9,7 @@ import { MeasurementList } from './MeasurementList';
 import { StackOverlay } from './StackOverlay';
 import { StackToolbar } from './StackToolbar';
 import { getDicomJson } from '../../../platform/dicomweb';
-import { SegOutlineLayer, SuvPanel, overlayLine, suvReadout, useSeriesSeg, useSeriesSuv } from '../../suv';
+import { SegOutlineLayer, SuvPanel, overlayLine, suvReadout, suvText, useSeriesSeg, useSeriesSuv } from '../../suv';
 import type { DataPlane } from '../../../platform/platform';
 import { useRtReview } from '../../rt';
 import { errorText, useTranslation } from '../../../ui/i18n';
@@ -183,7 +183,7 @@ export function ViewerPane({ plane, series, label = 'Main viewport', caption, on
             label={label}
             {...(initialWindow ? { initialWindow } : {})}
           />
-          <StackOverlay first={first} current={current} view={view} {...(suv ? { suv: overlayLine(suvResult) } : {})} />
+          <StackOverlay first={first} current={current} view={view} {...(suv ? { suv: suvResult && suvResult.factors.bw === null ? t('suv.overlayNoSuv', { reason: suvText(t, suvResult.reasons.bw ?? 'unknown') }) : overlayLine(suvResult) } : {})} />
           {caption ? <div className="pane-caption">{caption}</div> : null}
           {rt.layers}
           {seg.loaded ? <SegOutlineLayer loaded={seg.loaded} /> : null}
