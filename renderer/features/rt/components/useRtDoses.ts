@@ -36,7 +36,9 @@ const sameFrame = (ds: DicomJsonDataset, frameOfReferenceUid: string | undefined
 
 function labelOf(ds: DicomJsonDataset): string {
   const type = getString(ds, '3004000A')?.trim().toUpperCase();
-  const what = type === 'PLAN' ? 'Plan sum' : type === 'BEAM' ? 'Beam dose' : type === 'FRACTION' ? 'Fraction dose' : type ? `${type[0]}${type.slice(1).toLowerCase()} dose` : 'Dose';
+  // Worded when the doses load (the list keeps the language of that moment, like the hook's other messages).
+  const what =
+    type === 'PLAN' ? textNow('rt.doseLabel.plan') : type === 'BEAM' ? textNow('rt.doseLabel.beam') : type === 'FRACTION' ? textNow('rt.doseLabel.fraction') : type ? textNow('rt.doseLabel.other', { type: `${type[0]}${type.slice(1).toLowerCase()}` }) : textNow('rt.doseLabel.dose');
   const description = getString(ds, Tag.SeriesDescription)?.trim();
   return description ? `${what} · ${description}` : what;
 }
