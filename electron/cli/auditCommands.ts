@@ -18,14 +18,19 @@ import type { AuditLog } from '../services/audit/auditLog';
 import { forwardingReport } from '../services/audit/forwarding/forwardingReport';
 import { ConfSettingsStore, type AuditForwardingSettings } from '../services/settings/settings';
 import { CliUsageError, type CliIo } from './pacsCommands';
+import { ct, helpEntry } from './i18n/cliText';
+import { columns, padColumns } from './i18n/columns';
 
-export const AUDIT_USAGE = `  dokuei audit ls [--json]                the audit trail: one line per record (event, outcome, user, patients)
-  dokuei audit show INDEX                 one record's DICOM audit message (XML)
-  dokuei audit verify [--json]            check the hash chain: edited, removed, inserted, reordered records
-                                          and a cut-off tail; exits 1 when anything is wrong
-  dokuei audit export [--out FILE]        every record as one XML document (stdout, or FILE)
-  dokuei audit forwarding [--json]        syslog-TLS forwarding to the audit repository: target, records
-                                          delivered and still queued, whether a process forwards, last error`;
+/** The audit lines of `dokuei --help`, in the reader's language (built when printed: the language is the run's). */
+export function auditUsage(): string {
+  return [
+    helpEntry('  dokuei audit ls [--json]', 'audit.usage.ls'),
+    helpEntry('  dokuei audit show INDEX', 'audit.usage.show'),
+    helpEntry('  dokuei audit verify [--json]', 'audit.usage.verify'),
+    helpEntry('  dokuei audit export [--out FILE]', 'audit.usage.export'),
+    helpEntry('  dokuei audit forwarding [--json]', 'audit.usage.forwarding'),
+  ].join('\n');
+}
 
 export interface AuditListEntry extends Omit<AuditSummary, 'action'> {
   index: number;
@@ -91,25 +96,26 @@ export async function auditCommand(
     case 'ls': {
       const { entries } = await log.readAll();
       const records = entries.filter((e): e is AuditRecord => !('unreadable' in e));
-      if (records.length < entries.length) io.err(`${entries.length - records.length} record(s) could not be read: run 'dokuei audit verify'\n`);
+      if (records.length < entries.length) io.err(`${ct('audit.ls.unreadable', { n: entries.length - records.length })}\n`);
       const list = records.map(summarize);
       if (options.json) io.out(JSON.stringify(list, null, 2));
       else
         for (const s of list) {
           const who = s.user ? `  ${s.user}` : '';
-          const patients = s.patientIds?.length ? `  patient ${s.patientIds.join(',')}` : '';
-          const studies = s.studyUids?.length ? `  study ${s.studyUids.join(',')}` : '';
-          io.out(`${String(s.index).padStart(6)}  ${s.time}  ${s.eventId}${s.eventType ? ` ${s.eventType}` : ''}  outcome ${s.outcome}${who}${patients}${studies}`);
+          const patients = s.patientIds?.length ? `  ${ct('audit.ls.patients', { ids: s.patientIds.join(',') })}` : '';
+          const studies = s.studyUids?.length ? `  ${ct('audit.ls.studies', { uids: s.studyUids.join(',') })}` : '';
+          // The event type is the DICOM code's meaning as recorded (an interface of the trail): not translated.
+          io.out(`${String(s.index).padStart(6)}  ${s.time}  ${s.eventId}${s.eventType ? ` ${s.eventType}` : ''}  ${ct('audit.ls.outcome', { outcome: s.outcome })}${who}${patients}${studies}`);
         }
       await used();
       return 0;
     }
     case 'show': {
-      if (arg === undefined || !/^[0-9]+$/.test(arg)) throw new CliUsageError('audit show needs a record INDEX (a number)');
+      if (arg === undefined || !/^[0-9]+$/.test(arg)) throw new CliUsageError(ct('audit.show.needsIndex'));
       const index = Number(arg);
       const record = (await log.records()).find((r) => r.index === index);
       if (!record) {
-        io.err(`No audit record ${index}\n`);
+        io.err(`${ct('audit.show.noRecord', { index })}\n`);
         return 1;
       }
       io.out(options.json ? JSON.stringify(record, null, 2) : record.xml);
@@ -120,8 +126,9 @@ export async function auditCommand(
       const report = await log.verify();
       if (options.json) io.out(JSON.stringify({ ok: report.ok, records: report.records, problems: report.problems }));
       else {
-        io.out(report.ok ? `${report.records} records: the chain is intact.` : `${report.records} records: ${report.problems.length} problem(s).`);
-        for (const p of report.problems) io.out(`  record ${p.index}: ${p.reason}`);
+        io.out(report.ok ? ct('audit.verify.intact', { records: report.records }) : ct('audit.verify.problems', { records: report.records, problems: report.problems.length }));
+        // The reason is the log's own English sentence (also in --json): not keyed.
+        for (const p of report.problems) io.out(`  ${ct('audit.verify.problem', { index: p.index, reason: p.reason })}`);
       }
       return report.ok ? 0 : 1;
     }
@@ -155,15 +162,20 @@ export async function auditCommand(
         io.out(JSON.stringify(r, null, 2));
         return 0;
       }
-      io.out(`Forwarding:  ${r.enabled ? `on, to ${r.target} (syslog over TLS, RFC 5425)` : r.target ? `off (configured for ${r.target})` : 'off (set audit.forwarding in settings.json)'}`);
-      io.out(`Forwarder:   ${r.forwarderPid !== null ? `running (process ${r.forwarderPid})` : 'no Dokuei process is forwarding now (records wait for the next start)'}`);
-      io.out(`Delivered:   ${r.cursor === null ? 'nothing yet' : `up to record ${r.cursor}${r.lastDeliveredAt ? ` (last at ${r.lastDeliveredAt})` : ''}`}`);
-      io.out(`Queued:      ${r.queued} record(s)`);
-      if (r.lastError) io.out(`Last error:  ${r.lastError} (${r.lastErrorAt ?? '?'})`);
-      if (r.stateProblem) io.out(`Cursor file: unreadable (${r.stateProblem}); forwarding starts again from the first record`);
+      // The values line up after the widest label of the language, shown or not ("Cursor file:" in English).
+      const names = ['forwarding', 'forwarder', 'delivered', 'queued', 'lastError', 'cursorFile'] as const;
+      const width = Math.max(...names.map((n) => columns(ct(`audit.forwarding.label.${n}`))));
+      const line = (name: (typeof names)[number], value: string) => io.out(`${padColumns(ct(`audit.forwarding.label.${name}`), width)} ${value}`);
+      line('forwarding', r.enabled ? ct('audit.forwarding.on', { target: String(r.target) }) : r.target ? ct('audit.forwarding.offConfigured', { target: r.target }) : ct('audit.forwarding.off'));
+      line('forwarder', r.forwarderPid !== null ? ct('audit.forwarding.running', { pid: r.forwarderPid }) : ct('audit.forwarding.noForwarder'));
+      line('delivered', r.cursor === null ? ct('audit.forwarding.nothingYet') : r.lastDeliveredAt ? ct('audit.forwarding.upToAt', { cursor: r.cursor, at: r.lastDeliveredAt }) : ct('audit.forwarding.upTo', { cursor: r.cursor }));
+      line('queued', ct('audit.forwarding.queued', { n: r.queued }));
+      // The error is the TLS connection's own message, as the forwarder recorded it: not keyed.
+      if (r.lastError) line('lastError', ct('audit.forwarding.lastError', { error: r.lastError, at: r.lastErrorAt ?? '?' }));
+      if (r.stateProblem) line('cursorFile', ct('audit.forwarding.cursorUnreadable', { problem: r.stateProblem }));
       return 0;
     }
     default:
-      throw new CliUsageError(`unknown audit command "${sub ?? ''}" (try: ls, show, verify, export, forwarding)`);
+      throw new CliUsageError(ct('audit.unknown', { sub: sub ?? '' }));
   }
 }

@@ -8,6 +8,7 @@ import { AuditLog } from '../services/audit/auditLog';
 import { auditSink, type AuditSink } from '../services/audit/auditSink';
 import { processAuditContext } from '../services/audit/processContext';
 import type { CliFolder } from './cliKeys';
+import { cliErrorText, ct } from './i18n/cliText';
 
 export async function withCliAudit<T>(folder: CliFolder, run: (audit: AuditSink | undefined) => Promise<T>): Promise<T> {
   const context = processAuditContext();
@@ -17,7 +18,7 @@ export async function withCliAudit<T>(folder: CliFolder, run: (audit: AuditSink 
     log = await AuditLog.open(folder.dataDir, { keyProvider: (await folder.open()).folder.provider, context });
   } catch (err) {
     // The command still runs (an audit failure never stops the user's action), and says it went unrecorded.
-    warn(`the audit log in ${folder.dataDir} cannot be opened (${err instanceof Error ? err.message : String(err)}): this command is not recorded`);
+    warn(ct('main.auditNotRecorded', { dir: folder.dataDir, reason: cliErrorText(err) }));
   }
   try {
     return await run(log && auditSink(log, context, (m) => warn(m)));

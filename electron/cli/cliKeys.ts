@@ -37,6 +37,7 @@ export function cliFolder(dataDir: string, archiveDir: string, keyFile: string |
     sources,
     open() {
       opened ??= openDataFolder(dataDir, sources, { archiveDirs: archiveDirs(), env }).then((o) => {
+        // The custody's notices are English sentences without a catalogue key: shown as the services word them.
         for (const n of o.notices) process.stderr.write(`dokuei: ${n}\n`);
         return o;
       });

@@ -21,6 +21,7 @@ export async function openCliServices(folder: CliFolder): Promise<Services> {
     dataPlaneBaseUrl: '',
     gatewayBasePath: '',
     seedDemo: false,
+    // The services' log lines, in English like the app's log (for IT and support, not translated).
     log: (m) => process.stderr.write(`${m}\n`),
   });
 }

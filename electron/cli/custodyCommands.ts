@@ -20,16 +20,19 @@ import { applyReset, keySourcesFromEnv, planReset, rekeyDataFolder, wrappedKeyFi
 import { openDataFolder } from '../services/custody/openFolder';
 import { askNewPassphrase } from '../services/custody/terminal';
 import { CliUsageError, type CliIo } from './pacsCommands';
+import { cliErrorText, cliSaysText, ct, helpEntry } from './i18n/cliText';
+import { columns, padColumns } from './i18n/columns';
 import type { CliFolder } from './cliKeys';
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 
-export const CUSTODY_USAGE = `  dokuei archive rekey [--new-passphrase-stdin | --new-key-file FILE] [--json]
-                                          protect the data folder's keys anew (a new passphrase, asked twice in
-                                          a terminal, or a key file kept outside the data folder); no image is
-                                          re-encrypted; moves a legacy archive.key beside the data away
-  dokuei archive reset --yes [--json]     empty the local archive (a cache of the PACS); with the key lost, also
-                                          what it protected (the audit log is moved aside); settings stay`;
+/** The rekey and reset lines of `dokuei --help`, in the reader's language (built when printed). */
+export function custodyUsage(): string {
+  return [
+    helpEntry('  dokuei archive rekey [--new-passphrase-stdin | --new-key-file FILE] [--json]', 'custody.usage.rekey'),
+    helpEntry('  dokuei archive reset --yes [--json]', 'custody.usage.reset'),
+  ].join('\n');
+}
 
 export interface RekeyOptions {
   newKeyFile?: string;
@@ -48,7 +51,7 @@ async function recordEvent(dataDir: string, provider: KeyProvider, event: (ctx: 
     }
     return true;
   } catch (err) {
-    io.err(`dokuei: not recorded in the audit log: ${err instanceof Error ? err.message : String(err)}\n`);
+    io.err(`dokuei: ${ct('custody.notRecorded', { reason: cliErrorText(err) })}\n`);
     return false;
   }
 }
@@ -59,8 +62,8 @@ export async function rekeyCommand(folder: CliFolder, options: RekeyOptions, io:
   if (options.newKeyFile) target = { keyFile: path.resolve(options.newKeyFile) };
   else if (options.readNewPassphrase) target = { passphrase: (await options.readNewPassphrase()).replace(/\r?\n$/, '') };
   else if (folder.sources.askNewPassphrase) target = { passphrase: await askNewPassphrase(folder.dataDir) };
-  else throw new CliUsageError('archive rekey needs the new protection: --new-passphrase-stdin (the passphrase on stdin) or --new-key-file FILE, or run it in a terminal');
-  if (target.passphrase !== undefined && target.passphrase.length === 0) throw new CliUsageError('The new passphrase is empty');
+  else throw new CliUsageError(ct('custody.rekey.needsProtection'));
+  if (target.passphrase !== undefined && target.passphrase.length === 0) throw new CliUsageError(ct('custody.rekey.emptyPassphrase'));
   if (folder.sources.scryptCost) target.scryptCost = folder.sources.scryptCost;
   const archiveDirs = folder.archiveDirs().filter((d) => existsSync(d));
   const keyFiles = wrappedKeyFiles(folder.dataDir, archiveDirs);
@@ -85,8 +88,11 @@ export async function rekeyCommand(folder: CliFolder, options: RekeyOptions, io:
   );
   if (options.json) io.out(JSON.stringify({ ...result, recorded }, null, 2));
   else {
-    io.out(`The keys of ${result.dataDir} are now protected by ${result.to === 'key' ? 'the key file' : `a ${result.to}`} (was: ${result.from}). Re-wrapped ${result.rewrapped.length} data key(s); no image was re-encrypted.`);
-    for (const f of result.removed) io.out(`  deleted the key beside the data: ${f}`);
+    // The kinds are custody.json's words; a kind this version does not know is shown as it is.
+    const to = cliSaysText({ key: `custody.to.${result.to}` }, result.to === 'key' ? 'the key file' : `a ${result.to}`);
+    const from = cliSaysText({ key: `custody.from.${result.from}` }, result.from);
+    io.out(ct('custody.rekey.done', { dataDir: result.dataDir, to, from, n: result.rewrapped.length }));
+    for (const f of result.removed) io.out(`  ${ct('custody.rekey.removed', { file: f })}`);
   }
   return 0;
 }
@@ -101,7 +107,7 @@ export async function resetCommand(folder: CliFolder, options: { yes: boolean; j
     provider = (await folder.open()).folder.provider;
   } catch (err) {
     if (!(err instanceof ArchiveKeyError)) throw err;
-    lockedBecause = err.message;
+    lockedBecause = cliErrorText(err);
   }
   const keyLost = !provider;
   const plan = await planReset(dataDir, archiveDirs, keyLost);
@@ -109,17 +115,22 @@ export async function resetCommand(folder: CliFolder, options: { yes: boolean; j
   if (!options.yes) {
     if (options.json) io.out(JSON.stringify({ ...summary, done: false }, null, 2));
     else {
-      io.out(`dokuei archive reset would empty the local archive of ${dataDir} (a cache of the PACS: studies are retrieved again when needed).`);
-      if (keyLost) io.out(`The data folder cannot be opened (${lockedBecause}): everything its key protected is lost with it.`);
-      for (const r of plan.remove) io.out(`  delete      ${r}`);
-      for (const m of plan.moveAside) io.out(`  move aside  ${m.from} → ${m.to} (kept encrypted, in case the key turns up)`);
-      for (const k of plan.kept) io.out(`  keep        ${k}`);
-      io.out('Run it again with --yes to do it.');
+      io.out(ct('custody.reset.wouldEmpty', { dataDir }));
+      if (keyLost) io.out(ct('custody.reset.keyLost', { reason: String(lockedBecause) }));
+      // The paths line up after the widest label of the language ("move aside" in English), shown or not.
+      const labels = { delete: ct('custody.reset.delete'), moveAside: ct('custody.reset.moveAside'), keep: ct('custody.reset.keep') };
+      const width = Math.max(...Object.values(labels).map(columns));
+      const label = (name: keyof typeof labels) => `  ${padColumns(labels[name], width)}  `;
+      for (const r of plan.remove) io.out(`${label('delete')}${r}`);
+      for (const m of plan.moveAside) io.out(`${label('moveAside')}${ct('custody.reset.movedAside', { from: m.from, to: m.to })}`);
+      for (const k of plan.kept) io.out(`${label('keep')}${k}`);
+      io.out(ct('custody.reset.runWithYes'));
     }
     return 2;
   }
   // Not while the app (or another command) has an archive open.
   for (const d of archiveDirs) if (existsSync(d)) await takeLock(d);
+  // The audit record's description: the trail is read by other systems, in English whatever the reader's language.
   const describe = `Local archive reset${keyLost ? ' (key lost: custody, SUV corrections and stored secrets deleted, audit log moved aside)' : ''}: ${plan.remove.length} entries deleted`;
   // Recorded before the deletion while the log is readable, else in the new log (when this run can create one).
   let recorded = provider ? await recordEvent(dataDir, provider, (ctx) => securityAlert(ctx, { type: EventTypeCode.SoftwareConfiguration, subject: `file://${archiveDirs[0]}`, description: describe }), io) : false;
@@ -130,10 +141,11 @@ export async function resetCommand(folder: CliFolder, options: { yes: boolean; j
     if (sources.keyFile || sources.envKey || sources.passphrase) {
       const opened = await openDataFolder(dataDir, sources, { archiveDirs });
       recorded = await recordEvent(dataDir, opened.folder.provider, (ctx) => securityAlert(ctx, { type: EventTypeCode.SoftwareConfiguration, subject: `file://${archiveDirs[0]}`, description: describe }), io);
-      next = `The data folder is now protected by ${opened.folder.kind === 'key' ? 'the key given' : 'the passphrase given'}.`;
-    } else next = 'The next start chooses a new protection (a passphrase or a key file).';
-  } else next = 'The archive fills again as studies are opened or retrieved.';
+      next = ct(opened.folder.kind === 'key' ? 'custody.reset.nowKey' : 'custody.reset.nowPassphrase');
+    } else next = ct('custody.reset.nextStart');
+  } else next = ct('custody.reset.fillsAgain');
   if (options.json) io.out(JSON.stringify({ ...summary, done: true, recorded }, null, 2));
-  else io.out(`Reset ${dataDir}: deleted ${plan.remove.length} entries${plan.moveAside.length ? `, moved ${plan.moveAside.map((m) => m.to).join(', ')} aside` : ''}. ${next}`);
+  else if (plan.moveAside.length) io.out(ct('custody.reset.doneMoved', { dataDir, n: plan.remove.length, moved: plan.moveAside.map((m) => m.to).join(', '), next }));
+  else io.out(ct('custody.reset.done', { dataDir, n: plan.remove.length, next }));
   return 0;
 }

@@ -52,5 +52,7 @@ export function importAuditEvent(ctx: AuditContext, archive: EncryptedArchive, b
   }
   const outcome = result.failed.length === 0 ? Outcome.Success : Outcome.MinorFailure;
   const event = { source: sources.join(', '), studies, patients: [...patients.values()], outcome };
+  // English whatever the reader's language: the description is part of the hash-chained audit record that audit
+  // repositories read, not a message for the person at the terminal.
   return importInstances(ctx, result.failed.length ? { ...event, outcomeDescription: `${result.failed.length} file(s) could not be imported` } : event);
 }

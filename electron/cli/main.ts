@@ -22,73 +22,66 @@ import { dicomdirInstances, readDicomdir } from '../services/store/dicomdir';
 import { ConfSettingsStore } from '../services/settings/settings';
 import { changedSettings, settingsArea } from '../services/settings/auditedSettings';
 import { settingsChanged } from '../../common/audit/builders';
-import { settingsCommand } from './settingsCommand';
+import { settingsCommand, settingsUsage } from './settingsCommand';
 import { defaultDataDir } from '../services/dataDir';
 import { VERSION } from '../services/version';
 import { inspectFiles } from '../services/dicom/inspect';
-import { CliUsageError, nodesCommand, queryCommand, retrieveCommand, secretsCommand } from './pacsCommands';
-import { ARCHIVE_USAGE, archiveCommand } from './archiveCommands';
-import { PREFETCH_USAGE, prefetchCommand } from './prefetchCommands';
+import { CliUsageError, nodesCommand, pacsUsage, queryCommand, retrieveCommand, secretsCommand } from './pacsCommands';
+import { archiveCommand, archiveUsage } from './archiveCommands';
+import { prefetchCommand, prefetchUsage } from './prefetchCommands';
 import { openCliServices } from './cliServices';
-import { REGISTER_USAGE, registerCommand } from './registerCommand';
-import { SUV_USAGE, suvCommand } from './suvCommand';
-import { DVH_USAGE, dvhCommand } from './dvhCommand';
+import { registerCommand, registerUsage } from './registerCommand';
+import { suvCommand, suvUsage } from './suvCommand';
+import { dvhCommand, dvhUsage } from './dvhCommand';
 import { EncryptedArchive } from '../services/archive/encryptedArchive';
 import { AuditLog } from '../services/audit/auditLog';
 import { processAuditContext } from '../services/audit/processContext';
-import { AUDIT_USAGE, auditCommand } from './auditCommands';
+import { auditCommand, auditUsage } from './auditCommands';
 import { archiveCensus, importAuditEvent } from './importAudit';
 import { withCliAudit } from './cliAudit';
 import { cliFolder } from './cliKeys';
-import { CUSTODY_USAGE, rekeyCommand, resetCommand } from './custodyCommands';
+import { custodyUsage, rekeyCommand, resetCommand } from './custodyCommands';
 import type { AuditSink } from '../services/audit/auditSink';
+import { reasonSays } from '../services/store/reasonSays';
+import { cliErrorText, cliSaysText, ct, helpEntry } from './i18n/cliText';
 
-const USAGE = `dokuei ${VERSION} — Dokuei command line
+/** One line of the Options block: the option in 19 columns, its description (own line breaks) beside it. */
+function optionEntry(option: string, key: string, values?: Record<string, string>): string {
+  const COLUMN = 19;
+  const [first = '', ...more] = ct(key, values).split('\n');
+  return [`${option.padEnd(COLUMN)}${first}`, ...more.map((l) => `${' '.repeat(COLUMN)}${l}`)].join('\n');
+}
 
-Usage:
-  dokuei inspect FILE... [--json]         what each file is (transfer syntax, SOP class, patient) and, per
-                                          frame, sha256/min/max of the decoded stored values (the viewer's
-                                          codecs; native type, little endian). A file that is not lossless,
-                                          given with a lossless file of the same image (same SOP Instance UID
-                                          or its Source Image Sequence), also gets maxDifferenceFromLossless
-                                          (modality values) and losslessReference
-  dokuei import PATH... [--study UID]... [--json]
-                                          import files/folders into the local (encrypted) archive; a
-                                          DICOMDIR imports the files its records name (--study: only those
-                                          studies) and reports the ones missing from the media
-  dokuei dicomdir DICOMDIR [--json]       what a DICOMDIR holds (patients, studies, series, images) and the
-                                          files it names that the media lacks; imports nothing
-  dokuei settings export [FILE] [--json]  the settings (nodes, local SCP, archive, keys, audit) as a file,
-                                          without secrets; the secret refs to set on the next machine
-  dokuei settings import FILE [--json]    set this workstation up from an export (validated, migrated,
-                                          recorded in the audit trail)
-  dokuei store ls [--json]                list the studies in the local store
-  dokuei nodes list [--json]              the configured PACS nodes
-  dokuei nodes echo NAME [--json]         C-ECHO / DICOMweb ping of one node
-  dokuei nodes login NAME                 OAuth2 sign-in (PKCE, loopback redirect) for a DICOMweb node
-  dokuei secrets set REF < FILE           store a password/token/client key (read from stdin), encrypted
-  dokuei secrets delete REF
-  dokuei query [--patient-id ID] [--name NAME] [--modality MOD] [--from YYYYMMDD] [--to YYYYMMDD]
-               [--accession ACC] [--limit N] [--json]
-                                          federated study search over the local store and every node
-  dokuei retrieve STUDY_UID [--node NAME] [--series SERIES_UID] [--json]
-                                          retrieve into the local store, with a progress bar
-${ARCHIVE_USAGE}
-${CUSTODY_USAGE}
-${AUDIT_USAGE}
-${PREFETCH_USAGE}
-${REGISTER_USAGE}
-${SUV_USAGE}
-${DVH_USAGE}
-Options:
-  --data-dir DIR   local data folder (default: $DOKUEI_DATA_DIR or ${defaultDataDir()});
-                   nodes are read from DIR/settings.json, secrets from DIR/secrets.enc
-  --archive DIR    the local archive folder (default: DIR/archive of the data folder)
-  --key-file FILE  the data folder's key file (kept outside it; created at a first start)
-                   Other key sources: $DOKUEI_ARCHIVE_KEY (a 32-byte key, base64), $DOKUEI_PASSPHRASE,
-                   or the passphrase typed in the terminal (asked twice at a first start)
-  --json           machine-readable output
-  -h, --help       this text`;
+/**
+ * The --help text in the reader's language, built when it is printed (the language is the environment's at that
+ * moment). Synopses are never translated: they are what the user types.
+ */
+export function usage(): string {
+  return [
+    ct('main.help.title', { version: VERSION }),
+    '',
+    ct('main.help.usage'),
+    helpEntry('  dokuei inspect FILE... [--json]', 'main.help.inspect'),
+    helpEntry('  dokuei import PATH... [--study UID]... [--json]', 'main.help.import'),
+    helpEntry('  dokuei dicomdir DICOMDIR [--json]', 'main.help.dicomdir'),
+    settingsUsage(),
+    helpEntry('  dokuei store ls [--json]', 'main.help.storeLs'),
+    pacsUsage(),
+    archiveUsage(),
+    custodyUsage(),
+    auditUsage(),
+    prefetchUsage(),
+    registerUsage(),
+    suvUsage(),
+    dvhUsage(),
+    ct('main.help.options'),
+    optionEntry('  --data-dir DIR', 'main.options.dataDir', { dir: defaultDataDir() }),
+    optionEntry('  --archive DIR', 'main.options.archive'),
+    optionEntry('  --key-file FILE', 'main.options.keyFile'),
+    optionEntry('  --json', 'main.options.json'),
+    optionEntry('  -h, --help', 'main.options.help'),
+  ].join('\n');
+}
 
 const UsageError = CliUsageError;
 
@@ -139,7 +132,7 @@ export async function run(argv: string[]): Promise<number> {
   });
   if (values.version) return out(VERSION), 0;
   const [command, ...rest] = positionals;
-  if (values.help || !command) return out(USAGE), command || values.help ? 0 : 2;
+  if (values.help || !command) return out(usage()), command || values.help ? 0 : 2;
   const dataDir = path.resolve(values['data-dir'] ?? (process.env.DOKUEI_DATA_DIR || defaultDataDir()));
   const archiveDir = path.resolve(values.archive ?? path.join(dataDir, 'archive'));
   // The data folder's keys, unlocked once and only by the commands that need them.
@@ -149,33 +142,52 @@ export async function run(argv: string[]): Promise<number> {
   const openArchive = async (audit?: AuditSink) =>
     EncryptedArchive.open(archiveDir, {
       keyProvider: await keyProvider(),
-      onSkip: (file, reason) => process.stderr.write(`Quarantined ${file}: ${reason}\n`),
+      onSkip: (file, reason) => process.stderr.write(`${ct('main.quarantined', { file, reason })}\n`),
       ...(audit ? { audit } : {}),
     });
 
   switch (command) {
     case 'inspect': {
-      if (rest.length === 0) throw new UsageError('inspect needs at least one FILE');
+      if (rest.length === 0) throw new UsageError(ct('main.errors.inspectNeedsFile'));
       const results = await inspectFiles(rest);
       // The pixel line: bits, lossiness, the first frame's fingerprint, the difference from a lossless sibling.
       const describePixels = (r: (typeof results)[number]): string => {
-        if (!r.frames) return `pixels: ${r.framesError ?? 'none'}`;
+        if (!r.frames) return ct('main.inspect.pixelsNot', { reason: r.framesError !== null ? readerText(r.framesError) : ct('main.inspect.none') });
         const f0 = r.frames[0];
-        const first = f0 ? `sha256 ${f0.sha256.slice(0, 16)}… [${f0.min}..${f0.max}]` : 'no frames';
-        const frames = r.frames.length === 1 ? first : `${r.frames.length} frames, #1 ${first}`;
-        const diff = r.maxDifferenceFromLossless !== null ? `, max difference ${r.maxDifferenceFromLossless} from ${r.losslessReference}` : '';
-        return `pixels: ${r.bitsAllocated}-bit ${r.pixelRepresentation === 1 ? 'signed' : 'unsigned'}, ${r.lossless ? 'lossless' : 'not lossless'}, ${frames}${diff}`;
+        const first = f0 ? `sha256 ${f0.sha256.slice(0, 16)}… [${f0.min}..${f0.max}]` : ct('main.inspect.noFrames');
+        const frames = r.frames.length === 1 ? first : ct('main.inspect.frames', { frames: r.frames.length, first });
+        const difference = r.maxDifferenceFromLossless !== null ? ct('main.inspect.difference', { difference: r.maxDifferenceFromLossless, reference: String(r.losslessReference) }) : '';
+        return ct('main.inspect.pixels', {
+          bits: String(r.bitsAllocated),
+          sign: ct(r.pixelRepresentation === 1 ? 'main.inspect.signed' : 'main.inspect.unsigned'),
+          lossless: ct(r.lossless ? 'main.inspect.lossless' : 'main.inspect.notLossless'),
+          frames,
+          difference,
+        });
       };
       if (values.json) out(JSON.stringify(results, null, 2));
       else
         for (const r of results) {
-          out(r.ok ? `${r.file}: ${r.modality ?? '?'} ${r.sopClassUID} [${r.transferSyntaxUID}] patient "${r.patientName}" (${r.patientId ?? ''}) ${r.rows ?? '-'}×${r.columns ?? '-'}` : `${r.file}: ERROR ${r.error}`);
+          out(
+            r.ok
+              ? ct('main.inspect.file', {
+                  file: r.file,
+                  modality: r.modality ?? '?',
+                  sopClass: String(r.sopClassUID),
+                  transferSyntax: String(r.transferSyntaxUID),
+                  patientName: String(r.patientName),
+                  patientId: r.patientId ?? '',
+                  rows: r.rows ?? '-',
+                  columns: r.columns ?? '-',
+                })
+              : ct('main.inspect.error', { file: r.file, error: r.error === null ? String(r.error) : readerText(r.error) }),
+          );
           if (r.ok) out(`  ${describePixels(r)}`);
         }
       return results.every((r) => r.ok) ? 0 : 1;
     }
     case 'import': {
-      if (rest.length === 0) throw new UsageError('import needs at least one PATH');
+      if (rest.length === 0) throw new UsageError(ct('main.errors.importNeedsPath'));
       const store = await openArchive();
       const audit = await openAudit();
       const before = archiveCensus(store);
@@ -185,7 +197,7 @@ export async function run(argv: string[]): Promise<number> {
         store,
         rest,
         (done, total) => {
-          if (tty) process.stderr.write(`\rImporting ${done}/${total}…`);
+          if (tty) process.stderr.write(`\r${ct('main.import.progress', { done, total })}`);
         },
         studies ? { studies } : {},
       );
@@ -196,45 +208,52 @@ export async function run(argv: string[]): Promise<number> {
       await audit.close();
       if (values.json) out(JSON.stringify(result, null, 2));
       else {
-        const replaced = result.replaced ? `, replaced ${result.replaced} incomplete` : '';
-        const conflicts = result.conflicts.length ? `, ${result.conflicts.length} conflicting (kept aside)` : '';
-        out(`Imported ${result.imported}, skipped ${result.skipped} already stored${replaced}${conflicts}, ${result.failed.length} failed.`);
-        // The reason only: a library's raw message (detail) is for --json.
-        for (const f of result.failed) out(`  ${f.path}: ${f.reason}`);
-        for (const c of result.conflicts) out(`  ${c.path}: ${c.reason}${c.keptAs ? ` (${c.keptAs})` : ''}`);
+        const replaced = result.replaced ? ct('main.import.replaced', { replaced: result.replaced }) : '';
+        const conflicts = result.conflicts.length ? ct('main.import.conflicts', { conflicts: result.conflicts.length }) : '';
+        out(ct('main.import.summary', { imported: result.imported, skipped: result.skipped, replaced, conflicts, failed: result.failed.length }));
+        // The reason only: a library's raw message (detail) is for --json. Worded from its key when it has one.
+        for (const f of result.failed) out(`  ${f.path}: ${cliSaysText(f.says, f.reason)}`);
+        for (const c of result.conflicts) out(`  ${c.path}: ${readerText(c.reason)}${c.keptAs ? ` (${c.keptAs})` : ''}`);
       }
       return result.failed.length ? 1 : 0;
     }
     case 'dicomdir': {
-      if (rest.length !== 1) throw new UsageError('dicomdir needs one DICOMDIR path');
+      if (rest.length !== 1) throw new UsageError(ct('main.errors.dicomdirNeedsOne'));
       const contents = await readDicomdir(rest[0]!);
       if (values.json) out(JSON.stringify(contents, null, 2));
       else {
         const count = dicomdirInstances(contents).length;
-        out(`${contents.dicomdir}${contents.fileSetId ? ` (${contents.fileSetId})` : ''}: ${contents.patients.length} patients, ${count} images${contents.missing.length ? `, ${contents.missing.length} missing from the media` : ''}`);
+        const missing = contents.missing.length ? ct('main.dicomdir.missing', { missing: contents.missing.length }) : '';
+        out(ct('main.dicomdir.summary', { dicomdir: contents.dicomdir, fileSet: contents.fileSetId ? ` (${contents.fileSetId})` : '', patients: contents.patients.length, images: count, missing }));
         for (const p of contents.patients) {
-          out(`  ${p.patientId}  ${p.patientName || '(no name)'}`);
+          out(`  ${p.patientId}  ${p.patientName || ct('main.noName')}`);
           for (const st of p.studies) {
             const images = st.series.reduce((n, se) => n + se.instances.length, 0);
-            out(`    ${formatDicomDate(st.studyDate)}  ${st.studyDescription ?? ''}  ${st.series.length} series, ${images} images  ${st.studyInstanceUid}`);
-            for (const se of st.series) out(`      ${se.modality} #${se.seriesNumber ?? '?'}  ${se.instances.length} images${se.instances.some((i) => !i.exists) ? ` (${se.instances.filter((i) => !i.exists).length} missing)` : ''}`);
+            out(`    ${ct('main.dicomdir.study', { date: formatDicomDate(st.studyDate), description: st.studyDescription ?? '', series: st.series.length, images, uid: st.studyInstanceUid })}`);
+            for (const se of st.series) {
+              const absent = se.instances.filter((i) => !i.exists).length;
+              const seriesMissing = absent ? ct('main.dicomdir.seriesMissing', { missing: absent }) : '';
+              out(`      ${ct('main.dicomdir.series', { modality: se.modality, number: se.seriesNumber ?? '?', images: se.instances.length, missing: seriesMissing })}`);
+            }
           }
         }
-        for (const m of contents.missing) out(`  missing: ${m}`);
-        for (const w of contents.warnings) out(`  warning: ${w}`);
+        for (const m of contents.missing) out(`  ${ct('main.dicomdir.missingFile', { file: m })}`);
+        // The reader's warnings are English text without a key: shown as they are.
+        for (const w of contents.warnings) out(`  ${ct('main.dicomdir.warning', { warning: w })}`);
       }
       return contents.missing.length ? 1 : 0;
     }
     case 'store': {
-      if (rest[0] !== 'ls') throw new UsageError(`unknown store command "${rest[0] ?? ''}" (try: dokuei store ls)`);
+      if (rest[0] !== 'ls') throw new UsageError(ct('main.errors.unknownStore', { sub: rest[0] ?? '' }));
       const store = await openArchive();
       await store.close();
       const studies = store.studies().map(studyFromDicomJson).filter((s) => !!s);
       if (values.json) out(JSON.stringify({ root: store.root, ...store.counts(), studies }, null, 2));
       else {
-        out(`${store.root}: ${studies.length} studies`);
+        out(ct('main.store.summary', { root: store.root, studies: studies.length }));
         for (const s of studies) {
-          out(`  ${formatDicomDate(s.studyDate)}  ${s.patientId}  ${s.patientNameText || '(no name)'}  ${s.modalities.join('/')}  ${s.numberOfInstances ?? '?'} images  ${s.studyInstanceUid}`);
+          const row = { date: formatDicomDate(s.studyDate), patientId: s.patientId, patientName: s.patientNameText || ct('main.noName'), modalities: s.modalities.join('/'), images: s.numberOfInstances ?? '?', uid: s.studyInstanceUid };
+          out(`  ${ct('main.store.study', row)}`);
         }
       }
       return 0;
@@ -323,8 +342,30 @@ export async function run(argv: string[]): Promise<number> {
     case 'register': // reached only with options before the command (`dokuei --json register A B`)
       return registerWithSigint([...rest, ...(values.json ? ['--json'] : [])]);
     default:
-      throw new UsageError(`unknown command "${command}"`);
+      throw new UsageError(ct('main.errors.unknownCommand', { command }));
   }
+}
+
+/** A reader's or importer's English sentence, in the reader's language when the services' catalogue has it. */
+function readerText(reason: string): string {
+  return cliSaysText(reasonSays(reason), reason);
+}
+
+/**
+ * node:util parseArgs words its errors in English only. The ones a user meets (an unknown option, a missing or
+ * unwanted value) are recognised by their wording and said from the catalogue, whose English repeats Node's
+ * sentence; any other (or a future Node's new wording) is shown as Node gives it.
+ */
+function parseArgsText(message: string): string | undefined {
+  const unknown = /^Unknown option '([^']+)'\. To specify a positional argument starting with a '-', place it at the end of the command after '--', as in '-- "\1"$/.exec(message);
+  if (unknown) return ct('main.errors.unknownOption', { option: unknown[1]! });
+  const missing = /^Option '([^']+)' argument missing$/.exec(message);
+  if (missing) return ct('main.errors.argumentMissing', { option: missing[1]! });
+  const unwanted = /^Option '([^']+)' does not take an argument$/.exec(message);
+  if (unwanted) return ct('main.errors.noArgument', { option: unwanted[1]! });
+  const ambiguous = /^Option '([^']+)' argument is ambiguous\.\nDid you forget to specify the option argument for '\1'\?\nTo specify an option argument starting with a dash use '\1=-XYZ'\.$/.exec(message);
+  if (ambiguous) return ct('main.errors.ambiguous', { option: ambiguous[1]! });
+  return undefined;
 }
 
 async function readStdinText(): Promise<string> {
@@ -358,9 +399,12 @@ export function runAsEntry(argv: string[]): void {
   run(argv).then(
     (code) => exitAfterFlush(code),
     (err) => {
-      const usage = err instanceof CliUsageError || (err as { code?: string }).code?.startsWith('ERR_PARSE_ARGS');
-      process.stderr.write(`dokuei: ${err instanceof Error ? err.message : String(err)}\n${usage ? "Run 'dokuei --help' for usage.\n" : ''}`);
-      exitAfterFlush(usage ? 2 : 1);
+      const parseError = !!(err as { code?: string } | null)?.code?.startsWith('ERR_PARSE_ARGS');
+      const isUsage = err instanceof CliUsageError || parseError;
+      // Usage errors are already worded in the reader's language; a service's error is worded from its key.
+      const text = (parseError && err instanceof Error ? parseArgsText(err.message) : undefined) ?? cliErrorText(err);
+      process.stderr.write(`dokuei: ${text}\n${isUsage ? `${ct('main.errors.seeHelp')}\n` : ''}`);
+      exitAfterFlush(isUsage ? 2 : 1);
     },
   );
 }

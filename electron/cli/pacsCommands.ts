@@ -10,6 +10,7 @@ import type { Services } from '../services/app/createServices';
 import { DicomwebPacsNode } from '../services/pacs/dicomweb/dicomwebPacsNode';
 import type { SecretStore } from '../services/secrets/secretStore';
 import { describeFailure } from '../services/pacs/federatedSearch';
+import { cliErrorText, cliSaysText, ct, helpEntry } from './i18n/cliText';
 
 export interface CliIo {
   out(line: string): void;
@@ -19,40 +20,60 @@ export interface CliIo {
 
 export class CliUsageError extends Error {}
 
+/** The --help lines of `nodes`, `secrets`, `query` and `retrieve`, in the reader's language (built at print time). */
+export function pacsUsage(): string {
+  return [
+    helpEntry('  dokuei nodes list [--json]', 'pacs.help.nodesList'),
+    helpEntry('  dokuei nodes echo NAME [--json]', 'pacs.help.nodesEcho'),
+    helpEntry('  dokuei nodes login NAME', 'pacs.help.nodesLogin'),
+    helpEntry('  dokuei secrets set REF < FILE', 'pacs.help.secretsSet'),
+    // Self-explanatory: no description in any language.
+    '  dokuei secrets delete REF',
+    helpEntry('  dokuei query [--patient-id ID] [--name NAME] [--modality MOD] [--from YYYYMMDD] [--to YYYYMMDD]\n               [--accession ACC] [--limit N] [--json]', 'pacs.help.query'),
+    helpEntry('  dokuei retrieve STUDY_UID [--node NAME] [--series SERIES_UID] [--json]', 'pacs.help.retrieve'),
+  ].join('\n');
+}
+
 export async function nodesCommand(services: Services, args: string[], json: boolean, io: CliIo): Promise<number> {
   const [sub, name] = args;
   const list = await services.handlers.nodes.list({}, { windowId: 'cli', emit: () => {} });
   if (sub === 'list') {
     if (json) io.out(JSON.stringify(list, null, 2));
-    else if (list.length === 0) io.out('No nodes configured: add them in the app’s Settings window (PACS nodes), or in settings.json in the data folder (see README).');
-    else for (const n of list) io.out(`${n.id.padEnd(16)} ${n.name.padEnd(24)} ${n.role.padEnd(8)} ${n.kind.padEnd(8)} prio ${String(n.priority).padEnd(4)} ${n.enabled ? '' : '(disabled) '}${n.endpoint} [${n.retrieve}]${n.insecure ? ' (INSECURE: credentials over plain http, allowInsecureCredentials is set)' : ''}`);
+    else if (list.length === 0) io.out(ct('pacs.nodes.none'));
+    // Role, kind and retrieve are setting values (what settings.json holds): shown as they are, never translated.
+    else
+      for (const n of list)
+        io.out(
+          `${n.id.padEnd(16)} ${n.name.padEnd(24)} ${n.role.padEnd(8)} ${n.kind.padEnd(8)} ${ct('pacs.nodes.priority')} ${String(n.priority).padEnd(4)} ${n.enabled ? '' : `${ct('pacs.nodes.disabled')} `}${n.endpoint} [${n.retrieve}]${n.insecure ? ` ${ct('pacs.nodes.insecure')}` : ''}`,
+        );
     return 0;
   }
   if (sub === 'echo') {
-    if (!name) throw new CliUsageError('nodes echo needs a NAME (node id or name)');
+    if (!name) throw new CliUsageError(ct('pacs.errors.echoNeedsName'));
     const node = services.nodes.find((n) => n.settings.id === name || n.settings.name === name);
-    if (!node) throw new CliUsageError(`No node "${name}" (configured: ${list.map((n) => n.id).join(', ') || 'none'})`);
+    if (!node) throw new CliUsageError(ct('pacs.errors.noNode', { name, configured: list.map((n) => n.id).join(', ') || ct('pacs.none') }));
     try {
       const ms = await node.echo(AbortSignal.timeout(node.settings.timeoutMs));
       if (json) io.out(JSON.stringify({ nodeId: node.settings.id, ok: true, ms, error: null }));
-      else io.out(`${node.settings.name}: ok (${Math.round(ms)} ms)`);
+      else io.out(ct('pacs.echo.ok', { name: node.settings.name, ms: String(Math.round(ms)) }));
       return 0;
     } catch (err) {
-      const message = describeFailure(err).message;
-      if (json) io.out(JSON.stringify({ nodeId: node.settings.id, ok: false, ms: null, error: message }));
-      else io.out(`${node.settings.name}: FAILED — ${message}`);
+      const failure = describeFailure(err);
+      // --json keeps the English message (an interface); people read it worded from its key when it has one.
+      if (json) io.out(JSON.stringify({ nodeId: node.settings.id, ok: false, ms: null, error: failure.message }));
+      else io.out(ct('pacs.echo.failed', { name: node.settings.name, reason: cliSaysText(failure.says, failure.message) }));
       return 1;
     }
   }
   if (sub === 'login') {
-    if (!name) throw new CliUsageError('nodes login needs a NAME (node id or name)');
+    if (!name) throw new CliUsageError(ct('pacs.errors.loginNeedsName'));
     const node = services.nodes.find((n) => n.settings.id === name || n.settings.name === name);
-    if (!(node instanceof DicomwebPacsNode) || node.settings.auth.type !== 'oauth2') throw new CliUsageError(`"${name}" is not a DICOMweb node with OAuth2 sign-in`);
-    await node.signIn((url) => io.out(`Open this address in a browser on this computer to sign in:\n  ${url}`), { timeoutMs: 5 * 60000 });
-    io.out(`${node.settings.name}: signed in; the tokens are stored encrypted.`);
+    if (!(node instanceof DicomwebPacsNode) || node.settings.auth.type !== 'oauth2') throw new CliUsageError(ct('pacs.errors.notOauth', { name }));
+    await node.signIn((url) => io.out(ct('pacs.login.open', { url })), { timeoutMs: 5 * 60000 });
+    io.out(ct('pacs.login.done', { name: node.settings.name }));
     return 0;
   }
-  throw new CliUsageError(`unknown nodes command "${sub ?? ''}" (try: dokuei nodes list | echo NAME | login NAME)`);
+  throw new CliUsageError(ct('pacs.errors.unknownNodes', { sub: sub ?? '' }));
 }
 
 export interface QueryFlags {
@@ -75,21 +96,27 @@ export async function queryCommand(services: Services, flags: QueryFlags, json: 
     accessionNumber: flags.accession,
     limit: flags.limit ? Number(flags.limit) : undefined,
   });
+  // zod's own messages stay as zod words them (English): the option they name is what the reader needs.
   if (!parsed.success) throw new CliUsageError(parsed.error.issues.map((i) => `--${String(i.path[0] ?? '')}: ${i.message}`).join('; '));
   const result: FederatedSearchResult = await services.handlers.studies.search(parsed.data, { windowId: 'cli', emit: () => {} });
   if (json) {
     io.out(JSON.stringify(result, null, 2));
   } else {
     for (const s of result.studies) {
-      const where = [s.availability.local ? 'local' : '', s.availability.onsite ? 'on-site' : '', s.availability.offsite ? 'off-site' : '', s.availability.other ? 'other' : '']
-        .filter(Boolean)
+      const where = (['local', 'onsite', 'offsite', 'other'] as const)
+        .filter((w) => s.availability[w])
+        .map((w) => ct(`pacs.query.where.${w}`))
         .join(',');
-      const name = [s.patientName.Alphabetic, s.patientName.Ideographic].filter(Boolean).join(' = ') || '(no name)';
+      const name = [s.patientName.Alphabetic, s.patientName.Ideographic].filter(Boolean).join(' = ') || ct('pacs.noName');
       io.out(`${formatDicomDate(s.studyDate)}  ${s.patientId.padEnd(16)} ${name.padEnd(30)} ${s.modalities.join('/').padEnd(8)} ${s.studyDescription.padEnd(24)} [${where}] ${s.studyInstanceUid}`);
     }
-    io.out(`${result.studies.length} studies.`);
+    io.out(ct('pacs.query.studies', { studies: result.studies.length }));
     for (const n of result.nodes) {
-      const status = n.state === 'ok' || n.state === 'slow' ? `${n.state}, ${n.count} in ${Math.round(n.ms)} ms` : `${n.state}: ${n.error ?? ''}`;
+      const state = ct(`pacs.nodeState.${n.state}`);
+      const status =
+        n.state === 'ok' || n.state === 'slow'
+          ? ct('pacs.query.nodeAnswered', { state, found: n.count, ms: String(Math.round(n.ms)) })
+          : ct('pacs.query.nodeFailed', { state, error: cliSaysText(n.says, n.error ?? '') });
       io.out(`  ${n.name}: ${status}`);
     }
   }
@@ -102,7 +129,7 @@ function bar(job: RetrieveJob, width = 30): string {
   const filled = Math.round(frac * width);
   const total = job.total !== undefined ? `/${job.total}` : '';
   const rate = job.bytesPerSecond > 0 ? ` ${(job.bytesPerSecond / 1048576).toFixed(1)} MB/s` : '';
-  return `[${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${job.completed}${total} images ${(job.bytes / 1048576).toFixed(1)} MB${rate}`;
+  return `[${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${ct('pacs.retrieve.bar', { completed: job.completed, total, mb: (job.bytes / 1048576).toFixed(1), rate })}`;
 }
 
 export async function retrieveCommand(
@@ -113,12 +140,12 @@ export async function retrieveCommand(
   io: CliIo,
   signal?: AbortSignal,
 ): Promise<number> {
-  if (!studyUid) throw new CliUsageError('retrieve needs a STUDY_UID');
+  if (!studyUid) throw new CliUsageError(ct('pacs.errors.retrieveNeedsUid'));
   let job: RetrieveJob;
   try {
     job = await services.jobs.start({ studyInstanceUid: studyUid, seriesInstanceUid: flags.series, nodeId: flags.node });
   } catch (err) {
-    io.err(`dokuei: ${(err as Error).message}\n`);
+    io.err(`dokuei: ${cliErrorText(err)}\n`);
     return 1;
   }
   const off = services.onRetrieveProgress((j) => {
@@ -132,8 +159,13 @@ export async function retrieveCommand(
   signal?.removeEventListener('abort', onAbort);
   if (io.isTty && !json) io.err('\n');
   if (json) io.out(JSON.stringify(final, null, 2));
-  else if (final.state === 'done') io.out(`Retrieved ${final.completed} images (${(final.bytes / 1048576).toFixed(1)} MB) from ${final.nodeName}${final.failed ? `; ${final.failed} failed` : ''}.`);
-  else io.out(`Retrieve ${final.state}${final.error ? `: ${final.error}` : ''} (${final.completed} images stored).`);
+  else if (final.state === 'done')
+    io.out(ct('pacs.retrieve.done', { completed: final.completed, mb: (final.bytes / 1048576).toFixed(1), node: final.nodeName, failed: final.failed ? ct('pacs.retrieve.doneFailed', { failed: final.failed }) : '' }));
+  else {
+    // A job's error is a plain English message (the job carries no key): shown as it is.
+    const state = ct(`pacs.jobState.${final.state}`);
+    io.out(final.error ? ct('pacs.retrieve.endedError', { state, error: final.error, completed: final.completed }) : ct('pacs.retrieve.ended', { state, completed: final.completed }));
+  }
   if (!isFinished(final)) return 1;
   return final.state === 'done' && final.failed === 0 ? 0 : 1;
 }
@@ -141,18 +173,18 @@ export async function retrieveCommand(
 /** `dokuei secrets set REF` reads the value from standard input (so it never appears in shell history). */
 export async function secretsCommand(secrets: SecretStore, args: string[], readStdin: () => Promise<string>, io: CliIo): Promise<number> {
   const [sub, ref] = args;
-  if (!ref || !/^[A-Za-z0-9_.:-]{1,128}$/.test(ref)) throw new CliUsageError('secrets needs a REF (letters, digits, . _ : -), e.g. dokuei secrets set onsite-password');
+  if (!ref || !/^[A-Za-z0-9_.:-]{1,128}$/.test(ref)) throw new CliUsageError(ct('pacs.errors.secretsNeedsRef'));
   if (sub === 'set') {
     const value = (await readStdin()).replace(/\r?\n$/, '');
-    if (!value) throw new CliUsageError('No secret on standard input (pipe it in, e.g. from a password manager)');
+    if (!value) throw new CliUsageError(ct('pacs.errors.noSecretOnStdin'));
     secrets.set(ref, value);
-    io.out(`Stored secret "${ref}" (encrypted).`);
+    io.out(ct('pacs.secrets.stored', { ref }));
     return 0;
   }
   if (sub === 'delete') {
     secrets.delete(ref);
-    io.out(`Deleted secret "${ref}".`);
+    io.out(ct('pacs.secrets.deleted', { ref }));
     return 0;
   }
-  throw new CliUsageError(`unknown secrets command "${sub ?? ''}" (try: dokuei secrets set REF < file)`);
+  throw new CliUsageError(ct('pacs.errors.unknownSecrets', { sub: sub ?? '' }));
 }

@@ -12,10 +12,13 @@
 import type { Services } from '../services/app/createServices';
 import type { PrefetchEntry, PrefetchOutcome, Prefetcher } from '../services/prefetch/prefetcher';
 import { CliUsageError, type CliIo } from './pacsCommands';
+import { padColumns } from './i18n/columns';
+import { ct, helpEntry } from './i18n/cliText';
 
-export const PREFETCH_USAGE = `  dokuei prefetch --rule today|priors|pinned [--patient-id ID] [--count N] [--study UID ...] [--wait] [--json]
-                                          queue background retrieves (reader retrieves always go first);
-                                          --wait shows progress until done, else the queue resumes at the next start`;
+/** The --help lines of `prefetch`, in the reader's language (built at print time). */
+export function prefetchUsage(): string {
+  return helpEntry('  dokuei prefetch --rule today|priors|pinned [--patient-id ID] [--count N] [--study UID ...] [--wait] [--json]', 'prefetch.help.prefetch');
+}
 
 export interface PrefetchFlags {
   rule?: string;
@@ -25,9 +28,10 @@ export interface PrefetchFlags {
   wait?: boolean;
 }
 
+/** One entry as a table row. Its error is the retrieve's English message (no key): shown as it is. */
 function line(e: PrefetchEntry): string {
   const total = e.total !== undefined ? `/${e.total}` : '';
-  return `  ${e.state.padEnd(9)} ${String(e.completed).padStart(4)}${total.padEnd(5)} ${(e.bytes / 1048576).toFixed(1).padStart(7)} MB  ${e.nodeId ?? '-'}  ${e.studyInstanceUid}${e.error ? `  (${e.error})` : ''}`;
+  return `  ${padColumns(ct(`prefetch.state.${e.state}`), 9)} ${String(e.completed).padStart(4)}${total.padEnd(5)} ${(e.bytes / 1048576).toFixed(1).padStart(7)} MB  ${e.nodeId ?? '-'}  ${e.studyInstanceUid}${e.error ? `  (${e.error})` : ''}`;
 }
 
 export async function prefetchCommand(services: Pick<Services, 'prefetch'>, flags: PrefetchFlags, json: boolean, io: CliIo, signal?: AbortSignal): Promise<number> {
@@ -39,39 +43,40 @@ export async function prefetchCommand(services: Pick<Services, 'prefetch'>, flag
       outcome = await prefetch.queueToday();
       break;
     case 'priors': {
-      if (!flags['patient-id']) throw new CliUsageError('prefetch --rule priors needs --patient-id ID');
+      if (!flags['patient-id']) throw new CliUsageError(ct('prefetch.errors.priorsNeedsPatient'));
       let count: number | undefined;
       if (flags.count !== undefined) {
         count = Number(flags.count);
-        if (!Number.isInteger(count) || count < 1 || count > 100) throw new CliUsageError('--count must be a whole number from 1 to 100');
+        if (!Number.isInteger(count) || count < 1 || count > 100) throw new CliUsageError(ct('prefetch.errors.count'));
       }
-      if (studies.length > 1) throw new CliUsageError('prefetch --rule priors takes at most one --study (the study being read)');
+      if (studies.length > 1) throw new CliUsageError(ct('prefetch.errors.priorsOneStudy'));
       outcome = await prefetch.queuePriors(flags['patient-id'], { count, openedStudyUid: studies[0] });
       break;
     }
     case 'pinned':
-      if (studies.length === 0) throw new CliUsageError('prefetch --rule pinned needs at least one --study UID');
+      if (studies.length === 0) throw new CliUsageError(ct('prefetch.errors.pinnedNeedsStudy'));
       outcome = await prefetch.queuePinned(studies);
       break;
     default:
-      throw new CliUsageError(`prefetch needs --rule today|priors|pinned${flags.rule ? ` (got "${flags.rule}")` : ''}`);
+      throw new CliUsageError(flags.rule ? ct('prefetch.errors.needsRuleGot', { rule: flags.rule }) : ct('prefetch.errors.needsRule'));
   }
 
   if (!flags.wait) {
     if (json) io.out(JSON.stringify({ ...outcome, waited: false }, null, 2));
     else {
-      io.out(`Queued ${outcome.queued.length} prefetch job(s); ${outcome.skipped.length} skipped.`);
+      io.out(ct('prefetch.queued', { queued: outcome.queued.length, skipped: outcome.skipped.length }));
       for (const e of outcome.queued) io.out(line(e));
-      for (const s of outcome.skipped) io.out(`  skipped   ${s.studyInstanceUid} (${s.reason})`);
-      for (const e of outcome.errors) io.out(`  error     ${e}`);
-      if (outcome.queued.length) io.out('They run in the background of the next Dokuei start (or use --wait).');
+      for (const s of outcome.skipped) io.out(`  ${padColumns(ct('prefetch.label.skipped'), 9)} ${s.studyInstanceUid} (${ct(`prefetch.skipReason.${s.reason}`)})`);
+      // A node's or study's error comes from the service as English text (no key): shown as it is.
+      for (const e of outcome.errors) io.out(`  ${padColumns(ct('prefetch.label.error'), 9)} ${e}`);
+      if (outcome.queued.length) io.out(ct('prefetch.background'));
     }
     return outcome.errors.length ? 1 : 0;
   }
 
   if (!json) {
-    io.out(`Queued ${outcome.queued.length} prefetch job(s); ${outcome.skipped.length} skipped.`);
-    for (const e of outcome.errors) io.out(`  error     ${e}`);
+    io.out(ct('prefetch.queued', { queued: outcome.queued.length, skipped: outcome.skipped.length }));
+    for (const e of outcome.errors) io.out(`  ${padColumns(ct('prefetch.label.error'), 9)} ${e}`);
   }
   const ids = new Set(outcome.queued.map((e) => e.id));
   const mine = () => prefetch.list().filter((e) => ids.has(e.id) || e.resumed);
@@ -84,7 +89,7 @@ export async function prefetchCommand(services: Pick<Services, 'prefetch'>, flag
         const list = mine();
         const done = list.filter((e) => e.state === 'done' || e.state === 'failed' || e.state === 'cancelled').length;
         const images = list.reduce((n, e) => n + e.completed, 0);
-        io.err(`\rPrefetch: ${done}/${list.length} studies, ${images} images…`);
+        io.err(`\r${ct('prefetch.progress', { done, total: list.length, images })}`);
       }, 250)
     : undefined;
   try {

@@ -38,29 +38,25 @@ import { recordRegistrationSaved } from '../services/registration/saveRegistrati
 import type { StudyInstanceUid } from '../../common/dicom/uid';
 import { withCliAudit } from './cliAudit';
 import { cliFolder, type CliFolder } from './cliKeys';
+import { cliErrorText, ct, helpEntry } from './i18n/cliText';
 
-export const REGISTER_USAGE = `  dokuei register FIXED_DIR[#SERIES] MOVING_DIR[#SERIES] [--roi x0,y0,z0,x1,y1,z1] [--json]
-                 [--fixed-series S] [--moving-series S] [--init auto|identity|centers|moments|global] [--seed N]
-                 [--save [--data-dir DIR] [--archive DIR] [--send NODE]] [--save-file FILE]
-                                          rigid registration (Mattes MI); prints the 4×4 moving → fixed
-                                          matrix (patient mm), metric (−MI), iterations, timeMs. SERIES: a
-                                          Series Instance UID or part of the Series Description; --roi: a box
-                                          in fixed patient mm where the fixed image is sampled; --save: store
-                                          a DICOM Spatial Registration object in the local archive (fixed
-                                          series' study); --send: also send it to that
-                                          PACS node (STOW-RS; exit 3 if that fails, the
-                                          local save stays); --save-file: write it to FILE;
-                                          --init global: also try the moving image turned
-                                          (24 axis rotations, principal axes); warnings
-                                          say when the headers' orientation was wrong`;
+/** The register lines of `dokuei --help`, in the reader's language (built when printed). */
+export function registerUsage(): string {
+  const synopsis = [
+    '  dokuei register FIXED_DIR[#SERIES] MOVING_DIR[#SERIES] [--roi x0,y0,z0,x1,y1,z1] [--json]',
+    '                 [--fixed-series S] [--moving-series S] [--init auto|identity|centers|moments|global] [--seed N]',
+    '                 [--save [--data-dir DIR] [--archive DIR] [--send NODE]] [--save-file FILE]',
+  ].join('\n');
+  return helpEntry(synopsis, 'register.usage');
+}
 
 const INITS: readonly Initialization[] = ['auto', 'identity', 'centers', 'moments', 'global'];
 
 export function parseRoi(text: string): RoiBox {
   const v = text.split(',').map((s) => Number(s.trim()));
-  if (v.length !== 6 || !v.every(Number.isFinite)) throw new CliUsageError(`--roi needs six numbers x0,y0,z0,x1,y1,z1 (mm), not "${text}"`);
+  if (v.length !== 6 || !v.every(Number.isFinite)) throw new CliUsageError(ct('register.roi.sixNumbers', { text }));
   const [x0, y0, z0, x1, y1, z1] = v as [number, number, number, number, number, number];
-  if (x0 === x1 || y0 === y1 || z0 === z1) throw new CliUsageError('--roi is an empty box');
+  if (x0 === x1 || y0 === y1 || z0 === z1) throw new CliUsageError(ct('register.roi.empty'));
   return { min: [Math.min(x0, x1), Math.min(y0, y1), Math.min(z0, z1)], max: [Math.max(x0, x1), Math.max(y0, y1), Math.max(z0, z1)] };
 }
 
@@ -102,14 +98,14 @@ export async function registerCommand(argv: string[], io: CliIo, signal?: AbortS
       send: { type: 'string' },
     },
   });
-  if (values.send !== undefined && !values.save) throw new CliUsageError('--send needs --save: the registration is sent from the local archive');
-  if (positionals.length !== 2) throw new CliUsageError('register needs FIXED_DIR and MOVING_DIR');
+  if (values.send !== undefined && !values.save) throw new CliUsageError(ct('register.sendNeedsSave'));
+  if (positionals.length !== 2) throw new CliUsageError(ct('register.needsDirs'));
   const init = values.init ?? 'auto';
-  if (!INITS.includes(init as Initialization)) throw new CliUsageError(`--init must be one of ${INITS.join(', ')}`);
+  if (!INITS.includes(init as Initialization)) throw new CliUsageError(ct('register.badInit', { inits: INITS.join(', ') }));
   const seed = values.seed !== undefined ? Number(values.seed) : 1;
-  if (!Number.isInteger(seed)) throw new CliUsageError('--seed must be an integer');
+  if (!Number.isInteger(seed)) throw new CliUsageError(ct('register.badSeed'));
   const samples = values.samples !== undefined ? Number(values.samples) : undefined;
-  if (samples !== undefined && !(Number.isInteger(samples) && samples >= 500)) throw new CliUsageError('--samples must be an integer ≥ 500');
+  if (samples !== undefined && !(Number.isInteger(samples) && samples >= 500)) throw new CliUsageError(ct('register.badSamples'));
   const roi = values.roi !== undefined ? parseRoi(values.roi) : undefined;
 
   const fixedArg = await parseSeriesArgument(positionals[0]!);
@@ -126,7 +122,7 @@ export async function registerCommand(argv: string[], io: CliIo, signal?: AbortS
       ...(samples !== undefined ? { samples } : {}),
       ...(roi ? { roi } : {}),
       ...(signal ? { signal } : {}),
-      ...(tty ? { onProgress: (p) => io.err(`\rRegistering: level ${p.level + 1}/${p.levels}, iteration ${p.iteration + 1}, −MI ${p.metric.toFixed(4)}   `) } : {}),
+      ...(tty ? { onProgress: (p) => io.err(`\r${ct('register.progress', { level: p.level + 1, levels: p.levels, iteration: p.iteration + 1, metric: p.metric.toFixed(4) })}   `) } : {}),
     };
     const result = await registerRigid(fixed.volume, moving.volume, options);
     if (tty) io.err('\n');
@@ -219,15 +215,19 @@ export async function registerCommand(argv: string[], io: CliIo, signal?: AbortS
         ),
       );
     } else {
-      io.out(`Fixed:  "${fixed.series.description}" ${fixed.volume.dims.join('×')} (${fixedArg.dir})`);
-      io.out(`Moving: "${moving.series.description}" ${moving.volume.dims.join('×')} (${movingArg.dir})`);
-      for (const w of [...fixed.warnings.map((w) => `fixed: ${w}`), ...moving.warnings.map((w) => `moving: ${w}`)]) io.out(`  note — ${w}`);
-      io.out('Moving → fixed (patient mm):');
+      io.out(ct('register.fixed', { description: fixed.series.description, dims: fixed.volume.dims.join('×'), dir: fixedArg.dir }));
+      io.out(ct('register.moving', { description: moving.series.description, dims: moving.volume.dims.join('×'), dir: movingArg.dir }));
+      // The folders' and the engine's warnings are their own English sentences (also in --json): not keyed.
+      for (const w of fixed.warnings) io.out(`  ${ct('register.noteFixed', { warning: w })}`);
+      for (const w of moving.warnings) io.out(`  ${ct('register.noteMoving', { warning: w })}`);
+      io.out(ct('register.matrix'));
       for (const row of matrix) io.out(`  ${row.map((x) => x.toFixed(6).padStart(12)).join(' ')}`);
-      io.out(`metric (−MI) ${result.metric.toFixed(4)}, normalized MI ${result.normalizedMi.toFixed(2)}, ${result.iterations} iterations, ${Math.round(result.timeMs)} ms (loading ${Math.round(loadMs)} ms), start: ${result.initialization}${result.start === 'header' || result.start === 'given' ? '' : ` turned: ${result.start}`}`);
-      for (const w of result.warnings) io.out(`  warning — ${w}`);
-      if (saved?.file) io.out(`Spatial Registration ${saved.sopInstanceUid} written to ${saved.file}`);
-      if (saved?.archive) io.out(`Spatial Registration ${saved.sopInstanceUid} stored in ${saved.archive}`);
+      const figures = { metric: result.metric.toFixed(4), nmi: result.normalizedMi.toFixed(2), iterations: result.iterations, ms: Math.round(result.timeMs), loadMs: Math.round(loadMs), init: result.initialization };
+      io.out(result.start === 'header' || result.start === 'given' ? ct('register.result', figures) : ct('register.resultTurned', { ...figures, turned: result.start }));
+      for (const w of result.warnings) io.out(`  ${ct('register.warning', { warning: w })}`);
+      if (saved?.file) io.out(ct('register.written', { uid: saved.sopInstanceUid, file: saved.file }));
+      if (saved?.archive) io.out(ct('register.stored', { uid: saved.sopInstanceUid, archive: saved.archive }));
+      // The send's sentence is the --json interface's `saved.send.message`, and carries no key: shown as it is.
       if (saved?.send) io.out(saved.send.message);
     }
     if (saved?.send && !saved.send.ok) {
@@ -238,11 +238,11 @@ export async function registerCommand(argv: string[], io: CliIo, signal?: AbortS
   } catch (err) {
     if (tty) io.err('\n');
     if (err instanceof SeriesVolumeError || err instanceof RegistrationError || err instanceof SpatialRegistrationError) {
-      io.err(`dokuei register: ${err.message}\n`);
+      io.err(`dokuei register: ${cliErrorText(err)}\n`);
       return 1;
     }
     if (signal?.aborted) {
-      io.err('dokuei register: cancelled\n');
+      io.err(`dokuei register: ${ct('register.cancelled')}\n`);
       return 1;
     }
     throw err;

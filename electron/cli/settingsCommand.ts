@@ -9,8 +9,14 @@
 import { writeFile, readFile } from 'node:fs/promises';
 import { parseSettings, type Settings, type SettingsStore } from '../services/settings/settings';
 import { CliUsageError } from './pacsCommands';
+import { ct, helpEntry } from './i18n/cliText';
 
 export const SETTINGS_EXPORT_FORMAT = 'dokuei-settings';
+
+/** The --help lines of `settings export|import`, in the reader's language (built at print time). */
+export function settingsUsage(): string {
+  return [helpEntry('  dokuei settings export [FILE] [--json]', 'settings.help.export'), helpEntry('  dokuei settings import FILE [--json]', 'settings.help.import')].join('\n');
+}
 
 /** The `--json` shape of an export file (an interface other tools read: extend, never rename). */
 export interface SettingsExport {
@@ -55,7 +61,7 @@ export interface SettingsIo {
 /** Runs `settings export|import`; returns the exit code. `store` is the workstation's settings. */
 export async function settingsCommand(store: SettingsStore, args: readonly string[], json: boolean, io: SettingsIo, now = new Date()): Promise<{ code: number; before?: Settings; after?: Settings }> {
   const [sub, file, ...extra] = args;
-  if (extra.length) throw new CliUsageError(`settings ${sub ?? ''} takes one FILE at most`);
+  if (extra.length) throw new CliUsageError(ct('settings.errors.oneFile', { sub: sub ?? '' }));
   if (sub === 'export') {
     const exported = exportSettings(store.get(), now);
     const text = `${JSON.stringify(exported, null, 2)}\n`;
@@ -63,18 +69,19 @@ export async function settingsCommand(store: SettingsStore, args: readonly strin
       // Not patient data, but it names the hospital's network: readable by its owner only.
       await writeFile(file, text, { mode: 0o600 });
       if (json) io.out(JSON.stringify({ file, secretRefs: exported.secretRefs }, null, 2));
-      else io.out(`Settings written to ${file} (no secrets).`);
+      else io.out(ct('settings.export.written', { file }));
     } else io.out(text.trimEnd());
-    if (exported.secretRefs.length && !json) io.err(`On the machine that imports them, set these secrets with "dokuei secrets set REF": ${exported.secretRefs.join(', ')}\n`);
+    if (exported.secretRefs.length && !json) io.err(`${ct('settings.export.secrets', { refs: exported.secretRefs.join(', ') })}\n`);
     return { code: 0 };
   }
   if (sub === 'import') {
-    if (!file) throw new CliUsageError('settings import needs the FILE an export wrote');
+    if (!file) throw new CliUsageError(ct('settings.errors.importNeedsFile'));
     let raw: unknown;
     try {
       raw = JSON.parse(await readFile(file, 'utf8'));
     } catch (err) {
-      throw new Error(`${file} could not be read as a settings file: ${err instanceof Error ? err.message : String(err)}`, { cause: err });
+      // The reason is the file system's or JSON.parse's own message (English): it names what is wrong with the file.
+      throw new Error(ct('settings.errors.unreadable', { file, reason: err instanceof Error ? err.message : String(err) }), { cause: err });
     }
     const settings = settingsFromFile(raw, file);
     const before = store.get();
@@ -83,10 +90,12 @@ export async function settingsCommand(store: SettingsStore, args: readonly strin
     const secretRefs = secretRefsOf(after);
     if (json) io.out(JSON.stringify({ file, nodes: after.nodes.map((n) => n.id), secretRefs }, null, 2));
     else {
-      io.out(`Settings imported from ${file}: ${after.nodes.length} node${after.nodes.length === 1 ? '' : 's'} (${after.nodes.map((n) => n.name).join(', ') || 'none'}).`);
-      if (secretRefs.length) io.out(`Set their secrets on this machine with "dokuei secrets set REF": ${secretRefs.join(', ')}`);
+      // One key per number rather than i18next plurals: Japanese has one form, English two.
+      const names = after.nodes.map((n) => n.name).join(', ') || ct('settings.none');
+      io.out(ct(after.nodes.length === 1 ? 'settings.import.doneOne' : 'settings.import.doneMany', { file, nodes: after.nodes.length, names }));
+      if (secretRefs.length) io.out(ct('settings.import.secrets', { refs: secretRefs.join(', ') }));
     }
     return { code: 0, before, after };
   }
-  throw new CliUsageError(`unknown settings command "${sub ?? ''}" (try: dokuei settings export [FILE], dokuei settings import FILE)`);
+  throw new CliUsageError(ct('settings.errors.unknown', { sub: sub ?? '' }));
 }

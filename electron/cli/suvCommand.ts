@@ -22,16 +22,20 @@ import { getString, type DicomJsonDataset } from '../../common/dicom/dicomJson';
 import { Tag } from '../../common/dicom/tags';
 import { part10ToDicomJson } from '../services/dicom/datasetJson';
 import { CliUsageError, type CliIo } from './pacsCommands';
-import { segLine, type SegLine } from './suvSegments';
+import { segErrorText, segLine, type SegLine } from './suvSegments';
+import { says, type Says } from '../../common/i18n/says';
+import { saysOf } from '../../common/ipc/errors';
+import { reasonSays } from '../services/store/reasonSays';
+import { cliSaysText, ct, helpEntry } from './i18n/cliText';
 import { instancesAccessed } from '../../common/audit/builders';
 import { patientRefOf, SopClassTally, studyRefOf } from '../../common/audit/refs';
 import type { AuditSink } from '../services/audit/auditSink';
 
-export const SUV_USAGE = `  dokuei suv FILE_OR_DIR... [--weight KG] [--height CM] [--sex M|F|O] [--dose BQ]
-             [--injection ISO_DATETIME] [--half-life S] [--seg SEG_FILE] [--json]
-                                          SUV factors (bw, lbm, lbmJames128, lbmJanma, bsa, ibw) of each PET
-                                          instance, with why a factor is null; the options override the header;
-                                          --seg adds SUVbw max/mean/peak and volume per segment of a DICOM SEG`;
+/** The suv lines of `dokuei --help`, in the reader's language (built when printed). */
+export function suvUsage(): string {
+  const synopsis = ['  dokuei suv FILE_OR_DIR... [--weight KG] [--height CM] [--sex M|F|O] [--dose BQ]', '             [--injection ISO_DATETIME] [--half-life S] [--seg SEG_FILE] [--json]'].join('\n');
+  return helpEntry(synopsis, 'suv.usage');
+}
 
 export interface SuvCommandOptions {
   weight?: string;
@@ -48,10 +52,16 @@ export type SuvLine =
   | ({ file: string; sopInstanceUID: string | null } & Omit<SuvResult, 'storedSuvType'> & { storedSuvType: SuvType | null })
   | { file: string; error: string };
 
+/**
+ * The key of a line's error, for the listing in the reader's language: the line keeps the English sentence (it is
+ * the --json interface, never translated), the key rides beside it here.
+ */
+const errorSays = new WeakMap<SuvLine, Says>();
+
 function positive(name: string, text: string | undefined): number | undefined {
   if (text === undefined) return undefined;
   const n = Number(text);
-  if (text.trim() === '' || !Number.isFinite(n) || n <= 0) throw new CliUsageError(`--${name} needs a positive number, not "${text}"`);
+  if (text.trim() === '' || !Number.isFinite(n) || n <= 0) throw new CliUsageError(ct('suv.positive', { name, text }));
   return n;
 }
 
@@ -67,11 +77,11 @@ export function suvOverrides(o: SuvCommandOptions): SuvOverrides {
   if (halfLife !== undefined) out.halfLifeS = halfLife;
   if (o.sex !== undefined) {
     const s = o.sex.trim().toUpperCase();
-    if (s !== 'M' && s !== 'F' && s !== 'O') throw new CliUsageError(`--sex is M, F or O, not "${o.sex}"`);
+    if (s !== 'M' && s !== 'F' && s !== 'O') throw new CliUsageError(ct('suv.badSex', { text: o.sex }));
     out.sex = s;
   }
   if (o.injection !== undefined) {
-    if (parseIsoDateTime(o.injection) === undefined) throw new CliUsageError(`--injection needs a date-time such as 2024-01-15T08:30:00, not "${o.injection}"`);
+    if (parseIsoDateTime(o.injection) === undefined) throw new CliUsageError(ct('suv.badInjection', { text: o.injection }));
     out.injectionDateTime = o.injection;
   }
   return out;
@@ -102,7 +112,7 @@ export interface SuvInstance {
 }
 
 export async function suvLines(paths: string[], overrides: SuvOverrides): Promise<{ lines: SuvLine[]; skipped: number; instances: SuvInstance[] }> {
-  const read: { file: string; dataset?: unknown; error?: string }[] = [];
+  const read: { file: string; dataset?: unknown; error?: string; says?: Says }[] = [];
   let skipped = 0;
   for (const { file, explicit } of await collect(paths)) {
     try {
@@ -110,7 +120,8 @@ export async function suvLines(paths: string[], overrides: SuvOverrides): Promis
     } catch (err) {
       const code = (err as { code?: string }).code;
       const message = code === 'ENOENT' ? 'No such file' : err instanceof Error ? err.message : String(err);
-      if (explicit) read.push({ file, error: message });
+      const said = code === 'ENOENT' ? says('suv.noSuchFile') : (saysOf(err) ?? reasonSays(message));
+      if (explicit) read.push({ file, error: message, ...(said ? { says: said } : {}) });
       else skipped++; // a non-DICOM file inside a folder (a MANIFEST, a DICOMDIR's neighbours)
     }
   }
@@ -128,7 +139,12 @@ export async function suvLines(paths: string[], overrides: SuvOverrides): Promis
   }
   const lines: SuvLine[] = read.map((r, i) => {
     const res = results.get(i);
-    if (!res) return { file: r.file, error: r.error ?? 'unreadable' };
+    if (!res) {
+      const line = { file: r.file, error: r.error ?? 'unreadable' };
+      const said = r.error !== undefined ? r.says : says('suv.unreadable');
+      if (said) errorSays.set(line, said);
+      return line;
+    }
     return {
       file: r.file,
       sopInstanceUID: getString(r.dataset as never, Tag.SOPInstanceUID) ?? null,
@@ -166,7 +182,7 @@ export function recordSuvReads(audit: AuditSink | undefined, instances: readonly
 }
 
 export async function suvCommand(paths: string[], options: SuvCommandOptions, json: boolean, io: CliIo, audit?: AuditSink): Promise<number> {
-  if (paths.length === 0) throw new CliUsageError('suv needs at least one FILE or DIR');
+  if (paths.length === 0) throw new CliUsageError(ct('suv.needsPaths'));
   const overrides = suvOverrides(options);
   const { lines, skipped, instances } = await suvLines(paths, overrides);
   recordSuvReads(audit, instances);
@@ -175,18 +191,19 @@ export async function suvCommand(paths: string[], options: SuvCommandOptions, js
   else {
     for (const l of lines) {
       if ('error' in l) {
-        io.out(`${l.file}: ERROR ${l.error}`);
+        io.out(ct('suv.fileError', { file: l.file, error: cliSaysText(errorSays.get(l), l.error) }));
         continue;
       }
       const f = SUV_TYPES.map((t) => `${t} ${l.factors[t] === null ? '—' : l.factors[t]!.toExponential(5)}`).join('  ');
       const stored = l.storedSuvType ? ` (SUV${l.storedSuvType})` : '';
-      io.out(`${l.file}: ${l.units ?? 'no units'}${stored}  ${f}`);
+      io.out(`${l.file}: ${l.units ?? ct('suv.noUnits')}${stored}  ${f}`);
+      // The reasons and warnings are common/suv's English sentences, as the viewer's SUV panel shows them: not keyed.
       for (const t of SUV_TYPES) if (l.reasons[t]) io.out(`  ${t}: ${l.reasons[t]}`);
-      for (const w of l.warnings) io.out(`  note: ${w}`);
+      for (const w of l.warnings) io.out(`  ${ct('suv.note', { text: w })}`);
     }
     if (seg) printSegLine(seg, io);
   }
-  if (skipped) io.err(`Skipped ${skipped} file(s) in the folders given that are not DICOM Part 10.\n`);
+  if (skipped) io.err(`${ct('suv.skipped', { n: skipped })}\n`);
   // The entry calls process.exit as soon as this returns: a pipe still holding a long answer would be cut short.
   await new Promise<void>((resolve) => process.stdout.write('', () => resolve()));
   return lines.some((l) => 'error' in l) || (seg && 'error' in seg) ? 1 : 0;
@@ -196,12 +213,14 @@ const fmt = (v: number | null, digits: number): string => (v === null ? '—' : 
 
 function printSegLine(seg: SegLine, io: CliIo): void {
   if ('error' in seg) {
-    io.out(`${seg.file}: ERROR ${seg.error}`);
+    io.out(ct('suv.fileError', { file: seg.file, error: segErrorText(seg) }));
     return;
   }
-  io.out(`${seg.file}: SEG of series ${seg.referencedSeriesInstanceUID}`);
+  io.out(ct('suv.seg.header', { file: seg.file, series: seg.referencedSeriesInstanceUID }));
   for (const s of seg.segments) {
-    io.out(`  segment ${s.segmentNumber} "${s.label}": ${s.voxels} voxels, ${s.volumeMl.toFixed(2)} ml, SUVbw max ${fmt(s.suvbw.max, 2)} mean ${fmt(s.suvbw.mean, 2)} peak ${fmt(s.suvbw.peak, 2)}${s.reason ? ` (${s.reason})` : ''}`);
+    const figures = { number: s.segmentNumber, label: s.label, voxels: s.voxels, ml: s.volumeMl.toFixed(2), max: fmt(s.suvbw.max, 2), mean: fmt(s.suvbw.mean, 2), peak: fmt(s.suvbw.peak, 2) };
+    // The segment's reason and the SEG's warnings are common/seg's English sentences: not keyed.
+    io.out(`  ${s.reason ? ct('suv.seg.segmentWhy', { ...figures, reason: s.reason }) : ct('suv.seg.segment', figures)}`);
   }
-  for (const w of seg.warnings) io.out(`  note: ${w}`);
+  for (const w of seg.warnings) io.out(`  ${ct('suv.note', { text: w })}`);
 }

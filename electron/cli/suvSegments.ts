@@ -13,11 +13,38 @@ import type { Volume } from '../../common/registration/types';
 import type { SuvResult } from '../../common/suv';
 import { part10ToDicomJson } from '../services/dicom/datasetJson';
 import { loadSeriesVolume } from '../services/registration/loadSeriesVolume';
+import { says, type Says } from '../../common/i18n/says';
+import { saysOf } from '../../common/ipc/errors';
+import { reasonSays } from '../services/store/reasonSays';
+import { cliSaysText } from './i18n/cliText';
 
 /** The line the SEG file adds to `dokuei suv --json`'s array (beside the one object per PET instance). */
 export type SegLine =
   | { file: string; sopInstanceUID: string | null; referencedSeriesInstanceUID: string; segments: SegmentSuvStatistics[]; warnings: string[] }
   | { file: string; error: string };
+
+/**
+ * The key of a line's error, for the listing in the reader's language: the line keeps the English sentence (it is
+ * the --json interface, never translated), the key rides beside it here.
+ */
+const errorSays = new WeakMap<SegLine, Says>();
+
+function failed(file: string, error: string, said: Says | undefined): SegLine {
+  const line = { file, error };
+  if (said) errorSays.set(line, said);
+  return line;
+}
+
+/** A read or load error as a line: keyed when the error carries a key or is one of the reading sentences. */
+function failedWith(file: string, err: unknown): SegLine {
+  const message = err instanceof Error ? err.message : String(err);
+  return failed(file, message, saysOf(err) ?? reasonSays(message));
+}
+
+/** The error of a line that has one, in the reader's language when it has a key, else as the line has it. */
+export function segErrorText(line: SegLine & { error: string }): string {
+  return cliSaysText(errorSays.get(line), line.error);
+}
 
 /** Slice index (k) of each instance on the volume's grid, by its Image Position (Patient); NaN when unknown. */
 export function sliceFactors(volume: Pick<Volume, 'dims' | 'spacing' | 'origin' | 'direction'>, instances: readonly { dataset: DicomJsonDataset; result: SuvResult }[]): Float64Array {
@@ -49,14 +76,14 @@ export async function segLine(segFile: string, paths: readonly string[], instanc
     dataset = part10ToDicomJson(bytes).dataset;
   } catch (err) {
     const code = (err as { code?: string }).code;
-    return { file: segFile, error: code === 'ENOENT' ? 'No such file' : err instanceof Error ? err.message : String(err) };
+    return code === 'ENOENT' ? failed(segFile, 'No such file', says('suv.noSuchFile')) : failedWith(segFile, err);
   }
   try {
     const header = readSegHeader(dataset);
     const seriesUid = header.referencedSeriesInstanceUids[0];
-    if (!seriesUid) return { file: segFile, error: 'The SEG names no referenced series (Referenced Series Sequence)' };
+    if (!seriesUid) return failed(segFile, 'The SEG names no referenced series (Referenced Series Sequence)', says('suv.seg.noSeries'));
     const ofSeries = instances.filter((i) => getString(i.dataset, Tag.SeriesInstanceUID)?.trim() === seriesUid);
-    if (!ofSeries.length) return { file: segFile, error: `The files given hold no instance of the series the SEG segments (${seriesUid})` };
+    if (!ofSeries.length) return failed(segFile, `The files given hold no instance of the series the SEG segments (${seriesUid})`, says('suv.seg.noInstance', { series: seriesUid }));
     // The volume: from the first folder given that holds the series (a file given stands for its folder).
     let volume: Volume | undefined;
     const failures: string[] = [];
@@ -68,11 +95,12 @@ export async function segLine(segFile: string, paths: readonly string[], instanc
         failures.push(err instanceof Error ? err.message : String(err));
       }
     }
-    if (!volume) return { file: segFile, error: `The series ${seriesUid} could not be loaded as a volume: ${failures.join('; ')}` };
+    // The reasons are loadSeriesVolume's English sentences: not keyed.
+    if (!volume) return failed(segFile, `The series ${seriesUid} could not be loaded as a volume: ${failures.join('; ')}`, says('suv.seg.noVolume', { series: seriesUid, reasons: failures.join('; ') }));
     const masks = segToMasks(dataset, findPixelData(bytes), volume);
     const segments = segmentSuvStatistics(volume, masks.segments, sliceFactors(volume, ofSeries));
     return { file: segFile, sopInstanceUID: header.sopInstanceUid ?? null, referencedSeriesInstanceUID: seriesUid, segments, warnings: masks.warnings };
   } catch (err) {
-    return { file: segFile, error: err instanceof Error ? err.message : String(err) };
+    return failedWith(segFile, err);
   }
 }

@@ -16,7 +16,9 @@ import type { KeySources } from '../../electron/services/custody/custody';
 const TEST_ARCHIVE_KEY = randomBytes(32).toString('base64');
 
 /** The environment under which EnvKeyProvider (and a `dokuei` child process) uses the test key. */
-export const testArchiveEnv = { DOKUEI_ARCHIVE_KEY: TEST_ARCHIVE_KEY } as const;
+// DOKUEI_LANG: a `dokuei` these tests start speaks English whatever the machine's locale (the CLI is Japanese
+// under a ja locale, #18); tests of the Japanese output set it themselves.
+export const testArchiveEnv = { DOKUEI_ARCHIVE_KEY: TEST_ARCHIVE_KEY, DOKUEI_LANG: 'en' } as const;
 
 export function testKeyProvider(): KeyProvider {
   return new EnvKeyProvider(testArchiveEnv);

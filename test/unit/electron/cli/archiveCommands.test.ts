@@ -4,6 +4,10 @@ import { promises as fs } from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { archiveCommand, archiveUsage } from '../../../../electron/cli/archiveCommands';
+import { columns } from '../../../../electron/cli/i18n/columns';
+import { CliUsageError } from '../../../../electron/cli/pacsCommands';
+import type { EncryptedArchive } from '../../../../electron/services/archive/encryptedArchive';
 import { listFilesRecursively } from '../../../../electron/services/store/listFiles';
 import { demoCtDir, dicomFilesIn, repoRoot } from '../../../support/data';
 import { flipJournalByte } from '../../../support/journalFrames';
@@ -14,7 +18,7 @@ const run = promisify(execFile);
 const bin = path.join(repoRoot, 'bin', 'dokuei.mjs');
 
 async function dokuei(args: string[], env: Record<string, string> = {}): Promise<{ code: number; stdout: string; stderr: string }> {
-  // The key as a headless user gives it; nothing else from the caller's environment.
+  // The key as a headless user gives it; nothing else from the caller's environment (English, whatever its locale).
   const clean: NodeJS.ProcessEnv = { ...process.env, ...testArchiveEnv, ...env };
   delete clean.DOKUEI_PASSPHRASE;
   try {
@@ -105,5 +109,79 @@ describe('dokuei archive', () => {
     const clean = await dokuei(['archive', 'verify', '--archive', other, '--data-dir', dataDir]);
     expect(clean.code).toBe(0);
     expect(clean.stdout).toContain('0 damaged in the index journal');
+  });
+});
+
+/** `fn` with the CLI's language set as a reader sets it (DOKUEI_LANG), then the caller's back. */
+async function inLanguage<T>(lang: string, fn: () => Promise<T>): Promise<T> {
+  const before = process.env.DOKUEI_LANG;
+  process.env.DOKUEI_LANG = lang;
+  try {
+    return await fn();
+  } finally {
+    if (before === undefined) delete process.env.DOKUEI_LANG;
+    else process.env.DOKUEI_LANG = before;
+  }
+}
+
+function capture() {
+  const lines: string[] = [];
+  return { lines, io: { out: (l: string) => void lines.push(l), err: (t: string) => void lines.push(t), isTty: false } };
+}
+
+describe('archiveCommand in the reader\'s language (issue #18)', () => {
+  const study = '1.2.840.113619.2.55.3.4';
+  // Only what the commands below reach: a study that is not there, and a verify report with two problems.
+  const archive = {
+    root: '/data/archive',
+    hasStudy: () => false,
+    verify: async () => ({
+      checked: 2,
+      corrupt: [{ file: 'objects/ab/cd', instance: '1.2.3', reason: 'fails authentication' }],
+      missing: [],
+      orphans: [{ file: 'objects/ef/01' }],
+      incomplete: [],
+      conflicts: [],
+      journal: [],
+    }),
+  } as unknown as EncryptedArchive;
+
+  async function said(lang: string) {
+    return inLanguage(lang, async () => {
+      const evict = capture();
+      expect(await archiveCommand(archive, ['evict', study], false, evict.io)).toBe(1);
+      const verify = capture();
+      expect(await archiveCommand(archive, ['verify'], false, verify.io)).toBe(1);
+      const usage = await archiveCommand(archive, ['evict', 'not-a-uid'], false, capture().io).then(
+        () => undefined,
+        (err: unknown) => err,
+      );
+      return { evict: evict.lines, verify: verify.lines, usage, help: archiveUsage() };
+    });
+  }
+
+  it('prints its lines, usage errors and --help in Japanese with DOKUEI_LANG=ja, the reasons kept as the archive gives them', async () => {
+    const ja = await said('ja');
+    expect(ja.evict).toEqual([`検査 ${study} はアーカイブにありません。`]);
+    expect(ja.usage).toBeInstanceOf(CliUsageError);
+    expect((ja.usage as Error).message).toBe('「not-a-uid」は DICOM UID ではありません');
+    expect(ja.verify[0]).toMatch(/^2 ファイルを検証しました：破損 1、/);
+    // The labels still make a column: the paths start at the same terminal column, kanji being two wide.
+    const [corrupt, orphan] = [ja.verify[1]!, ja.verify[2]!];
+    expect(corrupt).toMatch(/^ {2}破損 +objects\/ab\/cd {2}1\.2\.3: fails authentication$/);
+    expect(columns(corrupt.slice(0, corrupt.indexOf('objects')))).toBe(columns(orphan.slice(0, orphan.indexOf('objects'))));
+    expect(ja.help.split('\n')[0]).toBe(`${'  dokuei archive ls [--json]'.padEnd(42)}暗号化アーカイブ内の検査（ピン留め、`);
+  });
+
+  it('is the English it always was otherwise', async () => {
+    const en = await said('en');
+    expect(en.evict).toEqual([`Study ${study} is not in the archive.`]);
+    expect((en.usage as Error).message).toBe('"not-a-uid" is not a DICOM UID');
+    expect(en.verify).toEqual([
+      'Checked 2 files: 1 corrupt, 0 incomplete, 0 missing, 1 not in the index, 0 conflicting copies kept aside, 0 damaged in the index journal.',
+      '  corrupt    objects/ab/cd  1.2.3: fails authentication',
+      '  orphan     objects/ef/01',
+    ]);
+    expect(en.help.split('\n')[0]).toBe('  dokuei archive ls [--json]              studies in the encrypted archive (pinned, open, last access)');
   });
 });

@@ -25,9 +25,30 @@ function capture() {
   return { lines, errors, io: { out: (l: string) => void lines.push(l), err: (t: string) => void errors.push(t), isTty: false } };
 }
 
+/** `fn` with the CLI's language set as a reader sets it (DOKUEI_LANG), then the caller's back. */
+async function inLanguage<T>(lang: string, fn: () => Promise<T>): Promise<T> {
+  const before = process.env.DOKUEI_LANG;
+  process.env.DOKUEI_LANG = lang;
+  try {
+    return await fn();
+  } finally {
+    if (before === undefined) delete process.env.DOKUEI_LANG;
+    else process.env.DOKUEI_LANG = before;
+  }
+}
+
 describe('auditCommand', () => {
   let dataDir: string;
   let log: AuditLog;
+  // The human-readable lines below are checked in English, whatever the locale of the machine running the tests.
+  const callerLanguage = process.env.DOKUEI_LANG;
+  beforeAll(() => {
+    process.env.DOKUEI_LANG = 'en';
+  });
+  afterAll(() => {
+    if (callerLanguage === undefined) delete process.env.DOKUEI_LANG;
+    else process.env.DOKUEI_LANG = callerLanguage;
+  });
   beforeAll(async () => {
     dataDir = await makeTempDir('dokuei-cli-audit-');
     log = await AuditLog.open(dataDir, { keyProvider: testKeyProvider(), context: ctx });
@@ -133,6 +154,35 @@ describe('auditCommand', () => {
     expect(text.lines.join('\n')).toContain('Forwarding:  on, to arr.hospital.example:6514');
     expect(text.lines.join('\n')).toContain(`Queued:      ${n - 2} record(s)`);
     expect(text.lines.join('\n')).toContain('Last error:  The audit repository arr.hospital.example:6514 refused the connection');
+  });
+
+  it('words verify, forwarding and usage errors in Japanese with DOKUEI_LANG=ja; --json and English stay as they were', async () => {
+    const said = (lang: string) =>
+      inLanguage(lang, async () => {
+        const verify = capture();
+        await auditCommand(log, ctx, ['verify'], { json: false }, verify.io);
+        const json = capture();
+        await auditCommand(log, ctx, ['verify'], { json: true }, json.io);
+        const forwarding = capture();
+        await auditCommand(log, ctx, ['forwarding'], { json: false, forwarding: null }, forwarding.io);
+        const usage = await auditCommand(log, ctx, ['show', 'x'], { json: false }, capture().io).then(
+          () => undefined,
+          (err: unknown) => err,
+        );
+        return { verify: verify.lines, json: json.lines, forwarding: forwarding.lines, usage };
+      });
+    const ja = await said('ja');
+    const en = await said('en');
+    const n = (await log.records()).length;
+    expect(ja.verify).toEqual([`${n} 件の記録：チェーンは損なわれていません。`]);
+    expect((ja.usage as Error).message).toBe('audit show には記録の INDEX（数字）が必要です');
+    expect(ja.usage).toBeInstanceOf(CliUsageError);
+    // The values line up after the widest Japanese label (カーソルファイル：, 18 columns).
+    expect(ja.forwarding[0]).toBe(`転送：${' '.repeat(13)}無効（settings.json の audit.forwarding で設定）`);
+    expect(en.verify).toEqual([`${n} records: the chain is intact.`]);
+    expect((en.usage as Error).message).toBe('audit show needs a record INDEX (a number)');
+    expect(en.forwarding[0]).toBe('Forwarding:  off (set audit.forwarding in settings.json)');
+    expect(ja.json).toEqual(en.json);
   });
 });
 
