@@ -200,7 +200,7 @@ export function App() {
       const match = matchPriorSeries(current, priorSeries.series);
       if (!match) return setNotice(t('app.priorNoMatch', { date: prior.studyDate, modality: current.modality }));
       const date = prior.studyDate.replace(/^(\d{4})(\d{2})(\d{2})$/, '$1-$2-$3');
-      setHanging({ layout: '1x2', cells: [current, match], syncScroll: true, protocolName: 'Prior comparison', captions: [undefined, `Prior ${date}`] });
+      setHanging({ layout: '1x2', cells: [current, match], syncScroll: true, protocolName: 'Prior comparison', captions: [undefined, t('app.priorCaption', { date })] });
     } catch (err) {
       setNotice(t('app.priorFailed', { reason: errorText(t, err) }));
     }

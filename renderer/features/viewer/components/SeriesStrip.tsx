@@ -10,7 +10,7 @@ import { Tag } from '../../../../common/dicom/tags';
 import type { DokueiApi } from '../../../../common/ipc/contract';
 import { getDicomJson, getImageObjectUrl } from '../../../platform/dicomweb';
 import type { DataPlane } from '../../../platform/platform';
-import { nonImageKind, nonImageLabel, whyNotOpened } from '../model/nonImageSeries';
+import { nonImageKind, nonImageLabel, whyNotOpened, words } from '../model/nonImageSeries';
 import { errorText, useTranslation } from '../../../ui/i18n';
 
 export interface SeriesStripProps {
@@ -31,7 +31,7 @@ export function SeriesStrip({ api, plane, studyUid, selected, thumbnails, refres
   const [source, setSource] = useState<string>('');
   const [refused, setRefused] = useState<string>();
   const open = (s: SeriesSummary) => {
-    if (nonImageKind(s.modality)) return setRefused(whyNotOpened(s.modality, s.seriesDescription));
+    if (nonImageKind(s.modality)) return setRefused(whyNotOpened(words(t), s.modality, s.seriesDescription));
     setRefused(undefined);
     onOpen(s);
   };
@@ -123,6 +123,7 @@ function Thumbnail({ plane, series }: { plane: DataPlane; series: SeriesSummary 
 
 /** In place of a thumbnail: what the series is; a SEG's segments counted from its metadata where it can be read. */
 function NonImageTile({ plane, series, counts }: { plane: DataPlane; series: SeriesSummary; counts: boolean }) {
+  const { t } = useTranslation();
   const [segments, setSegments] = useState<number>();
   const isSeg = series.modality.trim().toUpperCase() === 'SEG';
   useEffect(() => {
@@ -141,7 +142,7 @@ function NonImageTile({ plane, series, counts }: { plane: DataPlane; series: Ser
   }, [plane, series, isSeg, counts]);
   return (
     <div className="thumb-placeholder non-image-tile" data-testid="non-image-tile" style={NON_IMAGE_TILE}>
-      {nonImageLabel(series.modality, segments)}
+      {nonImageLabel(words(t), series.modality, segments)}
     </div>
   );
 }

@@ -17,7 +17,7 @@ import { useTranslation } from '../../../ui/i18n';
 import type { DataPlane } from '../../../platform/platform';
 import { mprPresetsFor, type Hanging } from '../model/hanging';
 import { areParallel, centreOf, type ImagePlane } from '../model/imagePlane';
-import { fusionRefusal, isImageSeries } from '../model/nonImageSeries';
+import { fusionRefusal, isImageSeries, words } from '../model/nonImageSeries';
 import { FusionPane } from './FusionPane';
 import { MprPane } from './MprPane';
 import { PetCtPane } from './PetCtPane';
@@ -77,8 +77,8 @@ export function ViewerWorkspace({ plane, series, hanging, shortcuts: shortcutsOv
   const userCell = useRef(0);
   const lastPlane = useRef<(ImagePlane | undefined)[]>([]);
   const [reference, setReference] = useState<{ cell: number; plane: ImagePlane | undefined }>();
-  /** What the viewer says instead of empty cells (a study with no image series). */
-  const [message, setMessage] = useState<string>();
+  /** What the viewer says instead of empty cells (a study with no image series), worded when shown. */
+  const [message, setMessage] = useState<Hanging['message']>();
   /** The cell a double-click enlarged to the whole viewer (the others stay loaded, hidden); a second double-click restores. */
   const [maximised, setMaximised] = useState<number>();
 
@@ -87,7 +87,7 @@ export function ViewerWorkspace({ plane, series, hanging, shortcuts: shortcutsOv
     setLayout(hanging.layout);
     // Only image series go into a cell (hangStudy already hangs only those; a hand-made Hanging is held to it too).
     setCells(hanging.cells.map((c) => (c && isImageSeries(c) ? c : undefined)));
-    setMessage(hanging.message);
+    setMessage(() => hanging.message);
     setCaptions(hanging.captions ?? []);
     setPresets(hanging.presets ?? []);
     setViews(hanging.views ?? []);
@@ -170,7 +170,7 @@ export function ViewerWorkspace({ plane, series, hanging, shortcuts: shortcutsOv
   // MPR: the protocol's window on the three planes and its VR preset on the 3D view, for the series it hung.
   const mprPresets = mprPresetsFor({ cells, presets, views }, activeSeries);
   // Fusion takes the first two cells: both must hold an image series.
-  const fusionWhyNot = fusionRefusal(cells[0], cells[1]);
+  const fusionWhyNot = fusionRefusal(words(t), cells[0], cells[1]);
 
   const layoutBar = (
       <div className="layout-bar" role="toolbar" aria-label={t('viewer.layout.label')}>
@@ -236,7 +236,7 @@ export function ViewerWorkspace({ plane, series, hanging, shortcuts: shortcutsOv
         <div className="cells">
           <div className="cell" data-cell={0}>
             <div className="empty" role="status" data-testid="viewer-message">
-              {message}
+              {message(words(t))}
             </div>
           </div>
         </div>

@@ -12,7 +12,7 @@ import petCt from '../../../../resources/hanging-protocols/pet-ct.json';
 import rtReview from '../../../../resources/hanging-protocols/rt-review.json';
 import type { SeriesSummary, StudySummary } from '../../../../common/dicom/model';
 import { chooseHangingProtocol, parseHangingProtocol, type HangingProtocol, type Layout } from '../../../../common/viewer/hangingProtocols';
-import { imageSeriesOnly, isImageSeries, noImageSeriesMessage } from './nonImageSeries';
+import { imageSeriesOnly, isImageSeries, noImageSeriesMessage, type Translate } from './nonImageSeries';
 
 const FILES: Record<string, unknown> = { 'cr-dx.json': crDx, 'ct-chest.json': ctChest, 'ct-mpr.json': ctMpr, 'default.json': defaultProtocol, 'mr-brain.json': mrBrain, 'pet-ct.json': petCt, 'rt-review.json': rtReview };
 
@@ -63,8 +63,8 @@ export interface Hanging {
   presets?: (string | undefined)[];
   /** Per cell: the protocol's view ('stack', 'axial' … '3d'): the MPR layout takes its planes' window and its 3D preset from these. */
   views?: (ViewportView | undefined)[];
-  /** Said in the viewer instead of empty cells, e.g. when the study has no image series at all. */
-  message?: string;
+  /** Said in the viewer instead of empty cells, e.g. when the study has no image series at all (worded by the viewer's `t`). */
+  message?: (t: Translate) => string;
 }
 
 export type ViewportView = HangingProtocol['viewports'][number]['view'];
@@ -96,7 +96,7 @@ export function mprPresetsFor(
 export function hangStudy(study: Pick<StudySummary, 'modalities' | 'studyDescription'>, series: readonly SeriesSummary[], protocols: readonly HangingProtocol[]): Hanging {
   const images = imageSeriesOnly(series);
   if (images.length === 0) {
-    return { layout: '1x1', cells: [undefined], syncScroll: false, protocolName: 'No image series', message: noImageSeriesMessage(series) };
+    return { layout: '1x1', cells: [undefined], syncScroll: false, protocolName: 'No image series', message: (t) => noImageSeriesMessage(t, series) };
   }
   const modalities = study.modalities.filter((m) => isImageSeries({ modality: m }));
   const choice = chooseHangingProtocol({ modalities, description: study.studyDescription }, images, protocols);

@@ -6,6 +6,9 @@ import { describe, expect, it } from 'vitest';
 import { hangStudy, loadBuiltInProtocols, matchPriorSeries, pickPrior } from '../../../../../../renderer/features/viewer/model/hanging';
 import { fusionRefusal, imageSeriesOnly, isImageSeries, noImageSeriesMessage } from '../../../../../../renderer/features/viewer/model/nonImageSeries';
 import { makeSeries } from '../../../../../support/seriesSummaries';
+import { uiText } from '../../../../../support/uiText';
+
+const en = uiText('en');
 
 const series = makeSeries;
 const { protocols } = loadBuiltInProtocols();
@@ -27,8 +30,8 @@ describe('only image series fill a viewer cell', () => {
     const hung = hangStudy({ modalities: ['SR'], studyDescription: 'Report' }, [series('SR', 'Report', 3)], protocols);
     expect(hung.cells.filter(Boolean)).toEqual([]);
     expect(hung.layout).toBe('1x1');
-    expect(hung.message).toBe('This study has no image series to show (only SR · Structured report): there is nothing to hang in a viewport. Its series are listed in the series strip.');
-    expect(noImageSeriesMessage([series('REG', '', 1), series('SEG', '', 1), series('REG', '', 1)])).toContain('(only REG · Spatial registration, SEG · Segmentation)');
+    expect(hung.message?.(en)).toBe('This study has no image series to show (only SR · Structured report): there is nothing to hang in a viewport. Its series are listed in the series strip.');
+    expect(noImageSeriesMessage(en, [series('REG', '', 1), series('SEG', '', 1), series('REG', '', 1)])).toContain('(only REG · Spatial registration, SEG · Segmentation)');
   });
 
   it('compare with prior: matches an image series only, and skips report-only prior studies', () => {
@@ -50,12 +53,12 @@ describe('only image series fill a viewer cell', () => {
   it('fusion refuses a non-image series in either of the first two cells', () => {
     const ct = series('CT', 'CT', 40);
     const pt = series('PT', 'PET AC', 40);
-    expect(fusionRefusal(ct, pt)).toBeUndefined();
-    expect(fusionRefusal(ct, undefined)).toBe('Fusion needs a series in each of the first two cells.');
-    expect(fusionRefusal(ct, series('REG', 'Manual registration', 1))).toBe(
+    expect(fusionRefusal(en, ct, pt)).toBeUndefined();
+    expect(fusionRefusal(en, ct, undefined)).toBe('Fusion needs a series in each of the first two cells.');
+    expect(fusionRefusal(en, ct, series('REG', 'Manual registration', 1))).toBe(
       'Fusion needs two image series: "Manual registration" is REG (Spatial registration), not an image series: there is nothing to show in a viewport.',
     );
-    expect(fusionRefusal(series('SEG', '', 1), pt)).toContain('This series is SEG (Segmentation)');
+    expect(fusionRefusal(en, series('SEG', '', 1), pt)).toContain('This series is SEG (Segmentation)');
   });
 
   it('isImageSeries is the one rule', () => {
