@@ -5,6 +5,7 @@
 import type { ClientTransport } from '../../common/ipc/client';
 import type { EventName } from '../../common/ipc/contract';
 import { ErrorCode, type WireResult } from '../../common/ipc/errors';
+import { says } from '../../common/i18n/says';
 
 export function createHttpTransport(origin: string, token: string, windowId: string): ClientTransport {
   const headers = { Authorization: `Bearer ${token}`, 'X-Dokuei-Window': windowId };
@@ -57,7 +58,7 @@ export function createHttpTransport(origin: string, token: string, windowId: str
         headers: { ...headers, 'Content-Type': 'application/json' },
         body: JSON.stringify(request),
       });
-      if (res.status === 401) return { ok: false, error: { code: ErrorCode.Forbidden, message: 'The access token was refused: open the URL printed by the browser host.' } };
+      if (res.status === 401) return { ok: false, error: { code: ErrorCode.Forbidden, message: 'The access token was refused: open the URL printed by the browser host.', says: says('services.request.tokenRefused') } };
       const body = (await res.json().catch(() => undefined)) as WireResult<unknown> | undefined;
       if (!body) return { ok: false, error: { code: ErrorCode.TransportError, message: `The browser host answered HTTP ${res.status} without a result` } };
       return body;

@@ -8,7 +8,7 @@ import type { DicomJsonDataset } from '../../../../common/dicom/dicomJson';
 import { phaseGrid, putSlice, type PhaseGrid, type PhaseMemory } from '../../../../common/volume/phaseVolumes';
 import type { RespiratoryPhase } from '../../../../common/volume/respiratoryPhases';
 import { loadFrameValues, volumeBudgetBytes, type StackEntry } from '../../../imaging';
-import { errorTextNow } from '../../../ui/i18n';
+import { errorTextNow, textNow } from '../../../ui/i18n';
 
 export interface PhaseVolumes {
   grid?: PhaseGrid;
@@ -30,7 +30,7 @@ const NOT_LOADED_HU = -1024;
 
 export function usePhaseVolumes(phases: readonly RespiratoryPhase[], entryOf: (ds: DicomJsonDataset) => StackEntry | undefined): PhaseVolumes {
   const planned = useMemo(() => {
-    if (phases.length === 0) return { error: 'No phases to show.' } as const;
+    if (phases.length === 0) return { error: textNow('phases.noPhases') } as const;
     const r = phaseGrid(phases[0]!.datasets, phases.length, volumeBudgetBytes());
     if (typeof r === 'string') return { error: r } as const;
     const jobs: { entry: StackEntry; phase: number; slice: number }[] = [];
