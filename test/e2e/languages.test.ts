@@ -3,7 +3,8 @@
  * Japanese (html lang, header, search form, column heads) with a Japanese patient name (ISO 2022 IR 87, from
  * ../shared/data/japanese_charsets when present, else the same committed files) in its ideographic form first;
  * switching to English in the header changes every one of those in place, and the page keeps its state: the typed
- * filter, the selected study and its series strip.
+ * filter, the selected study and its series strip. What the services say (an import refusal) reads in the reader's
+ * language too, and changes with the switch.
  */
 import { existsSync, readdirSync } from 'node:fs';
 import path from 'node:path';
@@ -66,6 +67,27 @@ describe('Japanese and English', () => {
     await page.reload();
     await row.waitFor({ timeout: 60000 });
     expect(await page.evaluate(() => document.documentElement.lang)).toBe('en');
+    expect(s.pageErrors).toEqual([]);
+  });
+
+  it("words what the services say in the reader's language: an import refusal in Japanese, then in English", async () => {
+    const { page, host } = s;
+    await page.goto(host.url);
+    await page.getByRole('combobox', { name: 'Language / 言語' }).selectOption('ja');
+    await expect.poll(() => page.evaluate(() => document.documentElement.lang)).toBe('ja');
+    await page.getByRole('button', { name: 'ファイル…' }).click();
+    const missing = '/no/such/dokuei-file.dcm';
+    await page.fill('textarea[name="paths"]', missing);
+    await page.getByRole('button', { name: 'ローカルアーカイブに取り込み' }).click();
+    const confirm = page.getByRole('alertdialog', { name: '入力したパスの読み取りを許可' });
+    await confirm.waitFor({ timeout: 30000 });
+    await confirm.getByRole('button', { name: '読み取りを許可' }).click();
+    const result = page.locator('.import-result');
+    await result.waitFor({ timeout: 30000 });
+    // The services' reason ("No such file or folder", services.fs.noSuchFile) in Japanese, beside the path.
+    expect(await result.locator('li').allTextContents()).toEqual([`${missing}: ファイルまたはフォルダがありません`]);
+    await page.getByRole('combobox', { name: 'Language / 言語' }).selectOption('en');
+    await expect.poll(() => result.locator('li').allTextContents()).toEqual([`${missing}: No such file or folder`]);
     expect(s.pageErrors).toEqual([]);
   });
 });
