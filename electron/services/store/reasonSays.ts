@@ -5,6 +5,7 @@
  * one place, rather than threading a key through every reader (readErrors.ts, regularFile.ts, importPaths.ts).
  */
 import { says, type Says } from '../../../common/i18n/says';
+import { sentenceKeys } from '../../../common/i18n/sentenceKeys';
 
 const EXACT: Record<string, string> = {
   'The file is truncated or damaged: a value runs past the end of the data': 'services.read.truncated',
@@ -45,14 +46,10 @@ const PATTERNS: [RegExp, (m: RegExpExecArray) => Says][] = [
 ];
 
 /** The key for one of our reasons; undefined for any other text (shown as it is). */
+const lookup = sentenceKeys<Says>(EXACT, PATTERNS, (key) => says(key));
+
 export function reasonSays(reason: string): Says | undefined {
-  const key = EXACT[reason];
-  if (key) return says(key);
-  for (const [pattern, make] of PATTERNS) {
-    const m = pattern.exec(reason);
-    if (m) return make(m);
-  }
-  return undefined;
+  return lookup(reason);
 }
 
 /** The same keys, for checks that every one exists in both languages. */

@@ -10,6 +10,7 @@
  * Also here: the sentences of this feature's own loaders (useRtDoses.ts's loadDoseGrid, useRtVolumeData.ts's
  * status) and of doseDisplay.ts's parseLevels, which are kept in English and worded when shown.
  */
+import { sentenceKeys } from '../../../../common/i18n/sentenceKeys';
 
 /** A key of the `rt` group and its values. */
 export interface RtSaid {
@@ -91,14 +92,10 @@ const PATTERNS: [RegExp, (m: RegExpExecArray) => RtSaid][] = [
 ];
 
 /** The key and values for one of the RT readers' sentences; undefined for any other text (shown as it is). */
+const lookup = sentenceKeys<RtSaid>(EXACT, PATTERNS, (key) => said(key));
+
 export function rtSays(text: string): RtSaid | undefined {
-  const key = EXACT[text];
-  if (key) return said(key);
-  for (const [pattern, make] of PATTERNS) {
-    const m = pattern.exec(text);
-    if (m) return make(m);
-  }
-  return undefined;
+  return lookup(text);
 }
 
 /** One of the RT readers' sentences in the reader's language; any other text as it is. */

@@ -13,6 +13,7 @@
  * Also here: the SEG warnings and segment reasons of common/seg that the panel's Segments table shows, and the
  * panel's own "corrected by … at …" source (suvModel.ts's sourceText).
  */
+import { sentenceKeys } from '../../../../common/i18n/sentenceKeys';
 
 export type SaidValue = string | number | Said;
 
@@ -154,14 +155,10 @@ const PATTERNS: [RegExp, (m: RegExpExecArray) => Said][] = [
 ];
 
 /** The key and values for one of the SUV engine's sentences; undefined for any other text (shown as it is). */
+const lookup = sentenceKeys<Said>(EXACT, PATTERNS, (key) => said(key));
+
 export function suvSays(text: string): Said | undefined {
-  const key = EXACT[text];
-  if (key) return said(key);
-  for (const [pattern, make] of PATTERNS) {
-    const m = pattern.exec(text);
-    if (m) return make(m);
-  }
-  return undefined;
+  return lookup(text);
 }
 
 /** A Said worded by `t`, its inner sentences first. */

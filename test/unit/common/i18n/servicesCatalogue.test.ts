@@ -14,20 +14,13 @@ import { userSentence } from '../../../../electron/services/dicom/readErrors';
 import { fileSystemReason } from '../../../../electron/services/store/regularFile';
 import { PacsError, type PacsErrorKind } from '../../../../electron/services/pacs/pacsNode';
 import { repoRoot } from '../../../support/data';
+import { flattenCatalogue, type CatalogueTree, placeholdersOf } from '../../../support/catalogue';
 
-type Tree = { [key: string]: string | Tree };
-function flatten(tree: Tree, prefix = ''): Map<string, string> {
-  const out = new Map<string, string>();
-  for (const [k, v] of Object.entries(tree)) {
-    const key = prefix ? `${prefix}.${k}` : k;
-    if (typeof v === 'string') out.set(key, v);
-    else for (const [kk, vv] of flatten(v, key)) out.set(kk, vv);
-  }
-  return out;
-}
+type Tree = CatalogueTree;
+const flatten = flattenCatalogue;
 const enKeys = flatten(en as Tree);
 const jaKeys = flatten(ja as Tree);
-const placeholders = (text: string) => [...text.matchAll(/\{\{(\w+)\}\}/g)].map((m) => m[1]).sort();
+const placeholders = placeholdersOf;
 const fill = (text: string, values: Record<string, string | number> = {}) => text.replace(/\{\{(\w+)\}\}/g, (_, k: string) => String(values[k]));
 
 function sources(dir: string): string[] {

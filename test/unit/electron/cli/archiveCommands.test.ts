@@ -13,6 +13,7 @@ import { demoCtDir, dicomFilesIn, repoRoot } from '../../../support/data';
 import { flipJournalByte } from '../../../support/journalFrames';
 import { makeTempDir, removeDir } from '../../../support/tempDir';
 import { testArchiveEnv } from '../../../support/testArchive';
+import { inCliLanguage } from '../../../support/cliLanguage';
 
 const run = promisify(execFile);
 const bin = path.join(repoRoot, 'bin', 'dokuei.mjs');
@@ -112,17 +113,6 @@ describe('dokuei archive', () => {
   });
 });
 
-/** `fn` with the CLI's language set as a reader sets it (DOKUEI_LANG), then the caller's back. */
-async function inLanguage<T>(lang: string, fn: () => Promise<T>): Promise<T> {
-  const before = process.env.DOKUEI_LANG;
-  process.env.DOKUEI_LANG = lang;
-  try {
-    return await fn();
-  } finally {
-    if (before === undefined) delete process.env.DOKUEI_LANG;
-    else process.env.DOKUEI_LANG = before;
-  }
-}
 
 function capture() {
   const lines: string[] = [];
@@ -147,7 +137,7 @@ describe('archiveCommand in the reader\'s language (issue #18)', () => {
   } as unknown as EncryptedArchive;
 
   async function said(lang: string) {
-    return inLanguage(lang, async () => {
+    return inCliLanguage(lang, async () => {
       const evict = capture();
       expect(await archiveCommand(archive, ['evict', study], false, evict.io)).toBe(1);
       const verify = capture();

@@ -16,6 +16,7 @@ import { outcomeDescription, participantsWithRole, validateAuditXml } from '../.
 import { demoCtDir, dicomFilesIn, repoRoot } from '../../../support/data';
 import { testArchiveEnv, testKeyProvider } from '../../../support/testArchive';
 import { makeTempDir, removeDir } from '../../../support/tempDir';
+import { inCliLanguage } from '../../../support/cliLanguage';
 
 const ctx: AuditContext = { application: 'dokuei@test', user: { id: 'reader' } };
 
@@ -25,17 +26,6 @@ function capture() {
   return { lines, errors, io: { out: (l: string) => void lines.push(l), err: (t: string) => void errors.push(t), isTty: false } };
 }
 
-/** `fn` with the CLI's language set as a reader sets it (DOKUEI_LANG), then the caller's back. */
-async function inLanguage<T>(lang: string, fn: () => Promise<T>): Promise<T> {
-  const before = process.env.DOKUEI_LANG;
-  process.env.DOKUEI_LANG = lang;
-  try {
-    return await fn();
-  } finally {
-    if (before === undefined) delete process.env.DOKUEI_LANG;
-    else process.env.DOKUEI_LANG = before;
-  }
-}
 
 describe('auditCommand', () => {
   let dataDir: string;
@@ -158,7 +148,7 @@ describe('auditCommand', () => {
 
   it('words verify, forwarding and usage errors in Japanese with DOKUEI_LANG=ja; --json and English stay as they were', async () => {
     const said = (lang: string) =>
-      inLanguage(lang, async () => {
+      inCliLanguage(lang, async () => {
         const verify = capture();
         await auditCommand(log, ctx, ['verify'], { json: false }, verify.io);
         const json = capture();

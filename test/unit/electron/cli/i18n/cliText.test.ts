@@ -11,21 +11,14 @@ import { cliErrorText, cliLanguage, cliSaysText, ct, helpEntry } from '../../../
 import { columns, padColumns } from '../../../../../electron/cli/i18n/columns';
 import { PacsError } from '../../../../../electron/services/pacs/pacsNode';
 import { repoRoot } from '../../../../support/data';
+import { flattenCatalogue, type CatalogueTree, placeholdersOf } from '../../../../support/catalogue';
 
-type Tree = { [key: string]: string | Tree };
-function flatten(tree: Tree, prefix = ''): Map<string, string> {
-  const out = new Map<string, string>();
-  for (const [k, v] of Object.entries(tree)) {
-    const key = prefix ? `${prefix}.${k}` : k;
-    if (typeof v === 'string') out.set(key, v);
-    else for (const [kk, vv] of flatten(v, key)) out.set(kk, vv);
-  }
-  return out;
-}
+type Tree = CatalogueTree;
+const flatten = flattenCatalogue;
 const localeDir = (lang: string) => path.join(repoRoot, 'electron/cli/i18n/locales', lang);
 const GROUPS = readdirSync(localeDir('en')).map((f) => f.replace(/\.json$/, ''));
 const catalogue = (lang: 'en' | 'ja', group: string) => flatten(JSON.parse(readFileSync(path.join(localeDir(lang), `${group}.json`), 'utf8')) as Tree);
-const placeholders = (text: string) => [...text.matchAll(/\{\{(\w+)\}\}/g)].map((m) => m[1]).sort();
+const placeholders = placeholdersOf;
 
 describe('the CLI catalogue', () => {
   it('has a file per group in both languages', () => {

@@ -9,22 +9,14 @@ import { ESLint } from 'eslint';
 import { describe, expect, it } from 'vitest';
 import { initialLanguage, RESOURCES } from '../../../../../renderer/ui/i18n/i18n';
 import { repoRoot } from '../../../../support/data';
+import { flattenCatalogue, type CatalogueTree, placeholdersOf } from '../../../../support/catalogue';
 
-type Tree = { [key: string]: string | Tree };
-
-function flatten(tree: Tree, prefix = ''): Map<string, string> {
-  const out = new Map<string, string>();
-  for (const [k, v] of Object.entries(tree)) {
-    const key = prefix ? `${prefix}.${k}` : k;
-    if (typeof v === 'string') out.set(key, v);
-    else for (const [kk, vv] of flatten(v, key)) out.set(kk, vv);
-  }
-  return out;
-}
+type Tree = CatalogueTree;
+const flatten = flattenCatalogue;
 
 const en = flatten(RESOURCES.en as Tree);
 const ja = flatten(RESOURCES.ja as Tree);
-const placeholders = (text: string) => [...text.matchAll(/\{\{(\w+)\}\}/g)].map((m) => m[1]).sort();
+const placeholders = placeholdersOf;
 
 function sources(dir: string): string[] {
   return readdirSync(path.join(repoRoot, dir), { recursive: true, withFileTypes: true })

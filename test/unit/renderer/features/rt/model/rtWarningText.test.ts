@@ -16,17 +16,10 @@ import { parseLevels } from '../../../../../../renderer/features/rt/model/doseDi
 import { RT_TEXT_KEYS, rtSays, rtText } from '../../../../../../renderer/features/rt/model/rtWarningText';
 import { RESOURCES } from '../../../../../../renderer/ui/i18n/i18n';
 import { doseDataset } from '../../../../../support/rtGrids';
+import { flattenCatalogue, type CatalogueTree } from '../../../../../support/catalogue';
 
-type Tree = { [key: string]: string | Tree };
-function flatten(tree: Tree, prefix = ''): Map<string, string> {
-  const out = new Map<string, string>();
-  for (const [k, v] of Object.entries(tree)) {
-    const key = prefix ? `${prefix}.${k}` : k;
-    if (typeof v === 'string') out.set(key, v);
-    else for (const [kk, vv] of flatten(v, key)) out.set(kk, vv);
-  }
-  return out;
-}
+type Tree = CatalogueTree;
+const flatten = flattenCatalogue;
 const en = flatten(RESOURCES.en as Tree);
 const ja = flatten(RESOURCES.ja as Tree);
 
