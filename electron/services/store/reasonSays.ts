@@ -26,6 +26,10 @@ const EXACT: Record<string, string> = {
   'The disk reported a read error': 'services.fs.io',
   'Too many files are open; try again': 'services.fs.tooManyOpen',
   'A broken symbolic link: its target does not exist': 'services.read.brokenLink',
+  'Not a DICOM Part 10 file (no "DICM" preamble)': 'services.read.notPart10',
+  'The deflated dataset cannot be inflated: it is damaged or cut short': 'services.read.deflate',
+  'The DICOM dataset cannot be read': 'services.read.datasetUnreadable',
+  'File meta information has no Transfer Syntax UID': 'services.read.noTransferSyntax',
 };
 
 /** regularFile.ts's fileKind(), each with a sentence of its own (a kind inside a Japanese sentence would stay English). */
@@ -43,6 +47,11 @@ const PATTERNS: [RegExp, (m: RegExpExecArray) => Says][] = [
   [/^Only regular files are read: this is (.+)$/, (m) => (FILE_KINDS[m[1]!] ? says(FILE_KINDS[m[1]!]!) : says('services.read.notRegularFile', { kind: m[1]! }))],
   [/^Listed in the DICOMDIR \((.+)\) but not on the media$/, (m) => says('services.read.missingFromMedia', { file: m[1]! })],
   [/^A symbolic link loop: it points back at (.+), which is already being imported; not followed$/, (m) => says('services.read.linkLoop', { target: m[1]! })],
+  // datasetJson.ts's and completeness.ts's refusals: the technical part (tag, byte, sizes) stays as the reader wrote it.
+  [/^The DICOM dataset is truncated: (.+) at byte (\d+) runs past the end of the data$/, (m) => says('services.read.datasetTruncated', { what: m[1]!, pos: m[2]! })],
+  [/^The DICOM dataset nests sequences deeper than (\d+) levels$/, (m) => says('services.read.nestedTooDeep', { max: m[1]! })],
+  [/^The file meta information is truncated at (.+)$/, (m) => says('services.read.metaTruncated', { tag: m[1]! })],
+  [/^Incomplete instance: ([\s\S]+)$/, (m) => says('services.read.incomplete', { detail: m[1]! })],
 ];
 
 /** The key for one of our reasons; undefined for any other text (shown as it is). */
@@ -53,4 +62,4 @@ export function reasonSays(reason: string): Says | undefined {
 }
 
 /** The same keys, for checks that every one exists in both languages. */
-export const REASON_KEYS = [...Object.values(EXACT), ...Object.values(FILE_KINDS), 'services.read.notRegularFile', 'services.read.missingFromMedia', 'services.read.linkLoop'];
+export const REASON_KEYS = [...Object.values(EXACT), ...Object.values(FILE_KINDS), 'services.read.notRegularFile', 'services.read.missingFromMedia', 'services.read.linkLoop', 'services.read.datasetTruncated', 'services.read.nestedTooDeep', 'services.read.metaTruncated', 'services.read.incomplete'];

@@ -29,7 +29,13 @@ describe('importPaths: complete instances only', () => {
     try {
       const first = await importPaths(archive, [truncated]);
       expect(first).toMatchObject({ imported: 0, skipped: 0, replaced: 0, conflicts: [] });
-      expect(first.failed).toEqual([{ path: truncated, reason: expect.stringMatching(/^Incomplete instance: the file is truncated/) }]);
+      expect(first.failed).toEqual([
+        {
+          path: truncated,
+          reason: expect.stringMatching(/^Incomplete instance: the file is truncated/),
+          says: { key: 'services.read.incomplete', values: { detail: expect.stringMatching(/^the file is truncated/) } },
+        },
+      ]);
       expect(first.failed[0]!.reason).toMatch(/incomplete/i);
       // Today's bug: the intact original was "skipped as already stored" behind the truncated one.
       expect(await importPaths(archive, [original])).toEqual({ imported: 1, skipped: 0, replaced: 0, conflicts: [], failed: [] });
