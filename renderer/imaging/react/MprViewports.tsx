@@ -47,6 +47,8 @@ export interface MprViewState {
 
 export interface MprViewportsProps {
   plan: VolumePlan;
+  /** The plan's notices (English sentences of the volume code) as the reader reads them; as they are when absent. */
+  noticeText?: (notice: string) => string;
   dataPlaneHeaders: Record<string, string>;
   /** Prefix for aria labels and the test hook (`window.__dokueiViewports[`${label} axial`]`). */
   label: string;
@@ -77,7 +79,7 @@ interface MprSession {
 
 const { MouseBindings } = ToolEnums;
 
-export function MprViewports({ plan, dataPlaneHeaders, label, vrPreset = 'CT-Bone', initialWindow, onError, onState, planeOverlay, centreOn }: MprViewportsProps) {
+export function MprViewports({ plan, noticeText, dataPlaneHeaders, label, vrPreset = 'CT-Bone', initialWindow, onError, onState, planeOverlay, centreOn }: MprViewportsProps) {
   const { t } = useTranslation();
   const refs = useRef<Record<MprPlane, HTMLDivElement | null>>({ axial: null, sagittal: null, coronal: null, '3d': null });
   const [large, setLarge] = useState<MprPlane>('axial');
@@ -422,7 +424,7 @@ export function MprViewports({ plan, dataPlaneHeaders, label, vrPreset = 'CT-Bon
       {plan.notices.length ? (
         <div className="volume-notices" role="status" data-testid="volume-notices">
           {plan.notices.map((n) => (
-            <div key={n}>⚠ {n}</div>
+            <div key={n}>⚠ {noticeText ? noticeText(n) : n}</div>
           ))}
         </div>
       ) : null}

@@ -15,6 +15,7 @@ import type { RespiratoryPhase } from '../../../../common/volume/respiratoryPhas
 import { WL_PRESETS, type StackEntry } from '../../../imaging';
 import { useTranslation } from '../../../ui/i18n';
 import { CINE_SPEEDS, DEFAULT_CINE_FPS, formatBytes, PROJECTION_LABELS, stepPhase, type PhaseShow } from '../model/phaseDisplay';
+import { phaseText } from '../model/phaseWarningText';
 import { PhasePlaneView, type Voxel } from './PhasePlaneView';
 import { usePhaseVolumes } from './usePhaseVolumes';
 
@@ -278,10 +279,10 @@ export function PhasesPane({ phases, entries, splitWarnings, onClose }: PhasesPa
         ) : null}
       </div>
       {data.error ? (
-        <div className="volume-notices" role="alert" data-testid="phases-error">{t('phases.error', { error: data.error })}</div>
+        <div className="volume-notices" role="alert" data-testid="phases-error">{t('phases.error', { error: phaseText(t, data.error) })}</div>
       ) : null}
       {[...splitWarnings, ...data.warnings].length > 0 ? (
-        <div className="volume-notices" role="status" data-testid="phases-notices">{[...splitWarnings, ...data.warnings].join(' ')}</div>
+        <div className="volume-notices" role="status" data-testid="phases-notices">{[...splitWarnings, ...data.warnings].map((w) => phaseText(t, w)).join(' ')}</div>
       ) : null}
       {grid && at ? (
         <div className="mpr-grid">

@@ -20,6 +20,7 @@ import { useVolumePlan } from './useVolumePlan';
 import { usePlaneLayers } from './usePlaneLayers';
 import type { DataPlane } from '../../../platform/platform';
 import { errorText, useTranslation } from '../../../ui/i18n';
+import { volumeText } from '../model/volumeWarningText';
 
 export interface FusionPaneProps {
   plane: DataPlane;
@@ -146,7 +147,7 @@ export function FusionPane({ plane, base, overlay }: FusionPaneProps) {
     try {
       await volumes.done;
     } catch (err) {
-      setRegistration({ state: 'failed', message: (tr) => tr('fusion.loadFailed', { message: errorText(tr, err) }) });
+      setRegistration({ state: 'failed', message: (tr) => tr('fusion.loadFailed', { message: volumeText(tr, errorText(tr, err)) }) });
       return;
     }
     setRegistration({ state: 'running', message: (tr) => tr('fusion.registering') });
@@ -169,18 +170,24 @@ export function FusionPane({ plane, base, overlay }: FusionPaneProps) {
         },
         (err: Error) => {
           run.current = undefined;
-          setRegistration({ state: 'failed', message: (tr) => errorText(tr, err) });
+          setRegistration({ state: 'failed', message: (tr) => volumeText(tr, errorText(tr, err)) });
         },
       );
     } catch (err) {
-      setRegistration({ state: 'failed', message: (tr) => errorText(tr, err) });
+      setRegistration({ state: 'failed', message: (tr) => volumeText(tr, errorText(tr, err)) });
     }
   };
 
   const plans = useMemo(() => (basePlan.result?.ok && overPlan.result?.ok ? { base: basePlan.result.plan, overlay: overPlan.result.plan } : undefined), [basePlan.result, overPlan.result]);
   // RT structures, dose and plan of the base's frame of reference, and the base's SEGs, over the fused planes (#17).
   const { rt, overlay: cellOverlay } = usePlaneLayers(plane, base, plans?.base, basePlan.entries);
-  const problem = error ?? basePlan.error ?? overPlan.error ?? (basePlan.result && !basePlan.result.ok ? t('fusion.baseRefused', { refusal: basePlan.result.refusal }) : undefined) ?? (overPlan.result && !overPlan.result.ok ? t('fusion.overlayRefused', { refusal: overPlan.result.refusal }) : undefined);
+  // The plans' refusals and load errors are common/volume's English sentences (or useVolumePlan's): worded here.
+  const loadError = basePlan.error ?? overPlan.error;
+  const problem =
+    error ??
+    (loadError !== undefined ? volumeText(t, loadError) : undefined) ??
+    (basePlan.result && !basePlan.result.ok ? t('fusion.baseRefused', { refusal: volumeText(t, basePlan.result.refusal) }) : undefined) ??
+    (overPlan.result && !overPlan.result.ok ? t('fusion.overlayRefused', { refusal: volumeText(t, overPlan.result.refusal) }) : undefined);
   if (problem) return <div className="empty" role="alert">{t('fusion.unavailable', { problem })}</div>;
   if (!plans || !found.searched) return <div className="empty">{t('fusion.preparing')}</div>;
 
@@ -283,8 +290,8 @@ export function FusionPane({ plane, base, overlay }: FusionPaneProps) {
         // reader fine-tuning the registration (see the notes line above).
         <div className="fusion-warnings" role="alert">
           {registration.warnings.map((w) => (
-            <div key={w} data-testid="registration-warning" title={w}>
-              ⚠ {w}
+            <div key={w} data-testid="registration-warning" title={volumeText(t, w)}>
+              ⚠ {volumeText(t, w)}
             </div>
           ))}
           <button type="button" aria-label={t('fusion.dismissWarnings')} onClick={() => setWarningsDismissed(true)}>

@@ -9,9 +9,10 @@ import { useVolumePlan } from './useVolumePlan';
 import { ViewerPane } from './ViewerPane';
 import type { DataPlane } from '../../../platform/platform';
 import { usePlaneLayers } from './usePlaneLayers';
-import { PhasesPane, useStudyPhases } from '../../phases';
+import { PhasesPane, phaseText, useStudyPhases } from '../../phases';
 import { splitPhases } from '../../../../common/volume/respiratoryPhases';
 import { useTranslation } from '../../../ui/i18n';
+import { volumeText } from '../model/volumeWarningText';
 
 export interface MprPaneProps {
   plane: DataPlane;
@@ -49,7 +50,7 @@ export function MprPane({ plane, series, label = 'MPR', preset, vrPreset }: MprP
   if (studyPhases.state === 'ready' && studyPhases.phases && studyPhases.entries) {
     return <PhasesPane phases={studyPhases.phases} entries={studyPhases.entries} splitWarnings={studyPhases.warnings ?? []} onClose={studyPhases.close} />;
   }
-  if (error) return <div className="empty" role="alert">{t('mpr.openFailed', { error })}</div>;
+  if (error) return <div className="empty" role="alert">{t('mpr.openFailed', { error: volumeText(t, error) })}</div>;
   if (!result) return <div className="empty">{t('mpr.preparing')}</div>;
   if (!result.ok && phases && entries) return <PhasesPane phases={phases.phases} entries={entries} splitWarnings={phases.warnings} />;
   if (!result.ok) {
@@ -57,7 +58,7 @@ export function MprPane({ plane, series, label = 'MPR', preset, vrPreset }: MprP
     return (
       <div className="refused-volume">
         <div className="volume-notices" role="alert" data-testid="volume-refusal">
-          {t('mpr.refused', { refusal: result.refusal })}
+          {t('mpr.refused', { refusal: volumeText(t, result.refusal) })}
         </div>
         <div className="cell refused-stack">
           <ViewerPane plane={plane} series={series} label="Main viewport" />
@@ -84,12 +85,13 @@ export function MprPane({ plane, series, label = 'MPR', preset, vrPreset }: MprP
           <button type="button" onClick={studyPhases.open} disabled={studyPhases.state === 'loading'}>
             {studyPhases.state === 'loading' ? t('mpr.gatheringPhases') : t('mpr.openPhases', { n: studyPhases.candidates.length })}
           </button>
-          {studyPhases.error ? <span role="alert">{` ${t('mpr.phasesFailed', { error: studyPhases.error })}`}</span> : null}
+          {studyPhases.error ? <span role="alert">{` ${t('mpr.phasesFailed', { error: phaseText(t, studyPhases.error) })}`}</span> : null}
         </div>
       ) : null}
       <MprViewports
         key={plan!.key}
         plan={plan!}
+        noticeText={(n) => volumeText(t, n)}
         dataPlaneHeaders={plane.headers}
         label={label}
         vrPreset={vrPreset && VR_PRESETS.some((p) => p.id === vrPreset) ? vrPreset : modality === 'MR' ? 'MR-Default' : 'CT-Bone'}

@@ -30,6 +30,7 @@ import { PetCtRoiList, type MeasuredRoi } from './PetCtRoiList';
 import { useVolumePlan } from './useVolumePlan';
 import { useRtOverPlan } from '../../rt';
 import { errorText, useTranslation } from '../../../ui/i18n';
+import { volumeText } from '../model/volumeWarningText';
 
 export interface PetCtPaneProps {
   plane: DataPlane;
@@ -175,7 +176,13 @@ export function PetCtPane({ plane, ct, pet, ctPreset }: PetCtPaneProps) {
   const plans = useMemo(() => (ctPlan.result?.ok && petPlan.result?.ok ? { ct: ctPlan.result.plan, pet: petPlan.result.plan } : undefined), [ctPlan.result, petPlan.result]);
   // RT structures, dose and plan in the CT's frame of reference over the fused planes (issue #17).
   const rt = useRtOverPlan(plane, ct.studyInstanceUid, plans?.ct);
-  const problem = error ?? ctPlan.error ?? petPlan.error ?? (ctPlan.result && !ctPlan.result.ok ? `CT: ${ctPlan.result.refusal}` : undefined) ?? (petPlan.result && !petPlan.result.ok ? `PET: ${petPlan.result.refusal}` : undefined);
+  // The plans' refusals and load errors are common/volume's English sentences (or useVolumePlan's): worded here.
+  const loadError = ctPlan.error ?? petPlan.error;
+  const problem =
+    error ??
+    (loadError !== undefined ? volumeText(t, loadError) : undefined) ??
+    (ctPlan.result && !ctPlan.result.ok ? `CT: ${volumeText(t, ctPlan.result.refusal)}` : undefined) ??
+    (petPlan.result && !petPlan.result.ok ? `PET: ${volumeText(t, petPlan.result.refusal)}` : undefined);
   if (problem) return <div className="empty" role="alert">{t('petct.unavailable', { problem })}</div>;
   if (!plans) return <div className="empty">{t('petct.preparing')}</div>;
 
