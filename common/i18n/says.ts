@@ -15,13 +15,14 @@ export function says(key: string, values?: SaysValues): Says {
   return values ? { key, values } : { key };
 }
 
-const KEY = /^[a-z][A-Za-z0-9]*(\.[A-Za-z0-9]+)+$/;
+/** What a catalogue key looks like: a group and dotted names (services.pacs.unreachable). */
+export const SAYS_KEY = /^[a-z][A-Za-z0-9]*(\.[A-Za-z0-9]+)+$/;
 
 /** What crossed a boundary (a bridge message, JSON from the browser host): a Says only if it is well formed. */
 export function asSays(value: unknown): Says | undefined {
   if (!value || typeof value !== 'object') return undefined;
   const v = value as { key?: unknown; values?: unknown };
-  if (typeof v.key !== 'string' || !KEY.test(v.key)) return undefined;
+  if (typeof v.key !== 'string' || !SAYS_KEY.test(v.key)) return undefined;
   if (v.values === undefined) return { key: v.key };
   if (!v.values || typeof v.values !== 'object' || Array.isArray(v.values)) return undefined;
   const values: SaysValues = {};

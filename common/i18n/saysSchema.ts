@@ -1,7 +1,8 @@
 import { z } from 'zod';
+import { SAYS_KEY } from './says';
 
 /** A Says (./says.ts) on the wire: a catalogue key and its values. */
 export const SaysSchema = z.object({
-  key: z.string().regex(/^[a-z][A-Za-z0-9]*(\.[A-Za-z0-9]+)+$/),
+  key: z.string().regex(SAYS_KEY),
   values: z.record(z.string(), z.union([z.string(), z.number()])).optional(),
 });

@@ -9,7 +9,8 @@
 import i18next, { type i18n } from 'i18next';
 import enServices from '../../../common/i18n/locales/en/services.json';
 import jaServices from '../../../common/i18n/locales/ja/services.json';
-import { asSays, type Says, type SaysValues } from '../../../common/i18n/says';
+import type { Says, SaysValues } from '../../../common/i18n/says';
+import { saysOf } from '../../../common/ipc/errors';
 import enMain from './locales/en/main.json';
 import jaMain from './locales/ja/main.json';
 import enPacs from './locales/en/pacs.json';
@@ -83,8 +84,7 @@ export function cliSaysText(said: Says | undefined, fallback: string): string {
 /** An error for the terminal: worded from its key when it has one, else its message. */
 export function cliErrorText(err: unknown): string {
   const message = err instanceof Error ? err.message : String(err);
-  const said = err && typeof err === 'object' && 'says' in err ? asSays((err as { says: unknown }).says) : undefined;
-  return cliSaysText(said, message);
+  return cliSaysText(saysOf(err), message);
 }
 
 /**

@@ -5,7 +5,8 @@
  */
 import type { TFunction } from 'i18next';
 import i18next from 'i18next';
-import { asSays, type Says } from '../../../common/i18n/says';
+import type { Says } from '../../../common/i18n/says';
+import { saysOf } from '../../../common/ipc/errors';
 
 /** The keyed text when `said` is a key both languages know, else `fallback`. */
 export function saysText(t: TFunction, said: Says | undefined, fallback: string): string {
@@ -16,8 +17,7 @@ export function saysText(t: TFunction, said: Says | undefined, fallback: string)
 /** An error for the reader: worded from its key when it has one, else its message. */
 export function errorText(t: TFunction, err: unknown): string {
   const message = err instanceof Error ? err.message : String(err);
-  const said = err && typeof err === 'object' && 'says' in err ? asSays((err as { says: unknown }).says) : undefined;
-  return saysText(t, said, message);
+  return saysText(t, saysOf(err), message);
 }
 
 /**

@@ -11,6 +11,7 @@
  * status) and of doseDisplay.ts's parseLevels, which are kept in English and worded when shown.
  */
 import { sentenceKeys } from '../../../../common/i18n/sentenceKeys';
+import type { Translate } from '../../../ui/i18n/said';
 
 /** A key of the `rt` group and its values. */
 export interface RtSaid {
@@ -18,8 +19,6 @@ export interface RtSaid {
   values?: Record<string, string>;
 }
 
-/** i18next's `t` as this needs it (the component's own `t`, or `textNow` in a hook). */
-export type Translate = (key: string, values: Record<string, string | number>) => string;
 
 const EXACT: Record<string, string> = {
   // structureSet.ts

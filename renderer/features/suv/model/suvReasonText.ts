@@ -14,17 +14,10 @@
  * panel's own "corrected by … at …" source (suvModel.ts's sourceText).
  */
 import { sentenceKeys } from '../../../../common/i18n/sentenceKeys';
+import { sayWith, type Said, type SaidValue, type Translate } from '../../../ui/i18n/said';
 
-export type SaidValue = string | number | Said;
-
-/** A key of the `suv` group and its values; a value may be a sentence of its own. */
-export interface Said {
-  key: string;
-  values?: Record<string, SaidValue>;
-}
-
-/** i18next's `t` as this needs it (the component's own `t`, or `textNow` in a hook). */
-export type Translate = (key: string, values: Record<string, string | number>) => string;
+export type { Said, SaidValue, Translate } from '../../../ui/i18n/said';
+export { sayWith };
 
 /** The SUV types as computeSuv names them in its sentences. */
 const TYPE = '(bw|lbm|lbmJames128|lbmJanma|bsa|ibw)';
@@ -161,13 +154,6 @@ export function suvSays(text: string): Said | undefined {
   return lookup(text);
 }
 
-/** A Said worded by `t`, its inner sentences first. */
-export function sayWith(t: Translate, s: Said): string {
-  if (!s.values) return t(s.key, {});
-  const values: Record<string, string | number> = {};
-  for (const [name, v] of Object.entries(s.values)) values[name] = typeof v === 'object' ? sayWith(t, v) : v;
-  return t(s.key, values);
-}
 
 /** One of the engine's sentences in the reader's language; any other text as it is. */
 export function suvText(t: Translate, text: string): string {

@@ -17,23 +17,10 @@
  * straightening a tilted stack, empty slots), those of registerInWorker.ts, and useVolumePlan.ts's own.
  */
 import { sentenceKeys } from '../../../../common/i18n/sentenceKeys';
+import { sayWith, type Said, type SaidList, type SaidValue, type Translate } from '../../../ui/i18n/said';
 
-export type SaidValue = string | number | Said | SaidList;
-
-/** A key of the `mpr` or `fusion` group and its values; a value may be a sentence or a list of its own. */
-export interface Said {
-  key: string;
-  values?: Record<string, SaidValue>;
-}
-
-/** Items worded one by one and joined by the text of `joinKey` (", ", " and " …). */
-export interface SaidList {
-  items: readonly SaidValue[];
-  joinKey: string;
-}
-
-/** i18next's `t` as this needs it (the component's own `t`, or `textNow` in a hook). */
-export type Translate = (key: string, values: Record<string, string | number>) => string;
+export type { Said, SaidList, SaidValue, Translate } from '../../../ui/i18n/said';
+export { sayWith };
 
 const EXACT: Record<string, string> = {
   // geometry.ts: refusals.
@@ -248,19 +235,6 @@ export function volumeSays(text: string): Said | undefined {
   return lookup(text);
 }
 
-/** A Said worded by `t`, its inner sentences and lists first. */
-export function sayWith(t: Translate, s: Said): string {
-  if (!s.values) return t(s.key, {});
-  const values: Record<string, string | number> = {};
-  for (const [name, v] of Object.entries(s.values)) values[name] = word(t, v);
-  return t(s.key, values);
-}
-
-function word(t: Translate, v: SaidValue): string | number {
-  if (typeof v !== 'object') return v;
-  if ('items' in v) return v.items.map((item) => word(t, item)).join(t(v.joinKey, {}));
-  return sayWith(t, v);
-}
 
 /** One of the volume or registration sentences in the reader's language; any other text as it is. */
 export function volumeText(t: Translate, text: string): string {

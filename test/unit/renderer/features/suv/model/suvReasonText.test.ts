@@ -7,7 +7,7 @@
 import i18next from 'i18next';
 import { describe, expect, it } from 'vitest';
 import { computeSuv, type SuvOverrides, type SuvResult } from '../../../../../../common/suv';
-import { sayWith, SUV_TEXT_KEYS, suvSays, suvText, type Said } from '../../../../../../renderer/features/suv/model/suvReasonText';
+import { sayWith, SUV_TEXT_KEYS, suvSays, suvText, type SaidValue } from '../../../../../../renderer/features/suv/model/suvReasonText';
 import { sourceText } from '../../../../../../renderer/features/suv/model/suvModel';
 import { RESOURCES } from '../../../../../../renderer/ui/i18n/i18n';
 import { petHeader, type PetHeaderPatch } from '../../../../common/suv/petHeader';
@@ -26,9 +26,11 @@ const wordIn = (lang: Map<string, string>) => (key: string, values: Record<strin
   return fill(text, values);
 };
 
-/** Every key of a Said, inner sentences too. */
-function keysOf(s: Said): string[] {
-  return [s.key, ...Object.values(s.values ?? {}).flatMap((v) => (typeof v === 'object' ? keysOf(v) : []))];
+/** Every key of a Said, inner sentences too (the SUV sentences hold no lists). */
+function keysOf(v: SaidValue): string[] {
+  if (typeof v !== 'object') return [];
+  if ('items' in v) return v.items.flatMap(keysOf);
+  return [v.key, ...Object.values(v.values ?? {}).flatMap(keysOf)];
 }
 
 /** Checks one sentence: ours, keys in both languages, English gives it back, Japanese reads Japanese. Its keys. */

@@ -40,7 +40,7 @@ const JAPANESE = /[\u3040-\u30ff\u3400-\u9fff]/;
 /** Every key of a Said, inner sentences and lists (with their joiners) too. */
 function keysOf(v: SaidValue): string[] {
   if (typeof v !== 'object') return [];
-  if ('items' in v) return [v.joinKey, ...v.items.flatMap(keysOf)];
+  if ('items' in v) return [...(v.joinKey ? [v.joinKey] : []), ...v.items.flatMap(keysOf)];
   return [v.key, ...Object.values(v.values ?? {}).flatMap(keysOf)];
 }
 
