@@ -13,6 +13,7 @@ import { SHORTCUT_ACTION_IDS, type ShortcutAction } from '../viewer/shortcuts';
 import { AeTitle, NodeSettings } from '../settings/nodeSettings';
 import { PrefetchSettings } from '../settings/prefetchSettings';
 import { hangingProtocolSchema } from '../viewer/hangingProtocols';
+import { KEY_IMAGE_TITLE_IDS, savedImageRefSchema, savedMeasurementSchema, type KeyImageTitle } from '../sr/savedMeasurements';
 
 export interface RequestDef<Req extends z.ZodType = z.ZodType, Res extends z.ZodType = z.ZodType> {
   readonly kind: 'request';
@@ -505,6 +506,37 @@ export const contract = {
             moving: SeriesKey,
             matrix: Matrix4Wire,
             description: z.string().max(64).optional(),
+            sendTo: NodeId.optional(),
+          })
+          .strict(),
+        z.object({ sopInstanceUid: z.string(), studyInstanceUid: z.string(), seriesInstanceUid: z.string(), send: SendOutcome.optional() }),
+      ),
+    },
+    reports: {
+      /**
+       * Saves the study's measurements as a new version of the viewer's TID 1500 SR in the local archive (issue #19);
+       * `predecessors` are the SRs it includes (the previous version, other viewers' reports it drew). An empty list
+       * is a version too: every measurement deleted. Optionally sends the new SR.
+       */
+      saveMeasurements: request(
+        z
+          .object({
+            studyInstanceUid: Uid,
+            measurements: z.array(savedMeasurementSchema).max(5000),
+            predecessors: z.array(Uid).max(1000),
+            sendTo: NodeId.optional(),
+          })
+          .strict(),
+        z.object({ sopInstanceUid: z.string(), studyInstanceUid: z.string(), seriesInstanceUid: z.string(), send: SendOutcome.optional() }),
+      ),
+      /** Saves the key images of one title as a new version of the viewer's Key Object Selection document for it. */
+      saveKeyImages: request(
+        z
+          .object({
+            studyInstanceUid: Uid,
+            title: z.enum(KEY_IMAGE_TITLE_IDS as [KeyImageTitle, ...KeyImageTitle[]]),
+            images: z.array(savedImageRefSchema).min(1, 'A key object document needs at least one image').max(10000),
+            description: z.string().max(1024).optional(),
             sendTo: NodeId.optional(),
           })
           .strict(),

@@ -22,9 +22,11 @@ const uid = z.string().regex(/^[0-9]+(\.[0-9]+)*$/).max(64);
 const finite = z.number().finite();
 
 export const savedImageRefSchema = z.object({
-  sopClassUid: uid,
+  /** Known to the viewer for images it shows; an SR from elsewhere may leave it to the archive to fill in. */
+  sopClassUid: uid.optional(),
   sopInstanceUid: uid,
-  seriesInstanceUid: uid,
+  /** As sopClassUid: the services look it up in the archive when absent. */
+  seriesInstanceUid: uid.optional(),
   /** 1-based frame of a multi-frame image. */
   frame: z.number().int().positive().optional(),
 });

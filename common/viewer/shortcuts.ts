@@ -93,6 +93,7 @@ export const SHORTCUT_ACTIONS = {
   deleteAnnotation: 'Delete the selected measurement',
   undo: 'Undo',
   redo: 'Redo',
+  keyImage: 'Mark or unmark the image as a key image',
   cancel: 'Cancel the measurement being drawn',
 } as const;
 
@@ -146,6 +147,7 @@ export const DEFAULT_SHORTCUTS: ShortcutMap = {
   deleteAnnotation: ['Delete', 'Backspace'],
   undo: ['Ctrl+Z', 'Meta+Z'],
   redo: ['Ctrl+Y', 'Ctrl+Shift+Z', 'Shift+Meta+Z'],
+  keyImage: ['K'],
   cancel: ['Escape'],
 };
 

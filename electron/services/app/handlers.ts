@@ -26,6 +26,8 @@ import { PacsError } from '../pacs/pacsNode';
 import { describeSend, sendAfterSave, sendInstances } from '../pacs/sendInstances';
 import { RegistrationSeriesNotLocalError, saveRegistration } from '../registration/saveRegistration';
 import { SpatialRegistrationError } from '../registration/spatialRegistration';
+import { ReportNotLocalError, saveKeyImages, saveMeasurements } from '../reports/saveReports';
+import { ReportWriteError } from '../reports/measurementReportWriter';
 import { PrefetchSettings, quotaGbToBytes, SettingsError, shortcutFileFromOverrides, type SettingsStore } from '../settings/settings';
 import { studyQueryToFilters } from '../../../common/dicom/studyQuery';
 import type { AuditSink } from '../audit/auditSink';
@@ -165,6 +167,26 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     if (!node) throw new DokueiError(ErrorCode.NotFound, `No node with id "${id}"`, says('services.nodes.noSuchNode', { id }));
     return node;
   };
+  /** A report or key object document saved, its refusals as the reader's sentences. */
+  const reportSaved = async <T>(save: () => Promise<T>): Promise<T> => {
+    try {
+      return await save();
+    } catch (err) {
+      if (err instanceof ReportNotLocalError) throw new DokueiError(ErrorCode.NotFound, err.message, says('services.reports.notLocal', {}));
+      if (err instanceof ReportWriteError) throw new DokueiError(ErrorCode.InvalidRequest, err.message, says('services.reports.refused', { detail: err.message }));
+      throw err;
+    }
+  };
+  /** Sends a document just saved; a failed send never undoes the save. */
+  const sendSaved = (sendTo: string, saved: { studyInstanceUid: string; sopInstanceUid: string }) =>
+    sendAfterSave(
+      deps.nodes().find((n) => n.settings.id === sendTo),
+      sendTo,
+      deps.store,
+      { studyInstanceUid: saved.studyInstanceUid, sopInstanceUids: [saved.sopInstanceUid] },
+      undefined,
+      { audit: deps.audit },
+    );
   const archiveUsage = () => {
     const u = deps.archive.usage();
     return {
@@ -431,6 +453,16 @@ export function createHandlers(deps: HandlerDeps): Handlers {
         const node = deps.nodes().find((n) => n.settings.id === sendTo);
         const send = await sendAfterSave(node, sendTo, deps.store, { studyInstanceUid: saved.studyInstanceUid, sopInstanceUids: [saved.sopInstanceUid] }, undefined, { audit: deps.audit });
         return { ...saved, send };
+      },
+    },
+    reports: {
+      saveMeasurements: async ({ studyInstanceUid, measurements, predecessors, sendTo }) => {
+        const saved = await reportSaved(() => saveMeasurements(deps.store, { studyInstanceUid, measurements, predecessors }, { audit: deps.audit }));
+        return sendTo ? { ...saved, send: await sendSaved(sendTo, saved) } : saved;
+      },
+      saveKeyImages: async ({ studyInstanceUid, title, images, description, sendTo }) => {
+        const saved = await reportSaved(() => saveKeyImages(deps.store, { studyInstanceUid, title, images, ...(description ? { description } : {}) }, { audit: deps.audit }));
+        return sendTo ? { ...saved, send: await sendSaved(sendTo, saved) } : saved;
       },
     },
     audit: createAuditHandlers({ log: deps.auditLog, sink: deps.audit }),

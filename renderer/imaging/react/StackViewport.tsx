@@ -7,7 +7,10 @@
  */
 import { useEffect, useImperativeHandle, useRef, type Ref } from 'react';
 import { Enums, eventTarget, getEnabledElement, utilities, type Types } from '@cornerstonejs/core';
-import { annotation, Enums as ToolEnums, utilities as toolUtilities } from '@cornerstonejs/tools';
+import { AngleTool, annotation, AnnotationTool, EllipticalROITool, Enums as ToolEnums, LengthTool, ProbeTool, RectangleROITool, utilities as toolUtilities } from '@cornerstonejs/tools';
+import { getNumber, getString } from '../../../common/dicom/dicomJson';
+import type { SavedImageRef, SavedMeasurement, SavedTool } from '../../../common/sr/savedMeasurements';
+import { handlesOfSaved, savedOfAnnotation } from '../stack/savedAnnotations';
 import { Tag } from '../../../common/dicom/tags';
 import type { ShortcutMap } from '../../../common/viewer/shortcuts';
 import { registerStackMetadata } from '../init';
@@ -55,6 +58,14 @@ export interface StackViewportHandle {
   canvasToWorld(x: number, y: number): [number, number, number] | undefined;
   /** The index of the image shown now (not the last one reported: a scroll may be on its way). */
   currentIndex(): number | undefined;
+  /** The measurements on this stack as they are saved (issue #19); those that cannot be saved are left out. */
+  savedMeasurements(): SavedMeasurement[];
+  /** Draws saved measurements again on their images (those of other images, or already drawn, are skipped); how many were drawn. */
+  restoreMeasurements(list: readonly SavedMeasurement[]): number;
+  /** The image shown now as a DICOM reference (a key image). */
+  currentImageRef(): SavedImageRef | undefined;
+  /** Shows the image with this SOP Instance UID (and frame); false when it is not in this stack. */
+  showImage(ref: { sopInstanceUid: string; frame?: number }): boolean;
 }
 
 export interface StackViewportProps {
@@ -69,6 +80,8 @@ export interface StackViewportProps {
   onCineChange?: (cine: CineState) => void;
   onViewState?: (state: ViewState) => void;
   onMeasurements?: (list: Measurement[]) => void;
+  /** The key-image key (K) was pressed on this image. */
+  onKeyImage?: (ref: SavedImageRef) => void;
   onError?: (message: string) => void;
   /** The viewer keys (the reader's map merged over the defaults); DEFAULT_SHORTCUTS when absent. */
   keymap?: ShortcutMap;
@@ -107,7 +120,23 @@ interface LiveStack {
   group: StackToolGroup;
   run(a: StackAction): void;
   deleteMeasurement(uid: string): void;
+  saved(): SavedMeasurement[];
+  restore(list: readonly SavedMeasurement[]): number;
+  imageRef(imageId: string | undefined): SavedImageRef | undefined;
+  show(ref: { sopInstanceUid: string; frame?: number }): boolean;
 }
+
+/** The tools that draw saved measurements again (their own hydrate: the values are computed as when drawn). */
+const HYDRATORS: Partial<Record<SavedTool, { hydrate: (viewportId: string, points: Types.Point3[], options: Record<string, unknown>) => void }>> = {
+  Length: LengthTool,
+  Angle: AngleTool,
+  EllipticalROI: EllipticalROITool,
+  RectangleROI: RectangleROITool,
+  Probe: ProbeTool,
+};
+
+/** "sop/frame": how a saved image reference and a stack image meet. */
+const imageKeyOf = (sop: string, frame: number | undefined) => `${sop}/${frame ?? 1}`;
 
 const numbers = (e: StackEntry | undefined, tag: string): number[] | undefined => {
   const v = (e?.metadata[tag]?.Value ?? []).map((x) => (typeof x === 'number' ? x : Number(x)));
@@ -260,10 +289,73 @@ export function StackViewport(props: StackViewportProps) {
           if (pending) cancelAnimationFrame(pending);
         });
 
-        const removeMeasurement = (uid: string) => {
+        // A deletion is an edit the reader can undo (the tools record drawing and moving; removing is ours to record).
+        const removeWithMemo = (uid: string) => {
+          const a = annotation.state.getAnnotation(uid);
+          if (a) AnnotationTool.createAnnotationMemo(element, a, { deleting: true });
           annotation.state.removeAnnotation(uid);
+        };
+        const removeMeasurement = (uid: string) => {
+          removeWithMemo(uid);
           viewport.render();
           refreshMeasurements();
+        };
+
+        const entryById = new Map(entries.map((e) => [e.imageId, e]));
+        const imageRef = (imageId: string | undefined): SavedImageRef | undefined => {
+          const e = imageId ? entryById.get(imageId) : undefined;
+          const sop = e ? getString(e.metadata, Tag.SOPInstanceUID)?.trim() : undefined;
+          if (!e || !imageId || !sop) return undefined;
+          const cls = getString(e.metadata, Tag.SOPClassUID)?.trim();
+          const series = getString(e.metadata, Tag.SeriesInstanceUID)?.trim();
+          // The frame only for a multi-frame image: a single-frame image's reference names none (PS3.3 C.17.3.2.1).
+          const frame = (getNumber(e.metadata, Tag.NumberOfFrames) ?? 1) > 1 ? Number(/\/frames\/(\d+)$/.exec(imageId)?.[1] ?? 1) : undefined;
+          return { sopInstanceUid: sop, ...(cls ? { sopClassUid: cls } : {}), ...(series ? { seriesInstanceUid: series } : {}), ...(frame ? { frame } : {}) };
+        };
+        const indexByImage = new Map<string, number>();
+        entries.forEach((e, i) => {
+          const ref = imageRef(e.imageId);
+          if (ref) indexByImage.set(imageKeyOf(ref.sopInstanceUid, ref.frame), i);
+        });
+        const saved = (): SavedMeasurement[] => {
+          const out: SavedMeasurement[] = [];
+          for (const m of collect()) {
+            const image = imageRef(m.imageId);
+            const a = annotation.state.getAnnotation(m.uid) as unknown as { data?: { label?: string } } | undefined;
+            const label = a?.data?.label;
+            const s = image ? savedOfAnnotation({ annotationUid: m.uid, tool: m.tool, ...(label ? { label } : {}), image, handles: m.handles, stats: m.stats }) : undefined;
+            if (s) out.push(s);
+          }
+          return out;
+        };
+        const restore = (list: readonly SavedMeasurement[]): number => {
+          let drawn = 0;
+          for (const m of list) {
+            const at = m.image ? indexByImage.get(imageKeyOf(m.image.sopInstanceUid, m.image.frame)) : undefined;
+            const tool = HYDRATORS[m.tool];
+            const handles = handlesOfSaved(m.tool, m.points);
+            if (at === undefined || !tool || !handles || annotation.state.getAnnotation(m.trackingUid)) continue;
+            const imageId = entries[at]!.imageId;
+            const world = handles.map((h) => utilities.imageToWorldCoords(imageId, h));
+            if (world.some((w) => !w)) continue;
+            tool.hydrate(id, world as Types.Point3[], { annotationUID: m.trackingUid, referencedImageId: imageId });
+            const a = annotation.state.getAnnotation(m.trackingUid) as unknown as { data: { label?: string }; invalidated?: boolean } | undefined;
+            if (a) {
+              if (m.label) a.data.label = m.label;
+              // Stats are computed on the next render, from the pixels, as when the measurement was drawn.
+              a.invalidated = true;
+              drawn++;
+            }
+          }
+          viewport.render();
+          refreshMeasurements();
+          return drawn;
+        };
+        const show = (ref: { sopInstanceUid: string; frame?: number }): boolean => {
+          const at = indexByImage.get(imageKeyOf(ref.sopInstanceUid, ref.frame));
+          if (at === undefined) return false;
+          void viewport.setImageIdIndex(at);
+          return true;
         };
 
         const setWindow = (w: WindowLevel) => {
@@ -332,9 +424,23 @@ export function StackViewport(props: StackViewportProps) {
               viewport.setViewPresentation({ rotation: (((Math.round(viewport.getRotation()) + action.degrees) % 360) + 360) % 360 });
               viewport.render();
               break;
+            case 'undo':
+            case 'redo': {
+              const memo = utilities.HistoryMemo.DefaultHistoryMemo;
+              if (action.kind === 'undo') memo.undo();
+              else memo.redo();
+              viewport.render();
+              refreshMeasurements();
+              break;
+            }
+            case 'keyImage': {
+              const ref = imageRef(viewport.getCurrentImageId());
+              if (ref) callbacks.current.onKeyImage?.(ref);
+              break;
+            }
             case 'deleteSelected': {
               const ours = new Set(collect().map((m) => m.uid));
-              for (const uid of annotation.selection.getAnnotationsSelected() ?? []) if (ours.has(uid)) annotation.state.removeAnnotation(uid);
+              for (const uid of annotation.selection.getAnnotationsSelected() ?? []) if (ours.has(uid)) removeWithMemo(uid);
               viewport.render();
               refreshMeasurements();
               break;
@@ -411,7 +517,7 @@ export function StackViewport(props: StackViewportProps) {
             return { value: rgb[0]!, column, row, imageId: at.imageId, rgb };
           },
         });
-        build.ready({ viewport, group, run, deleteMeasurement: removeMeasurement });
+        build.ready({ viewport, group, run, deleteMeasurement: removeMeasurement, saved, restore, imageRef, show });
         report();
       },
     },
@@ -441,6 +547,10 @@ export function StackViewport(props: StackViewportProps) {
       deleteMeasurement: (uid) => live.current?.deleteMeasurement(uid),
       focus: () => elementRef.current?.focus(),
       currentIndex: () => live.current?.viewport.getCurrentImageIdIndex(),
+      savedMeasurements: () => live.current?.saved() ?? [],
+      restoreMeasurements: (list) => live.current?.restore(list) ?? 0,
+      currentImageRef: () => live.current?.imageRef(live.current.viewport.getCurrentImageId()),
+      showImage: (ref) => live.current?.show(ref) ?? false,
       imageToCanvas: (column, row) => {
         const viewport = live.current?.viewport;
         const imageId = viewport?.getCurrentImageId();

@@ -41,7 +41,10 @@ export type StackAction =
   | { kind: 'flipH' }
   | { kind: 'flipV' }
   | { kind: 'rotate'; degrees: 90 | -90 }
-  | { kind: 'deleteSelected' };
+  | { kind: 'deleteSelected' }
+  | { kind: 'undo' }
+  | { kind: 'redo' }
+  | { kind: 'keyImage' };
 
 export interface KeyLike {
   key: string;
@@ -68,6 +71,9 @@ const FIXED: Partial<Record<ShortcutAction, StackAction>> = {
   rotateLeft: { kind: 'rotate', degrees: -90 },
   wlDefault: { kind: 'imageWindow' },
   deleteAnnotation: { kind: 'deleteSelected' },
+  undo: { kind: 'undo' },
+  redo: { kind: 'redo' },
+  keyImage: { kind: 'keyImage' },
 };
 
 /** The stack action of a shortcut action, or undefined when it is not the stack viewport's. */

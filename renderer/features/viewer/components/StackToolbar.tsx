@@ -9,9 +9,11 @@ export interface StackToolbarProps {
   onCine: (cine: CineState) => void;
   view?: ViewState;
   onAction: (action: StackAction) => void;
+  /** Whether the image shown is one of the viewer's key images (the Key image button's state); absent: no button. */
+  isKey?: boolean;
 }
 
-export function StackToolbar({ tool, onTool, cine, onCine, view, onAction }: StackToolbarProps) {
+export function StackToolbar({ tool, onTool, cine, onCine, view, onAction, isKey }: StackToolbarProps) {
   const { t: tr } = useTranslation();
   const active = view ? WL_PRESETS.find((p) => p.windowWidth === view.windowWidth && p.windowCenter === view.windowCenter)?.id : undefined;
   return (
@@ -61,6 +63,19 @@ export function StackToolbar({ tool, onTool, cine, onCine, view, onAction }: Sta
         <button type="button" title={tr('viewer.tools.resetTitle', { key: keyFor('reset') })} onClick={() => onAction({ kind: 'reset' })}>
           {tr('viewer.tools.reset')}
         </button>
+      </span>
+      <span className="group" role="group" aria-label={tr('marks.keyImages')}>
+        <button type="button" title={tr('marks.undoTitle', { key: keyFor('undo') })} aria-label={tr('marks.undo')} onClick={() => onAction({ kind: 'undo' })}>
+          ↶
+        </button>
+        <button type="button" title={tr('marks.redoTitle', { key: keyFor('redo') })} aria-label={tr('marks.redo')} onClick={() => onAction({ kind: 'redo' })}>
+          ↷
+        </button>
+        {isKey !== undefined ? (
+          <button type="button" aria-pressed={isKey} title={tr('marks.keyImageTitle', { key: keyFor('keyImage') })} data-testid="key-image-toggle" onClick={() => onAction({ kind: 'keyImage' })}>
+            {isKey ? '★' : '☆'} {tr('marks.keyImage')}
+          </button>
+        ) : null}
       </span>
     </div>
   );

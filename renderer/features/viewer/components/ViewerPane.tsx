@@ -13,6 +13,9 @@ import { SegOutlineLayer, SuvPanel, overlayLine, suvReadout, suvText, useSeriesS
 import type { DataPlane } from '../../../platform/platform';
 import { useRtReview } from '../../rt';
 import { errorText, useTranslation } from '../../../ui/i18n';
+import { StudyMarksPanel, useStudyReports, type KeyImage } from '../../measurements';
+import type { KeyImageTitle, SavedImageRef } from '../../../../common/sr/savedMeasurements';
+import { JUMP_TO_IMAGE_EVENT, requestJumpToImage, type JumpToImage } from '../../reports/jumpEvent';
 
 export interface ViewerPaneProps {
   plane: DataPlane;
@@ -48,6 +51,14 @@ export function ViewerPane({ plane, series, label = 'Main viewport', caption, on
   const [measurements, setMeasurements] = useState<Measurement[]>([]);
   const viewport = useRef<StackViewportHandle>(null);
   const keymap = useShortcutMap();
+  // Issue #19: the study's saved measurements and key images. The pane draws the saved ones on its images once the
+  // viewport is up, then hands its series' measurements to the store on every change (saved a moment later).
+  const reports = useStudyReports(plane, series?.studyInstanceUid);
+  const [keyTitle, setKeyTitle] = useState<KeyImageTitle>('ofInterest');
+  /** The entries whose saved measurements were drawn: until then the pane's (empty) list must not replace them. */
+  const restored = useRef<StackEntry[] | undefined>(undefined);
+  const restoring = useRef<StackEntry[] | undefined>(undefined);
+  const [currentRef, setCurrentRef] = useState<SavedImageRef>();
   // PET: SUV from the series' inputs and saved corrections, applied to readouts as a scale (issue #7).
   const isPet = series?.modality === 'PT';
   const [suvOpen, setSuvOpen] = useState(false);
@@ -83,8 +94,33 @@ export function ViewerPane({ plane, series, label = 'Main viewport', caption, on
   const indexListener = useRef(onIndexChange);
   indexListener.current = onIndexChange;
   const lastReported = useRef<number | undefined>(undefined);
+  const restoreSaved = () => {
+    const store = reports.store;
+    const list = entries;
+    if (!store || !list || !series || restoring.current === list) return;
+    restoring.current = list;
+    void store.loaded.then(() => {
+      if (restoring.current !== list || !viewport.current) return;
+      const keys = new Set<string>();
+      for (const e of list) {
+        const sop = (e.metadata['00080018']?.Value?.[0] as string | undefined)?.trim();
+        const frames = Number(e.metadata['00280008']?.Value?.[0] ?? 1) || 1;
+        const frame = Number(/\/frames\/(\d+)$/.exec(e.imageId)?.[1] ?? 1);
+        if (sop) keys.add(`${sop}/${frames > 1 ? frame : 1}`);
+      }
+      viewport.current.restoreMeasurements(store.measurementsOn(keys));
+      restored.current = list;
+      store.setSeriesMeasurements(series.seriesInstanceUid, viewport.current.savedMeasurements());
+    });
+  };
+  const onMeasurementsChanged = (list: Measurement[]) => {
+    setMeasurements(list);
+    if (reports.store && series && entries && restored.current === entries && viewport.current) reports.store.setSeriesMeasurements(series.seriesInstanceUid, viewport.current.savedMeasurements());
+  };
   const onViewState = (v: ViewState) => {
     setView(v);
+    restoreSaved();
+    setCurrentRef(viewport.current?.currentImageRef());
     shown.current.index = v.index;
     if (v.index !== lastReported.current) {
       lastReported.current = v.index;
@@ -99,6 +135,8 @@ export function ViewerPane({ plane, series, label = 'Main viewport', caption, on
     setError(undefined);
     setView(undefined);
     lastReported.current = undefined;
+    restored.current = undefined;
+    restoring.current = undefined;
     setMeasurements([]);
     setCine((c) => ({ ...c, playing: false }));
     getDicomJson(plane, dicomwebPath.seriesMetadata(series.studyInstanceUid, series.seriesInstanceUid), ctl.signal)
@@ -110,6 +148,15 @@ export function ViewerPane({ plane, series, label = 'Main viewport', caption, on
       .catch((err: Error) => err.name !== 'AbortError' && setError(errorText(t, err)));
     return () => ctl.abort();
   }, [plane, series]);
+
+  // A report's image reference or a key image of this series: the pane showing the series shows the image.
+  useEffect(() => {
+    const onJump = (e: CustomEvent<JumpToImage>) => {
+      if (series && e.detail.seriesInstanceUid === series.seriesInstanceUid) viewport.current?.showImage(e.detail);
+    };
+    window.addEventListener(JUMP_TO_IMAGE_EVENT, onJump);
+    return () => window.removeEventListener(JUMP_TO_IMAGE_EVENT, onJump);
+  }, [series]);
 
   // Where the other cell's image cuts this one, in canvas pixels; recomputed on every render (zoom, pan, slice).
   const shownPlane = planes[view?.index ?? -1];
@@ -151,10 +198,28 @@ export function ViewerPane({ plane, series, label = 'Main viewport', caption, on
   // right edge once there is one: a column would keep a tenth of the screen from the image, and one appearing with
   // the first measurement would shift the image under the reader's mouse.
   const hasSide = rt.panels !== null && rt.panels !== undefined && rt.panels !== false;
-  const measurementList = <MeasurementList measurements={measurements} onDelete={(uid) => viewport.current?.deleteMeasurement(uid)} {...(suvOf ? { suvOf } : {})} />;
+  const imageNumber = (ref: { sopInstanceUid: string; frame?: number }) => {
+    const i = entries.findIndex((e) => e.metadata['00080018']?.Value?.[0] === ref.sopInstanceUid && (ref.frame === undefined || e.imageId.endsWith(`/frames/${ref.frame}`)));
+    return i < 0 ? undefined : i + 1;
+  };
+  const jump = (k: KeyImage) => {
+    if (viewport.current?.showImage(k)) return;
+    if (series && k.seriesInstanceUid) requestJumpToImage({ studyInstanceUid: series.studyInstanceUid, seriesInstanceUid: k.seriesInstanceUid, sopInstanceUid: k.sopInstanceUid, ...(k.frame ? { frame: k.frame } : {}) });
+  };
+  const marks = reports.store ? (
+    <StudyMarksPanel store={reports.store} snapshot={reports.snapshot} keyTitle={keyTitle} onKeyTitle={setKeyTitle} imageNumber={imageNumber} onJump={jump} />
+  ) : null;
+  const showMarks = measurements.length > 0 || reports.snapshot.keyImages.length > 0 || reports.snapshot.save.kind === 'failed' || reports.snapshot.loadError !== undefined;
+  const measurementList = (
+    <>
+      <MeasurementList measurements={measurements} onDelete={(uid) => viewport.current?.deleteMeasurement(uid)} {...(suvOf ? { suvOf } : {})} />
+      {marks}
+    </>
+  );
+  const isKey = currentRef && reports.store ? reports.store.isKey(currentRef) !== undefined : false;
   return (
     <div className="stack-pane">
-      <StackToolbar tool={tool} onTool={setTool} cine={cine} onCine={setCine} view={view} onAction={(a) => viewport.current?.run(a)} />
+      <StackToolbar tool={tool} onTool={setTool} cine={cine} onCine={setCine} view={view} onAction={(a) => viewport.current?.run(a)} {...(reports.store ? { isKey } : {})} />
       {suv ? (
         <button type="button" className="suv-open" aria-pressed={suvOpen} onClick={() => setSuvOpen((o) => !o)}>
           {t('stack.suv')}
@@ -178,7 +243,8 @@ export function ViewerPane({ plane, series, label = 'Main viewport', caption, on
             onCineChange={setCine}
             onViewState={onViewState}
             keymap={keymap}
-            onMeasurements={setMeasurements}
+            onMeasurements={onMeasurementsChanged}
+            onKeyImage={(ref) => reports.store?.toggleKeyImage(ref, keyTitle)}
             onError={setError}
             label={label}
             {...(initialWindow ? { initialWindow } : {})}
@@ -192,7 +258,7 @@ export function ViewerPane({ plane, series, label = 'Main viewport', caption, on
               <line x1={from[0]} y1={from[1]} x2={to[0]} y2={to[1]} />
             </svg>
           ) : null}
-          {!hasSide && measurements.length > 0 ? <div className="measurements-float">{measurementList}</div> : null}
+          {!hasSide && showMarks ? <div className="measurements-float">{measurementList}</div> : null}
         </div>
         {hasSide ? (
           <div className="side-column">

@@ -77,6 +77,10 @@ function handlers(overrides: Partial<{ summary: () => Promise<unknown> }> = {}):
     registration: {
       save: async () => Promise.reject(new DokueiError(ErrorCode.NotFound, 'The base series is not in the local archive')),
     },
+    reports: {
+      saveMeasurements: async () => Promise.reject(new DokueiError(ErrorCode.NotFound, 'The study is not in the local archive')),
+      saveKeyImages: async () => Promise.reject(new DokueiError(ErrorCode.NotFound, 'The study is not in the local archive')),
+    },
     audit: {
       list: async (req) => (calls.push(req), { rows: [], total: 0, offset: req.offset, more: 0, upTo: null, records: 0, unreadable: 0, events: [] }),
       show: async () => Promise.reject(new DokueiError(ErrorCode.NotFound, 'No audit record 9')),

@@ -92,6 +92,10 @@ export function fakeHandlers(record: HandlerCalls = { calls: [], contexts: [] })
         record.calls.push(`pacs.send:${req.nodeId}`), record.contexts.push(ctx), { ok: true, nodeId: req.nodeId, nodeName: 'N', sent: req.sopInstanceUids, failed: [], message: 'Sent' }
       ),
     },
+    reports: {
+      saveMeasurements: async (req, ctx) => (record.calls.push(`reports.saveMeasurements:${req.studyInstanceUid}`), record.contexts.push(ctx), { sopInstanceUid: '2.25.4', studyInstanceUid: req.studyInstanceUid, seriesInstanceUid: '2.25.5' }),
+      saveKeyImages: async (req, ctx) => (record.calls.push(`reports.saveKeyImages:${req.studyInstanceUid}`), record.contexts.push(ctx), { sopInstanceUid: '2.25.6', studyInstanceUid: req.studyInstanceUid, seriesInstanceUid: '2.25.7' }),
+    },
     registration: {
       save: async (req, ctx) => (
         record.calls.push(`registration.save:${req.fixed.seriesInstanceUid}`), record.contexts.push(ctx), { sopInstanceUid: '2.25.2', studyInstanceUid: req.fixed.studyInstanceUid, seriesInstanceUid: '2.25.3' }

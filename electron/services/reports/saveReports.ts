@@ -1,0 +1,161 @@
+/**
+ * The viewer's measurements and key images saved into the local archive as DICOM (issue #19): a new version of
+ * the study's "Dokuei measurements" SR (TID 1500, Comprehensive 3D SR) or of its "Dokuei key images" Key Object
+ * Selection document for one title. Versions share one series per study and kind, numbered on (common/sr/
+ * studyDocuments.ts says why an SR is never rewritten in place). The archive's put is crash-safe (journal, fsync),
+ * so a version is either whole in the archive or absent.
+ *
+ * The renderer sends only the saved model (common/sr/savedMeasurements.ts); patient and study attributes, SOP
+ * classes and frames of reference come from the archived headers, so what the renderer sends cannot put another
+ * patient's name into the study.
+ */
+import { randomUUID } from 'node:crypto';
+import { getString, type DicomJsonDataset } from '../../../common/dicom/dicomJson';
+import type { SeriesInstanceUid, StudyInstanceUid } from '../../../common/dicom/uid';
+import { Tag } from '../../../common/dicom/tags';
+import { instancesAccessed } from '../../../common/audit/builders';
+import { patientRefOf, studyRefOf } from '../../../common/audit/refs';
+import { DOKUEI_KEY_IMAGES_SERIES, DOKUEI_MEASUREMENTS_SERIES } from '../../../common/sr/studyDocuments';
+import type { KeyImageTitle, SavedImageRef, SavedMeasurement } from '../../../common/sr/savedMeasurements';
+import type { AuditSink } from '../audit/auditSink';
+import type { InstanceStore } from '../store/instanceStore';
+import { writeMeasurementReport, type ReportImage, type ReportPredecessor } from './measurementReportWriter';
+import { writeKeyObjectSelection } from './keyObjectWriter';
+
+/** The study is not in the local archive, or an image a measurement is on is not: nothing to reference. */
+export class ReportNotLocalError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ReportNotLocalError';
+  }
+}
+
+export interface SavedDocument {
+  sopInstanceUid: string;
+  studyInstanceUid: string;
+  seriesInstanceUid: string;
+}
+
+/** PS3.5 B.2: a UID from a UUID, as the rest of the services make new UIDs. */
+function newUid(): string {
+  return `2.25.${BigInt(`0x${randomUUID().replace(/-/g, '')}`).toString(10)}`;
+}
+
+const str = (ds: DicomJsonDataset | undefined, tag: string) => (ds ? getString(ds, tag)?.trim() || undefined : undefined);
+
+interface LocalStudy {
+  /** SOP Instance UID → its archived header. */
+  bySop: Map<string, DicomJsonDataset>;
+  /** A header of an image of the study: the patient and study attributes the document copies. */
+  header: DicomJsonDataset;
+}
+
+function localStudy(store: InstanceStore, study: string): LocalStudy {
+  const all = store.instances(study as StudyInstanceUid);
+  if (!all || all.length === 0) throw new ReportNotLocalError(`Study ${study} is not in the local archive: retrieve it first, then save.`);
+  const bySop = new Map<string, DicomJsonDataset>();
+  for (const ds of all) {
+    const sop = str(ds, Tag.SOPInstanceUID);
+    if (sop) bySop.set(sop, ds);
+  }
+  // Prefer an image's header: a document of ours carries the same patient, but an image is what the study is.
+  const header = all.find((ds) => !['SR', 'KO', 'PR', 'REG', 'SEG', 'DOC'].includes(str(ds, Tag.Modality) ?? '')) ?? all[0]!;
+  return { bySop, header };
+}
+
+/** The referenced image as the archive knows it (series, class, frame of reference). */
+function imageOf(local: LocalStudy, ref: SavedImageRef): ReportImage {
+  const ds = local.bySop.get(ref.sopInstanceUid);
+  if (!ds) throw new ReportNotLocalError(`Image ${ref.sopInstanceUid} is not in the local archive's copy of the study: retrieve the study first, then save.`);
+  const sopClassUid = str(ds, Tag.SOPClassUID) ?? ref.sopClassUid;
+  const seriesInstanceUid = str(ds, Tag.SeriesInstanceUID) ?? ref.seriesInstanceUid;
+  if (!sopClassUid || !seriesInstanceUid) throw new ReportNotLocalError(`Image ${ref.sopInstanceUid} has no SOP class or series in the archive.`);
+  const frameOfReferenceUid = str(ds, Tag.FrameOfReferenceUID);
+  return { sopClassUid, sopInstanceUid: ref.sopInstanceUid, seriesInstanceUid, ...(ref.frame ? { frame: ref.frame } : {}), ...(frameOfReferenceUid ? { frameOfReferenceUid } : {}) };
+}
+
+/** The study's series of this kind of document (its UID and the next instance number), or a new one. */
+function seriesFor(store: InstanceStore, study: string, description: string, modality: string): { seriesInstanceUid: string; instanceNumber: number } {
+  const found = (store.series(study as StudyInstanceUid) ?? []).find((s) => str(s, '0008103E') === description && str(s, Tag.Modality) === modality);
+  const uid = str(found, Tag.SeriesInstanceUID);
+  if (!uid) return { seriesInstanceUid: newUid(), instanceNumber: 1 };
+  const numbers = (store.instances(study as StudyInstanceUid, uid as SeriesInstanceUid) ?? []).map((ds) => Number(str(ds, '00200013') ?? 0) || 0);
+  return { seriesInstanceUid: uid, instanceNumber: Math.max(0, ...numbers) + 1 };
+}
+
+function record(audit: AuditSink | undefined, study: string, header: DicomJsonDataset, what: string): void {
+  audit?.record((ctx) => instancesAccessed(ctx, { action: 'C', study: studyRefOf(study, header), patient: patientRefOf(header), what }));
+}
+
+export interface SaveMeasurementsRequest {
+  studyInstanceUid: string;
+  measurements: readonly SavedMeasurement[];
+  /** SOP Instance UIDs of the SRs this version includes; those not in the archive are left out of the sequence. */
+  predecessors: readonly string[];
+  now?: Date;
+}
+
+export async function saveMeasurements(store: InstanceStore, request: SaveMeasurementsRequest, options: { audit?: AuditSink } = {}): Promise<SavedDocument> {
+  const study = request.studyInstanceUid;
+  const local = localStudy(store, study);
+  const images = new Map<string, ReportImage>();
+  const measurements = request.measurements.map((m) => {
+    if (!m.image) return m;
+    const image = imageOf(local, m.image);
+    images.set(`${image.sopInstanceUid}/${image.frame ?? ''}`, image);
+    return { ...m, image: { sopClassUid: image.sopClassUid, sopInstanceUid: image.sopInstanceUid, seriesInstanceUid: image.seriesInstanceUid, ...(image.frame ? { frame: image.frame } : {}) } };
+  });
+  const predecessors: ReportPredecessor[] = [];
+  for (const sop of new Set(request.predecessors)) {
+    const ds = local.bySop.get(sop);
+    const series = str(ds, Tag.SeriesInstanceUID);
+    const cls = str(ds, Tag.SOPClassUID);
+    if (series && cls) predecessors.push({ studyInstanceUid: study, seriesInstanceUid: series, sopClassUid: cls, sopInstanceUid: sop });
+  }
+  const { seriesInstanceUid, instanceNumber } = seriesFor(store, study, DOKUEI_MEASUREMENTS_SERIES, 'SR');
+  const sopInstanceUid = newUid();
+  const bytes = writeMeasurementReport({
+    header: local.header,
+    measurements,
+    images: [...images.values()],
+    predecessors,
+    sopInstanceUid,
+    seriesInstanceUid,
+    seriesDescription: DOKUEI_MEASUREMENTS_SERIES,
+    instanceNumber,
+    ...(request.now ? { now: request.now } : {}),
+  });
+  await store.put(bytes);
+  record(options.audit, study, local.header, `Measurements saved (${measurements.length})`);
+  return { sopInstanceUid, studyInstanceUid: study, seriesInstanceUid };
+}
+
+export interface SaveKeyImagesRequest {
+  studyInstanceUid: string;
+  title: KeyImageTitle;
+  images: readonly SavedImageRef[];
+  description?: string;
+  now?: Date;
+}
+
+export async function saveKeyImages(store: InstanceStore, request: SaveKeyImagesRequest, options: { audit?: AuditSink } = {}): Promise<SavedDocument> {
+  const study = request.studyInstanceUid;
+  const local = localStudy(store, study);
+  const images = request.images.map((ref) => imageOf(local, ref));
+  const { seriesInstanceUid, instanceNumber } = seriesFor(store, study, DOKUEI_KEY_IMAGES_SERIES, 'KO');
+  const sopInstanceUid = newUid();
+  const bytes = writeKeyObjectSelection({
+    header: local.header,
+    title: request.title,
+    images,
+    ...(request.description?.trim() ? { description: request.description.trim() } : {}),
+    sopInstanceUid,
+    seriesInstanceUid,
+    seriesDescription: DOKUEI_KEY_IMAGES_SERIES,
+    instanceNumber,
+    ...(request.now ? { now: request.now } : {}),
+  });
+  await store.put(bytes);
+  record(options.audit, study, local.header, `Key images saved (${images.length})`);
+  return { sopInstanceUid, studyInstanceUid: study, seriesInstanceUid };
+}

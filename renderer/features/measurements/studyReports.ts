@@ -1,0 +1,307 @@
+/**
+ * A study's measurements and key images as they last until tomorrow (issue #19): loaded from the study's SR and KO
+ * documents over the data plane when the study is opened, and saved back as new versions through the services
+ * (reports.saveMeasurements / saveKeyImages) a moment after each change.
+ *
+ * One store per study on the page, shared by every pane showing one of its series: a pane hands in its series'
+ * measurements whenever they change, and the store saves the study's whole set (the series not shown keep what
+ * was loaded). Saves are debounced (a drag is many changes) and run one at a time, each naming the version before
+ * it as predecessor, so a crash loses at most the last moment's edit and never a saved version.
+ */
+import { getString, type DicomJsonDataset } from '../../../common/dicom/dicomJson';
+import { dicomwebPath } from '../../../common/dicom/dicomwebPaths';
+import { Tag } from '../../../common/dicom/tags';
+import type { DokueiApi } from '../../../common/ipc/contract';
+import { savedFromSr } from '../../../common/sr/savedFromSr';
+import type { KeyImageTitle, SavedImageRef, SavedMeasurement } from '../../../common/sr/savedMeasurements';
+import { currentKeyObjects, currentReports, DOKUEI_MEASUREMENTS_SERIES, evidenceOf, readKeyObject, type KeyImageDocument } from '../../../common/sr/studyDocuments';
+import { getDicomJson } from '../../platform/dicomweb';
+import type { DataPlane } from '../../platform/platform';
+
+/** SR storage classes a TID 1500 report may come in (Basic/Enhanced/Comprehensive/Comprehensive 3D/Extensible). */
+const SR_CLASSES = new Set(['1.2.840.10008.5.1.4.1.1.88.11', '1.2.840.10008.5.1.4.1.1.88.22', '1.2.840.10008.5.1.4.1.1.88.33', '1.2.840.10008.5.1.4.1.1.88.34', '1.2.840.10008.5.1.4.1.1.88.35']);
+
+export type SaveState = { kind: 'idle' } | { kind: 'pending' } | { kind: 'saving' } | { kind: 'saved'; sopInstanceUid: string; at: number } | { kind: 'failed'; error: unknown };
+
+export interface KeyImage extends SavedImageRef {
+  title: KeyImageTitle | undefined;
+  /** The document's title as written (another writer's may be none the viewer offers). */
+  titleText: string;
+  /** Whether the viewer's own document holds it (the reader can unmark it). */
+  own: boolean;
+}
+
+export interface StudyReportsSnapshot {
+  loaded: boolean;
+  loadError?: unknown;
+  save: SaveState;
+  keyImages: KeyImage[];
+  /** Every measurement of the study (all series), in the order saved. */
+  measurements: SavedMeasurement[];
+  /** Measurements in the study's reports that no tool can draw, and why. */
+  skipped: { trackingUid?: string; reason: string }[];
+}
+
+export type ReportsApi = Pick<DokueiApi, 'reports'>;
+
+/**
+ * What makes a new version worth saving: the geometry (to a hundredth of a pixel: SR coordinates are 32-bit floats),
+ * the label, and which values there are — not the values' last digits, which the tools compute again from the
+ * pixels on reopening (an SR's decimal strings are shorter than a double), so reopening a study does not save.
+ */
+export function changeKey(list: readonly SavedMeasurement[]): string {
+  return JSON.stringify(
+    list.map((m) => [m.trackingUid, m.tool, m.label ?? '', m.image?.sopInstanceUid ?? '', m.image?.frame ?? 0, m.frameOfReferenceUid ?? '', m.points.map((p) => p.map((v) => Math.round(v * 100))), m.values.map((v) => `${v.quantity}:${v.unit}`)]),
+  );
+}
+const keyOf = changeKey;
+const imageKey = (r: { sopInstanceUid: string; frame?: number | undefined }) => `${r.sopInstanceUid}/${r.frame ?? 1}`;
+
+export class StudyReports {
+  /** Series UID ('' when an SR from elsewhere did not say) → its measurements. */
+  private bySeries = new Map<string, SavedMeasurement[]>();
+  /** The SRs the next version includes: the current leaves, then the last version saved. */
+  private predecessors: string[] = [];
+  private ownKeys = new Map<KeyImageTitle, SavedImageRef[]>();
+  /** The viewer's latest documents (what "Send to PACS" sends): its measurements SR, its KO per title. */
+  private ownLatestSr: string | undefined;
+  private ownLatestKo = new Map<KeyImageTitle, string>();
+  private otherKeys: KeyImage[] = [];
+  private skipped: StudyReportsSnapshot['skipped'] = [];
+  private listeners = new Set<() => void>();
+  private timer: ReturnType<typeof setTimeout> | undefined;
+  private dirtyMeasurements = false;
+  private dirtyTitles = new Set<KeyImageTitle>();
+  private running: Promise<void> | undefined;
+  private lastSavedKey = '';
+  private snapshotCache: StudyReportsSnapshot | undefined;
+  /** The save state before the pending change (shown again when the change is undone before it is saved). */
+  private settled: SaveState = { kind: 'idle' };
+  private state: { loaded: boolean; loadError?: unknown; save: SaveState } = { loaded: false, save: { kind: 'idle' } };
+  readonly loaded: Promise<void>;
+
+  constructor(
+    private readonly api: () => Promise<ReportsApi>,
+    private readonly plane: DataPlane,
+    readonly studyInstanceUid: string,
+    private readonly debounceMs = 600,
+  ) {
+    this.loaded = this.load();
+  }
+
+  subscribe(listener: () => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  snapshot(): StudyReportsSnapshot {
+    this.snapshotCache ??= {
+      ...this.state,
+      measurements: [...this.bySeries.values()].flat(),
+      keyImages: [
+        ...[...this.ownKeys].flatMap(([title, refs]) => refs.map((r) => ({ ...r, title, titleText: title, own: true }))),
+        ...this.otherKeys,
+      ],
+      skipped: this.skipped,
+    };
+    return this.snapshotCache;
+  }
+
+  private changed(): void {
+    this.snapshotCache = undefined;
+    for (const l of this.listeners) l();
+  }
+
+  private async load(): Promise<void> {
+    try {
+      const series = await getDicomJson(this.plane, dicomwebPath.series(this.studyInstanceUid));
+      const docs: { ds: DicomJsonDataset }[] = [];
+      const keyDocs: KeyImageDocument[] = [];
+      for (const s of series.items) {
+        const modality = getString(s, Tag.Modality)?.trim();
+        const uid = getString(s, Tag.SeriesInstanceUID)?.trim();
+        if (!uid || (modality !== 'SR' && modality !== 'KO')) continue;
+        const meta = await getDicomJson(this.plane, dicomwebPath.seriesMetadata(this.studyInstanceUid, uid));
+        for (const ds of meta.items) {
+          const cls = getString(ds, Tag.SOPClassUID)?.trim() ?? '';
+          const ko = readKeyObject(ds);
+          if (ko) keyDocs.push(ko);
+          else if (SR_CLASSES.has(cls)) docs.push({ ds });
+        }
+      }
+      const seen = new Set<string>();
+      for (const { ds } of currentReports(docs)) {
+        const sop = getString(ds, Tag.SOPInstanceUID)?.trim();
+        const { measurements, skipped } = savedFromSr(ds);
+        if (measurements.length === 0 && skipped.length === 0 && !isOurs(ds)) continue;
+        if (sop) this.predecessors.push(sop);
+        if (sop && isOurs(ds)) this.ownLatestSr = sop;
+        this.skipped.push(...skipped);
+        const evidence = evidenceOf(ds);
+        for (const m of measurements) {
+          // One finding in two reports (ours included another's) is drawn once.
+          if (seen.has(m.trackingUid)) continue;
+          seen.add(m.trackingUid);
+          const series = m.image ? (m.image.seriesInstanceUid ?? evidence.get(m.image.sopInstanceUid)?.seriesInstanceUid ?? '') : '';
+          const withSeries = m.image && series ? { ...m, image: { ...m.image, seriesInstanceUid: series } } : m;
+          this.bySeries.set(series, [...(this.bySeries.get(series) ?? []), withSeries]);
+        }
+      }
+      for (const doc of currentKeyObjects(keyDocs)) {
+        const images = doc.images.map((i) => ({ sopInstanceUid: i.sopInstanceUid, ...(i.sopClassUid ? { sopClassUid: i.sopClassUid } : {}), ...(i.seriesInstanceUid ? { seriesInstanceUid: i.seriesInstanceUid } : {}), ...(i.frame ? { frame: i.frame } : {}) }));
+        if (doc.dokuei && doc.titleId) {
+          this.ownKeys.set(doc.titleId, images);
+          this.ownLatestKo.set(doc.titleId, doc.sopInstanceUid);
+        }
+        else this.otherKeys.push(...images.map((i) => ({ ...i, title: doc.titleId, titleText: doc.title?.meaning ?? '', own: false })));
+      }
+      this.lastSavedKey = keyOf([...this.bySeries.values()].flat());
+      this.state = { ...this.state, loaded: true };
+    } catch (err) {
+      // Reading goes on without the saved marks; the panel says they could not be loaded, and nothing is saved
+      // over them (a save now would make a version without them).
+      this.state = { ...this.state, loaded: true, loadError: err };
+    }
+    this.changed();
+  }
+
+  /** The saved measurements drawn on these images (SOP Instance UID, frame). */
+  measurementsOn(images: ReadonlySet<string>): SavedMeasurement[] {
+    return [...this.bySeries.values()].flat().filter((m) => m.image && images.has(imageKey(m.image)));
+  }
+
+  /** A pane's series' measurements now: saved a moment later when they differ from what is saved. */
+  setSeriesMeasurements(seriesInstanceUid: string, incoming: readonly SavedMeasurement[]): void {
+    if (!this.state.loaded || this.state.loadError !== undefined) return;
+    const before = this.bySeries.get(seriesInstanceUid) ?? [];
+    // The tools compute a measurement's values only when its image is drawn: one drawn again on a slice not shown
+    // yet has none, and keeps the values it was saved with while its geometry is the same.
+    const known = new Map([...before, ...(this.bySeries.get('') ?? [])].map((m) => [m.trackingUid, m]));
+    const list = incoming.map((m) => {
+      const was = known.get(m.trackingUid);
+      return m.values.length === 0 && was && was.values.length > 0 && changeKey([{ ...m, values: [] }]) === changeKey([{ ...was, values: [] }]) ? { ...m, values: was.values } : m;
+    });
+    // Loaded from an SR that did not name its series: now known, the pane's list replaces them.
+    const unknown = this.bySeries.get('') ?? [];
+    const uids = new Set(list.map((m) => m.trackingUid));
+    if (unknown.some((m) => m.image && list.some((x) => x.image?.sopInstanceUid === m.image?.sopInstanceUid))) {
+      this.bySeries.set('', unknown.filter((m) => !uids.has(m.trackingUid)));
+    }
+    if (keyOf(before) === keyOf(list)) return;
+    this.bySeries.set(seriesInstanceUid, list);
+    this.dirtyMeasurements = keyOf([...this.bySeries.values()].flat()) !== this.lastSavedKey;
+    if (this.dirtyMeasurements) this.schedule();
+    else if (this.dirtyTitles.size === 0 && this.state.save.kind === 'pending') {
+      // Back to what is saved (an edit undone before the save): nothing to save.
+      if (this.timer) clearTimeout(this.timer);
+      this.timer = undefined;
+      this.state = { ...this.state, save: this.settled };
+    }
+    this.changed();
+  }
+
+  isKey(ref: { sopInstanceUid: string; frame?: number }): KeyImageTitle | undefined {
+    for (const [title, refs] of this.ownKeys) if (refs.some((r) => imageKey(r) === imageKey(ref))) return title;
+    return undefined;
+  }
+
+  /** Marks the image as a key image under `title`, or unmarks it when it already is one of the viewer's. */
+  toggleKeyImage(ref: SavedImageRef, title: KeyImageTitle): void {
+    if (!this.state.loaded || this.state.loadError !== undefined) return;
+    const current = this.isKey(ref);
+    if (current) {
+      this.ownKeys.set(current, (this.ownKeys.get(current) ?? []).filter((r) => imageKey(r) !== imageKey(ref)));
+      this.dirtyTitles.add(current);
+    } else {
+      this.ownKeys.set(title, [...(this.ownKeys.get(title) ?? []), ref]);
+      this.dirtyTitles.add(title);
+    }
+    this.schedule();
+    this.changed();
+  }
+
+  private schedule(): void {
+    if (this.state.save.kind !== 'pending' && this.state.save.kind !== 'saving') this.settled = this.state.save;
+    this.state = { ...this.state, save: { kind: 'pending' } };
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = setTimeout(() => void this.flush(), this.debounceMs);
+  }
+
+  /** Saves what changed now (the debounce skipped); resolves when every save asked so far is done. */
+  async flush(): Promise<void> {
+    if (this.timer) clearTimeout(this.timer);
+    this.timer = undefined;
+    while (this.running) await this.running;
+    if (!this.dirtyMeasurements && this.dirtyTitles.size === 0) {
+      if (this.state.save.kind === 'pending') {
+        this.state = { ...this.state, save: this.settled };
+        this.changed();
+      }
+      return;
+    }
+    this.running = this.saveNow().finally(() => (this.running = undefined));
+    await this.running;
+  }
+
+  private async saveNow(): Promise<void> {
+    const api = await this.api();
+    this.state = { ...this.state, save: { kind: 'saving' } };
+    this.changed();
+    let lastSop = '';
+    const titles = [...this.dirtyTitles];
+    try {
+      if (this.dirtyMeasurements) {
+        this.dirtyMeasurements = false;
+        const measurements = [...this.bySeries.values()].flat();
+        const saved = await api.reports.saveMeasurements({ studyInstanceUid: this.studyInstanceUid, measurements, predecessors: this.predecessors });
+        this.predecessors = [saved.sopInstanceUid];
+        this.ownLatestSr = saved.sopInstanceUid;
+        this.lastSavedKey = keyOf(measurements);
+        lastSop = saved.sopInstanceUid;
+      }
+      for (const title of titles) {
+        this.dirtyTitles.delete(title);
+        const images = this.ownKeys.get(title) ?? [];
+        // A document with no image is not a valid KO; the title's last version stays (see the README's note).
+        if (images.length === 0) continue;
+        const saved = await api.reports.saveKeyImages({ studyInstanceUid: this.studyInstanceUid, title, images });
+        this.ownLatestKo.set(title, saved.sopInstanceUid);
+        lastSop = saved.sopInstanceUid;
+      }
+      this.state = { ...this.state, save: { kind: 'saved', sopInstanceUid: lastSop, at: Date.now() } };
+    } catch (err) {
+      // Kept dirty: the next change, or "Retry", saves again; nothing the reader drew is dropped.
+      this.dirtyMeasurements = changeKey([...this.bySeries.values()].flat()) !== this.lastSavedKey;
+      for (const t of titles) if (!this.dirtyTitles.has(t)) this.dirtyTitles.add(t);
+      this.state = { ...this.state, save: { kind: 'failed', error: err } };
+    }
+    this.changed();
+  }
+
+  /** The viewer's current documents of this study (its latest measurements SR and key image KOs): what "Send to PACS" sends. */
+  ownDocuments(): string[] {
+    return [...(this.ownLatestSr ? [this.ownLatestSr] : []), ...[...this.ownKeys].filter(([, refs]) => refs.length > 0).flatMap(([t]) => this.ownLatestKo.get(t) ?? [])];
+  }
+
+  /** Saves again after a failure. */
+  retry(): void {
+    if (this.dirtyMeasurements || this.dirtyTitles.size > 0) void this.flush();
+  }
+}
+
+function isOurs(ds: DicomJsonDataset): boolean {
+  return getString(ds, '0008103E')?.trim() === DOKUEI_MEASUREMENTS_SERIES;
+}
+
+const stores = new Map<string, StudyReports>();
+
+/** The page's store for a study (one per study, shared by its panes). */
+export function studyReportsFor(api: () => Promise<ReportsApi>, plane: DataPlane, studyInstanceUid: string): StudyReports {
+  const key = `${plane.baseUrl} ${studyInstanceUid}`;
+  let s = stores.get(key);
+  if (!s) {
+    s = new StudyReports(api, plane, studyInstanceUid);
+    stores.set(key, s);
+  }
+  return s;
+}

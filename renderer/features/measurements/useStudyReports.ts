@@ -1,0 +1,14 @@
+/** The study's saved measurements and key images for a React component (one store per study, see studyReports.ts). */
+import { useSyncExternalStore } from 'react';
+import { pacsApi } from '../pacs/useSendTargets';
+import type { DataPlane } from '../../platform/platform';
+import { studyReportsFor, type StudyReports, type StudyReportsSnapshot } from './studyReports';
+
+const EMPTY: StudyReportsSnapshot = { loaded: false, save: { kind: 'idle' }, keyImages: [], measurements: [], skipped: [] };
+const noop = () => () => {};
+
+export function useStudyReports(plane: DataPlane, studyInstanceUid: string | undefined): { store: StudyReports | undefined; snapshot: StudyReportsSnapshot } {
+  const store = studyInstanceUid ? studyReportsFor(pacsApi, plane, studyInstanceUid) : undefined;
+  const snapshot = useSyncExternalStore(store ? (l) => store.subscribe(l) : noop, () => store?.snapshot() ?? EMPTY);
+  return { store, snapshot };
+}
