@@ -17,8 +17,12 @@ import type { DicomJsonDataset } from '../dicom/dicomJson';
 import { findSrNode, readSrContentTree, type SrDocument, type SrImageRef, type SrNode, type SrScoord3dGraphicType, type SrScoordGraphicType } from './contentTree';
 import { isCode, type SrCode } from './srElements';
 
-/** What a numeric value measures, from its concept or its Derivation modifier. */
-export type SrQuantity = 'length' | 'area' | 'volume' | 'perimeter' | 'radius' | 'diameter' | 'longAxis' | 'shortAxis' | 'angle' | 'mean' | 'max' | 'min' | 'stdDev' | 'center' | 'other';
+/**
+ * What a numeric value measures, from its concept or its Derivation modifier. 'peak': Peak Value Within ROI (SUVpeak
+ * with an SUV unit); 'value': the value at a point, as a probe reads it (Attenuation Coefficient, an SUV concept
+ * without a derivation, or the generic Quantity), as measurementReportWriter.ts writes a probe's value.
+ */
+export type SrQuantity = 'length' | 'area' | 'volume' | 'perimeter' | 'radius' | 'diameter' | 'longAxis' | 'shortAxis' | 'angle' | 'mean' | 'max' | 'min' | 'stdDev' | 'peak' | 'center' | 'value' | 'other';
 
 /** How a viewer draws a measurement. */
 export type SrShape = 'length' | 'polyline' | 'polygon' | 'rectangle' | 'circle' | 'ellipse' | 'point' | 'points' | 'angle' | 'cobbAngle' | 'bidirectional' | 'ellipsoid' | 'none';
@@ -134,7 +138,10 @@ const QUANTITY_CODES: readonly (readonly [SrQuantity, readonly (readonly [string
   ['max', [['SCT', '56851009'], ['SRT', 'G-A437'], ['SNM3', 'G-A437']]],
   ['min', [['SCT', '255605001'], ['SRT', 'R-404FB'], ['SNM3', 'R-404FB']]],
   ['stdDev', [['SCT', '386136009'], ['SRT', 'R-10047'], ['SNM3', 'R-10047']]],
+  ['peak', [['DCM', '126031']]],
   ['center', [['DCM', '111010']]],
+  // Attenuation Coefficient, SUVbw, SUVlbm, SUVbsa, SUVibw, SUVlbm(Janma), SUVlbm(James128), Quantity.
+  ['value', [['DCM', '112031'], ['DCM', '126401'], ['DCM', '126402'], ['DCM', '126403'], ['DCM', '126404'], ['DCM', '126405'], ['DCM', '126406'], ['SCT', '246205007']]],
 ];
 const FREE_TEXT_CODE_VALUES = new Set(['CS3DTEXT', 'CORNERSTONEFREETEXT']);
 
@@ -373,4 +380,24 @@ function shapeOf(m: SrMeasurement): SrShape {
     default:
       return 'none';
   }
+}
+
+/**
+ * A sphere written as an ELLIPSOID of three equal orthogonal axes (measurementReportWriter.ts writes a SphereROI so):
+ * its centre (the middle of the first axis) and the first axis' second end, the point on the surface the viewer
+ * drew. Undefined when the six points are not such a sphere (to 1e-3 of the radius).
+ */
+export function ellipsoidAsSphere(points: readonly (readonly number[])[]): { centre: number[]; surface: number[] } | undefined {
+  if (points.length !== 6 || points.some((p) => p.length !== 3)) return undefined;
+  const axes = [0, 2, 4].map((i) => points[i + 1]!.map((x, k) => x - points[i]![k]!));
+  const centres = [0, 2, 4].map((i) => points[i]!.map((x, k) => (x + points[i + 1]![k]!) / 2));
+  const lengths = axes.map((a) => Math.hypot(...a));
+  const d = lengths[0]!;
+  if (!(d > 0)) return undefined;
+  const tol = 1e-3 * d;
+  const dot = (a: number[], b: number[]) => a.reduce((s, x, k) => s + x * b[k]!, 0);
+  if (lengths.some((l) => Math.abs(l - d) > tol)) return undefined;
+  if (centres.some((c) => Math.hypot(...c.map((x, k) => x - centres[0]![k]!)) > tol)) return undefined;
+  if (Math.abs(dot(axes[0]!, axes[1]!)) > tol * d || Math.abs(dot(axes[0]!, axes[2]!)) > tol * d || Math.abs(dot(axes[1]!, axes[2]!)) > tol * d) return undefined;
+  return { centre: centres[0]!, surface: [...points[1]!] };
 }
