@@ -15,7 +15,13 @@ export type DicomwebRoute =
   | { kind: 'instanceMetadata'; study: StudyInstanceUid; series: SeriesInstanceUid; instance: SopInstanceUid }
   | { kind: 'instance'; study: StudyInstanceUid; series: SeriesInstanceUid; instance: SopInstanceUid }
   | { kind: 'frames'; study: StudyInstanceUid; series: SeriesInstanceUid; instance: SopInstanceUid; frames: number[] }
-  | { kind: 'rendered'; study: StudyInstanceUid; series: SeriesInstanceUid; instance: SopInstanceUid; thumbnail: boolean };
+  | { kind: 'rendered'; study: StudyInstanceUid; series: SeriesInstanceUid; instance: SopInstanceUid; thumbnail: boolean }
+  /**
+   * Retrieve Bulkdata (PS3.18 §10.4.1.1.5) of one top-level element, e.g. an encapsulated PDF's Encapsulated
+   * Document (0042,0011), which metadata leaves out when large. "bulk/{tag}" is how Orthanc spells its
+   * BulkDataURIs, so a node's URIs (rewritten to point back at us) land here too.
+   */
+  | { kind: 'bulkData'; study: StudyInstanceUid; series: SeriesInstanceUid; instance: SopInstanceUid; tag: string };
 
 export type ParsedPath = { ok: true; route: DicomwebRoute } | { ok: false; status: 400 | 404; reason: string };
 
@@ -80,6 +86,11 @@ export function parseDicomwebPath(path: string): ParsedPath {
     if (frames.length > MAX_FRAMES_PER_REQUEST) return { ok: false, status: 400, reason: 'Too many frames requested' };
     return { ok: true, route: { kind: 'frames', study: s, series: se, instance: i, frames } };
   }
+  if (segs.length === 8 && segs[6] === 'bulk') {
+    const tag = segs[7]!;
+    if (!/^[0-9A-Fa-f]{8}$/.test(tag)) return { ok: false, status: 400, reason: 'Malformed bulk data tag' };
+    return { ok: true, route: { kind: 'bulkData', study: s, series: se, instance: i, tag: tag.toUpperCase() } };
+  }
   return { ok: false, status: 404, reason: 'Unsupported instance resource' };
 }
 
@@ -95,6 +106,8 @@ export const dicomwebPath = {
   frames: (study: string, series: string, instance: string, frames: number[]) =>
     `/studies/${study}/series/${series}/instances/${instance}/frames/${frames.join(',')}`,
   thumbnail: (study: string, series: string, instance: string) => `/studies/${study}/series/${series}/instances/${instance}/thumbnail`,
+  /** One top-level element's value (tag as 8 hex digits, e.g. "00420011"), as multipart/related octet-stream. */
+  bulkData: (study: string, series: string, instance: string, tag: string) => `/studies/${study}/series/${series}/instances/${instance}/bulk/${tag}`,
 };
 
 /**

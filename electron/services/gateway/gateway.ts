@@ -13,6 +13,7 @@ import type { NodeHealth } from '../pacs/nodeHealth';
 import { problem } from './answers';
 import { createGatewayContext, type GatewayContext, type GatewayOptions, type RouteCall } from './context';
 import { RenderError } from './renderedImage';
+import { retrieveBulkData } from './routes/bulkData';
 import { retrieveFrames } from './routes/frames';
 import { retrieveInstance } from './routes/instance';
 import { seriesOrInstanceMetadata } from './routes/metadata';
@@ -56,11 +57,13 @@ function dispatch(ctx: GatewayContext, call: RouteCall): Promise<Response> {
       return retrieveFrames(ctx, { ...call, route });
     case 'rendered':
       return retrieveRendered(ctx, { ...call, route });
+    case 'bulkData':
+      return retrieveBulkData(ctx, { ...call, route });
   }
 }
 
 /** Reads of a study's images or their metadata: what counts as the viewer opening it (thumbnails and searches do not). */
-const STUDY_READS: ReadonlySet<string> = new Set(['seriesMetadata', 'instanceMetadata', 'series', 'instance', 'frames']);
+const STUDY_READS: ReadonlySet<string> = new Set(['seriesMetadata', 'instanceMetadata', 'series', 'instance', 'frames', 'bulkData']);
 
 /** The 500 answer to an error no handler expected (logged with its stack by the caller). */
 function internalError(err: unknown): Response {

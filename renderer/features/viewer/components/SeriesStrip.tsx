@@ -1,6 +1,7 @@
 /**
  * The selected study's series (local store or the first node that answers), with thumbnails; series that hold no
- * images (REG, SEG, SR, PR…) get a labelled tile and do not open in a viewport (a note says why).
+ * images (REG, SEG, SR, PR…) get a labelled tile and do not open in a viewport. Reports (SR, and DOC: encapsulated
+ * PDF) open in the report panel instead (issue #19); the others get a note that says why nothing opens.
  */
 import { useEffect, useState } from 'react';
 import { getString } from '../../../../common/dicom/dicomJson';
@@ -12,6 +13,7 @@ import { getDicomJson, getImageObjectUrl } from '../../../platform/dicomweb';
 import type { DataPlane } from '../../../platform/platform';
 import { nonImageKind, nonImageLabel, whyNotOpened, words } from '../model/nonImageSeries';
 import { errorText, useTranslation } from '../../../ui/i18n';
+import { ReportPanel, reportSeriesKind } from '../../reports';
 
 export interface SeriesStripProps {
   api: DokueiApi;
@@ -30,11 +32,20 @@ export function SeriesStrip({ api, plane, studyUid, selected, thumbnails, refres
   const [error, setError] = useState<string>();
   const [source, setSource] = useState<string>('');
   const [refused, setRefused] = useState<string>();
+  /** The report series shown in the report panel (kept here so the app shell needs no change for it). */
+  const [report, setReport] = useState<SeriesSummary>();
   const open = (s: SeriesSummary) => {
+    if (reportSeriesKind(s.modality)) {
+      setRefused(undefined);
+      return setReport(s);
+    }
     if (nonImageKind(s.modality)) return setRefused(whyNotOpened(words(t), s.modality, s.seriesDescription));
     setRefused(undefined);
     onOpen(s);
   };
+
+  // Another study: its reports, not the last one's (a refresh of the same study's list keeps the panel open).
+  useEffect(() => setReport(undefined), [studyUid]);
 
   useEffect(() => {
     let live = true;
@@ -75,6 +86,7 @@ export function SeriesStrip({ api, plane, studyUid, selected, thumbnails, refres
             className={s.seriesInstanceUid === selected ? 'selected' : ''}
             data-series-uid={s.seriesInstanceUid}
             data-non-image={nonImageKind(s.modality) ? 'true' : undefined}
+            data-report-open={report?.seriesInstanceUid === s.seriesInstanceUid ? 'true' : undefined}
             onClick={() => open(s)}
             onKeyDown={(e) => e.key === 'Enter' && open(s)}
           >
@@ -92,6 +104,7 @@ export function SeriesStrip({ api, plane, studyUid, selected, thumbnails, refres
           </li>
         ))}
       </ul>
+      {report ? <ReportPanel plane={plane} series={report} onClose={() => setReport(undefined)} /> : null}
     </div>
   );
 }
