@@ -24,6 +24,7 @@ import { setVolume3dBlendMode, volume3dBlendMode } from '../volume/volume3dBlend
 import type { ViewportProbe } from './StackViewport';
 import { useViewportLifecycle } from './useViewportLifecycle';
 import { useTranslation } from '../../ui/i18n';
+import { volumeForRegistration, type RegistrationVolume } from '../volume/registrationVolume';
 
 export type MprPlane = 'axial' | 'sagittal' | 'coronal' | '3d';
 const PLANES: readonly MprPlane[] = ['axial', 'sagittal', 'coronal', '3d'];
@@ -61,6 +62,22 @@ export interface MprViewportsProps {
   planeOverlay?: (plane: Exclude<MprPlane, '3d'>) => ReactNode;
   /** Moves the three planes (each along its normal, no pan) through this patient point; a new object moves again. */
   centreOn?: { point: readonly [number, number, number] } | undefined;
+  /**
+   * The loaded volume for views computed on the CPU (Curved MPR): once the views are built, and undefined when they
+   * are torn down. `volume()` copies the voxels: call it once, after `done`, and only when needed.
+   */
+  onVolume?: (source: MprVolumeSource | undefined) => void;
+  /** Drawn at the end of the toolbar (a feature's own buttons: Curved MPR). */
+  toolbarExtra?: ReactNode;
+}
+
+/** What onVolume hands over. */
+export interface MprVolumeSource {
+  /** Resolves when every slice is in (rejects with the first load error). */
+  done: Promise<void>;
+  loaded(): boolean;
+  /** The voxels (modality values) and geometry as acquired, as common/registration's Volume. */
+  volume(): RegistrationVolume;
 }
 
 interface MprProbe {
@@ -79,7 +96,7 @@ interface MprSession {
 
 const { MouseBindings } = ToolEnums;
 
-export function MprViewports({ plan, noticeText, dataPlaneHeaders, label, vrPreset = 'CT-Bone', initialWindow, onError, onState, planeOverlay, centreOn }: MprViewportsProps) {
+export function MprViewports({ plan, noticeText, dataPlaneHeaders, label, vrPreset = 'CT-Bone', initialWindow, onError, onState, planeOverlay, centreOn, onVolume, toolbarExtra }: MprViewportsProps) {
   const { t } = useTranslation();
   const refs = useRef<Record<MprPlane, HTMLDivElement | null>>({ axial: null, sagittal: null, coronal: null, '3d': null });
   const [large, setLarge] = useState<MprPlane>('axial');
@@ -90,8 +107,8 @@ export function MprViewports({ plan, noticeText, dataPlaneHeaders, label, vrPres
   const [crop, setCrop] = useState<[number, number, number, number, number, number]>([0, 1, 0, 1, 0, 1]);
   const [oblique, setOblique] = useState(0);
   const [voi, setVoi] = useState<{ ww: number; wc: number }>({ ww: 0, wc: 0 });
-  const callbacks = useRef({ onState });
-  callbacks.current = { onState };
+  const callbacks = useRef({ onState, onVolume });
+  callbacks.current = { onState, onVolume };
 
   // Build the engine, the four viewports, the tools and the volume; all torn down on change.
   // vrPreset and initialWindow are only initial values; later changes go through `preset` and the W/L tools.
@@ -244,6 +261,8 @@ export function MprViewports({ plan, noticeText, dataPlaneHeaders, label, vrPres
           blendMode3d: () => volume3dBlendMode(vr),
         });
         build.ready({ engine, ids, volume });
+        callbacks.current.onVolume?.({ done: volume.done, loaded: () => volume.loaded(), volume: () => volumeForRegistration(volume) });
+        build.onTeardown(() => callbacks.current.onVolume?.(undefined));
         await volume.done;
       },
     },
@@ -420,6 +439,7 @@ export function MprViewports({ plan, noticeText, dataPlaneHeaders, label, vrPres
             {t('mpr.estimate', { cpu: formatMb(plan.estimate.cpuBytes), gpu: formatMb(plan.estimate.gpuBytes), textureFormat: plan.estimate.textureFormat })}
           </span>
         ) : null}
+        {toolbarExtra}
       </div>
       {plan.notices.length ? (
         <div className="volume-notices" role="status" data-testid="volume-notices">
