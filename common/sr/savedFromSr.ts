@@ -8,8 +8,8 @@
 import type { DicomJsonDataset } from '../dicom/dicomJson';
 import { readSrContentTree } from './contentTree';
 import type { SavedMeasurement, SavedQuantity, SavedTool, SavedValue } from './savedMeasurements';
-import { SAVED_TOOLS } from './savedMeasurements';
-import { readMeasurementReport, type SrMeasurement, type SrQuantity } from './tid1500';
+import { SAVED_TOOLS, savedMeasurementSchema } from './savedMeasurements';
+import { ellipsoidAsSphere, readMeasurementReport, type SrMeasurement, type SrQuantity } from './tid1500';
 
 /** Tools of other writers under the names the viewer draws with. */
 const TOOL_ALIASES: Record<string, SavedTool> = {
@@ -33,6 +33,7 @@ const QUANTITY: Partial<Record<SrQuantity, SavedQuantity>> = {
   min: 'min',
   max: 'max',
   volume: 'volume',
+  value: 'value',
 };
 
 export type SavedFromSr = { ok: true; measurement: SavedMeasurement } | { ok: false; trackingUid?: string; reason: string };
@@ -68,8 +69,10 @@ function valuesOf(m: SrMeasurement, tool: SavedTool): SavedValue[] {
     let quantity = QUANTITY[v.quantity];
     if (isSuv && quantity === 'max') quantity = 'suvMax';
     else if (isSuv && quantity === 'mean') quantity = 'suvMean';
-    // A probe's one value has no quantity of its own (dcmjs writes it without a concept cornerstone reads back).
-    if (!quantity && tool === 'Probe') quantity = 'value';
+    else if (isSuv && v.quantity === 'peak') quantity = 'suvPeak';
+    // A probe's one value has no quantity of its own (dcmjs writes it without a concept cornerstone reads back);
+    // the Center NUM dcmjs writes beside the point (always 0) is no value.
+    if (!quantity && tool === 'Probe' && v.quantity === 'other') quantity = 'value';
     if (!quantity) continue;
     out.push({ quantity, value: v.value, unit: unit.slice(0, 32) });
   }
@@ -85,12 +88,21 @@ export function savedFromSrMeasurement(m: SrMeasurement): SavedFromSr {
   const g = m.graphics.find((x) => (tool === 'SphereROI' || tool === 'CurvedPath' ? x.dimension === 3 : x.dimension === 2));
   if (!g) return why('no region to draw');
   // A tracking UID is what keeps one finding one across saves; a writer that gave none gets one from its group.
-  if (!trackingUid || !/^[0-9.]+$/.test(trackingUid) || trackingUid.length > 64) return why('no usable tracking UID');
+  if (!trackingUid || !/^[0-9]+(\.[0-9]+)*$/.test(trackingUid) || trackingUid.length > 64) return why('no usable tracking UID');
+  let points = g.points.map((p) => p.slice(0, g.dimension));
+  // A rectangle's closed POLYLINE repeats its first point at the end; the saved model lists each corner once.
+  if (tool === 'RectangleROI' && g.closed && g.graphicType === 'POLYLINE' && points.length === 5) points = points.slice(0, 4);
+  // A sphere is written as an ELLIPSOID of three equal axes; the saved model keeps its centre and surface point.
+  if (tool === 'SphereROI' && g.graphicType === 'ELLIPSOID') {
+    const sphere = ellipsoidAsSphere(points);
+    if (!sphere) return why('an ellipsoid that is not a sphere');
+    points = [sphere.centre, sphere.surface];
+  }
   const measurement: SavedMeasurement = {
     trackingUid,
     tool,
     ...(m.label ? { label: m.label.slice(0, 64) } : {}),
-    points: g.points.slice(0, 4096).map((p) => p.slice(0, g.dimension)),
+    points: points.slice(0, 4096),
     values: valuesOf(m, tool).slice(0, 32),
   };
   if (g.dimension === 2 && g.image) {
@@ -103,6 +115,8 @@ export function savedFromSrMeasurement(m: SrMeasurement): SavedFromSr {
   }
   if (g.dimension === 3 && g.frameOfReferenceUid) measurement.frameOfReferenceUid = g.frameOfReferenceUid;
   if (g.dimension === 2 && !measurement.image) return why('no image the region is drawn on');
+  // What the save request would refuse (a malformed UID, a point that is not a number) would make every later save fail.
+  if (!savedMeasurementSchema.safeParse(measurement).success) return why('a measurement the viewer cannot save again');
   return { ok: true, measurement };
 }
 

@@ -76,10 +76,12 @@ export function evidenceOf(ds: DicomJsonDataset): Map<string, InstanceInSeries> 
   return new Map([...hierarchicalRefs(ds, T.evidence), ...hierarchicalRefs(ds, T.pertinentOther)].map((r) => [r.sopInstanceUid, r]));
 }
 
-/** "YYYYMMDDHHMMSS.ffffff" of Content Date/Time and the instance number, to order versions. */
+/** "YYYYMMDDHHMMSSffffff" of Content Date/Time and the instance number, to order versions. */
 function versionKey(ds: DicomJsonDataset): string {
   const date = (str(ds, T.contentDate) ?? '').padEnd(8, '0');
-  const time = (str(ds, T.contentTime) ?? '').replace(/[^0-9.]/g, '').padEnd(13, '0');
+  // HH, HHMM, HHMMSS and HHMMSS.F… alike: whole seconds and fraction padded apart, so "093000.5" is after "093000".
+  const [hms = '', fraction = ''] = (str(ds, T.contentTime) ?? '').replace(/[^0-9.]/g, '').split('.');
+  const time = `${hms.padEnd(6, '0')}${fraction.padEnd(6, '0')}`;
   const n = String(Number(str(ds, T.instanceNumber) ?? 0) || 0).padStart(10, '0');
   return `${date}${time}${n}`;
 }

@@ -6,6 +6,7 @@ export { sortInstancesForStack } from './stackOrder';
 export { WL_PRESETS, TOOLBAR_PRESETS, AUTO_WINDOW_KEY, windowPresetById, type WindowPreset } from './stack/presets';
 export { STACK_TOOLS, keyFor, CINE_FPS, type StackTool, type StackAction } from './stack/keymap';
 export type { Measurement } from './stack/measurements';
+export { trackingUidOf } from './stack/savedAnnotations';
 export type { OrientationMarkers } from './stack/orientation';
 export { slicePosition, formatMm } from './stack/slicePosition';
 // Volumes: MPR 1+3, 3D, and what each loaded volume costs.

@@ -16,6 +16,7 @@ import { savedFromSr } from '../../../common/sr/savedFromSr';
 import type { KeyImageTitle, SavedImageRef, SavedMeasurement } from '../../../common/sr/savedMeasurements';
 import { currentKeyObjects, currentReports, DOKUEI_MEASUREMENTS_SERIES, evidenceOf, readKeyObject, type KeyImageDocument } from '../../../common/sr/studyDocuments';
 import { getDicomJson } from '../../platform/dicomweb';
+import { trackingUidOf } from '../../imaging';
 import type { DataPlane } from '../../platform/platform';
 
 /** SR storage classes a TID 1500 report may come in (Basic/Enhanced/Comprehensive/Comprehensive 3D/Extensible). */
@@ -55,6 +56,8 @@ export function changeKey(list: readonly SavedMeasurement[]): string {
   );
 }
 const keyOf = changeKey;
+/** The store's key of a frame of reference's curved MPR path (beside the series' measurements). */
+const PATH_KEY = 'path:';
 const imageKey = (r: { sopInstanceUid: string; frame?: number | undefined }) => `${r.sopInstanceUid}/${r.frame ?? 1}`;
 
 export class StudyReports {
@@ -142,7 +145,8 @@ export class StudyReports {
           // One finding in two reports (ours included another's) is drawn once.
           if (seen.has(m.trackingUid)) continue;
           seen.add(m.trackingUid);
-          const series = m.image ? (m.image.seriesInstanceUid ?? evidence.get(m.image.sopInstanceUid)?.seriesInstanceUid ?? '') : '';
+          // Curved MPR paths by their frame of reference (one each, see setPath); the rest by their image's series.
+          const series = m.tool === 'CurvedPath' && m.frameOfReferenceUid ? `${PATH_KEY}${m.frameOfReferenceUid}` : m.image ? (m.image.seriesInstanceUid ?? evidence.get(m.image.sopInstanceUid)?.seriesInstanceUid ?? '') : '';
           const withSeries = m.image && series ? { ...m, image: { ...m.image, seriesInstanceUid: series } } : m;
           this.bySeries.set(series, [...(this.bySeries.get(series) ?? []), withSeries]);
         }
@@ -158,6 +162,7 @@ export class StudyReports {
       this.lastSavedKey = keyOf([...this.bySeries.values()].flat());
       this.state = { ...this.state, loaded: true };
     } catch (err) {
+      console.warn('Saved measurements and key images could not be loaded', err);
       // Reading goes on without the saved marks; the panel says they could not be loaded, and nothing is saved
       // over them (a save now would make a version without them).
       this.state = { ...this.state, loaded: true, loadError: err };
@@ -187,8 +192,41 @@ export class StudyReports {
     if (unknown.some((m) => m.image && list.some((x) => x.image?.sopInstanceUid === m.image?.sopInstanceUid))) {
       this.bySeries.set('', unknown.filter((m) => !uids.has(m.trackingUid)));
     }
+    this.replace(seriesInstanceUid, list);
+  }
+
+  /**
+   * The curved MPR path drawn in a frame of reference (one each, issue #19 "the path saved with the measurements"):
+   * saved as a CurvedPath (SCOORD3D polyline, its length as the value); undefined points drop it.
+   */
+  setPath(frameOfReferenceUid: string, path: { points: readonly (readonly number[])[]; lengthMm: number } | undefined): void {
+    if (!this.state.loaded || this.state.loadError !== undefined) return;
+    const key = `${PATH_KEY}${frameOfReferenceUid}`;
+    const before = this.bySeries.get(key) ?? [];
+    const list: SavedMeasurement[] =
+      path && path.points.length >= 2
+        ? [
+            {
+              trackingUid: before[0]?.trackingUid ?? trackingUidOf(crypto.randomUUID())!,
+              tool: 'CurvedPath',
+              frameOfReferenceUid,
+              points: path.points.map((p) => [p[0]!, p[1]!, p[2]!]),
+              values: [{ quantity: 'length', value: path.lengthMm, unit: 'mm' }],
+            },
+          ]
+        : [];
+    this.replace(key, list);
+  }
+
+  /** The saved path in a frame of reference, if any. */
+  pathOf(frameOfReferenceUid: string): SavedMeasurement | undefined {
+    return this.bySeries.get(`${PATH_KEY}${frameOfReferenceUid}`)?.[0];
+  }
+
+  private replace(key: string, list: SavedMeasurement[]): void {
+    const before = this.bySeries.get(key) ?? [];
     if (keyOf(before) === keyOf(list)) return;
-    this.bySeries.set(seriesInstanceUid, list);
+    this.bySeries.set(key, list);
     this.dirtyMeasurements = keyOf([...this.bySeries.values()].flat()) !== this.lastSavedKey;
     if (this.dirtyMeasurements) this.schedule();
     else if (this.dirtyTitles.size === 0 && this.state.save.kind === 'pending') {

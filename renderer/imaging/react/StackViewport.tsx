@@ -6,7 +6,7 @@
  * (onViewState), the measurements (onMeasurements), and takes commands through `ref` (StackViewportHandle).
  */
 import { useEffect, useImperativeHandle, useRef, type Ref } from 'react';
-import { Enums, eventTarget, getEnabledElement, utilities, type Types } from '@cornerstonejs/core';
+import { cache, Enums, eventTarget, getEnabledElement, utilities, type Types } from '@cornerstonejs/core';
 import { AngleTool, annotation, AnnotationTool, EllipticalROITool, Enums as ToolEnums, LengthTool, ProbeTool, RectangleROITool, utilities as toolUtilities } from '@cornerstonejs/tools';
 import { getNumber, getString } from '../../../common/dicom/dicomJson';
 import type { SavedImageRef, SavedMeasurement, SavedTool } from '../../../common/sr/savedMeasurements';
@@ -16,7 +16,7 @@ import type { ShortcutMap } from '../../../common/viewer/shortcuts';
 import { registerStackMetadata } from '../init';
 import type { StackEntry } from '../imageIds';
 import { clampFps, stackKeyAction, type StackAction, type StackTool } from '../stack/keymap';
-import { summarizeMeasurements, MEASUREMENT_TOOLS, type AnnotationLike, type Measurement } from '../stack/measurements';
+import { measurementText, summarizeMeasurements, MEASUREMENT_TOOLS, type AnnotationLike, type Measurement } from '../stack/measurements';
 import { markersFromScreenAxes, orientationMarkers, type OrientationMarkers, type Vec3 } from '../stack/orientation';
 import { autoWindow, type WindowLevel } from '../stack/presets';
 import { chooseScaleBar, type ScaleBar } from '../stack/scaleBar';
@@ -60,8 +60,8 @@ export interface StackViewportHandle {
   currentIndex(): number | undefined;
   /** The measurements on this stack as they are saved (issue #19); those that cannot be saved are left out. */
   savedMeasurements(): SavedMeasurement[];
-  /** Draws saved measurements again on their images (those of other images, or already drawn, are skipped); how many were drawn. */
-  restoreMeasurements(list: readonly SavedMeasurement[]): number;
+  /** Draws saved measurements again on their images (those of other images, or already drawn, are skipped); the tracking UIDs drawn. */
+  restoreMeasurements(list: readonly SavedMeasurement[]): string[];
   /** The image shown now as a DICOM reference (a key image). */
   currentImageRef(): SavedImageRef | undefined;
   /** Shows the image with this SOP Instance UID (and frame); false when it is not in this stack. */
@@ -80,6 +80,8 @@ export interface StackViewportProps {
   onCineChange?: (cine: CineState) => void;
   onViewState?: (state: ViewState) => void;
   onMeasurements?: (list: Measurement[]) => void;
+  /** The viewport is built and its handle answers (saved measurements can be drawn now). */
+  onReady?: () => void;
   /** The key-image key (K) was pressed on this image. */
   onKeyImage?: (ref: SavedImageRef) => void;
   onError?: (message: string) => void;
@@ -121,7 +123,7 @@ interface LiveStack {
   run(a: StackAction): void;
   deleteMeasurement(uid: string): void;
   saved(): SavedMeasurement[];
-  restore(list: readonly SavedMeasurement[]): number;
+  restore(list: readonly SavedMeasurement[]): string[];
   imageRef(imageId: string | undefined): SavedImageRef | undefined;
   show(ref: { sopInstanceUid: string; frame?: number }): boolean;
 }
@@ -191,6 +193,7 @@ export function StackViewport(props: StackViewportProps) {
           }
         });
 
+        const entryById = new Map(entries.map((e) => [e.imageId, e]));
         const entryAt = (i: number) => entries[Math.min(entries.length - 1, Math.max(0, i))];
         const spacingKnown = () => (numbers(entryAt(viewport.getCurrentImageIdIndex()), Tag.PixelSpacing)?.length ?? 0) >= 2;
 
@@ -241,10 +244,27 @@ export function StackViewport(props: StackViewportProps) {
           callbacks.current.onViewState?.(shown);
         };
 
+        // cornerstone 5's ProbeTool reads a stack image's voxel at (column, row, index in the stack) of that one image's
+        // data, so its value is always undefined on a stack: the value is read here from the image's pixels instead.
+        const probeValue = (m: Measurement): Measurement => {
+          if (m.tool !== 'Probe' || m.stats.value !== undefined) return m;
+          const a = annotation.state.getAnnotation(m.uid) as unknown as { data: { handles?: { points?: Types.Point3[] } } } | undefined;
+          const p = a?.data.handles?.points?.[0];
+          const image = cache.getImage(m.imageId);
+          const at = p ? utilities.worldToImageCoords(m.imageId, p) : undefined;
+          if (!image || !at) return m;
+          const column = Math.floor(at[0]);
+          const row = Math.floor(at[1]);
+          if (column < 0 || row < 0 || column >= image.columns || row >= image.rows || image.color) return m;
+          const value = modalityValue(image, image.getPixelData()[row * image.columns + column]!);
+          const modality = getString(entryById.get(m.imageId)?.metadata ?? {}, Tag.Modality)?.trim();
+          const stats = { ...m.stats, value, ...(modality === 'CT' ? { valueUnit: 'HU' } : {}) };
+          return { ...m, stats, text: measurementText('Probe', stats) };
+        };
         const collect = (): ProbedMeasurement[] => {
           const all: AnnotationLike[] = [];
           for (const name of MEASUREMENT_TOOLS) all.push(...((annotation.state.getAnnotations(name, element) ?? []) as unknown as AnnotationLike[]));
-          const rows = summarizeMeasurements(all, imageIds);
+          const rows = summarizeMeasurements(all, imageIds).map(probeValue);
           const byUid = new Map(all.map((a) => [a.annotationUID, a]));
           return rows.map((m) => {
             const a = byUid.get(m.uid) as unknown as { data: { handles?: { points?: Types.Point3[] } } } | undefined;
@@ -301,7 +321,6 @@ export function StackViewport(props: StackViewportProps) {
           refreshMeasurements();
         };
 
-        const entryById = new Map(entries.map((e) => [e.imageId, e]));
         const imageRef = (imageId: string | undefined): SavedImageRef | undefined => {
           const e = imageId ? entryById.get(imageId) : undefined;
           const sop = e ? getString(e.metadata, Tag.SOPInstanceUID)?.trim() : undefined;
@@ -328,23 +347,43 @@ export function StackViewport(props: StackViewportProps) {
           }
           return out;
         };
-        const restore = (list: readonly SavedMeasurement[]): number => {
-          let drawn = 0;
+        const restore = (list: readonly SavedMeasurement[]): string[] => {
+          const drawn: string[] = [];
           for (const m of list) {
             const at = m.image ? indexByImage.get(imageKeyOf(m.image.sopInstanceUid, m.image.frame)) : undefined;
             const tool = HYDRATORS[m.tool];
             const handles = handlesOfSaved(m.tool, m.points);
-            if (at === undefined || !tool || !handles || annotation.state.getAnnotation(m.trackingUid)) continue;
+            if (at === undefined || !tool || !handles) continue;
+            // Still drawn from before (the series was shown in this page already): it is there.
+            if (annotation.state.getAnnotation(m.trackingUid)) {
+              drawn.push(m.trackingUid);
+              continue;
+            }
             const imageId = entries[at]!.imageId;
             const world = handles.map((h) => utilities.imageToWorldCoords(imageId, h));
             if (world.some((w) => !w)) continue;
-            tool.hydrate(id, world as Types.Point3[], { annotationUID: m.trackingUid, referencedImageId: imageId });
-            const a = annotation.state.getAnnotation(m.trackingUid) as unknown as { data: { label?: string }; invalidated?: boolean } | undefined;
+            try {
+              tool.hydrate(id, world as Types.Point3[], { annotationUID: m.trackingUid, referencedImageId: imageId });
+            } catch (err) {
+              // One measurement that cannot be drawn must not keep the others from being drawn (it stays saved).
+              console.warn('A saved measurement could not be drawn', m.trackingUid, err);
+              continue;
+            }
+            const a = annotation.state.getAnnotation(m.trackingUid) as unknown as
+              | { data: { label?: string; cachedStats?: Record<string, unknown> }; metadata: { viewPlaneNormal?: Types.Point3; viewUp?: Types.Point3 }; invalidated?: boolean }
+              | undefined;
             if (a) {
+              // hydrate leaves the plane out when given the image; the ellipse's and rectangle's statistics need it
+              // (without it only the area comes out). The stack's camera is the plane a measurement drawn now gets.
+              const camera = viewport.getCamera();
+              if (!a.metadata.viewPlaneNormal && camera.viewPlaneNormal) a.metadata.viewPlaneNormal = [...camera.viewPlaneNormal] as Types.Point3;
+              if (!a.metadata.viewUp && camera.viewUp) a.metadata.viewUp = [...camera.viewUp] as Types.Point3;
+              // ProbeTool's hydrate leaves no stats object, and its render reads one.
+              a.data.cachedStats ??= {};
               if (m.label) a.data.label = m.label;
               // Stats are computed on the next render, from the pixels, as when the measurement was drawn.
               a.invalidated = true;
-              drawn++;
+              drawn.push(m.trackingUid);
             }
           }
           viewport.render();
@@ -519,6 +558,7 @@ export function StackViewport(props: StackViewportProps) {
         });
         build.ready({ viewport, group, run, deleteMeasurement: removeMeasurement, saved, restore, imageRef, show });
         report();
+        callbacks.current.onReady?.();
       },
     },
     [entries, dataPlaneHeaders, label],
@@ -548,7 +588,7 @@ export function StackViewport(props: StackViewportProps) {
       focus: () => elementRef.current?.focus(),
       currentIndex: () => live.current?.viewport.getCurrentImageIdIndex(),
       savedMeasurements: () => live.current?.saved() ?? [],
-      restoreMeasurements: (list) => live.current?.restore(list) ?? 0,
+      restoreMeasurements: (list) => live.current?.restore(list) ?? [],
       currentImageRef: () => live.current?.imageRef(live.current.viewport.getCurrentImageId()),
       showImage: (ref) => live.current?.show(ref) ?? false,
       imageToCanvas: (column, row) => {

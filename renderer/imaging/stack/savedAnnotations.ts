@@ -4,8 +4,10 @@
  * tools' own `hydrate` (StackViewport), so the values on reopening are computed by the same code as when drawn.
  *
  * Point orders differ between cornerstone and DICOM SR, and the conversion is what this module is for:
- * - EllipticalROI: cornerstone keeps [bottom, top, left, right] (the two axes' ends in canvas terms); an SR
- *   ELLIPSE holds the major axis' ends, then the minor axis' ends (PS3.3 C.18.6.1.2).
+ * - EllipticalROI: cornerstone keeps the ends of the axis nearer the image's columns first, the upper end (smaller
+ *   row) first, then the other axis' ends, left first — its stats take the ellipse's box from that order, and a
+ *   reversed pair leaves the mean, min and max uncomputed. An SR ELLIPSE holds the major axis' ends, then the minor
+ *   axis' ends (PS3.3 C.18.6.1.2).
  * - RectangleROI: cornerstone keeps [p0, p1, p2, p3] with p0/p3 and p1/p2 diagonal; the saved model (and the
  *   SR's closed POLYLINE) goes round the rectangle: p0, p1, p3, p2.
  * - Length, Angle (end, vertex, end), Probe: the same order on both sides.
@@ -122,7 +124,7 @@ export function savedPointsOf(tool: MeasurementTool, handles: readonly ImagePoin
   if (handles.length < need[tool] || handles.some((p) => !Number.isFinite(p[0]) || !Number.isFinite(p[1]))) return undefined;
   const h = handles.slice(0, need[tool]).map((p) => [p[0], p[1]] as ImagePoint);
   if (tool === 'EllipticalROI') {
-    // [bottom, top, left, right] → major axis first.
+    // Cornerstone's [upper, lower, left, right] → major axis first.
     const vertical: ImagePoint[] = [h[0]!, h[1]!];
     const horizontal: ImagePoint[] = [h[2]!, h[3]!];
     return dist(h[0]!, h[1]!) > dist(h[2]!, h[3]!) ? [...vertical, ...horizontal] : [...horizontal, ...vertical];
@@ -144,13 +146,13 @@ export function handlesOfSaved(tool: SavedTool, points: readonly (readonly numbe
     case 'EllipticalROI': {
       if (p.length < 4) return undefined;
       const [a1, a2, b1, b2] = p as [ImagePoint, ImagePoint, ImagePoint, ImagePoint];
-      // The axis nearer to the image's vertical goes first ([bottom, top]), bottom being the larger row.
+      // The axis nearer to the image's vertical goes first, its upper end (smaller row) first; then left, right.
       const aVertical = Math.abs(a1[1] - a2[1]) >= Math.abs(b1[1] - b2[1]);
       const [v1, v2] = aVertical ? [a1, a2] : [b1, b2];
       const [h1, h2] = aVertical ? [b1, b2] : [a1, a2];
-      const [bottom, top] = v1[1] >= v2[1] ? [v1, v2] : [v2, v1];
+      const [upper, lower] = v1[1] <= v2[1] ? [v1, v2] : [v2, v1];
       const [left, right] = h1[0] <= h2[0] ? [h1, h2] : [h2, h1];
-      return [bottom, top, left, right];
+      return [upper, lower, left, right];
     }
     case 'RectangleROI': {
       // A closed POLYLINE repeats its first point: 5 points, or 4.

@@ -38,6 +38,12 @@ import enPhases from './locales/en/phases.json';
 import jaPhases from './locales/ja/phases.json';
 import enSuv from './locales/en/suv.json';
 import jaSuv from './locales/ja/suv.json';
+import enReports from './locales/en/reports.json';
+import jaReports from './locales/ja/reports.json';
+import enCpr from './locales/en/cpr.json';
+import jaCpr from './locales/ja/cpr.json';
+import enMarks from './locales/en/marks.json';
+import jaMarks from './locales/ja/marks.json';
 // The services' messages (errors, import refusals): one catalogue with the CLI, in common/ (services.* keys).
 import enServices from '../../../common/i18n/locales/en/services.json';
 import jaServices from '../../../common/i18n/locales/ja/services.json';
@@ -48,8 +54,8 @@ export const LANGUAGES = [
 ] as const;
 export type Language = (typeof LANGUAGES)[number]['id'];
 
-const EN_GROUPS = [enFiles, enStatus, enAudit, enKeys, enCommon, enFusion, enPetct, enMpr, enStack, enRt, enPhases, enSuv, enServices];
-const JA_GROUPS = [jaFiles, jaStatus, jaAudit, jaKeys, jaCommon, jaFusion, jaPetct, jaMpr, jaStack, jaRt, jaPhases, jaSuv, jaServices];
+const EN_GROUPS = [enFiles, enStatus, enAudit, enKeys, enCommon, enFusion, enPetct, enMpr, enStack, enRt, enPhases, enSuv, enMarks, enCpr, enReports, enServices];
+const JA_GROUPS = [jaFiles, jaStatus, jaAudit, jaKeys, jaCommon, jaFusion, jaPetct, jaMpr, jaStack, jaRt, jaPhases, jaSuv, jaMarks, jaCpr, jaReports, jaServices];
 
 /** The main file with each group file's group added (a group is in one file only). */
 function withGroups<T extends object>(main: T, groups: readonly object[]): T {

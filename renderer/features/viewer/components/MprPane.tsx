@@ -1,8 +1,9 @@
 /**
  * Opens one series as a volume in MPR 1+3: loads its metadata, asks the geometry and memory plans,
  * and either shows the planes (with any notices) or says why this series stays a stack.
+ * Curved MPR (issue #19): a path drawn on the planes and its CPR in a panel beside them.
  */
-import { useEffect, useMemo, useState } from 'react';
+import { useEffect, useMemo, useState, type ReactNode } from 'react';
 import type { SeriesSummary } from '../../../../common/dicom/model';
 import { chooseHalfFloatTextures, halfFloatChosen, MprViewports, VR_PRESETS, windowPresetById } from '../../../imaging';
 import { useVolumePlan } from './useVolumePlan';
@@ -13,6 +14,14 @@ import { PhasesPane, phaseText, useStudyPhases } from '../../phases';
 import { splitPhases } from '../../../../common/volume/respiratoryPhases';
 import { useTranslation } from '../../../ui/i18n';
 import { volumeText } from '../model/volumeWarningText';
+import { getString } from '../../../../common/dicom/dicomJson';
+import { Tag } from '../../../../common/dicom/tags';
+import { CprPanel, CprPathLayer, FALLBACK_WINDOW, useCurvedMpr, type CprVolumeSource, type CurvedPathData } from '../../cpr';
+import { useShortcutMap } from '../../settings';
+import { useStudyReports } from '../../measurements';
+
+type MprViewportsProps = Parameters<typeof MprViewports>[0];
+type MprState = Parameters<NonNullable<MprViewportsProps['onState']>>[0];
 
 export interface MprPaneProps {
   plane: DataPlane;
@@ -22,9 +31,11 @@ export interface MprPaneProps {
   preset?: string;
   /** The hanging protocol's volume rendering preset ("CT-Bone" …) for the 3D view; the modality's default otherwise. */
   vrPreset?: string;
+  /** Curved MPR: the reader finished a path (to save with the measurements), or dropped it (undefined). */
+  onPathChange?: (path: CurvedPathData | undefined) => void;
 }
 
-export function MprPane({ plane, series, label = 'MPR', preset, vrPreset }: MprPaneProps) {
+export function MprPane({ plane, series, label = 'MPR', preset, vrPreset, onPathChange }: MprPaneProps) {
   const { t } = useTranslation();
   const [halfFloat, setHalfFloat] = useState(halfFloatChosen);
   // The plan depends on the texture choice: a new plan rebuilds the volume with it.
@@ -47,6 +58,25 @@ export function MprPane({ plane, series, label = 'MPR', preset, vrPreset }: MprP
   const { rt, overlay: planeOverlay } = usePlaneLayers(plane, series, plan, entries, true);
   // A phase of a 4DCT exported one series per phase: the study's other phases, on request.
   const studyPhases = useStudyPhases(plane, series);
+  // Curved MPR: the volume's voxels (handed over by the views), their window and slab, the path and its CPR.
+  const [volumeSource, setVolumeSource] = useState<CprVolumeSource>();
+  const [mprState, setMprState] = useState<MprState>();
+  const frameOfReferenceUid = useMemo(() => {
+    const first = entries?.[0]?.metadata;
+    return first ? getString(first, Tag.FrameOfReferenceUID) : undefined;
+  }, [entries]);
+  // The finished path is saved with the study's measurements (issue #19), and handed on to whoever else asked.
+  const reports = useStudyReports(plane, series.studyInstanceUid);
+  const savePath = (path: CurvedPathData | undefined) => {
+    const frame = path?.frameOfReferenceUid ?? frameOfReferenceUid;
+    if (frame) reports.store?.setPath(frame, path);
+    onPathChange?.(path);
+  };
+  const cpr = useCurvedMpr({ enabled: plan !== undefined && !error, source: volumeSource, frameOfReferenceUid, onPathChange: savePath });
+  const shortcuts = useShortcutMap();
+  // A path belongs to the series it was drawn on: another series starts without one.
+  const cancelCpr = cpr.cancel;
+  useEffect(() => cancelCpr(), [series, cancelCpr]);
   if (studyPhases.state === 'ready' && studyPhases.phases && studyPhases.entries) {
     return <PhasesPane phases={studyPhases.phases} entries={studyPhases.entries} splitWarnings={studyPhases.warnings ?? []} onClose={studyPhases.close} />;
   }
@@ -97,16 +127,58 @@ export function MprPane({ plane, series, label = 'MPR', preset, vrPreset }: MprP
         vrPreset={vrPreset && VR_PRESETS.some((p) => p.id === vrPreset) ? vrPreset : modality === 'MR' ? 'MR-Default' : 'CT-Bone'}
         initialWindow={windowPresetById(preset)}
         onError={setError}
-        {...(planeOverlay ? { planeOverlay } : {})}
+        onState={setMprState}
+        onVolume={setVolumeSource}
+        toolbarExtra={
+          <button
+            type="button"
+            className="cpr-path-toggle"
+            aria-pressed={cpr.mode !== 'off'}
+            title={t('cpr.toggleTitle', { key: (shortcuts.toolCrosshairs ?? []).join(', ') })}
+            onClick={cpr.toggle}
+          >
+            {t('cpr.toggle')}
+          </button>
+        }
+        {...(planeOverlay || cpr.mode !== 'off'
+          ? {
+              planeOverlay: (p: 'axial' | 'sagittal' | 'coronal'): ReactNode => (
+                <>
+                  {planeOverlay?.()}
+                  {cpr.mode !== 'off' ? (
+                    <CprPathLayer
+                      plane={p}
+                      points={cpr.points}
+                      drawing={cpr.mode === 'drawing'}
+                      slabThicknessMm={mprState && mprState.slab.mode !== 'none' ? mprState.slab.thicknessMm : undefined}
+                      cursorPoint={cpr.cursorPoint}
+                      onAdd={cpr.addPoint}
+                      onFinish={cpr.finish}
+                    />
+                  ) : null}
+                </>
+              ),
+            }
+          : {})}
         {...(rt.centreOn ? { centreOn: rt.centreOn } : {})}
       />
     </>
   );
-  if (!rt.panels) return views;
+  const cprWindow = mprState && mprState.windowWidth > 0 ? { center: mprState.windowCenter, width: mprState.windowWidth } : FALLBACK_WINDOW;
+  const withCpr =
+    cpr.mode === 'off' ? (
+      views
+    ) : (
+      <div className="mpr-cpr-split">
+        <div className="mpr-cpr-main">{views}</div>
+        <CprPanel cpr={cpr} window={cprWindow} />
+      </div>
+    );
+  if (!rt.panels) return withCpr;
   // An RT study: the structure list, dose and plan and DVH panels beside the planes (the RT review layout).
   return (
     <div className="mpr-rt-split">
-      <div className="mpr-rt-main">{views}</div>
+      <div className="mpr-rt-main">{withCpr}</div>
       {rtSide ? (
         <aside className="rt-volume-side" aria-label={t('mpr.rtSide')}>
           <button type="button" className="rt-side-toggle" onClick={() => setRtSide(false)} title={t('mpr.hideRtTitle')}>

@@ -14,7 +14,7 @@ import type { DataPlane } from '../../../platform/platform';
 import { useRtReview } from '../../rt';
 import { errorText, useTranslation } from '../../../ui/i18n';
 import { StudyMarksPanel, useStudyReports, type KeyImage } from '../../measurements';
-import type { KeyImageTitle, SavedImageRef } from '../../../../common/sr/savedMeasurements';
+import type { KeyImageTitle, SavedImageRef, SavedMeasurement } from '../../../../common/sr/savedMeasurements';
 import { JUMP_TO_IMAGE_EVENT, requestJumpToImage, type JumpToImage } from '../../reports/jumpEvent';
 
 export interface ViewerPaneProps {
@@ -58,6 +58,9 @@ export function ViewerPane({ plane, series, label = 'Main viewport', caption, on
   /** The entries whose saved measurements were drawn: until then the pane's (empty) list must not replace them. */
   const restored = useRef<StackEntry[] | undefined>(undefined);
   const restoring = useRef<StackEntry[] | undefined>(undefined);
+  /** Saved measurements of this series the viewport could not draw: kept in every save, never dropped unseen. */
+  const undrawn = useRef<SavedMeasurement[]>([]);
+  const seriesMeasurements = () => [...(viewport.current?.savedMeasurements() ?? []), ...undrawn.current];
   const [currentRef, setCurrentRef] = useState<SavedImageRef>();
   // PET: SUV from the series' inputs and saved corrections, applied to readouts as a scale (issue #7).
   const isPet = series?.modality === 'PT';
@@ -101,6 +104,11 @@ export function ViewerPane({ plane, series, label = 'Main viewport', caption, on
     restoring.current = list;
     void store.loaded.then(() => {
       if (restoring.current !== list || !viewport.current) return;
+      // The viewport reports views while it is still being built: drawing waits for it (onReady tries again).
+      if (viewport.current.currentIndex() === undefined) {
+        restoring.current = undefined;
+        return;
+      }
       const keys = new Set<string>();
       for (const e of list) {
         const sop = (e.metadata['00080018']?.Value?.[0] as string | undefined)?.trim();
@@ -108,14 +116,16 @@ export function ViewerPane({ plane, series, label = 'Main viewport', caption, on
         const frame = Number(/\/frames\/(\d+)$/.exec(e.imageId)?.[1] ?? 1);
         if (sop) keys.add(`${sop}/${frames > 1 ? frame : 1}`);
       }
-      viewport.current.restoreMeasurements(store.measurementsOn(keys));
+      const saved = store.measurementsOn(keys);
+      const drawn = new Set(viewport.current.restoreMeasurements(saved));
+      undrawn.current = saved.filter((m) => !drawn.has(m.trackingUid));
       restored.current = list;
-      store.setSeriesMeasurements(series.seriesInstanceUid, viewport.current.savedMeasurements());
+      store.setSeriesMeasurements(series.seriesInstanceUid, seriesMeasurements());
     });
   };
   const onMeasurementsChanged = (list: Measurement[]) => {
     setMeasurements(list);
-    if (reports.store && series && entries && restored.current === entries && viewport.current) reports.store.setSeriesMeasurements(series.seriesInstanceUid, viewport.current.savedMeasurements());
+    if (reports.store && series && entries && restored.current === entries && viewport.current) reports.store.setSeriesMeasurements(series.seriesInstanceUid, seriesMeasurements());
   };
   const onViewState = (v: ViewState) => {
     setView(v);
@@ -137,6 +147,7 @@ export function ViewerPane({ plane, series, label = 'Main viewport', caption, on
     lastReported.current = undefined;
     restored.current = undefined;
     restoring.current = undefined;
+    undrawn.current = [];
     setMeasurements([]);
     setCine((c) => ({ ...c, playing: false }));
     getDicomJson(plane, dicomwebPath.seriesMetadata(series.studyInstanceUid, series.seriesInstanceUid), ctl.signal)
@@ -245,6 +256,7 @@ export function ViewerPane({ plane, series, label = 'Main viewport', caption, on
             keymap={keymap}
             onMeasurements={onMeasurementsChanged}
             onKeyImage={(ref) => reports.store?.toggleKeyImage(ref, keyTitle)}
+            onReady={restoreSaved}
             onError={setError}
             label={label}
             {...(initialWindow ? { initialWindow } : {})}
