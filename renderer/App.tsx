@@ -10,6 +10,7 @@ import { KeysPanel, SettingsPanel, ShortcutsProvider } from './features/settings
 import { insecureNodeIds, JobsPanel, NodeHealthBar, StoragePanel } from './features/status';
 import { hangStudy, loadBuiltInProtocols, matchPriorSeries, withUserProtocols, pickPrior, SeriesStrip, ViewerWorkspace, type Hanging } from './features/viewer';
 import { StudyBrowser } from './features/worklist';
+import { JUMP_TO_IMAGE_EVENT, jumpUntaken, setPendingJump, type JumpToImage } from './features/reports';
 import { connectPlatform, type Platform } from './platform/platform';
 import { Banner } from './ui/Banner';
 import { displayPersonName, errorText, LanguageSwitch, personNameTooltip, useLanguage, useTranslation } from './ui/i18n';
@@ -205,6 +206,29 @@ export function App() {
       setNotice(t('app.priorFailed', { reason: errorText(t, err) }));
     }
   };
+
+  // A report's image reference or a key image in a series no cell shows: open it, and the pane jumps once up.
+  useEffect(() => {
+    if (!platform) return;
+    const onJump = (e: CustomEvent<JumpToImage>) => {
+      const detail = e.detail;
+      setPendingJump(detail);
+      setTimeout(() => {
+        if (!jumpUntaken(detail)) return;
+        platform.api.studies
+          .series({ studyInstanceUid: detail.studyInstanceUid })
+          .then((r) => {
+            const found = r.series.find((x) => x.seriesInstanceUid === detail.seriesInstanceUid);
+            if (!found) return setNotice(t('app.jumpNoSeries'));
+            intent.current++;
+            setSeries(found);
+          })
+          .catch((err: Error) => setNotice(errorText(t, err)));
+      }, 0);
+    };
+    window.addEventListener(JUMP_TO_IMAGE_EVENT, onJump);
+    return () => window.removeEventListener(JUMP_TO_IMAGE_EVENT, onJump);
+  }, [platform]);
 
   const openSeries = (s: SeriesSummary) => {
     if (!platform || !study) return;

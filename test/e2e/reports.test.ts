@@ -18,6 +18,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dicomFilesIn, demoCtDir, sharedDataDir } from '../support/data';
 import { openSeries, shotsDir, startE2eSession, type E2eSession } from '../support/e2eSession';
+import { hookCall } from '../support/viewerPage';
 import { encapsulatedPdf, measurementSr, NARRATIVE, narrativeSr, TINY_PDF_PAGES, tinyPdf, type ReferencedImage, type ReportStudy } from '../support/reportFixtures';
 
 const ROOT = '1.2.826.0.1.3680043.9.7777.1919';
@@ -129,6 +130,8 @@ describe('reports: SR trees and encapsulated PDFs', () => {
     await tree.getByRole('button', { name: `Region (point) on ${imageLabel}`, exact: true }).click();
     const jump = { studyInstanceUid: CT.studyInstanceUid, seriesInstanceUid: CT.seriesInstanceUid, sopInstanceUid: CT.sopInstanceUid };
     expect(await page.evaluate(() => (window as unknown as { __jumps: unknown[] }).__jumps)).toEqual([jump, jump]);
+    // …and the viewer, showing that series, shows that image.
+    await expect.poll(async () => (await hookCall<{ imageId?: string }>(page, 'viewState')).imageId ?? '', { timeout: 10000 }).toContain(`/instances/${CT.sopInstanceUid}/`);
 
     // Esc closes the panel (focus is in it again after the clicks) and gives the focus back to the tile.
     await panel().focus();

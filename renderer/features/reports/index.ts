@@ -3,5 +3,5 @@
 export { ReportPanel, type ReportPanelProps } from './components/ReportPanel';
 export { SrTreeView } from './components/SrTreeView';
 export { PdfView } from './components/PdfView';
-export { JUMP_TO_IMAGE_EVENT, requestJumpToImage, type JumpToImage } from './jumpEvent';
+export { JUMP_TO_IMAGE_EVENT, requestJumpToImage, setPendingJump, takePendingJump, markJumpTaken, jumpUntaken, type JumpToImage } from './jumpEvent';
 export { reportSeriesKind } from './model/reportHeading';

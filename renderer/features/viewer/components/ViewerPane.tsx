@@ -15,7 +15,7 @@ import { useRtReview } from '../../rt';
 import { errorText, useTranslation } from '../../../ui/i18n';
 import { StudyMarksPanel, useStudyReports, type KeyImage } from '../../measurements';
 import type { KeyImageTitle, SavedImageRef, SavedMeasurement } from '../../../../common/sr/savedMeasurements';
-import { JUMP_TO_IMAGE_EVENT, requestJumpToImage, type JumpToImage } from '../../reports/jumpEvent';
+import { JUMP_TO_IMAGE_EVENT, markJumpTaken, requestJumpToImage, takePendingJump, type JumpToImage } from '../../reports';
 
 export interface ViewerPaneProps {
   plane: DataPlane;
@@ -97,6 +97,12 @@ export function ViewerPane({ plane, series, label = 'Main viewport', caption, on
   const indexListener = useRef(onIndexChange);
   indexListener.current = onIndexChange;
   const lastReported = useRef<number | undefined>(undefined);
+  const onReady = () => {
+    // A report's image reference (or a key image) of this series, asked for before the series was open.
+    const jump = series ? takePendingJump(series.seriesInstanceUid) : undefined;
+    if (jump) viewport.current?.showImage(jump);
+    restoreSaved();
+  };
   const restoreSaved = () => {
     const store = reports.store;
     const list = entries;
@@ -163,7 +169,7 @@ export function ViewerPane({ plane, series, label = 'Main viewport', caption, on
   // A report's image reference or a key image of this series: the pane showing the series shows the image.
   useEffect(() => {
     const onJump = (e: CustomEvent<JumpToImage>) => {
-      if (series && e.detail.seriesInstanceUid === series.seriesInstanceUid) viewport.current?.showImage(e.detail);
+      if (series && e.detail.seriesInstanceUid === series.seriesInstanceUid && viewport.current?.showImage(e.detail)) markJumpTaken(e.detail);
     };
     window.addEventListener(JUMP_TO_IMAGE_EVENT, onJump);
     return () => window.removeEventListener(JUMP_TO_IMAGE_EVENT, onJump);
@@ -256,7 +262,7 @@ export function ViewerPane({ plane, series, label = 'Main viewport', caption, on
             keymap={keymap}
             onMeasurements={onMeasurementsChanged}
             onKeyImage={(ref) => reports.store?.toggleKeyImage(ref, keyTitle)}
-            onReady={restoreSaved}
+            onReady={onReady}
             onError={setError}
             label={label}
             {...(initialWindow ? { initialWindow } : {})}
