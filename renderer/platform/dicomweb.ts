@@ -25,10 +25,11 @@ export function parseWarnings(header: string | null): string[] {
   return [...header.matchAll(/299 dokuei "([^"]*)"/g)].map((m) => m[1]!);
 }
 
-export async function getDicomJson(plane: DataPlane, path: string, signal?: AbortSignal): Promise<JsonAnswer> {
+/** A GET on the data plane with its credentials; a refusal or no answer as a DataPlaneError with the gateway's words. */
+export async function dataPlaneGet(plane: DataPlane, path: string, accept: string, signal?: AbortSignal): Promise<Response> {
   let res: Response;
   try {
-    res = await fetch(`${plane.baseUrl}${path}`, { headers: { ...plane.headers, Accept: 'application/dicom+json' }, signal });
+    res = await fetch(`${plane.baseUrl}${path}`, { headers: { ...plane.headers, Accept: accept }, signal });
   } catch (err) {
     if ((err as Error).name === 'AbortError') throw err;
     throw new DataPlaneError(`The local data service did not answer: ${(err as Error).message}`);
@@ -37,6 +38,11 @@ export async function getDicomJson(plane: DataPlane, path: string, signal?: Abor
     const body = (await res.json().catch(() => undefined)) as { error?: string } | undefined;
     throw new DataPlaneError(body?.error ?? `HTTP ${res.status}`, res.status);
   }
+  return res;
+}
+
+export async function getDicomJson(plane: DataPlane, path: string, signal?: AbortSignal): Promise<JsonAnswer> {
+  const res = await dataPlaneGet(plane, path, 'application/dicom+json', signal);
   const items = (await res.json()) as DicomJsonDataset[];
   return { items: Array.isArray(items) ? items : [], warnings: parseWarnings(res.headers.get('Warning')) };
 }

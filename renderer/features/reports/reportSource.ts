@@ -8,7 +8,7 @@ import { dicomwebPath } from '../../../common/dicom/dicomwebPaths';
 import { Tag } from '../../../common/dicom/tags';
 import { isSafeUid } from '../../../common/dicom/uid';
 import { readMeasurementReport, readSrContentTree, type MeasurementReportResult, type SrDocument } from '../../../common/sr';
-import { DataPlaneError, getDicomJson } from '../../platform/dicomweb';
+import { dataPlaneGet, getDicomJson } from '../../platform/dicomweb';
 import type { DataPlane } from '../../platform/platform';
 import { bulkDataValue, documentBytes, EncapsulatedTag, encapsulatedDocumentInfo, type EncapsulatedDocumentInfo } from './model/encapsulatedDocument';
 import { evidenceLocations, imageInfoFromListings, type ImageInfo, type ImageLocation } from './model/imageRefs';
@@ -64,17 +64,7 @@ export async function loadReportSeries(plane: DataPlane, study: string, series: 
 export async function loadDocumentBytes(plane: DataPlane, report: Extract<LoadedReport, { kind: 'document' }>, signal: AbortSignal): Promise<Uint8Array> {
   if (report.info.inline) return documentBytes(report.info.inline, report.info.length);
   const path = dicomwebPath.bulkData(report.studyInstanceUid, report.seriesInstanceUid, report.sopInstanceUid, EncapsulatedTag.EncapsulatedDocument);
-  let res: Response;
-  try {
-    res = await fetch(`${plane.baseUrl}${path}`, { headers: { ...plane.headers, Accept: 'multipart/related; type="application/octet-stream"' }, signal });
-  } catch (err) {
-    if ((err as Error).name === 'AbortError') throw err;
-    throw new DataPlaneError(`The local data service did not answer: ${(err as Error).message}`);
-  }
-  if (!res.ok) {
-    const body = (await res.json().catch(() => undefined)) as { error?: string } | undefined;
-    throw new DataPlaneError(body?.error ?? `HTTP ${res.status}`, res.status);
-  }
+  const res = await dataPlaneGet(plane, path, 'multipart/related; type="application/octet-stream"', signal);
   return documentBytes(bulkDataValue(new Uint8Array(await res.arrayBuffer()), res.headers.get('content-type')), report.info.length);
 }
 

@@ -39,21 +39,8 @@ export function windowToRgba(values: ArrayLike<number>, window: WindowLevel, out
   }
 }
 
-export interface DrawRect {
-  x: number;
-  y: number;
-  width: number;
-  height: number;
-}
-
-/** The largest rectangle of the image's true aspect (widthMm × heightMm) centred in a box, in the box's pixels. */
-export function fitRect(boxWidth: number, boxHeight: number, widthMm: number, heightMm: number): DrawRect {
-  if (!(boxWidth > 0 && boxHeight > 0 && widthMm > 0 && heightMm > 0)) return { x: 0, y: 0, width: 0, height: 0 };
-  const scale = Math.min(boxWidth / widthMm, boxHeight / heightMm);
-  const width = widthMm * scale;
-  const height = heightMm * scale;
-  return { x: (boxWidth - width) / 2, y: (boxHeight - height) / 2, width, height };
-}
+import type { DrawRect } from '../../../ui/geometry/fitRect';
+export { fitRect, type DrawRect } from '../../../ui/geometry/fitRect';
 
 /** The image row (0 … rows − 1) drawn at box y, or undefined above or below the image. Row r fills [r, r + 1) / rows. */
 export function rowAt(y: number, rect: DrawRect, rows: number): number | undefined {

@@ -33,21 +33,7 @@ export function windowToRgba(values: ArrayLike<number>, center: number, width: n
   }
 }
 
-export interface DrawRect {
-  x: number;
-  y: number;
-  width: number;
-  height: number;
-}
-
-/** The largest rectangle of the plane's true aspect (widthMm × heightMm) centred in a box, in the box's pixels. */
-export function fitRect(boxWidth: number, boxHeight: number, widthMm: number, heightMm: number): DrawRect {
-  if (!(boxWidth > 0 && boxHeight > 0 && widthMm > 0 && heightMm > 0)) return { x: 0, y: 0, width: 0, height: 0 };
-  const scale = Math.min(boxWidth / widthMm, boxHeight / heightMm);
-  const width = widthMm * scale;
-  const height = heightMm * scale;
-  return { x: (boxWidth - width) / 2, y: (boxHeight - height) / 2, width, height };
-}
+export { fitRect, type DrawRect } from '../../../ui/geometry/fitRect';
 
 /** The phase `step` away from `phase`, wrapping round the cycle (breathing is periodic). */
 export function stepPhase(phase: number, count: number, step: number): number {
