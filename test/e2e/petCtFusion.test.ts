@@ -9,6 +9,11 @@ import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Page } from 'playwright-core';
+import { getString } from '../../common/dicom/dicomJson';
+import { Tag } from '../../common/dicom/tags';
+import type { SeriesInstanceUid, StudyInstanceUid } from '../../common/dicom/uid';
+import { savedFromSr } from '../../common/sr/savedFromSr';
+import { DOKUEI_MEASUREMENTS_SERIES } from '../../common/sr/studyDocuments';
 import { WL_PRESETS } from '../../common/viewer/shortcuts';
 import { repoRoot } from '../support/data';
 import { openStudyByEnter, shotsDir, startE2eSession, type E2eSession } from '../support/e2eSession';
@@ -323,6 +328,33 @@ describe('PET/CT layout (phantom)', () => {
     const shown = Number(await page.locator('[data-testid="petct-roi"]').first().locator('[data-stat="mean"]').textContent());
     expect(shown).toBeCloseTo(sphereRoi.stats!.mean * RATIO, 2);
     await page.screenshot({ path: path.join(shotsDir, 'petct-corrected.png') });
+    expect(pageErrors).toEqual([]);
+  });
+
+  it('the sphere ROI lasts (issue #19): saved in the study’s SR with its SUV, drawn again with the same numbers after a reload', async () => {
+    const before = (await hook<Roi[]>('rois'))[0]!;
+    const store = host.services.store;
+    const study = truth.studyInstanceUid as StudyInstanceUid;
+    /** The SphereROIs of the newest "Dokuei measurements" SR in the archive. */
+    const savedSpheres = () => {
+      const series = (store.series(study) ?? []).find((x) => getString(x, '0008103E')?.trim() === DOKUEI_MEASUREMENTS_SERIES);
+      const uid = series ? getString(series, Tag.SeriesInstanceUID)!.trim() : undefined;
+      const newest = [...(uid ? (store.instances(study, uid as SeriesInstanceUid) ?? []) : [])].sort((x, y) => Number(getString(y, '00200013')) - Number(getString(x, '00200013')))[0];
+      return newest ? savedFromSr(newest).measurements.filter((m) => m.tool === 'SphereROI') : [];
+    };
+    await expect.poll(() => savedSpheres().length, { timeout: 20000 }).toBe(1);
+    const [saved] = savedSpheres();
+    expect(saved!.values.find((v) => v.quantity === 'suvMax')!.value).toBeCloseTo(before.stats!.max, 4);
+    expect(saved!.values.find((v) => v.quantity === 'suvMax')!.unit).toBe('{SUVbw}g/ml');
+
+    await openByEnter(page, host.url);
+    await expect.poll(async () => (await hook<Roi[]>('rois')).length, { timeout: 30000 }).toBe(1);
+    await expect.poll(async () => (await hook<Roi[]>('rois'))[0]?.stats?.mean, { timeout: 20000 }).toBeDefined();
+    const after = (await hook<Roi[]>('rois'))[0]!;
+    expect(after.shape.kind).toBe('sphere');
+    expect(after.shape.radiusMm).toBeCloseTo(before.shape.radiusMm!, 3);
+    expect(after.stats!.mean).toBeCloseTo(before.stats!.mean, 6);
+    expect(after.stats!.max).toBeCloseTo(before.stats!.max, 6);
     expect(pageErrors).toEqual([]);
   });
 });

@@ -58,6 +58,20 @@ export function changeKey(list: readonly SavedMeasurement[]): string {
 const keyOf = changeKey;
 /** The store's key of a frame of reference's curved MPR path (beside the series' measurements). */
 const PATH_KEY = 'path:';
+/** The store's key of a frame of reference's PET/CT sphere ROIs. */
+const SPHERE_KEY = 'sphere:';
+
+/**
+ * The values a measurement was saved with, kept while it has none now and the same geometry: the tools compute a
+ * measurement's values only when its image is drawn (a slice not shown yet), the PET/CT ROIs once the volumes are in.
+ */
+function keepSavedValues(incoming: readonly SavedMeasurement[], saved: readonly SavedMeasurement[]): SavedMeasurement[] {
+  const known = new Map(saved.map((m) => [m.trackingUid, m]));
+  return incoming.map((m) => {
+    const was = known.get(m.trackingUid);
+    return m.values.length === 0 && was && was.values.length > 0 && changeKey([{ ...m, values: [] }]) === changeKey([{ ...was, values: [] }]) ? { ...m, values: was.values } : m;
+  });
+}
 const imageKey = (r: { sopInstanceUid: string; frame?: number | undefined }) => `${r.sopInstanceUid}/${r.frame ?? 1}`;
 
 export class StudyReports {
@@ -145,8 +159,13 @@ export class StudyReports {
           // One finding in two reports (ours included another's) is drawn once.
           if (seen.has(m.trackingUid)) continue;
           seen.add(m.trackingUid);
-          // Curved MPR paths by their frame of reference (one each, see setPath); the rest by their image's series.
-          const series = m.tool === 'CurvedPath' && m.frameOfReferenceUid ? `${PATH_KEY}${m.frameOfReferenceUid}` : m.image ? (m.image.seriesInstanceUid ?? evidence.get(m.image.sopInstanceUid)?.seriesInstanceUid ?? '') : '';
+          // Curved MPR paths and PET/CT spheres by their frame of reference (see setPath, setSpheres); the rest by their image's series.
+          const series =
+            m.tool === 'CurvedPath' && m.frameOfReferenceUid
+              ? `${PATH_KEY}${m.frameOfReferenceUid}`
+              : m.tool === 'SphereROI' && m.frameOfReferenceUid
+                ? `${SPHERE_KEY}${m.frameOfReferenceUid}`
+                : m.image ? (m.image.seriesInstanceUid ?? evidence.get(m.image.sopInstanceUid)?.seriesInstanceUid ?? '') : '';
           const withSeries = m.image && series ? { ...m, image: { ...m.image, seriesInstanceUid: series } } : m;
           this.bySeries.set(series, [...(this.bySeries.get(series) ?? []), withSeries]);
         }
@@ -178,14 +197,7 @@ export class StudyReports {
   /** A pane's series' measurements now: saved a moment later when they differ from what is saved. */
   setSeriesMeasurements(seriesInstanceUid: string, incoming: readonly SavedMeasurement[]): void {
     if (!this.state.loaded || this.state.loadError !== undefined) return;
-    const before = this.bySeries.get(seriesInstanceUid) ?? [];
-    // The tools compute a measurement's values only when its image is drawn: one drawn again on a slice not shown
-    // yet has none, and keeps the values it was saved with while its geometry is the same.
-    const known = new Map([...before, ...(this.bySeries.get('') ?? [])].map((m) => [m.trackingUid, m]));
-    const list = incoming.map((m) => {
-      const was = known.get(m.trackingUid);
-      return m.values.length === 0 && was && was.values.length > 0 && changeKey([{ ...m, values: [] }]) === changeKey([{ ...was, values: [] }]) ? { ...m, values: was.values } : m;
-    });
+    const list = keepSavedValues(incoming, [...(this.bySeries.get(seriesInstanceUid) ?? []), ...(this.bySeries.get('') ?? [])]);
     // Loaded from an SR that did not name its series: now known, the pane's list replaces them.
     const unknown = this.bySeries.get('') ?? [];
     const uids = new Set(list.map((m) => m.trackingUid));
@@ -216,6 +228,21 @@ export class StudyReports {
           ]
         : [];
     this.replace(key, list);
+  }
+
+  /**
+   * The PET/CT layout's sphere ROIs in a frame of reference (the PET's), with their SUV: saved as SphereROI
+   * measurements (SCOORD3D) beside the study's other measurements.
+   */
+  setSpheres(frameOfReferenceUid: string, incoming: readonly SavedMeasurement[]): void {
+    if (!this.state.loaded || this.state.loadError !== undefined) return;
+    const key = `${SPHERE_KEY}${frameOfReferenceUid}`;
+    this.replace(key, keepSavedValues(incoming, this.bySeries.get(key) ?? []));
+  }
+
+  /** The saved sphere ROIs in a frame of reference. */
+  spheresIn(frameOfReferenceUid: string): SavedMeasurement[] {
+    return this.bySeries.get(`${SPHERE_KEY}${frameOfReferenceUid}`) ?? [];
   }
 
   /** The saved path in a frame of reference, if any. */

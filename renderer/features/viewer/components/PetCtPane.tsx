@@ -14,7 +14,11 @@ import { FUSION_COLORMAPS, FusionViewports, PetMipViewports, planeProjectionOf, 
 import { getDicomJson } from '../../../platform/dicomweb';
 import type { DataPlane } from '../../../platform/platform';
 import { SegOutlineLayer, SuvPanel, useLoadedSeg, useSeriesSuv } from '../../suv';
-import { measurePetCtRoi, type PetCtRoi, type PetCtRoiShape, type RoiTool } from '../model/petCtRoi';
+import { measurePetCtRoi, savedOfSphere, sphereOfSaved, type PetCtRoi, type PetCtRoiShape, type RoiTool } from '../model/petCtRoi';
+import { getString } from '../../../../common/dicom/dicomJson';
+import { Tag } from '../../../../common/dicom/tags';
+import { trackingUidOf } from '../../../imaging';
+import { useStudyReports } from '../../measurements';
 import {
   DEFAULT_FUSION_WINDOW_BQML,
   DEFAULT_FUSION_WINDOW_SUV,
@@ -139,14 +143,43 @@ export function PetCtPane({ plane, ct, pet, ctPreset }: PetCtPaneProps) {
     [rois, volumes, factor],
   );
 
+  // Issue #19: the sphere ROIs last with the study's measurements — drawn again from the saved SR when the layout
+  // opens (once the store and the PET's frame of reference are known), saved a moment after each change.
+  const reports = useStudyReports(plane, pet.studyInstanceUid);
+  const petFrame = instances ? getString(instances[0] ?? {}, Tag.FrameOfReferenceUID)?.trim() || undefined : undefined;
+  const [roisRestored, setRoisRestored] = useState(false);
+  useEffect(() => {
+    const store = reports.store;
+    if (!store || !petFrame || roisRestored) return;
+    let live = true;
+    void store.loaded.then(() => {
+      if (!live) return;
+      const saved = store.spheresIn(petFrame).flatMap((m) => {
+        const shape = sphereOfSaved(m);
+        return shape ? [{ shape, trackingUid: m.trackingUid }] : [];
+      });
+      // Negative ids: never those of the ROIs the reader draws (1, 2, …); the list numbers rows by position.
+      if (saved.length > 0) setRois((list) => [...saved.map((r, i) => ({ id: -(i + 1), shape: r.shape, plane: 'axial', trackingUid: r.trackingUid })), ...list]);
+      setRoisRestored(true);
+    });
+    return () => {
+      live = false;
+    };
+  }, [reports.store, petFrame, roisRestored]);
+
   const addRoi = useCallback(
     (shape: PetCtRoiShape, inPlane: string) => {
-      setRois((list) => [...list, { id: nextRoi, shape, plane: inPlane }]);
+      setRois((list) => [...list, { id: nextRoi, shape, plane: inPlane, trackingUid: trackingUidOf(crypto.randomUUID()) }]);
       setSelected(nextRoi);
       setNextRoi((n) => n + 1);
     },
     [nextRoi],
   );
+
+  useEffect(() => {
+    if (!roisRestored || !petFrame) return;
+    reports.store?.setSpheres(petFrame, measured.flatMap((r) => savedOfSphere(r, petFrame) ?? []));
+  }, [measured, roisRestored, petFrame, reports.store]);
 
   useEffect(() => {
     window.__dokueiPetCt = {

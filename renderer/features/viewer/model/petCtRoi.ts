@@ -6,6 +6,7 @@
  */
 import type { Vec3, Volume } from '../../../../common/registration/types';
 import { roiStatistics, type RoiShape } from '../../../../common/suv/roiStatistics';
+import type { SavedMeasurement, SavedValue } from '../../../../common/sr/savedMeasurements';
 
 export type PetCtRoiShape = Extract<RoiShape, { kind: 'sphere' | 'ellipse' }>;
 export type RoiTool = 'sphere' | 'ellipse';
@@ -22,6 +23,8 @@ export interface PetCtRoi {
   shape: PetCtRoiShape;
   /** The plane it was drawn in. */
   plane: string;
+  /** Its Tracking Unique Identifier once saved with the study's measurements (issue #19). */
+  trackingUid?: string;
 }
 
 export interface PetCtRoiMeasurement {
@@ -111,4 +114,33 @@ export function measurePetCtRoi(shape: PetCtRoiShape, pet: Volume, ct: Volume | 
     voxels: s.voxels,
     huMean: hu && hu.voxels > 0 ? hu.mean : undefined,
   };
+}
+
+/**
+ * A sphere ROI as the study's measurements save it (issue #19): a SphereROI in the PET's frame of reference, centre and
+ * a point on its surface (the writer makes the SR's ELLIPSOID of them), with SUVmax, mean and peak (or Bq/ml) and
+ * the volume. Ellipse ROIs are not saved: the saved model has no in-plane 3D ellipse (README).
+ */
+export function savedOfSphere(roi: PetCtRoi & { stats?: PetCtRoiMeasurement }, frameOfReferenceUid: string): SavedMeasurement | undefined {
+  if (roi.shape.kind !== 'sphere' || !roi.trackingUid) return undefined;
+  const { centre, radiusMm } = roi.shape;
+  const values: SavedValue[] = [];
+  const s = roi.stats;
+  if (s && s.voxels > 0) {
+    const suv = s.unit === 'SUVbw';
+    const unit = suv ? '{SUVbw}g/ml' : 'Bq/ml';
+    values.push({ quantity: suv ? 'suvMax' : 'max', value: s.max, unit }, { quantity: suv ? 'suvMean' : 'mean', value: s.mean, unit });
+    if (suv && s.peak !== null) values.push({ quantity: 'suvPeak', value: s.peak, unit });
+    values.push({ quantity: 'volume', value: s.volumeMl, unit: 'ml' });
+  }
+  return { trackingUid: roi.trackingUid, tool: 'SphereROI', frameOfReferenceUid, points: [[...centre], [centre[0] + radiusMm, centre[1], centre[2]]], values: values.filter((v) => Number.isFinite(v.value)) };
+}
+
+/** The sphere of a saved SphereROI; undefined when it is not one. */
+export function sphereOfSaved(m: SavedMeasurement): PetCtRoiShape | undefined {
+  const [c, p] = m.points;
+  if (m.tool !== 'SphereROI' || !c || !p || c.length < 3 || p.length < 3) return undefined;
+  const centre: Vec3 = [c[0]!, c[1]!, c[2]!];
+  const radiusMm = norm(sub([p[0]!, p[1]!, p[2]!], centre));
+  return radiusMm > 0 ? { kind: 'sphere', centre, radiusMm } : undefined;
 }

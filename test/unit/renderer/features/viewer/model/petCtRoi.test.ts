@@ -8,7 +8,8 @@ import { describe, expect, it } from 'vitest';
 import type { Volume } from '../../../../../../common/registration/types';
 import type { SuvResult } from '../../../../../../common/suv';
 import { chooseHangingProtocol, hangingProtocolSchema } from '../../../../../../common/viewer/hangingProtocols';
-import { measurePetCtRoi, outlineInPlane, shapeFromDrag, type PlaneCamera } from '../../../../../../renderer/features/viewer/model/petCtRoi';
+import { measurePetCtRoi, outlineInPlane, savedOfSphere, shapeFromDrag, sphereOfSaved, type PlaneCamera } from '../../../../../../renderer/features/viewer/model/petCtRoi';
+import { savedMeasurementSchema } from '../../../../../../common/sr/savedMeasurements';
 import { seriesBwFactor, storedWindow } from '../../../../../../renderer/features/viewer/model/petCtWindow';
 import { repoRoot } from '../../../../../support/data';
 
@@ -123,5 +124,38 @@ describe('PET/CT ROI shapes', () => {
     expect(bq.unit).toBe('Bq/ml');
     expect(bq.mean).toBeCloseTo(4000, 6);
     expect(bq.huMean).toBeUndefined();
+  });
+});
+
+describe('PET/CT sphere ROIs saved with the study’s measurements', () => {
+  const stats = { unit: 'SUVbw' as const, max: 7.25, mean: 3.5, peak: 5.125, volumeMl: 4.19, voxels: 120, huMean: 40 };
+
+  it('saves a sphere as a SphereROI (centre, a surface point) with SUVmax, mean, peak and volume, and reads it back the same', () => {
+    const roi = { id: 1, plane: 'axial', trackingUid: '2.25.77', shape: { kind: 'sphere' as const, centre: [-12.5, 30.25, 101.125] as [number, number, number], radiusMm: 10 }, stats };
+    const saved = savedOfSphere(roi, '1.2.3.4')!;
+    expect(savedMeasurementSchema.safeParse(saved).success).toBe(true);
+    expect(saved).toMatchObject({ tool: 'SphereROI', trackingUid: '2.25.77', frameOfReferenceUid: '1.2.3.4' });
+    expect(saved.values.map((v) => [v.quantity, v.value, v.unit])).toEqual([
+      ['suvMax', 7.25, '{SUVbw}g/ml'],
+      ['suvMean', 3.5, '{SUVbw}g/ml'],
+      ['suvPeak', 5.125, '{SUVbw}g/ml'],
+      ['volume', 4.19, 'ml'],
+    ]);
+    const back = sphereOfSaved(saved)!;
+    expect(back.kind).toBe('sphere');
+    expect(back.centre).toEqual(roi.shape.centre);
+    expect(back.kind === 'sphere' && back.radiusMm).toBeCloseTo(10, 9);
+  });
+
+  it('says Bq/ml without SUV, saves no values before the volumes are in, and leaves ellipses and unsaved ROIs out', () => {
+    const shape = { kind: 'sphere' as const, centre: [0, 0, 0] as [number, number, number], radiusMm: 5 };
+    const bq = savedOfSphere({ id: 1, plane: 'axial', trackingUid: '2.25.1', shape, stats: { ...stats, unit: 'Bq/ml', peak: null } }, '1.2')!;
+    expect(bq.values.map((v) => v.quantity)).toEqual(['max', 'mean', 'volume']);
+    expect(bq.values[0]!.unit).toBe('Bq/ml');
+    expect(savedOfSphere({ id: 1, plane: 'axial', trackingUid: '2.25.1', shape }, '1.2')!.values).toEqual([]);
+    expect(savedOfSphere({ id: 1, plane: 'axial', shape }, '1.2')).toBeUndefined();
+    const ellipse = shapeFromDrag('ellipse', [0, 0, 0], [10, 8, 0], { focalPoint: [0, 0, 0], viewPlaneNormal: [0, 0, -1], viewUp: [0, -1, 0] })!;
+    expect(savedOfSphere({ id: 2, plane: 'axial', trackingUid: '2.25.2', shape: ellipse }, '1.2')).toBeUndefined();
+    expect(sphereOfSaved({ trackingUid: '2.25.3', tool: 'Length', points: [[0, 0], [1, 1]], values: [] })).toBeUndefined();
   });
 });
