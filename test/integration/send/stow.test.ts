@@ -11,6 +11,7 @@ import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { DicomJsonDataset } from '../../../common/dicom/dicomJson';
 import { Tag } from '../../../common/dicom/tags';
+import { savedFromSr } from '../../../common/sr/savedFromSr';
 import { DicomwebPacsNode } from '../../../electron/services/pacs/dicomweb/dicomwebPacsNode';
 import type { PacsNode } from '../../../electron/services/pacs/pacsNode';
 import { describeSend, sendInstances } from '../../../electron/services/pacs/sendInstances';
@@ -123,6 +124,26 @@ describe('STOW-RS sending to a real Orthanc', () => {
     } finally {
       await down.close();
     }
+  });
+
+  it('reports.saveMeasurements and saveKeyImages with sendTo store the SR and the KO locally and in Orthanc (issue #19)', async () => {
+    const handlers = createHandlers({ store, nodes: () => [node] } as unknown as HandlerDeps);
+    const ctx = { windowId: 't', emit: () => {} };
+    const measurements = [{ trackingUid: '2.25.19001', tool: 'Length' as const, image: { sopInstanceUid: ct.sop }, points: [[10.5, 20.5], [110.5, 20.5]], values: [{ quantity: 'length' as const, value: 78.125, unit: 'mm' }] }];
+    const sr = await handlers.reports.saveMeasurements({ studyInstanceUid: ct.study, measurements, predecessors: [], sendTo: node.settings.id }, ctx);
+    expect(sr.send).toMatchObject({ ok: true, sent: [sr.sopInstanceUid] });
+    const ko = await handlers.reports.saveKeyImages({ studyInstanceUid: ct.study, title: 'forSurgery', images: [{ sopInstanceUid: ct.sop }], sendTo: node.settings.id }, ctx);
+    expect(ko.send).toMatchObject({ ok: true, sent: [ko.sopInstanceUid] });
+    const there = await orthancInstances();
+    expect(there).toEqual(expect.arrayContaining([sr.sopInstanceUid, ko.sopInstanceUid]));
+    // What Orthanc serves back is the report: its SR reads as the same measurement.
+    const res = await fetch(`${orthanc!.dicomwebUrl}/studies/${ct.study}/series/${sr.seriesInstanceUid}/instances/${sr.sopInstanceUid}/metadata`, { headers: { Accept: 'application/dicom+json' } });
+    const [meta] = (await res.json()) as DicomJsonDataset[];
+    expect(savedFromSr(meta!).measurements.map((m) => [m.trackingUid, m.tool, m.image?.sopInstanceUid, m.values[0]?.value])).toEqual([['2.25.19001', 'Length', ct.sop, 78.125]]);
+    // A study that is not local is refused with a sentence of its own, and nothing is sent.
+    await expect(handlers.reports.saveMeasurements({ studyInstanceUid: '1.2.3.999', measurements: [], predecessors: [], sendTo: node.settings.id }, ctx)).rejects.toMatchObject({
+      says: { key: 'services.reports.notLocal' },
+    });
   });
 
   it.skipIf(!mrT2)('dokuei register --save --send NODE stores the object in the archive and in Orthanc; a dead node exits 3 with the save kept', async () => {
