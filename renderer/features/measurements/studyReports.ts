@@ -47,12 +47,13 @@ export type ReportsApi = Pick<DokueiApi, 'reports'>;
 
 /**
  * What makes a new version worth saving: the geometry (to a hundredth of a pixel: SR coordinates are 32-bit floats),
- * the label, and which values there are — not the values' last digits, which the tools compute again from the
- * pixels on reopening (an SR's decimal strings are shorter than a double), so reopening a study does not save.
+ * the label, and the values to four significant digits — a changed SUV factor moves a sphere's SUV, while the tools
+ * computing the values again from the pixels on reopening (from points rounded to 32-bit floats) differ only in
+ * later digits, so reopening a study does not save.
  */
 export function changeKey(list: readonly SavedMeasurement[]): string {
   return JSON.stringify(
-    list.map((m) => [m.trackingUid, m.tool, m.label ?? '', m.image?.sopInstanceUid ?? '', m.image?.frame ?? 0, m.frameOfReferenceUid ?? '', m.points.map((p) => p.map((v) => Math.round(v * 100))), m.values.map((v) => `${v.quantity}:${v.unit}`)]),
+    list.map((m) => [m.trackingUid, m.tool, m.label ?? '', m.image?.sopInstanceUid ?? '', m.image?.frame ?? 0, m.frameOfReferenceUid ?? '', m.points.map((p) => p.map((v) => Math.round(v * 100))), m.values.map((v) => `${v.quantity}:${v.unit}:${Number(v.value.toPrecision(4))}`)]),
   );
 }
 const keyOf = changeKey;
