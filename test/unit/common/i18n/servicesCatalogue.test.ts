@@ -14,14 +14,14 @@ import { userSentence } from '../../../../electron/services/dicom/readErrors';
 import { fileSystemReason } from '../../../../electron/services/store/regularFile';
 import { PacsError, type PacsErrorKind } from '../../../../electron/services/pacs/pacsNode';
 import { repoRoot } from '../../../support/data';
-import { flattenCatalogue, type CatalogueTree, placeholdersOf } from '../../../support/catalogue';
+import { fillPlaceholders, flattenCatalogue, type CatalogueTree, placeholdersOf } from '../../../support/catalogue';
 
 type Tree = CatalogueTree;
 const flatten = flattenCatalogue;
 const enKeys = flatten(en as Tree);
 const jaKeys = flatten(ja as Tree);
 const placeholders = placeholdersOf;
-const fill = (text: string, values: Record<string, string | number> = {}) => text.replace(/\{\{(\w+)\}\}/g, (_, k: string) => String(values[k]));
+const fill = fillPlaceholders;
 
 function sources(dir: string): string[] {
   return readdirSync(path.join(repoRoot, dir), { recursive: true, withFileTypes: true })

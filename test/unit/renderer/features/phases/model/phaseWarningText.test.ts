@@ -11,45 +11,16 @@ import type { DicomJsonDataset } from '../../../../../../common/dicom/dicomJson'
 import { Tag } from '../../../../../../common/dicom/tags';
 import { phaseGrid, putSlice } from '../../../../../../common/volume/phaseVolumes';
 import { splitPhases, unsplittableReason, type PhaseInstance } from '../../../../../../common/volume/respiratoryPhases';
-import { PHASE_TEXT_KEYS, phaseSays, phaseText, sayWith, type SaidValue } from '../../../../../../renderer/features/phases/model/phaseWarningText';
+import { PHASE_TEXT_KEYS, phaseSays, phaseText } from '../../../../../../renderer/features/phases/model/phaseWarningText';
 import { RESOURCES } from '../../../../../../renderer/ui/i18n/i18n';
-import { flattenCatalogue, placeholdersOf, type CatalogueTree } from '../../../../../support/catalogue';
+import { checkSaidSentence, flattenCatalogue, saidKeys, wordIn, type CatalogueTree } from '../../../../../support/catalogue';
 
 type Tree = CatalogueTree;
 const en = flattenCatalogue(RESOURCES.en as Tree);
 const ja = flattenCatalogue(RESOURCES.ja as Tree);
 
-/** The catalogue's text with its {{placeholders}} filled, as i18next does (no escaping: React escapes). */
-const fill = (text: string, values: Record<string, string | number>) => text.replace(/\{\{(\w+)\}\}/g, (_, name: string) => String(values[name]));
-const wordIn = (lang: Map<string, string>) => (key: string, values: Record<string, string | number>) => {
-  const text = lang.get(key);
-  if (text === undefined) throw new Error(`no key ${key}`);
-  return fill(text, values);
-};
-const JAPANESE = /[\u3040-\u30ff\u3400-\u9fff]/;
-
-/** Every key of a Said, inner sentences and lists (with their joiners) too. */
-function keysOf(v: SaidValue): string[] {
-  if (typeof v !== 'object') return [];
-  if ('items' in v) return [...(v.joinKey ? [v.joinKey] : []), ...v.items.flatMap(keysOf)];
-  return [v.key, ...Object.values(v.values ?? {}).flatMap(keysOf)];
-}
-
-/** Checks one sentence: ours, keys in both languages, English gives it back, Japanese reads Japanese. Its keys. */
-function check(text: string): string[] {
-  const said = phaseSays(text);
-  expect(said, text).toBeDefined();
-  const keys = keysOf(said!);
-  for (const k of keys) {
-    expect(en.has(k), `en ${k}`).toBe(true);
-    expect(ja.has(k), `ja ${k}`).toBe(true);
-    expect(placeholdersOf(ja.get(k)!), k).toEqual(placeholdersOf(en.get(k)!));
-  }
-  expect(sayWith(wordIn(en), said!), text).toBe(text);
-  expect(phaseText(wordIn(en), text)).toBe(text);
-  expect(phaseText(wordIn(ja), text), text).toMatch(JAPANESE);
-  return keys;
-}
+/** Checks one sentence against both catalogues (test/support/catalogue.ts). Its keys. */
+const check = (text: string): string[] => checkSaidSentence({ en, ja }, phaseSays, phaseText, text);
 
 const checkAll = (texts: readonly string[]): Set<string> => new Set(texts.flatMap((t) => check(t)));
 
@@ -264,7 +235,7 @@ describe('phaseWarningText', () => {
   });
 
   it('names every key it can give, and every one is reached by a sentence above', () => {
-    const reached = new Set(allSentences().flatMap((text) => keysOf(phaseSays(text)!)));
+    const reached = new Set(allSentences().flatMap((text) => saidKeys(phaseSays(text)!)));
     expect([...reached].sort()).toEqual([...new Set(PHASE_TEXT_KEYS)].sort());
   });
 

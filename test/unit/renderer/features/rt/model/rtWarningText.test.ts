@@ -16,20 +16,13 @@ import { parseLevels } from '../../../../../../renderer/features/rt/model/doseDi
 import { RT_TEXT_KEYS, rtSays, rtText } from '../../../../../../renderer/features/rt/model/rtWarningText';
 import { RESOURCES } from '../../../../../../renderer/ui/i18n/i18n';
 import { doseDataset } from '../../../../../support/rtGrids';
-import { flattenCatalogue, type CatalogueTree } from '../../../../../support/catalogue';
+import { fillPlaceholders, flattenCatalogue, JAPANESE, wordIn, type CatalogueTree } from '../../../../../support/catalogue';
 
 type Tree = CatalogueTree;
 const flatten = flattenCatalogue;
 const en = flatten(RESOURCES.en as Tree);
 const ja = flatten(RESOURCES.ja as Tree);
 
-/** The catalogue's text with its {{placeholders}} filled, as i18next does (no escaping: React escapes). */
-const fill = (text: string, values: Record<string, string | number>) => text.replace(/\{\{(\w+)\}\}/g, (_, name: string) => String(values[name]));
-const wordIn = (lang: Map<string, string>) => (key: string, values: Record<string, string | number>) => {
-  const text = lang.get(key);
-  if (text === undefined) throw new Error(`no key ${key}`);
-  return fill(text, values);
-};
 
 /** Checks one sentence: ours, its key in both languages, English gives it back, Japanese reads Japanese. Its key. */
 function check(text: string): string {
@@ -37,9 +30,9 @@ function check(text: string): string {
   expect(said, text).toBeDefined();
   expect(en.has(said!.key), `en ${said!.key}`).toBe(true);
   expect(ja.has(said!.key), `ja ${said!.key}`).toBe(true);
-  expect(fill(en.get(said!.key)!, said!.values ?? {}), text).toBe(text);
+  expect(fillPlaceholders(en.get(said!.key)!, said!.values ?? {}), text).toBe(text);
   expect(rtText(wordIn(en), text)).toBe(text);
-  expect(rtText(wordIn(ja), text), text).toMatch(/[\u3040-\u30ff\u3400-\u9fff]/);
+  expect(rtText(wordIn(ja), text), text).toMatch(JAPANESE);
   return said!.key;
 }
 

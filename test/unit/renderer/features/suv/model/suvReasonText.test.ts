@@ -7,46 +7,19 @@
 import i18next from 'i18next';
 import { describe, expect, it } from 'vitest';
 import { computeSuv, type SuvOverrides, type SuvResult } from '../../../../../../common/suv';
-import { sayWith, SUV_TEXT_KEYS, suvSays, suvText, type SaidValue } from '../../../../../../renderer/features/suv/model/suvReasonText';
+import { SUV_TEXT_KEYS, suvSays, suvText } from '../../../../../../renderer/features/suv/model/suvReasonText';
 import { sourceText } from '../../../../../../renderer/features/suv/model/suvModel';
 import { RESOURCES } from '../../../../../../renderer/ui/i18n/i18n';
 import { petHeader, type PetHeaderPatch } from '../../../../common/suv/petHeader';
-import { flattenCatalogue, type CatalogueTree } from '../../../../../support/catalogue';
+import { checkSaidSentence, flattenCatalogue, saidKeys, wordIn, type CatalogueTree } from '../../../../../support/catalogue';
 
 type Tree = CatalogueTree;
 const flatten = flattenCatalogue;
 const en = flatten(RESOURCES.en as Tree);
 const ja = flatten(RESOURCES.ja as Tree);
 
-/** The catalogue's text with its {{placeholders}} filled, as i18next does (no escaping: React escapes). */
-const fill = (text: string, values: Record<string, string | number>) => text.replace(/\{\{(\w+)\}\}/g, (_, name: string) => String(values[name]));
-const wordIn = (lang: Map<string, string>) => (key: string, values: Record<string, string | number>) => {
-  const text = lang.get(key);
-  if (text === undefined) throw new Error(`no key ${key}`);
-  return fill(text, values);
-};
-
-/** Every key of a Said, inner sentences too (the SUV sentences hold no lists). */
-function keysOf(v: SaidValue): string[] {
-  if (typeof v !== 'object') return [];
-  if ('items' in v) return v.items.flatMap(keysOf);
-  return [v.key, ...Object.values(v.values ?? {}).flatMap(keysOf)];
-}
-
-/** Checks one sentence: ours, keys in both languages, English gives it back, Japanese reads Japanese. Its keys. */
-function check(text: string): string[] {
-  const said = suvSays(text);
-  expect(said, text).toBeDefined();
-  const keys = keysOf(said!);
-  for (const k of keys) {
-    expect(en.has(k), `en ${k}`).toBe(true);
-    expect(ja.has(k), `ja ${k}`).toBe(true);
-  }
-  expect(sayWith(wordIn(en), said!), text).toBe(text);
-  expect(suvText(wordIn(en), text)).toBe(text);
-  expect(suvText(wordIn(ja), text), text).toMatch(/[\u3040-\u30ff\u3400-\u9fff]/);
-  return keys;
-}
+/** Checks one sentence against both catalogues (test/support/catalogue.ts). Its keys. */
+const check = (text: string): string[] => checkSaidSentence({ en, ja }, suvSays, suvText, text);
 
 /** The reasons, warnings and sources of a result, each checked; the keys they mapped to. */
 function checkResult(r: SuvResult): Set<string> {
@@ -199,7 +172,7 @@ describe('suvReasonText', () => {
   });
 
   it('names every key it can give, and every one is reached by a sentence above', () => {
-    const reached = new Set(allSentences().flatMap((text) => keysOf(suvSays(text)!)));
+    const reached = new Set(allSentences().flatMap((text) => saidKeys(suvSays(text)!)));
     expect([...reached].sort()).toEqual([...new Set(SUV_TEXT_KEYS)].sort());
   });
 

@@ -20,45 +20,16 @@ import { planVolumeMemory, type VolumeMemoryInput } from '../../../../../../comm
 import type { StackEntry } from '../../../../../../renderer/imaging/imageIds';
 import type { GpuCapabilities } from '../../../../../../renderer/imaging/volume/capabilities';
 import { planVolume } from '../../../../../../renderer/imaging/volume/planVolume';
-import { sayWith, VOLUME_TEXT_KEYS, volumeSays, volumeText, type SaidValue } from '../../../../../../renderer/features/viewer/model/volumeWarningText';
+import { VOLUME_TEXT_KEYS, volumeSays, volumeText } from '../../../../../../renderer/features/viewer/model/volumeWarningText';
 import { RESOURCES } from '../../../../../../renderer/ui/i18n/i18n';
-import { flattenCatalogue, placeholdersOf, type CatalogueTree } from '../../../../../support/catalogue';
+import { checkSaidSentence, flattenCatalogue, saidKeys, wordIn, type CatalogueTree } from '../../../../../support/catalogue';
 
 type Tree = CatalogueTree;
 const en = flattenCatalogue(RESOURCES.en as Tree);
 const ja = flattenCatalogue(RESOURCES.ja as Tree);
 
-/** The catalogue's text with its {{placeholders}} filled, as i18next does (no escaping: React escapes). */
-const fill = (text: string, values: Record<string, string | number>) => text.replace(/\{\{(\w+)\}\}/g, (_, name: string) => String(values[name]));
-const wordIn = (lang: Map<string, string>) => (key: string, values: Record<string, string | number>) => {
-  const text = lang.get(key);
-  if (text === undefined) throw new Error(`no key ${key}`);
-  return fill(text, values);
-};
-const JAPANESE = /[\u3040-\u30ff\u3400-\u9fff]/;
-
-/** Every key of a Said, inner sentences and lists (with their joiners) too. */
-function keysOf(v: SaidValue): string[] {
-  if (typeof v !== 'object') return [];
-  if ('items' in v) return [...(v.joinKey ? [v.joinKey] : []), ...v.items.flatMap(keysOf)];
-  return [v.key, ...Object.values(v.values ?? {}).flatMap(keysOf)];
-}
-
-/** Checks one sentence: ours, keys in both languages, English gives it back, Japanese reads Japanese. Its keys. */
-function check(text: string): string[] {
-  const said = volumeSays(text);
-  expect(said, text).toBeDefined();
-  const keys = keysOf(said!);
-  for (const k of keys) {
-    expect(en.has(k), `en ${k}`).toBe(true);
-    expect(ja.has(k), `ja ${k}`).toBe(true);
-    expect(placeholdersOf(ja.get(k)!), k).toEqual(placeholdersOf(en.get(k)!));
-  }
-  expect(sayWith(wordIn(en), said!), text).toBe(text);
-  expect(volumeText(wordIn(en), text)).toBe(text);
-  expect(volumeText(wordIn(ja), text), text).toMatch(JAPANESE);
-  return keys;
-}
+/** Checks one sentence against both catalogues (test/support/catalogue.ts). Its keys. */
+const check = (text: string): string[] => checkSaidSentence({ en, ja }, volumeSays, volumeText, text);
 
 const checkAll = (texts: readonly string[]): Set<string> => new Set(texts.flatMap((t) => check(t)));
 
@@ -357,7 +328,7 @@ describe('volumeWarningText', () => {
   });
 
   it('names every key it can give, and every one is reached by a sentence above', () => {
-    const reached = new Set(allSentences().flatMap((text) => keysOf(volumeSays(text)!)));
+    const reached = new Set(allSentences().flatMap((text) => saidKeys(volumeSays(text)!)));
     expect([...reached].sort()).toEqual([...new Set(VOLUME_TEXT_KEYS)].sort());
   });
 
