@@ -303,9 +303,29 @@ export function StackViewport(props: StackViewportProps) {
           ToolEnums.Events.ANNOTATION_ADDED,
         ];
         for (const ev of annotationEvents) eventTarget.addEventListener(ev, refreshMeasurements);
+        // Saved measurements drawn again on an image not on screen yet: their statistics wait for its pixels.
+        // While the stack moves to an image, the viewport already names it but still holds the previous image's
+        // pixels; cornerstone computes a restored ellipse's statistics on that render from the wrong slice (no
+        // voxels: the mean stays empty, and nothing recomputes it). So they are computed again once the image is in.
+        const statsAwaitImage = new Map<string, Set<string>>();
+        const onNewImage = (event: Event) => {
+          const imageId = (event as CustomEvent<{ imageId?: string }>).detail?.imageId;
+          const uids = imageId ? statsAwaitImage.get(imageId) : undefined;
+          if (!imageId || !uids) return;
+          statsAwaitImage.delete(imageId);
+          for (const uid of uids) {
+            const a = annotation.state.getAnnotation(uid) as unknown as { data: { cachedStats?: Record<string, unknown> }; invalidated?: boolean } | undefined;
+            if (!a) continue;
+            a.data.cachedStats = {};
+            a.invalidated = true;
+          }
+          viewport.render();
+        };
+        element.addEventListener(Enums.Events.STACK_NEW_IMAGE, onNewImage);
         build.onTeardown(() => {
           for (const ev of viewEvents) element.removeEventListener(ev, onRendered);
           for (const ev of annotationEvents) eventTarget.removeEventListener(ev, refreshMeasurements);
+          element.removeEventListener(Enums.Events.STACK_NEW_IMAGE, onNewImage);
           if (pending) cancelAnimationFrame(pending);
         });
 
@@ -381,8 +401,14 @@ export function StackViewport(props: StackViewportProps) {
               // ProbeTool's hydrate leaves no stats object, and its render reads one.
               a.data.cachedStats ??= {};
               if (m.label) a.data.label = m.label;
-              // Stats are computed on the next render, from the pixels, as when the measurement was drawn.
+              // Stats are computed on the next render, from the pixels, as when the measurement was drawn; and again
+              // once its image is in, when that is not the image on screen now.
               a.invalidated = true;
+              if (viewport.getCornerstoneImage()?.imageId !== imageId) {
+                const uids = statsAwaitImage.get(imageId) ?? new Set<string>();
+                uids.add(m.trackingUid);
+                statsAwaitImage.set(imageId, uids);
+              }
               drawn.push(m.trackingUid);
             }
           }
