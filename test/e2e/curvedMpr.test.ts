@@ -155,10 +155,14 @@ describe('Curved MPR on a helical vessel', () => {
   });
 
   it('adds a point where the reader clicks on a plane, without moving the crosshairs, and Backspace removes it', async () => {
+    // The views built before the CPR panel opens are the ones after it: the panel must not rebuild them (the volume
+    // uploaded again, the crosshairs lost).
+    await page.locator('.mpr').evaluate((el) => el.setAttribute('data-test-built', 'before-cpr'));
     // Software WebGL renders the 3D view once the volume is whole: seconds in which the page takes no click.
     await page.getByRole('button', { name: 'Curved MPR' }).click({ timeout: 120000 });
     await expect.poll(async () => (await cprState(page)).mode).toBe('drawing');
     await expect(page.getByTestId('cpr-panel').isVisible()).resolves.toBe(true);
+    expect(await page.locator('.mpr[data-test-built="before-cpr"][data-state="ready"]').count()).toBe(1);
     const axial = page.locator('[data-plane="axial"]');
     await page.locator('.cpr-path-layer[data-cpr-plane="axial"]').waitFor();
     const box = (await axial.first().boundingBox())!;

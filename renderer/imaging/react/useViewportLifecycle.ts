@@ -5,7 +5,7 @@
  * or the component unmounts — also halfway through a build, which then stops at its next `disposed` check.
  * The component's `setup` says what to build through the context below; everything made through it is undone.
  */
-import { useEffect, useRef, useState, type DependencyList, type RefObject } from 'react';
+import { useEffect, useLayoutEffect, useRef, useState, type DependencyList, type RefObject } from 'react';
 import { RenderingEngine, type Types } from '@cornerstonejs/core';
 import { SynchronizerManager, ToolGroupManager, type Types as ToolTypes } from '@cornerstonejs/tools';
 import { initImaging } from '../init';
@@ -74,15 +74,31 @@ export function useViewportLifecycle<S>(options: ViewportLifecycleOptions<S>, de
   const onError = useRef(options.onError);
   onError.current = options.onError;
 
+  // React detaches the component's elements (its refs turn null) when it commits the change, but runs the effect's
+  // cleanup (the teardown) a moment later: a build resuming in between would use elements that are gone and report
+  // an error for views already replaced (the new ones then hidden behind it). The layout effect's cleanup runs with
+  // the detaching, so the build counts as disposed from then on.
+  const detachedRef = useRef({ detached: false });
+  useLayoutEffect(() => {
+    const mark = { detached: false };
+    detachedRef.current = mark;
+    return () => {
+      mark.detached = true;
+    };
+  }, deps);
+
   useEffect(() => {
     const { kind, dataPlaneHeaders, setup, failure, resizeWith } = options;
     const teardown = createTeardown();
+    // This commit's mark: layout effects run before the passive ones of the same commit.
+    const mark = detachedRef.current;
+    const disposed = () => teardown.done || mark.detached;
     const id = `dokuei-${kind}-${(counters[kind] = (counters[kind] ?? 0) + 1)}`;
     let engine: RenderingEngine | undefined;
     const build: ViewportBuild<S> = {
       id,
       get disposed() {
-        return teardown.done;
+        return disposed();
       },
       onTeardown: teardown.add,
       async loadVolume(...args) {
@@ -130,7 +146,7 @@ export function useViewportLifecycle<S>(options: ViewportLifecycleOptions<S>, de
         const resized = engine;
         if (!element || !resized) return;
         // Checked as well as disconnected at teardown: a rebuild must never resize the engine it destroyed.
-        const observer = new ResizeObserver(() => !teardown.done && resized.resize(true, true));
+        const observer = new ResizeObserver(() => !disposed() && resized.resize(true, true));
         observer.observe(element);
         teardown.add(() => observer.disconnect());
       },
@@ -139,9 +155,9 @@ export function useViewportLifecycle<S>(options: ViewportLifecycleOptions<S>, de
     setStatus('loading');
     (async () => {
       await initImaging(dataPlaneHeaders);
-      if (!teardown.done) await setup(build);
+      if (!disposed()) await setup(build);
     })().catch((err: unknown) => {
-      if (teardown.done) return;
+      if (disposed()) return;
       setStatus('error');
       onError.current?.(`${failure}: ${err instanceof Error ? err.message : String(err)}`);
     });

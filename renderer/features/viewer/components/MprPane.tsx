@@ -165,21 +165,20 @@ export function MprPane({ plane, series, label = 'MPR', preset, vrPreset, onPath
     </>
   );
   const cprWindow = mprState && mprState.windowWidth > 0 ? { center: mprState.windowCenter, width: mprState.windowWidth } : FALLBACK_WINDOW;
-  const withCpr =
-    cpr.mode === 'off' ? (
-      views
-    ) : (
-      <div className="mpr-cpr-split">
-        <div className="mpr-cpr-main">{views}</div>
-        <CprPanel cpr={cpr} window={cprWindow} />
-      </div>
-    );
-  if (!rt.panels) return withCpr;
-  // An RT study: the structure list, dose and plan and DVH panels beside the planes (the RT review layout).
+  // One tree whatever panels are beside the planes: React rebuilds a component that moves to another parent, and
+  // the views rebuilt are the volume uploaded and the shaders compiled again (seconds in software WebGL), the
+  // crosshairs and slab lost. So the CPR panel and the RT study's panels (which arrive after the planes: structure
+  // set, dose and plan are read in the background) come and go as siblings; the wrappers fill the cell without them.
   return (
     <div className="mpr-rt-split">
-      <div className="mpr-rt-main">{withCpr}</div>
-      {rtSide ? (
+      <div className="mpr-rt-main">
+        <div className="mpr-cpr-split">
+          <div className="mpr-cpr-main">{views}</div>
+          {cpr.mode === 'off' ? null : <CprPanel cpr={cpr} window={cprWindow} />}
+        </div>
+      </div>
+      {!rt.panels ? null : rtSide ? (
+        // An RT study: the structure list, dose and plan and DVH panels beside the planes (the RT review layout).
         <aside className="rt-volume-side" aria-label={t('mpr.rtSide')}>
           <button type="button" className="rt-side-toggle" onClick={() => setRtSide(false)} title={t('mpr.hideRtTitle')}>
             {t('mpr.hideRt')}
