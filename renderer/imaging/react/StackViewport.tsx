@@ -263,7 +263,12 @@ export function StackViewport(props: StackViewportProps) {
         };
         const collect = (): ProbedMeasurement[] => {
           const all: AnnotationLike[] = [];
-          for (const name of MEASUREMENT_TOOLS) all.push(...((annotation.state.getAnnotations(name, element) ?? []) as unknown as AnnotationLike[]));
+          // Every measurement on this stack's images, whatever frame of reference the slice on screen has:
+          // getAnnotations(tool, element) gives only those of the shown slice's frame of reference, and some
+          // anonymizers give each slice its own (LIDC-IDRI does), so scrolling hid the rest and the next save wrote
+          // a version without them. summarizeMeasurements keeps those on this stack's images.
+          const tools = new Set<string>(MEASUREMENT_TOOLS);
+          all.push(...(annotation.state.getAllAnnotations() as unknown as AnnotationLike[]).filter((a) => tools.has(a.metadata.toolName)));
           const rows = summarizeMeasurements(all, imageIds).map(probeValue);
           const byUid = new Map(all.map((a) => [a.annotationUID, a]));
           return rows.map((m) => {
@@ -390,9 +395,17 @@ export function StackViewport(props: StackViewportProps) {
               continue;
             }
             const a = annotation.state.getAnnotation(m.trackingUid) as unknown as
-              | { data: { label?: string; cachedStats?: Record<string, unknown> }; metadata: { viewPlaneNormal?: Types.Point3; viewUp?: Types.Point3 }; invalidated?: boolean }
+              | { data: { label?: string; cachedStats?: Record<string, unknown> }; metadata: { viewPlaneNormal?: Types.Point3; viewUp?: Types.Point3; FrameOfReferenceUID?: string }; invalidated?: boolean }
               | undefined;
             if (a) {
+              // hydrate files the measurement under the frame of reference of the slice on screen; where slices have
+              // their own (LIDC-IDRI), cornerstone would look for it under its image's and never draw it there.
+              const imageFrame = getString(entries[at]!.metadata, Tag.FrameOfReferenceUID)?.trim();
+              if (imageFrame && a.metadata.FrameOfReferenceUID !== imageFrame) {
+                annotation.state.removeAnnotation(m.trackingUid);
+                a.metadata.FrameOfReferenceUID = imageFrame;
+                annotation.state.getAnnotationManager().addAnnotation(a as unknown as Parameters<typeof annotation.state.addAnnotation>[0], imageFrame);
+              }
               // hydrate leaves the plane out when given the image; the ellipse's and rectangle's statistics need it
               // (without it only the area comes out). The stack's camera is the plane a measurement drawn now gets.
               const camera = viewport.getCamera();
