@@ -529,13 +529,28 @@ export const contract = {
           .strict(),
         z.object({ sopInstanceUid: z.string(), studyInstanceUid: z.string(), seriesInstanceUid: z.string(), send: SendOutcome.optional() }),
       ),
+      /**
+       * Records in the audit trail that the study's measurements leave the workstation as a CSV file the reader
+       * downloads (an Export, DICOM PS3.15 A.5.3.4); the renderer writes the file only once this answered.
+       */
+      csvExported: request(
+        z
+          .object({
+            studyInstanceUid: Uid,
+            fileName: z.string().min(1).max(255),
+            rows: z.number().int().min(0).max(1_000_000),
+          })
+          .strict(),
+        z.object({ recorded: z.boolean() }),
+      ),
       /** Saves the key images of one title as a new version of the viewer's Key Object Selection document for it. */
       saveKeyImages: request(
         z
           .object({
             studyInstanceUid: Uid,
             title: z.enum(KEY_IMAGE_TITLE_IDS as [KeyImageTitle, ...KeyImageTitle[]]),
-            images: z.array(savedImageRefSchema).min(1, 'A key object document needs at least one image').max(10000),
+            // None: the title's last key image was unmarked (its saved versions are rejected by an IOCM note).
+            images: z.array(savedImageRefSchema).max(10000),
             description: z.string().max(1024).optional(),
             sendTo: NodeId.optional(),
           })

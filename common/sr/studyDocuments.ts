@@ -10,6 +10,11 @@
  * Key images: a Key Object Selection document has no predecessor sequence in its IOD; the viewer writes a new
  * version of one document per title, and the newest of Dokuei's per title is the current one. Documents of other
  * writers are shown as they are.
+ *
+ * Unmarking a title's last key image: a KO must select at least one instance, so there is no empty version. The
+ * viewer writes an IHE IOCM rejection note instead (a KO titled from CID 7011, e.g. "Rejected for Quality Reasons",
+ * whose items are the rejected documents). A rejected document is not shown, from this viewer or any other writer;
+ * a PACS that implements IOCM hides it as well. A rejection note is never shown as key images itself.
  */
 import type { DicomJsonDataset } from '../dicom/dicomJson';
 import { getString } from '../dicom/dicomJson';
@@ -105,8 +110,12 @@ export interface KeyImageRef {
   frame?: number;
 }
 
+/** CID 7011 rejection note titles (IHE IOCM): a KO with one of these rejects the instances it references. */
+export const REJECTION_NOTE_TITLES: ReadonlySet<string> = new Set(['113001', '113037', '113038', '113039']);
+
 export interface KeyImageDocument {
   sopInstanceUid: string;
+  sopClassUid?: string;
   seriesInstanceUid: string;
   title?: SrCode;
   /** The viewer's id of the title, when it is one the viewer offers. */
@@ -115,6 +124,8 @@ export interface KeyImageDocument {
   images: KeyImageRef[];
   dokuei: boolean;
   version: string;
+  /** A rejection note (IHE IOCM): the SOP Instance UIDs it rejects; its `images` are then empty. */
+  rejects?: string[];
 }
 
 /** A Key Object Selection document's title, description and images; undefined when it is not one. Never throws. */
@@ -126,10 +137,13 @@ export function readKeyObject(ds: DicomJsonDataset): KeyImageDocument | undefine
   const doc = readSrContentTree(ds);
   const evidence = evidenceOf(ds);
   const images: KeyImageRef[] = [];
+  const referenced: string[] = [];
   let description: string | undefined;
   walkSrTree(doc.root, (node, parent) => {
     if (parent !== doc.root) return;
+    if (node.kind === 'composite' || node.kind === 'waveform') referenced.push(node.ref.sopInstanceUid);
     if (node.kind === 'image') {
+      referenced.push(node.image.sopInstanceUid);
       const frames = node.image.frames ?? [];
       const where = evidence.get(node.image.sopInstanceUid);
       const base: KeyImageRef = {
@@ -143,23 +157,33 @@ export function readKeyObject(ds: DicomJsonDataset): KeyImageDocument | undefine
   });
   const title = doc.title;
   const titleId = title ? (Object.entries(KEY_IMAGE_TITLES).find(([, c]) => c.value === title.value && c.meaning === title.meaning)?.[0] as KeyImageTitle | undefined) : undefined;
+  const rejection = title !== undefined && title.scheme === 'DCM' && REJECTION_NOTE_TITLES.has(title.value);
+  const cls = str(ds, Tag.SOPClassUID);
   return {
     sopInstanceUid: sop,
+    ...(cls ? { sopClassUid: cls } : {}),
     seriesInstanceUid: series,
     ...(title ? { title } : {}),
     ...(titleId ? { titleId } : {}),
     ...(description ? { description } : {}),
-    images,
+    images: rejection ? [] : images,
     dokuei: isDokueiDocument(ds),
     version: versionKey(ds),
+    ...(rejection ? { rejects: [...new Set(referenced)] } : {}),
   };
 }
 
-/** The key image documents to show: the newest of the viewer's own per title, and every other writer's. */
+/**
+ * The key image documents to show: the newest of the viewer's own per title, and every other writer's; none that a
+ * rejection note rejects (a title whose newest version is rejected shows nothing: its key images were unmarked),
+ * and no rejection note.
+ */
 export function currentKeyObjects(docs: readonly KeyImageDocument[]): KeyImageDocument[] {
+  const rejected = new Set(docs.flatMap((d) => d.rejects ?? []));
   const newest = new Map<string, KeyImageDocument>();
   const others: KeyImageDocument[] = [];
   for (const d of docs) {
+    if (d.rejects) continue;
     if (!d.dokuei) {
       others.push(d);
       continue;
@@ -168,5 +192,5 @@ export function currentKeyObjects(docs: readonly KeyImageDocument[]): KeyImageDo
     const prev = newest.get(key);
     if (!prev || prev.version < d.version) newest.set(key, d);
   }
-  return [...newest.values(), ...others];
+  return [...newest.values(), ...others].filter((d) => !rejected.has(d.sopInstanceUid));
 }

@@ -13,7 +13,9 @@ import type { Page } from 'playwright-core';
 import { getString, type DicomJsonDataset } from '../../common/dicom/dicomJson';
 import type { SeriesInstanceUid, SopInstanceUid, StudyInstanceUid } from '../../common/dicom/uid';
 import { Tag } from '../../common/dicom/tags';
-import { DOKUEI_KEY_IMAGES_SERIES, DOKUEI_MEASUREMENTS_SERIES } from '../../common/sr/studyDocuments';
+import { summarizeAuditXml } from '../../common/audit/summary';
+import { savedFromSr } from '../../common/sr/savedFromSr';
+import { currentReports, DOKUEI_KEY_IMAGES_SERIES, DOKUEI_MEASUREMENTS_SERIES, readKeyObject } from '../../common/sr/studyDocuments';
 import { dciodvfy } from '../integration/suv/dciodvfy';
 import { demoCtDir } from '../support/data';
 import { writeDcmjs } from '../support/dcmjsWrite';
@@ -41,6 +43,8 @@ describe('measurements and key images saved as DICOM and read again', () => {
   let study: string;
   let series: string;
   let shownSop: string;
+  /** The KO the key image test saved (the next test unmarks its image). */
+  let keyObjectSop = '';
   const measured: HookMeasurement[] = [];
   /** The foreign (dcmjs-written) length: image pixel coordinates on the shown image. */
   const foreign = { uid: '2.25.190000000000000000000000000000001', points: [[120.5, 300.5], [260.5, 330.5]] as [number, number][] };
@@ -58,6 +62,11 @@ describe('measurements and key images saved as DICOM and read again', () => {
   const measurements = () => hookCall<HookMeasurement[]>(page, 'measurements');
   const savedState = () => page.locator('[data-testid="marks-status"]').getAttribute('data-state');
   const store = () => session.host.services.store;
+  /** The instances of the viewer's series of this kind (their headers). */
+  const ownDocuments = (description: string) => {
+    const s = (store().series(study as StudyInstanceUid) ?? []).find((x) => getString(x, '0008103E')?.trim() === description);
+    return s ? (store().instances(study as StudyInstanceUid, getString(s, Tag.SeriesInstanceUID)!.trim() as SeriesInstanceUid) ?? []) : [];
+  };
   /** The newest instance of the viewer's series of this kind, as Part 10 bytes and its header. */
   const newestOwn = async (description: string) => {
     const s = (store().series(study as StudyInstanceUid) ?? []).find((x) => getString(x, '0008103E')?.trim() === description);
@@ -243,6 +252,22 @@ describe('measurements and key images saved as DICOM and read again', () => {
     expect(await page.locator('[data-testid="measurement"][data-tool="Probe"]').count()).toBe(1);
   });
 
+  it('exports the measurements as CSV, the export recorded in the audit trail (file, study, patient) first', async () => {
+    const rows = await page.locator('[data-testid="measurement"]').count();
+    const [download] = await Promise.all([page.waitForEvent('download'), page.getByRole('button', { name: 'Export CSV' }).click()]);
+    expect(download.suggestedFilename()).toBe(`measurements-${study}.csv`);
+    const csv = await fs.readFile((await download.path())!, 'utf8');
+    const lines = csv.split('\r\n').filter(Boolean);
+    expect(lines[0]).toBe('number,tool,label,series_instance_uid,sop_instance_uid,frame,quantity,value,unit,tracking_uid');
+    // One row per value: at least one per measurement listed.
+    expect(lines.length - 1).toBeGreaterThanOrEqual(rows);
+    const exports = (await session.host.services.audit.records()).map((r) => ({ ...summarizeAuditXml(r.xml), xml: r.xml })).filter((r) => r.eventId === '110106');
+    expect(exports).toHaveLength(1);
+    expect(exports[0]).toMatchObject({ studyUids: [study], patientIds: ['LIDC-IDRI-0314'] });
+    expect(exports[0]!.xml).toContain(`download:measurements-${study}.csv`);
+    expect(exports[0]!.xml).toContain(`Measurements exported as CSV (${lines.length - 1} rows)`);
+  });
+
   it('marks a key image, lists it after a reload, jumps to it; the KO passes dciodvfy', async () => {
     await page.locator('.viewport').focus();
     for (let i = 0; i < 5; i++) await page.keyboard.press('ArrowDown');
@@ -251,6 +276,11 @@ describe('measurements and key images saved as DICOM and read again', () => {
     await page.keyboard.press('k');
     await expect.poll(() => page.locator('[data-testid="key-image-toggle"]').getAttribute('aria-pressed')).toBe('true');
     await expect.poll(savedState, { timeout: 20000 }).toBe('saved');
+    // Scrolling to slices with a frame of reference of their own (LIDC-IDRI gives each slice one) kept the
+    // measurements drawn elsewhere: the viewer's current SR still holds all of them (a version without them was
+    // saved once).
+    const { ds } = currentReports(ownDocuments(DOKUEI_MEASUREMENTS_SERIES).map((d) => ({ ds: d }))).at(-1)!;
+    expect(savedFromSr(ds).measurements.map((m) => m.tool).sort()).toEqual(['EllipticalROI', 'Length', 'Probe']);
 
     await page.reload();
     await openDemo();
@@ -266,6 +296,29 @@ describe('measurements and key images saved as DICOM and read again', () => {
 
     const { file, header } = await newestOwn(DOKUEI_KEY_IMAGES_SERIES);
     expect(getString(header, Tag.Modality)).toBe('KO');
+    const v = await dciodvfy(file);
+    expect(v.errors, v.output).toEqual([]);
+    expect(session.pageErrors).toEqual([]);
+    keyObjectSop = getString(header, Tag.SOPInstanceUID)!.trim();
+  });
+
+  it('unmarks it (the title\'s last key image): gone after a reload; the IOCM rejection note of the KO passes dciodvfy', async () => {
+    // Still on the key image the jump landed on.
+    await page.locator('.viewport').focus();
+    await page.keyboard.press('k');
+    await expect.poll(() => page.locator('[data-testid="key-image-toggle"]').getAttribute('aria-pressed')).toBe('false');
+    await expect.poll(() => page.locator('[data-testid="key-image"]').count()).toBe(0);
+    await expect.poll(savedState, { timeout: 20000 }).toBe('saved');
+
+    await page.reload();
+    await openDemo();
+    await page.locator('[data-testid="study-marks"][data-loaded="true"]').waitFor({ timeout: 30000 });
+    // The measurements drawn earlier are back (the marks were read), and no key image is.
+    await expect.poll(() => page.locator('[data-testid="measurement"]').count(), { timeout: 30000 }).toBeGreaterThan(0);
+    expect(await page.locator('[data-testid="key-image"]').count()).toBe(0);
+
+    const { file, header } = await newestOwn(DOKUEI_KEY_IMAGES_SERIES);
+    expect(readKeyObject(header)).toMatchObject({ title: { value: '113001', meaning: 'Rejected for Quality Reasons' }, images: [], rejects: [keyObjectSop] });
     const v = await dciodvfy(file);
     expect(v.errors, v.output).toEqual([]);
     expect(session.pageErrors).toEqual([]);

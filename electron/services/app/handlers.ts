@@ -26,7 +26,7 @@ import { PacsError } from '../pacs/pacsNode';
 import { describeSend, sendAfterSave, sendInstances } from '../pacs/sendInstances';
 import { RegistrationSeriesNotLocalError, saveRegistration } from '../registration/saveRegistration';
 import { SpatialRegistrationError } from '../registration/spatialRegistration';
-import { ReportNotLocalError, saveKeyImages, saveMeasurements } from '../reports/saveReports';
+import { recordCsvExport, ReportNotLocalError, saveKeyImages, saveMeasurements } from '../reports/saveReports';
 import { ReportWriteError } from '../reports/measurementReportWriter';
 import { PrefetchSettings, quotaGbToBytes, SettingsError, shortcutFileFromOverrides, type SettingsStore } from '../settings/settings';
 import { studyQueryToFilters } from '../../../common/dicom/studyQuery';
@@ -460,6 +460,7 @@ export function createHandlers(deps: HandlerDeps): Handlers {
         const saved = await reportSaved(() => saveMeasurements(deps.store, { studyInstanceUid, measurements, predecessors }, { audit: deps.audit }));
         return sendTo ? { ...saved, send: await sendSaved(sendTo, saved) } : saved;
       },
+      csvExported: async (request) => ({ recorded: recordCsvExport(deps.store, request, { audit: deps.audit }) }),
       saveKeyImages: async ({ studyInstanceUid, title, images, description, sendTo }) => {
         const saved = await reportSaved(() => saveKeyImages(deps.store, { studyInstanceUid, title, images, ...(description ? { description } : {}) }, { audit: deps.audit }));
         return sendTo ? { ...saved, send: await sendSaved(sendTo, saved) } : saved;

@@ -28,6 +28,7 @@ import {
   observerItems,
   ReportWriteError,
   writeDocument,
+  type InstanceRef,
   type ReportDocumentInput,
   type ReportImage,
 } from './measurementReportWriter';
@@ -36,8 +37,8 @@ export const KEY_OBJECT_SELECTION_SOP_CLASS = '1.2.840.10008.5.1.4.1.1.88.59';
 
 /** A Key Object Selection document must select at least one image (TID 2010: IMAGE 1-n). */
 export class NoKeyImagesError extends ReportWriteError {
-  constructor() {
-    super('A key object selection needs at least one key image');
+  constructor(message = 'A key object selection needs at least one key image') {
+    super(message);
     this.name = 'NoKeyImagesError';
   }
 }
@@ -82,6 +83,50 @@ export function writeKeyObjectSelection(input: KeyObjectInput): Uint8Array {
       // Key Object Document
       CurrentRequestedProcedureEvidenceSequence: hierarchicalReferences(images),
       // SR Document Content: the root
+      ...content,
+      ContentTemplateSequence: [{ MappingResource: 'DCMR', TemplateIdentifier: '2010' }],
+    },
+  });
+}
+
+/** The rejection note title the viewer writes (CID 7011; see writeRejectionNote). */
+export const REJECTED_FOR_QUALITY_REASONS = { value: '113001', scheme: 'DCM', meaning: 'Rejected for Quality Reasons' } as const;
+
+export interface RejectionNoteInput extends ReportDocumentInput {
+  /** The documents rejected (at least one): the key object selections whose images the reader unmarked. */
+  rejected: readonly ReportImage[];
+  /** Key Object Description: why (e.g. "Key images unmarked: Of Interest"). */
+  description?: string;
+}
+
+/**
+ * An IHE IOCM rejection note: a Key Object Selection document titled "Rejected for Quality Reasons" (CID 7011)
+ * whose COMPOSITE items are the rejected instances, all in its evidence. How the viewer unmarks a title's last key
+ * image (a KO cannot be empty; common/sr/studyDocuments.ts): readers leave the rejected documents out, and a PACS
+ * with IOCM hides them. CID 7011 has no "withdrawn by its author" code; "quality" is the one IOCM uses for any
+ * instance that should not be used, which is what an unmarked selection is. Part 10 bytes.
+ */
+export function writeRejectionNote(input: RejectionNoteInput): Uint8Array {
+  if (input.rejected.length === 0) throw new ReportWriteError('A rejection note needs at least one rejected document');
+  const studyUid = checkUid('Study Instance UID of the header', getString(input.header, Tag.StudyInstanceUID)?.trim());
+  const rejected: InstanceRef[] = input.rejected.map((r) => {
+    const { frame: _frame, ...ref } = checkedImage(r, studyUid);
+    return ref;
+  });
+  const description = input.description?.trim();
+  const t = REJECTED_FOR_QUALITY_REASONS;
+  const content = item.container(undefined, codeItem(t.value, t.scheme, t.meaning), [
+    languageItem(input.language, false),
+    ...(input.observerName ? observerItems(input.observerName) : []),
+    ...(description ? [item.text('CONTAINS', codeItem('113012', 'DCM', 'Key Object Description'), description)] : []),
+    ...rejected.map((r) => item.composite('CONTAINS', r)),
+  ]);
+  return writeDocument(input, {
+    sopClassUid: KEY_OBJECT_SELECTION_SOP_CLASS,
+    modality: 'KO',
+    defaultSeriesNumber: 9102,
+    attributes: {
+      CurrentRequestedProcedureEvidenceSequence: hierarchicalReferences(rejected),
       ...content,
       ContentTemplateSequence: [{ MappingResource: 'DCMR', TemplateIdentifier: '2010' }],
     },

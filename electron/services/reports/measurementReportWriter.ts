@@ -234,6 +234,10 @@ export const item = {
     if (ref.frame !== undefined) sop.ReferencedFrameNumber = String(ref.frame);
     return { RelationshipType: rel, ValueType: 'IMAGE', ReferencedSOPSequence: [sop] };
   },
+  /** A COMPOSITE item: any other instance (a document a rejection note rejects). */
+  composite(rel: string, ref: { sopClassUid: string; sopInstanceUid: string }): Item {
+    return { RelationshipType: rel, ValueType: 'COMPOSITE', ReferencedSOPSequence: [{ ReferencedSOPClassUID: ref.sopClassUid, ReferencedSOPInstanceUID: ref.sopInstanceUid }] };
+  },
 };
 
 /** Observer context (TID 1002/1003): a person, by name. */
@@ -350,7 +354,7 @@ export function writeDocument(input: ReportDocumentInput, frame: DocumentFrame):
   return new Uint8Array(dict.write());
 }
 
-interface InstanceRef {
+export interface InstanceRef {
   studyInstanceUid: string;
   seriesInstanceUid: string;
   sopClassUid: string;

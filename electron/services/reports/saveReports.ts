@@ -13,14 +13,14 @@ import { randomUUID } from 'node:crypto';
 import { getString, type DicomJsonDataset } from '../../../common/dicom/dicomJson';
 import type { SeriesInstanceUid, StudyInstanceUid } from '../../../common/dicom/uid';
 import { Tag } from '../../../common/dicom/tags';
-import { instancesAccessed } from '../../../common/audit/builders';
+import { exportInstances, instancesAccessed } from '../../../common/audit/builders';
 import { patientRefOf, studyRefOf } from '../../../common/audit/refs';
-import { DOKUEI_KEY_IMAGES_SERIES, DOKUEI_MEASUREMENTS_SERIES } from '../../../common/sr/studyDocuments';
-import type { KeyImageTitle, SavedImageRef, SavedMeasurement } from '../../../common/sr/savedMeasurements';
+import { currentKeyObjects, DOKUEI_KEY_IMAGES_SERIES, DOKUEI_MEASUREMENTS_SERIES, readKeyObject } from '../../../common/sr/studyDocuments';
+import { KEY_IMAGE_TITLES, type KeyImageTitle, type SavedImageRef, type SavedMeasurement } from '../../../common/sr/savedMeasurements';
 import type { AuditSink } from '../audit/auditSink';
 import type { InstanceStore } from '../store/instanceStore';
 import { writeMeasurementReport, type ReportImage, type ReportPredecessor } from './measurementReportWriter';
-import { writeKeyObjectSelection } from './keyObjectWriter';
+import { KEY_OBJECT_SELECTION_SOP_CLASS, NoKeyImagesError, writeKeyObjectSelection, writeRejectionNote } from './keyObjectWriter';
 
 /** The study is not in the local archive, or an image a measurement is on is not: nothing to reference. */
 export class ReportNotLocalError extends Error {
@@ -138,9 +138,15 @@ export interface SaveKeyImagesRequest {
   now?: Date;
 }
 
+/**
+ * A new version of the viewer's key image document for the title. With no images (the reader unmarked the title's
+ * last one), a rejection note of the title's current versions instead: a KO cannot select nothing
+ * (common/sr/studyDocuments.ts). NoKeyImagesError when there is nothing saved under the title to unmark.
+ */
 export async function saveKeyImages(store: InstanceStore, request: SaveKeyImagesRequest, options: { audit?: AuditSink } = {}): Promise<SavedDocument> {
   const study = request.studyInstanceUid;
   const local = localStudy(store, study);
+  if (request.images.length === 0) return unmarkTitle(store, local, request, options);
   const images = request.images.map((ref) => imageOf(local, ref));
   const { seriesInstanceUid, instanceNumber } = seriesFor(store, study, DOKUEI_KEY_IMAGES_SERIES, 'KO');
   const sopInstanceUid = newUid();
@@ -158,4 +164,49 @@ export async function saveKeyImages(store: InstanceStore, request: SaveKeyImages
   await store.put(bytes);
   record(options.audit, study, local.header, `Key images saved (${images.length})`);
   return { sopInstanceUid, studyInstanceUid: study, seriesInstanceUid };
+}
+
+/** The title's key images unmarked: its current documents (the viewer's, in the archive) rejected by a new note. */
+async function unmarkTitle(store: InstanceStore, local: LocalStudy, request: SaveKeyImagesRequest, options: { audit?: AuditSink }): Promise<SavedDocument> {
+  const study = request.studyInstanceUid;
+  const ours = (store.series(study as StudyInstanceUid) ?? []).filter((s) => str(s, '0008103E') === DOKUEI_KEY_IMAGES_SERIES && str(s, Tag.Modality) === 'KO');
+  const docs = ours.flatMap((s) => (store.instances(study as StudyInstanceUid, str(s, Tag.SeriesInstanceUID) as SeriesInstanceUid) ?? []).flatMap((ds) => readKeyObject(ds) ?? []));
+  const current = currentKeyObjects(docs).filter((d) => d.dokuei && d.titleId === request.title);
+  if (current.length === 0) throw new NoKeyImagesError(`There are no saved key images under "${KEY_IMAGE_TITLES[request.title]?.meaning ?? request.title}" to unmark`);
+  const { seriesInstanceUid, instanceNumber } = seriesFor(store, study, DOKUEI_KEY_IMAGES_SERIES, 'KO');
+  const sopInstanceUid = newUid();
+  const bytes = writeRejectionNote({
+    header: local.header,
+    rejected: current.map((d) => ({ sopClassUid: d.sopClassUid ?? KEY_OBJECT_SELECTION_SOP_CLASS, sopInstanceUid: d.sopInstanceUid, seriesInstanceUid: d.seriesInstanceUid })),
+    description: `Key images unmarked: ${KEY_IMAGE_TITLES[request.title]?.meaning ?? request.title}`,
+    sopInstanceUid,
+    seriesInstanceUid,
+    seriesDescription: DOKUEI_KEY_IMAGES_SERIES,
+    instanceNumber,
+    ...(request.now ? { now: request.now } : {}),
+  });
+  await store.put(bytes);
+  record(options.audit, study, local.header, `Key images unmarked (${KEY_IMAGE_TITLES[request.title]?.meaning ?? request.title})`);
+  return { sopInstanceUid, studyInstanceUid: study, seriesInstanceUid };
+}
+
+/**
+ * The study's measurements exported as a CSV file (the renderer writes it: a browser download, or where Electron
+ * asks): an Export event (A.5.3.4) naming the file, the study and its patient when the archive holds the study.
+ * False when there is no audit trail to record it in.
+ */
+export function recordCsvExport(store: InstanceStore, request: { studyInstanceUid: string; fileName: string; rows: number }, options: { audit?: AuditSink } = {}): boolean {
+  if (!options.audit) return false;
+  const all = store.instances(request.studyInstanceUid as StudyInstanceUid) ?? [];
+  const header = all.find((ds) => !['SR', 'KO', 'PR', 'REG', 'SEG', 'DOC'].includes(str(ds, Tag.Modality) ?? '')) ?? all[0];
+  const patient = patientRefOf(header);
+  options.audit.record((ctx) =>
+    exportInstances(ctx, {
+      destination: `download:${request.fileName}`,
+      studies: [studyRefOf(request.studyInstanceUid, header)],
+      patients: patient ? [patient] : [],
+      outcomeDescription: `Measurements exported as CSV (${request.rows} rows)`,
+    }),
+  );
+  return true;
 }

@@ -84,6 +84,8 @@ export class StudyReports {
   /** The viewer's latest documents (what "Send to PACS" sends): its measurements SR, its KO per title. */
   private ownLatestSr: string | undefined;
   private ownLatestKo = new Map<KeyImageTitle, string>();
+  /** The viewer's rejection notes (a title's key images all unmarked): sent with the rest, so a PACS hides them too. */
+  private ownRejections = new Set<string>();
   private otherKeys: KeyImage[] = [];
   private skipped: StudyReportsSnapshot['skipped'] = [];
   private listeners = new Set<() => void>();
@@ -171,6 +173,7 @@ export class StudyReports {
           this.bySeries.set(series, [...(this.bySeries.get(series) ?? []), withSeries]);
         }
       }
+      for (const doc of keyDocs) if (doc.dokuei && doc.rejects) this.ownRejections.add(doc.sopInstanceUid);
       for (const doc of currentKeyObjects(keyDocs)) {
         const images = doc.images.map((i) => ({ sopInstanceUid: i.sopInstanceUid, ...(i.sopClassUid ? { sopClassUid: i.sopClassUid } : {}), ...(i.seriesInstanceUid ? { seriesInstanceUid: i.seriesInstanceUid } : {}), ...(i.frame ? { frame: i.frame } : {}) }));
         if (doc.dokuei && doc.titleId) {
@@ -328,10 +331,14 @@ export class StudyReports {
       for (const title of titles) {
         this.dirtyTitles.delete(title);
         const images = this.ownKeys.get(title) ?? [];
-        // A document with no image is not a valid KO; the title's last version stays (see the README's note).
-        if (images.length === 0) continue;
+        // The title's last key image unmarked: the service rejects its saved versions (a KO cannot be empty); one
+        // marked and unmarked before it was ever saved leaves nothing to reject.
+        if (images.length === 0 && !this.ownLatestKo.has(title)) continue;
         const saved = await api.reports.saveKeyImages({ studyInstanceUid: this.studyInstanceUid, title, images });
-        this.ownLatestKo.set(title, saved.sopInstanceUid);
+        if (images.length === 0) {
+          this.ownLatestKo.delete(title);
+          this.ownRejections.add(saved.sopInstanceUid);
+        } else this.ownLatestKo.set(title, saved.sopInstanceUid);
         lastSop = saved.sopInstanceUid;
       }
       this.state = { ...this.state, save: { kind: 'saved', sopInstanceUid: lastSop, at: Date.now() } };
@@ -346,7 +353,11 @@ export class StudyReports {
 
   /** The viewer's current documents of this study (its latest measurements SR and key image KOs): what "Send to PACS" sends. */
   ownDocuments(): string[] {
-    return [...(this.ownLatestSr ? [this.ownLatestSr] : []), ...[...this.ownKeys].filter(([, refs]) => refs.length > 0).flatMap(([t]) => this.ownLatestKo.get(t) ?? [])];
+    return [
+      ...(this.ownLatestSr ? [this.ownLatestSr] : []),
+      ...[...this.ownKeys].filter(([, refs]) => refs.length > 0).flatMap(([t]) => this.ownLatestKo.get(t) ?? []),
+      ...this.ownRejections,
+    ];
   }
 
   /** Saves again after a failure. */

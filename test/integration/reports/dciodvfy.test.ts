@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getString, type DicomJsonDataset } from '../../../common/dicom/dicomJson';
 import type { SavedMeasurement } from '../../../common/sr/savedMeasurements';
 import { part10ToDicomJson } from '../../../electron/services/dicom/datasetJson';
-import { writeKeyObjectSelection } from '../../../electron/services/reports/keyObjectWriter';
+import { KEY_OBJECT_SELECTION_SOP_CLASS, writeKeyObjectSelection, writeRejectionNote } from '../../../electron/services/reports/keyObjectWriter';
 import { COMPREHENSIVE_3D_SR_SOP_CLASS, writeMeasurementReport, type ReportImage } from '../../../electron/services/reports/measurementReportWriter';
 import { repoRoot } from '../../support/data';
 import { makeTempDir, removeDir } from '../../support/tempDir';
@@ -108,6 +108,18 @@ const cases: [string, () => Uint8Array][] = [
       const header = japaneseHeader();
       return writeKeyObjectSelection({ header, title: 'forTeaching', description: '教育用の典型例', language: 'ja', images: imagesOf(header), ...common(5) });
     },
+  ],
+  [
+    // A title's last key image unmarked: the IOCM rejection note of its two saved versions.
+    'rejection note of key object selections',
+    () =>
+      writeRejectionNote({
+        header: ASCII_HEADER,
+        rejected: [4, 5].map((n) => ({ sopClassUid: KEY_OBJECT_SELECTION_SOP_CLASS, sopInstanceUid: `${ROOT}.9.${n}`, seriesInstanceUid: `${ROOT}.9` })),
+        description: 'Key images unmarked: Of Interest',
+        seriesDescription: 'Dokuei key images',
+        ...common(6),
+      }),
   ],
 ];
 

@@ -49,6 +49,21 @@ export function StudyMarksPanel({ store, snapshot, keyTitle, onKeyTitle, imageNu
             : save.kind === 'saved'
               ? t('marks.saved')
               : '';
+  const [exportError, setExportError] = useState<string>();
+  // The file is written only once the export is in the audit trail (measurements name the study's images).
+  const exportCsv = async () => {
+    const fileName = `measurements-${store.studyInstanceUid}.csv`;
+    const csv = measurementsCsv(snapshot.measurements);
+    setExportError(undefined);
+    try {
+      const api = await pacsApi();
+      await api.reports.csvExported({ studyInstanceUid: store.studyInstanceUid, fileName, rows: csv.split('\r\n').length - 2 });
+    } catch (err) {
+      setExportError(t('marks.exportFailed', { error: errorText(t, err) }));
+      return;
+    }
+    download(fileName, csv, 'text/csv;charset=utf-8');
+  };
   const node = targets.find((n) => n.id === sendTo) ?? targets[0];
   const send = async () => {
     const sops = store.ownDocuments();
@@ -65,7 +80,7 @@ export function StudyMarksPanel({ store, snapshot, keyTitle, onKeyTitle, imageNu
   };
   const skippedReasons = [...new Set(snapshot.skipped.map((s) => s.reason))].join('; ');
   return (
-    <section className="study-marks" aria-label={t('marks.keyImages')} data-testid="study-marks">
+    <section className="study-marks" aria-label={t('marks.keyImages')} data-testid="study-marks" data-loaded={snapshot.loaded ? 'true' : 'false'}>
       <p className={`marks-status${save.kind === 'failed' || snapshot.loadError !== undefined ? ' error' : ''}`} role="status" data-testid="marks-status" data-state={snapshot.loadError !== undefined ? 'load-failed' : save.kind}>
         {status}
         {save.kind === 'failed' ? (
@@ -113,7 +128,7 @@ export function StudyMarksPanel({ store, snapshot, keyTitle, onKeyTitle, imageNu
           type="button"
           title={t('marks.exportCsvTitle')}
           disabled={snapshot.measurements.length === 0}
-          onClick={() => download(`measurements-${store.studyInstanceUid}.csv`, measurementsCsv(snapshot.measurements), 'text/csv;charset=utf-8')}
+          onClick={() => void exportCsv()}
         >
           {t('marks.exportCsv')}
         </button>
@@ -132,6 +147,11 @@ export function StudyMarksPanel({ store, snapshot, keyTitle, onKeyTitle, imageNu
           </>
         ) : null}
       </div>
+      {exportError ? (
+        <p role="alert" className="error" data-testid="marks-export-error">
+          {exportError}
+        </p>
+      ) : null}
       {sendState && sendState.kind !== 'sending' ? (
         <p role="status" className={sendState.kind === 'failed' ? 'error' : undefined} data-testid="marks-send-status">
           {sendState.kind === 'sent' ? t('marks.sent', { node: sendState.node }) : t('marks.sendFailed', { error: sendState.error })}

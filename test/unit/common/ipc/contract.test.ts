@@ -80,6 +80,7 @@ function handlers(overrides: Partial<{ summary: () => Promise<unknown> }> = {}):
     reports: {
       saveMeasurements: async () => Promise.reject(new DokueiError(ErrorCode.NotFound, 'The study is not in the local archive')),
       saveKeyImages: async () => Promise.reject(new DokueiError(ErrorCode.NotFound, 'The study is not in the local archive')),
+      csvExported: async () => ({ recorded: true }),
     },
     audit: {
       list: async (req) => (calls.push(req), { rows: [], total: 0, offset: req.offset, more: 0, upTo: null, records: 0, unreadable: 0, events: [] }),

@@ -20,7 +20,7 @@ import {
   type KeyImageDocument,
 } from '../../../../common/sr/studyDocuments';
 import { part10ToDicomJson } from '../../../../electron/services/dicom/datasetJson';
-import { writeKeyObjectSelection, type KeyObjectInput } from '../../../../electron/services/reports/keyObjectWriter';
+import { KEY_OBJECT_SELECTION_SOP_CLASS, writeKeyObjectSelection, writeRejectionNote, type KeyObjectInput } from '../../../../electron/services/reports/keyObjectWriter';
 import { COMPREHENSIVE_3D_SR_SOP_CLASS, writeMeasurementReport } from '../../../../electron/services/reports/measurementReportWriter';
 import { CT_IMAGE, ENHANCED_CT_IMAGE } from './srFixtures';
 
@@ -94,6 +94,22 @@ function keyObject(n: number, over: Partial<KeyObjectInput> = {}): DicomJsonData
       seriesDescription: DOKUEI_KEY_IMAGES_SERIES,
       now: new Date(2024, 2, 1, 10, 0, 0),
       ...over,
+    }),
+  ).dataset;
+}
+
+/** The viewer's rejection note of its own KOs (`${ROOT}.8.n`). */
+function rejectionNote(n: number, rejected: string[], now = new Date(2024, 2, 1, 10, 30, 0)): DicomJsonDataset {
+  return part10ToDicomJson(
+    writeRejectionNote({
+      header: HEADER,
+      rejected: rejected.map((uid) => ({ sopClassUid: KEY_OBJECT_SELECTION_SOP_CLASS, sopInstanceUid: uid, seriesInstanceUid: `${ROOT}.8` })),
+      description: 'Key images unmarked: For Teaching',
+      sopInstanceUid: `${ROOT}.8.${n}`,
+      seriesInstanceUid: `${ROOT}.8`,
+      instanceNumber: n,
+      seriesDescription: DOKUEI_KEY_IMAGES_SERIES,
+      now,
     }),
   ).dataset;
 }
@@ -205,12 +221,25 @@ describe('readKeyObject', () => {
   it('reads another writer\'s document: its title even when the viewer offers none like it, not as the viewer\'s', () => {
     const other = keyObject(3, { seriesDescription: 'Key images', description: undefined });
     const concept = (other['0040A043']!.Value as DicomJsonDataset[])[0]!;
-    concept['00080100'] = { vr: 'SH', Value: ['113001'] };
-    concept['00080104'] = { vr: 'LO', Value: ['Rejected for Quality Reasons'] };
+    concept['00080100'] = { vr: 'SH', Value: ['113013'] };
+    concept['00080104'] = { vr: 'LO', Value: ['Best In Set'] };
     const ko = readKeyObject(other)!;
-    expect(ko).toMatchObject({ title: { value: '113001', meaning: 'Rejected for Quality Reasons' }, dokuei: false, images: [{ sopInstanceUid: sop(1), seriesInstanceUid: CT_SERIES }] });
+    expect(ko).toMatchObject({ title: { value: '113013', meaning: 'Best In Set' }, dokuei: false, images: [{ sopInstanceUid: sop(1), seriesInstanceUid: CT_SERIES }] });
     expect(ko.titleId).toBeUndefined();
     expect(ko.description).toBeUndefined();
+    expect(ko.rejects).toBeUndefined();
+  });
+
+  it('reads a rejection note (IHE IOCM, CID 7011 title) as the documents it rejects, never as key images', () => {
+    const note = readKeyObject(rejectionNote(20, [`${ROOT}.8.1`, `${ROOT}.8.2`]))!;
+    expect(note).toMatchObject({ title: { value: '113001', scheme: 'DCM', meaning: 'Rejected for Quality Reasons' }, dokuei: true, images: [], rejects: [`${ROOT}.8.1`, `${ROOT}.8.2`] });
+    expect(note.titleId).toBeUndefined();
+    // Another writer's note titled by another CID 7011 code, rejecting an image: the same.
+    const other = keyObject(21, { seriesDescription: 'IOCM' });
+    const concept = (other['0040A043']!.Value as DicomJsonDataset[])[0]!;
+    concept['00080100'] = { vr: 'SH', Value: ['113037'] };
+    concept['00080104'] = { vr: 'LO', Value: ['Rejected for Patient Safety Reasons'] };
+    expect(readKeyObject(other)).toMatchObject({ images: [], rejects: [sop(1)], dokuei: false });
   });
 
   it('gives undefined for what is not a key object selection', () => {
@@ -261,6 +290,24 @@ describe('currentKeyObjects', () => {
       const current = currentKeyObjects(order);
       expect(current.map((d) => d.sopInstanceUid).sort()).toEqual([teaching2, interest, foreign1, foreign2].map((d) => d.sopInstanceUid).sort());
     }
+  });
+
+  it('shows nothing of a title whose newest version a note rejects (its last key image unmarked), not an older version; a later version shows again', () => {
+    const v1 = read(keyObject(1, { title: 'forTeaching', now: new Date(2024, 2, 1, 10, 0, 0) }));
+    const v2 = read(keyObject(2, { title: 'forTeaching', images: [ctImage(2)], now: new Date(2024, 2, 1, 10, 10, 0) }));
+    const interest = read(keyObject(3, { title: 'ofInterest', now: new Date(2024, 2, 1, 10, 20, 0) }));
+    const note = read(rejectionNote(4, [v1.sopInstanceUid, v2.sopInstanceUid], new Date(2024, 2, 1, 10, 30, 0)));
+    for (const order of [[v1, v2, interest, note], [note, interest, v2, v1]]) {
+      expect(currentKeyObjects(order).map((d) => d.sopInstanceUid)).toEqual([interest.sopInstanceUid]);
+    }
+    // Only the newest rejected: the title is still empty (the older version was replaced already).
+    expect(currentKeyObjects([v1, v2, read(rejectionNote(5, [v2.sopInstanceUid]))]).map((d) => d.sopInstanceUid)).toEqual([]);
+    // Marked again after the note: the new version is current.
+    const v6 = read(keyObject(6, { title: 'forTeaching', images: [ctImage(3)], now: new Date(2024, 2, 1, 10, 40, 0) }));
+    expect(currentKeyObjects([v1, v2, note, v6]).map((d) => d.sopInstanceUid)).toEqual([v6.sopInstanceUid]);
+    // Another writer's KO that a note (anyone's) rejects is not shown either.
+    const foreign = read(keyObject(7, { seriesDescription: 'Key images' }));
+    expect(currentKeyObjects([foreign, read(rejectionNote(8, [foreign.sopInstanceUid]))])).toEqual([]);
   });
 
   it('tells versions saved in the same second apart by instance number (10 after 9)', () => {

@@ -95,6 +95,7 @@ export function fakeHandlers(record: HandlerCalls = { calls: [], contexts: [] })
     reports: {
       saveMeasurements: async (req, ctx) => (record.calls.push(`reports.saveMeasurements:${req.studyInstanceUid}`), record.contexts.push(ctx), { sopInstanceUid: '2.25.4', studyInstanceUid: req.studyInstanceUid, seriesInstanceUid: '2.25.5' }),
       saveKeyImages: async (req, ctx) => (record.calls.push(`reports.saveKeyImages:${req.studyInstanceUid}`), record.contexts.push(ctx), { sopInstanceUid: '2.25.6', studyInstanceUid: req.studyInstanceUid, seriesInstanceUid: '2.25.7' }),
+      csvExported: async (req, ctx) => (record.calls.push(`reports.csvExported:${req.studyInstanceUid}`), record.contexts.push(ctx), { recorded: true }),
     },
     registration: {
       save: async (req, ctx) => (

@@ -1,14 +1,23 @@
 /**
  * The Key Object Selection writer (electron/services/reports/keyObjectWriter.ts, issue #19): the title code from
  * KEY_IMAGE_TITLES, the description, every key image (a frame of a multi-frame image by its number) in the content
- * and in the evidence, the header's patient and study; no document without an image.
+ * and in the evidence, the header's patient and study; no document without an image. The rejection note that unmarks
+ * a title's last key image (IHE IOCM): its CID 7011 title, the rejected documents as COMPOSITE items and evidence.
  */
 import { describe, expect, it } from 'vitest';
 import { getString, type DicomJsonDataset } from '../../../../../common/dicom/dicomJson';
 import { readSrContentTree, type SrNode } from '../../../../../common/sr';
 import { KEY_IMAGE_TITLE_IDS, KEY_IMAGE_TITLES } from '../../../../../common/sr/savedMeasurements';
 import { part10ToDicomJson } from '../../../../../electron/services/dicom/datasetJson';
-import { KEY_OBJECT_SELECTION_SOP_CLASS, NoKeyImagesError, writeKeyObjectSelection, type KeyObjectInput } from '../../../../../electron/services/reports/keyObjectWriter';
+import {
+  KEY_OBJECT_SELECTION_SOP_CLASS,
+  NoKeyImagesError,
+  REJECTED_FOR_QUALITY_REASONS,
+  writeKeyObjectSelection,
+  writeRejectionNote,
+  type KeyObjectInput,
+  type RejectionNoteInput,
+} from '../../../../../electron/services/reports/keyObjectWriter';
 import { ReportWriteError } from '../../../../../electron/services/reports/measurementReportWriter';
 
 const CT = '1.2.840.10008.5.1.4.1.1.2';
@@ -108,5 +117,37 @@ describe('writeKeyObjectSelection', () => {
     expect(() => writeKeyObjectSelection(input({ images: [] }))).toThrow(ReportWriteError);
     expect(() => writeKeyObjectSelection(input({ images: [{ sopClassUid: CT, sopInstanceUid: sop(1), seriesInstanceUid: '' }] }))).toThrow(ReportWriteError);
     expect(() => writeKeyObjectSelection(input({ images: [{ sopClassUid: CT, sopInstanceUid: sop(1), seriesInstanceUid: `${ROOT}.2`, frame: 0 }] }))).toThrow(ReportWriteError);
+  });
+});
+
+describe('writeRejectionNote', () => {
+  const rejected = [
+    { sopClassUid: KEY_OBJECT_SELECTION_SOP_CLASS, sopInstanceUid: `${ROOT}.9.1`, seriesInstanceUid: `${ROOT}.9` },
+    { sopClassUid: KEY_OBJECT_SELECTION_SOP_CLASS, sopInstanceUid: `${ROOT}.9.2`, seriesInstanceUid: `${ROOT}.9` },
+  ];
+  const note = (over: Partial<RejectionNoteInput> = {}) => {
+    const { images: _images, title: _title, description: _description, ...frame } = input();
+    return part10ToDicomJson(writeRejectionNote({ ...frame, sopInstanceUid: `${ROOT}.9.3`, rejected, description: 'Key images unmarked: For Teaching', ...over })).dataset;
+  };
+
+  it('is a KO titled "Rejected for Quality Reasons" (CID 7011) whose COMPOSITE items are the rejected documents, all in its evidence', () => {
+    const json = note();
+    const doc = readSrContentTree(json);
+    expect(getString(json, '00080016')).toBe(KEY_OBJECT_SELECTION_SOP_CLASS);
+    expect(getString(json, '00080060')).toBe('KO');
+    expect(getString(json, '0020000D')).toBe(STUDY);
+    expect(doc.title).toEqual({ value: REJECTED_FOR_QUALITY_REASONS.value, scheme: 'DCM', meaning: 'Rejected for Quality Reasons' });
+    expect(doc.root.children.filter((c) => c.kind === 'composite').map((c) => c.kind === 'composite' && [c.relationship, c.ref.sopClassUid, c.ref.sopInstanceUid])).toEqual(
+      rejected.map((r) => ['CONTAINS', KEY_OBJECT_SELECTION_SOP_CLASS, r.sopInstanceUid]),
+    );
+    expect(doc.root.children.some((c) => c.kind === 'image')).toBe(false);
+    expect(doc.root.children.find((c) => c.kind === 'text')).toMatchObject({ text: 'Key images unmarked: For Teaching' });
+    const evidence = (json['0040A375']!.Value as DicomJsonDataset[]).flatMap((s) => (s['00081115']!.Value as DicomJsonDataset[]).flatMap((se) => (se['00081199']!.Value as DicomJsonDataset[]).map((i) => getString(i, '00081155'))));
+    expect(evidence).toEqual(rejected.map((r) => r.sopInstanceUid));
+  });
+
+  it('refuses a note that rejects nothing, or a document without its UIDs', () => {
+    expect(() => note({ rejected: [] })).toThrow(ReportWriteError);
+    expect(() => note({ rejected: [{ ...rejected[0]!, seriesInstanceUid: '' }] })).toThrow(ReportWriteError);
   });
 });

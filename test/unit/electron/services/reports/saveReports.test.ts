@@ -11,9 +11,9 @@ import type { SeriesInstanceUid, StudyInstanceUid } from '../../../../../common/
 import { Tag } from '../../../../../common/dicom/tags';
 import { savedFromSr } from '../../../../../common/sr/savedFromSr';
 import type { SavedMeasurement } from '../../../../../common/sr/savedMeasurements';
-import { DOKUEI_KEY_IMAGES_SERIES, DOKUEI_MEASUREMENTS_SERIES, predecessorsOf, readKeyObject } from '../../../../../common/sr/studyDocuments';
+import { currentKeyObjects, DOKUEI_KEY_IMAGES_SERIES, DOKUEI_MEASUREMENTS_SERIES, predecessorsOf, readKeyObject } from '../../../../../common/sr/studyDocuments';
 import type { EncryptedArchive } from '../../../../../electron/services/archive/encryptedArchive';
-import { ReportNotLocalError, saveKeyImages, saveMeasurements } from '../../../../../electron/services/reports/saveReports';
+import { recordCsvExport, ReportNotLocalError, saveKeyImages, saveMeasurements } from '../../../../../electron/services/reports/saveReports';
 import { importPaths } from '../../../../../electron/services/store/importPaths';
 import { openTestAudit, outcomeDescription, type TestAudit } from '../../../../support/auditTrail';
 import { writePetCtPhantom, type PetCtPhantom } from '../../../../support/petCtPhantom';
@@ -114,5 +114,44 @@ describe('saveKeyImages', () => {
       [ctSops[0], phantom.truth.ct.seriesInstanceUid],
     ]);
     expect(getString(await readSaved(b.seriesInstanceUid, b.sopInstanceUid), '0008103E')).toBe(DOKUEI_KEY_IMAGES_SERIES);
+  });
+
+  it('unmarking a title\'s last key image writes a rejection note of its saved versions: reopened, the title has none; audited', async () => {
+    const st = phantom.truth.studyInstanceUid;
+    const current = () => {
+      const docs = (store.instances(st as StudyInstanceUid) ?? []).flatMap((ds) => readKeyObject(ds) ?? []);
+      return currentKeyObjects(docs).filter((d) => d.titleId === 'forConference').map((d) => d.images.map((i) => i.sopInstanceUid));
+    };
+    await expect(saveKeyImages(store, { studyInstanceUid: st, title: 'forConference', images: [] })).rejects.toThrow(/no saved key images under "For Conference"/);
+    const a = await saveKeyImages(store, { studyInstanceUid: st, title: 'forConference', images: [{ sopInstanceUid: ctSops[0]! }] });
+    const b = await saveKeyImages(store, { studyInstanceUid: st, title: 'forConference', images: [{ sopInstanceUid: ctSops[1]! }] });
+    expect(current()).toEqual([[ctSops[1]]]);
+    const before = (await audit.records()).length;
+    const note = await saveKeyImages(store, { studyInstanceUid: st, title: 'forConference', images: [] }, { audit: audit.sink });
+    expect(note.seriesInstanceUid).toBe(a.seriesInstanceUid);
+    const read = readKeyObject(await readSaved(note.seriesInstanceUid, note.sopInstanceUid))!;
+    // The versions the title still showed (the newest; the older one was already replaced) are rejected.
+    expect(read.rejects).toEqual([b.sopInstanceUid]);
+    expect(current()).toEqual([]);
+    expect((await audit.records()).slice(before).map((r) => outcomeDescription(r.xml))).toEqual([expect.stringMatching(/Key images unmarked \(For Conference\)/)]);
+    // The other titles keep theirs; marking again makes the title current again.
+    expect(currentKeyObjects((store.instances(st as StudyInstanceUid) ?? []).flatMap((ds) => readKeyObject(ds) ?? [])).some((d) => d.titleId === 'forSurgery')).toBe(true);
+    await expect(saveKeyImages(store, { studyInstanceUid: st, title: 'forConference', images: [] })).rejects.toThrow(/no saved key images/);
+    await saveKeyImages(store, { studyInstanceUid: st, title: 'forConference', images: [{ sopInstanceUid: ctSops[0]! }] });
+    expect(current()).toEqual([[ctSops[0]]]);
+  });
+});
+
+describe('recordCsvExport', () => {
+  it('records an Export naming the file, the study and its patient; nothing to record in without an audit trail', async () => {
+    const st = phantom.truth.studyInstanceUid;
+    const before = (await audit.records()).length;
+    expect(recordCsvExport(store, { studyInstanceUid: st, fileName: `measurements-${st}.csv`, rows: 7 }, { audit: audit.sink })).toBe(true);
+    const [record, ...more] = (await audit.records()).slice(before);
+    expect(more).toEqual([]);
+    expect(record).toMatchObject({ eventId: '110106', studyUids: [st], patientIds: ['DOKUEI-PETCT-PHANTOM'] });
+    expect(outcomeDescription(record!.xml)).toBe('Measurements exported as CSV (7 rows)');
+    expect(record!.xml).toContain(`download:measurements-${st}.csv`);
+    expect(recordCsvExport(store, { studyInstanceUid: st, fileName: 'x.csv', rows: 1 })).toBe(false);
   });
 });

@@ -143,6 +143,7 @@ function fakeServices() {
       if (fail) throw fail;
       return answer(KO_SERIES);
     },
+    csvExported: async () => ({ recorded: true }),
   };
   return { api: () => Promise.resolve({ reports }), measurementSaves, keyImageSaves, failNext: (err: Error) => failures.push(err) };
 }
@@ -326,6 +327,27 @@ describe('StudyReports: key images', () => {
     store.toggleKeyImage({ sopInstanceUid: sop(3) }, 'forSurgery');
     expect(store.isKey({ sopInstanceUid: sop(3) })).toBeUndefined();
     expect(store.snapshot().keyImages.filter((k) => k.sopInstanceUid === sop(3))).toEqual([]);
+  });
+
+  it('unmarking a title\'s last key image asks for its saved document to be rejected (no images); the note is what is sent, not the old KO', async () => {
+    const { store, keyImageSaves } = await open();
+    expect(store.ownDocuments()).toContain(KO_UID);
+    store.toggleKeyImage({ sopInstanceUid: sop(3) }, 'ofInterest');
+    await vi.waitFor(() => expect(keyImageSaves).toHaveLength(1));
+    expect(keyImageSaves[0]).toMatchObject({ studyInstanceUid: STUDY, title: 'ofInterest', images: [] });
+    await vi.waitFor(() => expect(store.snapshot().save.kind).toBe('saved'));
+    expect(store.ownDocuments()).not.toContain(KO_UID);
+    expect(store.ownDocuments()).toContain(`${KO_SERIES}.101`);
+  });
+
+  it('saves nothing for a title marked and unmarked before its first save (nothing to reject)', async () => {
+    const { store, keyImageSaves } = await open();
+    const ref = { sopInstanceUid: sop(2), sopClassUid: CT, seriesInstanceUid: SERIES_A };
+    store.toggleKeyImage(ref, 'forResearch');
+    store.toggleKeyImage(ref, 'forResearch');
+    await settle();
+    await store.flush();
+    expect(keyImageSaves).toEqual([]);
   });
 });
 
