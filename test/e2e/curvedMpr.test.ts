@@ -14,6 +14,9 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { getString } from '../../common/dicom/dicomJson';
+import { savedFromSr } from '../../common/sr/savedFromSr';
+import { currentReports, DOKUEI_MEASUREMENTS_SERIES } from '../../common/sr/studyDocuments';
 import { writeDcmjs } from '../support/dcmjsWrite';
 import { shotsDir, startE2eSession, type E2eSession } from '../support/e2eSession';
 import { brightRun, helixControlPoints, helixLength, helixPoint, tubeVolume, type Helix } from '../unit/common/cpr/phantoms';
@@ -134,9 +137,8 @@ describe('Curved MPR on a helical vessel', () => {
   let session: E2eSession;
   let page: Page;
 
-  beforeAll(async () => {
-    session = await startE2eSession({ prefix: 'dokuei-e2e-cpr-', files: (dataDir) => writeHelixSeries(path.join(dataDir, 'helix')), viewport: { width: 1400, height: 860 } });
-    page = session.page;
+  /** The study list, the helix series, MPR 1+3 with the whole volume in. */
+  async function openHelixMpr(): Promise<void> {
     await page.goto(session.host.url);
     const row = page.locator('tr[data-study-uid]').first();
     await row.waitFor({ timeout: 60000 });
@@ -148,6 +150,12 @@ describe('Curved MPR on a helical vessel', () => {
     await page.locator('.mpr[data-state="ready"]').waitFor({ timeout: 120000 });
     // The whole volume is in when the progress line turns into "N slices" (expect.poll is for tests, not hooks).
     await page.waitForFunction(() => /^\d+ slices$/.test(document.querySelector('[data-testid="volume-progress"]')?.textContent ?? ''), undefined, { timeout: 120000, polling: 500 });
+  }
+
+  beforeAll(async () => {
+    session = await startE2eSession({ prefix: 'dokuei-e2e-cpr-', files: (dataDir) => writeHelixSeries(path.join(dataDir, 'helix')), viewport: { width: 1400, height: 860 } });
+    page = session.page;
+    await openHelixMpr();
   });
 
   afterAll(async () => {
@@ -158,6 +166,13 @@ describe('Curved MPR on a helical vessel', () => {
     // The views built before the CPR panel opens are the ones after it: the panel must not rebuild them (the volume
     // uploaded again, the crosshairs lost).
     await page.locator('.mpr').evaluate((el) => el.setAttribute('data-test-built', 'before-cpr'));
+    const axialCentre = () =>
+      page.evaluate(() => {
+        const b = document.querySelector('[data-plane="axial"]')!.getBoundingClientRect();
+        const hook = (window as unknown as { __dokueiViewports?: Record<string, { probeAt(x: number, y: number): { world: number[] } | undefined }> }).__dokueiViewports?.['MPR axial'];
+        return hook?.probeAt(b.width / 2, b.height / 2)?.world;
+      });
+    const centreBefore = (await axialCentre())!;
     // Software WebGL renders the 3D view once the volume is whole: seconds in which the page takes no click.
     await page.getByRole('button', { name: 'Curved MPR' }).click({ timeout: 120000 });
     await expect.poll(async () => (await cprState(page)).mode).toBe('drawing');
@@ -165,6 +180,15 @@ describe('Curved MPR on a helical vessel', () => {
     expect(await page.locator('.mpr[data-test-built="before-cpr"][data-state="ready"]').count()).toBe(1);
     const axial = page.locator('[data-plane="axial"]');
     await page.locator('.cpr-path-layer[data-cpr-plane="axial"]').waitFor();
+    // The panel takes its width from the planes, and the views keep their centre: click once the axial view has
+    // been resized to its new box (software WebGL holds the frame that resizes it for a while after the layout; a
+    // click before that lands where the old size puts it).
+    await expect
+      .poll(async () => {
+        const c = await axialCentre();
+        return c ? Math.hypot(c[0]! - centreBefore[0]!, c[1]! - centreBefore[1]!) : Infinity;
+      }, { timeout: 30000, interval: 250 })
+      .toBeLessThan(0.5);
     const box = (await axial.first().boundingBox())!;
     const probeCentre = () =>
       page.evaluate(() => {
@@ -270,6 +294,34 @@ describe('Curved MPR on a helical vessel', () => {
     expect(rows).toBeGreaterThan(100);
     expect(onVessel).toBe(rows);
     await page.screenshot({ path: path.join(shotsDir, 'curvedMpr-stretched.png') });
+    expect(session.pageErrors).toEqual([]);
+  });
+
+  it('brings the saved path back when the series is opened again: Curved MPR opens on it, same points and length', async () => {
+    const before = await cprState(page);
+    expect(before.mode).toBe('done');
+    // Saved with the study's measurements (a moment after Enter): the newest "Dokuei measurements" SR holds it.
+    const store = session.host.services.store;
+    const study = `${UID_ROOT}.1`;
+    const savedPath = () => {
+      const series = (store.series(study as never) ?? []).find((x) => getString(x, '0008103E')?.trim() === DOKUEI_MEASUREMENTS_SERIES);
+      const docs = series ? (store.instances(study as never, getString(series, '0020000E')!.trim() as never) ?? []).map((ds) => ({ ds })) : [];
+      return currentReports(docs).flatMap(({ ds }) => savedFromSr(ds).measurements).find((m) => m.tool === 'CurvedPath');
+    };
+    await expect.poll(() => savedPath()?.points.length, { timeout: 20000 }).toBe(before.points.length);
+
+    await page.reload();
+    await openHelixMpr();
+    const toggle = page.getByRole('button', { name: 'Curved MPR' });
+    await expect.poll(() => page.getByTestId('cpr-saved-path').count(), { timeout: 30000 }).toBe(1);
+    await toggle.click({ timeout: 120000 });
+    await expect.poll(async () => (await cprState(page)).mode).toBe('done');
+    const after = await cprState(page);
+    expect(after.points).toHaveLength(before.points.length);
+    // The SR's SCOORD3D holds float32 coordinates: the same points to a micrometre.
+    after.points.forEach((p, i) => p.forEach((v, k) => expect(Math.abs(v - before.points[i]![k]!)).toBeLessThan(1e-3)));
+    expect(Math.abs(after.lengthMm! - before.lengthMm!)).toBeLessThan(1e-3);
+    await expect.poll(async () => (await cprState(page)).status, { timeout: 60000, interval: 250 }).toBe('ready');
     expect(session.pageErrors).toEqual([]);
   });
 });

@@ -47,6 +47,10 @@ export interface CurvedMpr {
   finish(): void;
   /** Drops the path and leaves Curved MPR. */
   cancel(): void;
+  /** Drops the path and leaves Curved MPR without dropping the saved path (another series is shown: it is not the reader's deletion). */
+  reset(): void;
+  /** Takes a saved path (the study reopened) when there is none: Curved MPR then opens on it. */
+  restore(points: readonly PathPoint[]): void;
   setSettings(change: Partial<Omit<CprSettings, 'up'>>): void;
   setCursorMm(mm: number): void;
 }
@@ -156,16 +160,22 @@ export function useCurvedMpr({ enabled, source, frameOfReferenceUid, onPathChang
     setMode('done');
     notify?.(data);
   }, []);
-  const drop = useCallback((next: CprMode) => {
+  const drop = useCallback((next: CprMode, notify = true) => {
     const hadPath = pointsNow.current.length >= 2;
     setPoints([]);
     setUp(DEFAULT_SETTINGS.up);
     setCursor(undefined);
     setMode(next);
-    if (hadPath) latest.current.onPathChange?.(undefined);
+    if (hadPath && notify) latest.current.onPathChange?.(undefined);
   }, [setPoints]);
   const cancel = useCallback(() => drop('off'), [drop]);
+  const reset = useCallback(() => drop('off', false), [drop]);
   const startNew = useCallback(() => drop('drawing'), [drop]);
+  // The saved model keeps the points, not the plane clicked first: the CPR's up is the default (axial) one.
+  const restore = useCallback((saved: readonly PathPoint[]) => {
+    if (pointsNow.current.length > 0 || saved.length < 2) return;
+    setPoints(saved.map((p) => [p[0], p[1], p[2]] as PathPoint));
+  }, [setPoints]);
   const toggle = useCallback(() => {
     setMode((m) => (m === 'off' ? (pointsNow.current.length >= 2 ? 'done' : 'drawing') : 'off'));
   }, []);
@@ -214,6 +224,8 @@ export function useCurvedMpr({ enabled, source, frameOfReferenceUid, onPathChang
     removeLast,
     finish,
     cancel,
+    reset,
+    restore,
     setSettings,
     setCursorMm,
   };

@@ -74,9 +74,18 @@ export function MprPane({ plane, series, label = 'MPR', preset, vrPreset, onPath
   };
   const cpr = useCurvedMpr({ enabled: plan !== undefined && !error, source: volumeSource, frameOfReferenceUid, onPathChange: savePath });
   const shortcuts = useShortcutMap();
-  // A path belongs to the series it was drawn on: another series starts without one.
-  const cancelCpr = cpr.cancel;
-  useEffect(() => cancelCpr(), [series, cancelCpr]);
+  // A path belongs to the series it was drawn on: another series starts without one (the path stays saved).
+  const resetCpr = cpr.reset;
+  useEffect(() => resetCpr(), [series, resetCpr]);
+  // The study's saved path in this volume's frame of reference comes back: Curved MPR opens on it.
+  const savedPath = useMemo(
+    () => (frameOfReferenceUid ? reports.snapshot.measurements.find((m) => m.tool === 'CurvedPath' && m.frameOfReferenceUid === frameOfReferenceUid)?.points : undefined),
+    [reports.snapshot.measurements, frameOfReferenceUid],
+  );
+  const restoreCpr = cpr.restore;
+  useEffect(() => {
+    if (savedPath && savedPath.length >= 2) restoreCpr(savedPath.map((p) => [p[0]!, p[1]!, p[2] ?? 0]));
+  }, [savedPath, restoreCpr]);
   if (studyPhases.state === 'ready' && studyPhases.phases && studyPhases.entries) {
     return <PhasesPane phases={studyPhases.phases} entries={studyPhases.entries} splitWarnings={studyPhases.warnings ?? []} onClose={studyPhases.close} />;
   }
@@ -138,6 +147,7 @@ export function MprPane({ plane, series, label = 'MPR', preset, vrPreset, onPath
             onClick={cpr.toggle}
           >
             {t('cpr.toggle')}
+            {cpr.mode === 'off' && cpr.points.length >= 2 ? <span data-testid="cpr-saved-path">{` · ${t('cpr.savedPath')}`}</span> : null}
           </button>
         }
         {...(planeOverlay || cpr.mode !== 'off'
