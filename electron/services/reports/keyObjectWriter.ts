@@ -28,7 +28,9 @@ import {
   observerItems,
   ReportWriteError,
   writeDocument,
+  type CodeItem,
   type InstanceRef,
+  type Item,
   type ReportDocumentInput,
   type ReportImage,
 } from './measurementReportWriter';
@@ -67,13 +69,26 @@ export function writeKeyObjectSelection(input: KeyObjectInput): Uint8Array {
     seen.add(k);
     return true;
   });
-  const description = input.description?.trim();
+  return writeKeyObjectDocument(input, codeItem(title.value, title.scheme, title.meaning), keyImages.map((im) => item.image('CONTAINS', im)), images);
+}
 
-  const content = item.container(undefined, codeItem(title.value, title.scheme, title.meaning), [
+/**
+ * The Key Object Selection document both kinds share (a selection, a rejection note): the titled root with the
+ * language, the observer and the description, then `selected`; `evidence` in the Current Requested Procedure
+ * Evidence Sequence.
+ */
+function writeKeyObjectDocument(
+  input: ReportDocumentInput & { description?: string | undefined },
+  title: CodeItem,
+  selected: readonly Item[],
+  evidence: readonly InstanceRef[],
+): Uint8Array {
+  const description = input.description?.trim();
+  const content = item.container(undefined, title, [
     languageItem(input.language, false),
     ...(input.observerName ? observerItems(input.observerName) : []),
     ...(description ? [item.text('CONTAINS', codeItem('113012', 'DCM', 'Key Object Description'), description)] : []),
-    ...keyImages.map((im) => item.image('CONTAINS', im)),
+    ...selected,
   ]);
   return writeDocument(input, {
     sopClassUid: KEY_OBJECT_SELECTION_SOP_CLASS,
@@ -81,7 +96,7 @@ export function writeKeyObjectSelection(input: KeyObjectInput): Uint8Array {
     defaultSeriesNumber: 9102,
     attributes: {
       // Key Object Document
-      CurrentRequestedProcedureEvidenceSequence: hierarchicalReferences(images),
+      CurrentRequestedProcedureEvidenceSequence: hierarchicalReferences(evidence),
       // SR Document Content: the root
       ...content,
       ContentTemplateSequence: [{ MappingResource: 'DCMR', TemplateIdentifier: '2010' }],
@@ -113,22 +128,6 @@ export function writeRejectionNote(input: RejectionNoteInput): Uint8Array {
     const { frame: _frame, ...ref } = checkedImage(r, studyUid);
     return ref;
   });
-  const description = input.description?.trim();
   const t = REJECTED_FOR_QUALITY_REASONS;
-  const content = item.container(undefined, codeItem(t.value, t.scheme, t.meaning), [
-    languageItem(input.language, false),
-    ...(input.observerName ? observerItems(input.observerName) : []),
-    ...(description ? [item.text('CONTAINS', codeItem('113012', 'DCM', 'Key Object Description'), description)] : []),
-    ...rejected.map((r) => item.composite('CONTAINS', r)),
-  ]);
-  return writeDocument(input, {
-    sopClassUid: KEY_OBJECT_SELECTION_SOP_CLASS,
-    modality: 'KO',
-    defaultSeriesNumber: 9102,
-    attributes: {
-      CurrentRequestedProcedureEvidenceSequence: hierarchicalReferences(rejected),
-      ...content,
-      ContentTemplateSequence: [{ MappingResource: 'DCMR', TemplateIdentifier: '2010' }],
-    },
-  });
+  return writeKeyObjectDocument(input, codeItem(t.value, t.scheme, t.meaning), rejected.map((r) => item.composite('CONTAINS', r)), rejected);
 }

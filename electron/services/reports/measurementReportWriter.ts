@@ -142,7 +142,7 @@ export interface CodeItem {
   CodingSchemeDesignator: string;
   CodeMeaning: string;
 }
-type Item = Record<string, unknown>;
+export type Item = Record<string, unknown>;
 
 /** A code; a value longer than an SH (16) goes into Long Code Value (PS3.3 8.8). */
 export function codeItem(value: string, scheme: string, meaning: string): CodeItem {

@@ -58,9 +58,13 @@ function localStudy(store: InstanceStore, study: string): LocalStudy {
     const sop = str(ds, Tag.SOPInstanceUID);
     if (sop) bySop.set(sop, ds);
   }
-  // Prefer an image's header: a document of ours carries the same patient, but an image is what the study is.
-  const header = all.find((ds) => !['SR', 'KO', 'PR', 'REG', 'SEG', 'DOC'].includes(str(ds, Tag.Modality) ?? '')) ?? all[0]!;
-  return { bySop, header };
+  return { bySop, header: studyHeader(all)! };
+}
+
+/** The header a document or audit record takes patient and study from: an image's (a document of ours carries the
+ * same patient, but an image is what the study is), else the first instance's. */
+function studyHeader(all: readonly DicomJsonDataset[]): DicomJsonDataset | undefined {
+  return all.find((ds) => !['SR', 'KO', 'PR', 'REG', 'SEG', 'DOC'].includes(str(ds, Tag.Modality) ?? '')) ?? all[0];
 }
 
 /** The referenced image as the archive knows it (series, class, frame of reference). */
@@ -72,6 +76,19 @@ function imageOf(local: LocalStudy, ref: SavedImageRef): ReportImage {
   if (!sopClassUid || !seriesInstanceUid) throw new ReportNotLocalError(`Image ${ref.sopInstanceUid} has no SOP class or series in the archive.`);
   const frameOfReferenceUid = str(ds, Tag.FrameOfReferenceUID);
   return { sopClassUid, sopInstanceUid: ref.sopInstanceUid, seriesInstanceUid, ...(ref.frame ? { frame: ref.frame } : {}), ...(frameOfReferenceUid ? { frameOfReferenceUid } : {}) };
+}
+
+/** The UIDs and numbers of a new version of the viewer's document of this kind (the writers' frame fields). */
+function newVersion(store: InstanceStore, study: string, seriesDescription: string, modality: string, now: Date | undefined) {
+  const { seriesInstanceUid, instanceNumber } = seriesFor(store, study, seriesDescription, modality);
+  return { sopInstanceUid: newUid(), seriesInstanceUid, seriesDescription, instanceNumber, ...(now ? { now } : {}) };
+}
+
+/** Puts a written version into the archive and audits it; what the caller answers. */
+async function putVersion(store: InstanceStore, bytes: Uint8Array, version: { sopInstanceUid: string; seriesInstanceUid: string }, audit: AuditSink | undefined, study: string, header: DicomJsonDataset, what: string): Promise<SavedDocument> {
+  await store.put(bytes);
+  record(audit, study, header, what);
+  return { sopInstanceUid: version.sopInstanceUid, studyInstanceUid: study, seriesInstanceUid: version.seriesInstanceUid };
 }
 
 /** The study's series of this kind of document (its UID and the next instance number), or a new one. */
@@ -112,22 +129,9 @@ export async function saveMeasurements(store: InstanceStore, request: SaveMeasur
     const cls = str(ds, Tag.SOPClassUID);
     if (series && cls) predecessors.push({ studyInstanceUid: study, seriesInstanceUid: series, sopClassUid: cls, sopInstanceUid: sop });
   }
-  const { seriesInstanceUid, instanceNumber } = seriesFor(store, study, DOKUEI_MEASUREMENTS_SERIES, 'SR');
-  const sopInstanceUid = newUid();
-  const bytes = writeMeasurementReport({
-    header: local.header,
-    measurements,
-    images: [...images.values()],
-    predecessors,
-    sopInstanceUid,
-    seriesInstanceUid,
-    seriesDescription: DOKUEI_MEASUREMENTS_SERIES,
-    instanceNumber,
-    ...(request.now ? { now: request.now } : {}),
-  });
-  await store.put(bytes);
-  record(options.audit, study, local.header, `Measurements saved (${measurements.length})`);
-  return { sopInstanceUid, studyInstanceUid: study, seriesInstanceUid };
+  const version = newVersion(store, study, DOKUEI_MEASUREMENTS_SERIES, 'SR', request.now);
+  const bytes = writeMeasurementReport({ header: local.header, measurements, images: [...images.values()], predecessors, ...version });
+  return putVersion(store, bytes, version, options.audit, study, local.header, `Measurements saved (${measurements.length})`);
 }
 
 export interface SaveKeyImagesRequest {
@@ -148,22 +152,15 @@ export async function saveKeyImages(store: InstanceStore, request: SaveKeyImages
   const local = localStudy(store, study);
   if (request.images.length === 0) return unmarkTitle(store, local, request, options);
   const images = request.images.map((ref) => imageOf(local, ref));
-  const { seriesInstanceUid, instanceNumber } = seriesFor(store, study, DOKUEI_KEY_IMAGES_SERIES, 'KO');
-  const sopInstanceUid = newUid();
+  const version = newVersion(store, study, DOKUEI_KEY_IMAGES_SERIES, 'KO', request.now);
   const bytes = writeKeyObjectSelection({
     header: local.header,
     title: request.title,
     images,
     ...(request.description?.trim() ? { description: request.description.trim() } : {}),
-    sopInstanceUid,
-    seriesInstanceUid,
-    seriesDescription: DOKUEI_KEY_IMAGES_SERIES,
-    instanceNumber,
-    ...(request.now ? { now: request.now } : {}),
+    ...version,
   });
-  await store.put(bytes);
-  record(options.audit, study, local.header, `Key images saved (${images.length})`);
-  return { sopInstanceUid, studyInstanceUid: study, seriesInstanceUid };
+  return putVersion(store, bytes, version, options.audit, study, local.header, `Key images saved (${images.length})`);
 }
 
 /** The title's key images unmarked: its current documents (the viewer's, in the archive) rejected by a new note. */
@@ -172,22 +169,16 @@ async function unmarkTitle(store: InstanceStore, local: LocalStudy, request: Sav
   const ours = (store.series(study as StudyInstanceUid) ?? []).filter((s) => str(s, '0008103E') === DOKUEI_KEY_IMAGES_SERIES && str(s, Tag.Modality) === 'KO');
   const docs = ours.flatMap((s) => (store.instances(study as StudyInstanceUid, str(s, Tag.SeriesInstanceUID) as SeriesInstanceUid) ?? []).flatMap((ds) => readKeyObject(ds) ?? []));
   const current = currentKeyObjects(docs).filter((d) => d.dokuei && d.titleId === request.title);
-  if (current.length === 0) throw new NoKeyImagesError(`There are no saved key images under "${KEY_IMAGE_TITLES[request.title]?.meaning ?? request.title}" to unmark`);
-  const { seriesInstanceUid, instanceNumber } = seriesFor(store, study, DOKUEI_KEY_IMAGES_SERIES, 'KO');
-  const sopInstanceUid = newUid();
+  const title = KEY_IMAGE_TITLES[request.title]?.meaning ?? request.title;
+  if (current.length === 0) throw new NoKeyImagesError(`There are no saved key images under "${title}" to unmark`);
+  const version = newVersion(store, study, DOKUEI_KEY_IMAGES_SERIES, 'KO', request.now);
   const bytes = writeRejectionNote({
     header: local.header,
     rejected: current.map((d) => ({ sopClassUid: d.sopClassUid ?? KEY_OBJECT_SELECTION_SOP_CLASS, sopInstanceUid: d.sopInstanceUid, seriesInstanceUid: d.seriesInstanceUid })),
-    description: `Key images unmarked: ${KEY_IMAGE_TITLES[request.title]?.meaning ?? request.title}`,
-    sopInstanceUid,
-    seriesInstanceUid,
-    seriesDescription: DOKUEI_KEY_IMAGES_SERIES,
-    instanceNumber,
-    ...(request.now ? { now: request.now } : {}),
+    description: `Key images unmarked: ${title}`,
+    ...version,
   });
-  await store.put(bytes);
-  record(options.audit, study, local.header, `Key images unmarked (${KEY_IMAGE_TITLES[request.title]?.meaning ?? request.title})`);
-  return { sopInstanceUid, studyInstanceUid: study, seriesInstanceUid };
+  return putVersion(store, bytes, version, options.audit, study, local.header, `Key images unmarked (${title})`);
 }
 
 /**
@@ -197,8 +188,7 @@ async function unmarkTitle(store: InstanceStore, local: LocalStudy, request: Sav
  */
 export function recordCsvExport(store: InstanceStore, request: { studyInstanceUid: string; fileName: string; rows: number }, options: { audit?: AuditSink } = {}): boolean {
   if (!options.audit) return false;
-  const all = store.instances(request.studyInstanceUid as StudyInstanceUid) ?? [];
-  const header = all.find((ds) => !['SR', 'KO', 'PR', 'REG', 'SEG', 'DOC'].includes(str(ds, Tag.Modality) ?? '')) ?? all[0];
+  const header = studyHeader(store.instances(request.studyInstanceUid as StudyInstanceUid) ?? []);
   const patient = patientRefOf(header);
   options.audit.record((ctx) =>
     exportInstances(ctx, {
