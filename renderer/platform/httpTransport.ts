@@ -7,10 +7,17 @@ import type { EventName } from '../../common/ipc/contract';
 import { ErrorCode, type WireResult } from '../../common/ipc/errors';
 import { says } from '../../common/i18n/says';
 
+/** A little under the 64 KiB of keepalive request bodies the Fetch standard allows in flight. */
+const KEEPALIVE_MAX = 60_000;
+
 export function createHttpTransport(origin: string, token: string, windowId: string): ClientTransport {
   const headers = { Authorization: `Bearer ${token}`, 'X-Dokuei-Window': windowId };
   const listeners = new Map<string, Set<(payload: unknown) => void>>();
   let streaming = false;
+  // Registered before any feature's pagehide listener (the transport comes first): set when theirs run.
+  let leaving = false;
+  window.addEventListener('pagehide', () => (leaving = true));
+  window.addEventListener('pageshow', () => (leaving = false));
 
   async function readEvents(): Promise<void> {
     streaming = true;
@@ -53,10 +60,14 @@ export function createHttpTransport(origin: string, token: string, windowId: str
 
   return {
     async invoke(channel, request): Promise<WireResult<unknown>> {
+      const payload = JSON.stringify(request);
       const res = await fetch(`${origin}/ipc/${channel}`, {
         method: 'POST',
         headers: { ...headers, 'Content-Type': 'application/json' },
-        body: JSON.stringify(request),
+        body: payload,
+        // A request made as the page goes away (a save flushed on pagehide) must outlive it. Only then: the
+        // browser allows 64 KiB of keepalive bodies in flight, and refuses the request beyond.
+        ...(leaving && payload.length < KEEPALIVE_MAX ? { keepalive: true } : {}),
       });
       if (res.status === 401) return { ok: false, error: { code: ErrorCode.Forbidden, message: 'The access token was refused: open the URL printed by the browser host.', says: says('services.request.tokenRefused') } };
       const body = (await res.json().catch(() => undefined)) as WireResult<unknown> | undefined;

@@ -175,6 +175,7 @@ describe('measurements and key images saved as DICOM and read again', () => {
   });
 
   it('brings them back after a reload, with the same values, and draws another viewer’s length at its coordinates', async () => {
+    const versions = ownDocuments(DOKUEI_MEASUREMENTS_SERIES).length;
     await page.reload();
     await openDemo();
     await expect.poll(async () => (await measurements()).filter((m) => !m.text.endsWith('…')).length, { timeout: 30000 }).toBe(4);
@@ -209,6 +210,9 @@ describe('measurements and key images saved as DICOM and read again', () => {
     }
     expect(coloured).toBeGreaterThan(3);
     await shot(page, 'reloaded');
+    // Reopening saved nothing: the values computed again are the ones saved (a save comes 600 ms after a change).
+    await page.waitForTimeout(1500);
+    expect(ownDocuments(DOKUEI_MEASUREMENTS_SERIES)).toHaveLength(versions);
   });
 
   it('wrote a TID 1500 SR that passes dciodvfy and that dcmjs’s adapter reads the same', async () => {
@@ -321,6 +325,23 @@ describe('measurements and key images saved as DICOM and read again', () => {
     expect(readKeyObject(header)).toMatchObject({ title: { value: '113001', meaning: 'Rejected for Quality Reasons' }, images: [], rejects: [keyObjectSop] });
     const v = await dciodvfy(file);
     expect(v.errors, v.output).toEqual([]);
+    expect(session.pageErrors).toEqual([]);
+  });
+
+  it('keeps a deletion made just before the page goes away (saved as it closes, not 600 ms later)', async () => {
+    const rows = page.locator('[data-testid="measurement"]');
+    const probe = page.locator('[data-testid="measurement"][data-tool="Probe"]');
+    await expect.poll(() => probe.count()).toBe(1);
+    const versions = ownDocuments(DOKUEI_MEASUREMENTS_SERIES).length;
+    const count = await rows.count();
+    await probe.locator('button').click();
+    await expect.poll(() => rows.count()).toBe(count - 1);
+    await page.reload();
+    await openDemo();
+    await page.locator('[data-testid="study-marks"][data-loaded="true"]').waitFor({ timeout: 30000 });
+    await expect.poll(() => rows.count(), { timeout: 30000 }).toBe(count - 1);
+    expect(await probe.count()).toBe(0);
+    expect(ownDocuments(DOKUEI_MEASUREMENTS_SERIES)).toHaveLength(versions + 1);
     expect(session.pageErrors).toEqual([]);
   });
 });

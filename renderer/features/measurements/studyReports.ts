@@ -49,11 +49,12 @@ export type ReportsApi = Pick<DokueiApi, 'reports'>;
  * What makes a new version worth saving: the geometry (to a hundredth of a pixel: SR coordinates are 32-bit floats),
  * the label, and the values to four significant digits — a changed SUV factor moves a sphere's SUV, while the tools
  * computing the values again from the pixels on reopening (from points rounded to 32-bit floats) differ only in
- * later digits, so reopening a study does not save.
+ * later digits, so reopening a study does not save. The values' order is not a change: an SR gives them back in
+ * its own (a sphere's volume first).
  */
 export function changeKey(list: readonly SavedMeasurement[]): string {
   return JSON.stringify(
-    list.map((m) => [m.trackingUid, m.tool, m.label ?? '', m.image?.sopInstanceUid ?? '', m.image?.frame ?? 0, m.frameOfReferenceUid ?? '', m.points.map((p) => p.map((v) => Math.round(v * 100))), m.values.map((v) => `${v.quantity}:${v.unit}:${Number(v.value.toPrecision(4))}`)]),
+    list.map((m) => [m.trackingUid, m.tool, m.label ?? '', m.image?.sopInstanceUid ?? '', m.image?.frame ?? 0, m.frameOfReferenceUid ?? '', m.points.map((p) => p.map((v) => Math.round(v * 100))), m.values.map((v) => `${v.quantity}:${v.unit}:${Number(v.value.toPrecision(4))}`).sort()]),
   );
 }
 const keyOf = changeKey;
@@ -371,6 +372,14 @@ function isOurs(ds: DicomJsonDataset): boolean {
 }
 
 const stores = new Map<string, StudyReports>();
+
+/**
+ * Saves every study's pending change now, the debounce skipped: the page is going away (the window closed, a
+ * reload). The request leaves before the page does (IPC in Electron; a keepalive fetch in the browser host).
+ */
+export function flushAllStudyReports(): void {
+  for (const s of stores.values()) void s.flush();
+}
 
 /** The page's store for a study (one per study, shared by its panes). */
 export function studyReportsFor(api: () => Promise<ReportsApi>, plane: DataPlane, studyInstanceUid: string): StudyReports {

@@ -1,12 +1,13 @@
 /**
  * SUV of one PET series as the viewer shows it: its saved corrections (suv.corrections.get), the engine's result per
- * instance with them (common/suv, in the page, so a saved correction changes every readout in the same render), and
+ * instance with them once they are read (none before: model/seriesSuvResults) (common/suv, in the page, so a saved correction changes every readout in the same render), and
  * save() for a new correction.
  */
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import type { DicomJsonDataset } from '../../../../common/dicom/dicomJson';
 import type { SendOutcome, SuvCorrectionField, SuvCorrectionsState } from '../../../../common/ipc/contract';
-import { computeSeriesSuv, type SuvOverrides, type SuvResult } from '../../../../common/suv';
+import type { SuvOverrides, SuvResult } from '../../../../common/suv';
+import { seriesSuvResults, type SeriesCorrections } from '../model/seriesSuvResults';
 import { suvApi } from './suvApi';
 import type { z } from 'zod';
 import { errorTextNow } from '../../../ui/i18n';
@@ -56,7 +57,11 @@ export function useSeriesSuv(ids: { studyInstanceUid: string; seriesInstanceUid:
     };
   }, [seriesUid]);
   const overrides = useMemo(() => state?.overrides ?? {}, [state]);
-  const results = useMemo(() => (instances && seriesUid ? computeSeriesSuv(instances, overrides) : []), [instances, overrides, seriesUid]);
+  const corrections = useMemo<SeriesCorrections>(
+    () => (state ? { kind: 'loaded', seriesInstanceUid: state.seriesInstanceUid, overrides } : error !== undefined ? { kind: 'failed' } : { kind: 'loading' }),
+    [state, overrides, error],
+  );
+  const results = useMemo(() => seriesSuvResults(instances, seriesUid, corrections), [instances, seriesUid, corrections]);
   const save = useCallback(
     async (field: SuvField, value: number | string, reason: string, sendTo?: string) => {
       if (!seriesUid || !studyUid) return undefined;

@@ -72,8 +72,8 @@ function usePetInstances(plane: DataPlane, pet: SeriesSummary): DicomJsonDataset
     setItems(undefined);
     getDicomJson(plane, dicomwebPath.seriesMetadata(pet.studyInstanceUid, pet.seriesInstanceUid), ctl.signal).then(
       (a) => setItems(a.items),
-      // The volume plan reports a series that cannot be read; here only the SUV would be missing.
-      () => undefined,
+      // The volume plan reports a series that cannot be read; here only the SUV is missing (no headers: Bq/ml).
+      () => !ctl.signal.aborted && setItems([]),
     );
     return () => ctl.abort();
   }, [plane, pet]);
@@ -138,9 +138,13 @@ export function PetCtPane({ plane, ct, pet, ctPreset }: PetCtPaneProps) {
     );
   }, []);
 
+  // The statistics wait for the SUV to be settled too (the PET's headers and saved corrections read): measured
+  // before, a restored ROI would be in Bq/ml, or in an SUV without the correction of record, for a moment, and
+  // saved so (a new SR version each time the layout opens).
+  const suvSettled = instances !== undefined && (instances.length === 0 || (suv?.results.length ?? 0) > 0);
   const measured = useMemo<MeasuredRoi[]>(
-    () => rois.map((roi) => ({ ...roi, ...(volumes ? { stats: measurePetCtRoi(roi.shape, volumes.pet, volumes.ct, factor) } : {}) })),
-    [rois, volumes, factor],
+    () => rois.map((roi) => ({ ...roi, ...(volumes && suvSettled ? { stats: measurePetCtRoi(roi.shape, volumes.pet, volumes.ct, factor) } : {}) })),
+    [rois, volumes, factor, suvSettled],
   );
 
   // Issue #19: the sphere ROIs last with the study's measurements — drawn again from the saved SR when the layout

@@ -221,6 +221,22 @@ describe('StudyReports: saving measurements', () => {
     expect(store.snapshot().save).toEqual({ kind: 'idle' });
   });
 
+  it('does not save values handed in another order (an SR reads a sphere\'s volume back first), but does a changed value', () => {
+    const sphere: SavedMeasurement = {
+      trackingUid: '2.25.15',
+      tool: 'SphereROI',
+      frameOfReferenceUid: `${ROOT}.6`,
+      points: [[28.6, -49.5, 111], [41.55, -49.5, 111]],
+      values: [
+        { quantity: 'suvMax', value: 5.858, unit: '{SUVbw}g/ml' },
+        { quantity: 'suvMean', value: 5.2, unit: '{SUVbw}g/ml' },
+        { quantity: 'volume', value: 9.144, unit: 'ml' },
+      ],
+    };
+    expect(changeKey([{ ...sphere, values: [...sphere.values].reverse() }])).toBe(changeKey([sphere]));
+    expect(changeKey([{ ...sphere, values: sphere.values.map((v) => (v.quantity === 'suvMax' ? { ...v, value: 5.54 } : v)) }])).not.toBe(changeKey([sphere]));
+  });
+
   it('saves a changed geometry once, after the debounce, naming the loaded reports as predecessors; the next save names the new SR', async () => {
     const { store, measurementSaves } = await open();
     const list = paneList(store);
