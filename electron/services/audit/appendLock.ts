@@ -43,9 +43,26 @@ async function createLock(lock: string): Promise<boolean> {
   }
 }
 
+/** A lock's temp file: `append.lock.<pid>.<8 hex>`. */
+const TEMP_NAME = /^append\.lock\.(\d+)\.[0-9a-f]{8}$/;
+/** The folders this process has swept of dead processes' temp files (once each). */
+const swept = new Set<string>();
+
+/** Removes the temp files of processes killed between writing and removing them (nothing else does). */
+async function sweepDeadTemps(dir: string): Promise<void> {
+  if (swept.has(dir)) return;
+  swept.add(dir);
+  const names = await fs.readdir(dir).catch(() => [] as string[]);
+  for (const name of names) {
+    const pid = Number(TEMP_NAME.exec(name)?.[1]);
+    if (pid > 0 && pid !== process.pid && !isAlive(pid)) await fs.rm(path.join(dir, name), { force: true });
+  }
+}
+
 export async function withAppendLock<T>(dir: string, work: () => Promise<T>, timeoutMs = 10000): Promise<T> {
   const lock = path.join(dir, LOCK_FILE);
   const deadline = Date.now() + timeoutMs;
+  await sweepDeadTemps(dir);
   for (;;) {
     if (await createLock(lock)) break;
     const owner = Number((await fs.readFile(lock, 'utf8').catch(() => '')).trim());

@@ -29,6 +29,16 @@ describe('withAppendLock', () => {
     expect(await fs.readdir(dir)).toEqual([]);
   });
 
+  it('removes the temp files of processes killed before removing them, and only those', async () => {
+    const dead = path.join(dir, `append.lock.${deadPid()}.0badf00d`);
+    const live = path.join(dir, `append.lock.${process.ppid}.0123abcd`);
+    await fs.writeFile(dead, '1');
+    await fs.writeFile(live, '2');
+    await fs.writeFile(path.join(dir, 'log.0001'), 'entries');
+    await withAppendLock(dir, async () => undefined);
+    expect((await fs.readdir(dir)).sort()).toEqual(['append.lock.' + process.ppid + '.0123abcd', 'log.0001']);
+  });
+
   it('runs one appender at a time', async () => {
     const log: string[] = [];
     const append = (name: string) =>
