@@ -36,6 +36,7 @@ import { createAuditHandlers, type AuditLogReader } from './auditHandlers';
 import { createNodeSettingsHandlers, type NodeSettingsDeps } from './nodeSettingsHandlers';
 import { escapeLogText } from './logText';
 import { PathGrants } from './pathGrants';
+import { defaultUserName } from '../identity/userName';
 
 /** What the storage panel needs from the archive (EncryptedArchive provides it). */
 export interface ArchiveView {
@@ -457,12 +458,12 @@ export function createHandlers(deps: HandlerDeps): Handlers {
     },
     reports: {
       saveMeasurements: async ({ studyInstanceUid, measurements, predecessors, sendTo }) => {
-        const saved = await reportSaved(() => saveMeasurements(deps.store, { studyInstanceUid, measurements, predecessors }, { audit: deps.audit }));
+        const saved = await reportSaved(() => saveMeasurements(deps.store, { studyInstanceUid, measurements, predecessors }, { audit: deps.audit, observer: defaultUserName() }));
         return sendTo ? { ...saved, send: await sendSaved(sendTo, saved) } : saved;
       },
       csvExported: async (request) => ({ recorded: recordCsvExport(deps.store, request, { audit: deps.audit }) }),
       saveKeyImages: async ({ studyInstanceUid, title, images, description, sendTo }) => {
-        const saved = await reportSaved(() => saveKeyImages(deps.store, { studyInstanceUid, title, images, ...(description ? { description } : {}) }, { audit: deps.audit }));
+        const saved = await reportSaved(() => saveKeyImages(deps.store, { studyInstanceUid, title, images, ...(description ? { description } : {}) }, { audit: deps.audit, observer: defaultUserName() }));
         return sendTo ? { ...saved, send: await sendSaved(sendTo, saved) } : saved;
       },
     },

@@ -19,6 +19,7 @@ import { currentKeyObjects, DOKUEI_KEY_IMAGES_SERIES, DOKUEI_MEASUREMENTS_SERIES
 import { KEY_IMAGE_TITLES, type KeyImageTitle, type SavedImageRef, type SavedMeasurement } from '../../../common/sr/savedMeasurements';
 import type { AuditSink } from '../audit/auditSink';
 import type { InstanceStore } from '../store/instanceStore';
+import { personNameOf } from '../identity/userName';
 import { writeMeasurementReport, type ReportImage, type ReportPredecessor } from './measurementReportWriter';
 import { KEY_OBJECT_SELECTION_SOP_CLASS, NoKeyImagesError, writeKeyObjectSelection, writeRejectionNote } from './keyObjectWriter';
 
@@ -104,6 +105,14 @@ function record(audit: AuditSink | undefined, study: string, header: DicomJsonDa
   audit?.record((ctx) => instancesAccessed(ctx, { action: 'C', study: studyRefOf(study, header), patient: patientRefOf(header), what }));
 }
 
+export interface SaveOptions {
+  audit?: AuditSink;
+  /** Who saves (services/identity/userName): the documents' Person Observer Name. "unknown^unknown" when not given. */
+  observer?: string;
+}
+
+const observerOf = (options: SaveOptions) => (options.observer ? { observerName: personNameOf(options.observer) } : {});
+
 export interface SaveMeasurementsRequest {
   studyInstanceUid: string;
   measurements: readonly SavedMeasurement[];
@@ -112,7 +121,7 @@ export interface SaveMeasurementsRequest {
   now?: Date;
 }
 
-export async function saveMeasurements(store: InstanceStore, request: SaveMeasurementsRequest, options: { audit?: AuditSink } = {}): Promise<SavedDocument> {
+export async function saveMeasurements(store: InstanceStore, request: SaveMeasurementsRequest, options: SaveOptions = {}): Promise<SavedDocument> {
   const study = request.studyInstanceUid;
   const local = localStudy(store, study);
   const images = new Map<string, ReportImage>();
@@ -130,7 +139,7 @@ export async function saveMeasurements(store: InstanceStore, request: SaveMeasur
     if (series && cls) predecessors.push({ studyInstanceUid: study, seriesInstanceUid: series, sopClassUid: cls, sopInstanceUid: sop });
   }
   const version = newVersion(store, study, DOKUEI_MEASUREMENTS_SERIES, 'SR', request.now);
-  const bytes = writeMeasurementReport({ header: local.header, measurements, images: [...images.values()], predecessors, ...version });
+  const bytes = writeMeasurementReport({ header: local.header, measurements, images: [...images.values()], predecessors, ...observerOf(options), ...version });
   return putVersion(store, bytes, version, options.audit, study, local.header, `Measurements saved (${measurements.length})`);
 }
 
@@ -147,7 +156,7 @@ export interface SaveKeyImagesRequest {
  * last one), a rejection note of the title's current versions instead: a KO cannot select nothing
  * (common/sr/studyDocuments.ts). NoKeyImagesError when there is nothing saved under the title to unmark.
  */
-export async function saveKeyImages(store: InstanceStore, request: SaveKeyImagesRequest, options: { audit?: AuditSink } = {}): Promise<SavedDocument> {
+export async function saveKeyImages(store: InstanceStore, request: SaveKeyImagesRequest, options: SaveOptions = {}): Promise<SavedDocument> {
   const study = request.studyInstanceUid;
   const local = localStudy(store, study);
   if (request.images.length === 0) return unmarkTitle(store, local, request, options);
@@ -158,13 +167,14 @@ export async function saveKeyImages(store: InstanceStore, request: SaveKeyImages
     title: request.title,
     images,
     ...(request.description?.trim() ? { description: request.description.trim() } : {}),
+    ...observerOf(options),
     ...version,
   });
   return putVersion(store, bytes, version, options.audit, study, local.header, `Key images saved (${images.length})`);
 }
 
 /** The title's key images unmarked: its current documents (the viewer's, in the archive) rejected by a new note. */
-async function unmarkTitle(store: InstanceStore, local: LocalStudy, request: SaveKeyImagesRequest, options: { audit?: AuditSink }): Promise<SavedDocument> {
+async function unmarkTitle(store: InstanceStore, local: LocalStudy, request: SaveKeyImagesRequest, options: SaveOptions): Promise<SavedDocument> {
   const study = request.studyInstanceUid;
   const ours = (store.series(study as StudyInstanceUid) ?? []).filter((s) => str(s, '0008103E') === DOKUEI_KEY_IMAGES_SERIES && str(s, Tag.Modality) === 'KO');
   const docs = ours.flatMap((s) => (store.instances(study as StudyInstanceUid, str(s, Tag.SeriesInstanceUID) as SeriesInstanceUid) ?? []).flatMap((ds) => readKeyObject(ds) ?? []));
@@ -176,6 +186,7 @@ async function unmarkTitle(store: InstanceStore, local: LocalStudy, request: Sav
     header: local.header,
     rejected: current.map((d) => ({ sopClassUid: d.sopClassUid ?? KEY_OBJECT_SELECTION_SOP_CLASS, sopInstanceUid: d.sopInstanceUid, seriesInstanceUid: d.seriesInstanceUid })),
     description: `Key images unmarked: ${title}`,
+    ...observerOf(options),
     ...version,
   });
   return putVersion(store, bytes, version, options.audit, study, local.header, `Key images unmarked (${title})`);

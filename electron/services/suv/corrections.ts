@@ -12,7 +12,6 @@
  * the local store, in one RWVM series per PET series, so it is part of the study (and goes to a PACS with it).
  * Voxels are never touched: the viewer applies the SUV factor as a scale.
  */
-import os from 'node:os';
 import path from 'node:path';
 import { getNumber, getPersonName, getString, type DicomJsonDataset } from '../../../common/dicom/dicomJson';
 import { computeSeriesSuv, parseIsoDateTime, type SuvOverrides, type SuvResult } from '../../../common/suv';
@@ -32,6 +31,7 @@ import {
 } from './correctionsStore';
 import { findPlaintext, mergePlaintext, removePlaintext } from './correctionsMigration';
 import { uuidUid, writeSuvRwvm, type SuvCorrection } from './rwvm';
+import { defaultUserName } from '../identity/userName';
 import type { SeriesInstanceUid, StudyInstanceUid } from '../../../common/dicom/uid';
 
 export { SUV_CORRECTION_FIELDS, SuvCorrectionsStoreError };
@@ -98,16 +98,6 @@ export interface SuvCorrectionsOptions {
 
 const UID = /^[0-9]+(\.[0-9]+)*$/;
 const MAX_REASON = 1000;
-
-export function defaultUserName(): string {
-  const configured = process.env.DOKUEI_USER?.trim();
-  if (configured) return configured;
-  try {
-    return os.userInfo().username || 'unknown';
-  } catch {
-    return 'unknown';
-  }
-}
 
 /** The latest value of each field, as overrides (later corrections win). */
 export function overridesOf(corrections: readonly SuvCorrectionRecord[]): SuvOverrides {

@@ -6,7 +6,7 @@
  */
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { getString } from '../../../../../common/dicom/dicomJson';
+import { getPersonName, getString, type DicomJsonDataset } from '../../../../../common/dicom/dicomJson';
 import type { SeriesInstanceUid, StudyInstanceUid } from '../../../../../common/dicom/uid';
 import { Tag } from '../../../../../common/dicom/tags';
 import { savedFromSr } from '../../../../../common/sr/savedFromSr';
@@ -139,6 +139,29 @@ describe('saveKeyImages', () => {
     await expect(saveKeyImages(store, { studyInstanceUid: st, title: 'forConference', images: [] })).rejects.toThrow(/no saved key images/);
     await saveKeyImages(store, { studyInstanceUid: st, title: 'forConference', images: [{ sopInstanceUid: ctSops[0]! }] });
     expect(current()).toEqual([[ctSops[0]]]);
+  });
+});
+
+describe('the observer', () => {
+  /** The Person Observer Name (121008) of a document's observer context, as read back from the archive. */
+  const observerOf = (ds: DicomJsonDataset) => {
+    const items = (ds['0040A730']?.Value ?? []) as DicomJsonDataset[];
+    const pn = items.find((i) => getString((i['0040A043']?.Value?.[0] ?? {}) as DicomJsonDataset, '00080100') === '121008');
+    const name = pn ? getPersonName(pn, '0040A123') : undefined;
+    return name ? [name.Alphabetic ?? '', name.Ideographic ?? '', name.Phonetic ?? ''].join('=').replace(/=+$/, '') : undefined;
+  };
+
+  it('names who saved as the Person Observer of the SR, the KO and the rejection note (a Japanese name too)', async () => {
+    const st = phantom.truth.studyInstanceUid;
+    const sr = await saveMeasurements(store, { studyInstanceUid: st, measurements: [length('2.25.2001', ctSops[0]!, 4)], predecessors: [] }, { observer: 'dr.sato' });
+    expect(observerOf(await readSaved(sr.seriesInstanceUid, sr.sopInstanceUid))).toBe('dr.sato');
+    const ko = await saveKeyImages(store, { studyInstanceUid: st, title: 'forTeaching', images: [{ sopInstanceUid: ctSops[0]! }] }, { observer: 'Sato^Hanako=佐藤^花子' });
+    expect(observerOf(await readSaved(ko.seriesInstanceUid, ko.sopInstanceUid))).toBe('Sato^Hanako=佐藤^花子');
+    const note = await saveKeyImages(store, { studyInstanceUid: st, title: 'forTeaching', images: [] }, { observer: 'HOSP\\sato' });
+    expect(observerOf(await readSaved(note.seriesInstanceUid, note.sopInstanceUid))).toBe('HOSPsato');
+    // Not told: the SR says it does not know (TID 1001 needs a name), the KO leaves the observer out.
+    const anonymous = await saveMeasurements(store, { studyInstanceUid: st, measurements: [], predecessors: [] });
+    expect(observerOf(await readSaved(anonymous.seriesInstanceUid, anonymous.sopInstanceUid))).toBe('unknown^unknown');
   });
 });
 
