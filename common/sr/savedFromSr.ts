@@ -21,6 +21,7 @@ const TOOL_ALIASES: Record<string, SavedTool> = {
   RectangleRoi: 'RectangleROI',
   Probe: 'Probe',
   SphereROI: 'SphereROI',
+  EllipseROI3D: 'EllipseROI3D',
   CurvedPath: 'CurvedPath',
 };
 
@@ -35,6 +36,9 @@ const QUANTITY: Partial<Record<SrQuantity, SavedQuantity>> = {
   volume: 'volume',
   value: 'value',
 };
+
+/** The tools whose points are in mm of a frame of reference (SCOORD3D). */
+const THREE_D: ReadonlySet<SavedTool> = new Set(['SphereROI', 'EllipseROI3D', 'CurvedPath']);
 
 export type SavedFromSr = { ok: true; measurement: SavedMeasurement } | { ok: false; trackingUid?: string; reason: string };
 
@@ -85,7 +89,7 @@ export function savedFromSrMeasurement(m: SrMeasurement): SavedFromSr {
   const trackingUid = m.trackingUid?.trim();
   const why = (reason: string): SavedFromSr => ({ ok: false, ...(trackingUid ? { trackingUid } : {}), reason });
   if (!tool || !(SAVED_TOOLS as readonly string[]).includes(tool)) return why(`a ${m.shape} region no viewer tool draws`);
-  const g = m.graphics.find((x) => (tool === 'SphereROI' || tool === 'CurvedPath' ? x.dimension === 3 : x.dimension === 2));
+  const g = m.graphics.find((x) => (THREE_D.has(tool) ? x.dimension === 3 : x.dimension === 2));
   if (!g) return why('no region to draw');
   // A tracking UID is what keeps one finding one across saves; a writer that gave none gets one from its group.
   if (!trackingUid || !/^[0-9]+(\.[0-9]+)*$/.test(trackingUid) || trackingUid.length > 64) return why('no usable tracking UID');

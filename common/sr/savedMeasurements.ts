@@ -11,7 +11,7 @@
 import { z } from 'zod';
 
 /** The viewer tools whose measurements are saved; the names are cornerstone's (and the SR tracking identifiers'). */
-export const SAVED_TOOLS = ['Length', 'Angle', 'EllipticalROI', 'RectangleROI', 'Probe', 'SphereROI', 'CurvedPath'] as const;
+export const SAVED_TOOLS = ['Length', 'Angle', 'EllipticalROI', 'RectangleROI', 'Probe', 'SphereROI', 'EllipseROI3D', 'CurvedPath'] as const;
 export type SavedTool = (typeof SAVED_TOOLS)[number];
 
 /** What a saved value measures. */
@@ -48,12 +48,13 @@ export const savedMeasurementSchema = z.object({
   label: z.string().max(64).optional(),
   /** 2D tools: the image the points are on. */
   image: savedImageRefSchema.optional(),
-  /** 3D tools (SphereROI, CurvedPath): the frame of reference of the points. */
+  /** 3D tools (SphereROI, EllipseROI3D, CurvedPath): the frame of reference of the points. */
   frameOfReferenceUid: uid.optional(),
   /**
    * 2D: [column, row] per point in image pixels. Length: 2 points. Angle: 3 (end, vertex, end). EllipticalROI: 4
    * (the ends of the major axis, then of the minor axis, as DICOM ELLIPSE). RectangleROI: 4 corners in order.
-   * Probe: 1. 3D: [x, y, z] mm. SphereROI: 2 (centre, a point on the surface). CurvedPath: ≥ 2 (the path's points).
+   * Probe: 1. 3D: [x, y, z] mm. SphereROI: 2 (centre, a point on the surface). EllipseROI3D (the PET/CT layout's
+   * ellipse, in the plane it was drawn in): 4, as EllipticalROI. CurvedPath: ≥ 2 (the path's points).
    */
   points: z.array(z.array(finite).min(2).max(3)).min(1).max(4096),
   values: z.array(savedValueSchema).max(32),

@@ -13,7 +13,7 @@ import { getString } from '../../common/dicom/dicomJson';
 import { Tag } from '../../common/dicom/tags';
 import type { SeriesInstanceUid, StudyInstanceUid } from '../../common/dicom/uid';
 import { savedFromSr } from '../../common/sr/savedFromSr';
-import { DOKUEI_MEASUREMENTS_SERIES } from '../../common/sr/studyDocuments';
+import { DOKUEI_MEASUREMENTS_SERIES, predecessorsOf } from '../../common/sr/studyDocuments';
 import { WL_PRESETS } from '../../common/viewer/shortcuts';
 import { repoRoot } from '../support/data';
 import { openStudyByEnter, shotsDir, startE2eSession, type E2eSession } from '../support/e2eSession';
@@ -27,7 +27,7 @@ interface Roi {
   id: number;
   shape: { kind: string; centre: Vec3; radiusMm?: number };
   trackingUid?: string;
-  stats?: { unit: string; max: number; mean: number; peak: number | null; volumeMl: number; huMean?: number };
+  stats?: { unit: string; max: number; mean: number; peak: number | null; volumeMl: number; voxels: number; huMean?: number };
 }
 interface Window4 {
   lower: number;
@@ -294,7 +294,9 @@ describe('PET/CT layout (phantom)', () => {
     await page.mouse.down();
     await page.mouse.move(e1[0], e1[1], { steps: 6 });
     await page.mouse.up();
+    // Escape ends the tool (the press on the plane focused the layout).
     await page.keyboard.press('Escape');
+    await expect.poll(() => page.getByRole('button', { name: 'Ellipse ROI' }).getAttribute('aria-pressed')).toBe('false');
     await expect.poll(async () => (await hook<Roi[]>('rois')).length).toBe(2);
     const ellipse = (await hook<Roi[]>('rois'))[1]!;
     expect(ellipse.shape.kind).toBe('ellipse');
@@ -332,17 +334,32 @@ describe('PET/CT layout (phantom)', () => {
     expect(pageErrors).toEqual([]);
   });
 
-  it('the sphere ROI lasts (issue #19): saved in the study’s SR with its SUV, drawn again with the same numbers after a reload', async () => {
+  it('the ROIs last (issue #19): saved in the study’s SR with their SUV, drawn again with the same numbers after a reload', async () => {
     const before = (await hook<Roi[]>('rois'))[0]!;
+    // An ellipse too, in the background water in front of the spheres: saved as an EllipseROI3D.
+    const z = largestSphere(truth).centre[2];
+    await page.getByRole('button', { name: 'Ellipse ROI' }).click();
+    const e0 = (await toPage([-10, -104, z]))!;
+    const e1 = (await toPage([10, -90, z]))!;
+    await page.mouse.move(e0[0], e0[1]);
+    await page.mouse.down();
+    await page.mouse.move(e1[0], e1[1], { steps: 6 });
+    await page.mouse.up();
+    await page.keyboard.press('Escape');
+    await expect.poll(async () => (await hook<Roi[]>('rois'))[1]?.stats?.mean, { timeout: 20000 }).toBeDefined();
+    const ellipseBefore = (await hook<Roi[]>('rois'))[1]!;
+    expect(ellipseBefore.shape.kind).toBe('ellipse');
+    expect(Math.abs(ellipseBefore.stats!.mean - truth.background.suvBw * RATIO)).toBeLessThan(0.01);
     const store = host.services.store;
     const study = truth.studyInstanceUid as StudyInstanceUid;
-    /** The SphereROIs of the newest "Dokuei measurements" SR in the archive. */
-    const savedSpheres = () => {
+    /** The PET/CT ROIs (SphereROI, EllipseROI3D) of the newest "Dokuei measurements" SR in the archive. */
+    const savedRois = () => {
       const series = (store.series(study) ?? []).find((x) => getString(x, '0008103E')?.trim() === DOKUEI_MEASUREMENTS_SERIES);
       const uid = series ? getString(series, Tag.SeriesInstanceUID)!.trim() : undefined;
       const newest = [...(uid ? (store.instances(study, uid as SeriesInstanceUid) ?? []) : [])].sort((x, y) => Number(getString(y, '00200013')) - Number(getString(x, '00200013')))[0];
-      return newest ? savedFromSr(newest).measurements.filter((m) => m.tool === 'SphereROI') : [];
+      return newest ? savedFromSr(newest).measurements.filter((m) => m.tool === 'SphereROI' || m.tool === 'EllipseROI3D') : [];
     };
+    const savedSpheres = () => savedRois().filter((m) => m.tool === 'SphereROI');
     const srCount = () => {
       const series = (store.series(study) ?? []).find((x) => getString(x, '0008103E')?.trim() === DOKUEI_MEASUREMENTS_SERIES);
       return series ? (store.instances(study, getString(series, Tag.SeriesInstanceUID)!.trim() as SeriesInstanceUid) ?? []).length : 0;
@@ -350,18 +367,33 @@ describe('PET/CT layout (phantom)', () => {
     // The weight correction (the test before) saved the sphere again with its new SUV, a moment later: that version.
     const savedMax = () => savedSpheres().find((m) => m.trackingUid === before.trackingUid)?.values.find((v) => v.quantity === 'suvMax');
     await expect.poll(() => Math.abs((savedMax()?.value ?? 0) - before.stats!.max), { timeout: 20000 }).toBeLessThan(1e-4);
+    const savedEllipseMean = () => savedRois().find((m) => m.tool === 'EllipseROI3D')?.values.find((v) => v.quantity === 'suvMean')?.value;
+    await expect.poll(() => Math.abs((savedEllipseMean() ?? 0) - ellipseBefore.stats!.mean), { timeout: 20000 }).toBeLessThan(1e-4);
     expect(savedSpheres()).toHaveLength(1);
+    expect(savedRois()).toHaveLength(2);
     expect(savedMax()!.unit).toBe('{SUVbw}g/ml');
     const versions = srCount();
 
     await openByEnter(page, host.url);
-    await expect.poll(async () => (await hook<Roi[]>('rois')).length, { timeout: 30000 }).toBe(1);
-    await expect.poll(async () => (await hook<Roi[]>('rois'))[0]?.stats?.mean, { timeout: 20000 }).toBeDefined();
-    const after = (await hook<Roi[]>('rois'))[0]!;
+    await expect.poll(async () => (await hook<Roi[]>('rois')).length, { timeout: 30000 }).toBe(2);
+    await expect.poll(async () => (await hook<Roi[]>('rois')).every((r) => r.stats?.mean !== undefined), { timeout: 20000 }).toBe(true);
+    const back = await hook<Roi[]>('rois');
+    const after = back.find((r) => r.shape.kind === 'sphere')!;
+    const ellipseAfter = back.find((r) => r.shape.kind === 'ellipse')!;
+    // The same ellipse (float32 coordinates in the SR): the same voxels, the same numbers.
+    ellipseAfter.shape.centre.forEach((v, k) => expect(Math.abs(v - ellipseBefore.shape.centre[k]!)).toBeLessThan(1e-3));
+    expect(ellipseAfter.stats!.mean).toBeCloseTo(ellipseBefore.stats!.mean, 6);
+    expect(ellipseAfter.stats!.voxels).toBe(ellipseBefore.stats!.voxels);
     // Measured with the correction of record from the start: reopening saved nothing new (no version in Bq/ml or
     // with the header's weight). The store saves 600 ms after a change: 2 s would show one.
     await page.waitForTimeout(2000);
-    expect(srCount()).toBe(versions);
+    // When it did, the failure shows what changed between the last two versions.
+    const lastTwo = () => {
+      const series = (store.series(study) ?? []).find((x) => getString(x, '0008103E')?.trim() === DOKUEI_MEASUREMENTS_SERIES)!;
+      const all = [...(store.instances(study, getString(series, Tag.SeriesInstanceUID)!.trim() as SeriesInstanceUid) ?? [])].sort((x, y) => Number(getString(x, '00200013')) - Number(getString(y, '00200013')));
+      return all.map((ds) => `#${getString(ds, '00200013')} ${getString(ds, '00080018')} <- ${JSON.stringify(predecessorsOf(ds))} ${getString(ds, '0040A032') ?? ''} ${savedFromSr(ds).measurements.map((m) => m.tool + ':' + m.values.map((v) => v.quantity + '=' + v.value.toPrecision(5)).join(',')).join(' | ')}`).join('\n');
+    };
+    expect(srCount(), srCount() === versions ? '' : lastTwo()).toBe(versions);
     expect(after.shape.kind).toBe('sphere');
     expect(after.shape.radiusMm).toBeCloseTo(before.shape.radiusMm!, 3);
     expect(after.stats!.mean).toBeCloseTo(before.stats!.mean, 6);

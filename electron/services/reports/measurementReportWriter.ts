@@ -16,7 +16,8 @@
  *     CONTAINS         CONTAINER (126010) Imaging Measurements
  *                        CONTAINS CONTAINER (125007) Measurement Group, one per measurement (TID 1501):
  *                          HAS OBS CONTEXT TEXT (112039) Tracking Identifier "Cornerstone3DTools@^0.1.0:<Tool>"
- *                                          (cornerstone's tools) or "Dokuei@1:<Tool>" (SphereROI, CurvedPath)
+ *                                          (cornerstone's tools) or "Dokuei@1:<Tool>" (SphereROI, EllipseROI3D,
+ *                                          CurvedPath)
  *                          HAS OBS CONTEXT UIDREF (112040) Tracking Unique Identifier
  *                          CONTAINS CODE (121071) Finding → (CS3DTEXT, 99dcmjs, <label>), when labelled
  *                          CONTAINS NUM …, the first one with the geometry:
@@ -24,7 +25,7 @@
  *
  * Why each choice:
  * - The first NUM is always the tool's own quantity (Length: length, Angle: angle, EllipticalROI/RectangleROI: area,
- *   SphereROI: volume, CurvedPath: length) and carries the region, because dcmjs's readers take the first NUM's
+ *   SphereROI: volume, EllipseROI3D: area, CurvedPath: length) and carries the region, because dcmjs's readers take the first NUM's
  *   value as that quantity and its SCOORD as the drawing. When the viewer has no such value (no calibration, or no
  *   value at all) the NUM is written without one: an empty Measured Value Sequence with the Numeric Value Qualifier
  *   (114007, DCM) "Measurement not attempted" (PS3.3 C.18.1.1, a valid NUM). The geometry is then still where every
@@ -46,7 +47,8 @@
  *   axis runs from the point opposite the surface point to the surface point itself, so the centre is the middle of
  *   the first axis and the surface point its second end (common/sr/tid1500.ts `ellipsoidAsSphere`). An ELLIPSOID,
  *   rather than a POINT with a radius NUM, keeps the sphere one region any SCOORD3D reader can draw.
- * - CurvedPath: SCOORD3D POLYLINE of its points. Both carry Referenced Frame of Reference UID (PS3.3 C.18.9).
+ * - EllipseROI3D (the PET/CT layout's ellipse, in the plane it was drawn in): a SCOORD3D ELLIPSE, the major axis first.
+ * - CurvedPath: SCOORD3D POLYLINE of its points. All three carry Referenced Frame of Reference UID (PS3.3 C.18.9).
  *
  * Modules (PS3.3 A.35.13): Patient and General Study copied from a header of the study (its decoded strings, written
  * as UTF-8 with Specific Character Set ISO_IR 192 when any text is not ASCII, e.g. a Japanese name read from ISO 2022
@@ -402,6 +404,7 @@ const TOOL_LAYOUT: Readonly<Record<SavedTool, { primary: SavedQuantity | 'center
   RectangleROI: { primary: 'area', points: [4, 4], dims: 2, cornerstone: true },
   Probe: { primary: 'center', points: [1, 1], dims: 2, cornerstone: true },
   SphereROI: { primary: 'volume', points: [2, 2], dims: 3, cornerstone: false },
+  EllipseROI3D: { primary: 'area', points: [4, 4], dims: 3, cornerstone: false },
   CurvedPath: { primary: 'length', points: [2, 4096], dims: 3, cornerstone: false },
 };
 
@@ -482,6 +485,12 @@ export function sphereEllipsoidPoints(centre: readonly number[], surface: readon
   return [centre.map((x, i) => 2 * x - surface[i]!), [...surface], at(u2, -1), at(u2, 1), at(u3, -1), at(u3, 1)];
 }
 
+/** An ellipse's 4 points with the longer axis first, as an ELLIPSE must list them (PS3.3 C.18.9.1.2). */
+export function majorAxisFirst(points: readonly (readonly number[])[]): number[][] {
+  const [a0, a1, b0, b1] = points.map((p) => [...p]) as [number[], number[], number[], number[]];
+  return norm(sub(a1, a0)) >= norm(sub(b1, b0)) ? [a0, a1, b0, b1] : [b0, b1, a0, a1];
+}
+
 interface ResolvedImage {
   studyInstanceUid: string;
   seriesInstanceUid: string;
@@ -495,7 +504,8 @@ function regionItem(m: SavedMeasurement, image: ResolvedImage | undefined): Item
   const flat = (pts: readonly (readonly number[])[]) => pts.flat();
   if (TOOL_LAYOUT[m.tool].dims === 3) {
     const frameUid = checkUid(`Frame of reference of ${m.tool} ${m.trackingUid}`, m.frameOfReferenceUid);
-    const [type, points] = m.tool === 'SphereROI' ? ['ELLIPSOID', sphereEllipsoidPoints(m.points[0]!, m.points[1]!)] : ['POLYLINE', m.points];
+    const [type, points] =
+      m.tool === 'SphereROI' ? ['ELLIPSOID', sphereEllipsoidPoints(m.points[0]!, m.points[1]!)] : m.tool === 'EllipseROI3D' ? ['ELLIPSE', majorAxisFirst(m.points)] : ['POLYLINE', m.points];
     return { RelationshipType: 'INFERRED FROM', ValueType: 'SCOORD3D', GraphicType: type, GraphicData: flat(points), ReferencedFrameOfReferenceUID: frameUid };
   }
   if (!image) throw new ReportWriteError(`${m.tool} ${m.trackingUid} names no image it is drawn on`);

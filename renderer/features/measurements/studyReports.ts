@@ -60,8 +60,8 @@ export function changeKey(list: readonly SavedMeasurement[]): string {
 const keyOf = changeKey;
 /** The store's key of a frame of reference's curved MPR path (beside the series' measurements). */
 const PATH_KEY = 'path:';
-/** The store's key of a frame of reference's PET/CT sphere ROIs. */
-const SPHERE_KEY = 'sphere:';
+/** The store's key of a frame of reference's PET/CT ROIs (spheres and ellipses). */
+const PET_CT_ROI_KEY = 'petct-roi:';
 
 /**
  * The values a measurement was saved with, kept while it has none now and the same geometry: the tools compute a
@@ -163,12 +163,12 @@ export class StudyReports {
           // One finding in two reports (ours included another's) is drawn once.
           if (seen.has(m.trackingUid)) continue;
           seen.add(m.trackingUid);
-          // Curved MPR paths and PET/CT spheres by their frame of reference (see setPath, setSpheres); the rest by their image's series.
+          // Curved MPR paths and PET/CT ROIs by their frame of reference (see setPath, setPetCtRois); the rest by their image's series.
           const series =
             m.tool === 'CurvedPath' && m.frameOfReferenceUid
               ? `${PATH_KEY}${m.frameOfReferenceUid}`
-              : m.tool === 'SphereROI' && m.frameOfReferenceUid
-                ? `${SPHERE_KEY}${m.frameOfReferenceUid}`
+              : (m.tool === 'SphereROI' || m.tool === 'EllipseROI3D') && m.frameOfReferenceUid
+                ? `${PET_CT_ROI_KEY}${m.frameOfReferenceUid}`
                 : m.image ? (m.image.seriesInstanceUid ?? evidence.get(m.image.sopInstanceUid)?.seriesInstanceUid ?? '') : '';
           const withSeries = m.image && series ? { ...m, image: { ...m.image, seriesInstanceUid: series } } : m;
           this.bySeries.set(series, [...(this.bySeries.get(series) ?? []), withSeries]);
@@ -236,18 +236,18 @@ export class StudyReports {
   }
 
   /**
-   * The PET/CT layout's sphere ROIs in a frame of reference (the PET's), with their SUV: saved as SphereROI
-   * measurements (SCOORD3D) beside the study's other measurements.
+   * The PET/CT layout's ROIs in a frame of reference (the PET's), with their SUV: saved as SphereROI and
+   * EllipseROI3D measurements (SCOORD3D) beside the study's other measurements.
    */
-  setSpheres(frameOfReferenceUid: string, incoming: readonly SavedMeasurement[]): void {
+  setPetCtRois(frameOfReferenceUid: string, incoming: readonly SavedMeasurement[]): void {
     if (!this.state.loaded || this.state.loadError !== undefined) return;
-    const key = `${SPHERE_KEY}${frameOfReferenceUid}`;
+    const key = `${PET_CT_ROI_KEY}${frameOfReferenceUid}`;
     this.replace(key, keepSavedValues(incoming, this.bySeries.get(key) ?? []));
   }
 
-  /** The saved sphere ROIs in a frame of reference. */
-  spheresIn(frameOfReferenceUid: string): SavedMeasurement[] {
-    return this.bySeries.get(`${SPHERE_KEY}${frameOfReferenceUid}`) ?? [];
+  /** The saved PET/CT ROIs (spheres, ellipses) in a frame of reference. */
+  petCtRoisIn(frameOfReferenceUid: string): SavedMeasurement[] {
+    return this.bySeries.get(`${PET_CT_ROI_KEY}${frameOfReferenceUid}`) ?? [];
   }
 
   /** The saved path in a frame of reference, if any. */
@@ -295,6 +295,16 @@ export class StudyReports {
     this.state = { ...this.state, save: { kind: 'pending' } };
     if (this.timer) clearTimeout(this.timer);
     this.timer = setTimeout(() => void this.flush(), this.debounceMs);
+  }
+
+  /**
+   * The page is going away: a change waiting for the debounce is saved at once. A save already under way is left to
+   * finish where it was sent (the services complete it): waiting for its answer, which the page will not get (the
+   * browser cancels its fetch), and saving again would write the same version twice, both naming the one before.
+   */
+  leave(): void {
+    if (this.running || !this.timer) return;
+    void this.flush();
   }
 
   /** Saves what changed now (the debounce skipped); resolves when every save asked so far is done. */
@@ -374,11 +384,11 @@ function isOurs(ds: DicomJsonDataset): boolean {
 const stores = new Map<string, StudyReports>();
 
 /**
- * Saves every study's pending change now, the debounce skipped: the page is going away (the window closed, a
- * reload). The request leaves before the page does (IPC in Electron; a keepalive fetch in the browser host).
+ * The page is going away (the window closed, a reload): every study's change still waiting for its debounce is
+ * saved now. The request leaves before the page does (IPC in Electron; a keepalive fetch in the browser host).
  */
 export function flushAllStudyReports(): void {
-  for (const s of stores.values()) void s.flush();
+  for (const s of stores.values()) s.leave();
 }
 
 /** The page's store for a study (one per study, shared by its panes). */

@@ -65,6 +65,13 @@ function measurements(images: ReportImage[], label: string): SavedMeasurement[] 
       values: [{ quantity: 'volume', value: 4188.79, unit: 'mm3' }, { quantity: 'suvMax', value: 7.5, unit: '{SUVbw}g/ml' }, { quantity: 'suvPeak', value: 5.5, unit: '{SUVbw}g/ml' }],
     },
     { trackingUid: `${ROOT}.6.7`, tool: 'CurvedPath', frameOfReferenceUid: FRAME_OF_REFERENCE, points: [[1, 2, 3], [4, 6, 3], [5, 9, 10.5]], values: [{ quantity: 'length', value: 12.5, unit: 'mm' }] },
+    {
+      trackingUid: `${ROOT}.6.8`,
+      tool: 'EllipseROI3D',
+      frameOfReferenceUid: FRAME_OF_REFERENCE,
+      points: [[10, -28, 101.5], [10, -12, 101.5], [5, -20, 101.5], [15, -20, 101.5]],
+      values: [{ quantity: 'suvMax', value: 4.25, unit: '{SUVbw}g/ml' }, { quantity: 'area', value: 125.66, unit: 'mm2' }],
+    },
   ];
 }
 

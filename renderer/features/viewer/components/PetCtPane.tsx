@@ -14,7 +14,7 @@ import { FUSION_COLORMAPS, FusionViewports, PetMipViewports, planeProjectionOf, 
 import { getDicomJson } from '../../../platform/dicomweb';
 import type { DataPlane } from '../../../platform/platform';
 import { SegOutlineLayer, SuvPanel, useLoadedSeg, useSeriesSuv } from '../../suv';
-import { measurePetCtRoi, savedOfSphere, sphereOfSaved, type PetCtRoi, type PetCtRoiShape, type RoiTool } from '../model/petCtRoi';
+import { measurePetCtRoi, roiOfSaved, savedOfRoi, type PetCtRoi, type PetCtRoiShape, type RoiTool } from '../model/petCtRoi';
 import { getString } from '../../../../common/dicom/dicomJson';
 import { Tag } from '../../../../common/dicom/tags';
 import { trackingUidOf } from '../../../imaging';
@@ -147,7 +147,7 @@ export function PetCtPane({ plane, ct, pet, ctPreset }: PetCtPaneProps) {
     [rois, volumes, factor, suvSettled],
   );
 
-  // Issue #19: the sphere ROIs last with the study's measurements — drawn again from the saved SR when the layout
+  // Issue #19: the ROIs (spheres and ellipses) last with the study's measurements — drawn again from the saved SR when the layout
   // opens (once the store and the PET's frame of reference are known), saved a moment after each change.
   const reports = useStudyReports(plane, pet.studyInstanceUid);
   const petFrame = instances ? getString(instances[0] ?? {}, Tag.FrameOfReferenceUID)?.trim() || undefined : undefined;
@@ -158,12 +158,12 @@ export function PetCtPane({ plane, ct, pet, ctPreset }: PetCtPaneProps) {
     let live = true;
     void store.loaded.then(() => {
       if (!live) return;
-      const saved = store.spheresIn(petFrame).flatMap((m) => {
-        const shape = sphereOfSaved(m);
-        return shape ? [{ shape, trackingUid: m.trackingUid }] : [];
+      const saved = store.petCtRoisIn(petFrame).flatMap((m) => {
+        const roi = roiOfSaved(m);
+        return roi ? [{ ...roi, trackingUid: m.trackingUid }] : [];
       });
       // Negative ids: never those of the ROIs the reader draws (1, 2, …); the list numbers rows by position.
-      if (saved.length > 0) setRois((list) => [...saved.map((r, i) => ({ id: -(i + 1), shape: r.shape, plane: 'axial', trackingUid: r.trackingUid })), ...list]);
+      if (saved.length > 0) setRois((list) => [...saved.map((r, i) => ({ id: -(i + 1), shape: r.shape, plane: r.plane, trackingUid: r.trackingUid })), ...list]);
       setRoisRestored(true);
     });
     return () => {
@@ -182,7 +182,7 @@ export function PetCtPane({ plane, ct, pet, ctPreset }: PetCtPaneProps) {
 
   useEffect(() => {
     if (!roisRestored || !petFrame) return;
-    reports.store?.setSpheres(petFrame, measured.flatMap((r) => savedOfSphere(r, petFrame) ?? []));
+    reports.store?.setPetCtRois(petFrame, measured.flatMap((r) => savedOfRoi(r, petFrame) ?? []));
   }, [measured, roisRestored, petFrame, reports.store]);
 
   useEffect(() => {
@@ -246,6 +246,9 @@ export function PetCtPane({ plane, ct, pet, ctPreset }: PetCtPaneProps) {
       className="mpr petct"
       data-testid="petct"
       data-state={state}
+      // Focusable (not in the tab order): a press on a plane focuses the layout, so Escape after drawing a ROI ends
+      // the tool and Space pauses the MIP (the planes' layers take no focus of their own).
+      tabIndex={-1}
       onKeyDown={(e) => {
         // Space: play/pause the MIP (not while typing in a field).
         if (e.key === ' ' && !(e.target instanceof HTMLInputElement || e.target instanceof HTMLSelectElement || e.target instanceof HTMLButtonElement)) {

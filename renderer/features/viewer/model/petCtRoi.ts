@@ -117,13 +117,14 @@ export function measurePetCtRoi(shape: PetCtRoiShape, pet: Volume, ct: Volume | 
 }
 
 /**
- * A sphere ROI as the study's measurements save it (issue #19): a SphereROI in the PET's frame of reference, centre and
- * a point on its surface (the writer makes the SR's ELLIPSOID of them), with SUVmax, mean and peak (or Bq/ml) and
- * the volume. Ellipse ROIs are not saved: the saved model has no in-plane 3D ellipse (README).
+ * A PET/CT ROI as the study's measurements save it (issue #19), in the PET's frame of reference:
+ * - a sphere: a SphereROI, centre and a point on its surface (the writer makes the SR's ELLIPSOID of them), with
+ *   SUVmax, mean and peak (or Bq/ml) and the volume;
+ * - an ellipse: an EllipseROI3D, the ends of its longer axis then of its shorter one (an SR ELLIPSE), with SUVmax,
+ *   mean and peak (or Bq/ml) and its area (π·a·b; its statistics are of a one-voxel slab around its plane).
  */
-export function savedOfSphere(roi: PetCtRoi & { stats?: PetCtRoiMeasurement }, frameOfReferenceUid: string): SavedMeasurement | undefined {
-  if (roi.shape.kind !== 'sphere' || !roi.trackingUid) return undefined;
-  const { centre, radiusMm } = roi.shape;
+export function savedOfRoi(roi: PetCtRoi & { stats?: PetCtRoiMeasurement }, frameOfReferenceUid: string): SavedMeasurement | undefined {
+  if (!roi.trackingUid) return undefined;
   const values: SavedValue[] = [];
   const s = roi.stats;
   if (s && s.voxels > 0) {
@@ -131,16 +132,47 @@ export function savedOfSphere(roi: PetCtRoi & { stats?: PetCtRoiMeasurement }, f
     const unit = suv ? '{SUVbw}g/ml' : 'Bq/ml';
     values.push({ quantity: suv ? 'suvMax' : 'max', value: s.max, unit }, { quantity: suv ? 'suvMean' : 'mean', value: s.mean, unit });
     if (suv && s.peak !== null) values.push({ quantity: 'suvPeak', value: s.peak, unit });
-    values.push({ quantity: 'volume', value: s.volumeMl, unit: 'ml' });
   }
-  return { trackingUid: roi.trackingUid, tool: 'SphereROI', frameOfReferenceUid, points: [[...centre], [centre[0] + radiusMm, centre[1], centre[2]]], values: values.filter((v) => Number.isFinite(v.value)) };
+  const shape = roi.shape;
+  const base = { trackingUid: roi.trackingUid, frameOfReferenceUid };
+  if (shape.kind === 'sphere') {
+    const { centre, radiusMm } = shape;
+    if (s && s.voxels > 0) values.push({ quantity: 'volume', value: s.volumeMl, unit: 'ml' });
+    return { ...base, tool: 'SphereROI', points: [[...centre], [centre[0] + radiusMm, centre[1], centre[2]]], values: values.filter((v) => Number.isFinite(v.value)) };
+  }
+  const { centre, semiAxisA, semiAxisB } = shape;
+  const [major, minor] = norm(semiAxisA) >= norm(semiAxisB) ? [semiAxisA, semiAxisB] : [semiAxisB, semiAxisA];
+  // With the statistics only: a ROI handed in before the volumes are in keeps its saved values (no values = not measured yet).
+  if (s && s.voxels > 0) values.push({ quantity: 'area', value: Math.PI * norm(major) * norm(minor), unit: 'mm2' });
+  return {
+    ...base,
+    tool: 'EllipseROI3D',
+    points: [sub(centre, major), add(centre, major), sub(centre, minor), add(centre, minor)].map((p) => [...p]),
+    values: values.filter((v) => Number.isFinite(v.value)),
+  };
 }
 
-/** The sphere of a saved SphereROI; undefined when it is not one. */
-export function sphereOfSaved(m: SavedMeasurement): PetCtRoiShape | undefined {
-  const [c, p] = m.points;
-  if (m.tool !== 'SphereROI' || !c || !p || c.length < 3 || p.length < 3) return undefined;
-  const centre: Vec3 = [c[0]!, c[1]!, c[2]!];
-  const radiusMm = norm(sub([p[0]!, p[1]!, p[2]!], centre));
-  return radiusMm > 0 ? { kind: 'sphere', centre, radiusMm } : undefined;
+/** The plane an ellipse lies in, by its normal's largest component. */
+function planeOf(a: Vec3, b: Vec3): string {
+  const n = cross(a, b).map(Math.abs);
+  return n[2]! >= n[0]! && n[2]! >= n[1]! ? 'axial' : n[1]! >= n[0]! ? 'coronal' : 'sagittal';
+}
+
+/** The ROI of a saved SphereROI or EllipseROI3D, with the plane it was drawn in; undefined when it is neither. */
+export function roiOfSaved(m: SavedMeasurement): { shape: PetCtRoiShape; plane: string } | undefined {
+  if (m.points.some((p) => p.length < 3)) return undefined;
+  const pts = m.points.map((p): Vec3 => [p[0]!, p[1]!, p[2]!]);
+  if (m.tool === 'SphereROI' && pts.length === 2) {
+    const [centre, surface] = pts as [Vec3, Vec3];
+    const radiusMm = norm(sub(surface, centre));
+    return radiusMm > 0 ? { shape: { kind: 'sphere', centre, radiusMm }, plane: 'axial' } : undefined;
+  }
+  if (m.tool === 'EllipseROI3D' && pts.length === 4) {
+    const [a0, a1, b0, b1] = pts as [Vec3, Vec3, Vec3, Vec3];
+    const semiAxisA = scale(sub(a1, a0), 0.5);
+    const semiAxisB = scale(sub(b1, b0), 0.5);
+    if (!(norm(semiAxisA) > 0) || !(norm(semiAxisB) > 0)) return undefined;
+    return { shape: { kind: 'ellipse', centre: scale(add(a0, a1), 0.5), semiAxisA, semiAxisB }, plane: planeOf(semiAxisA, semiAxisB) };
+  }
+  return undefined;
 }

@@ -78,6 +78,18 @@ const MEASUREMENTS: SavedMeasurement[] = [
     ],
   },
   { trackingUid: '2.25.107', tool: 'CurvedPath', frameOfReferenceUid: FRAME_OF_REFERENCE, points: [[1, 2, 3], [4, 6, 3], [5, 9, 10.5], [6, 12, 20]], values: [{ quantity: 'length', value: 27.75, unit: 'mm' }] },
+  {
+    trackingUid: '2.25.108',
+    tool: 'EllipseROI3D',
+    frameOfReferenceUid: FRAME_OF_REFERENCE,
+    // An axial ellipse of the PET/CT layout: semi-axes 8 mm (y) and 5 mm (x), the longer first.
+    points: [[10, -28, 101.5], [10, -12, 101.5], [5, -20, 101.5], [15, -20, 101.5]],
+    values: [
+      { quantity: 'suvMax', value: 4.25, unit: '{SUVbw}g/ml' },
+      { quantity: 'suvMean', value: 2.5, unit: '{SUVbw}g/ml' },
+      { quantity: 'area', value: 125.66, unit: 'mm2' },
+    ],
+  },
 ];
 
 const NOW = new Date(2024, 2, 1, 14, 30, 5);
@@ -203,6 +215,19 @@ describe('writeMeasurementReport: read back by common/sr', () => {
     const path3d = report.measurements[6]!;
     expect(path3d).toMatchObject({ frameOfReferenceUid: FRAME_OF_REFERENCE, graphics: [{ dimension: 3, graphicType: 'POLYLINE' }] });
     expectPointsClose(path3d.graphics[0]!.points, MEASUREMENTS[6]!.points);
+  });
+
+  it('places the PET/CT ellipse in its frame of reference as an ELLIPSE, the longer axis first whatever the order given', () => {
+    const ellipse = report.measurements[7]!;
+    expect(ellipse).toMatchObject({ shape: 'ellipse', toolHint: 'EllipseROI3D', frameOfReferenceUid: FRAME_OF_REFERENCE, graphics: [{ dimension: 3, graphicType: 'ELLIPSE' }] });
+    expectPointsClose(ellipse.graphics[0]!.points, MEASUREMENTS[7]!.points);
+    // Its first NUM is the area and carries the region.
+    expect(ellipse.values[0]).toMatchObject({ quantity: 'area', value: 125.66 });
+    const [a0, a1, b0, b1] = MEASUREMENTS[7]!.points;
+    const minorFirst = { ...MEASUREMENTS[7]!, points: [b0!, b1!, a0!, a1!] };
+    const again = readMeasurementReport(readSrContentTree(part10ToDicomJson(writeMeasurementReport(input({ measurements: [minorFirst] }))).dataset));
+    if (again.kind !== 'measurement-report') throw new Error(again.reason);
+    expectPointsClose(again.measurements[0]!.graphics[0]!.points, MEASUREMENTS[7]!.points);
   });
 
   it('keeps the geometry of a measurement without values, under a NUM that says it was not measured', () => {

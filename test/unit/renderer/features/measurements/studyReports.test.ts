@@ -292,6 +292,36 @@ describe('StudyReports: saving measurements', () => {
     expect(measurementSaves[0]!.measurements.find((m) => m.trackingUid === E1.trackingUid)!.values).toEqual(E1.values);
   });
 
+  it('saves a change still waiting for its debounce at once when the page goes away', async () => {
+    const services = fakeServices();
+    const store = new StudyReports(services.api, PLANE, STUDY, 60_000);
+    await store.loaded;
+    store.setSeriesMeasurements(SERIES_A, paneList(store).filter((m) => m.trackingUid !== P1.trackingUid));
+    store.leave();
+    await vi.waitFor(() => expect(services.measurementSaves).toHaveLength(1));
+    expect(services.measurementSaves[0]!.measurements.map((m) => m.trackingUid)).not.toContain(P1.trackingUid);
+    // Nothing waiting: leaving saves nothing more.
+    store.leave();
+    await settle();
+    expect(services.measurementSaves).toHaveLength(1);
+  });
+
+  it('leaves a save under way to finish: the page losing its answer does not make it save the same version twice', async () => {
+    const services = fakeServices();
+    let cancel: (err: Error) => void = () => undefined;
+    const saves: SaveMeasurementsRequest[] = [];
+    const api = async () => ({ reports: { ...(await services.api()).reports, saveMeasurements: (req: SaveMeasurementsRequest) => (saves.push(req), new Promise<never>((_, reject) => (cancel = reject))) } });
+    const store = new StudyReports(api, PLANE, STUDY, DEBOUNCE);
+    await store.loaded;
+    store.setSeriesMeasurements(SERIES_A, paneList(store).filter((m) => m.trackingUid !== P1.trackingUid));
+    await vi.waitFor(() => expect(saves).toHaveLength(1));
+    store.leave();
+    // The browser cancels the page's request as it goes (the services have it already).
+    cancel(new TypeError('Failed to fetch'));
+    await settle();
+    expect(saves).toHaveLength(1);
+  });
+
   it('after a failed save says so, keeps the change, and saves it again on retry', async () => {
     const services = fakeServices();
     services.failNext(new Error('The archive is full'));

@@ -8,7 +8,7 @@ import { describe, expect, it } from 'vitest';
 import type { Volume } from '../../../../../../common/registration/types';
 import type { SuvResult } from '../../../../../../common/suv';
 import { chooseHangingProtocol, hangingProtocolSchema } from '../../../../../../common/viewer/hangingProtocols';
-import { measurePetCtRoi, outlineInPlane, savedOfSphere, shapeFromDrag, sphereOfSaved, type PlaneCamera } from '../../../../../../renderer/features/viewer/model/petCtRoi';
+import { measurePetCtRoi, outlineInPlane, roiOfSaved, savedOfRoi, shapeFromDrag, type PlaneCamera } from '../../../../../../renderer/features/viewer/model/petCtRoi';
 import { savedMeasurementSchema } from '../../../../../../common/sr/savedMeasurements';
 import { seriesBwFactor, storedWindow } from '../../../../../../renderer/features/viewer/model/petCtWindow';
 import { repoRoot } from '../../../../../support/data';
@@ -127,12 +127,12 @@ describe('PET/CT ROI shapes', () => {
   });
 });
 
-describe('PET/CT sphere ROIs saved with the study’s measurements', () => {
+describe('PET/CT ROIs saved with the study’s measurements', () => {
   const stats = { unit: 'SUVbw' as const, max: 7.25, mean: 3.5, peak: 5.125, volumeMl: 4.19, voxels: 120, huMean: 40 };
 
   it('saves a sphere as a SphereROI (centre, a surface point) with SUVmax, mean, peak and volume, and reads it back the same', () => {
     const roi = { id: 1, plane: 'axial', trackingUid: '2.25.77', shape: { kind: 'sphere' as const, centre: [-12.5, 30.25, 101.125] as [number, number, number], radiusMm: 10 }, stats };
-    const saved = savedOfSphere(roi, '1.2.3.4')!;
+    const saved = savedOfRoi(roi, '1.2.3.4')!;
     expect(savedMeasurementSchema.safeParse(saved).success).toBe(true);
     expect(saved).toMatchObject({ tool: 'SphereROI', trackingUid: '2.25.77', frameOfReferenceUid: '1.2.3.4' });
     expect(saved.values.map((v) => [v.quantity, v.value, v.unit])).toEqual([
@@ -141,21 +141,52 @@ describe('PET/CT sphere ROIs saved with the study’s measurements', () => {
       ['suvPeak', 5.125, '{SUVbw}g/ml'],
       ['volume', 4.19, 'ml'],
     ]);
-    const back = sphereOfSaved(saved)!;
+    const back = roiOfSaved(saved)!.shape;
     expect(back.kind).toBe('sphere');
     expect(back.centre).toEqual(roi.shape.centre);
     expect(back.kind === 'sphere' && back.radiusMm).toBeCloseTo(10, 9);
   });
 
-  it('says Bq/ml without SUV, saves no values before the volumes are in, and leaves ellipses and unsaved ROIs out', () => {
+  it('says Bq/ml without SUV, saves no values before the volumes are in, and leaves unsaved ROIs and other tools out', () => {
     const shape = { kind: 'sphere' as const, centre: [0, 0, 0] as [number, number, number], radiusMm: 5 };
-    const bq = savedOfSphere({ id: 1, plane: 'axial', trackingUid: '2.25.1', shape, stats: { ...stats, unit: 'Bq/ml', peak: null } }, '1.2')!;
+    const bq = savedOfRoi({ id: 1, plane: 'axial', trackingUid: '2.25.1', shape, stats: { ...stats, unit: 'Bq/ml', peak: null } }, '1.2')!;
     expect(bq.values.map((v) => v.quantity)).toEqual(['max', 'mean', 'volume']);
     expect(bq.values[0]!.unit).toBe('Bq/ml');
-    expect(savedOfSphere({ id: 1, plane: 'axial', trackingUid: '2.25.1', shape }, '1.2')!.values).toEqual([]);
-    expect(savedOfSphere({ id: 1, plane: 'axial', shape }, '1.2')).toBeUndefined();
+    expect(savedOfRoi({ id: 1, plane: 'axial', trackingUid: '2.25.1', shape }, '1.2')!.values).toEqual([]);
+    expect(savedOfRoi({ id: 1, plane: 'axial', shape }, '1.2')).toBeUndefined();
     const ellipse = shapeFromDrag('ellipse', [0, 0, 0], [10, 8, 0], { focalPoint: [0, 0, 0], viewPlaneNormal: [0, 0, -1], viewUp: [0, -1, 0] })!;
-    expect(savedOfSphere({ id: 2, plane: 'axial', trackingUid: '2.25.2', shape: ellipse }, '1.2')).toBeUndefined();
-    expect(sphereOfSaved({ trackingUid: '2.25.3', tool: 'Length', points: [[0, 0], [1, 1]], values: [] })).toBeUndefined();
+    expect(savedOfRoi({ id: 2, plane: 'axial', trackingUid: '2.25.2', shape: ellipse }, '1.2')!.values).toEqual([]);
+    expect(roiOfSaved({ trackingUid: '2.25.3', tool: 'Length', points: [[0, 0], [1, 1]], values: [] })).toBeUndefined();
+    expect(roiOfSaved({ trackingUid: '2.25.4', tool: 'EllipseROI3D', points: [[0, 0, 0], [0, 0, 0], [0, 1, 0], [0, -1, 0]], values: [] })).toBeUndefined();
+  });
+
+  it('saves an ellipse as an EllipseROI3D (longer axis first) with SUVmax, mean, peak and area, and reads it back in its plane', () => {
+    // A coronal ellipse: semi-axes 3 mm along x and 5 mm along z; the longer (z) is saved first.
+    const shape = { kind: 'ellipse' as const, centre: [10, -20, 30] as [number, number, number], semiAxisA: [3, 0, 0] as [number, number, number], semiAxisB: [0, 0, 5] as [number, number, number] };
+    const saved = savedOfRoi({ id: 3, plane: 'coronal', trackingUid: '2.25.78', shape, stats }, '1.2.3.4')!;
+    expect(savedMeasurementSchema.safeParse(saved).success).toBe(true);
+    expect(saved).toMatchObject({ tool: 'EllipseROI3D', trackingUid: '2.25.78', frameOfReferenceUid: '1.2.3.4' });
+    expect(saved.points).toEqual([
+      [10, -20, 25],
+      [10, -20, 35],
+      [7, -20, 30],
+      [13, -20, 30],
+    ]);
+    expect(saved.values.map((v) => [v.quantity, v.unit])).toEqual([
+      ['suvMax', '{SUVbw}g/ml'],
+      ['suvMean', '{SUVbw}g/ml'],
+      ['suvPeak', '{SUVbw}g/ml'],
+      ['area', 'mm2'],
+    ]);
+    // π · 5 · 3
+    expect(saved.values.at(-1)!.value).toBeCloseTo(47.1238898, 6);
+    const back = roiOfSaved(saved)!;
+    expect(back.plane).toBe('coronal');
+    expect(back.shape.centre).toEqual(shape.centre);
+    // The same ellipse: the same voxels (the axes' order and sign do not matter to the statistics or the outline).
+    const pet = { dims: [21, 21, 21] as [number, number, number], spacing: [1, 1, 1] as [number, number, number], origin: [0, -30, 20] as [number, number, number], direction: [1, 0, 0, 0, 1, 0, 0, 0, 1], data: new Float32Array(21 ** 3).map((_, i) => i % 97) };
+    const measured = measurePetCtRoi(shape, pet, undefined, 1);
+    expect(measured.voxels).toBeGreaterThan(20);
+    expect(measurePetCtRoi(back.shape, pet, undefined, 1)).toEqual(measured);
   });
 });
