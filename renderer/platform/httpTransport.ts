@@ -10,14 +10,21 @@ import { says } from '../../common/i18n/says';
 /** A little under the 64 KiB of keepalive request bodies the Fetch standard allows in flight. */
 const KEEPALIVE_MAX = 60_000;
 
+/**
+ * Set while the page goes away. Registered when this module loads: a feature that saves on pagehide imports the
+ * platform (whose modules load before its own), so this listener runs before the feature's and its requests go out
+ * as keepalive. (A listener added when a transport is created would come after a feature's added at module load.)
+ */
+let leaving = false;
+if (typeof window !== 'undefined') {
+  window.addEventListener('pagehide', () => (leaving = true));
+  window.addEventListener('pageshow', () => (leaving = false));
+}
+
 export function createHttpTransport(origin: string, token: string, windowId: string): ClientTransport {
   const headers = { Authorization: `Bearer ${token}`, 'X-Dokuei-Window': windowId };
   const listeners = new Map<string, Set<(payload: unknown) => void>>();
   let streaming = false;
-  // Registered before any feature's pagehide listener (the transport comes first): set when theirs run.
-  let leaving = false;
-  window.addEventListener('pagehide', () => (leaving = true));
-  window.addEventListener('pageshow', () => (leaving = false));
 
   async function readEvents(): Promise<void> {
     streaming = true;
