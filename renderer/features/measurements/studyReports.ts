@@ -387,7 +387,7 @@ const stores = new Map<string, StudyReports>();
  * The page is going away (the window closed, a reload): every study's change still waiting for its debounce is
  * saved now. The request leaves before the page does (IPC in Electron; a keepalive fetch in the browser host).
  */
-export function flushAllStudyReports(): void {
+export function leaveAllStudyReports(): void {
   for (const s of stores.values()) s.leave();
 }
 

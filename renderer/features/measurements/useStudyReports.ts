@@ -2,10 +2,10 @@
 import { useSyncExternalStore } from 'react';
 import { pacsApi } from '../pacs/useSendTargets';
 import type { DataPlane } from '../../platform/platform';
-import { flushAllStudyReports, studyReportsFor, type StudyReports, type StudyReportsSnapshot } from './studyReports';
+import { leaveAllStudyReports, studyReportsFor, type StudyReports, type StudyReportsSnapshot } from './studyReports';
 
 // A change drawn in the last 600 ms before the window closes would otherwise be lost with the page.
-if (typeof window !== 'undefined') window.addEventListener('pagehide', flushAllStudyReports);
+if (typeof window !== 'undefined') window.addEventListener('pagehide', leaveAllStudyReports);
 
 const EMPTY: StudyReportsSnapshot = { loaded: false, save: { kind: 'idle' }, keyImages: [], measurements: [], skipped: [] };
 const noop = () => () => {};

@@ -1,7 +1,7 @@
 /**
  * SUV of one PET series as the viewer shows it: its saved corrections (suv.corrections.get), the engine's result per
- * instance with them once they are read (none before: model/seriesSuvResults) (common/suv, in the page, so a saved correction changes every readout in the same render), and
- * save() for a new correction.
+ * instance with them (common/suv, in the page, so a saved correction changes every readout in the same render; none
+ * until the corrections are read: model/seriesSuvResults), and save() for a new correction.
  */
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import type { DicomJsonDataset } from '../../../../common/dicom/dicomJson';

@@ -77,11 +77,9 @@ export function MprPane({ plane, series, label = 'MPR', preset, vrPreset, onPath
   // A path belongs to the series it was drawn on: another series starts without one (the path stays saved).
   const resetCpr = cpr.reset;
   useEffect(() => resetCpr(), [series, resetCpr]);
-  // The study's saved path in this volume's frame of reference comes back: Curved MPR opens on it.
-  const savedPath = useMemo(
-    () => (frameOfReferenceUid ? reports.snapshot.measurements.find((m) => m.tool === 'CurvedPath' && m.frameOfReferenceUid === frameOfReferenceUid)?.points : undefined),
-    [reports.snapshot.measurements, frameOfReferenceUid],
-  );
+  // The study's saved path in this volume's frame of reference comes back: Curved MPR opens on it. (Read in render:
+  // the store's every change re-renders through its snapshot; the points keep their identity until the path changes.)
+  const savedPath = frameOfReferenceUid ? reports.store?.pathOf(frameOfReferenceUid)?.points : undefined;
   const restoreCpr = cpr.restore;
   useEffect(() => {
     if (savedPath && savedPath.length >= 2) restoreCpr(savedPath.map((p) => [p[0]!, p[1]!, p[2] ?? 0]));
